@@ -1,0 +1,547 @@
+//! One configuration model for both doors: action inputs (`INPUT_GIST-ID`, hyphen kept)
+//! and CLI flags (`--gist-id`), a flag winning over the environment. Parsing is pure:
+//! the caller hands in the arguments, the environment and the wall clock.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde::Deserialize;
+
+/// Every input, in the order `gtt help` and action.yml list them:
+/// (name, default shown to users, description).
+pub const INPUTS: &[(&str, &str, &str)] = &[
+    ("command", "collect", "What to run: collect, export, help, version. On the CLI, the first argument."),
+    (
+        "token",
+        "",
+        "Token that reads traffic: fine-grained with repository permission Administration: read, or classic with repo scope. CLI fallback: $GITHUB_TOKEN, then $GH_TOKEN.",
+    ),
+    ("gist-token", "", "Token that writes the gist (classic: gist scope; fine-grained: Gists: write). Default: token."),
+    ("gist-id", "", "Gist that holds history and badges. Exclusive with data-dir."),
+    ("data-dir", "", "Local folder that holds history instead of a gist. CLI default when no gist-id: ./gtt-data."),
+    (
+        "repos",
+        "",
+        "Repositories to track, owner/name, separated by commas, spaces or newlines. Default: $GITHUB_REPOSITORY.",
+    ),
+    ("api-url", "", "GitHub API base URL. Default: $GITHUB_API_URL, else https://api.github.com."),
+    ("now", "", "Treat this RFC 3339 timestamp or YYYY-MM-DD date (00:00 UTC) as now. Default: the clock."),
+    ("dry-run", "false", "Fetch and merge, print what would change, write nothing."),
+    ("format", "csv", "export: csv or json."),
+    ("max-wait", "600", "Longest total time, in seconds, to wait for GitHub's rate limits and retries in one run."),
+    ("concurrency", "4", "Repositories fetched at the same time (1-16)."),
+];
+
+/// Exit codes, documented in `gtt help` and the README.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FAILED: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_STORAGE: u8 = 3;
+
+const DEFAULT_API: &str = "https://api.github.com";
+const DEFAULT_DATA_DIR: &str = "gtt-data";
+
+/// A token. Its Debug and Display never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Collect,
+    Export,
+    Help,
+    Version,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Storage {
+    Gist(String),
+    Folder(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub command: Command,
+    /// Running as a GitHub Action (`GITHUB_ACTIONS=true`): workflow commands, outputs,
+    /// job summary.
+    pub action: bool,
+    pub token: Option<Secret>,
+    pub gist_token: Option<Secret>,
+    pub storage: Storage,
+    pub repos: Vec<String>,
+    pub api_url: String,
+    pub now: Timestamp,
+    pub dry_run: bool,
+    pub format: Format,
+    pub max_wait: Duration,
+    pub concurrency: usize,
+    pub output_file: Option<PathBuf>,
+    pub summary_file: Option<PathBuf>,
+}
+
+/// A user mistake: one line naming the input and the fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(pub String);
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+fn err<T>(msg: impl Into<String>) -> Result<T, Error> {
+    Err(Error(msg.into()))
+}
+
+/// Raw inputs, all strings, as `envy` maps them from `name -> value` pairs.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct Raw {
+    command: Option<String>,
+    token: Option<String>,
+    gist_token: Option<String>,
+    gist_id: Option<String>,
+    data_dir: Option<String>,
+    repos: Option<String>,
+    api_url: Option<String>,
+    now: Option<String>,
+    dry_run: Option<String>,
+    format: Option<String>,
+    max_wait: Option<String>,
+    concurrency: Option<String>,
+}
+
+/// The token values present in the environment or arguments, before any validation,
+/// so they can be masked before anything else is printed.
+pub fn secrets_to_mask(args: &[String], env: &BTreeMap<String, String>) -> Vec<String> {
+    let mut out: Vec<String> = ["INPUT_TOKEN", "INPUT_GIST-TOKEN", "GITHUB_TOKEN", "GH_TOKEN"]
+        .iter()
+        .filter_map(|k| env.get(*k).cloned())
+        .collect();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        for flag in ["--token", "--gist-token"] {
+            if a == flag {
+                out.extend(it.clone().next().cloned());
+            } else if let Some(v) = a.strip_prefix(flag).and_then(|r| r.strip_prefix('=')) {
+                out.push(v.to_string());
+            }
+        }
+    }
+    out.retain(|s| !s.trim().is_empty());
+    out
+}
+
+/// Parses the command line (without the program name) and the environment.
+pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) -> Result<Config, Error> {
+    let action = env.get("GITHUB_ACTIONS").is_some_and(|v| v == "true");
+    let mut values: BTreeMap<String, String> = env
+        .iter()
+        .filter_map(|(k, v)| {
+            let name = k.strip_prefix("INPUT_")?.to_ascii_lowercase().replace(' ', "_");
+            (!v.trim().is_empty()).then(|| (name, v.trim().to_string()))
+        })
+        .collect();
+
+    let mut command_arg = None;
+    let mut it = args.iter().peekable();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "-h" | "--help" => command_arg = Some("help".to_string()),
+            "-V" | "--version" => command_arg = Some("version".to_string()),
+            a if a.starts_with("--") => {
+                let (name, inline) = match a.trim_start_matches("--").split_once('=') {
+                    Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                    None => (a.trim_start_matches("--").to_string(), None),
+                };
+                if !INPUTS.iter().any(|(n, _, _)| *n == name) {
+                    return err(format!("unknown flag --{name}: run `gtt help` for the list of flags"));
+                }
+                let value = match inline {
+                    Some(v) => v,
+                    None if name == "dry-run" => "true".to_string(),
+                    None => match it.next() {
+                        Some(v) => v.clone(),
+                        None => return err(format!("flag --{name} needs a value: --{name} VALUE")),
+                    },
+                };
+                values.insert(name, value);
+            }
+            a if command_arg.is_none() && !a.starts_with('-') => command_arg = Some(a.to_string()),
+            a => {
+                return err(format!("unexpected argument `{a}`: run `gtt help` for usage"));
+            }
+        }
+    }
+    if let Some(c) = command_arg {
+        values.insert("command".to_string(), c);
+    }
+    values.retain(|_, v| !v.trim().is_empty());
+    let raw: Raw = envy::from_iter(values).map_err(|e| Error(format!("could not read inputs: {e}")))?;
+
+    let command = match raw.command.as_deref().unwrap_or("collect") {
+        "collect" => Command::Collect,
+        "export" => Command::Export,
+        "help" => Command::Help,
+        "version" => Command::Version,
+        other => {
+            return err(format!(
+                "unknown command `{other}` (input `command`): use one of collect, export, help, version"
+            ));
+        }
+    };
+
+    let token = raw.token.or_else(|| nonempty(env, "GITHUB_TOKEN")).or_else(|| nonempty(env, "GH_TOKEN")).map(Secret);
+    let gist_token = raw.gist_token.map(Secret).or_else(|| token.clone());
+
+    let storage = match (raw.gist_id, raw.data_dir) {
+        (Some(_), Some(_)) => {
+            return err("inputs `gist-id` and `data-dir` were both given: keep one (a gist, or a local folder)");
+        }
+        (Some(id), None) => {
+            if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+                return err(format!(
+                    "input `gist-id` `{}` is not a gist id: use the id at the end of the gist's URL (gist.github.com/USER/ID)",
+                    printable(&id)
+                ));
+            }
+            Storage::Gist(id)
+        }
+        (None, Some(dir)) => Storage::Folder(PathBuf::from(dir)),
+        (None, None) if action => {
+            return err(
+                "input `gist-id` is not set: create a gist at https://gist.github.com (any file, e.g. README.md), put its id in a repository variable and pass `gist-id: ${{ vars.GTT_GIST_ID }}`; or set `data-dir` to keep history in the workspace",
+            );
+        }
+        (None, None) => Storage::Folder(PathBuf::from(DEFAULT_DATA_DIR)),
+    };
+
+    let repos_text = raw.repos.or_else(|| nonempty(env, "GITHUB_REPOSITORY")).unwrap_or_default();
+    let repos = parse_repos(&repos_text)?;
+
+    let api_url = parse_api_url(
+        &raw.api_url.or_else(|| nonempty(env, "GITHUB_API_URL")).unwrap_or_else(|| DEFAULT_API.to_string()),
+    )?;
+
+    let now = match raw.now {
+        Some(s) => parse_now(&s)?,
+        None => clock,
+    };
+    let dry_run = match raw.dry_run.as_deref() {
+        None => false,
+        Some(v) => {
+            parse_bool(v).ok_or_else(|| Error(format!("input `dry-run` is `{}`: use true or false", printable(v))))?
+        }
+    };
+    let format = match raw.format.as_deref().unwrap_or("csv") {
+        "csv" => Format::Csv,
+        "json" => Format::Json,
+        other => {
+            return err(format!("input `format` is `{}`: use csv or json", printable(other)));
+        }
+    };
+    let max_wait = match raw.max_wait {
+        None => Duration::from_secs(600),
+        Some(s) => Duration::from_secs(s.parse::<u64>().ok().filter(|n| *n <= 6 * 3600).ok_or_else(|| {
+            Error(format!("input `max-wait` is `{}`: use a number of seconds from 0 to 21600", printable(&s)))
+        })?),
+    };
+    let concurrency =
+        match raw.concurrency {
+            None => 4,
+            Some(s) => s.parse::<usize>().ok().filter(|n| (1..=16).contains(n)).ok_or_else(|| {
+                Error(format!("input `concurrency` is `{}`: use a number from 1 to 16", printable(&s)))
+            })?,
+        };
+
+    if command == Command::Collect {
+        if repos.is_empty() {
+            return err("input `repos` is empty: name repositories as owner/name (e.g. `--repos octo/hello`)");
+        }
+        if token.is_none() {
+            return err(if action {
+                "input `token` is not set: pass a token that can read traffic, e.g. `token: ${{ secrets.GTT_TOKEN }}` (the workflow's GITHUB_TOKEN cannot read traffic)"
+            } else {
+                "no token: set GITHUB_TOKEN (or pass --token) to a token that can read traffic (fine-grained: Administration: read)"
+            });
+        }
+    }
+    if matches!(storage, Storage::Gist(_))
+        && gist_token.is_none()
+        && matches!(command, Command::Collect | Command::Export)
+    {
+        return err("input `gist-token` is not set: pass a token with the gist scope (or set `token`)");
+    }
+
+    Ok(Config {
+        command,
+        action,
+        token,
+        gist_token,
+        storage,
+        repos,
+        api_url,
+        now,
+        dry_run,
+        format,
+        max_wait,
+        concurrency,
+        output_file: nonempty(env, "GITHUB_OUTPUT").map(PathBuf::from),
+        summary_file: nonempty(env, "GITHUB_STEP_SUMMARY").map(PathBuf::from),
+    })
+}
+
+fn nonempty(env: &BTreeMap<String, String>, k: &str) -> Option<String> {
+    env.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+/// Shows user input in an error line without letting it break the line or start a
+/// workflow command.
+fn printable(s: &str) -> String {
+    s.chars().take(80).map(|c| if c.is_control() { '?' } else { c }).collect()
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// `owner/name` as GitHub allows them: owner 1-39 of `[A-Za-z0-9-]` not starting with a
+/// hyphen, name 1-100 of `[A-Za-z0-9._-]` and not `.` or `..`. Duplicates (any case) are
+/// dropped.
+pub fn parse_repos(text: &str) -> Result<Vec<String>, Error> {
+    let mut out: Vec<String> = Vec::new();
+    for item in text.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()) {
+        let ok = item.split_once('/').is_some_and(|(owner, name)| {
+            (1..=39).contains(&owner.len())
+                && !owner.starts_with('-')
+                && owner.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && (1..=100).contains(&name.len())
+                && name != "."
+                && name != ".."
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        });
+        if !ok {
+            return err(format!(
+                "input `repos`: `{}` is not owner/name (e.g. octo/hello-world); separate several with commas, spaces or newlines",
+                printable(item)
+            ));
+        }
+        if !out.iter().any(|r| r.eq_ignore_ascii_case(item)) {
+            out.push(item.to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// The API base must be https, except on loopback (tests, local proxies), so a token is
+/// never sent in clear over a network.
+pub fn parse_api_url(s: &str) -> Result<String, Error> {
+    let url = s.trim().trim_end_matches('/');
+    let rest =
+        url.strip_prefix("https://").or_else(|| url.strip_prefix("http://").filter(|r| is_loopback_authority(r)));
+    match rest {
+        Some(r) if !r.is_empty() && !r.contains(['?', '#', ' ', '@']) => Ok(url.to_string()),
+        _ => err(format!(
+            "input `api-url` `{}` is not an https URL: use e.g. https://api.github.com or https://HOST/api/v3",
+            printable(s)
+        )),
+    }
+}
+
+fn is_loopback_authority(rest: &str) -> bool {
+    let host = rest.split('/').next().unwrap_or("");
+    let host = if host.starts_with('[') {
+        host.split(']').next().map(|h| format!("{h}]")).unwrap_or_default()
+    } else {
+        host.split(':').next().unwrap_or("").to_string()
+    };
+    matches!(host.as_str(), "127.0.0.1" | "localhost" | "[::1]")
+}
+
+/// An RFC 3339 timestamp, or a date meaning 00:00 UTC of that day.
+pub fn parse_now(s: &str) -> Result<Timestamp, Error> {
+    if let Ok(t) = s.parse::<Timestamp>() {
+        return Ok(t);
+    }
+    if let Ok(d) = s.parse::<jiff::civil::Date>() {
+        if let Ok(z) = d.to_zoned(jiff::tz::TimeZone::UTC) {
+            return Ok(z.timestamp());
+        }
+    }
+    err(format!(
+        "input `now` `{}` is not a time: use RFC 3339 (2026-11-01T06:00:00Z) or a date (2026-11-01)",
+        printable(s)
+    ))
+}
+
+pub fn help_text() -> String {
+    let mut s = format!(
+        "gtt {} - keeps GitHub traffic (views, clones, referrers, stars, downloads) forever\n\n\
+         USAGE:\n  gtt [COMMAND] [--INPUT VALUE]...\n\n\
+         COMMANDS:\n  collect   fetch each repository's 14-day traffic window and merge it into the history (default)\n  \
+         export    print the stored history to stdout (--format csv|json)\n  \
+         help      this text\n  version   print the version (also --version)\n\n\
+         INPUTS (flag --NAME VALUE or --NAME=VALUE; in an action the input NAME, env INPUT_NAME; a flag wins):\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    for (name, default, desc) in INPUTS {
+        let d = if default.is_empty() { String::new() } else { format!(" [default: {default}]") };
+        s.push_str(&format!("  --{name:<12} {desc}{d}\n"));
+    }
+    s.push_str(
+        "\nEXIT CODES:\n  0  done: every repository collected and stored (or exported)\n  \
+         1  a repository or GitHub request failed; the others were stored; the log says which\n  \
+         2  bad input: the message names the input and the fix; nothing was written\n  \
+         3  storage: stored history could not be read or written safely; nothing was overwritten\n\n\
+         ENVIRONMENT: GITHUB_TOKEN / GH_TOKEN (token fallback), RUST_LOG (log level, e.g. debug)\n",
+    );
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+    fn args(s: &[&str]) -> Vec<String> {
+        s.iter().map(|a| a.to_string()).collect()
+    }
+    fn clock() -> Timestamp {
+        "2026-11-21T10:00:00Z".parse().expect("ts")
+    }
+
+    #[test]
+    fn action_inputs_keep_hyphens_and_empty_means_unset() {
+        let e = env(&[
+            ("GITHUB_ACTIONS", "true"),
+            ("GITHUB_REPOSITORY", "octo/hello"),
+            ("INPUT_TOKEN", "t1"),
+            ("INPUT_GIST-TOKEN", ""),
+            ("INPUT_GIST-ID", "abc123"),
+            ("INPUT_DATA-DIR", ""),
+            ("INPUT_REPOS", ""),
+            ("INPUT_DRY-RUN", "false"),
+            ("INPUT_NOW", ""),
+        ]);
+        let c = parse(&[], &e, clock()).expect("valid");
+        assert_eq!(c.command, Command::Collect);
+        assert!(c.action);
+        assert_eq!(c.storage, Storage::Gist("abc123".into()));
+        assert_eq!(c.repos, vec!["octo/hello"]);
+        assert_eq!(c.gist_token.as_ref().map(Secret::expose), Some("t1"), "gist-token defaults to token");
+        assert_eq!(c.now, clock());
+        assert!(!c.dry_run);
+        assert_eq!(c.api_url, "https://api.github.com");
+    }
+
+    #[test]
+    fn flags_win_over_env_and_defaults_apply() {
+        let e =
+            env(&[("INPUT_REPOS", "a/b"), ("GITHUB_TOKEN", "t"), ("GITHUB_API_URL", "https://ghe.example/api/v3/")]);
+        let c = parse(&args(&["collect", "--repos", "c/d, e/f", "--dry-run", "--now=2026-01-02"]), &e, clock())
+            .expect("valid");
+        assert_eq!(c.repos, vec!["c/d", "e/f"]);
+        assert!(c.dry_run);
+        assert_eq!(c.storage, Storage::Folder(PathBuf::from("gtt-data")));
+        assert_eq!(c.now, "2026-01-02T00:00:00Z".parse::<Timestamp>().expect("ts"));
+        assert_eq!(c.api_url, "https://ghe.example/api/v3");
+        assert_eq!(c.token.as_ref().map(Secret::expose), Some("t"));
+    }
+
+    #[test]
+    fn bad_inputs_name_the_input() {
+        let base = [("GITHUB_TOKEN", "t"), ("INPUT_REPOS", "a/b")];
+        let cases: &[(&[&str], &[(&str, &str)], &str)] = &[
+            (&["--repos", "nope"], &base, "`repos`"),
+            (&["--repos", "a/b/c"], &base, "`repos`"),
+            (&["--repos", "-a/b"], &base, "`repos`"),
+            (&["--repos", "a/.."], &base, "`repos`"),
+            (&["frobnicate"], &base, "unknown command"),
+            (&["--frob", "1"], &base, "unknown flag --frob"),
+            (&["--now", "yesterday"], &base, "`now`"),
+            (&["--gist-id", "abc", "--data-dir", "x"], &base, "`gist-id` and `data-dir`"),
+            (&["--gist-id", "../x"], &base, "`gist-id`"),
+            (&["--api-url", "http://evil.example"], &base, "`api-url`"),
+            (&["--dry-run=maybe"], &base, "`dry-run`"),
+            (&["--concurrency", "0"], &base, "`concurrency`"),
+            (&["--format", "xml"], &base, "`format`"),
+            (&["--repos"], &base, "needs a value"),
+            (&[], &[("INPUT_REPOS", "a/b")], "token"),
+            (&[], &[("GITHUB_TOKEN", "t")], "`repos` is empty"),
+            (&[], &[("GITHUB_TOKEN", "t"), ("INPUT_REPOS", "a/b"), ("GITHUB_ACTIONS", "true")], "`gist-id` is not set"),
+        ];
+        for (a, e, want) in cases {
+            let got = parse(&args(a), &env(e), clock()).expect_err("must fail");
+            assert!(got.0.contains(want), "{a:?}: {got}");
+            assert!(!got.0.contains('\n'), "one line: {got}");
+        }
+    }
+
+    #[test]
+    fn repos_are_split_and_deduplicated() {
+        assert_eq!(parse_repos("a/b,\nA/B  c/d.e_f-g").expect("ok"), vec!["a/b", "c/d.e_f-g"]);
+        assert_eq!(parse_repos(" , ").expect("ok"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn api_url_allows_http_only_on_loopback() {
+        assert!(parse_api_url("http://127.0.0.1:8080").is_ok());
+        assert!(parse_api_url("http://localhost:1/api").is_ok());
+        assert!(parse_api_url("http://[::1]:9").is_ok());
+        assert!(parse_api_url("http://127.0.0.1.evil.example").is_err());
+        assert!(parse_api_url("https://user@api.github.com").is_err());
+    }
+
+    #[test]
+    fn secrets_are_found_before_validation() {
+        let e = env(&[("INPUT_TOKEN", "s1"), ("GH_TOKEN", "s2")]);
+        let s = secrets_to_mask(&args(&["--gist-token", "s3", "--token=s4", "--bogus"]), &e);
+        for want in ["s1", "s2", "s3", "s4"] {
+            assert!(s.iter().any(|x| x == want), "{want} missing from {s:?}");
+        }
+        assert_eq!(format!("{:?}", Secret::new("s1")), "Secret(***)");
+    }
+
+    #[test]
+    fn help_documents_every_input_and_exit_code() {
+        let h = help_text();
+        for (name, _, _) in INPUTS {
+            assert!(h.contains(&format!("--{name}")), "{name}");
+        }
+        for code in ["0  ", "1  ", "2  ", "3  "] {
+            assert!(h.contains(code));
+        }
+    }
+}

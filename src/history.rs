@@ -1,0 +1,700 @@
+//! The permanent per-repository history and its merge.
+//!
+//! Everything here is pure: no clock, no I/O. A run turns what it fetched into a
+//! [`History`] fragment ([`History::from_observation`]) and merges it into the stored
+//! one. The merge is a join (commutative, associative, idempotent), so runs can land in
+//! any order, twice, or concurrently, and the result is the same. Totals are never
+//! stored: they are derived from the stored days on demand.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// The history file format this build writes. Readers refuse anything newer, because a
+/// newer writer may keep data this build would silently drop on rewrite.
+pub const SCHEMA: u32 = 1;
+
+/// How many most recent referrer/path snapshots are kept one per collection day; older
+/// ones are thinned to one per [`POPULAR_STRIDE_DAYS`] so ten years stay small.
+const POPULAR_RECENT_DAYS: i32 = 31;
+const POPULAR_STRIDE_DAYS: i32 = 28;
+
+/// How many days back from "today" a traffic answer is taken to cover even where a day
+/// is missing from its arrays (GitHub omits days without traffic). The API returns up to
+/// 15 buckets, but the oldest may fall off the rolling window; counting it as covered
+/// could turn "not collected" into a false zero, so it only counts when it is present.
+pub const WINDOW_DAYS: i32 = 14;
+
+#[derive(Debug)]
+pub enum Error {
+    Json(serde_json::Error),
+    NewerSchema { found: u32 },
+    WrongRepo { expected: String, found: String },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Json(e) => write!(f, "not valid gtt history JSON ({e})"),
+            Error::NewerSchema { found } => write!(
+                f,
+                "written by a newer gtt (schema {found}, this gtt reads up to {SCHEMA}); upgrade gtt (the action's @v tag) before collecting again"
+            ),
+            Error::WrongRepo { expected, found } => {
+                write!(f, "holds history of {found}, expected {expected}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// One UTC day of traffic. Stored as a four-number array to keep ten years of days
+/// around 100 KB.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "[u64; 4]", into = "[u64; 4]")]
+pub struct Traffic {
+    pub views: u64,
+    pub views_uniques: u64,
+    pub clones: u64,
+    pub clones_uniques: u64,
+}
+
+impl From<[u64; 4]> for Traffic {
+    fn from([views, views_uniques, clones, clones_uniques]: [u64; 4]) -> Self {
+        Traffic { views, views_uniques, clones, clones_uniques }
+    }
+}
+
+impl From<Traffic> for [u64; 4] {
+    fn from(t: Traffic) -> Self {
+        [t.views, t.views_uniques, t.clones, t.clones_uniques]
+    }
+}
+
+impl Traffic {
+    /// Field-wise maximum: GitHub's counts for a day only ever grow while the day is in
+    /// the window (today is partial), so the largest value seen is the truest.
+    fn max(self, o: Traffic) -> Traffic {
+        Traffic {
+            views: self.views.max(o.views),
+            views_uniques: self.views_uniques.max(o.views_uniques),
+            clones: self.clones.max(o.clones),
+            clones_uniques: self.clones_uniques.max(o.clones_uniques),
+        }
+    }
+
+    fn dominates(self, o: Traffic) -> bool {
+        self.views >= o.views
+            && self.views_uniques >= o.views_uniques
+            && self.clones >= o.clones
+            && self.clones_uniques >= o.clones_uniques
+    }
+
+    fn add(self, o: Traffic) -> Traffic {
+        Traffic {
+            views: self.views.saturating_add(o.views),
+            views_uniques: self.views_uniques.saturating_add(o.views_uniques),
+            clones: self.clones.saturating_add(o.clones),
+            clones_uniques: self.clones_uniques.saturating_add(o.clones_uniques),
+        }
+    }
+}
+
+/// Repository counters as seen by one collection. `at` orders snapshots of the same day:
+/// the latest one is the day's value. Fields are ordered so the derived `Ord` compares
+/// `at` first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RepoStats {
+    pub at: Timestamp,
+    pub stars: u64,
+    pub forks: u64,
+    pub watchers: u64,
+    pub open_issues: u64,
+}
+
+/// A release asset's cumulative download count over time. Only days on which the count
+/// rose are kept, so an asset that stopped changing costs nothing per day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Asset {
+    /// The latest collection day on which the asset was seen; names below are as of it.
+    pub seen: Date,
+    pub release: String,
+    pub name: String,
+    /// Day -> cumulative download count observed that day (the day's maximum).
+    pub counts: BTreeMap<Date, u64>,
+}
+
+impl Asset {
+    /// The cumulative count; never decreases, and a deleted asset keeps its last count.
+    pub fn total(&self) -> u64 {
+        self.counts.values().copied().max().unwrap_or(0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Referrer {
+    pub referrer: String,
+    pub count: u64,
+    pub uniques: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PopularPath {
+    pub path: String,
+    pub title: String,
+    pub count: u64,
+    pub uniques: u64,
+}
+
+/// The 14-day top referrers and paths as one collection saw them.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Popular {
+    pub at: Timestamp,
+    pub referrers: Vec<Referrer>,
+    pub paths: Vec<PopularPath>,
+}
+
+/// A repository's whole history, as stored in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct History {
+    pub schema: u32,
+    pub repo: String,
+    /// The gtt version that last wrote the file; set by the store, informational.
+    #[serde(default)]
+    pub written_by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_collected: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_collected: Option<Timestamp>,
+    /// Covered days. A day absent from this map was never inside an observed window: it
+    /// is a gap, not a zero.
+    #[serde(default)]
+    pub days: BTreeMap<Date, Traffic>,
+    #[serde(default)]
+    pub stats: BTreeMap<Date, RepoStats>,
+    /// Keyed by GitHub's asset id, which survives renames.
+    #[serde(default)]
+    pub assets: BTreeMap<u64, Asset>,
+    #[serde(default)]
+    pub popular: BTreeMap<Date, Popular>,
+}
+
+/// What one collection fetched for one repository. Days are UTC.
+#[derive(Debug, Clone, Default)]
+pub struct Observation {
+    pub views: Vec<(Date, u64, u64)>,
+    pub clones: Vec<(Date, u64, u64)>,
+    pub stats: Option<(u64, u64, u64, u64)>,
+    pub created_at: Option<Timestamp>,
+    pub assets: Vec<ObservedAsset>,
+    pub referrers: Vec<Referrer>,
+    pub paths: Vec<PopularPath>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ObservedAsset {
+    pub id: u64,
+    pub release: String,
+    pub name: String,
+    pub downloads: u64,
+}
+
+/// A run of consecutive uncovered days, both ends inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gap {
+    pub first: Date,
+    pub last: Date,
+}
+
+impl Gap {
+    pub fn days(&self) -> i64 {
+        i64::from((self.last - self.first).get_days()) + 1
+    }
+}
+
+impl fmt::Display for Gap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.first == self.last {
+            write!(f, "{}", self.first)
+        } else {
+            write!(f, "{}..{} ({} days)", self.first, self.last, self.days())
+        }
+    }
+}
+
+fn add_days(d: Date, n: i32) -> Option<Date> {
+    d.checked_add(jiff::Span::new().days(n)).ok()
+}
+
+impl History {
+    pub fn new(repo: &str) -> History {
+        History {
+            schema: SCHEMA,
+            repo: repo.to_string(),
+            written_by: String::new(),
+            created_at: None,
+            first_collected: None,
+            last_collected: None,
+            days: BTreeMap::new(),
+            stats: BTreeMap::new(),
+            assets: BTreeMap::new(),
+            popular: BTreeMap::new(),
+        }
+    }
+
+    /// Parses a stored file, refusing schemas from the future and files of another
+    /// repository (a mis-assigned file must never be merged into the wrong history).
+    pub fn parse(text: &str, repo: &str) -> Result<History, Error> {
+        #[derive(Deserialize)]
+        struct Head {
+            schema: u32,
+        }
+        let head: Head = serde_json::from_str(text).map_err(Error::Json)?;
+        if head.schema > SCHEMA {
+            return Err(Error::NewerSchema { found: head.schema });
+        }
+        let h: History = serde_json::from_str(text).map_err(Error::Json)?;
+        if !h.repo.eq_ignore_ascii_case(repo) {
+            return Err(Error::WrongRepo { expected: repo.to_string(), found: h.repo });
+        }
+        Ok(h.normalized())
+    }
+
+    /// Serialises compactly (one line per top-level field would not help gzip or the
+    /// gist size limit; arrays do).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The history fragment one collection at `at` observed. Days from `today - 13` to
+    /// `today` lie inside the answered window: a day missing from the arrays there had
+    /// no traffic and is stored as 0.
+    pub fn from_observation(repo: &str, at: Timestamp, obs: &Observation) -> History {
+        let today = at.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let mut h = History::new(repo);
+        h.first_collected = Some(at);
+        h.last_collected = Some(at);
+        h.created_at = obs.created_at;
+        let mut d = add_days(today, 1 - WINDOW_DAYS).unwrap_or(today);
+        while d <= today {
+            h.days.insert(d, Traffic::default());
+            match d.tomorrow() {
+                Ok(n) => d = n,
+                Err(_) => break,
+            }
+        }
+        for &(day, count, uniques) in &obs.views {
+            let t = h.days.entry(day).or_default();
+            t.views = t.views.max(count);
+            t.views_uniques = t.views_uniques.max(uniques);
+        }
+        for &(day, count, uniques) in &obs.clones {
+            let t = h.days.entry(day).or_default();
+            t.clones = t.clones.max(count);
+            t.clones_uniques = t.clones_uniques.max(uniques);
+        }
+        if let Some((stars, forks, watchers, open_issues)) = obs.stats {
+            h.stats.insert(today, RepoStats { at, stars, forks, watchers, open_issues });
+        }
+        for a in &obs.assets {
+            let asset = Asset {
+                seen: today,
+                release: a.release.clone(),
+                name: a.name.clone(),
+                counts: BTreeMap::from([(today, a.downloads)]),
+            };
+            let merged = match h.assets.remove(&a.id) {
+                Some(old) => merge_asset(&old, &asset),
+                None => asset,
+            };
+            h.assets.insert(a.id, merged);
+        }
+        if !obs.referrers.is_empty() || !obs.paths.is_empty() {
+            let mut referrers = obs.referrers.clone();
+            let mut paths = obs.paths.clone();
+            referrers.truncate(10);
+            paths.truncate(10);
+            h.popular.insert(today, Popular { at, referrers, paths });
+        }
+        h
+    }
+
+    /// The join of two histories of the same repository.
+    pub fn merge(&self, other: &History) -> History {
+        let mut days = self.days.clone();
+        for (d, t) in &other.days {
+            days.entry(*d).and_modify(|x| *x = x.max(*t)).or_insert(*t);
+        }
+        let mut stats = self.stats.clone();
+        for (d, s) in &other.stats {
+            stats.entry(*d).and_modify(|x| *x = (*x).max(*s)).or_insert(*s);
+        }
+        let mut assets = self.assets.clone();
+        for (id, a) in &other.assets {
+            let merged = match assets.get(id) {
+                Some(x) => merge_asset(x, a),
+                None => a.clone(),
+            };
+            assets.insert(*id, merged);
+        }
+        let mut popular = self.popular.clone();
+        for (d, p) in &other.popular {
+            match popular.get(d) {
+                Some(x) if x >= p => {}
+                _ => {
+                    popular.insert(*d, p.clone());
+                }
+            }
+        }
+        History {
+            schema: SCHEMA,
+            repo: self.repo.clone().max(other.repo.clone()),
+            written_by: self.written_by.clone().max(other.written_by.clone()),
+            created_at: min_opt(self.created_at, other.created_at),
+            first_collected: min_opt(self.first_collected, other.first_collected),
+            last_collected: self.last_collected.max(other.last_collected),
+            days,
+            stats,
+            assets,
+            popular: thin_popular(popular),
+        }
+    }
+
+    /// The canonical form of a history read from anywhere: what merging it with
+    /// itself gives.
+    pub fn normalized(mut self) -> History {
+        for a in self.assets.values_mut() {
+            a.counts = normalize_counts(&a.counts);
+        }
+        self.popular = thin_popular(std::mem::take(&mut self.popular));
+        self
+    }
+
+    /// Why `new` may not replace `self` in storage, if it would lose anything: every
+    /// stored day must still be there with values at least as high, and no asset count
+    /// may fall. This guards against bugs, not against users.
+    pub fn check_no_loss(&self, new: &History) -> Result<(), String> {
+        for (d, old) in &self.days {
+            match new.days.get(d) {
+                None => return Err(format!("day {d} would be dropped")),
+                Some(t) if !t.dominates(*old) => {
+                    return Err(format!("day {d} would be lowered from {old:?} to {t:?}"));
+                }
+                Some(_) => {}
+            }
+        }
+        for (id, a) in &self.assets {
+            let new_total = new.assets.get(id).map_or(0, Asset::total);
+            if new_total < a.total() {
+                return Err(format!("asset {id} ({}) would fall from {} to {new_total}", a.name, a.total()));
+            }
+        }
+        if self.stats.keys().any(|d| !new.stats.contains_key(d)) {
+            return Err("a repository snapshot would be dropped".to_string());
+        }
+        Ok(())
+    }
+
+    /// Uncovered stretches between the first and the last covered day.
+    pub fn gaps(&self) -> Vec<Gap> {
+        let mut gaps = Vec::new();
+        let mut prev: Option<Date> = None;
+        for d in self.days.keys() {
+            if let Some(p) = prev {
+                if let (Some(first), Some(last)) = (add_days(p, 1), add_days(*d, -1)) {
+                    if first <= last {
+                        gaps.push(Gap { first, last });
+                    }
+                }
+            }
+            prev = Some(*d);
+        }
+        gaps
+    }
+
+    /// Sum of all covered days. Uniques are summed too, which counts a returning person
+    /// once per day: that is what a per-day sum can say, and it is labelled so.
+    pub fn totals(&self) -> Traffic {
+        self.days.values().fold(Traffic::default(), |a, t| a.add(*t))
+    }
+
+    /// Sum over covered days in `first..=last`, and how many days of it were covered.
+    pub fn sum_between(&self, first: Date, last: Date) -> (Traffic, usize) {
+        if first > last {
+            return (Traffic::default(), 0);
+        }
+        self.days.range(first..=last).fold((Traffic::default(), 0), |(a, n), (_, t)| (a.add(*t), n + 1))
+    }
+
+    pub fn latest_stats(&self) -> Option<&RepoStats> {
+        self.stats.values().next_back()
+    }
+
+    pub fn downloads(&self) -> u64 {
+        self.assets.values().map(Asset::total).fold(0u64, u64::saturating_add)
+    }
+
+    pub fn latest_popular(&self) -> Option<&Popular> {
+        self.popular.values().next_back()
+    }
+}
+
+fn min_opt<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn merge_asset(a: &Asset, b: &Asset) -> Asset {
+    let mut counts = a.counts.clone();
+    for (d, c) in &b.counts {
+        counts.entry(*d).and_modify(|x| *x = (*x).max(*c)).or_insert(*c);
+    }
+    let (seen, release, name) = (a.seen, &a.release, &a.name).max((b.seen, &b.release, &b.name));
+    Asset { seen, release: release.clone(), name: name.clone(), counts: normalize_counts(&counts) }
+}
+
+/// Keeps only the days on which the cumulative count rose above every earlier day's.
+fn normalize_counts(counts: &BTreeMap<Date, u64>) -> BTreeMap<Date, u64> {
+    let mut out = BTreeMap::new();
+    let mut best: Option<u64> = None;
+    for (d, c) in counts {
+        if best.is_none_or(|b| *c > b) {
+            out.insert(*d, *c);
+            best = Some(*c);
+        }
+    }
+    out
+}
+
+/// Keeps every snapshot of the last [`POPULAR_RECENT_DAYS`] and, before that, the latest
+/// one of each [`POPULAR_STRIDE_DAYS`]-day bucket. A function of the set alone, so the
+/// merge stays order-independent.
+fn thin_popular(popular: BTreeMap<Date, Popular>) -> BTreeMap<Date, Popular> {
+    let Some(newest) = popular.keys().next_back().copied() else {
+        return popular;
+    };
+    let recent_from = add_days(newest, -POPULAR_RECENT_DAYS).unwrap_or(newest);
+    let epoch = Date::constant(1970, 1, 1);
+    let bucket = |d: Date| (d - epoch).get_days().div_euclid(POPULAR_STRIDE_DAYS);
+    let mut out = BTreeMap::new();
+    let mut last_bucket = None;
+    for (d, p) in popular.into_iter().rev() {
+        if d >= recent_from || last_bucket != Some(bucket(d)) {
+            last_bucket = Some(bucket(d));
+            out.insert(d, p);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        s.parse().expect("test date")
+    }
+    fn ts(s: &str) -> Timestamp {
+        s.parse().expect("test timestamp")
+    }
+
+    #[test]
+    fn observation_window_fills_zero_days_and_keeps_present_edge() {
+        let obs = Observation {
+            views: vec![(d("2026-10-18"), 5, 2), (d("2026-11-01"), 3, 1)],
+            clones: vec![(d("2026-10-25"), 7, 4)],
+            ..Observation::default()
+        };
+        let h = History::from_observation("o/r", ts("2026-11-01T10:00:00Z"), &obs);
+        // 14 days of window plus the present edge bucket of 2026-10-18.
+        assert_eq!(h.days.len(), 15);
+        assert_eq!(h.days.keys().next(), Some(&d("2026-10-18")));
+        assert_eq!(h.days[&d("2026-10-19")], Traffic::default(), "absent day inside window is zero");
+        assert_eq!(h.days[&d("2026-10-25")].clones, 7);
+        assert_eq!(h.days[&d("2026-11-01")].views, 3);
+        assert!(h.gaps().is_empty());
+    }
+
+    #[test]
+    fn observation_without_edge_day_leaves_it_uncovered() {
+        let h = History::from_observation("o/r", ts("2026-11-01T10:00:00Z"), &Observation::default());
+        assert_eq!(h.days.keys().next(), Some(&d("2026-10-19")));
+        assert_eq!(h.days.keys().next_back(), Some(&d("2026-11-01")));
+    }
+
+    #[test]
+    fn merge_keeps_per_day_maximum_table() {
+        let cases: &[(&[u64; 4], &[u64; 4], [u64; 4])] = &[
+            (&[1, 1, 1, 1], &[2, 0, 3, 0], [2, 1, 3, 1]),
+            (&[0, 0, 0, 0], &[0, 0, 0, 0], [0, 0, 0, 0]),
+            (&[9, 8, 7, 6], &[1, 2, 3, 4], [9, 8, 7, 6]),
+        ];
+        for (a, b, want) in cases {
+            let mut x = History::new("o/r");
+            x.days.insert(d("2026-01-01"), Traffic::from(**a));
+            let mut y = History::new("o/r");
+            y.days.insert(d("2026-01-01"), Traffic::from(**b));
+            assert_eq!(x.merge(&y).days[&d("2026-01-01")], Traffic::from(*want));
+            assert_eq!(y.merge(&x).days[&d("2026-01-01")], Traffic::from(*want));
+        }
+    }
+
+    #[test]
+    fn gaps_are_reported_between_covered_days() {
+        let mut h = History::new("o/r");
+        for s in ["2026-01-01", "2026-01-02", "2026-01-05", "2026-01-07"] {
+            h.days.insert(d(s), Traffic::default());
+        }
+        let gaps = h.gaps();
+        assert_eq!(
+            gaps,
+            vec![
+                Gap { first: d("2026-01-03"), last: d("2026-01-04") },
+                Gap { first: d("2026-01-06"), last: d("2026-01-06") }
+            ]
+        );
+        assert_eq!(gaps[0].to_string(), "2026-01-03..2026-01-04 (2 days)");
+        assert_eq!(gaps[1].to_string(), "2026-01-06");
+    }
+
+    #[test]
+    fn asset_counts_never_fall_and_deleted_assets_keep_their_count() {
+        let obs = |n| Observation {
+            assets: vec![ObservedAsset { id: 7, release: "v1".into(), name: "a.tgz".into(), downloads: n }],
+            ..Observation::default()
+        };
+        let a = History::from_observation("o/r", ts("2026-01-01T05:00:00Z"), &obs(10));
+        let b = History::from_observation("o/r", ts("2026-01-02T05:00:00Z"), &obs(8));
+        let c = History::from_observation("o/r", ts("2026-01-03T05:00:00Z"), &Observation::default());
+        let m = a.merge(&b).merge(&c);
+        assert_eq!(m.downloads(), 10);
+        assert_eq!(m.assets[&7].counts.len(), 1, "a lower later count adds nothing");
+        assert_eq!(m.assets[&7].seen, d("2026-01-02"));
+    }
+
+    #[test]
+    fn check_no_loss_table() {
+        let mut old = History::new("o/r");
+        old.days.insert(d("2026-01-01"), Traffic::from([5, 2, 1, 1]));
+        let mut same = old.clone();
+        assert!(old.check_no_loss(&same).is_ok());
+        same.days.insert(d("2026-01-02"), Traffic::default());
+        assert!(old.check_no_loss(&same).is_ok(), "adding days is fine");
+        let mut lower = old.clone();
+        lower.days.insert(d("2026-01-01"), Traffic::from([4, 2, 1, 1]));
+        assert!(old.check_no_loss(&lower).is_err());
+        let empty = History::new("o/r");
+        assert!(old.check_no_loss(&empty).unwrap_err().contains("2026-01-01"));
+    }
+
+    #[test]
+    fn parse_refuses_newer_schema_wrong_repo_and_garbage() {
+        let mut h = History::new("o/r");
+        h.days.insert(d("2026-01-01"), Traffic::from([1, 1, 0, 0]));
+        let text = h.to_json();
+        assert_eq!(History::parse(&text, "O/R").expect("parses"), h);
+        assert!(matches!(History::parse(&text, "o/x"), Err(Error::WrongRepo { .. })));
+        let newer = text.replacen("\"schema\":1", "\"schema\":2", 1);
+        assert!(matches!(History::parse(&newer, "o/r"), Err(Error::NewerSchema { found: 2 })));
+        assert!(matches!(History::parse("{\"schema\":1,", "o/r"), Err(Error::Json(_))));
+        assert!(matches!(History::parse("", "o/r"), Err(Error::Json(_))));
+    }
+
+    #[test]
+    fn stored_form_is_compact() {
+        let mut h = History::new("o/r");
+        let mut day = d("2016-01-01");
+        for _ in 0..3653 {
+            h.days.insert(day, Traffic::from([1234, 321, 56, 12]));
+            day = day.tomorrow().expect("date");
+        }
+        let len = h.to_json().len();
+        assert!(len < 120_000, "ten years of days took {len} bytes");
+    }
+
+    /// A tiny deterministic generator, so the property tests need no extra crate and
+    /// always replay the same cases.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    fn random_history(r: &mut Rng) -> History {
+        let base = d("2026-01-01");
+        let mut h = History::new("o/r");
+        for _ in 0..r.below(4) {
+            let at = ts("2026-01-01T00:00:00Z")
+                .checked_add(jiff::SignedDuration::from_hours(r.below(24 * 200) as i64))
+                .expect("ts");
+            let mut obs = Observation::default();
+            for _ in 0..r.below(6) {
+                let day = add_days(base, r.below(200) as i32).expect("d");
+                obs.views.push((day, r.below(50), r.below(10)));
+                obs.clones.push((day, r.below(50), r.below(10)));
+            }
+            if r.below(2) == 0 {
+                obs.stats = Some((r.below(9), r.below(9), r.below(9), r.below(9)));
+            }
+            for _ in 0..r.below(3) {
+                obs.assets.push(ObservedAsset {
+                    id: r.below(3),
+                    release: format!("v{}", r.below(2)),
+                    name: format!("f{}", r.below(2)),
+                    downloads: r.below(100),
+                });
+            }
+            if r.below(2) == 0 {
+                obs.referrers.push(Referrer { referrer: format!("r{}", r.below(3)), count: r.below(9), uniques: 1 });
+            }
+            h = h.merge(&History::from_observation("o/r", at, &obs));
+        }
+        h
+    }
+
+    #[test]
+    fn merge_is_commutative_associative_idempotent() {
+        let mut r = Rng(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..400 {
+            let (a, b, c) = (random_history(&mut r), random_history(&mut r), random_history(&mut r));
+            assert_eq!(a.merge(&b), b.merge(&a), "commutative");
+            assert_eq!(a.merge(&b).merge(&c), a.merge(&b.merge(&c)), "associative");
+            assert_eq!(a.merge(&a), a, "idempotent");
+            assert_eq!(a.merge(&b).merge(&b), a.merge(&b), "re-applying a run changes nothing");
+            assert!(a.check_no_loss(&a.merge(&b)).is_ok(), "a merge never loses stored days");
+            let round = History::parse(&a.to_json(), "o/r").expect("round trip");
+            assert_eq!(round, a, "stored form round-trips");
+        }
+    }
+
+    #[test]
+    fn popular_snapshots_are_thinned_deterministically() {
+        let mut h = History::new("o/r");
+        let mut day = d("2020-01-01");
+        for i in 0..2000 {
+            let at = day.to_zoned(jiff::tz::TimeZone::UTC).expect("z").timestamp();
+            h.popular.insert(day, Popular { at, referrers: vec![], paths: vec![] });
+            day = add_days(day, 1).expect("d");
+            let _ = i;
+        }
+        let thinned = thin_popular(h.popular.clone());
+        assert!(thinned.len() < 2000 / 28 + 40, "kept {}", thinned.len());
+        assert_eq!(thin_popular(thinned.clone()), thinned);
+        assert_eq!(thinned.keys().next_back(), h.popular.keys().next_back());
+    }
+}

@@ -1,0 +1,23 @@
+//! The `gtt` binary: parse, run, exit with the documented code.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // Log lines go to stderr, which the runner also parses for workflow commands: each
+    // record is kept on one line and prefixed, so no message can start a command.
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info"))
+        .format(|buf, record| {
+            let msg = gtt::report::escape_terminal(&record.args().to_string());
+            writeln!(buf, "[{} gtt] {msg}", record.level())
+        })
+        .init();
+    let args: Vec<String> = std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
+    let env: BTreeMap<String, String> = std::env::vars_os()
+        .map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned()))
+        .collect();
+    let stdout = std::io::stdout();
+    let code = gtt::run(&args, &env, jiff::Timestamp::now(), &mut stdout.lock());
+    ExitCode::from(code)
+}

@@ -1,0 +1,449 @@
+//! Behaviour of `gtt collect` and `gtt export` against the in-process fake GitHub:
+//! headers, pagination, retries, token diagnostics, and the storage safety rules.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::fake::*;
+use jiff::civil::Date;
+use serde_json::Value;
+
+const TOKEN: &str = "ghp_testtoken123";
+const REPO: &str = "octo/hello";
+const GIST: &str = "aa11bb22";
+
+fn date(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn gtt(fake: &FakeGitHub, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gtt"));
+    cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    // Test plumbing first, so a test's own flags win (the last flag wins).
+    cmd.arg("--api-url").arg(fake.url()).arg("--now").arg(fake.now().to_string()).args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out: Output = cmd.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("gtt-collect-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+/// A fake with one repository that has two weeks of traffic, stats and a release.
+fn world() -> FakeGitHub {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    fake.add_repo(REPO);
+    fake.set_repo_stats(REPO, 42, 7, 5, 3);
+    for i in 0..20 {
+        let d = date("2026-10-12").checked_add(jiff::Span::new().days(i)).unwrap();
+        fake.set_traffic(REPO, d, 10 + i as u64, 5, 2 + i as u64, 1);
+    }
+    fake.add_release(REPO, "v1.0.0", vec![("gtt-linux.tar.gz", 100), ("gtt-mac.tar.gz", 20)]);
+    fake.set_referrers(REPO, vec![("news.ycombinator.com".into(), 30, 20)]);
+    fake.set_paths(REPO, vec![("/octo/hello".into(), "octo/hello: a repo".into(), 40, 30)]);
+    fake
+}
+
+fn folder_args(dir: &Path) -> Vec<String> {
+    vec!["collect".into(), "--repos".into(), REPO.into(), "--data-dir".into(), dir.display().to_string()]
+}
+
+fn run_folder(fake: &FakeGitHub, dir: &Path, extra: &[&str]) -> Run {
+    let mut args = folder_args(dir);
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    gtt(fake, &args, &[("GITHUB_TOKEN", TOKEN)])
+}
+
+fn run_gist(fake: &FakeGitHub, extra: &[&str]) -> Run {
+    let mut args = vec!["collect", "--repos", REPO, "--gist-id", GIST, "--token", TOKEN];
+    args.extend(extra);
+    gtt(fake, &args, &[])
+}
+
+fn history_json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap()
+}
+
+fn gist_history(fake: &FakeGitHub) -> Value {
+    history_json(&fake.gist_file(GIST, "history-octo.hello.json").expect("history file in gist"))
+}
+
+#[test]
+fn collects_into_a_folder_and_exports_csv() {
+    let fake = world();
+    let dir = tempdir("folder");
+    let r = run_folder(&fake, &dir, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("octo/hello:"), "{}", r.stdout);
+    let h = history_json(&std::fs::read_to_string(dir.join("history-octo.hello.json")).unwrap());
+    assert_eq!(h["schema"], 1);
+    assert_eq!(h["repo"], REPO);
+    // Fake "now" is 2026-11-01T12:00Z: the window is 10-18..11-01, with 10-19.. guaranteed.
+    assert_eq!(h["days"]["2026-10-20"], serde_json::json!([18, 5, 10, 1]));
+    assert_eq!(h["stats"]["2026-11-01"]["stars"], 42);
+    let index: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("gtt.json")).unwrap()).unwrap();
+    assert_eq!(index["repos"][REPO], "history-octo.hello.json");
+
+    let e = gtt(&fake, &["export", "--data-dir", &dir.display().to_string()], &[]);
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    let mut lines = e.stdout.lines();
+    assert!(lines.next().unwrap().starts_with("repo,date,views,views_uniques,clones,clones_uniques"));
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 15, "window of 15 days (edge day present)");
+    assert!(rows.contains(&"octo/hello,2026-10-20,18,5,10,1,,,,"));
+    assert!(rows.windows(2).all(|w| w[0] < w[1]), "dates ascending");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn every_request_has_githubs_headers_and_releases_are_all_read() {
+    let fake = world();
+    // 130 releases: two pages of 100, followed through GitHub's Link header.
+    for i in 0..130 {
+        fake.add_release(REPO, &format!("v0.{i}"), vec![("a.zip", 1)]);
+    }
+    let dir = tempdir("headers");
+    let r = run_folder(&fake, &dir, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let h = history_json(&std::fs::read_to_string(dir.join("history-octo.hello.json")).unwrap());
+    assert_eq!(h["assets"].as_object().unwrap().len(), 132, "all 131 releases' assets");
+    assert_eq!(fake.count("GET", "releases"), 2);
+    for req in fake.requests() {
+        assert_eq!(req.header("user-agent"), Some(concat!("gtt/", env!("CARGO_PKG_VERSION"))), "{}", req.path);
+        assert_eq!(req.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
+        assert_eq!(req.header("accept"), Some("application/vnd.github+json"));
+        assert_eq!(req.header("x-github-api-version"), Some("2022-11-28"));
+        assert!(!req.path.contains(TOKEN), "no token in URLs");
+    }
+    assert!(!r.stdout.contains(TOKEN) && !r.stderr.contains(TOKEN));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn server_errors_and_dropped_connections_are_retried() {
+    let fake = world();
+    fake.inject(Fault::new("GET", "/traffic/views", 2, FaultKind::Status(502)));
+    fake.inject(Fault::new("GET", "/traffic/clones", 1, FaultKind::DropConnection));
+    let dir = tempdir("retry");
+    let r = run_folder(&fake, &dir, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(fake.count("GET", "/traffic/views"), 3);
+    assert_eq!(fake.count("GET", "/traffic/clones"), 2);
+    assert!(r.stderr.contains("retrying"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn rate_limits_are_waited_out_as_github_asks() {
+    let fake = world();
+    fake.inject(Fault::new("GET", "/traffic/views", 1, FaultKind::SecondaryLimit { retry_after: 1 }));
+    fake.inject(Fault::new("GET", "/traffic/clones", 1, FaultKind::PrimaryExhausted { reset_in: 1 }));
+    let dir = tempdir("ratelimit");
+    let r = run_folder(&fake, &dir, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(fake.count("GET", "/traffic/views"), 2);
+    assert_eq!(fake.count("GET", "/traffic/clones"), 2);
+
+    // A wait beyond max-wait is not taken: the run fails loudly instead.
+    fake.inject(Fault::new("GET", "/traffic/views", 1, FaultKind::PrimaryExhausted { reset_in: 3000 }));
+    let r = run_folder(&fake, &dir, &["--max-wait", "5"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("rate limited") && r.stderr.contains("max-wait"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn token_problems_get_actionable_messages() {
+    let cases = [
+        (TokenKind::WorkflowToken, "Administration: read"),
+        (TokenKind::ClassicNoPush, "no push access"),
+        (TokenKind::FineGrainedNoAdmin, "lacks repository permission Administration: read"),
+    ];
+    for (kind, want) in cases {
+        let fake = world();
+        fake.add_token("weak", kind);
+        let dir = tempdir("tokens");
+        let r = gtt(&fake, &["--repos", REPO, "--data-dir", &dir.display().to_string(), "--token", "weak"], &[]);
+        assert_eq!(r.code, 1, "{kind:?}");
+        assert!(r.stderr.contains(want), "{kind:?}: {}", r.stderr);
+        assert!(!dir.join("history-octo.hello.json").exists(), "nothing stored for a failed repo");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let fake = world();
+    let dir = tempdir("badcreds");
+    let r = gtt(&fake, &["--repos", REPO, "--data-dir", &dir.display().to_string(), "--token", "wrong"], &[]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("401") && r.stderr.contains("`token`"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_failing_repository_does_not_stop_the_others() {
+    let fake = world();
+    fake.add_repo("octo/other");
+    let dir = tempdir("partial");
+    let r = gtt(
+        &fake,
+        &["--repos", "octo/missing, octo/other,octo/hello", "--data-dir", &dir.display().to_string()],
+        &[("GITHUB_TOKEN", TOKEN)],
+    );
+    assert_eq!(r.code, 1, "a run that did not do all its job does not exit 0");
+    assert!(r.stderr.contains("octo/missing not found"), "{}", r.stderr);
+    assert!(r.stderr.contains("1 of 3 repositories failed: octo/missing"), "{}", r.stderr);
+    assert!(dir.join("history-octo.hello.json").exists());
+    assert!(dir.join("history-octo.other.json").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn enterprise_server_is_detected() {
+    let fake = world();
+    fake.set_enterprise(true);
+    let dir = tempdir("ghes");
+    let r = run_folder(&fake, &dir, &[]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("GitHub Enterprise Server"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn gist_round_trip_keeps_days_and_writes_only_changed_files() {
+    let fake = world();
+    fake.create_gist(GIST, vec![("README.md", "my traffic")]);
+    let r = run_gist(&fake, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(fake.gist_revisions(GIST), 2);
+    assert_eq!(fake.gist_file(GIST, "README.md").as_deref(), Some("my traffic"), "other files untouched");
+    let first = gist_history(&fake);
+
+    // Three weeks later the window has moved past the first run's days.
+    fake.advance(jiff::SignedDuration::from_hours(24 * 21));
+    let r = run_gist(&fake, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let later = gist_history(&fake);
+    for (day, v) in first["days"].as_object().unwrap() {
+        assert!(later["days"].get(day).is_some(), "{day} kept");
+        let _ = v;
+    }
+    let patch = fake.requests().into_iter().rev().find(|r| r.method == "PATCH").unwrap();
+    let body: Value = serde_json::from_str(&patch.body).unwrap();
+    let names: Vec<&String> = body["files"].as_object().unwrap().keys().collect();
+    assert_eq!(names, ["gtt.json", "history-octo.hello.json"]);
+    // The gap between the runs is reported, naming the lost days.
+    assert!(r.stderr.contains("no data for 2026-11-02"), "{}", r.stderr);
+    let e = gtt(&fake, &["export", "--gist-id", GIST, "--token", TOKEN, "--format", "json"], &[]);
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    let v: Value = serde_json::from_str(&e.stdout).unwrap();
+    assert_eq!(v["repos"][0]["repo"], REPO);
+    assert!(v["repos"][0]["days"].get("2026-11-05").is_none(), "gap days are absent");
+}
+
+#[test]
+fn an_unreadable_gist_fails_the_run_and_nothing_is_written() {
+    let fake = world();
+    fake.create_gist(GIST, vec![("README.md", "x")]);
+    assert_eq!(run_gist(&fake, &[]).code, 0);
+    let revisions = fake.gist_revisions(GIST);
+    let stored = fake.gist_file(GIST, "history-octo.hello.json").unwrap();
+
+    // ghtraf's defect 2: one failed read must never become an empty history.
+    fake.inject(Fault::new("GET", &format!("/gists/{GIST}"), 10, FaultKind::Status(502)));
+    let r = run_gist(&fake, &["--max-wait", "3"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(fake.count("PATCH", "/gists"), 1, "only the first run wrote");
+    assert_eq!(fake.gist_revisions(GIST), revisions);
+    assert_eq!(fake.gist_file(GIST, "history-octo.hello.json").unwrap(), stored);
+}
+
+#[test]
+fn corrupt_or_newer_history_is_never_overwritten() {
+    let cases = [
+        ("{\"schema\":1,\"repo\":\"octo/hello\",\"days\":{", "not valid gtt history JSON"),
+        ("{\"schema\":2,\"repo\":\"octo/hello\",\"days\":{}}", "newer gtt"),
+        ("{\"schema\":1,\"repo\":\"someone/else\",\"days\":{}}", "holds history of someone/else"),
+        ("[1,2,3]", "not valid gtt history JSON"),
+    ];
+    for (content, want) in cases {
+        let fake = world();
+        fake.create_gist(GIST, vec![("history-octo.hello.json", content)]);
+        let r = run_gist(&fake, &[]);
+        assert_eq!(r.code, 3, "{content}: {}", r.stderr);
+        assert!(r.stderr.contains(want) && r.stderr.contains("nothing was written"), "{}", r.stderr);
+        assert_eq!(fake.count("PATCH", "/gists"), 0);
+        assert_eq!(fake.gist_file(GIST, "history-octo.hello.json").as_deref(), Some(content));
+    }
+    // The same in a folder.
+    let fake = world();
+    let dir = tempdir("corrupt");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("gtt.json"), "garbage").unwrap();
+    let r = run_folder(&fake, &dir, &[]);
+    assert_eq!(r.code, 3);
+    assert_eq!(std::fs::read_to_string(dir.join("gtt.json")).unwrap(), "garbage");
+    assert!(!dir.join("history-octo.hello.json").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn truncated_gist_files_are_read_in_full_from_raw_url() {
+    for empty in [false, true] {
+        let fake = world();
+        fake.create_gist(GIST, vec![("README.md", "x")]);
+        assert_eq!(run_gist(&fake, &[]).code, 0);
+        let before = gist_history(&fake);
+        fake.set_truncate_at(200);
+        fake.set_truncated_content_empty(empty);
+        fake.advance(jiff::SignedDuration::from_hours(24));
+        let r = run_gist(&fake, &[]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(fake.count("GET", "/raw/") >= 1, "raw_url was used");
+        let after = gist_history(&fake);
+        for day in before["days"].as_object().unwrap().keys() {
+            assert!(after["days"].get(day).is_some(), "{day} survived the truncated read");
+        }
+    }
+}
+
+#[test]
+fn a_failed_raw_read_or_a_foreign_raw_host_writes_nothing() {
+    let fake = world();
+    fake.create_gist(GIST, vec![("README.md", "x")]);
+    assert_eq!(run_gist(&fake, &[]).code, 0);
+    fake.set_truncate_at(200);
+    fake.inject(Fault::new("GET", "/raw/", 20, FaultKind::Status(500)));
+    let r = run_gist(&fake, &["--max-wait", "2"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(fake.count("PATCH", "/gists"), 1);
+
+    // raw_url on another host: the token is not sent there, and plain http is refused.
+    let fake = world();
+    fake.create_gist(GIST, vec![("README.md", "x")]);
+    assert_eq!(run_gist(&fake, &[]).code, 0);
+    fake.set_truncate_at(200);
+    fake.set_raw_url_base(Some(format!("http://localhost:{}", fake.port())));
+    fake.clear_requests();
+    let r = run_gist(&fake, &[]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(fake.requests().iter().all(|q| q.header("host").is_none_or(|h| h.starts_with("127.0.0.1"))));
+    assert_eq!(fake.count("PATCH", "/gists"), 0);
+}
+
+#[test]
+fn a_gist_listing_cut_at_300_files_is_not_mistaken_for_a_new_history() {
+    let fake = world();
+    let names: Vec<String> = (0..300).map(|i| format!("a{i:03}.txt")).collect();
+    let mut files: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "x")).collect();
+    files.push(("history-octo.hello.json", "{\"schema\":1,\"repo\":\"octo/hello\",\"days\":{}}"));
+    fake.create_gist(GIST, files);
+    let r = run_gist(&fake, &[]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("300 files"), "{}", r.stderr);
+    assert_eq!(fake.count("PATCH", "/gists"), 0);
+}
+
+#[test]
+fn a_concurrent_writer_is_detected_and_merged() {
+    let fake = world();
+    fake.create_gist(GIST, vec![("README.md", "x")]);
+    assert_eq!(run_gist(&fake, &[]).code, 0);
+    // Another gtt lands a history with a day we never saw, between our read and write.
+    fake.inject_concurrent_write(
+        GIST,
+        Box::new(|files| {
+            let mut h: Value = serde_json::from_str(&files["history-octo.hello.json"]).unwrap();
+            h["days"]["2020-02-02"] = serde_json::json!([7, 7, 7, 7]);
+            vec![("history-octo.hello.json".to_string(), Some(h.to_string()))]
+        }),
+    );
+    fake.advance(jiff::SignedDuration::from_hours(24));
+    let r = run_gist(&fake, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("written by someone else"), "{}", r.stderr);
+    let h = gist_history(&fake);
+    assert_eq!(h["days"]["2020-02-02"], serde_json::json!([7, 7, 7, 7]), "the other writer's day survives");
+    assert!(h["days"].get("2026-11-02").is_some(), "our day survives");
+    assert_eq!(fake.count("PATCH", "/gists"), 3, "first run, our write, the re-merged write");
+}
+
+#[test]
+fn a_token_that_cannot_write_the_gist_is_named() {
+    let fake = world();
+    fake.create_gist(GIST, vec![("README.md", "x")]);
+    fake.add_token("reader", TokenKind::NoGistWrite);
+    let r = gtt(&fake, &["--repos", REPO, "--gist-id", GIST, "--token", TOKEN, "--gist-token", "reader"], &[]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("`gist-id`") && r.stderr.contains("gist token"), "{}", r.stderr);
+}
+
+#[test]
+fn action_mode_masks_tokens_groups_and_warns_escaped() {
+    let fake = world();
+    fake.create_gist(GIST, vec![("README.md", "x")]);
+    let dir = tempdir("action");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("out");
+    let summary = dir.join("summary");
+    let env = [
+        ("GITHUB_ACTIONS", "true"),
+        ("INPUT_TOKEN", TOKEN),
+        ("INPUT_GIST-ID", GIST),
+        ("INPUT_REPOS", REPO),
+        ("GITHUB_OUTPUT", out.to_str().unwrap()),
+        ("GITHUB_STEP_SUMMARY", summary.to_str().unwrap()),
+    ];
+    let r = gtt(&fake, &[], &env);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().next(), Some(format!("::add-mask::{TOKEN}").as_str()));
+    assert!(r.stdout.contains("::group::octo/hello") && r.stdout.contains("::endgroup::"));
+    let outputs = std::fs::read_to_string(&out).unwrap();
+    for key in ["views=", "clones=", "views-14d=", "clones-14d=", "stars=42", "downloads=120", "repos=octo/hello"] {
+        assert!(outputs.lines().any(|l| l.starts_with(key)), "{key} in {outputs}");
+    }
+    assert!(std::fs::read_to_string(&summary).unwrap().contains("| Views |"));
+
+    // A run after a hole warns with a workflow command, on one line.
+    fake.advance(jiff::SignedDuration::from_hours(24 * 20));
+    let r = gtt(&fake, &[], &env);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let warning = r.stdout.lines().find(|l| l.starts_with("::warning")).expect("gap warning");
+    assert!(warning.contains("no data for 2026-11-02..2026-11-07 (6 days)"), "{warning}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_input_exits_2_and_writes_nothing() {
+    let fake = world();
+    fake.create_gist(GIST, vec![("README.md", "x")]);
+    for args in [
+        vec!["--repos", "not-a-repo", "--gist-id", GIST, "--token", TOKEN],
+        vec!["--repos", REPO, "--gist-id", GIST, "--data-dir", "x", "--token", TOKEN],
+        vec!["bogus", "--repos", REPO, "--gist-id", GIST, "--token", TOKEN],
+        vec!["--repos", REPO, "--gist-id", GIST, "--token", TOKEN, "--now", "soon"],
+        vec!["--repos", REPO, "--gist-id", GIST, "--token", TOKEN, "--wat"],
+    ] {
+        let r = gtt(&fake, &args, &[]);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
+    }
+    assert!(fake.requests().is_empty(), "bad input never reaches GitHub");
+}

@@ -106,8 +106,9 @@ impl Traffic {
 
 /// Repository counters as seen by one collection. `at` orders snapshots of the same day:
 /// the latest one is the day's value. Fields are ordered so the derived `Ord` compares
-/// `at` first.
+/// `at` first. Stored as `[epoch seconds, stars, forks, watchers, open issues]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "[i64; 5]", into = "[i64; 5]")]
 pub struct RepoStats {
     pub at: Timestamp,
     pub stars: u64,
@@ -135,19 +136,68 @@ impl Asset {
     }
 }
 
+impl TryFrom<[i64; 5]> for RepoStats {
+    type Error = String;
+    fn try_from([at, stars, forks, watchers, open_issues]: [i64; 5]) -> Result<Self, String> {
+        let n = |v: i64| u64::try_from(v).map_err(|_| format!("negative count {v}"));
+        Ok(RepoStats {
+            at: Timestamp::from_second(at).map_err(|e| e.to_string())?,
+            stars: n(stars)?,
+            forks: n(forks)?,
+            watchers: n(watchers)?,
+            open_issues: n(open_issues)?,
+        })
+    }
+}
+
+impl From<RepoStats> for [i64; 5] {
+    fn from(s: RepoStats) -> Self {
+        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        [s.at.as_second(), n(s.stars), n(s.forks), n(s.watchers), n(s.open_issues)]
+    }
+}
+
+/// Stored as `[referrer, count, uniques]`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(from = "(String, u64, u64)", into = "(String, u64, u64)")]
 pub struct Referrer {
     pub referrer: String,
     pub count: u64,
     pub uniques: u64,
 }
 
+/// Stored as `[path, title, count, uniques]`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(from = "(String, String, u64, u64)", into = "(String, String, u64, u64)")]
 pub struct PopularPath {
     pub path: String,
     pub title: String,
     pub count: u64,
     pub uniques: u64,
+}
+
+impl From<(String, u64, u64)> for Referrer {
+    fn from((referrer, count, uniques): (String, u64, u64)) -> Self {
+        Referrer { referrer, count, uniques }
+    }
+}
+
+impl From<Referrer> for (String, u64, u64) {
+    fn from(r: Referrer) -> Self {
+        (r.referrer, r.count, r.uniques)
+    }
+}
+
+impl From<(String, String, u64, u64)> for PopularPath {
+    fn from((path, title, count, uniques): (String, String, u64, u64)) -> Self {
+        PopularPath { path, title, count, uniques }
+    }
+}
+
+impl From<PopularPath> for (String, String, u64, u64) {
+    fn from(p: PopularPath) -> Self {
+        (p.path, p.title, p.count, p.uniques)
+    }
 }
 
 /// The 14-day top referrers and paths as one collection saw them.
@@ -474,21 +524,28 @@ fn normalize_counts(counts: &BTreeMap<Date, u64>) -> BTreeMap<Date, u64> {
     out
 }
 
-/// Keeps every snapshot of the last [`POPULAR_RECENT_DAYS`] and, before that, the latest
-/// one of each [`POPULAR_STRIDE_DAYS`]-day bucket. A function of the set alone, so the
-/// merge stays order-independent.
+/// Keeps every snapshot of the last [`POPULAR_RECENT_DAYS`]; within a year, the latest
+/// of each [`POPULAR_STRIDE_DAYS`]-day bucket; before that, the latest of each bucket
+/// three times as long. Buckets nest and are aligned to a fixed epoch, so the result is a
+/// function of the set alone and the merge stays order-independent.
 fn thin_popular(popular: BTreeMap<Date, Popular>) -> BTreeMap<Date, Popular> {
     let Some(newest) = popular.keys().next_back().copied() else {
         return popular;
     };
     let recent_from = add_days(newest, -POPULAR_RECENT_DAYS).unwrap_or(newest);
+    let year_from = add_days(newest, -365).unwrap_or(newest);
     let epoch = Date::constant(1970, 1, 1);
-    let bucket = |d: Date| (d - epoch).get_days().div_euclid(POPULAR_STRIDE_DAYS);
+    let fine = |d: Date| (d - epoch).get_days().div_euclid(POPULAR_STRIDE_DAYS);
+    let coarse = |d: Date| (d - epoch).get_days().div_euclid(POPULAR_STRIDE_DAYS * 3);
+    let mut seen_fine = std::collections::BTreeSet::new();
+    let mut seen_coarse = std::collections::BTreeSet::new();
     let mut out = BTreeMap::new();
-    let mut last_bucket = None;
     for (d, p) in popular.into_iter().rev() {
-        if d >= recent_from || last_bucket != Some(bucket(d)) {
-            last_bucket = Some(bucket(d));
+        let keep = d >= recent_from
+            || if d >= year_from { !seen_fine.contains(&fine(d)) } else { !seen_coarse.contains(&coarse(d)) };
+        seen_fine.insert(fine(d));
+        seen_coarse.insert(coarse(d));
+        if keep {
             out.insert(d, p);
         }
     }
@@ -609,15 +666,38 @@ mod tests {
     }
 
     #[test]
-    fn stored_form_is_compact() {
+    fn ten_years_of_daily_collections_stay_well_under_a_megabyte() {
         let mut h = History::new("o/r");
-        let mut day = d("2016-01-01");
+        let mut at = ts("2016-01-01T03:17:00Z");
+        let obs = Observation {
+            views: vec![],
+            clones: vec![],
+            stats: Some((12_345, 678, 90, 12)),
+            created_at: None,
+            assets: vec![],
+            referrers: (0..10)
+                .map(|i| Referrer { referrer: format!("referrer-{i}.example.com"), count: 1234, uniques: 321 })
+                .collect(),
+            paths: (0..10)
+                .map(|i| PopularPath {
+                    path: format!("/octo/hello/blob/main/docs/page-{i}.md"),
+                    title: format!("hello/page-{i}.md at main · octo/hello · GitHub"),
+                    count: 1234,
+                    uniques: 321,
+                })
+                .collect(),
+        };
         for _ in 0..3653 {
-            h.days.insert(day, Traffic::from([1234, 321, 56, 12]));
-            day = day.tomorrow().expect("date");
+            let mut o = obs.clone();
+            let day = at.to_zoned(jiff::tz::TimeZone::UTC).date();
+            o.views.push((day, 1234, 321));
+            o.clones.push((day, 56, 12));
+            h = h.merge(&History::from_observation("o/r", at, &o));
+            at = at.checked_add(jiff::SignedDuration::from_hours(24)).expect("ts");
         }
         let len = h.to_json().len();
-        assert!(len < 120_000, "ten years of days took {len} bytes");
+        assert!(len < 400_000, "ten years of daily runs took {len} bytes");
+        assert!(h.popular.len() < 90, "{} popular snapshots kept", h.popular.len());
     }
 
     /// A tiny deterministic generator, so the property tests need no extra crate and
@@ -638,9 +718,9 @@ mod tests {
     fn random_history(r: &mut Rng) -> History {
         let base = d("2026-01-01");
         let mut h = History::new("o/r");
-        for _ in 0..r.below(4) {
+        for _ in 0..r.below(12) {
             let at = ts("2026-01-01T00:00:00Z")
-                .checked_add(jiff::SignedDuration::from_hours(r.below(24 * 200) as i64))
+                .checked_add(jiff::SignedDuration::from_hours(r.below(24 * 900) as i64))
                 .expect("ts");
             let mut obs = Observation::default();
             for _ in 0..r.below(6) {
@@ -693,7 +773,7 @@ mod tests {
             let _ = i;
         }
         let thinned = thin_popular(h.popular.clone());
-        assert!(thinned.len() < 2000 / 28 + 40, "kept {}", thinned.len());
+        assert!(thinned.len() < 31 + 14 + 2000 / 84 + 2, "kept {}", thinned.len());
         assert_eq!(thin_popular(thinned.clone()), thinned);
         assert_eq!(thinned.keys().next_back(), h.popular.keys().next_back());
     }

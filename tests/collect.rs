@@ -100,7 +100,7 @@ fn collects_into_a_folder_and_exports_csv() {
     assert_eq!(h["repo"], REPO);
     // Fake "now" is 2026-11-01T12:00Z: the window is 10-18..11-01, with 10-19.. guaranteed.
     assert_eq!(h["days"]["2026-10-20"], serde_json::json!([18, 5, 10, 1]));
-    assert_eq!(h["stats"]["2026-11-01"]["stars"], 42);
+    assert_eq!(h["stats"]["2026-11-01"][1], 42, "stars");
     let index: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("gtt.json")).unwrap()).unwrap();
     assert_eq!(index["repos"][REPO], "history-octo.hello.json");
 

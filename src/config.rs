@@ -154,7 +154,13 @@ pub fn secrets_to_mask(args: &[String], env: &BTreeMap<String, String>) -> Vec<S
             }
         }
     }
+    // The token is used trimmed: mask that form (and the raw one, which is what a
+    // careless echo would print).
+    let trimmed: Vec<String> = out.iter().map(|s| s.trim().to_string()).collect();
+    out.extend(trimmed);
     out.retain(|s| !s.trim().is_empty());
+    out.sort();
+    out.dedup();
     out
 }
 
@@ -483,7 +489,8 @@ mod tests {
     #[test]
     fn bad_inputs_name_the_input() {
         let base = [("GITHUB_TOKEN", "t"), ("INPUT_REPOS", "a/b")];
-        let cases: &[(&[&str], &[(&str, &str)], &str)] = &[
+        type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+        let cases: &[Case<'_>] = &[
             (&["--repos", "nope"], &base, "`repos`"),
             (&["--repos", "a/b/c"], &base, "`repos`"),
             (&["--repos", "-a/b"], &base, "`repos`"),

@@ -158,7 +158,13 @@ impl Ran {
         self.status.code()
     }
     fn describe(&self) -> String {
-        format!("exit {:?} after {:?}\n--- stdout ---\n{}--- stderr ---\n{}", self.code(), self.took, self.stdout, self.stderr)
+        format!(
+            "exit {:?} after {:?}\n--- stdout ---\n{}--- stderr ---\n{}",
+            self.code(),
+            self.took,
+            self.stdout,
+            self.stderr
+        )
     }
 }
 
@@ -167,9 +173,7 @@ impl Ran {
 fn run(mut cmd: Command, scratch: &Path, tag: &str) -> Ran {
     let out_path = scratch.join(format!("{tag}.stdout"));
     let err_path = scratch.join(format!("{tag}.stderr"));
-    cmd.stdin(Stdio::null())
-        .stdout(fs::File::create(&out_path).unwrap())
-        .stderr(fs::File::create(&err_path).unwrap());
+    cmd.stdin(Stdio::null()).stdout(fs::File::create(&out_path).unwrap()).stderr(fs::File::create(&err_path).unwrap());
     let start = Instant::now();
     let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
     let status = loop {
@@ -342,7 +346,8 @@ fn assert_gist_written(fake: &FakeGitHub, truth: &Truth) {
     let history: Value = serde_json::from_str(&fake.gist_file(GIST, HISTORY_FILE).unwrap()).unwrap();
     assert_eq!(history["repo"], Value::from(REPO));
     assert_eq!(history["written_by"], Value::from(VERSION));
-    let stored_views: u64 = history["days"].as_object().unwrap().values().map(|d| d["views"].as_u64().unwrap()).sum();
+    // Each day is stored as [views, views_uniques, clones, clones_uniques].
+    let stored_views: u64 = history["days"].as_object().unwrap().values().map(|d| d[0].as_u64().unwrap()).sum();
     assert_eq!(stored_views, truth.views, "views stored in {HISTORY_FILE}: {history}");
     for f in names {
         assert!(!fake.gist_file(GIST, &f).unwrap().contains(TOKEN), "the token was written into the gist's {f}");
@@ -406,10 +411,8 @@ fn runs_like_the_runner_starts_the_container() {
 
     // The inputs gtt documents are the inputs action.yml declares, with the same defaults.
     let declared = action_inputs();
-    let documented: Vec<(String, Option<String>)> = gtt::config::INPUTS
-        .iter()
-        .map(|(n, d, _)| (n.to_string(), (!d.is_empty()).then(|| d.to_string())))
-        .collect();
+    let documented: Vec<(String, Option<String>)> =
+        gtt::config::INPUTS.iter().map(|(n, d, _)| (n.to_string(), (!d.is_empty()).then(|| d.to_string()))).collect();
     let declared_cmp: Vec<(String, Option<String>)> =
         declared.iter().map(|(n, d)| (n.clone(), d.clone().filter(|d| !d.is_empty()))).collect();
     assert_eq!(declared_cmp, documented, "action.yml inputs vs gtt::config::INPUTS");
@@ -433,7 +436,7 @@ fn runs_like_the_runner_starts_the_container() {
 
     // A scheduled run.
     let ran = run(start(&env), &scratch, "collect");
-    eprintln!("runner-style collect run took {:?}", ran.took);
+    eprintln!("runner-style collect run: {}", ran.describe());
     assert_eq!(ran.code(), Some(0), "{}", ran.describe());
     assert_masked_first(&ran);
     assert!(!ran.stdout.contains("::error"), "{}", ran.describe());
@@ -615,7 +618,7 @@ fn static_binary_runs_in_an_empty_distroless_like_chroot() {
     };
     let env = runner_env(&paths, &fake.url(), &[("token", TOKEN), ("gist-id", GIST), ("repos", REPO)]);
     let ran = run(in_root(&[], &env), &scratch, "collect");
-    eprintln!("chrooted collect run took {:?}", ran.took);
+    eprintln!("chrooted collect run: {}", ran.describe());
     assert_eq!(ran.code(), Some(0), "{}", ran.describe());
     assert_masked_first(&ran);
     let out_text = fs::read_to_string(root.join("github/file_commands/set_output_6f1c")).unwrap();

@@ -160,9 +160,11 @@ fn json_days(dir: &Path) -> BTreeMap<Date, Day> {
         .collect()
 }
 
+type Files = BTreeMap<PathBuf, Vec<u8>>;
+
 /// Every file under `dir` (relative path -> bytes); `None` when `dir` does not exist.
-fn snapshot(dir: &Path) -> Option<BTreeMap<PathBuf, Vec<u8>>> {
-    fn walk(root: &Path, d: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+fn snapshot(dir: &Path) -> Option<Files> {
+    fn walk(root: &Path, d: &Path, out: &mut Files) {
         for e in std::fs::read_dir(d).unwrap() {
             let p = e.unwrap().path();
             if p.is_dir() {
@@ -178,6 +180,20 @@ fn snapshot(dir: &Path) -> Option<BTreeMap<PathBuf, Vec<u8>>> {
     let mut out = BTreeMap::new();
     walk(dir, dir, &mut out);
     Some(out)
+}
+
+/// Asserts two snapshots hold the same files with the same bytes, naming what differs.
+fn assert_same_files(got: &Files, want: &Files, what: &str) {
+    let names: BTreeSet<&PathBuf> = got.keys().chain(want.keys()).collect();
+    let differ: Vec<String> = names
+        .into_iter()
+        .filter(|n| got.get(*n) != want.get(*n))
+        .map(|n| {
+            let show = |f: &Files| f.get(n).map_or("<absent>".to_string(), |b| text(b));
+            format!("{}:\n  before: {}\n  after:  {}", n.display(), show(want), show(got))
+        })
+        .collect();
+    assert!(differ.is_empty(), "{what}:\n{}", differ.join("\n"));
 }
 
 fn fake_with(base: Date, truth: &BTreeMap<i32, Day>) -> FakeGitHub {
@@ -327,7 +343,12 @@ fn reruns_and_out_of_order_histories_converge() {
     let base: Date = "2027-03-01".parse().unwrap();
     let truth = ground_truth(0xABCD_1234_0000_0007, 40);
     let fake = fake_with(base, &truth);
-    let times = [at(base, 20, hms(10, 0, 0)), at(base, 22, hms(3, 0, 0)), at(base, 27, hms(18, 0, 0)), at(base, 27, hms(23, 0, 0))];
+    let times = [
+        at(base, 20, hms(10, 0, 0)),
+        at(base, 22, hms(3, 0, 0)),
+        at(base, 27, hms(18, 0, 0)),
+        at(base, 27, hms(23, 0, 0)),
+    ];
 
     // In order, then the last run again at the same instant: nothing changes.
     let x = TempDir::new("in-order");
@@ -336,9 +357,10 @@ fn reruns_and_out_of_order_histories_converge() {
     }
     let before = snapshot(x.path()).unwrap();
     let days_before = json_days(x.path());
-    collect_ok(&fake, x.path(), times[3]);
+    let out = collect_ok(&fake, x.path(), times[3]);
+    assert!(text(&out.stdout).contains("(0 new, 0 raised)"), "a rerun reports no change: {}", text(&out.stdout));
     assert_eq!(json_days(x.path()), days_before, "a rerun at the same --now changes no day");
-    assert_eq!(snapshot(x.path()).unwrap(), before, "a rerun at the same --now leaves every file byte-identical");
+    assert_same_files(&snapshot(x.path()).unwrap(), &before, "a rerun at the same --now left files changed");
 
     // Out of order: later runs first. No run may lower or drop a stored day.
     let y = TempDir::new("out-of-order");
@@ -355,11 +377,7 @@ fn reruns_and_out_of_order_histories_converge() {
     assert_eq!(stored, days_before, "the same runs in another order give the same days");
     let name = PathBuf::from("history-octo.sim.json");
     let (sx, sy) = (before, snapshot(y.path()).unwrap());
-    assert_eq!(
-        text(&sx[&name]),
-        text(&sy[&name]),
-        "the same runs in another order give the same history file"
-    );
+    assert_eq!(text(&sx[&name]), text(&sy[&name]), "the same runs in another order give the same history file");
 }
 
 #[test]
@@ -378,7 +396,7 @@ fn dry_run_writes_nothing() {
     assert_eq!(out.status.code(), Some(0), "dry run failed: {}", text(&out.stderr));
     let line = stdout.lines().find(|l| l.starts_with(&format!("{REPO}:"))).unwrap_or_else(|| panic!("{stdout}"));
     assert!(line.contains("dry run"), "repository line does not mention the dry run: {line}");
-    assert_eq!(snapshot(data.path()).unwrap(), before, "a dry run changed the data folder");
+    assert_same_files(&snapshot(data.path()).unwrap(), &before, "a dry run changed the data folder");
 
     // A data folder that does not exist is not created.
     let parent = TempDir::new("dry-run-missing");
@@ -387,5 +405,5 @@ fn dry_run_writes_nothing() {
     assert_eq!(out.status.code(), Some(0), "dry run failed: {}", text(&out.stderr));
     assert!(text(&out.stdout).contains("dry run"));
     assert!(!missing.exists(), "a dry run created the data folder");
-    assert_eq!(snapshot(parent.path()).unwrap(), BTreeMap::new(), "a dry run wrote next to the data folder");
+    assert_same_files(&snapshot(parent.path()).unwrap(), &Files::new(), "a dry run wrote next to the data folder");
 }

@@ -13,7 +13,11 @@ use serde::Deserialize;
 /// Every input, in the order `gtt help` and action.yml list them:
 /// (name, default shown to users, description).
 pub const INPUTS: &[(&str, &str, &str)] = &[
-    ("command", "collect", "What to run: collect, export, help, version. On the CLI, the first argument."),
+    (
+        "command",
+        "collect",
+        "What to run: collect, export, dashboard, help, version. On the CLI, the first argument.",
+    ),
     (
         "token",
         "",
@@ -33,6 +37,47 @@ pub const INPUTS: &[(&str, &str, &str)] = &[
     ("format", "csv", "export: csv or json."),
     ("max-wait", "600", "Longest total time, in seconds, to wait for GitHub's rate limits and retries in one run."),
     ("concurrency", "4", "Repositories fetched at the same time (1-16)."),
+    ("badge-style", "flat", "Badge style: flat, flat-square, plastic, for-the-badge or social (SVG badges: flat, flat-square)."),
+    ("badge-color", "blue", "Badge message color: a shields name (blue, brightgreen, orange, ...) or hex (#1f6feb)."),
+    ("badge-label-color", "grey", "Badge label color: a shields name or hex."),
+    ("badge-labels", "", "Badge label texts, e.g. views=visitors,installs=installs. Metrics: views, clones, installs, downloads, stars."),
+    ("badge-cache-seconds", "3600", "cacheSeconds in the shields endpoint files (shields ignores values under 300)."),
+    ("badge-compact-above", "100000", "Numbers at or above this show compact (12.3k, 4.5M); below, with separators (1,234)."),
+    ("ci-clones", "steps", "Subtract CI checkouts from clones: steps (each checkout step), runs (one per workflow run) or off."),
+    (
+        "ci-checkout-pattern",
+        "actions/checkout*|Run actions/checkout*|Checkout",
+        "Step names that count as a checkout: alternatives separated by |, * matches anything, case-insensitive.",
+    ),
+    ("ci-pages-builds", "true", "Count each GitHub Pages build as one CI clone."),
+    ("archive-gist-id", "", "Gist that receives archive-YYYY-MM.json for each complete month."),
+    ("archive-dir", "", "Folder that receives the monthly archives instead of a gist."),
+    ("out", "", "dashboard: folder to write the built dashboard into."),
+    ("dashboard-dir", "", "collect: also write the built dashboard into this folder (e.g. for a Pages deployment)."),
+    ("site-dir", "", "Where the built dashboard is. Default: /dashboard (in the image), else ./dashboard/dist."),
+];
+
+/// The metrics gtt writes badges for, in file-name order.
+pub const BADGE_METRICS: &[&str] = &["views", "clones", "installs", "downloads", "stars"];
+const BADGE_STYLES: &[&str] = &["flat", "flat-square", "plastic", "for-the-badge", "social"];
+/// shields.io's named colors (and aliases); anything else must be hex.
+pub const NAMED_COLORS: &[(&str, &str)] = &[
+    ("brightgreen", "4c1"),
+    ("green", "97ca00"),
+    ("yellowgreen", "a4a61d"),
+    ("yellow", "dfb317"),
+    ("orange", "fe7d37"),
+    ("red", "e05d44"),
+    ("blue", "007ec6"),
+    ("grey", "555"),
+    ("gray", "555"),
+    ("lightgrey", "9f9f9f"),
+    ("lightgray", "9f9f9f"),
+    ("success", "4c1"),
+    ("important", "fe7d37"),
+    ("critical", "e05d44"),
+    ("informational", "007ec6"),
+    ("inactive", "9f9f9f"),
 ];
 
 /// Exit codes, documented in `gtt help` and the README.
@@ -67,8 +112,97 @@ impl fmt::Debug for Secret {
 pub enum Command {
     Collect,
     Export,
+    Dashboard,
     Help,
     Version,
+}
+
+/// How badges look. Colors are shields names or hex digits without `#`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Badges {
+    pub style: String,
+    pub color: String,
+    pub label_color: String,
+    /// Metric -> label text, for every metric in [`BADGE_METRICS`].
+    pub labels: BTreeMap<String, String>,
+    pub cache_seconds: u64,
+    pub compact_above: u64,
+}
+
+impl Default for Badges {
+    fn default() -> Self {
+        Badges {
+            style: "flat".into(),
+            color: "blue".into(),
+            label_color: "grey".into(),
+            labels: BADGE_METRICS.iter().map(|m| (m.to_string(), m.to_string())).collect(),
+            cache_seconds: 3600,
+            compact_above: 100_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CiMode {
+    Steps,
+    Runs,
+    Off,
+}
+
+/// How CI checkouts are recognised and counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ci {
+    pub mode: CiMode,
+    /// Lower-cased alternatives; `*` matches any run of characters.
+    pub patterns: Vec<String>,
+    pub pages_builds: bool,
+}
+
+impl Ci {
+    /// Whether a step name counts as a checkout.
+    pub fn matches(&self, step: &str) -> bool {
+        let step = step.trim().to_lowercase();
+        self.patterns.iter().any(|p| glob_match(p, &step))
+    }
+}
+
+impl Default for Ci {
+    fn default() -> Self {
+        Ci { mode: CiMode::Steps, patterns: parse_patterns("actions/checkout*|Run actions/checkout*|Checkout"), pages_builds: true }
+    }
+}
+
+fn parse_patterns(s: &str) -> Vec<String> {
+    s.split('|').map(|p| p.trim().to_lowercase()).filter(|p| !p.is_empty()).collect()
+}
+
+/// `*` matches any run of characters; everything else literally. Iterative, so no input
+/// can make it recurse or take more than O(pattern x text).
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && p.get(pi) != Some(&'*') && p.get(pi) == t.get(ti) {
+            pi += 1;
+            ti += 1;
+        } else if p.get(pi) == Some(&'*') {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while p.get(pi) == Some(&'*') {
+        pi += 1;
+    }
+    pi == p.len()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +235,17 @@ pub struct Config {
     pub concurrency: usize,
     pub output_file: Option<PathBuf>,
     pub summary_file: Option<PathBuf>,
+    pub badges: Badges,
+    pub ci: Ci,
+    /// Where monthly archives go, if anywhere.
+    pub archive: Option<Storage>,
+    /// `dashboard`: where to write the site.
+    pub out: Option<PathBuf>,
+    /// `collect`: also write the site here.
+    pub dashboard_dir: Option<PathBuf>,
+    pub site_dir: Option<PathBuf>,
+    /// `GITHUB_WORKSPACE`, under which an action's folders must stay.
+    pub workspace: Option<PathBuf>,
 }
 
 /// A user mistake: one line naming the input and the fix.
@@ -135,6 +280,20 @@ struct Raw {
     format: Option<String>,
     max_wait: Option<String>,
     concurrency: Option<String>,
+    badge_style: Option<String>,
+    badge_color: Option<String>,
+    badge_label_color: Option<String>,
+    badge_labels: Option<String>,
+    badge_cache_seconds: Option<String>,
+    badge_compact_above: Option<String>,
+    ci_clones: Option<String>,
+    ci_checkout_pattern: Option<String>,
+    ci_pages_builds: Option<String>,
+    archive_gist_id: Option<String>,
+    archive_dir: Option<String>,
+    out: Option<String>,
+    dashboard_dir: Option<String>,
+    site_dir: Option<String>,
 }
 
 /// The token values present in the environment or arguments, before any validation,
@@ -210,15 +369,17 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
     }
     values.retain(|_, v| !v.trim().is_empty());
     let raw: Raw = envy::from_iter(values).map_err(|e| Error(format!("could not read inputs: {e}")))?;
+    let badges = parse_badges(&raw)?;
 
     let command = match raw.command.as_deref().unwrap_or("collect") {
         "collect" => Command::Collect,
         "export" => Command::Export,
+        "dashboard" => Command::Dashboard,
         "help" => Command::Help,
         "version" => Command::Version,
         other => {
             return err(format!(
-                "unknown command `{other}` (input `command`): use one of collect, export, help, version"
+                "unknown command `{other}` (input `command`): use one of collect, export, dashboard, help, version"
             ));
         }
     };
@@ -230,15 +391,7 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
         (Some(_), Some(_)) => {
             return err("inputs `gist-id` and `data-dir` were both given: keep one (a gist, or a local folder)");
         }
-        (Some(id), None) => {
-            if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
-                return err(format!(
-                    "input `gist-id` `{}` is not a gist id: use the id at the end of the gist's URL (gist.github.com/USER/ID)",
-                    printable(&id)
-                ));
-            }
-            Storage::Gist(id)
-        }
+        (Some(id), None) => Storage::Gist(gist_id("gist-id", &id)?),
         (None, Some(dir)) => Storage::Folder(PathBuf::from(dir)),
         (None, None) if action => {
             return err(
@@ -285,6 +438,31 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
                 Error(format!("input `concurrency` is `{}`: use a number from 1 to 16", printable(&s)))
             })?,
         };
+    let ci = Ci {
+        mode: match raw.ci_clones.as_deref().unwrap_or("steps") {
+            "steps" => CiMode::Steps,
+            "runs" => CiMode::Runs,
+            "off" => CiMode::Off,
+            other => return err(format!("input `ci-clones` is `{}`: use steps, runs or off", printable(other))),
+        },
+        patterns: match raw.ci_checkout_pattern.as_deref() {
+            None => Ci::default().patterns,
+            Some(p) if parse_patterns(p).is_empty() || p.len() > 500 => {
+                return err("input `ci-checkout-pattern` is empty or too long: give step names like `actions/checkout*|Checkout`");
+            }
+            Some(p) => parse_patterns(p),
+        },
+        pages_builds: bool_input("ci-pages-builds", raw.ci_pages_builds.as_deref(), true)?,
+    };
+    let archive = match (raw.archive_gist_id.clone(), raw.archive_dir.clone()) {
+        (Some(_), Some(_)) => return err("inputs `archive-gist-id` and `archive-dir` were both given: keep one"),
+        (Some(id), None) => Some(Storage::Gist(gist_id("archive-gist-id", &id)?)),
+        (None, Some(dir)) => Some(Storage::Folder(PathBuf::from(dir))),
+        (None, None) => None,
+    };
+    if command == Command::Dashboard && raw.out.is_none() {
+        return err("input `out` is not set: name the folder to write the dashboard into, e.g. `gtt dashboard --out site`");
+    }
 
     if command == Command::Collect {
         if repos.is_empty() {
@@ -320,7 +498,93 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
         concurrency,
         output_file: nonempty(env, "GITHUB_OUTPUT").map(PathBuf::from),
         summary_file: nonempty(env, "GITHUB_STEP_SUMMARY").map(PathBuf::from),
+        badges,
+        ci,
+        archive,
+        out: raw.out.map(PathBuf::from),
+        dashboard_dir: raw.dashboard_dir.map(PathBuf::from),
+        site_dir: raw.site_dir.map(PathBuf::from),
+        workspace: nonempty(env, "GITHUB_WORKSPACE").map(PathBuf::from),
     })
+}
+
+fn gist_id(input: &str, id: &str) -> Result<String, Error> {
+    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return err(format!(
+            "input `{input}` `{}` is not a gist id: use the id at the end of the gist's URL (gist.github.com/USER/ID)",
+            printable(id)
+        ));
+    }
+    Ok(id.to_string())
+}
+
+fn bool_input(name: &str, v: Option<&str>, default: bool) -> Result<bool, Error> {
+    match v {
+        None => Ok(default),
+        Some(v) => parse_bool(v).ok_or_else(|| Error(format!("input `{name}` is `{}`: use true or false", printable(v)))),
+    }
+}
+
+/// A shields color name, or hex digits (3 or 6, `#` optional), returned without `#`.
+pub fn parse_color(input: &str, v: &str) -> Result<String, Error> {
+    let lower = v.trim().to_ascii_lowercase();
+    if NAMED_COLORS.iter().any(|(n, _)| *n == lower) {
+        return Ok(lower);
+    }
+    let hex = lower.strip_prefix('#').unwrap_or(&lower);
+    if matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Ok(hex.to_string());
+    }
+    err(format!(
+        "input `{input}` is `{}`: use a shields color name (blue, brightgreen, orange, red, grey, ...) or hex like #1f6feb",
+        printable(v)
+    ))
+}
+
+fn parse_badges(raw: &Raw) -> Result<Badges, Error> {
+    let mut b = Badges::default();
+    if let Some(style) = &raw.badge_style {
+        if !BADGE_STYLES.contains(&style.as_str()) {
+            return err(format!(
+                "input `badge-style` is `{}`: use flat, flat-square, plastic, for-the-badge or social",
+                printable(style)
+            ));
+        }
+        b.style = style.clone();
+    }
+    if let Some(c) = &raw.badge_color {
+        b.color = parse_color("badge-color", c)?;
+    }
+    if let Some(c) = &raw.badge_label_color {
+        b.label_color = parse_color("badge-label-color", c)?;
+    }
+    if let Some(labels) = &raw.badge_labels {
+        for pair in labels.split([',', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+            let Some((metric, label)) = pair.split_once('=') else {
+                return err(format!("input `badge-labels`: `{}` is not metric=label (e.g. views=visitors)", printable(pair)));
+            };
+            let metric = metric.trim();
+            if !BADGE_METRICS.contains(&metric) {
+                return err(format!(
+                    "input `badge-labels`: unknown metric `{}`; use views, clones, installs, downloads or stars",
+                    printable(metric)
+                ));
+            }
+            let label: String = label.trim().chars().filter(|c| !c.is_control()).take(60).collect();
+            b.labels.insert(metric.to_string(), label);
+        }
+    }
+    if let Some(s) = &raw.badge_cache_seconds {
+        b.cache_seconds = s.parse().ok().filter(|n| *n <= 31_536_000).ok_or_else(|| {
+            Error(format!("input `badge-cache-seconds` is `{}`: use a whole number of seconds", printable(s)))
+        })?;
+    }
+    if let Some(s) = &raw.badge_compact_above {
+        b.compact_above = s.parse().ok().filter(|n| *n >= 1000).ok_or_else(|| {
+            Error(format!("input `badge-compact-above` is `{}`: use a whole number from 1000 up", printable(s)))
+        })?;
+    }
+    Ok(b)
 }
 
 fn nonempty(env: &BTreeMap<String, String>, k: &str) -> Option<String> {
@@ -416,6 +680,7 @@ pub fn help_text() -> String {
          USAGE:\n  gtt [COMMAND] [--INPUT VALUE]...\n\n\
          COMMANDS:\n  collect   fetch each repository's 14-day traffic window and merge it into the history (default)\n  \
          export    print the stored history to stdout (--format csv|json)\n  \
+         dashboard write the static dashboard site and its data config (--out DIR)\n  \
          help      this text\n  version   print the version (also --version)\n\n\
          INPUTS (flag --NAME VALUE or --NAME=VALUE; in an action the input NAME, env INPUT_NAME; a flag wins):\n",
         env!("CARGO_PKG_VERSION")

@@ -5,7 +5,9 @@
 //! [`run`] wires them together and maps every failure to a documented exit code.
 #![cfg_attr(not(test), warn(clippy::indexing_slicing, clippy::expect_used, clippy::panic))]
 
+pub mod badge;
 pub mod config;
+pub mod dashboard;
 pub mod fetch;
 pub mod github;
 pub mod history;
@@ -85,6 +87,7 @@ pub fn run(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp, ou
         }
         Command::Collect => collect(&c, out),
         Command::Export => export(&c, out),
+        Command::Dashboard => dashboard(&c, out),
     });
     match result {
         Ok(()) => config::EXIT_OK,
@@ -436,6 +439,27 @@ fn export(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
         Format::Csv => csv(&histories),
     };
     out.write_all(text.as_bytes()).map_err(|e| Error::Output(format!("cannot write export: {e}")))
+}
+
+/// Writes the site with a config pointing at the gist's raw files, or, for a folder,
+/// with a copy of the data beside it.
+fn dashboard(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
+    let Some(dest) = &c.out else {
+        return Err(Error::Config(config::Error("input `out` is not set".into())));
+    };
+    let site = dashboard::find_site(c.site_dir.as_deref()).map_err(|e| Error::Failed(e.to_string()))?;
+    let mut backend = open_backend(c, c.gist_token.as_ref())?;
+    let (index, _) = load(backend.as_mut(), &[])?;
+    let mut names = vec![INDEX_FILE.to_string()];
+    names.extend(index.repos.values().cloned());
+    let files = backend.read(&names).map_err(storage_err)?;
+    let (config, data) = match backend.public_url("") {
+        Some(base) => (dashboard::SiteConfig { source: base }, None),
+        None => (dashboard::SiteConfig { source: "data/".into() }, Some(&files)),
+    };
+    dashboard::write_site(&site, dest, &config, data).map_err(|e| Error::Output(e.to_string()))?;
+    writeln!(out, "dashboard written to {} (data: {})", dest.display(), config.source)
+        .map_err(|e| Error::Output(e.to_string()))
 }
 
 /// One row per repository per covered day, dates ascending; gap days are absent, and

@@ -1,0 +1,1 @@
+//! Badges: shields.io endpoint files and self-rendered SVGs (being written).

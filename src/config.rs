@@ -13,11 +13,7 @@ use serde::Deserialize;
 /// Every input, in the order `gtt help` and action.yml list them:
 /// (name, default shown to users, description).
 pub const INPUTS: &[(&str, &str, &str)] = &[
-    (
-        "command",
-        "collect",
-        "What to run: collect, export, dashboard, help, version. On the CLI, the first argument.",
-    ),
+    ("command", "collect", "What to run: collect, export, dashboard, help, version. On the CLI, the first argument."),
     (
         "token",
         "",
@@ -37,13 +33,29 @@ pub const INPUTS: &[(&str, &str, &str)] = &[
     ("format", "csv", "export: csv or json."),
     ("max-wait", "600", "Longest total time, in seconds, to wait for GitHub's rate limits and retries in one run."),
     ("concurrency", "4", "Repositories fetched at the same time (1-16)."),
-    ("badge-style", "flat", "Badge style: flat, flat-square, plastic, for-the-badge or social (SVG badges: flat, flat-square)."),
+    (
+        "badge-style",
+        "flat",
+        "Badge style: flat, flat-square, plastic, for-the-badge or social (SVG badges: flat, flat-square).",
+    ),
     ("badge-color", "blue", "Badge message color: a shields name (blue, brightgreen, orange, ...) or hex (#1f6feb)."),
     ("badge-label-color", "grey", "Badge label color: a shields name or hex."),
-    ("badge-labels", "", "Badge label texts, e.g. views=visitors,installs=installs. Metrics: views, clones, installs, downloads, stars."),
+    (
+        "badge-labels",
+        "",
+        "Badge label texts, e.g. views=visitors,installs=installs. Metrics: views, clones, installs, downloads, stars.",
+    ),
     ("badge-cache-seconds", "3600", "cacheSeconds in the shields endpoint files (shields ignores values under 300)."),
-    ("badge-compact-above", "100000", "Numbers at or above this show compact (12.3k, 4.5M); below, with separators (1,234)."),
-    ("ci-clones", "steps", "Subtract CI checkouts from clones: steps (each checkout step), runs (one per workflow run) or off."),
+    (
+        "badge-compact-above",
+        "100000",
+        "Numbers at or above this show compact (12.3k, 4.5M); below, with separators (1,234).",
+    ),
+    (
+        "ci-clones",
+        "steps",
+        "Subtract CI checkouts from clones: steps (each checkout step), runs (one per workflow run) or off.",
+    ),
     (
         "ci-checkout-pattern",
         "actions/checkout*|Run actions/checkout*|Checkout",
@@ -168,7 +180,11 @@ impl Ci {
 
 impl Default for Ci {
     fn default() -> Self {
-        Ci { mode: CiMode::Steps, patterns: parse_patterns("actions/checkout*|Run actions/checkout*|Checkout"), pages_builds: true }
+        Ci {
+            mode: CiMode::Steps,
+            patterns: parse_patterns("actions/checkout*|Run actions/checkout*|Checkout"),
+            pages_builds: true,
+        }
     }
 }
 
@@ -448,7 +464,9 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
         patterns: match raw.ci_checkout_pattern.as_deref() {
             None => Ci::default().patterns,
             Some(p) if parse_patterns(p).is_empty() || p.len() > 500 => {
-                return err("input `ci-checkout-pattern` is empty or too long: give step names like `actions/checkout*|Checkout`");
+                return err(
+                    "input `ci-checkout-pattern` is empty or too long: give step names like `actions/checkout*|Checkout`",
+                );
             }
             Some(p) => parse_patterns(p),
         },
@@ -461,7 +479,9 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
         (None, None) => None,
     };
     if command == Command::Dashboard && raw.out.is_none() {
-        return err("input `out` is not set: name the folder to write the dashboard into, e.g. `gtt dashboard --out site`");
+        return err(
+            "input `out` is not set: name the folder to write the dashboard into, e.g. `gtt dashboard --out site`",
+        );
     }
 
     if command == Command::Collect {
@@ -521,7 +541,9 @@ fn gist_id(input: &str, id: &str) -> Result<String, Error> {
 fn bool_input(name: &str, v: Option<&str>, default: bool) -> Result<bool, Error> {
     match v {
         None => Ok(default),
-        Some(v) => parse_bool(v).ok_or_else(|| Error(format!("input `{name}` is `{}`: use true or false", printable(v)))),
+        Some(v) => {
+            parse_bool(v).ok_or_else(|| Error(format!("input `{name}` is `{}`: use true or false", printable(v))))
+        }
     }
 }
 
@@ -561,7 +583,10 @@ fn parse_badges(raw: &Raw) -> Result<Badges, Error> {
     if let Some(labels) = &raw.badge_labels {
         for pair in labels.split([',', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
             let Some((metric, label)) = pair.split_once('=') else {
-                return err(format!("input `badge-labels`: `{}` is not metric=label (e.g. views=visitors)", printable(pair)));
+                return err(format!(
+                    "input `badge-labels`: `{}` is not metric=label (e.g. views=visitors)",
+                    printable(pair)
+                ));
             };
             let metric = metric.trim();
             if !BADGE_METRICS.contains(&metric) {

@@ -240,6 +240,22 @@ impl Client {
     /// Every page of a list endpoint, following `Link: rel="next"` on the API host.
     pub fn get_pages<T: DeserializeOwned>(&self, path: &str, max_pages: usize) -> Result<Vec<T>, Error> {
         let mut out = Vec::new();
+        self.walk_pages(path, max_pages, |body| {
+            let mut items: Vec<T> = decode(path, body)?;
+            out.append(&mut items);
+            Ok(true)
+        })?;
+        Ok(out)
+    }
+
+    /// Walks a paginated endpoint page by page, handing each body to `page`, which
+    /// returns whether to go on (`false` stops early: the rest cannot matter).
+    pub fn walk_pages(
+        &self,
+        path: &str,
+        max_pages: usize,
+        mut page: impl FnMut(&str) -> Result<bool, Error>,
+    ) -> Result<(), Error> {
         let mut next = Some(self.url(path));
         let mut pages = 0;
         while let Some(url) = next.take() {
@@ -248,11 +264,17 @@ impl Client {
             }
             pages += 1;
             let reply = self.request("GET", &url, None, true)?;
-            let mut items: Vec<T> = decode(&url, &reply.body)?;
-            out.append(&mut items);
+            if !page(&reply.body)? {
+                break;
+            }
             next = reply.link.as_deref().and_then(parse_link_next);
         }
-        Ok(out)
+        Ok(())
+    }
+
+    /// Decodes a page body, naming the request in the error.
+    pub fn decode_page<T: DeserializeOwned>(path: &str, body: &str) -> Result<T, Error> {
+        decode(path, body)
     }
 
     pub fn patch_json<T: DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<T, Error> {

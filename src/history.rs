@@ -28,6 +28,11 @@ const POPULAR_STRIDE_DAYS: i32 = 28;
 /// could turn "not collected" into a false zero, so it only counts when it is present.
 pub const WINDOW_DAYS: i32 = 14;
 
+/// Completed workflow runs are remembered this many days (the recount window plus a
+/// margin), and at most [`CI_CACHE_RUNS`] of them, so their jobs are fetched once.
+const CI_CACHE_DAYS: i32 = 16;
+const CI_CACHE_RUNS: usize = 5000;
+
 #[derive(Debug)]
 pub enum Error {
     Json(serde_json::Error),
@@ -208,6 +213,47 @@ pub struct Popular {
     pub paths: Vec<PopularPath>,
 }
 
+/// CI activity of one UTC day: checkouts (clones made by CI) and the runs that made them.
+/// Stored as `[checkouts, runs]`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "[u64; 2]", into = "[u64; 2]")]
+pub struct CiDay {
+    pub checkouts: u64,
+    pub runs: u64,
+}
+
+impl From<[u64; 2]> for CiDay {
+    fn from([checkouts, runs]: [u64; 2]) -> Self {
+        CiDay { checkouts, runs }
+    }
+}
+
+impl From<CiDay> for [u64; 2] {
+    fn from(c: CiDay) -> Self {
+        [c.checkouts, c.runs]
+    }
+}
+
+/// Clones with CI subtracted, by ghtraf's formulas (anchors.md), for one day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Organic {
+    pub clones: u64,
+    pub uniques: u64,
+}
+
+/// `organic = max(0, clones - ci)`; CI's share of uniques is the checkout share of
+/// clones, rounded, and at most one per run; organic uniques are the rest. A day whose
+/// clones were all CI has 0 organic clones: a real zero.
+pub fn organic(t: Traffic, ci: Option<CiDay>) -> Organic {
+    let Some(ci) = ci else {
+        return Organic { clones: t.clones, uniques: t.clones_uniques };
+    };
+    let clones = t.clones.saturating_sub(ci.checkouts);
+    let rate = if t.clones == 0 { 0.0 } else { (ci.checkouts as f64 / t.clones as f64).min(1.0) };
+    let ci_uniques = ((t.clones_uniques as f64 * rate).round() as u64).min(ci.runs);
+    Organic { clones, uniques: t.clones_uniques.saturating_sub(ci_uniques) }
+}
+
 /// A repository's whole history, as stored in one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct History {
@@ -233,6 +279,29 @@ pub struct History {
     pub assets: BTreeMap<u64, Asset>,
     #[serde(default)]
     pub popular: BTreeMap<Date, Popular>,
+    /// CI checkouts per day, recounted for every day of the window on every run.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ci: BTreeMap<Date, CiDay>,
+    /// Completed workflow run id -> checkouts per day, so a run's jobs are fetched once.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ci_cache: BTreeMap<u64, BTreeMap<Date, u64>>,
+}
+
+/// CI runs seen by one collection: every completed run created in `first..=last`
+/// (in-progress runs are left for the next collection), and Pages builds per day.
+#[derive(Debug, Clone)]
+pub struct CiObservation {
+    pub first: Date,
+    pub last: Date,
+    pub runs: Vec<ObservedRun>,
+    pub pages: BTreeMap<Date, u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ObservedRun {
+    pub id: u64,
+    /// Checkout steps per UTC day they started on.
+    pub checkouts: BTreeMap<Date, u64>,
 }
 
 /// What one collection fetched for one repository. Days are UTC.
@@ -245,6 +314,8 @@ pub struct Observation {
     pub assets: Vec<ObservedAsset>,
     pub referrers: Vec<Referrer>,
     pub paths: Vec<PopularPath>,
+    /// Absent when CI counting is off or could not be done this run.
+    pub ci: Option<CiObservation>,
 }
 
 #[derive(Debug, Clone)]
@@ -295,6 +366,8 @@ impl History {
             stats: BTreeMap::new(),
             assets: BTreeMap::new(),
             popular: BTreeMap::new(),
+            ci: BTreeMap::new(),
+            ci_cache: BTreeMap::new(),
         }
     }
 
@@ -372,6 +445,31 @@ impl History {
             paths.truncate(10);
             h.popular.insert(today, Popular { at, referrers, paths });
         }
+        if let Some(ci) = &obs.ci {
+            for run in &ci.runs {
+                let entry = h.ci_cache.entry(run.id).or_default();
+                for (d, n) in &run.checkouts {
+                    entry.entry(*d).and_modify(|x| *x = (*x).max(*n)).or_insert(*n);
+                }
+            }
+            let mut d = ci.first;
+            while d <= ci.last {
+                let pages = ci.pages.get(&d).copied().unwrap_or(0);
+                let mut day = CiDay { checkouts: pages, runs: pages };
+                for run in &ci.runs {
+                    if let Some(n) = run.checkouts.get(&d).filter(|n| **n > 0) {
+                        day.checkouts = day.checkouts.saturating_add(*n);
+                        day.runs += 1;
+                    }
+                }
+                h.ci.insert(d, day);
+                match d.tomorrow() {
+                    Ok(n) => d = n,
+                    Err(_) => break,
+                }
+            }
+            h.ci_cache = prune_ci_cache(std::mem::take(&mut h.ci_cache));
+        }
         h
     }
 
@@ -402,6 +500,19 @@ impl History {
                 }
             }
         }
+        let mut ci = self.ci.clone();
+        for (d, c) in &other.ci {
+            ci.entry(*d)
+                .and_modify(|x| *x = CiDay { checkouts: x.checkouts.max(c.checkouts), runs: x.runs.max(c.runs) })
+                .or_insert(*c);
+        }
+        let mut ci_cache = self.ci_cache.clone();
+        for (id, days) in &other.ci_cache {
+            let entry = ci_cache.entry(*id).or_default();
+            for (d, n) in days {
+                entry.entry(*d).and_modify(|x| *x = (*x).max(*n)).or_insert(*n);
+            }
+        }
         History {
             schema: SCHEMA,
             repo: self.repo.clone().max(other.repo.clone()),
@@ -413,6 +524,8 @@ impl History {
             stats,
             assets,
             popular: thin_popular(popular),
+            ci,
+            ci_cache: prune_ci_cache(ci_cache),
         }
     }
 
@@ -423,7 +536,46 @@ impl History {
             a.counts = normalize_counts(&a.counts);
         }
         self.popular = thin_popular(std::mem::take(&mut self.popular));
+        self.ci_cache = prune_ci_cache(std::mem::take(&mut self.ci_cache));
         self
+    }
+
+    /// Organic clones of a covered day (CI subtracted where CI was counted).
+    pub fn organic(&self, day: Date) -> Option<Organic> {
+        self.days.get(&day).map(|t| organic(*t, self.ci.get(&day).copied()))
+    }
+
+    /// Downloads per day, derived from the cumulative asset counts: each asset's rise
+    /// since its previous count, on the day it was seen. An asset already there at the
+    /// first collection brought downloads from before tracking began: those count for
+    /// no day. Never negative; several runs a day cannot split a day.
+    pub fn daily_downloads(&self) -> BTreeMap<Date, u64> {
+        let first_day = self.first_collected.map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date());
+        let mut out: BTreeMap<Date, u64> = BTreeMap::new();
+        for a in self.assets.values() {
+            let mut prev: Option<u64> = None;
+            for (d, c) in &a.counts {
+                let rise = match prev {
+                    Some(p) => c.saturating_sub(p),
+                    None if Some(*d) == first_day => 0,
+                    None => *c,
+                };
+                prev = Some(prev.map_or(*c, |p| p.max(*c)));
+                let e = out.entry(*d).or_default();
+                *e = e.saturating_add(rise);
+            }
+        }
+        out
+    }
+
+    /// Total downloads per release tag (deleted assets included).
+    pub fn downloads_by_release(&self) -> BTreeMap<String, u64> {
+        let mut out: BTreeMap<String, u64> = BTreeMap::new();
+        for a in self.assets.values() {
+            let e = out.entry(a.release.clone()).or_default();
+            *e = e.saturating_add(a.total());
+        }
+        out
     }
 
     /// Why `new` may not replace `self` in storage, if it would lose anything: every
@@ -493,6 +645,24 @@ impl History {
     pub fn latest_popular(&self) -> Option<&Popular> {
         self.popular.values().next_back()
     }
+}
+
+/// Forgets run-days older than the recount window and all but the newest runs. Works per
+/// entry and only against the newest day and the largest ids, so it commutes with merge.
+fn prune_ci_cache(cache: BTreeMap<u64, BTreeMap<Date, u64>>) -> BTreeMap<u64, BTreeMap<Date, u64>> {
+    let Some(newest) = cache.values().filter_map(|d| d.keys().next_back()).max().copied() else {
+        return cache;
+    };
+    let from = add_days(newest, -CI_CACHE_DAYS).unwrap_or(newest);
+    cache
+        .into_iter()
+        .rev()
+        .filter_map(|(id, days)| {
+            let days: BTreeMap<Date, u64> = days.into_iter().filter(|(d, _)| *d >= from).collect();
+            (!days.is_empty()).then_some((id, days))
+        })
+        .take(CI_CACHE_RUNS)
+        .collect()
 }
 
 fn min_opt<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
@@ -686,17 +856,34 @@ mod tests {
                     uniques: 321,
                 })
                 .collect(),
+            ci: None,
         };
-        for _ in 0..3653 {
+        for i in 0..3653i32 {
             let mut o = obs.clone();
             let day = at.to_zoned(jiff::tz::TimeZone::UTC).date();
+            // Five CI runs a day, each with two checkouts, recounted over the window.
+            let runs = (1..=14)
+                .flat_map(|back| {
+                    let run_day = add_days(day, -back).expect("d");
+                    (0..5).map(move |k| ObservedRun {
+                        id: u64::try_from((i - back) * 5 + k).unwrap_or(0),
+                        checkouts: BTreeMap::from([(run_day, 2)]),
+                    })
+                })
+                .collect();
+            o.ci = Some(CiObservation {
+                first: add_days(day, -14).expect("d"),
+                last: add_days(day, -1).expect("d"),
+                runs,
+                pages: BTreeMap::new(),
+            });
             o.views.push((day, 1234, 321));
             o.clones.push((day, 56, 12));
             h = h.merge(&History::from_observation("o/r", at, &o));
             at = at.checked_add(jiff::SignedDuration::from_hours(24)).expect("ts");
         }
         let len = h.to_json().len();
-        assert!(len < 400_000, "ten years of daily runs took {len} bytes");
+        assert!(len < 500_000, "ten years of daily runs took {len} bytes");
         assert!(h.popular.len() < 90, "{} popular snapshots kept", h.popular.len());
     }
 
@@ -737,6 +924,21 @@ mod tests {
                     release: format!("v{}", r.below(2)),
                     name: format!("f{}", r.below(2)),
                     downloads: r.below(100),
+                });
+            }
+            if r.below(2) == 0 {
+                let first = add_days(base, r.below(200) as i32).expect("d");
+                let runs = (0..r.below(4))
+                    .map(|_| ObservedRun {
+                        id: r.below(6),
+                        checkouts: BTreeMap::from([(add_days(first, r.below(5) as i32).expect("d"), r.below(3))]),
+                    })
+                    .collect();
+                obs.ci = Some(CiObservation {
+                    first,
+                    last: add_days(first, 4).expect("d"),
+                    runs,
+                    pages: BTreeMap::from([(first, r.below(2))]),
                 });
             }
             if r.below(2) == 0 {

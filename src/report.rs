@@ -4,7 +4,10 @@
 
 use jiff::civil::Date;
 
-use crate::history::{Gap, History, Traffic};
+use std::collections::BTreeMap;
+
+use crate::config::{BADGE_METRICS, Badges};
+use crate::history::{self, Gap, History, Traffic};
 
 /// Workflow-command message data: the runner reads `%0A` as a newline, so a stranger's
 /// text can never end our line and start a command of its own.
@@ -63,6 +66,11 @@ pub struct Figures {
     pub total: Traffic,
     /// The 14 complete days before `today`.
     pub last14: Traffic,
+    pub organic_clones: u64,
+    pub organic_clones_uniques: u64,
+    pub organic_clones_14d: u64,
+    /// CI checkouts in the last 14 complete days, and whether CI was counted there.
+    pub ci_checkouts_14d: Option<u64>,
     pub covered_days: usize,
     pub stars: Option<u64>,
     pub forks: Option<u64>,
@@ -71,18 +79,50 @@ pub struct Figures {
     pub downloads: u64,
 }
 
+impl Figures {
+    /// Release downloads plus organic clones: every way the code left GitHub.
+    pub fn installs(&self) -> u64 {
+        self.downloads.saturating_add(self.organic_clones)
+    }
+}
+
+fn days_back(today: Date, n: i32) -> Date {
+    today.checked_sub(jiff::Span::new().days(n)).unwrap_or(today)
+}
+
 pub fn figures(h: &History, today: Date) -> Figures {
-    let span = |n: i32| today.checked_sub(jiff::Span::new().days(n)).unwrap_or(today);
     let stats = h.latest_stats();
-    Figures {
+    let (from, to) = (days_back(today, 14), days_back(today, 1));
+    let mut f = Figures {
         total: h.totals(),
-        last14: h.sum_between(span(14), span(1)).0,
+        last14: h.sum_between(from, to).0,
         covered_days: h.days.len(),
         stars: stats.map(|s| s.stars),
         forks: stats.map(|s| s.forks),
         watchers: stats.map(|s| s.watchers),
         open_issues: stats.map(|s| s.open_issues),
         downloads: h.downloads(),
+        ..Figures::default()
+    };
+    for (d, t) in &h.days {
+        let o = history::organic(*t, h.ci.get(d).copied());
+        f.organic_clones = f.organic_clones.saturating_add(o.clones);
+        f.organic_clones_uniques = f.organic_clones_uniques.saturating_add(o.uniques);
+        if (from..=to).contains(d) {
+            f.organic_clones_14d = f.organic_clones_14d.saturating_add(o.clones);
+        }
+    }
+    let ci: Vec<u64> = h.ci.range(from..=to).map(|(_, c)| c.checkouts).collect();
+    f.ci_checkouts_14d = (!ci.is_empty()).then(|| ci.iter().sum());
+    f
+}
+
+fn add_traffic(a: Traffic, b: Traffic) -> Traffic {
+    Traffic {
+        views: a.views.saturating_add(b.views),
+        views_uniques: a.views_uniques.saturating_add(b.views_uniques),
+        clones: a.clones.saturating_add(b.clones),
+        clones_uniques: a.clones_uniques.saturating_add(b.clones_uniques),
     }
 }
 
@@ -92,18 +132,12 @@ fn sum(figs: &[Figures]) -> Figures {
         (a, b) => a.or(b),
     };
     figs.iter().fold(Figures::default(), |a, f| Figures {
-        total: Traffic {
-            views: a.total.views.saturating_add(f.total.views),
-            views_uniques: a.total.views_uniques.saturating_add(f.total.views_uniques),
-            clones: a.total.clones.saturating_add(f.total.clones),
-            clones_uniques: a.total.clones_uniques.saturating_add(f.total.clones_uniques),
-        },
-        last14: Traffic {
-            views: a.last14.views.saturating_add(f.last14.views),
-            views_uniques: a.last14.views_uniques.saturating_add(f.last14.views_uniques),
-            clones: a.last14.clones.saturating_add(f.last14.clones),
-            clones_uniques: a.last14.clones_uniques.saturating_add(f.last14.clones_uniques),
-        },
+        total: add_traffic(a.total, f.total),
+        last14: add_traffic(a.last14, f.last14),
+        organic_clones: a.organic_clones.saturating_add(f.organic_clones),
+        organic_clones_uniques: a.organic_clones_uniques.saturating_add(f.organic_clones_uniques),
+        organic_clones_14d: a.organic_clones_14d.saturating_add(f.organic_clones_14d),
+        ci_checkouts_14d: add(a.ci_checkouts_14d, f.ci_checkouts_14d),
         covered_days: a.covered_days.max(f.covered_days),
         stars: add(a.stars, f.stars),
         forks: add(a.forks, f.forks),
@@ -113,25 +147,123 @@ fn sum(figs: &[Figures]) -> Figures {
     })
 }
 
-/// Step outputs, summed over the tracked repositories. Values are numbers and
-/// validated repository names: one line each, nothing to escape.
-pub fn outputs(histories: &[&History], today: Date) -> Vec<(String, String)> {
+/// A badge metric: its all-time figure and its per-day increments (for the recency
+/// suffix), derived from stored days.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Series {
+    pub total: u64,
+    pub daily: BTreeMap<Date, u64>,
+}
+
+fn add_series(mut a: Series, b: &Series) -> Series {
+    a.total = a.total.saturating_add(b.total);
+    for (d, n) in &b.daily {
+        let e = a.daily.entry(*d).or_default();
+        *e = e.saturating_add(*n);
+    }
+    a
+}
+
+/// `views`, `clones` (organic), `downloads`, `installs` (downloads + organic clones) or
+/// `stars` (latest count; daily gains between snapshots).
+pub fn series(h: &History, metric: &str) -> Series {
+    match metric {
+        "views" => Series { total: h.totals().views, daily: h.days.iter().map(|(d, t)| (*d, t.views)).collect() },
+        "clones" => {
+            let daily: BTreeMap<Date, u64> =
+                h.days.iter().map(|(d, t)| (*d, history::organic(*t, h.ci.get(d).copied()).clones)).collect();
+            Series { total: daily.values().fold(0u64, |a, n| a.saturating_add(*n)), daily }
+        }
+        "downloads" => Series { total: h.downloads(), daily: h.daily_downloads() },
+        "installs" => add_series(series(h, "clones"), &series(h, "downloads")),
+        "stars" => {
+            let mut daily = BTreeMap::new();
+            let mut prev: Option<u64> = None;
+            for (d, s) in &h.stats {
+                if let Some(p) = prev {
+                    daily.insert(*d, s.stars.saturating_sub(p));
+                }
+                prev = Some(s.stars);
+            }
+            Series { total: h.latest_stats().map_or(0, |s| s.stars), daily }
+        }
+        _ => Series::default(),
+    }
+}
+
+/// Badge files: shields endpoint JSON and a self-rendered SVG per metric. One tracked
+/// repository keeps ghtraf's names (`views.json`, ...); with several, those names hold
+/// the sums and each repository also gets `badge-OWNER.NAME-METRIC.json`/`.svg`.
+pub fn badge_files(histories: &[&History], today: Date, cfg: &Badges) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    let mut write = |stem: &str, metric: &str, s: &Series| {
+        let label = cfg.labels.get(metric).map_or(metric, String::as_str);
+        let message = badge_tmp::message(s.total, &badge_tmp::recency(&s.daily, today), cfg.compact_above);
+        files.insert(format!("{stem}.json"), badge_tmp::endpoint_json(label, &message, cfg));
+        files.insert(format!("{stem}.svg"), badge_tmp::svg(label, &message, cfg));
+    };
+    for metric in BADGE_METRICS {
+        let per_repo: Vec<Series> = histories.iter().map(|h| series(h, metric)).collect();
+        if histories.len() > 1 {
+            for (h, s) in histories.iter().zip(&per_repo) {
+                let stem = format!("badge-{}-{metric}", h.repo.to_ascii_lowercase().replacen('/', ".", 1));
+                write(&stem, metric, s);
+            }
+        }
+        let total = per_repo.iter().fold(Series::default(), add_series);
+        write(metric, metric, &total);
+    }
+    files
+}
+
+/// `https://img.shields.io/endpoint?url=...` for a public endpoint file.
+pub fn shields_url(file_url: &str) -> String {
+    let mut enc = String::new();
+    for b in file_url.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            enc.push(char::from(b));
+        } else {
+            enc.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("https://img.shields.io/endpoint?url={enc}")
+}
+
+/// Step outputs, summed over the tracked repositories. Values are numbers, validated
+/// repository names and URLs of our own files: one line each, nothing to escape.
+/// `public_url` gives a file's public address when the storage has one.
+pub fn outputs(
+    histories: &[&History],
+    today: Date,
+    public_url: impl Fn(&str) -> Option<String>,
+) -> Vec<(String, String)> {
     let figs: Vec<Figures> = histories.iter().map(|h| figures(h, today)).collect();
     let s = sum(&figs);
     let repos: Vec<&str> = histories.iter().map(|h| h.repo.as_str()).collect();
-    vec![
+    let mut out = vec![
         ("views".into(), s.total.views.to_string()),
         ("views-uniques".into(), s.total.views_uniques.to_string()),
         ("clones".into(), s.total.clones.to_string()),
         ("clones-uniques".into(), s.total.clones_uniques.to_string()),
+        ("organic-clones".into(), s.organic_clones.to_string()),
         ("views-14d".into(), s.last14.views.to_string()),
         ("clones-14d".into(), s.last14.clones.to_string()),
         ("stars".into(), s.stars.unwrap_or(0).to_string()),
         ("forks".into(), s.forks.unwrap_or(0).to_string()),
         ("watchers".into(), s.watchers.unwrap_or(0).to_string()),
         ("downloads".into(), s.downloads.to_string()),
+        ("installs".into(), s.installs().to_string()),
         ("repos".into(), repos.join(",")),
-    ]
+    ];
+    for metric in BADGE_METRICS {
+        if let Some(url) = public_url(&format!("{metric}.json")) {
+            out.push((format!("badge-url-{metric}"), shields_url(&url)));
+        }
+        if let Some(url) = public_url(&format!("{metric}.svg")) {
+            out.push((format!("badge-svg-url-{metric}"), url));
+        }
+    }
+    out
 }
 
 /// The `$GITHUB_OUTPUT` file text for `outputs`.
@@ -167,15 +299,74 @@ pub fn group_digits(n: u64) -> String {
     out
 }
 
-/// The Markdown job summary: one table per repository, failures and gaps first.
+/// A Unicode sparkline of `values` scaled to their maximum; `None` (a gap) is a space.
+pub fn sparkline(values: &[Option<u64>]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let max = values.iter().flatten().copied().max().unwrap_or(0);
+    values
+        .iter()
+        .map(|v| match v {
+            None => ' ',
+            Some(_) if max == 0 => '▁',
+            Some(n) => {
+                let i = ((*n as f64 / max as f64) * 7.0).round() as usize;
+                BARS.get(i.min(7)).copied().unwrap_or('█')
+            }
+        })
+        .collect()
+}
+
+/// Percent change of the last 7 complete days against the 7 before, if both exist.
+fn week_change(h: &History, today: Date, pick: impl Fn(&Traffic) -> u64) -> String {
+    let sum = |from: i32, to: i32| -> Option<u64> {
+        let days: Vec<u64> =
+            h.days.range(days_back(today, from)..=days_back(today, to)).map(|(_, t)| pick(t)).collect();
+        (!days.is_empty()).then(|| days.iter().sum())
+    };
+    match (sum(7, 1), sum(14, 8)) {
+        (Some(now), Some(before)) if before > 0 => {
+            let pct = (now as f64 - before as f64) / before as f64 * 100.0;
+            format!("{pct:+.0}% vs the 7 days before")
+        }
+        (Some(now), Some(_)) => format!("{} vs 0 the 7 days before", group_digits(now)),
+        _ => "–".to_string(),
+    }
+}
+
+fn last14(h: &History, today: Date, pick: impl Fn(&Traffic) -> u64) -> Vec<Option<u64>> {
+    (1..=14).rev().map(|n| h.days.get(&days_back(today, n)).map(&pick)).collect()
+}
+
+/// A summary over this limit is refused by the runner (1 MiB); stay well under it.
+const SUMMARY_LIMIT: usize = 900_000;
+
+/// The Markdown job summary: an aggregate table when there are several repositories,
+/// failures, then a section per repository.
 pub fn summary(reports: &[RepoReport<'_>], today: Date, dry_run: bool, storage: &str) -> String {
+    let full = summary_with(reports, today, dry_run, storage, true);
+    if full.len() <= SUMMARY_LIMIT {
+        return full;
+    }
+    let mut short = summary_with(reports, today, dry_run, storage, false);
+    if short.len() > SUMMARY_LIMIT {
+        let mut cut = SUMMARY_LIMIT;
+        while !short.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        short.truncate(cut);
+        short.push_str("\n\n…(cut to stay under GitHub's summary limit)\n");
+    }
+    short
+}
+
+fn summary_with(reports: &[RepoReport<'_>], today: Date, dry_run: bool, storage: &str, details: bool) -> String {
     let mut md = String::from("## gtt: GitHub traffic\n\n");
     if dry_run {
         md.push_str("**Dry run:** nothing was written.\n\n");
     }
     let failed: Vec<&RepoReport<'_>> = reports.iter().filter(|r| r.error.is_some()).collect();
     if !failed.is_empty() {
-        md.push_str("### Failed\n\n");
+        md.push_str("### Errors\n\n");
         for r in &failed {
             md.push_str(&format!(
                 "- **{}**: {}\n",
@@ -185,48 +376,156 @@ pub fn summary(reports: &[RepoReport<'_>], today: Date, dry_run: bool, storage: 
         }
         md.push('\n');
     }
-    for r in reports {
-        md.push_str(&format!("### {}\n\n", escape_markdown(r.repo)));
-        let Some(h) = r.history else {
-            md.push_str("No history yet.\n\n");
-            continue;
-        };
-        if let Some(g) = r.new_gap {
-            md.push_str(&format!("> [!WARNING]\n> No data for {g}: those days were outside every window gtt saw.\n\n"));
+    if reports.len() > 1 {
+        md.push_str("| repository | views | clones | organic clones | views 14d | clones 14d | stars | downloads |\n");
+        md.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        let mut figs = Vec::new();
+        for r in reports {
+            let f = r.history.map(|h| figures(h, today)).unwrap_or_default();
+            md.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                escape_markdown(r.repo),
+                group_digits(f.total.views),
+                group_digits(f.total.clones),
+                group_digits(f.organic_clones),
+                group_digits(f.last14.views),
+                group_digits(f.last14.clones),
+                opt(f.stars),
+                group_digits(f.downloads)
+            ));
+            figs.push(f);
         }
-        let f = figures(h, today);
-        md.push_str("| | all time | last 14 days |\n|---|---:|---:|\n");
-        md.push_str(&format!("| Views | {} | {} |\n", group_digits(f.total.views), group_digits(f.last14.views)));
+        let t = sum(&figs);
         md.push_str(&format!(
-            "| Unique visitors (daily, summed) | {} | {} |\n",
-            group_digits(f.total.views_uniques),
-            group_digits(f.last14.views_uniques)
+            "| **all {}** | **{}** | **{}** | **{}** | **{}** | **{}** | **{}** | **{}** |\n\n",
+            reports.len(),
+            group_digits(t.total.views),
+            group_digits(t.total.clones),
+            group_digits(t.organic_clones),
+            group_digits(t.last14.views),
+            group_digits(t.last14.clones),
+            opt(t.stars),
+            group_digits(t.downloads)
         ));
-        md.push_str(&format!("| Clones | {} | {} |\n", group_digits(f.total.clones), group_digits(f.last14.clones)));
+    }
+    if !details {
         md.push_str(&format!(
-            "| Unique cloners (daily, summed) | {} | {} |\n",
-            group_digits(f.total.clones_uniques),
-            group_digits(f.last14.clones_uniques)
+            "Per-repository details left out to stay under GitHub's summary limit. Stored in {}.\n",
+            escape_markdown(storage)
         ));
-        md.push_str(&format!("| Release downloads | {} | |\n", group_digits(f.downloads)));
-        md.push_str(&format!(
-            "| Stars / forks / watchers / open issues | {} / {} / {} / {} | |\n\n",
-            opt(f.stars),
-            opt(f.forks),
-            opt(f.watchers),
-            opt(f.open_issues)
-        ));
-        let first = h.days.keys().next().map_or("–".to_string(), Date::to_string);
-        md.push_str(&format!(
-            "{} days covered since {first}; this run added {} and raised {}; {} gap(s).\n\n",
-            f.covered_days,
-            r.new_days,
-            r.raised_days,
-            h.gaps().len()
-        ));
+        return md;
+    }
+    for r in reports {
+        repo_section(&mut md, r, today);
     }
     md.push_str(&format!("Stored in {}.\n", escape_markdown(storage)));
     md
+}
+
+fn repo_section(md: &mut String, r: &RepoReport<'_>, today: Date) {
+    md.push_str(&format!("### {}\n\n", escape_markdown(r.repo)));
+    let Some(h) = r.history else {
+        md.push_str("No history yet.\n\n");
+        return;
+    };
+    if let Some(g) = r.new_gap {
+        md.push_str(&format!("> [!WARNING]\n> No data for {g}: those days were outside every window gtt saw.\n\n"));
+    }
+    let f = figures(h, today);
+    md.push_str("| | all time | last 14 days | last 14 days, daily | trend |\n|---|---:|---:|---|---|\n");
+    md.push_str(&format!(
+        "| Views | {} | {} | `{}` | {} |\n",
+        group_digits(f.total.views),
+        group_digits(f.last14.views),
+        sparkline(&last14(h, today, |t| t.views)),
+        week_change(h, today, |t| t.views)
+    ));
+    md.push_str(&format!(
+        "| Unique visitors (daily, summed) | {} | {} | | |\n",
+        group_digits(f.total.views_uniques),
+        group_digits(f.last14.views_uniques)
+    ));
+    md.push_str(&format!(
+        "| Clones | {} | {} | `{}` | {} |\n",
+        group_digits(f.total.clones),
+        group_digits(f.last14.clones),
+        sparkline(&last14(h, today, |t| t.clones)),
+        week_change(h, today, |t| t.clones)
+    ));
+    md.push_str(&format!(
+        "| Organic clones (CI removed) | {} | {} | | |\n",
+        group_digits(f.organic_clones),
+        group_digits(f.organic_clones_14d)
+    ));
+    md.push_str(&format!(
+        "| Release downloads | {} | | | |\n| Installs (downloads + organic clones) | {} | | | |\n",
+        group_digits(f.downloads),
+        group_digits(f.installs())
+    ));
+    md.push_str(&format!(
+        "| Stars / forks / watchers / open issues | {} / {} / {} / {} | | | |\n\n",
+        opt(f.stars),
+        opt(f.forks),
+        opt(f.watchers),
+        opt(f.open_issues)
+    ));
+    match f.ci_checkouts_14d {
+        Some(ci) if f.last14.clones > 0 => md.push_str(&format!(
+            "CI share of clones, last 14 days: {:.0}% ({} of {}).\n\n",
+            (ci as f64 / f.last14.clones as f64 * 100.0).min(100.0),
+            group_digits(ci),
+            group_digits(f.last14.clones)
+        )),
+        Some(_) => md.push_str("CI share of clones, last 14 days: no clones.\n\n"),
+        None => {}
+    }
+    if let Some(p) = h.latest_popular().filter(|p| !p.referrers.is_empty()) {
+        md.push_str("| top referrers (14 days) | views | unique |\n|---|---:|---:|\n");
+        for r in p.referrers.iter().take(5) {
+            md.push_str(&format!(
+                "| {} | {} | {} |\n",
+                escape_markdown(&r.referrer),
+                group_digits(r.count),
+                group_digits(r.uniques)
+            ));
+        }
+        md.push('\n');
+    }
+    let first = h.days.keys().next().map_or("–".to_string(), Date::to_string);
+    md.push_str(&format!(
+        "{} days covered since {first}; this run added {} and raised {}; {} gap(s).\n\n",
+        f.covered_days,
+        r.new_days,
+        r.raised_days,
+        h.gaps().len()
+    ));
+}
+
+/// Stand-in until src/badge.rs lands (being written in parallel).
+mod badge_tmp {
+    use std::collections::BTreeMap;
+
+    use jiff::civil::Date;
+
+    use crate::config::Badges;
+
+    pub struct Recency;
+    pub fn recency(_: &BTreeMap<Date, u64>, _: Date) -> Recency {
+        Recency
+    }
+    pub fn message(total: u64, _: &Recency, _: u64) -> String {
+        super::group_digits(total)
+    }
+    pub fn endpoint_json(label: &str, message: &str, _: &Badges) -> String {
+        serde_json::json!({"schemaVersion": 1, "label": label, "message": message}).to_string()
+    }
+    pub fn svg(label: &str, message: &str, _: &Badges) -> String {
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>{}: {}</title></svg>",
+            super::escape_markdown(label),
+            super::escape_markdown(message)
+        )
+    }
 }
 
 #[cfg(test)]
@@ -278,7 +577,7 @@ mod tests {
         a.days.insert("2026-01-01".parse().expect("d"), Traffic::from([1, 1, 1, 1]));
         b.days.insert("2026-11-07".parse().expect("d"), Traffic::from([3, 3, 3, 3]));
         b.days.insert("2026-11-06".parse().expect("d"), Traffic::from([1000, 0, 0, 0]));
-        let out = outputs(&[&a, &b], today);
+        let out = outputs(&[&a, &b], today, |_| None);
         let get = |k: &str| out.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).expect("output");
         assert_eq!(get("views"), "1114");
         assert_eq!(get("views-14d"), "13", "today is partial and 2026-11-06 is 15 days back");

@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::fake::{FakeGitHub, Fault, FaultKind, TokenKind};
+use common::fake::{FakeGitHub, FakeJob, FakeRun, FakeStep, Fault, FaultKind, TokenKind};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Span, Timestamp};
 use serde_json::{Value, json};
@@ -911,4 +911,513 @@ fn panicking_concurrent_write_answers_500_and_keeps_the_gist() {
     assert_eq!(r.status, 500);
     assert_eq!(fake.gist_revisions("g"), 1);
     assert_eq!(get(&fake, "/gists/g", Some(TOKEN)).status, 200);
+}
+
+// ----- GitHub Actions runs and jobs, Pages builds -----
+
+fn ts(s: &str) -> Timestamp {
+    s.parse().expect("valid timestamp")
+}
+
+/// `(total_count, run ids in answer order)` of `/repos/octo/hello/actions/runs?{query}`.
+fn runs_of(fake: &FakeGitHub, query: &str) -> (u64, Vec<u64>) {
+    let r = get(fake, &format!("/repos/octo/hello/actions/runs?{query}"), Some(TOKEN));
+    assert_eq!(r.status, 200, "{query}: {}", r.body);
+    let v = r.json();
+    let ids = v["workflow_runs"].as_array().expect("workflow_runs").iter().filter_map(|r| r["id"].as_u64()).collect();
+    (v["total_count"].as_u64().expect("total_count"), ids)
+}
+
+fn run_ids(fake: &FakeGitHub, query: &str) -> Vec<u64> {
+    let (total, ids) = runs_of(fake, query);
+    assert_eq!(total, ids.len() as u64, "{query}: total_count of a single page");
+    ids
+}
+
+#[test]
+fn workflow_runs_created_filter_forms() {
+    let fake = fake_with_token();
+    fake.add_repo("octo/hello");
+    let r1 = fake.add_simple_run("octo/hello", ts("2026-10-30T10:00:00Z"), &["Run actions/checkout@v4"]);
+    let r2 = fake.add_simple_run("octo/hello", ts("2026-10-31T00:00:00Z"), &["Run actions/checkout@v4"]);
+    let r3 = fake.add_simple_run("octo/hello", ts("2026-10-31T23:59:59Z"), &["Run actions/checkout@v4"]);
+    let r4 = fake.add_simple_run("octo/hello", ts("2026-11-01T00:00:00Z"), &["Run actions/checkout@v4"]);
+    let r5 = fake.add_simple_run("octo/hello", ts("2026-11-01T11:00:00Z"), &["Run actions/checkout@v4"]);
+
+    // Newest first.
+    assert_eq!(run_ids(&fake, ""), [r5, r4, r3, r2, r1]);
+
+    // One UTC day, inclusive ranges of days, open ends.
+    assert_eq!(run_ids(&fake, "created=2026-10-31"), [r3, r2]);
+    assert_eq!(run_ids(&fake, "created=2026-10-31..2026-11-01&per_page=100"), [r5, r4, r3, r2]);
+    assert_eq!(run_ids(&fake, "created=2026-11-01..*"), [r5, r4]);
+    assert_eq!(run_ids(&fake, "created=*..2026-10-30"), [r1]);
+    assert_eq!(run_ids(&fake, "created=*..*"), [r5, r4, r3, r2, r1]);
+    assert_eq!(run_ids(&fake, "created=2026-10-31..2026-10-30"), Vec::<u64>::new());
+
+    // Comparisons, URL-encoded as clients send them.
+    assert_eq!(run_ids(&fake, "created=%3E%3D2026-10-31"), [r5, r4, r3, r2]);
+    assert_eq!(run_ids(&fake, "created=%3E2026-10-31"), [r5, r4]);
+    assert_eq!(run_ids(&fake, "created=%3C%3D2026-10-31"), [r3, r2, r1]);
+    assert_eq!(run_ids(&fake, "created=%3C2026-10-31"), [r1]);
+    assert_eq!(run_ids(&fake, "created=%3e%3d2026-10-31"), [r5, r4, r3, r2], "lower-case escapes");
+
+    // Full timestamps: ranges are inclusive at both ends, comparisons strict or not.
+    assert_eq!(run_ids(&fake, "created=2026-10-31T00:00:00Z..2026-10-31T23:59:59Z"), [r3, r2]);
+    assert_eq!(run_ids(&fake, "created=2026-10-31T00%3A00%3A01Z..2026-11-01T00%3A00%3A00Z"), [r4, r3]);
+    assert_eq!(run_ids(&fake, "created=2026-10-31T12:00:00Z..*"), [r5, r4, r3]);
+    assert_eq!(run_ids(&fake, "created=%3E2026-10-31T23%3A59%3A59Z"), [r5, r4]);
+    assert_eq!(run_ids(&fake, "created=%3E%3D2026-10-31T23%3A59%3A59Z"), [r5, r4, r3]);
+    assert_eq!(run_ids(&fake, "created=%3C2026-11-01T00:00:00Z"), [r3, r2, r1]);
+    assert_eq!(run_ids(&fake, "created=2026-11-01T00:00:00Z"), [r4], "a single instant");
+    // An offset (`+` must be encoded: a bare `+` is a space).
+    assert_eq!(run_ids(&fake, "created=%3E%3D2026-11-01T00:00:00%2B01:00"), [r5, r4, r3]);
+    assert_eq!(run_ids(&fake, "created=2026-10-31..2026-10-31T00:00:00Z"), [r2], "day and instant mixed");
+
+    // Invalid qualifiers.
+    for bad in [
+        "yesterday",
+        "2026-13-01",
+        "2026-10-31..",
+        "..2026-10-31",
+        "2026-10-31T10:00:00",
+        "2026-10-31T10:00:00+01:00",
+        "%3E%3E2026-10-31",
+        "20261031",
+        "2026-10-31%2010:00:00Z",
+    ] {
+        let r = get(&fake, &format!("/repos/octo/hello/actions/runs?created={bad}"), Some(TOKEN));
+        assert_eq!(r.status, 422, "{bad}");
+        assert_eq!(r.json()["message"], "Validation Failed", "{bad}");
+        assert_eq!(r.json()["errors"][0]["field"], "created", "{bad}");
+    }
+
+    // Other filters and ignored parameters.
+    assert_eq!(run_ids(&fake, "created=2026-10-31&status=completed&exclude_pull_requests=true"), [r3, r2]);
+    assert_eq!(run_ids(&fake, "status=in_progress"), Vec::<u64>::new());
+    assert_eq!(run_ids(&fake, "status=success&event=push&branch=main"), [r5, r4, r3, r2, r1]);
+    assert_eq!(run_ids(&fake, "event=schedule"), Vec::<u64>::new());
+    assert_eq!(get(&fake, "/repos/octo/hello/actions/runs?status=done", Some(TOKEN)).status, 422);
+
+    // The run object.
+    let v = get(&fake, "/repos/octo/hello/actions/runs?created=2026-10-30", Some(TOKEN)).json();
+    let run = &v["workflow_runs"][0];
+    let base = fake.url();
+    let repo_id = fake.repo_id("octo/hello");
+    assert_eq!(run["id"], r1);
+    assert_eq!(run["name"], "CI");
+    assert_eq!(run["head_branch"], "main");
+    assert_eq!(run["path"], ".github/workflows/ci.yml");
+    assert_eq!(run["run_number"], 1);
+    assert_eq!(run["event"], "push");
+    assert_eq!(run["status"], "completed");
+    assert_eq!(run["conclusion"], "success");
+    assert_eq!(run["created_at"], "2026-10-30T10:00:00Z");
+    assert_eq!(run["updated_at"], "2026-10-30T10:01:00Z");
+    assert_eq!(run["run_started_at"], "2026-10-30T10:00:00Z");
+    assert_eq!(run["run_attempt"], 1);
+    assert_eq!(run["jobs_url"], format!("{base}/repos/octo/hello/actions/runs/{r1}/jobs"));
+    assert_eq!(run["html_url"], format!("https://github.com/octo/hello/actions/runs/{r1}"));
+    assert_eq!(run["repository"]["id"], repo_id);
+    assert_eq!(run["repository"]["full_name"], "octo/hello");
+    assert!(run["previous_attempt_url"].is_null());
+    for key in ["node_id", "head_sha", "display_title", "workflow_id", "url"] {
+        assert!(!run[key].is_null(), "run has {key}");
+    }
+    assert_eq!(run["head_sha"].as_str().map(str::len), Some(40));
+    assert_eq!(v["workflow_runs"].as_array().map(Vec::len), Some(1));
+
+    // One run, the same object.
+    let one = get(&fake, &format!("/repos/octo/hello/actions/runs/{r1}"), Some(TOKEN));
+    assert_eq!(one.status, 200);
+    assert_eq!(&one.json(), run);
+
+    // Auth like everything else, unknown repository, requests recorded.
+    assert_eq!(get(&fake, "/repos/octo/hello/actions/runs", None).status, 401);
+    assert_eq!(get(&fake, "/repos/octo/nope/actions/runs", Some(TOKEN)).status, 404);
+    assert!(fake.count("GET", "/actions/runs?created=") >= 20);
+}
+
+#[test]
+fn workflow_runs_newest_first_with_ties_by_id() {
+    let fake = fake_with_token();
+    fake.add_repo("octo/hello");
+    let t = ts("2026-10-31T08:00:00Z");
+    let a = fake.add_simple_run("octo/hello", t, &["x"]);
+    let b = fake.add_simple_run("octo/hello", ts("2026-10-31T09:00:00Z"), &["x"]);
+    let c = fake.add_simple_run("octo/hello", t, &["x"]);
+    // Added out of order: older than all the others.
+    let d = fake.add_simple_run("octo/hello", ts("2026-10-01T00:00:00Z"), &["x"]);
+    assert_eq!(run_ids(&fake, ""), [b, c, a, d]);
+    let v = get(&fake, "/repos/octo/hello/actions/runs", Some(TOKEN)).json();
+    let numbers: Vec<u64> =
+        v["workflow_runs"].as_array().into_iter().flatten().filter_map(|r| r["run_number"].as_u64()).collect();
+    assert_eq!(numbers, [2, 3, 1, 4], "run numbers count in the order runs were added");
+}
+
+#[test]
+fn workflow_runs_paginate_over_three_pages() {
+    let fake = fake_with_token();
+    fake.add_repo("octo/hello");
+    let start = ts("2026-09-01T00:00:00Z");
+    let mut added = Vec::new();
+    for i in 0..250 {
+        added.push(fake.add_simple_run("octo/hello", start + SignedDuration::from_mins(i * 10), &["checkout"]));
+    }
+    added.reverse();
+    let base = fake.url();
+    let repo_id = fake.repo_id("octo/hello");
+
+    let q = "created=2026-09-01..2026-09-30&per_page=100";
+    let r = get(&fake, &format!("/repos/octo/hello/actions/runs?{q}"), Some(TOKEN));
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.header("link"),
+        Some(
+            format!(
+                "<{base}/repositories/{repo_id}/actions/runs?created=2026-09-01..2026-09-30&per_page=100&page=2>; rel=\"next\", \
+                 <{base}/repositories/{repo_id}/actions/runs?created=2026-09-01..2026-09-30&per_page=100&page=3>; rel=\"last\""
+            )
+            .as_str()
+        )
+    );
+    let mut seen: Vec<u64> = Vec::new();
+    let mut pages = 0;
+    let mut next = Some(format!("{base}/repos/octo/hello/actions/runs?{q}"));
+    while let Some(url) = next {
+        let r = try_get(&agent(true), &url, Some(TOKEN), &[]).expect("transport ok");
+        assert_eq!(r.status, 200, "{url}");
+        let v = r.json();
+        assert_eq!(v["total_count"], 250);
+        seen.extend(v["workflow_runs"].as_array().into_iter().flatten().filter_map(|r| r["id"].as_u64()));
+        pages += 1;
+        next = r.header("link").and_then(|l| links(l).get("next").cloned());
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(seen, added, "every run once, newest first");
+
+    // Default 30 per page, at most 100.
+    let (total, ids) = runs_of(&fake, "");
+    assert_eq!((total, ids.len()), (250, 30));
+    assert_eq!(runs_of(&fake, "per_page=1000").1.len(), 100);
+    // Encoded comparison operators survive into the Link header.
+    let r = get(&fake, "/repos/octo/hello/actions/runs?created=%3E%3D2026-09-01&per_page=100", Some(TOKEN));
+    let l = links(r.header("link").unwrap_or_default());
+    assert_eq!(
+        l.get("next").map(String::as_str),
+        Some(
+            format!("{base}/repositories/{repo_id}/actions/runs?created=%3E%3D2026-09-01&per_page=100&page=2").as_str()
+        )
+    );
+}
+
+#[test]
+fn filtered_run_search_stops_after_1000_results() {
+    let fake = fake_with_token();
+    fake.add_repo("octo/hello");
+    let day = ts("2026-10-20T00:00:00Z");
+    for i in 0..1200 {
+        fake.add_simple_run("octo/hello", day + SignedDuration::from_secs(i * 60), &["checkout"]);
+    }
+    let base = fake.url();
+    let repo_id = fake.repo_id("octo/hello");
+
+    let r = get(&fake, "/repos/octo/hello/actions/runs?created=2026-10-20&per_page=100", Some(TOKEN));
+    let v = r.json();
+    assert_eq!(v["total_count"], 1200, "total_count is the real number");
+    assert_eq!(v["workflow_runs"].as_array().map(Vec::len), Some(100));
+    let l = links(r.header("link").unwrap_or_default());
+    assert_eq!(
+        l.get("last").map(String::as_str),
+        Some(format!("{base}/repositories/{repo_id}/actions/runs?created=2026-10-20&per_page=100&page=10").as_str())
+    );
+
+    let (total, ids) = runs_of(&fake, "created=2026-10-20&per_page=100&page=10");
+    assert_eq!((total, ids.len()), (1200, 100));
+    let (total, ids) = runs_of(&fake, "created=2026-10-20&per_page=100&page=11");
+    assert_eq!((total, ids.len()), (1200, 0), "no results past the first 1,000");
+    let (total, ids) = runs_of(&fake, "created=2026-10-20&per_page=30&page=34");
+    assert_eq!((total, ids.len()), (1200, 10), "the page holding the 1,000th result is cut there");
+
+    // Any filter caps the search; split by time and each part is complete.
+    assert_eq!(runs_of(&fake, "status=completed&per_page=100&page=11"), (1200, vec![]));
+    let (total, _) = runs_of(&fake, "created=2026-10-20T00:00:00Z..2026-10-20T09:59:59Z&per_page=100&page=6");
+    assert_eq!(total, 600);
+    assert_eq!(runs_of(&fake, "created=2026-10-20T00:00:00Z..2026-10-20T09:59:59Z&per_page=100&page=6").1.len(), 100);
+
+    // Unfiltered listing is not capped.
+    let (total, ids) = runs_of(&fake, "per_page=100&page=12");
+    assert_eq!((total, ids.len()), (1200, 100));
+}
+
+#[test]
+fn jobs_filter_latest_and_all_attempts() {
+    let fake = fake_with_token();
+    fake.add_repo("octo/hello");
+    fake.add_repo("octo/other");
+    let t0 = ts("2026-10-31T10:00:00Z");
+    let at = |secs: i64| Some(t0 + SignedDuration::from_secs(secs));
+    let run = FakeRun {
+        name: "Traffic".into(),
+        event: "schedule".into(),
+        created_at: t0,
+        completed_at: at(900),
+        jobs: vec![
+            // Listed out of order on purpose: attempt 2 first.
+            FakeJob {
+                name: "collect".into(),
+                started_at: at(600),
+                steps: vec![FakeStep::new("Set up job", at(600)), FakeStep::new("Run actions/checkout@v4", at(610))],
+                run_attempt: 2,
+            },
+            FakeJob::new(
+                "collect",
+                at(5),
+                vec![
+                    FakeStep::new("Set up job", at(5)),
+                    FakeStep::new("Run actions/checkout@v4", at(10)),
+                    FakeStep::new("Run gtt", None),
+                ],
+            ),
+            FakeJob::new("lint", at(6), vec![FakeStep::new("Run actions/checkout@v4", at(8))]),
+        ],
+    };
+    let id = fake.add_workflow_run("octo/hello", run);
+    let base = fake.url();
+
+    let v = get(&fake, &format!("/repos/octo/hello/actions/runs/{id}"), Some(TOKEN)).json();
+    assert_eq!(v["run_attempt"], 2);
+    assert_eq!(v["run_started_at"], "2026-10-31T10:10:00Z");
+    assert_eq!(v["created_at"], "2026-10-31T10:00:00Z");
+    assert_eq!(v["previous_attempt_url"], format!("{base}/repos/octo/hello/actions/runs/{id}/attempts/1"));
+
+    let jobs_of = |q: &str| {
+        let r = get(&fake, &format!("/repos/octo/hello/actions/runs/{id}/jobs{q}"), Some(TOKEN));
+        assert_eq!(r.status, 200, "{q}");
+        r.json()
+    };
+    let latest = jobs_of("");
+    assert_eq!(latest, jobs_of("?filter=latest"));
+    assert_eq!(latest["total_count"], 1);
+    let job = &latest["jobs"][0];
+    assert_eq!(job["run_attempt"], 2);
+    assert_eq!(job["name"], "collect");
+    assert_eq!(job["run_id"], id);
+    assert_eq!(job["status"], "completed");
+    assert_eq!(job["conclusion"], "success");
+    assert_eq!(job["started_at"], "2026-10-31T10:10:00Z");
+    assert_eq!(job["completed_at"], "2026-10-31T10:15:00Z");
+    assert_eq!(job["labels"], json!(["ubuntu-latest"]));
+    assert_eq!(job["workflow_name"], "Traffic");
+    assert_eq!(job["head_branch"], "main");
+    assert_eq!(job["head_sha"], v["head_sha"]);
+    assert_eq!(job["run_url"], format!("{base}/repos/octo/hello/actions/runs/{id}"));
+    for key in ["id", "node_id", "url", "html_url", "created_at", "runner_name"] {
+        assert!(!job[key].is_null(), "job has {key}");
+    }
+    assert_eq!(
+        job["steps"],
+        json!([
+            {"name":"Set up job","status":"completed","conclusion":"success","number":1,
+             "started_at":"2026-10-31T10:10:00Z","completed_at":"2026-10-31T10:10:10Z"},
+            {"name":"Run actions/checkout@v4","status":"completed","conclusion":"success","number":2,
+             "started_at":"2026-10-31T10:10:10Z","completed_at":"2026-10-31T10:15:00Z"},
+        ])
+    );
+
+    let all = jobs_of("?filter=all");
+    assert_eq!(all["total_count"], 3);
+    let summary: Vec<(u64, String)> = all["jobs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|j| (j["run_attempt"].as_u64().unwrap_or(0), j["name"].as_str().unwrap_or("").to_owned()))
+        .collect();
+    assert_eq!(summary, [(1, "collect".to_owned()), (1, "lint".to_owned()), (2, "collect".to_owned())]);
+    let ids: Vec<u64> = all["jobs"].as_array().into_iter().flatten().filter_map(|j| j["id"].as_u64()).collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "job ids increase: {ids:?}");
+    // The first attempt ended when the second started; its unstarted step was skipped.
+    let first = &all["jobs"][0];
+    assert_eq!(first["completed_at"], "2026-10-31T10:10:00Z");
+    assert_eq!(first["steps"][1]["completed_at"], "2026-10-31T10:10:00Z");
+    assert_eq!(first["steps"][2]["conclusion"], "skipped");
+    assert!(first["steps"][2]["started_at"].is_null());
+
+    // Jobs of one attempt.
+    let r = get(&fake, &format!("/repos/octo/hello/actions/runs/{id}/attempts/1/jobs"), Some(TOKEN));
+    assert_eq!(r.json()["total_count"], 2);
+    assert_eq!(get(&fake, &format!("/repos/octo/hello/actions/runs/{id}/attempts/3/jobs"), Some(TOKEN)).status, 404);
+
+    // Errors.
+    assert_eq!(get(&fake, &format!("/repos/octo/hello/actions/runs/{id}/jobs?filter=first"), Some(TOKEN)).status, 422);
+    let r = get(&fake, "/repos/octo/hello/actions/runs/12345/jobs", Some(TOKEN));
+    assert_eq!(r.status, 404);
+    assert_eq!(r.json()["message"], "Not Found");
+    assert_eq!(get(&fake, &format!("/repos/octo/other/actions/runs/{id}/jobs"), Some(TOKEN)).status, 404);
+    assert_eq!(get(&fake, &format!("/repos/octo/hello/actions/runs/{id}/jobs"), None).status, 401);
+    assert_eq!(fake.count("GET", &format!("/actions/runs/{id}/jobs")), 7);
+}
+
+#[test]
+fn jobs_paginate() {
+    let fake = fake_with_token();
+    fake.add_repo("octo/hello");
+    let t = ts("2026-10-31T10:00:00Z");
+    let jobs = (0..45)
+        .map(|i| FakeJob::new(&format!("matrix-{i}"), Some(t), vec![FakeStep::new("checkout", Some(t))]))
+        .collect();
+    let id = fake.add_workflow_run(
+        "octo/hello",
+        FakeRun { name: "CI".into(), event: "push".into(), created_at: t, completed_at: Some(t), jobs },
+    );
+    let base = fake.url();
+    let repo_id = fake.repo_id("octo/hello");
+
+    let r = get(&fake, &format!("/repos/octo/hello/actions/runs/{id}/jobs"), Some(TOKEN));
+    assert_eq!(r.json()["total_count"], 45);
+    assert_eq!(r.json()["jobs"].as_array().map(Vec::len), Some(30));
+
+    let mut names = Vec::new();
+    let mut next = Some(format!("{base}/repos/octo/hello/actions/runs/{id}/jobs?per_page=20"));
+    let mut pages = 0;
+    while let Some(url) = next {
+        let r = try_get(&agent(true), &url, Some(TOKEN), &[]).expect("transport ok");
+        assert_eq!(r.status, 200);
+        let v = r.json();
+        assert_eq!(v["total_count"], 45);
+        names.extend(v["jobs"].as_array().into_iter().flatten().filter_map(|j| j["name"].as_str().map(str::to_owned)));
+        let l = r.header("link").map(links).unwrap_or_default();
+        if pages == 0 {
+            assert_eq!(
+                l.get("last").map(String::as_str),
+                Some(format!("{base}/repositories/{repo_id}/actions/runs/{id}/jobs?per_page=20&page=3").as_str())
+            );
+        }
+        pages += 1;
+        next = l.get("next").cloned();
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(names, (0..45).map(|i| format!("matrix-{i}")).collect::<Vec<_>>());
+}
+
+#[test]
+fn pages_builds_404_until_enabled() {
+    let fake = fake_with_token();
+    fake.add_repo("octo/hello");
+    fake.add_repo("octo/site");
+    let r = get(&fake, "/repos/octo/hello/pages/builds", Some(TOKEN));
+    assert_eq!(r.status, 404);
+    assert_eq!(r.json()["message"], "Not Found");
+
+    // Enabled without builds: an empty list.
+    fake.set_pages_enabled("octo/hello", true);
+    let r = get(&fake, "/repos/octo/hello/pages/builds", Some(TOKEN));
+    assert_eq!((r.status, r.json()), (200, json!([])));
+
+    // A build enables Pages.
+    let t = ts("2026-10-01T00:00:00Z");
+    for i in 0..35 {
+        fake.add_pages_build("octo/site", t + SignedDuration::from_hours(i));
+    }
+    let r = get(&fake, "/repos/octo/site/pages/builds", Some(TOKEN));
+    assert_eq!(r.status, 200);
+    let v = r.json();
+    let list = v.as_array().expect("array");
+    assert_eq!(list.len(), 30);
+    let b = &list[0];
+    assert_eq!(b["created_at"], "2026-10-02T10:00:00Z", "newest first");
+    assert_eq!(list[1]["created_at"], "2026-10-02T09:00:00Z");
+    assert_eq!(b["status"], "built");
+    assert_eq!(b["error"], json!({"message": null}));
+    assert_eq!(b["pusher"]["login"], "octo");
+    assert_eq!(b["commit"].as_str().map(str::len), Some(40));
+    assert!(b["duration"].as_u64().is_some_and(|d| d > 0));
+    assert!(b["updated_at"].as_str() > b["created_at"].as_str());
+    assert!(b["url"].as_str().is_some_and(|u| u.starts_with(&format!("{}/repos/octo/site/pages/builds/", fake.url()))));
+    let l = links(r.header("link").unwrap_or_default());
+    let next = l.get("next").cloned().expect("rel=next");
+    assert!(next.ends_with("/pages/builds?page=2"), "{next}");
+    let r = try_get(&agent(true), &next, Some(TOKEN), &[]).expect("transport ok");
+    assert_eq!(r.json().as_array().map(Vec::len), Some(5));
+    assert_eq!(r.json()[4]["created_at"], "2026-10-01T00:00:00Z");
+
+    let latest = get(&fake, "/repos/octo/site/pages/builds/latest", Some(TOKEN));
+    assert_eq!(latest.json(), list[0]);
+
+    // Switched off again: 404, builds kept for later.
+    fake.set_pages_enabled("octo/site", false);
+    assert_eq!(get(&fake, "/repos/octo/site/pages/builds", Some(TOKEN)).status, 404);
+    fake.set_pages_enabled("octo/site", true);
+    assert_eq!(
+        get(&fake, "/repos/octo/site/pages/builds?per_page=100", Some(TOKEN)).json().as_array().map(Vec::len),
+        Some(35)
+    );
+    assert_eq!(get(&fake, "/repos/octo/site/pages/builds", None).status, 401);
+    assert_eq!(fake.count("GET", "/pages/builds"), 8);
+}
+
+#[test]
+fn in_progress_run_completes() {
+    let fake = fake_with_token();
+    fake.add_repo("octo/hello");
+    let t0 = ts("2026-11-01T11:00:00Z");
+    let at = |secs: i64| Some(t0 + SignedDuration::from_secs(secs));
+    let id = fake.add_workflow_run(
+        "octo/hello",
+        FakeRun {
+            name: "Traffic".into(),
+            event: "workflow_dispatch".into(),
+            created_at: t0,
+            completed_at: None,
+            jobs: vec![
+                FakeJob::new(
+                    "collect",
+                    at(3),
+                    vec![
+                        FakeStep::new("Set up job", at(3)),
+                        FakeStep::new("Run actions/checkout@v4", at(5)),
+                        FakeStep::new("Run gtt", None),
+                    ],
+                ),
+                FakeJob::new("report", None, vec![FakeStep::new("Run actions/checkout@v4", None)]),
+            ],
+        },
+    );
+    let run = || get(&fake, &format!("/repos/octo/hello/actions/runs/{id}"), Some(TOKEN)).json();
+    let jobs = || get(&fake, &format!("/repos/octo/hello/actions/runs/{id}/jobs"), Some(TOKEN)).json();
+
+    let v = run();
+    assert_eq!(v["status"], "in_progress");
+    assert!(v["conclusion"].is_null());
+    assert_eq!(v["updated_at"], "2026-11-01T11:00:05Z");
+    assert_eq!(run_ids(&fake, "status=in_progress"), [id]);
+    assert_eq!(run_ids(&fake, "status=completed"), Vec::<u64>::new());
+    let j = jobs();
+    let collect = &j["jobs"][0];
+    assert_eq!(collect["status"], "in_progress");
+    assert!(collect["conclusion"].is_null() && collect["completed_at"].is_null());
+    let statuses: Vec<&str> =
+        collect["steps"].as_array().into_iter().flatten().filter_map(|s| s["status"].as_str()).collect();
+    assert_eq!(statuses, ["completed", "in_progress", "queued"]);
+    assert_eq!(collect["steps"][0]["completed_at"], "2026-11-01T11:00:05Z");
+    assert!(collect["steps"][1]["completed_at"].is_null());
+    let report = &j["jobs"][1];
+    assert_eq!(report["status"], "queued");
+    assert_eq!(report["started_at"], "2026-11-01T11:00:00Z");
+    assert!(report["runner_name"].is_null());
+
+    fake.complete_workflow_run(id, ts("2026-11-01T11:04:00Z"));
+    let v = run();
+    assert_eq!(v["status"], "completed");
+    assert_eq!(v["conclusion"], "success");
+    assert_eq!(v["updated_at"], "2026-11-01T11:04:00Z");
+    assert_eq!(run_ids(&fake, "status=completed"), [id]);
+    let j = jobs();
+    let collect = &j["jobs"][0];
+    assert_eq!((collect["status"].as_str(), collect["conclusion"].as_str()), (Some("completed"), Some("success")));
+    assert_eq!(collect["completed_at"], "2026-11-01T11:04:00Z");
+    assert_eq!(collect["steps"][1]["completed_at"], "2026-11-01T11:04:00Z");
+    assert_eq!(collect["steps"][2]["status"], "completed");
+    assert_eq!(collect["steps"][2]["conclusion"], "skipped");
+    assert_eq!(j["jobs"][1]["status"], "completed");
 }

@@ -114,6 +114,56 @@ impl Recorded {
     }
 }
 
+/// One step of a [`FakeJob`]. `started_at: None` = not reached yet (queued), or
+/// skipped once its job has completed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FakeStep {
+    pub name: String,
+    pub started_at: Option<Timestamp>,
+}
+
+impl FakeStep {
+    pub fn new(name: &str, started_at: Option<Timestamp>) -> FakeStep {
+        FakeStep { name: name.to_owned(), started_at }
+    }
+}
+
+/// One job of a [`FakeRun`]. `started_at: None` = still queued. `run_attempt`
+/// starts at 1; a re-run adds jobs with the next attempt number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FakeJob {
+    pub name: String,
+    pub started_at: Option<Timestamp>,
+    pub steps: Vec<FakeStep>,
+    pub run_attempt: u32,
+}
+
+impl FakeJob {
+    /// A job of the first attempt.
+    pub fn new(name: &str, started_at: Option<Timestamp>, steps: Vec<FakeStep>) -> FakeJob {
+        FakeJob { name: name.to_owned(), started_at, steps, run_attempt: 1 }
+    }
+}
+
+/// A GitHub Actions workflow run, for [`FakeGitHub::add_workflow_run`].
+///
+/// Timing model: attempt 1 starts at `created_at`; a later attempt starts at the
+/// earliest `started_at` of its jobs; an earlier attempt ends when the next one
+/// starts; the latest attempt ends at `completed_at` (`None` = in progress).
+/// Everything that completed concluded `success`; steps never started of a
+/// completed job are `skipped`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FakeRun {
+    /// Workflow name (also the run's `display_title`).
+    pub name: String,
+    /// Triggering event: `push`, `schedule`, `workflow_dispatch`, `pull_request`...
+    pub event: String,
+    pub created_at: Timestamp,
+    /// `None` = in progress.
+    pub completed_at: Option<Timestamp>,
+    pub jobs: Vec<FakeJob>,
+}
+
 type ConcurrentWrite = Box<dyn FnOnce(&BTreeMap<String, String>) -> Vec<(String, Option<String>)> + Send>;
 
 struct TokenState {
@@ -176,12 +226,88 @@ struct Repo {
     referrers: Vec<(String, u64, u64)>,
     paths: Vec<(String, String, u64, u64)>,
     releases: Vec<Release>,
+    runs: Vec<WorkflowRun>,
+    next_run_number: u64,
+    pages_enabled: bool,
+    pages_builds: Vec<PagesBuild>,
 }
 
 impl Repo {
     fn full_name(&self) -> String {
         format!("{}/{}", self.owner, self.name)
     }
+}
+
+struct StoredJob {
+    id: u64,
+    name: String,
+    started: Option<Timestamp>,
+    steps: Vec<FakeStep>,
+    attempt: u32,
+}
+
+struct WorkflowRun {
+    id: u64,
+    run_number: u64,
+    name: String,
+    event: String,
+    created: Timestamp,
+    completed: Option<Timestamp>,
+    /// Ordered by attempt, then as given; ids increase in this order.
+    jobs: Vec<StoredJob>,
+}
+
+impl WorkflowRun {
+    fn latest_attempt(&self) -> u32 {
+        self.jobs.iter().map(|j| j.attempt).max().unwrap_or(1).max(1)
+    }
+
+    /// Every start time recorded for jobs and steps of `attempt`.
+    fn starts_of(&self, attempt: u32) -> impl Iterator<Item = Timestamp> + '_ {
+        self.jobs
+            .iter()
+            .filter(move |j| j.attempt == attempt)
+            .flat_map(|j| j.started.into_iter().chain(j.steps.iter().filter_map(|s| s.started_at)))
+    }
+
+    /// When `attempt` started (its `run_started_at`).
+    fn attempt_start(&self, attempt: u32) -> Timestamp {
+        if attempt <= 1 {
+            return self.created;
+        }
+        let own = self.jobs.iter().filter(|j| j.attempt == attempt).filter_map(|j| j.started).min();
+        own.or_else(|| (1..attempt).flat_map(|a| self.starts_of(a)).max()).map_or(self.created, |t| t.max(self.created))
+    }
+
+    /// When `attempt` ended; `None` while it runs.
+    fn attempt_end(&self, attempt: u32) -> Option<Timestamp> {
+        let latest = self.latest_attempt();
+        let end = if attempt >= latest { self.completed? } else { self.attempt_start(attempt + 1) };
+        let last_start = self.starts_of(attempt).max().unwrap_or(self.created);
+        Some(end.max(last_start).max(self.attempt_start(attempt)))
+    }
+
+    fn updated(&self) -> Timestamp {
+        match self.completed {
+            Some(c) => c.max(self.created),
+            None => {
+                self.jobs.iter().flat_map(|j| self.starts_of(j.attempt)).max().unwrap_or(self.created).max(self.created)
+            }
+        }
+    }
+
+    fn head_sha(&self) -> String {
+        hex_id(self.id ^ 0x5eed_0000, 40)
+    }
+
+    fn check_suite_id(&self) -> u64 {
+        self.id + 20_000_000_000
+    }
+}
+
+struct PagesBuild {
+    id: u64,
+    created: Timestamp,
 }
 
 struct Revision {
@@ -221,6 +347,9 @@ struct State {
     next_repo_id: u64,
     next_release_id: u64,
     next_asset_id: u64,
+    next_run_id: u64,
+    next_job_id: u64,
+    next_pages_build_id: u64,
     enterprise: bool,
     gists: BTreeMap<String, Gist>,
     truncate_at: usize,
@@ -266,6 +395,9 @@ impl FakeGitHub {
             next_repo_id: 100_001,
             next_release_id: 2_000_001,
             next_asset_id: 3_000_001,
+            next_run_id: 11_000_000_001,
+            next_job_id: 31_000_000_001,
+            next_pages_build_id: 400_000_001,
             enterprise: false,
             gists: BTreeMap::new(),
             truncate_at: 1_000_000,
@@ -364,6 +496,10 @@ impl FakeGitHub {
                 referrers: Vec::new(),
                 paths: Vec::new(),
                 releases: Vec::new(),
+                runs: Vec::new(),
+                next_run_number: 1,
+                pages_enabled: false,
+                pages_builds: Vec::new(),
             },
         );
     }
@@ -464,6 +600,95 @@ impl FakeGitHub {
 
     pub fn delete_asset(&self, asset_id: u64) {
         self.with_asset(asset_id, |a| a.deleted = true);
+    }
+
+    // ----- actions and pages -----
+
+    /// Adds a workflow run; returns its id (run ids, job ids and run numbers come from counters).
+    /// Panics on a job with `run_attempt` 0.
+    pub fn add_workflow_run(&self, repo: &str, run: FakeRun) -> u64 {
+        let mut st = self.state();
+        let id = st.next_run_id;
+        st.next_run_id += 1;
+        let mut jobs: Vec<FakeJob> = run.jobs;
+        assert!(jobs.iter().all(|j| j.run_attempt >= 1), "fake GitHub: run_attempt starts at 1");
+        // Stable: keeps the given order within an attempt.
+        jobs.sort_by_key(|j| j.run_attempt);
+        let mut stored = Vec::with_capacity(jobs.len());
+        for j in jobs {
+            stored.push(StoredJob {
+                id: st.next_job_id,
+                name: j.name,
+                started: j.started_at,
+                steps: j.steps,
+                attempt: j.run_attempt,
+            });
+            st.next_job_id += 1;
+        }
+        let r = st
+            .repos
+            .get_mut(&repo.to_ascii_lowercase())
+            .unwrap_or_else(|| panic!("fake GitHub: unknown repository {repo}"));
+        let run_number = r.next_run_number;
+        r.next_run_number += 1;
+        r.runs.push(WorkflowRun {
+            id,
+            run_number,
+            name: run.name,
+            event: run.event,
+            created: run.created_at,
+            completed: run.completed_at,
+            jobs: stored,
+        });
+        id
+    }
+
+    /// Marks an in-progress run (its latest attempt) completed with conclusion `success`.
+    pub fn complete_workflow_run(&self, run_id: u64, completed_at: Timestamp) {
+        let mut st = self.state();
+        let run = st
+            .repos
+            .values_mut()
+            .flat_map(|r| r.runs.iter_mut())
+            .find(|r| r.id == run_id)
+            .unwrap_or_else(|| panic!("fake GitHub: unknown workflow run {run_id}"));
+        run.completed = Some(completed_at);
+    }
+
+    /// Convenience: a completed `push` run of workflow `CI` created at `at`, completed a
+    /// minute later, with one job `build` (attempt 1) whose steps are the given names,
+    /// each started at `at`. Returns the run id.
+    pub fn add_simple_run(&self, repo: &str, at: Timestamp, steps: &[&str]) -> u64 {
+        let steps = steps.iter().map(|n| FakeStep::new(n, Some(at))).collect();
+        let completed = at.checked_add(SignedDuration::from_secs(60)).unwrap_or(at);
+        self.add_workflow_run(
+            repo,
+            FakeRun {
+                name: "CI".to_owned(),
+                event: "push".to_owned(),
+                created_at: at,
+                completed_at: Some(completed),
+                jobs: vec![FakeJob::new("build", Some(at), steps)],
+            },
+        )
+    }
+
+    /// Adds a successful GitHub Pages build; this also enables Pages for the repository.
+    pub fn add_pages_build(&self, repo: &str, created_at: Timestamp) {
+        let mut st = self.state();
+        let id = st.next_pages_build_id;
+        st.next_pages_build_id += 1;
+        let r = st
+            .repos
+            .get_mut(&repo.to_ascii_lowercase())
+            .unwrap_or_else(|| panic!("fake GitHub: unknown repository {repo}"));
+        r.pages_enabled = true;
+        r.pages_builds.push(PagesBuild { id, created: created_at });
+    }
+
+    /// Off by default: `/pages/builds` answers 404 `Not Found` (builds are kept and come back when on).
+    pub fn set_pages_enabled(&self, repo: &str, on: bool) {
+        self.with_repo(repo, |r| r.pages_enabled = on);
     }
 
     /// GitHub Enterprise Server mode: traffic endpoints answer 404 and `GET /meta`
@@ -1074,6 +1299,15 @@ const DOC_GIST_GET: &str = "https://docs.github.com/rest/gists/gists#get-a-gist"
 const DOC_GIST_UPDATE: &str = "https://docs.github.com/rest/gists/gists#update-a-gist";
 const DOC_GIST_CREATE: &str = "https://docs.github.com/rest/gists/gists#create-a-gist";
 const DOC_GIST_COMMITS: &str = "https://docs.github.com/rest/gists/gists#list-gist-commits";
+const DOC_RUNS: &str = "https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-repository";
+const DOC_RUN: &str = "https://docs.github.com/rest/actions/workflow-runs#get-a-workflow-run";
+const DOC_JOBS: &str = "https://docs.github.com/rest/actions/workflow-jobs#list-jobs-for-a-workflow-run";
+const DOC_ATTEMPT_JOBS: &str =
+    "https://docs.github.com/rest/actions/workflow-jobs#list-jobs-for-a-workflow-run-attempt";
+const DOC_PAGES_BUILDS: &str = "https://docs.github.com/rest/pages/pages#list-apiname-pages-builds";
+const DOC_PAGES_LATEST: &str = "https://docs.github.com/rest/pages/pages#get-latest-pages-build";
+/// GitHub answers at most this many results of a filtered workflow-run search.
+const MAX_FILTERED_RUNS: usize = 1000;
 
 /// Context of one request for the route handlers.
 struct Ctx<'a> {
@@ -1366,6 +1600,22 @@ impl State {
                 let key = format!("{o}/{r}").to_ascii_lowercase();
                 self.releases(ctx, &key)
             }
+            ["repos", o, r, "actions", rest @ ..] if get => {
+                let key = format!("{o}/{r}").to_ascii_lowercase();
+                self.actions(ctx, &key, rest)
+            }
+            ["repos", o, r, "pages", "builds", rest @ ..] if get => {
+                let key = format!("{o}/{r}").to_ascii_lowercase();
+                self.pages_builds(ctx, &key, rest)
+            }
+            ["repositories", id, "actions", rest @ ..] if get => {
+                let key = self.repo_by_id(id).map(|r| r.full_name().to_ascii_lowercase()).unwrap_or_default();
+                self.actions(ctx, &key, rest)
+            }
+            ["repositories", id, "pages", "builds", rest @ ..] if get => {
+                let key = self.repo_by_id(id).map(|r| r.full_name().to_ascii_lowercase()).unwrap_or_default();
+                self.pages_builds(ctx, &key, rest)
+            }
             ["repositories", id, "releases"] if get => {
                 let key = self.repo_by_id(id).map(|r| r.full_name().to_ascii_lowercase());
                 match key {
@@ -1559,6 +1809,69 @@ impl State {
         let link_base = format!("{}/repositories/{}/releases", ctx.api_base, repo.id);
         let (page, link) = paginate(&list, &ctx.query, &link_base);
         let v: Vec<Value> = page.iter().map(|rel| release_json(repo, rel, &ctx.api_base)).collect();
+        with_link(Answer::json(200, &Value::Array(v)), link)
+    }
+
+    // ----- actions and pages -----
+
+    /// `GET .../actions/{rest}` of the repository with lower-cased full name `key`.
+    fn actions(&self, ctx: &Ctx<'_>, key: &str, rest: &[&str]) -> Answer {
+        let doc = match rest {
+            ["runs"] => DOC_RUNS,
+            ["runs", _] => DOC_RUN,
+            ["runs", _, "jobs"] => DOC_JOBS,
+            ["runs", _, "attempts", _, "jobs"] => DOC_ATTEMPT_JOBS,
+            _ => return not_found(DOC_REST),
+        };
+        let Some(repo) = self.repos.get(key) else {
+            return not_found(doc);
+        };
+        let link_base = format!("{}/repositories/{}/actions/{}", ctx.api_base, repo.id, rest.join("/"));
+        let ["runs", id, tail @ ..] = rest else {
+            return list_runs(ctx, repo, &link_base);
+        };
+        let Some(run) = id.parse::<u64>().ok().and_then(|id| repo.runs.iter().find(|r| r.id == id)) else {
+            return not_found(doc);
+        };
+        match tail {
+            [] => Answer::json(200, &run_json(repo, run, &ctx.api_base)),
+            ["jobs"] => {
+                let attempt = match query_get(&ctx.query, "filter") {
+                    None | Some("latest") => Some(run.latest_attempt()),
+                    Some("all") => None,
+                    Some(other) => return invalid_param("Job", "filter", other, doc),
+                };
+                list_jobs(ctx, repo, run, attempt, &link_base)
+            }
+            ["attempts", n, "jobs"] => match n.parse::<u32>().ok().filter(|n| (1..=run.latest_attempt()).contains(n)) {
+                Some(n) => list_jobs(ctx, repo, run, Some(n), &link_base),
+                None => not_found(doc),
+            },
+            _ => not_found(doc),
+        }
+    }
+
+    /// `GET .../pages/builds` and `.../pages/builds/latest`.
+    fn pages_builds(&self, ctx: &Ctx<'_>, key: &str, rest: &[&str]) -> Answer {
+        let doc = match rest {
+            [] => DOC_PAGES_BUILDS,
+            ["latest"] => DOC_PAGES_LATEST,
+            _ => return not_found(DOC_REST),
+        };
+        let Some(repo) = self.repos.get(key).filter(|r| r.pages_enabled) else {
+            return not_found(doc);
+        };
+        let mut list: Vec<&PagesBuild> = repo.pages_builds.iter().collect();
+        list.sort_by(|a, b| b.created.cmp(&a.created).then(b.id.cmp(&a.id)));
+        if !rest.is_empty() {
+            return match list.first() {
+                Some(b) => Answer::json(200, &pages_build_json(repo, b, &ctx.api_base)),
+                None => not_found(doc),
+            };
+        }
+        let link_base = format!("{}/repositories/{}/pages/builds", ctx.api_base, repo.id);
+        let (page, link) = paginate(&list, &ctx.query, &link_base);
+        let v: Vec<Value> = page.iter().map(|b| pages_build_json(repo, b, &ctx.api_base)).collect();
         with_link(Answer::json(200, &Value::Array(v)), link)
     }
 
@@ -1976,6 +2289,360 @@ fn release_json(repo: &Repo, rel: &Release, api_base: &str) -> Value {
         "tarball_url": format!("{api_base}/repos/{full}/tarball/{}", rel.tag),
         "zipball_url": format!("{api_base}/repos/{full}/zipball/{}", rel.tag),
         "body": "",
+    })
+}
+
+// ----- workflow runs, jobs, Pages builds -----
+
+/// 422 for a query parameter GitHub rejects.
+fn invalid_param(resource: &str, field: &str, value: &str, doc: &str) -> Answer {
+    Answer::json(
+        422,
+        &json!({
+            "message": "Validation Failed",
+            "errors": [{ "resource": resource, "field": field, "code": "invalid", "value": value }],
+            "documentation_url": doc,
+            "status": "422",
+        }),
+    )
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Bound {
+    at: Timestamp,
+    inclusive: bool,
+}
+
+/// A `created` qualifier of GitHub's search syntax, as a time interval.
+#[derive(Clone, Copy, Debug)]
+struct CreatedRange {
+    lo: Option<Bound>,
+    hi: Option<Bound>,
+}
+
+impl CreatedRange {
+    fn contains(&self, t: Timestamp) -> bool {
+        // GitHub compares whole seconds.
+        let t = Timestamp::from_second(t.as_second()).unwrap_or(t);
+        self.lo.is_none_or(|b| if b.inclusive { t >= b.at } else { t > b.at })
+            && self.hi.is_none_or(|b| if b.inclusive { t <= b.at } else { t < b.at })
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Point {
+    /// A whole UTC day.
+    Day(Date),
+    At(Timestamp),
+}
+
+/// `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM:SS` with `Z` or an offset (fractions allowed).
+fn parse_point(s: &str) -> Option<Point> {
+    let b = s.as_bytes();
+    let shape_ok = b.len() >= 10
+        && b[..10].iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    if !shape_ok {
+        return None;
+    }
+    let day: Date = s[..10].parse().ok()?;
+    if b.len() == 10 {
+        return Some(Point::Day(day));
+    }
+    if b[10] != b'T' {
+        return None;
+    }
+    s.parse::<Timestamp>().ok().map(Point::At)
+}
+
+fn day_after(d: Date) -> Option<Timestamp> {
+    midnight(d.tomorrow().ok()?)
+}
+
+/// Lower bound of `>=p` (`strict` false) or `>p` (`strict` true).
+fn lower_bound(p: Point, strict: bool) -> Option<Bound> {
+    Some(match p {
+        Point::Day(d) if strict => Bound { at: day_after(d)?, inclusive: true },
+        Point::Day(d) => Bound { at: midnight(d)?, inclusive: true },
+        Point::At(t) => Bound { at: t, inclusive: !strict },
+    })
+}
+
+/// Upper bound of `<=p` (`strict` false) or `<p` (`strict` true).
+fn upper_bound(p: Point, strict: bool) -> Option<Bound> {
+    Some(match p {
+        Point::Day(d) if strict => Bound { at: midnight(d)?, inclusive: false },
+        Point::Day(d) => Bound { at: day_after(d)?, inclusive: false },
+        Point::At(t) => Bound { at: t, inclusive: !strict },
+    })
+}
+
+/// `A..B` (inclusive, `*` = open), `>=A`, `>A`, `<=A`, `<A`, or `A` alone; `None` if invalid.
+fn parse_created(s: &str) -> Option<CreatedRange> {
+    if let Some((a, b)) = s.split_once("..") {
+        let lo = if a == "*" { None } else { Some(lower_bound(parse_point(a)?, false)?) };
+        let hi = if b == "*" { None } else { Some(upper_bound(parse_point(b)?, false)?) };
+        return Some(CreatedRange { lo, hi });
+    }
+    let one = |rest: &str, lower: bool, strict: bool| -> Option<CreatedRange> {
+        let p = parse_point(rest)?;
+        Some(if lower {
+            CreatedRange { lo: Some(lower_bound(p, strict)?), hi: None }
+        } else {
+            CreatedRange { lo: None, hi: Some(upper_bound(p, strict)?) }
+        })
+    };
+    if let Some(rest) = s.strip_prefix(">=") {
+        return one(rest, true, false);
+    }
+    if let Some(rest) = s.strip_prefix("<=") {
+        return one(rest, false, false);
+    }
+    if let Some(rest) = s.strip_prefix('>') {
+        return one(rest, true, true);
+    }
+    if let Some(rest) = s.strip_prefix('<') {
+        return one(rest, false, true);
+    }
+    let p = parse_point(s)?;
+    Some(CreatedRange { lo: Some(lower_bound(p, false)?), hi: Some(upper_bound(p, false)?) })
+}
+
+const RUN_STATUSES: [&str; 14] = [
+    "completed",
+    "action_required",
+    "cancelled",
+    "failure",
+    "neutral",
+    "skipped",
+    "stale",
+    "success",
+    "timed_out",
+    "in_progress",
+    "queued",
+    "requested",
+    "waiting",
+    "pending",
+];
+
+/// Whether a run matches a documented `status` value (a status or a conclusion).
+fn run_status_matches(run: &WorkflowRun, status: &str) -> bool {
+    match status {
+        "completed" | "success" => run.completed.is_some(),
+        "in_progress" => run.completed.is_none(),
+        _ => false,
+    }
+}
+
+/// `GET .../actions/runs`: newest first; a filtered search answers at most 1,000 results.
+fn list_runs(ctx: &Ctx<'_>, repo: &Repo, link_base: &str) -> Answer {
+    let param = |name: &str| query_get(&ctx.query, name).filter(|v| !v.is_empty());
+    let created = match param("created") {
+        None => None,
+        Some(v) => match parse_created(v) {
+            Some(range) => Some(range),
+            None => return invalid_param("WorkflowRun", "created", v, DOC_RUNS),
+        },
+    };
+    let status = param("status");
+    if let Some(s) = status.filter(|s| !RUN_STATUSES.contains(s)) {
+        return invalid_param("WorkflowRun", "status", s, DOC_RUNS);
+    }
+    let event = param("event");
+    let branch = param("branch");
+    let actor = param("actor");
+    let head_sha = param("head_sha");
+    let check_suite = param("check_suite_id");
+    let filtered = created.is_some()
+        || status.is_some()
+        || event.is_some()
+        || branch.is_some()
+        || actor.is_some()
+        || head_sha.is_some()
+        || check_suite.is_some();
+    // Every run is on `main` and triggered by the owner.
+    let branch_and_actor_match =
+        branch.is_none_or(|b| b == "main") && actor.is_none_or(|a| a.eq_ignore_ascii_case(&repo.owner));
+    let mut list: Vec<&WorkflowRun> = repo
+        .runs
+        .iter()
+        .filter(|r| created.is_none_or(|c| c.contains(r.created)))
+        .filter(|r| status.is_none_or(|s| run_status_matches(r, s)))
+        .filter(|r| event.is_none_or(|e| r.event == e))
+        .filter(|_| branch_and_actor_match)
+        .filter(|r| head_sha.is_none_or(|h| h == r.head_sha()))
+        .filter(|r| check_suite.is_none_or(|c| c == r.check_suite_id().to_string()))
+        .collect();
+    list.sort_by(|a, b| b.created.cmp(&a.created).then(b.id.cmp(&a.id)));
+    let total = list.len();
+    if filtered {
+        list.truncate(MAX_FILTERED_RUNS);
+    }
+    let (page, link) = paginate(&list, &ctx.query, link_base);
+    let runs: Vec<Value> = page.iter().map(|r| run_json(repo, r, &ctx.api_base)).collect();
+    with_link(Answer::json(200, &json!({ "total_count": total, "workflow_runs": runs })), link)
+}
+
+/// Jobs of one attempt (`Some`) or of all attempts (`None`), paginated.
+fn list_jobs(ctx: &Ctx<'_>, repo: &Repo, run: &WorkflowRun, attempt: Option<u32>, link_base: &str) -> Answer {
+    let list: Vec<&StoredJob> = run.jobs.iter().filter(|j| attempt.is_none_or(|a| j.attempt == a)).collect();
+    let (page, link) = paginate(&list, &ctx.query, link_base);
+    let jobs: Vec<Value> = page.iter().map(|j| job_json(repo, run, j, &ctx.api_base)).collect();
+    with_link(Answer::json(200, &json!({ "total_count": list.len(), "jobs": jobs })), link)
+}
+
+/// The `repository` / `head_repository` object of a workflow run (GitHub's minimal repository).
+fn minimal_repo_json(r: &Repo, api_base: &str) -> Value {
+    let full = r.full_name();
+    json!({
+        "id": r.id,
+        "node_id": format!("R_fake{}", r.id),
+        "name": r.name,
+        "full_name": full,
+        "private": r.private,
+        "owner": user_json(&r.owner),
+        "html_url": format!("https://github.com/{full}"),
+        "description": format!("Fake repository {full}"),
+        "fork": r.fork,
+        "url": format!("{api_base}/repos/{full}"),
+    })
+}
+
+fn workflow_id(repo: &Repo, run: &WorkflowRun) -> u64 {
+    fnv1a(format!("{}/{}", repo.id, run.name).as_bytes(), 11) % 100_000_000 + 1
+}
+
+fn run_json(repo: &Repo, run: &WorkflowRun, api_base: &str) -> Value {
+    let full = repo.full_name();
+    let url = format!("{api_base}/repos/{full}/actions/runs/{}", run.id);
+    let attempt = run.latest_attempt();
+    let workflow_id = workflow_id(repo, run);
+    let sha = run.head_sha();
+    let check_suite = run.check_suite_id();
+    let done = run.completed.is_some();
+    let author = json!({ "name": repo.owner, "email": format!("{}@users.noreply.github.com", repo.owner) });
+    json!({
+        "id": run.id,
+        "name": run.name,
+        "node_id": format!("WFR_fake{}", run.id),
+        "head_branch": "main",
+        "head_sha": sha,
+        "path": ".github/workflows/ci.yml",
+        "display_title": run.name,
+        "run_number": run.run_number,
+        "event": run.event,
+        "status": if done { "completed" } else { "in_progress" },
+        "conclusion": if done { json!("success") } else { Value::Null },
+        "workflow_id": workflow_id,
+        "check_suite_id": check_suite,
+        "check_suite_node_id": format!("CS_fake{check_suite}"),
+        "url": url,
+        "html_url": format!("https://github.com/{full}/actions/runs/{}", run.id),
+        "pull_requests": [],
+        "created_at": iso(run.created),
+        "updated_at": iso(run.updated()),
+        "actor": user_json(&repo.owner),
+        "run_attempt": attempt,
+        "referenced_workflows": [],
+        "run_started_at": iso(run.attempt_start(attempt)),
+        "triggering_actor": user_json(&repo.owner),
+        "jobs_url": format!("{url}/jobs"),
+        "logs_url": format!("{url}/logs"),
+        "check_suite_url": format!("{api_base}/repos/{full}/check-suites/{check_suite}"),
+        "artifacts_url": format!("{url}/artifacts"),
+        "cancel_url": format!("{url}/cancel"),
+        "rerun_url": format!("{url}/rerun"),
+        "previous_attempt_url": if attempt > 1 { json!(format!("{url}/attempts/{}", attempt - 1)) } else { Value::Null },
+        "workflow_url": format!("{api_base}/repos/{full}/actions/workflows/{workflow_id}"),
+        "head_commit": {
+            "id": sha,
+            "tree_id": hex_id(run.id ^ 0x7ee0_0000, 40),
+            "message": run.name,
+            "timestamp": iso(run.created),
+            "author": author,
+            "committer": author,
+        },
+        "repository": minimal_repo_json(repo, api_base),
+        "head_repository": minimal_repo_json(repo, api_base),
+    })
+}
+
+fn job_json(repo: &Repo, run: &WorkflowRun, job: &StoredJob, api_base: &str) -> Value {
+    let full = repo.full_name();
+    let attempt_start = run.attempt_start(job.attempt);
+    let job_started = job.started.or_else(|| job.steps.iter().find_map(|s| s.started_at));
+    let created = job_started.map_or(attempt_start, |s| s.min(attempt_start));
+    let started = job_started.unwrap_or(created);
+    let end = run.attempt_end(job.attempt).map(|e| e.max(started));
+    let (status, conclusion) = match (end, job_started) {
+        (Some(_), _) => ("completed", json!("success")),
+        (None, Some(_)) => ("in_progress", Value::Null),
+        (None, None) => ("queued", Value::Null),
+    };
+    let last_started = job.steps.iter().rposition(|s| s.started_at.is_some());
+    let steps: Vec<Value> = job
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, step)| {
+            let next_start = job.steps[i + 1..].iter().find_map(|s| s.started_at);
+            let (status, conclusion, started_at, completed_at) = match (step.started_at, end) {
+                (None, Some(_)) => ("completed", json!("skipped"), None, None),
+                (None, None) => ("queued", Value::Null, None, None),
+                (Some(s), Some(e)) => ("completed", json!("success"), Some(s), Some(next_start.unwrap_or(e).max(s))),
+                (Some(s), None) if Some(i) == last_started => ("in_progress", Value::Null, Some(s), None),
+                (Some(s), None) => ("completed", json!("success"), Some(s), Some(next_start.unwrap_or(s).max(s))),
+            };
+            json!({
+                "name": step.name,
+                "status": status,
+                "conclusion": conclusion,
+                "number": i + 1,
+                "started_at": started_at.map(iso),
+                "completed_at": completed_at.map(iso),
+            })
+        })
+        .collect();
+    let runner_id = (status != "queued").then_some(job.id % 1000 + 1);
+    json!({
+        "id": job.id,
+        "run_id": run.id,
+        "workflow_name": run.name,
+        "head_branch": "main",
+        "run_url": format!("{api_base}/repos/{full}/actions/runs/{}", run.id),
+        "run_attempt": job.attempt,
+        "node_id": format!("CR_fake{}", job.id),
+        "head_sha": run.head_sha(),
+        "url": format!("{api_base}/repos/{full}/actions/jobs/{}", job.id),
+        "html_url": format!("https://github.com/{full}/actions/runs/{}/job/{}", run.id, job.id),
+        "status": status,
+        "conclusion": conclusion,
+        "created_at": iso(created),
+        "started_at": iso(started),
+        "completed_at": end.map(iso),
+        "name": job.name,
+        "steps": steps,
+        "check_run_url": format!("{api_base}/repos/{full}/check-runs/{}", job.id),
+        "labels": ["ubuntu-latest"],
+        "runner_id": runner_id,
+        "runner_name": runner_id.map(|n| format!("GitHub Actions {n}")),
+        "runner_group_id": runner_id.map(|_| 2),
+        "runner_group_name": runner_id.map(|_| "GitHub Actions"),
+    })
+}
+
+fn pages_build_json(repo: &Repo, b: &PagesBuild, api_base: &str) -> Value {
+    let full = repo.full_name();
+    let duration_ms = 20_000 + splitmix(b.id) % 40_000;
+    let updated = b.created.checked_add(SignedDuration::from_millis(i64::try_from(duration_ms).unwrap_or(0)));
+    json!({
+        "url": format!("{api_base}/repos/{full}/pages/builds/{}", b.id),
+        "status": "built",
+        "error": { "message": null },
+        "pusher": user_json(&repo.owner),
+        "commit": hex_id(b.id ^ 0xbead_0000, 40),
+        "duration": duration_ms,
+        "created_at": iso(b.created),
+        "updated_at": iso(updated.unwrap_or(b.created)),
     })
 }
 

@@ -1,0 +1,32 @@
+// The view's state in the URL hash, so a view can be linked and restored:
+// #tab=views&range=1y&repo=octo/hello. Unknown or missing values fall back to defaults.
+
+export const TABS = ['overview', 'installs', 'views', 'community', 'dev'];
+export const RANGES = ['30d', '90d', '1y', 'all'];
+export const ALL = 'all';
+export const DEFAULT_TAB = 'overview';
+export const DEFAULT_RANGE = '90d';
+
+/** The default repository: all of them when there are several, else the only one. */
+export function defaultRepo(repos) {
+  if (repos.length === 1) return repos[0];
+  return ALL;
+}
+
+/** Parses `location.hash` against the repositories that exist (case-insensitively). */
+export function parseHash(hash, repos) {
+  const params = new URLSearchParams(String(hash || '').replace(/^#/, ''));
+  const tab = TABS.includes(params.get('tab')) ? params.get('tab') : DEFAULT_TAB;
+  const range = RANGES.includes(params.get('range')) ? params.get('range') : DEFAULT_RANGE;
+  const want = (params.get('repo') || '').toLowerCase();
+  let repo = defaultRepo(repos);
+  if (want === ALL && repos.length > 1) repo = ALL;
+  else if (want) repo = repos.find((r) => r.toLowerCase() === want) ?? repo;
+  return { tab, range, repo };
+}
+
+/** The canonical hash of a state; `parseHash(formatHash(s))` gives `s` back. */
+export function formatHash(state) {
+  const repo = encodeURIComponent(state.repo).replace(/%2F/gi, '/');
+  return `#tab=${state.tab}&range=${state.range}&repo=${repo}`;
+}

@@ -1,0 +1,347 @@
+//! `gtt collect`: read the stored history, fetch every repository, merge, write
+//! history and badges (re-merging after a concurrent writer), archive complete months,
+//! then report. Pure pieces live in `history`, `report` and `archive`; this module is
+//! the order of things.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+use crate::config::Config;
+use crate::history::{self, Gap, History};
+use crate::store::{self, Backend, Files, INDEX_FILE, Index};
+use crate::{Error, archive, fetch, github, report};
+
+/// How often a run re-reads and re-merges after losing a race to another writer.
+const MAX_REWRITES: usize = 3;
+
+type Fetched = Result<(history::Observation, Option<fetch::Error>), fetch::Error>;
+
+pub(crate) fn utc_day(t: Timestamp) -> Date {
+    t.to_zoned(jiff::tz::TimeZone::UTC).date()
+}
+
+pub(crate) fn storage_err(e: store::Error) -> Error {
+    Error::Storage(e.to_string())
+}
+
+/// Reads the index and the named repositories' histories. Any file that exists but
+/// cannot be parsed stops the run before anything is written.
+pub(crate) fn load(backend: &mut dyn Backend, repos: &[String]) -> Result<(Index, Vec<History>), Error> {
+    let mut names = vec![INDEX_FILE.to_string()];
+    names.extend(repos.iter().map(|r| store::history_file(r)));
+    let files = backend.read(&names).map_err(storage_err)?;
+    parse_files(&files, repos, &backend.describe())
+}
+
+fn parse_files(files: &Files, repos: &[String], place: &str) -> Result<(Index, Vec<History>), Error> {
+    let refuse = |name: &str, why: String| {
+        Error::Storage(format!(
+            "{name} in {place} cannot be used: {why}; nothing was written (fix or restore the file from the gist's revisions, then run again)"
+        ))
+    };
+    let index = match files.get(INDEX_FILE) {
+        Some(text) => Index::parse(text).map_err(|e| refuse(INDEX_FILE, e))?,
+        None => Index::new(),
+    };
+    let mut histories = Vec::new();
+    for repo in repos {
+        let name = store::history_file(repo);
+        histories.push(match files.get(&name) {
+            Some(text) => History::parse(text, repo).map_err(|e| refuse(&name, e.to_string()))?,
+            None => History::new(repo),
+        });
+    }
+    Ok((index, histories))
+}
+
+/// Fetches repositories on `concurrency` worker threads; results keep the input order.
+/// After an error that every repository would meet (bad token, rate limit), the rest
+/// are skipped rather than hammering GitHub.
+fn fetch_all(client: &github::Client, c: &Config, stored: &[History]) -> Vec<Fetched> {
+    let today = utc_day(c.now);
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let results: Mutex<BTreeMap<usize, Fetched>> = Mutex::new(BTreeMap::new());
+    std::thread::scope(|s| {
+        for _ in 0..c.concurrency.min(c.repos.len()).max(1) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let (Some(repo), Some(h)) = (c.repos.get(i), stored.get(i)) else { break };
+                    let r = if stop.load(Ordering::SeqCst) {
+                        Err(fetch::Error {
+                            repo: repo.clone(),
+                            message: "skipped after an error that affects every repository".into(),
+                            fatal: true,
+                        })
+                    } else {
+                        let ctx = fetch::Context { today, ci: &c.ci, ci_cache: &h.ci_cache };
+                        fetch::repository(client, repo, ctx)
+                    };
+                    if r.as_ref().is_err_and(|e| e.fatal) {
+                        stop.store(true, Ordering::SeqCst);
+                    }
+                    if let Ok(mut m) = results.lock() {
+                        m.insert(i, r);
+                    }
+                }
+            });
+        }
+    });
+    let mut map = results.into_inner().unwrap_or_default();
+    (0..c.repos.len())
+        .map(|i| {
+            map.remove(&i).unwrap_or_else(|| {
+                Err(fetch::Error {
+                    repo: c.repos.get(i).cloned().unwrap_or_default(),
+                    message: "not fetched".into(),
+                    fatal: false,
+                })
+            })
+        })
+        .collect()
+}
+
+/// Days the stored history had no window for, between its last covered day and the
+/// first day of this run's window: lost for good, so the run says so.
+fn new_gap(stored: &History, fragment: &History) -> Option<Gap> {
+    let last = *stored.days.keys().next_back()?;
+    let first = *fragment.days.keys().next()?;
+    let gap_first = last.tomorrow().ok()?;
+    let gap_last = first.yesterday().ok()?;
+    (gap_first <= gap_last).then_some(Gap { first: gap_first, last: gap_last })
+}
+
+fn count_changes(old: &History, new: &History) -> (usize, usize) {
+    let added = new.days.keys().filter(|d| !old.days.contains_key(d)).count();
+    let raised = new.days.iter().filter(|(d, t)| old.days.get(d).is_some_and(|o| o != *t)).count();
+    (added, raised)
+}
+
+/// What goes to storage: the collected histories, the index, and the badges, which
+/// are computed from every tracked history (collected or not).
+fn render(c: &Config, index: &Index, all: &[History], collected: &[bool]) -> Files {
+    let mut index = index.clone();
+    let mut files = Files::new();
+    for (h, _) in all.iter().zip(collected).filter(|(_, ok)| **ok) {
+        let name = store::history_file(&h.repo);
+        if !index.repos.keys().any(|r| r.eq_ignore_ascii_case(&h.repo)) {
+            index.repos.insert(h.repo.clone(), name.clone());
+        }
+        let mut h = h.clone();
+        h.written_by = env!("CARGO_PKG_VERSION").to_string();
+        files.insert(name, h.to_json());
+    }
+    index.updated = index.updated.max(Some(c.now));
+    files.insert(INDEX_FILE.to_string(), index.to_json());
+    let refs: Vec<&History> = all.iter().collect();
+    files.extend(report::badge_files(&refs, utc_day(c.now), &c.badges));
+    files
+}
+
+/// One repository's outcome in this run.
+struct Outcome {
+    stored: History,
+    merged: History,
+    gap: Option<Gap>,
+    error: Option<String>,
+    collected: bool,
+}
+
+pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
+    let Some(token) = &c.token else {
+        return Err(Error::Config(crate::config::Error("no token".into())));
+    };
+    let client = github::Client::new(&c.api_url, token.clone(), c.max_wait);
+    let mut backend = crate::open_backend(c, &c.storage, c.gist_token.as_ref())?;
+    let mut archive_backend = match &c.archive {
+        Some(s) => Some(crate::open_backend(c, s, c.gist_token.as_ref())?),
+        None => None,
+    };
+    let (index, stored) = load(backend.as_mut(), &c.repos)?;
+    log::info!("read the history of {} repositories from {}", stored.len(), backend.describe());
+
+    let fetched = fetch_all(&client, c, &stored);
+    let today = utc_day(c.now);
+
+    let mut outcomes = Vec::new();
+    for ((repo, old), result) in c.repos.iter().zip(stored).zip(fetched) {
+        outcomes.push(match result {
+            Ok((obs, ci_error)) => {
+                let fragment = History::from_observation(repo, c.now, &obs);
+                let merged = old.merge(&fragment);
+                old.check_no_loss(&merged).map_err(|why| {
+                    Error::Storage(format!(
+                        "{repo}: refusing to write a history that would lose data ({why}); this is a gtt bug, please report it"
+                    ))
+                })?;
+                let gap = new_gap(&old, &fragment);
+                Outcome { stored: old, merged, gap, error: ci_error.map(|e| e.message), collected: true }
+            }
+            Err(e) => Outcome { merged: old.clone(), stored: old, gap: None, error: Some(e.message), collected: false },
+        });
+    }
+
+    let collected: Vec<bool> = outcomes.iter().map(|o| o.collected).collect();
+    let mut all: Vec<History> = outcomes.iter().map(|o| o.merged.clone()).collect();
+    if !c.dry_run && collected.iter().any(|ok| *ok) {
+        write_with_retries(c, backend.as_mut(), &index, &mut all, &collected)?;
+        for (o, h) in outcomes.iter_mut().zip(&all) {
+            o.merged = h.clone();
+        }
+    }
+    let mut archived = Vec::new();
+    if let Some(ab) = archive_backend.as_mut() {
+        archived = archive::write_complete_months(ab.as_mut(), &all, today, c.dry_run)?;
+    }
+    if let (Some(dir), false) = (&c.dashboard_dir, c.dry_run) {
+        crate::write_dashboard(c, backend.as_mut(), dir)?;
+    }
+
+    // Tell people what happened.
+    let reports: Vec<report::RepoReport<'_>> = c
+        .repos
+        .iter()
+        .zip(&outcomes)
+        .map(|(repo, o)| {
+            let (new_days, raised_days) = count_changes(&o.stored, &o.merged);
+            report::RepoReport {
+                repo,
+                history: Some(&o.merged).filter(|h| !h.days.is_empty()),
+                new_days,
+                raised_days,
+                new_gap: o.gap,
+                error: o.error.clone(),
+            }
+        })
+        .collect();
+    let io = |e: std::io::Error| Error::Output(format!("cannot write output: {e}"));
+    for r in &reports {
+        print_repo(c, r, today, out).map_err(io)?;
+    }
+    for month in &archived {
+        writeln!(out, "archived {month} in {}", archive_backend.as_ref().map_or(String::new(), |b| b.describe()))
+            .map_err(io)?;
+    }
+    if c.action {
+        let refs: Vec<&History> = all.iter().collect();
+        let outputs = report::outputs(&refs, today, |f| backend.public_url(f));
+        let summary = report::summary(&reports, today, c.dry_run, &backend.describe());
+        if let Some(path) = &c.output_file {
+            append(path, &report::output_file_text(&outputs))?;
+        }
+        if let Some(path) = &c.summary_file {
+            append(path, &summary)?;
+        }
+    }
+
+    let failed: Vec<&str> = reports.iter().filter(|r| r.error.is_some()).map(|r| r.repo).collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Failed(format!(
+            "{} of {} repositories had errors: {}{}",
+            failed.len(),
+            reports.len(),
+            failed.join(", "),
+            if collected.iter().any(|ok| *ok) { " (what was collected was stored)" } else { "" }
+        )))
+    }
+}
+
+/// Writes, then merges whatever a concurrent writer landed meanwhile and writes again,
+/// a bounded number of times. `all` ends up as what is stored.
+fn write_with_retries(
+    c: &Config,
+    backend: &mut dyn Backend,
+    index: &Index,
+    all: &mut [History],
+    collected: &[bool],
+) -> Result<(), Error> {
+    let mut index = index.clone();
+    let mut names = vec![INDEX_FILE.to_string()];
+    names.extend(c.repos.iter().map(|r| store::history_file(r)));
+    for round in 0..=MAX_REWRITES {
+        let files = render(c, &index, all, collected);
+        let concurrent = backend.write(&files, &names).map_err(storage_err)?;
+        if concurrent.is_empty() {
+            return Ok(());
+        }
+        if round == MAX_REWRITES {
+            break;
+        }
+        for files in &concurrent {
+            let (other_index, others) = parse_files(files, &c.repos, &backend.describe())?;
+            index = index.merge(&other_index);
+            for h in all.iter_mut() {
+                if let Some(o) = others.iter().find(|o| o.repo.eq_ignore_ascii_case(&h.repo)) {
+                    *h = h.merge(o);
+                }
+            }
+        }
+    }
+    Err(Error::Storage(format!(
+        "{} kept changing during this run ({MAX_REWRITES} rewrites); the other writer's data is in its revisions. Serialize runs with a workflow `concurrency:` group",
+        backend.describe()
+    )))
+}
+
+fn print_repo(c: &Config, r: &report::RepoReport<'_>, today: Date, out: &mut dyn Write) -> std::io::Result<()> {
+    if let Some(e) = &r.error {
+        if c.action {
+            writeln!(out, "{}", report::error(&format!("gtt: {}", r.repo), e))?;
+        }
+        eprintln!("{}: FAILED: {}", r.repo, report::escape_terminal(e));
+    }
+    if c.action {
+        writeln!(out, "::group::{}", report::escape_data(r.repo))?;
+    }
+    if let Some(h) = r.history {
+        let f = report::figures(h, today);
+        writeln!(
+            out,
+            "{}: {} views, {} clones ({} organic) over {} days ({} new, {} raised){}; last 14 days: {} views, {} clones; {} stars, {} downloads",
+            r.repo,
+            report::group_digits(f.total.views),
+            report::group_digits(f.total.clones),
+            report::group_digits(f.organic_clones),
+            f.covered_days,
+            r.new_days,
+            r.raised_days,
+            if c.dry_run { " [dry run: not written]" } else { "" },
+            report::group_digits(f.last14.views),
+            report::group_digits(f.last14.clones),
+            report::group_digits(f.stars.unwrap_or(0)),
+            report::group_digits(f.downloads),
+        )?;
+    }
+    if c.action {
+        writeln!(out, "::endgroup::")?;
+    }
+    if let Some(g) = r.new_gap {
+        let msg = format!(
+            "{}: no data for {g}; GitHub keeps 14 days, so those days are lost. Run at least every 13 days.",
+            r.repo
+        );
+        if c.action {
+            writeln!(out, "{}", report::warning("gtt: days lost", &msg))?;
+        } else {
+            log::warn!("{msg}");
+        }
+    }
+    Ok(())
+}
+
+fn append(path: &std::path::Path, text: &str) -> Result<(), Error> {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| Error::Output(format!("cannot open {}: {e}", path.display())))?;
+    f.write_all(text.as_bytes()).map_err(|e| Error::Output(format!("cannot write {}: {e}", path.display())))
+}

@@ -115,11 +115,11 @@ const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 /// shields.io endpoint JSON, exactly
 /// `{"schemaVersion":1,"label":..,"message":..,"color":..,"labelColor":..,"style":..,"cacheSeconds":..}`:
 /// only keys shields accepts, and always a file [`validate_endpoint`] accepts (an empty
-/// message becomes `n/a`, an empty color the default, an unknown style `flat`).
+/// or blank message becomes `n/a`, an empty color the default, an unknown style `flat`).
 pub fn endpoint_json(label: &str, message: &str, badges: &Badges) -> String {
     let defaults = Badges::default();
     let or = |v: &str, d: &str| if v.is_empty() { d.to_string() } else { v.to_string() };
-    let message = if message.is_empty() { "n/a" } else { message };
+    let message = if message.trim().is_empty() { "n/a" } else { message };
     let style = if STYLES.contains(&badges.style.as_str()) { badges.style.as_str() } else { "flat" };
     let js = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string());
     format!(
@@ -225,14 +225,10 @@ pub fn validate_endpoint(json: &str) -> Result<(), String> {
         }
         number(key)?;
     }
-    if let Some(style) = string("style", false)?
-        && !STYLES.contains(&style)
-    {
+    if string("style", false)?.is_some_and(|style| !STYLES.contains(&style)) {
         return Err(format!("`style` must be one of {}", STYLES.join(", ")));
     }
-    if let Some(secs) = number("cacheSeconds")?
-        && (secs < 0.0 || secs.fract() != 0.0)
-    {
+    if number("cacheSeconds")?.is_some_and(|secs| secs < 0.0 || secs.fract() != 0.0) {
         return Err("`cacheSeconds` must be an integer >= 0".into());
     }
     Ok(())
@@ -567,7 +563,8 @@ mod tests {
             (1234, Recency::Month(145), c, "1,234 (+145 mo)"),
             (4_500_000, Recency::Day(123_456), c, "4.5M (+123.5k 24h)"),
             (4_500_000, Recency::Week(1_500), c, "4.5M (+1,500 wk)"),
-            (u64::MAX, Recency::None, u64::MAX, "18,446,744,073,709,551,615"),
+            (u64::MAX - 1, Recency::None, u64::MAX, "18,446,744,073,709,551,614"),
+            (u64::MAX, Recency::None, u64::MAX, "18,446,744.1T"),
             (u64::MAX, Recency::Month(u64::MAX), c, "18,446,744.1T (+18,446,744.1T mo)"),
         ];
         for (total, rec, compact_above, want) in cases {
@@ -592,6 +589,7 @@ mod tests {
             ("views", "1,234", Badges::default()),
             ("", "only message", Badges::default()),
             ("views", "", Badges::default()),
+            ("views", " \t", Badges::default()),
             ("a \"quoted\"\nlabel\\ <b>", "x\u{0}y", badges("plastic", "ff69b4", "000")),
             ("visitors", "12.3k", badges("no-such-style", "", "")),
             ("stars", "1", huge),
@@ -708,7 +706,7 @@ mod tests {
                 rest = &after[close + 1..];
                 continue;
             }
-            let end = rest.find(|c: char| c == ' ' || c == '>' || c == '/').ok_or("unclosed tag")?;
+            let end = rest.find([' ', '>', '/']).ok_or("unclosed tag")?;
             let name = &rest[..end];
             if !name_ok(name) {
                 return Err(format!("bad element name {name:?}"));

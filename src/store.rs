@@ -127,7 +127,11 @@ impl Backend for Folder {
         let io = |what: &str, p: &Path, e: std::io::Error| Error(format!("cannot {what} {}: {e}", p.display()));
         std::fs::create_dir_all(&self.dir).map_err(|e| io("create folder", &self.dir, e))?;
         for (name, content) in files {
-            if self.read.get(name) == Some(content) {
+            let unchanged = match self.read.get(name) {
+                Some(old) => old == content,
+                None => std::fs::read(self.dir.join(name)).is_ok_and(|old| old == content.as_bytes()),
+            };
+            if unchanged {
                 continue;
             }
             let path = self.dir.join(name);
@@ -266,6 +270,13 @@ impl Backend for Gist {
             self.client.get_json(&format!("/gists/{}", self.id)).map_err(|e| self.explain(e, "reading it"))?;
         self.version = gist.history.first().map(|r| r.version.clone());
         self.owner = gist.owner.as_ref().map(|o| o.login.clone());
+        // Every complete file in the listing, so a write can skip files that did not
+        // change (badges) without reading them on purpose.
+        for (name, file) in &gist.files {
+            if let Some(GistFile { content: Some(c), truncated: false, .. }) = file {
+                self.read.insert(name.clone(), c.clone());
+            }
+        }
         let files = self.files_of(&gist, names)?;
         self.read.extend(files.clone());
         Ok(files)

@@ -4,10 +4,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use common::fake::*;
+use common::run::{Run, gtt, tempdir};
 use jiff::civil::Date;
 use serde_json::Value;
 
@@ -17,34 +17,6 @@ const GIST: &str = "aa11bb22";
 
 fn date(s: &str) -> Date {
     s.parse().unwrap()
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn gtt(fake: &FakeGitHub, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gtt"));
-    cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
-    // Test plumbing first, so a test's own flags win (the last flag wins).
-    cmd.arg("--api-url").arg(fake.url()).arg("--now").arg(fake.now().to_string()).args(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out: Output = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("gtt-collect-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
 }
 
 /// A fake with one repository that has two weeks of traffic, stats and a release.
@@ -107,10 +79,16 @@ fn collects_into_a_folder_and_exports_csv() {
     let e = gtt(&fake, &["export", "--data-dir", &dir.display().to_string()], &[]);
     assert_eq!(e.code, 0, "{}", e.stderr);
     let mut lines = e.stdout.lines();
-    assert!(lines.next().unwrap().starts_with("repo,date,views,views_uniques,clones,clones_uniques"));
+    assert_eq!(
+        lines.next().unwrap(),
+        "repo,date,views,views_uniques,clones,clones_uniques,stars,forks,watchers,open_issues,ci_checkouts,organic_clones,organic_clones_uniques,downloads"
+    );
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 15, "window of 15 days (edge day present)");
-    assert!(rows.contains(&"octo/hello,2026-10-20,18,5,10,1,,,,"));
+    // No CI runs: CI was counted (0 checkouts); not a collection day: no counters.
+    assert!(rows.contains(&"octo/hello,2026-10-20,18,5,10,1,,,,,0,10,1,"), "{rows:?}");
+    // The collection day has the counters; today is not recounted for CI yet.
+    assert!(rows.contains(&"octo/hello,2026-11-01,0,0,0,0,42,7,5,3,,0,0,0"), "{rows:?}");
     assert!(rows.windows(2).all(|w| w[0] < w[1]), "dates ascending");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -209,7 +187,7 @@ fn a_failing_repository_does_not_stop_the_others() {
     );
     assert_eq!(r.code, 1, "a run that did not do all its job does not exit 0");
     assert!(r.stderr.contains("octo/missing not found"), "{}", r.stderr);
-    assert!(r.stderr.contains("1 of 3 repositories failed: octo/missing"), "{}", r.stderr);
+    assert!(r.stderr.contains("1 of 3 repositories had errors: octo/missing"), "{}", r.stderr);
     assert!(dir.join("history-octo.hello.json").exists());
     assert!(dir.join("history-octo.other.json").exists());
     let _ = std::fs::remove_dir_all(&dir);
@@ -248,7 +226,12 @@ fn gist_round_trip_keeps_days_and_writes_only_changed_files() {
     let patch = fake.requests().into_iter().rev().find(|r| r.method == "PATCH").unwrap();
     let body: Value = serde_json::from_str(&patch.body).unwrap();
     let names: Vec<&String> = body["files"].as_object().unwrap().keys().collect();
-    assert_eq!(names, ["gtt.json", "history-octo.hello.json"]);
+    assert!(names.contains(&&"gtt.json".to_string()) && names.contains(&&"history-octo.hello.json".to_string()));
+    assert!(!names.contains(&&"README.md".to_string()), "untouched files are not sent");
+    // The same run again changes nothing, so nothing is written.
+    let patches = fake.count("PATCH", "/gists");
+    assert_eq!(run_gist(&fake, &[]).code, 0);
+    assert_eq!(fake.count("PATCH", "/gists"), patches, "an unchanged history is not rewritten");
     // The gap between the runs is reported, naming the lost days.
     assert!(r.stderr.contains("no data for 2026-11-02"), "{}", r.stderr);
     let e = gtt(&fake, &["export", "--gist-id", GIST, "--token", TOKEN, "--format", "json"], &[]);

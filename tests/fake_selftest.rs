@@ -1255,7 +1255,7 @@ fn jobs_filter_latest_and_all_attempts() {
     assert_eq!(r.json()["message"], "Not Found");
     assert_eq!(get(&fake, &format!("/repos/octo/other/actions/runs/{id}/jobs"), Some(TOKEN)).status, 404);
     assert_eq!(get(&fake, &format!("/repos/octo/hello/actions/runs/{id}/jobs"), None).status, 401);
-    assert_eq!(fake.count("GET", &format!("/actions/runs/{id}/jobs")), 7);
+    assert_eq!(fake.count("GET", &format!("/actions/runs/{id}/jobs")), 6);
 }
 
 #[test]

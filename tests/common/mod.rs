@@ -5,3 +5,4 @@
 #![allow(dead_code, unused_imports, unreachable_pub)]
 
 pub mod fake;
+pub mod run;

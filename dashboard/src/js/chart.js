@@ -1,0 +1,260 @@
+// Charts: a uPlot line chart with labelled series toggles, a CSV download of exactly
+// what it shows, a text summary for screen readers, a hover/keyboard readout, and
+// gaps (null) drawn as breaks. uPlot is loaded as a classic script (window.uPlot).
+
+import { el, download } from './dom.js';
+import { int, pct, compact } from './format.js';
+import { chartCsv, csvFileName } from './csv.js';
+
+/** Colour slot (CSS variables --c1..--c8) and label of every series key. */
+export const META = {
+  views: { label: 'Views', color: 1 },
+  viewsUniques: { label: 'Unique visitors', color: 2 },
+  clones: { label: 'Clones', color: 3 },
+  clonesUniques: { label: 'Unique cloners', color: 4 },
+  ciCheckouts: { label: 'CI checkouts', color: 5 },
+  ciUniques: { label: 'CI unique cloners', color: 5 },
+  organicClones: { label: 'Organic clones', color: 6 },
+  organicUniques: { label: 'Organic unique cloners', color: 6 },
+  downloads: { label: 'Downloads', color: 7 },
+  installs: { label: 'Installs', color: 8 },
+  stars: { label: 'Stars', color: 1 },
+  watchers: { label: 'Watchers', color: 2 },
+  forks: { label: 'Forks', color: 3 },
+  openIssues: { label: 'Open issues', color: 5 },
+  ciShare: { label: 'CI share of clones', color: 5 },
+};
+
+/** Reads the theme's colours (they follow prefers-color-scheme). */
+export function theme() {
+  const cs = getComputedStyle(document.documentElement);
+  const v = (n) => cs.getPropertyValue(n).trim();
+  const colors = [];
+  for (let i = 1; i <= 8; i++) colors[i] = v(`--c${i}`) || '#888';
+  return { colors, axis: v('--muted') || '#666', grid: v('--grid') || '#ddd', text: v('--text') || '#222' };
+}
+
+function isolated(values) {
+  const out = [];
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
+    if (values[i] === null) continue;
+    if ((i === 0 || values[i - 1] === null) && (i === n - 1 || values[i + 1] === null)) out.push(i);
+  }
+  return out;
+}
+
+let seq = 0;
+
+/**
+ * spec: { id, title, note, x (unix seconds), dates ("YYYY-MM-DD"), series: [{key, label,
+ *   values, color}], zero (y from 0), pct (values are shares), points (always draw
+ *   points), csv: {repo, range} }
+ * ctx: { hidden: Map chartId -> Set of hidden keys, charts: array to register into }
+ */
+export function lineChart(parent, spec, ctx) {
+  const uPlot = globalThis.uPlot;
+  const uid = `ch${++seq}`;
+  const hidden = ctx.hidden.get(spec.id) || new Set();
+  ctx.hidden.set(spec.id, hidden);
+  const fmt = spec.pct ? pct : int;
+  const gapCount = spec.series.length ? spec.series[0].values.filter((v) => v === null).length : 0;
+  const n = spec.x.length;
+
+  const title = el('h2', { id: `${uid}-title` }, spec.title);
+  const toggles = el('div', { class: 'toggles', role: 'group', 'aria-label': `Series shown in ${spec.title}` });
+  const csvBtn = el(
+    'button',
+    { type: 'button', class: 'csv', 'data-csv': spec.id, 'aria-label': `Download CSV of ${spec.title}` },
+    'CSV',
+  );
+  const summaryText =
+    n === 0
+      ? 'No data in this range.'
+      : `${n} ${spec.points ? 'snapshots' : 'days'}, ${spec.dates[0]} to ${spec.dates[n - 1]}` +
+        (spec.points ? '.' : gapCount ? `; ${gapCount} not collected (gaps).` : '; every day collected.');
+  const summary = el('p', { class: 'chart-summary', id: `${uid}-desc` }, summaryText, spec.note ? ' ' + spec.note : null);
+  const plot = el('div', {
+    class: 'plot',
+    tabindex: n ? 0 : -1,
+    role: 'group',
+    'aria-roledescription': 'chart',
+    'aria-labelledby': `${uid}-title`,
+    'aria-describedby': `${uid}-desc`,
+  });
+  const readout = el('p', { class: 'readout', 'aria-live': 'polite' });
+  const section = el(
+    'section',
+    {
+      class: 'panel chart',
+      'data-chart': spec.id,
+      'data-points': n,
+      'data-gaps': gapCount,
+      'aria-labelledby': `${uid}-title`,
+    },
+    el('div', { class: 'chart-head' }, title, el('div', { class: 'chart-tools' }, toggles, csvBtn)),
+    summary,
+    plot,
+    readout,
+  );
+  parent.appendChild(section);
+
+  const th = theme();
+  const width = Math.max(240, plot.clientWidth || parent.clientWidth || 600);
+  const height = plot.clientHeight || 240;
+  const data = [spec.x, ...spec.series.map((s) => s.values)];
+  const iso = spec.series.map((s) => (spec.points ? null : isolated(s.values)));
+  const opts = {
+    width,
+    height,
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
+    legend: { show: false },
+    cursor: { drag: { x: false, y: false }, points: { size: 7 } },
+    scales: {
+      x: { time: true },
+      y: {
+        range: (u, min, max) => {
+          if (spec.pct) return [0, 1];
+          if (spec.zero || min === null) return [0, max > 0 ? max * 1.08 : 1];
+          const pad = Math.max(1, (max - min) * 0.1);
+          return [Math.max(0, Math.floor(min - pad)), Math.ceil(max + pad)];
+        },
+      },
+    },
+    axes: [
+      { stroke: th.axis, grid: { stroke: th.grid, width: 1 }, ticks: { stroke: th.grid, width: 1 } },
+      {
+        stroke: th.axis,
+        grid: { stroke: th.grid, width: 1 },
+        ticks: { stroke: th.grid, width: 1 },
+        size: 52,
+        values: (u, splits) => splits.map((v) => (spec.pct ? pct(v) : compact(v))),
+      },
+    ],
+    series: [
+      { label: 'date' },
+      ...spec.series.map((s, j) => ({
+        label: s.label,
+        stroke: th.colors[s.color] || th.colors[1],
+        width: 1.75,
+        show: !hidden.has(s.key),
+        spanGaps: false,
+        points: spec.points
+          ? { show: true, size: 6, fill: th.colors[s.color] }
+          : { show: false, size: 5, fill: th.colors[s.color], filter: () => (iso[j].length ? iso[j] : null) },
+      })),
+    ],
+    hooks: {
+      setCursor: [
+        (u) => {
+          const i = u.cursor.idx;
+          if (i === null || i === undefined) {
+            readout.textContent = '';
+            return;
+          }
+          const parts = spec.series
+            .filter((s) => !hidden.has(s.key))
+            .map((s) => `${s.label} ${s.values[i] === null ? 'not collected' : fmt(s.values[i])}`);
+          readout.textContent = `${spec.dates[i]}: ${parts.join(' · ')}`;
+        },
+      ],
+    },
+  };
+  const u = new uPlot(opts, data, plot);
+
+  spec.series.forEach((s, j) => {
+    const box = el('input', { type: 'checkbox', checked: !hidden.has(s.key), 'data-series': s.key });
+    box.addEventListener('change', () => {
+      if (box.checked) hidden.delete(s.key);
+      else hidden.add(s.key);
+      u.setSeries(j + 1, { show: box.checked });
+    });
+    toggles.appendChild(el('label', { class: 'toggle' }, box, el('span', { class: `swatch c${s.color}` }), s.label));
+  });
+
+  csvBtn.addEventListener('click', () => {
+    const shown = spec.series.filter((s) => !hidden.has(s.key));
+    const text = chartCsv(spec.dates, shown);
+    download(csvFileName('gtt', spec.csv?.repo, spec.id, spec.csv?.range), text);
+  });
+
+  // Keyboard: arrows move the cursor a day (Shift: a week), Home/End jump.
+  let kbIdx = null;
+  plot.addEventListener('keydown', (e) => {
+    if (!n) return;
+    const step = e.shiftKey ? 7 : 1;
+    let i = kbIdx ?? n - 1;
+    if (e.key === 'ArrowLeft') i -= step;
+    else if (e.key === 'ArrowRight') i += step;
+    else if (e.key === 'Home') i = 0;
+    else if (e.key === 'End') i = n - 1;
+    else if (e.key === 'Escape') {
+      kbIdx = null;
+      u.setCursor({ left: -10, top: -10 });
+      return;
+    } else return;
+    e.preventDefault();
+    kbIdx = Math.max(0, Math.min(n - 1, i));
+    u.setCursor({ left: u.valToPos(spec.x[kbIdx], 'x'), top: u.bbox.height / devicePixelRatio / 2 });
+  });
+
+  let lastW = width;
+  const ro = new ResizeObserver(() => {
+    const w = Math.max(240, plot.clientWidth);
+    if (Math.abs(w - lastW) > 1) {
+      lastW = w;
+      u.setSize({ width: w, height });
+    }
+  });
+  ro.observe(plot);
+  const handle = {
+    u,
+    section,
+    destroy() {
+      ro.disconnect();
+      u.destroy();
+    },
+  };
+  ctx.charts.push(handle);
+  return handle;
+}
+
+/** A tiny sparkline on a canvas: gaps break the line, isolated days are dots. */
+export function sparkline(canvas, values, color) {
+  const w = canvas.clientWidth || 120;
+  const h = canvas.clientHeight || 32;
+  const dpr = globalThis.devicePixelRatio || 1;
+  canvas.width = Math.round(w * dpr);
+  canvas.height = Math.round(h * dpr);
+  const g = canvas.getContext('2d');
+  if (!g) return;
+  g.scale(dpr, dpr);
+  let max = 0;
+  for (const v of values) if (v !== null && v > max) max = v;
+  let min = max;
+  for (const v of values) if (v !== null && v < min) min = v;
+  const counter = min > 0 && max - min < max * 0.5;
+  const lo = counter ? min : 0;
+  const span = max - lo || 1;
+  const n = values.length;
+  const x = (i) => (n <= 1 ? w / 2 : (i / (n - 1)) * (w - 2) + 1);
+  const y = (v) => h - 2 - ((v - lo) / span) * (h - 4);
+  g.strokeStyle = color;
+  g.fillStyle = color;
+  g.lineWidth = 1.5;
+  g.beginPath();
+  let open = false;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === null) {
+      open = false;
+      continue;
+    }
+    const alone = (i === 0 || values[i - 1] === null) && (i === n - 1 || values[i + 1] === null);
+    if (alone) g.fillRect(x(i) - 1, y(v) - 1, 2.5, 2.5);
+    if (open) g.lineTo(x(i), y(v));
+    else g.moveTo(x(i), y(v));
+    open = true;
+  }
+  g.stroke();
+}

@@ -1,0 +1,530 @@
+// The five tabs. Each renderer gets the panel to fill and a context with the model of
+// the selected repository (or of all of them), the day bounds of the range, and the
+// chart registry; it only builds DOM through dom.js and charts through chart.js.
+
+import { el, githubLink, isRepoName, download } from './dom.js';
+import { lineChart, sparkline, theme, META } from './chart.js';
+import { slice, totals, gaps, popularTables, popularSeries, releaseRows } from './derive.js';
+import { dayStr, daySec } from './dates.js';
+import { int, signed, pct, utc, ago, ageDays } from './format.js';
+import { toCsv, csvFileName } from './csv.js';
+
+function axis(a, b) {
+  const x = [];
+  const dates = [];
+  for (let d = a; d <= b; d++) {
+    x.push(daySec(d));
+    dates.push(dayStr(d));
+  }
+  return { x, dates };
+}
+
+/** A chart of model series over the range. */
+function seriesChart(parent, ctx, id, title, keys, opts = {}) {
+  const [a, b] = ctx.bounds;
+  const { x, dates } = ctx.axis || (ctx.axis = axis(a, b));
+  return lineChart(
+    parent,
+    {
+      id,
+      title,
+      note: opts.note,
+      x,
+      dates,
+      series: keys.map((k) => ({ key: k, label: META[k].label, color: META[k].color, values: slice(ctx.model, k, a, b) })),
+      zero: opts.zero ?? true,
+      pct: opts.pct,
+      csv: { repo: ctx.repoLabel, range: ctx.state.range },
+    },
+    ctx,
+  );
+}
+
+function card(metric, label, value, sub, spark, color) {
+  const canvas = spark ? el('canvas', { class: 'spark', 'aria-hidden': 'true' }) : null;
+  const c = el(
+    'div',
+    { class: 'card', 'data-metric': metric, role: 'group', 'aria-label': label },
+    el('p', { class: 'card-label' }, label),
+    el('p', { class: 'value' }, value),
+    el('p', { class: 'sub' }, sub),
+    canvas,
+  );
+  return { node: c, draw: () => canvas && sparkline(canvas, spark, color) };
+}
+
+function cards(parent, list) {
+  const grid = el('div', { class: 'cards' });
+  parent.appendChild(grid);
+  const made = list.map((x) => card(...x));
+  for (const m of made) grid.appendChild(m.node);
+  for (const m of made) m.draw();
+  return grid;
+}
+
+function heading(parent, text, id) {
+  parent.appendChild(el('h2', { class: 'section-title', id }, text));
+}
+
+/** A table whose rows can be sorted by any column, with an optional totals row. */
+export function sortableTable(parent, spec, ctx) {
+  const sortState = ctx.sorts.get(spec.id) || { col: spec.defaultSort ?? 0, desc: spec.defaultDesc ?? true };
+  ctx.sorts.set(spec.id, sortState);
+  const caption = el('caption', null, spec.caption);
+  const thead = el('thead');
+  const tbody = el('tbody');
+  const tfoot = el('tfoot');
+  const table = el('table', { class: 'data', 'data-table': spec.id }, caption, thead, tbody, tfoot);
+  const wrap = el('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': spec.caption }, table);
+  const csvBtn = el(
+    'button',
+    { type: 'button', class: 'csv', 'data-csv': spec.id, 'aria-label': `Download CSV of ${spec.caption}` },
+    'CSV',
+  );
+  const section = el(
+    'section',
+    { class: 'panel table-panel', 'data-panel': spec.id },
+    el('div', { class: 'chart-head' }, el('h2', null, spec.title), csvBtn),
+    spec.note ? el('p', { class: 'chart-summary' }, spec.note) : null,
+    wrap,
+  );
+  parent.appendChild(section);
+
+  const headRow = el('tr');
+  thead.appendChild(headRow);
+  const buttons = spec.columns.map((col, i) => {
+    const th = el('th', { scope: 'col', class: col.num ? 'num' : null });
+    if (spec.rows.length > 1 && col.sortable !== false) {
+      const btn = el('button', { type: 'button', class: 'sort', 'data-col': i }, col.label);
+      btn.addEventListener('click', () => {
+        if (sortState.col === i) sortState.desc = !sortState.desc;
+        else {
+          sortState.col = i;
+          sortState.desc = Boolean(col.num);
+        }
+        fill();
+      });
+      th.appendChild(btn);
+    } else th.appendChild(document.createTextNode(col.label));
+    headRow.appendChild(th);
+    return th;
+  });
+
+  const cell = (col, row, tag) => {
+    const v = row[col.key];
+    const td = el(tag, { class: col.num ? 'num' : null, scope: tag === 'th' ? 'row' : null });
+    const content = col.render ? col.render(row) : col.num ? int(v) : String(v ?? '');
+    td.appendChild(typeof content === 'string' ? document.createTextNode(content) : content);
+    return td;
+  };
+
+  function fill() {
+    const col = spec.columns[sortState.col];
+    const key = col.sortKey || col.key;
+    const rows = [...spec.rows].sort((x, y) => {
+      const a = x[key];
+      const b = y[key];
+      let c;
+      if (typeof a === 'number' || typeof b === 'number') c = (a ?? -Infinity) - (b ?? -Infinity);
+      else c = String(a ?? '').localeCompare(String(b ?? ''));
+      return sortState.desc ? -c : c;
+    });
+    while (tbody.firstChild) tbody.removeChild(tbody.firstChild);
+    for (const r of rows) {
+      tbody.appendChild(el('tr', null, spec.columns.map((c, i) => cell(c, r, i === 0 ? 'th' : 'td'))));
+    }
+    if (!rows.length) {
+      tbody.appendChild(el('tr', null, el('td', { colspan: spec.columns.length, class: 'empty' }, spec.empty || 'Nothing recorded.')));
+    }
+    buttons.forEach((th, i) => {
+      if (i === sortState.col && spec.rows.length > 1) th.setAttribute('aria-sort', sortState.desc ? 'descending' : 'ascending');
+      else th.removeAttribute('aria-sort');
+    });
+  }
+  fill();
+  if (spec.totals) {
+    tfoot.appendChild(el('tr', null, spec.columns.map((c, i) => cell(c, spec.totals, i === 0 ? 'th' : 'td'))));
+  }
+  csvBtn.addEventListener('click', () => {
+    const cols = spec.columns.filter((c) => c.csv !== false);
+    const header = cols.map((c) => c.csvLabel || c.label);
+    const rows = spec.rows.map((r) => cols.map((c) => (c.csvValue ? c.csvValue(r) : r[c.key])));
+    if (spec.totals) rows.push(cols.map((c) => (c.csvValue ? c.csvValue(spec.totals) : spec.totals[c.key])));
+    download(csvFileName('gtt', ctx.repoLabel, spec.id, ctx.state.range), toCsv(header, rows));
+  });
+  return section;
+}
+
+function changeText(v) {
+  if (v === undefined) return '';
+  if (v === null) return 'new';
+  return signed(v);
+}
+
+function rangeLabel(ctx) {
+  const [a, b] = ctx.bounds;
+  return `${dayStr(a)} to ${dayStr(b)}`;
+}
+
+function freshness(parent, ctx) {
+  const m = ctx.model;
+  const now = Date.now();
+  const [a, b] = ctx.bounds;
+  const t = ctx.totals;
+  const list = el('dl', { class: 'facts' });
+  const row = (k, ...v) => list.append(el('dt', null, k), el('dd', null, ...v));
+  if (m.lastCollected) row('Last collected', utc(m.lastCollected), ' ', el('span', { class: 'muted' }, `(${ago(m.lastCollected, now)})`));
+  if (m.aggregate && m.oldestLastCollected && m.oldestLastCollected !== m.lastCollected) {
+    row('Least recently collected', utc(m.oldestLastCollected), ' ', el('span', { class: 'muted' }, `(${ago(m.oldestLastCollected, now)})`));
+  }
+  if (ctx.index?.updated) row('Index updated', utc(ctx.index.updated));
+  if (m.firstCollected) row('Tracking since', utc(m.firstCollected));
+  if (m.createdAt) row('Repository created', utc(m.createdAt));
+  row('Days collected in range', `${int(t.coveredDays)} of ${int(t.trackedDays)}`, t.gapDays ? `; ${int(t.gapDays)} not collected` : '');
+  const runs = gaps(m, a, b);
+  const section = el(
+    'section',
+    { class: 'panel freshness', 'data-panel': 'freshness', 'aria-labelledby': 'fresh-title' },
+    el('h2', { id: 'fresh-title' }, 'Data freshness'),
+    list,
+  );
+  const stale = m.aggregate ? m.oldestLastCollected : m.lastCollected;
+  const age = stale ? ageDays(stale, now) : NaN;
+  if (age > 2) {
+    section.appendChild(
+      el(
+        'p',
+        { class: age > 12 ? 'warn danger' : 'warn', role: 'note' },
+        `No collection for ${Math.floor(age)} days. GitHub keeps only 14 days of traffic: days not collected by then are lost for good.`,
+      ),
+    );
+  }
+  if (runs.length) {
+    const shown = runs.slice(-8).reverse();
+    section.appendChild(el('p', { class: 'gaps-title' }, `Gaps in range (${runs.length}):`));
+    section.appendChild(
+      el(
+        'ul',
+        { class: 'gaps' },
+        shown.map(([g0, g1]) => el('li', null, g0 === g1 ? dayStr(g0) : `${dayStr(g0)} – ${dayStr(g1)} (${g1 - g0 + 1} days)`)),
+      ),
+    );
+  }
+  parent.appendChild(section);
+}
+
+function reposTable(parent, ctx) {
+  const [a, b] = ctx.bounds;
+  const rows = ctx.repos.map((name) => {
+    const m = ctx.modelOf(name);
+    const t = totals(m, a, b);
+    return { repo: name, ...t, lastCollected: m.lastCollected || '', allTimeDownloads: m.allTimeDownloads };
+  });
+  const sumKey = (k) => rows.reduce((s, r) => s + (r[k] ?? 0), 0);
+  const tot = { repo: `Total (${rows.length} repositories)`, lastCollected: '' };
+  for (const k of ['views', 'viewsUniques', 'clones', 'organicClones', 'downloads', 'installs', 'stars', 'forks', 'gapDays']) {
+    tot[k] = sumKey(k);
+  }
+  const repoCell = (r) => {
+    if (r === tot) return document.createTextNode(r.repo);
+    const btn = el('button', { type: 'button', class: 'link', 'data-repo': r.repo, 'aria-label': `Show ${r.repo}` }, r.repo);
+    btn.addEventListener('click', () => ctx.go({ repo: r.repo }));
+    const gh = isRepoName(r.repo) ? githubLink(`/${r.repo}`, 'GitHub') : null;
+    if (gh) {
+      gh.setAttribute('class', 'ext');
+      gh.setAttribute('aria-label', `${r.repo} on GitHub`);
+    }
+    return el('span', { class: 'repo-cell' }, btn, gh ? ' ' : null, gh);
+  };
+  sortableTable(
+    parent,
+    {
+      id: 'repos',
+      title: 'All repositories',
+      caption: `All repositories, ${rangeLabel(ctx)}`,
+      note: 'Unique visitors and cloners are per day, summed. Stars and forks are the latest observed in the range.',
+      defaultSort: 1,
+      columns: [
+        { key: 'repo', label: 'Repository', render: repoCell, csvValue: (r) => r.repo },
+        { key: 'views', label: 'Views', num: true },
+        { key: 'viewsUniques', label: 'Unique visitors', num: true },
+        { key: 'clones', label: 'Clones', num: true },
+        { key: 'organicClones', label: 'Organic clones', num: true },
+        { key: 'downloads', label: 'Downloads', num: true },
+        { key: 'installs', label: 'Installs', num: true },
+        { key: 'stars', label: 'Stars', num: true },
+        { key: 'forks', label: 'Forks', num: true },
+        { key: 'gapDays', label: 'Days not collected', num: true },
+        {
+          key: 'lastCollected',
+          label: 'Last collected',
+          render: (r) => (r.lastCollected ? utc(r.lastCollected) : ''),
+        },
+      ],
+      rows,
+      totals: tot,
+    },
+    ctx,
+  );
+}
+
+export function overview(panel, ctx) {
+  const [a, b] = ctx.bounds;
+  const m = ctx.model;
+  const t = ctx.totals;
+  const th = theme();
+  cards(panel, [
+    ['views', 'Views', int(t.views), `${int(t.viewsUniques)} unique visitors (per day, summed)`, slice(m, 'views', a, b), th.colors[1]],
+    ['clones', 'Clones', int(t.clones), `${int(t.organicClones)} organic`, slice(m, 'clones', a, b), th.colors[3]],
+    ['installs', 'Installs', int(t.installs), 'downloads + organic clones', slice(m, 'installs', a, b), th.colors[8]],
+    [
+      'downloads',
+      'Downloads',
+      int(t.downloads),
+      `${int(m.allTimeDownloads)} all time, with downloads before tracking`,
+      slice(m, 'downloads', a, b),
+      th.colors[7],
+    ],
+    ['stars', 'Stars', int(t.stars), `${signed(t.starsChange)} in range`, slice(m, 'stars', a, b), th.colors[1]],
+    ['forks', 'Forks', int(t.forks), `${signed(t.forksChange)} in range`, slice(m, 'forks', a, b), th.colors[3]],
+  ]);
+  const grid = el('div', { class: 'split' });
+  panel.appendChild(grid);
+  const main = el('div', { class: 'split-main' });
+  grid.appendChild(main);
+  seriesChart(main, ctx, 'traffic', 'Traffic per day', ['views', 'viewsUniques', 'clones', 'clonesUniques', 'installs']);
+  freshness(grid, ctx);
+  if (ctx.repos.length > 1) reposTable(panel, ctx);
+}
+
+export function installs(panel, ctx) {
+  const [a, b] = ctx.bounds;
+  const m = ctx.model;
+  const t = ctx.totals;
+  const th = theme();
+  cards(panel, [
+    ['installs', 'Installs', int(t.installs), 'downloads + organic clones', slice(m, 'installs', a, b), th.colors[8]],
+    ['downloads', 'Release downloads', int(t.downloads), `${int(m.allTimeDownloads)} all time`, slice(m, 'downloads', a, b), th.colors[7]],
+    ['organicClones', 'Organic clones', int(t.organicClones), m.hasCi ? 'clones less CI checkouts' : 'CI not counted: all clones', slice(m, 'organicClones', a, b), th.colors[6]],
+  ]);
+  seriesChart(panel, ctx, 'installs', 'Installs per day', ['installs', 'downloads', 'organicClones'], {
+    note: 'Downloads are counted on the day a collection saw them rise.',
+  });
+  const rows = releaseRows(m, a, b).map((r) => ({ ...r, firstDate: Number.isFinite(r.first) ? dayStr(r.first) : '' }));
+  sortableTable(
+    panel,
+    {
+      id: 'releases',
+      title: 'Downloads per release',
+      caption: `Downloads per release, ${rangeLabel(ctx)}`,
+      defaultSort: 3,
+      columns: [
+        { key: 'release', label: 'Release' },
+        { key: 'assets', label: 'Assets', num: true },
+        { key: 'inRange', label: 'In range', num: true },
+        { key: 'total', label: 'All time', num: true },
+        { key: 'firstDate', label: 'First recorded' },
+      ],
+      rows,
+      empty: 'No release assets recorded.',
+    },
+    ctx,
+  );
+}
+
+function snapshotChart(parent, ctx, id, title, field) {
+  const [a, b] = ctx.bounds;
+  const s = popularSeries(ctx.model, a, b, field, 5);
+  if (!s.days.length) return;
+  const keys = s.names.map((_, i) => `top${i + 1}`);
+  lineChart(
+    parent,
+    {
+      id,
+      title,
+      note: 'Each point is a 14-day total as GitHub reported it that day; a missing point means the entry was not in the top 10.',
+      x: s.days.map(daySec),
+      dates: s.days.map(dayStr),
+      series: s.names.map((name, i) => ({ key: keys[i], label: name, color: i + 1, values: s.values[i] })),
+      zero: true,
+      points: true,
+      csv: { repo: ctx.repoLabel, range: ctx.state.range },
+    },
+    ctx,
+  );
+}
+
+export function views(panel, ctx) {
+  const [a, b] = ctx.bounds;
+  const m = ctx.model;
+  const t = ctx.totals;
+  const th = theme();
+  cards(panel, [
+    ['views', 'Views', int(t.views), 'in range', slice(m, 'views', a, b), th.colors[1]],
+    ['viewsUniques', 'Unique visitors', int(t.viewsUniques), 'per day, summed', slice(m, 'viewsUniques', a, b), th.colors[2]],
+  ]);
+  seriesChart(panel, ctx, 'views', 'Views per day', ['views', 'viewsUniques']);
+  const p = popularTables(m, a, b);
+  const when = p.latest ? `14 days to ${dayStr(p.latest.day)}` : 'none recorded';
+  const changeLabel = p.base ? `Change since ${dayStr(p.base.day)}` : 'Change';
+  const grid = el('div', { class: 'two' });
+  panel.appendChild(grid);
+  const left = el('div');
+  const right = el('div');
+  grid.append(left, right);
+  sortableTable(
+    left,
+    {
+      id: 'referrers',
+      title: 'Top referrers',
+      caption: `Top referrers, ${when}`,
+      note: `Latest snapshot: ${when}.`,
+      defaultSort: 1,
+      columns: [
+        { key: 'name', label: 'Referrer' },
+        { key: 'count', label: 'Views', num: true },
+        { key: 'uniques', label: 'Unique', num: true },
+        { key: 'change', label: changeLabel, num: true, render: (r) => changeText(r.change) },
+      ],
+      rows: p.referrers,
+      empty: 'No referrers recorded.',
+    },
+    ctx,
+  );
+  snapshotChart(left, ctx, 'referrers-over-time', 'Top referrers over time', 'referrers');
+  sortableTable(
+    right,
+    {
+      id: 'paths',
+      title: 'Popular content',
+      caption: `Popular content, ${when}`,
+      note: `Latest snapshot: ${when}.`,
+      defaultSort: 2,
+      columns: [
+        { key: 'path', label: 'Path', render: (r) => githubLink(r.path, r.path), csvValue: (r) => r.path },
+        { key: 'title', label: 'Title' },
+        { key: 'count', label: 'Views', num: true },
+        { key: 'uniques', label: 'Unique', num: true },
+        { key: 'change', label: changeLabel, num: true, render: (r) => changeText(r.change) },
+      ],
+      rows: p.paths,
+      empty: 'No popular content recorded.',
+    },
+    ctx,
+  );
+  snapshotChart(right, ctx, 'paths-over-time', 'Popular content over time', 'paths');
+}
+
+export function community(panel, ctx) {
+  const [a, b] = ctx.bounds;
+  const m = ctx.model;
+  const t = ctx.totals;
+  const th = theme();
+  cards(panel, [
+    ['stars', 'Stars', int(t.stars), `${signed(t.starsChange)} in range`, slice(m, 'stars', a, b), th.colors[1]],
+    ['watchers', 'Watchers', int(t.watchers), `${signed(t.watchersChange)} in range`, slice(m, 'watchers', a, b), th.colors[2]],
+    ['forks', 'Forks', int(t.forks), `${signed(t.forksChange)} in range`, slice(m, 'forks', a, b), th.colors[3]],
+    ['openIssues', 'Open issues', int(t.openIssues), `${signed(t.openIssuesChange)} in range`, slice(m, 'openIssues', a, b), th.colors[5]],
+  ]);
+  const note = m.aggregate
+    ? 'Sums of each repository’s latest observed value, on days at least one was collected.'
+    : 'As observed by each collection; days without one are gaps.';
+  seriesChart(panel, ctx, 'stars', 'Stars and watchers', ['stars', 'watchers'], { zero: false, note });
+  seriesChart(panel, ctx, 'forks', 'Forks and open issues', ['forks', 'openIssues'], { zero: false, note });
+}
+
+function coverageStrip(parent, ctx) {
+  const [a, b] = ctx.bounds;
+  const m = ctx.model;
+  const n = b - a + 1;
+  const canvas = el('canvas', { class: 'strip', 'aria-hidden': 'true' });
+  const t = ctx.totals;
+  const runs = gaps(m, a, b);
+  const ciDays = slice(m, 'ciCheckouts', a, b).filter((v) => v !== null).length;
+  const section = el(
+    'section',
+    { class: 'panel coverage', 'data-panel': 'coverage', 'aria-labelledby': 'cov-title' },
+    el('h2', { id: 'cov-title' }, 'Coverage'),
+    el(
+      'p',
+      { class: 'chart-summary' },
+      `${int(t.coveredDays)} of ${int(t.trackedDays)} tracked days collected` +
+        (t.gapDays ? `, ${int(t.gapDays)} not collected in ${runs.length} gap${runs.length === 1 ? '' : 's'}` : ', no gaps') +
+        `; CI counted on ${int(ciDays)} days.`,
+    ),
+    canvas,
+    el(
+      'p',
+      { class: 'legend' },
+      el('span', { class: 'swatch cov-ok' }),
+      'collected ',
+      el('span', { class: 'swatch cov-gap' }),
+      'not collected (gap) ',
+      el('span', { class: 'swatch cov-ci' }),
+      'CI counted ',
+      el('span', { class: 'swatch cov-none' }),
+      'before tracking',
+    ),
+  );
+  if (runs.length) {
+    section.appendChild(
+      el(
+        'ul',
+        { class: 'gaps' },
+        runs
+          .slice(-12)
+          .reverse()
+          .map(([g0, g1]) => el('li', null, g0 === g1 ? dayStr(g0) : `${dayStr(g0)} – ${dayStr(g1)} (${g1 - g0 + 1} days)`)),
+      ),
+    );
+  }
+  parent.appendChild(section);
+  const cs = getComputedStyle(document.documentElement);
+  const col = (v) => cs.getPropertyValue(v).trim();
+  const w = canvas.clientWidth || 600;
+  const h = canvas.clientHeight || 36;
+  const dpr = globalThis.devicePixelRatio || 1;
+  canvas.width = Math.round(w * dpr);
+  canvas.height = Math.round(h * dpr);
+  const g = canvas.getContext('2d');
+  if (!g) return;
+  g.scale(dpr, dpr);
+  const cw = w / n;
+  const ok = col('--cov-ok');
+  const gap = col('--cov-gap');
+  const none = col('--cov-none');
+  const ci = col('--cov-ci');
+  for (let i = 0; i < n; i++) {
+    const d = a + i;
+    const j = d - m.start;
+    const inside = !m.empty && d >= m.start && d <= m.end;
+    g.fillStyle = !inside ? none : m.views[j] === null ? gap : ok;
+    g.fillRect(i * cw, 0, Math.max(cw, 0.6), h * 0.62);
+    if (inside && m.ciCheckouts[j] !== null) {
+      g.fillStyle = ci;
+      g.fillRect(i * cw, h * 0.7, Math.max(cw, 0.6), h * 0.3);
+    }
+  }
+}
+
+export function dev(panel, ctx) {
+  const [a, b] = ctx.bounds;
+  const m = ctx.model;
+  const t = ctx.totals;
+  const th = theme();
+  cards(panel, [
+    ['clones', 'Clones', int(t.clones), `${int(t.clonesUniques)} unique cloners (per day, summed)`, slice(m, 'clones', a, b), th.colors[3]],
+    ['ciCheckouts', 'CI checkouts', m.hasCi ? int(t.ciCheckouts) : '–', m.hasCi ? `${pct(t.clones ? t.ciCheckouts / t.clones : 0)} of clones` : 'not counted', slice(m, 'ciCheckouts', a, b), th.colors[5]],
+    ['organicClones', 'Organic clones', int(t.organicClones), `${int(t.organicUniques)} organic unique cloners`, slice(m, 'organicClones', a, b), th.colors[6]],
+  ]);
+  const ciNote = m.hasCi ? null : 'CI checkouts are not counted for this data: organic clones equal clones.';
+  seriesChart(panel, ctx, 'clones', 'Clones: raw, CI and organic', ['clones', 'ciCheckouts', 'organicClones'], { note: ciNote });
+  seriesChart(panel, ctx, 'uniques', 'Unique cloners: raw, CI and organic', ['clonesUniques', 'ciUniques', 'organicUniques'], {
+    note: 'CI unique cloners are the checkout share of uniques, at most one per workflow run.',
+  });
+  if (m.hasCi) seriesChart(panel, ctx, 'ci-share', 'CI share of clones', ['ciShare'], { pct: true });
+  coverageStrip(panel, ctx);
+}
+
+export const RENDER = { overview, installs, views, community, dev };
+

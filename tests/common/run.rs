@@ -1,0 +1,36 @@
+//! Running the built `gtt` binary against the fake, the way a user or the runner would.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use super::fake::FakeGitHub;
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs gtt with a clean environment (PATH only, plus `env`), the fake's API URL and
+/// clock first, so a test's own flags win (the last flag wins).
+pub fn gtt(fake: &FakeGitHub, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gtt"));
+    cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    cmd.arg("--api-url").arg(fake.url()).arg("--now").arg(fake.now().to_string()).args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run the gtt binary");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A fresh, empty temporary folder path unique to this test process and `name`.
+pub fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("gtt-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}

@@ -72,24 +72,25 @@ pub const INPUTS: &[(&str, &str, &str)] = &[
 /// The metrics gtt writes badges for, in file-name order.
 pub const BADGE_METRICS: &[&str] = &["views", "clones", "installs", "downloads", "stars"];
 const BADGE_STYLES: &[&str] = &["flat", "flat-square", "plastic", "for-the-badge", "social"];
-/// shields.io's named colors (and aliases); anything else must be hex.
+/// shields.io's named colors (and aliases) as badge-maker 6 draws them; anything else
+/// must be hex.
 pub const NAMED_COLORS: &[(&str, &str)] = &[
-    ("brightgreen", "4c1"),
-    ("green", "97ca00"),
-    ("yellowgreen", "a4a61d"),
-    ("yellow", "dfb317"),
-    ("orange", "fe7d37"),
-    ("red", "e05d44"),
+    ("brightgreen", "4b0"),
+    ("green", "67ac09"),
+    ("yellowgreen", "95991a"),
+    ("yellow", "d8b800"),
+    ("orange", "ea7233"),
+    ("red", "dd4343"),
     ("blue", "007ec6"),
     ("grey", "555"),
     ("gray", "555"),
-    ("lightgrey", "9f9f9f"),
-    ("lightgray", "9f9f9f"),
-    ("success", "4c1"),
-    ("important", "fe7d37"),
-    ("critical", "e05d44"),
+    ("lightgrey", "939393"),
+    ("lightgray", "939393"),
+    ("success", "4b0"),
+    ("important", "ea7233"),
+    ("critical", "dd4343"),
     ("informational", "007ec6"),
-    ("inactive", "9f9f9f"),
+    ("inactive", "939393"),
 ];
 
 /// Exit codes, documented in `gtt help` and the README.

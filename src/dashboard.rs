@@ -1,5 +1,8 @@
-//! `gtt dashboard`: writes the prebuilt static site with a `config.json` that tells it
-//! where the data is. One build serves every user; nothing is patched into the HTML.
+//! `gtt dashboard`: writes the prebuilt static site (dashboard/dist, or /dashboard in the
+//! image) with where its data is. One build serves every user; nothing in the HTML is
+//! patched. The site reads, in order: the URL parameter `?source=`, `config.js`
+//! (`window.GTT_CONFIG`), `config.json`. For a local folder the data also goes into
+//! `data.js` (`window.GTT_DATA`), because a page opened from `file://` cannot fetch.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -26,6 +29,9 @@ pub struct SiteConfig {
     pub source: String,
 }
 
+/// The folder under the output that holds a copy of a local folder's files.
+pub const DATA_DIR: &str = "data";
+
 /// The built site: `--site-dir`, else `/dashboard` (the image), else `dashboard/dist`.
 pub fn find_site(given: Option<&Path>) -> Result<PathBuf, Error> {
     let candidates: Vec<PathBuf> = match given {
@@ -40,24 +46,105 @@ pub fn find_site(given: Option<&Path>) -> Result<PathBuf, Error> {
     })
 }
 
-/// Copies the site into `out`, writes `config.json`, and for a local folder also the
-/// data files under `data/` plus `data.js`, so `index.html` opens from `file://`.
-pub fn write_site(site: &Path, out: &Path, config: &SiteConfig, data: Option<&Files>) -> Result<(), Error> {
-    copy_dir(site, out)?;
-    let io = |p: &Path, e: std::io::Error| Error(format!("cannot write {}: {e}", p.display()));
-    let cfg = serde_json::to_string_pretty(config).map_err(|e| Error(e.to_string()))?;
-    std::fs::write(out.join("config.json"), cfg).map_err(|e| io(&out.join("config.json"), e))?;
-    if let Some(files) = data {
-        let dir = out.join("data");
-        std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
-        for (name, content) in files {
-            std::fs::write(dir.join(name), content).map_err(|e| io(&dir.join(name), e))?;
+/// JSON that is safe inside a `<script>` element and in any JavaScript source: `<`, `>`
+/// and `&` become `\u003c`, `\u003e`, `\u0026` (so no content can close the element
+/// or open a comment), and U+2028/U+2029 are escaped too. Still valid JSON, with the
+/// same value.
+pub fn script_json<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
+    let json = serde_json::to_string(value).map_err(|e| Error(format!("cannot serialise the dashboard data: {e}")))?;
+    let mut out = String::with_capacity(json.len() + json.len() / 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
         }
-        // `<script src="data.js">` works from file://, where fetch() does not. The JSON
-        // is escaped so no file content can close the script element.
-        let json = serde_json::to_string(files).map_err(|e| Error(e.to_string()))?;
-        let js = format!("window.GTT_DATA = {};\n", json.replace("</", "<\\/").replace("<!--", "<\\!--"));
-        std::fs::write(out.join("data.js"), js).map_err(|e| io(&out.join("data.js"), e))?;
+    }
+    Ok(out)
+}
+
+/// The text of `config.js`.
+pub fn config_js(config: &SiteConfig) -> Result<String, Error> {
+    Ok(format!(
+        "// Written by `gtt dashboard`: where this site reads gtt's files.\nwindow.GTT_CONFIG = {};\n",
+        script_json(config)?
+    ))
+}
+
+/// The text of `data.js`: the files themselves (name -> content), or null.
+pub fn data_js(files: Option<&Files>) -> Result<String, Error> {
+    let body = match files {
+        Some(f) => script_json(f)?,
+        None => "null".to_string(),
+    };
+    Ok(format!("// Written by `gtt dashboard`: gtt's files, for pages opened from file://.\nwindow.GTT_DATA = {body};\n"))
+}
+
+/// A file name gtt writes into storage (`gtt.json`, `history-owner.name.json`): one plain
+/// component, so a tampered index cannot make us write outside the data folder.
+fn is_plain_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+/// Copies the site into `out`, writes `config.json` and `config.js`, and `data.js`: for a
+/// local folder (`data` given) with its files, which are also copied under `data/`;
+/// otherwise null.
+pub fn write_site(site: &Path, out: &Path, config: &SiteConfig, data: Option<&Files>) -> Result<(), Error> {
+    let io = |p: &Path, e: std::io::Error| Error(format!("cannot write {}: {e}", p.display()));
+    if let Some(bad) = data.and_then(|files| files.keys().find(|n| !is_plain_file_name(n))) {
+        return Err(Error(format!("refusing to write data file {bad:?}: not a plain file name (check gtt.json)")));
+    }
+    std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
+    let site_abs = site.canonicalize().map_err(|e| Error(format!("cannot read {}: {e}", site.display())))?;
+    let out_abs = out.canonicalize().map_err(|e| io(out, e))?;
+    if out_abs.starts_with(&site_abs) {
+        return Err(Error(format!(
+            "input `out` ({}) is inside the built site ({}): choose another folder",
+            out.display(),
+            site.display()
+        )));
+    }
+    if site_abs.starts_with(&out_abs) {
+        return Err(Error(format!(
+            "the built site ({}) is inside input `out` ({}): choose another folder",
+            site.display(),
+            out.display()
+        )));
+    }
+    copy_dir(site, out)?;
+    let cfg = serde_json::to_string_pretty(config).map_err(|e| Error(e.to_string()))? + "\n";
+    write(&out.join("config.json"), &cfg)?;
+    write(&out.join("config.js"), &config_js(config)?)?;
+    if let Some(files) = data {
+        let dir = out.join(DATA_DIR);
+        std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+        remove_stale(&dir, files)?;
+        for (name, content) in files {
+            write(&dir.join(name), content)?;
+        }
+    }
+    write(&out.join("data.js"), &data_js(data)?)
+}
+
+fn write(path: &Path, text: &str) -> Result<(), Error> {
+    std::fs::write(path, text).map_err(|e| Error(format!("cannot write {}: {e}", path.display())))
+}
+
+/// Removes `.json` files a previous run left in the data folder that are no longer part
+/// of the history (a repository dropped from tracking).
+fn remove_stale(dir: &Path, keep: &Files) -> Result<(), Error> {
+    let io = |p: &Path, e: std::io::Error| Error(format!("cannot clean {}: {e}", p.display()));
+    for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
+        let entry = entry.map_err(|e| io(dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".json") && !keep.contains_key(&name) && entry.path().is_file() {
+            std::fs::remove_file(entry.path()).map_err(|e| io(&entry.path(), e))?;
+        }
     }
     Ok(())
 }
@@ -76,4 +163,130 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn tempdir(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("gtt-dashboard-unit-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    fn site(root: &Path) -> PathBuf {
+        let s = root.join("site");
+        std::fs::create_dir_all(s.join("vendor")).unwrap();
+        std::fs::write(s.join("index.html"), "<!doctype html>").unwrap();
+        std::fs::write(s.join("config.js"), "window.GTT_CONFIG = null;\n").unwrap();
+        std::fs::write(s.join("data.js"), "window.GTT_DATA = null;\n").unwrap();
+        std::fs::write(s.join("vendor/uPlot.iife.min.js"), "var uPlot;").unwrap();
+        s
+    }
+
+    fn hostile() -> Files {
+        let mut f = Files::new();
+        f.insert("gtt.json".into(), r#"{"schema":1,"repos":{"x/y":"history-x.y.json"}}"#.into());
+        f.insert(
+            "history-x.y.json".into(),
+            "{\"title\":\"</script><script>window.__pwned=1</script><!-- \u{2028}\u{2029} & >\"}".into(),
+        );
+        f
+    }
+
+    #[test]
+    fn script_json_cannot_close_the_script_element_and_stays_the_same_json() {
+        let files = hostile();
+        let js = script_json(&files).unwrap();
+        for bad in ["<", ">", "&", "\u{2028}", "\u{2029}"] {
+            assert!(!js.contains(bad), "{bad:?} escaped in {js}");
+        }
+        let back: Files = serde_json::from_str(&js).unwrap();
+        assert_eq!(back, files);
+    }
+
+    #[test]
+    fn folder_site_carries_its_data_in_data_js_and_data_folder() {
+        let root = tempdir("folder");
+        let s = site(&root);
+        let out = root.join("out");
+        std::fs::create_dir_all(out.join(DATA_DIR)).unwrap();
+        std::fs::write(out.join(DATA_DIR).join("history-old.gone.json"), "{}").unwrap();
+        let files = hostile();
+        write_site(&s, &out, &SiteConfig { source: "data/".into() }, Some(&files)).unwrap();
+        assert!(out.join("index.html").is_file());
+        assert!(out.join("vendor/uPlot.iife.min.js").is_file());
+        let cfg: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("config.json")).unwrap()).unwrap();
+        assert_eq!(cfg["source"], "data/");
+        let cfg_js = std::fs::read_to_string(out.join("config.js")).unwrap();
+        assert!(cfg_js.contains(r#"window.GTT_CONFIG = {"source":"data/"};"#), "{cfg_js}");
+        let data = std::fs::read_to_string(out.join("data.js")).unwrap();
+        assert!(data.contains("window.GTT_DATA = {"));
+        assert!(!data.contains("</script") && !data.contains("<!--"));
+        let json = data.split_once("window.GTT_DATA = ").unwrap().1.trim_end().trim_end_matches(';');
+        let back: Files = serde_json::from_str(json).unwrap();
+        assert_eq!(back, files);
+        assert_eq!(std::fs::read_to_string(out.join("data/history-x.y.json")).unwrap(), files["history-x.y.json"]);
+        assert!(!out.join("data/history-old.gone.json").exists(), "stale file removed");
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn gist_site_has_no_data_and_overwrites_an_old_data_js() {
+        let root = tempdir("gist");
+        let s = site(&root);
+        let out = root.join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("data.js"), "window.GTT_DATA = {\"old\":1};").unwrap();
+        let source = "https://gist.githubusercontent.com/octo/abc123/raw/".to_string();
+        write_site(&s, &out, &SiteConfig { source: source.clone() }, None).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("data.js")).unwrap().lines().last().unwrap(),
+            "window.GTT_DATA = null;"
+        );
+        assert!(std::fs::read_to_string(out.join("config.js")).unwrap().contains(&source));
+        assert!(!out.join(DATA_DIR).exists());
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn refuses_to_write_into_the_site_itself_or_outside_the_data_folder() {
+        let root = tempdir("refuse");
+        let s = site(&root);
+        let cfg = SiteConfig { source: "data/".into() };
+        assert!(write_site(&s, &s, &cfg, None).unwrap_err().0.contains("inside the built site"));
+        assert!(write_site(&s, &s.join("sub"), &cfg, None).is_err());
+        assert!(write_site(&s, &root, &cfg, None).unwrap_err().0.contains("inside input `out`"));
+        let mut evil = Files::new();
+        evil.insert("../../escape.json".into(), "{}".into());
+        let err = write_site(&s, &root.join("out"), &cfg, Some(&evil)).unwrap_err();
+        assert!(err.0.contains("not a plain file name"), "{err}");
+        assert!(!root.join("escape.json").exists());
+        assert_eq!(std::fs::read_to_string(s.join("index.html")).unwrap(), "<!doctype html>", "site untouched");
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn find_site_names_the_fix() {
+        let root = tempdir("find");
+        let err = find_site(Some(&root)).unwrap_err();
+        assert!(err.0.contains("npm ci && npm run build"), "{err}");
+        let s = site(&root);
+        assert_eq!(find_site(Some(&s)).unwrap(), s);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn plain_file_names() {
+        for ok in ["gtt.json", "history-octo.hello.json", "history-a-b.c_d.json"] {
+            assert!(is_plain_file_name(ok), "{ok}");
+        }
+        for bad in ["", ".hidden", "../x.json", "a/b.json", "a\\b.json", "x\0.json"] {
+            assert!(!is_plain_file_name(bad), "{bad:?}");
+        }
+    }
 }

@@ -296,7 +296,7 @@ fn list_runs(
         Ok(!empty)
     })?;
     if split {
-        let days = i32::try_from((last - first).get_days()).unwrap_or(0);
+        let days = (last - first).get_days();
         let mid = add_days(first, days / 2);
         list_runs(client, repo, first, mid, out)?;
         return list_runs(client, repo, add_days(mid, 1), last, out);

@@ -6,6 +6,7 @@ use jiff::civil::Date;
 
 use std::collections::BTreeMap;
 
+use crate::badge;
 use crate::config::{BADGE_METRICS, Badges};
 use crate::history::{self, Gap, History, Traffic};
 
@@ -198,9 +199,9 @@ pub fn badge_files(histories: &[&History], today: Date, cfg: &Badges) -> BTreeMa
     let mut files = BTreeMap::new();
     let mut write = |stem: &str, metric: &str, s: &Series| {
         let label = cfg.labels.get(metric).map_or(metric, String::as_str);
-        let message = badge_tmp::message(s.total, &badge_tmp::recency(&s.daily, today), cfg.compact_above);
-        files.insert(format!("{stem}.json"), badge_tmp::endpoint_json(label, &message, cfg));
-        files.insert(format!("{stem}.svg"), badge_tmp::svg(label, &message, cfg));
+        let message = badge::message(s.total, &badge::recency(&s.daily, today), cfg.compact_above);
+        files.insert(format!("{stem}.json"), badge::endpoint_json(label, &message, cfg));
+        files.insert(format!("{stem}.svg"), badge::svg(label, &message, cfg));
     };
     for metric in BADGE_METRICS {
         let per_repo: Vec<Series> = histories.iter().map(|h| series(h, metric)).collect();
@@ -499,33 +500,6 @@ fn repo_section(md: &mut String, r: &RepoReport<'_>, today: Date) {
         r.raised_days,
         h.gaps().len()
     ));
-}
-
-/// Stand-in until src/badge.rs lands (being written in parallel).
-mod badge_tmp {
-    use std::collections::BTreeMap;
-
-    use jiff::civil::Date;
-
-    use crate::config::Badges;
-
-    pub struct Recency;
-    pub fn recency(_: &BTreeMap<Date, u64>, _: Date) -> Recency {
-        Recency
-    }
-    pub fn message(total: u64, _: &Recency, _: u64) -> String {
-        super::group_digits(total)
-    }
-    pub fn endpoint_json(label: &str, message: &str, _: &Badges) -> String {
-        serde_json::json!({"schemaVersion": 1, "label": label, "message": message}).to_string()
-    }
-    pub fn svg(label: &str, message: &str, _: &Badges) -> String {
-        format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>{}: {}</title></svg>",
-            super::escape_markdown(label),
-            super::escape_markdown(message)
-        )
-    }
 }
 
 #[cfg(test)]

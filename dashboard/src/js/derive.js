@@ -199,8 +199,9 @@ export function buildModel(r) {
   }
   const firstDay = firstCollectionDay(r);
   m.firstDay = Number.isFinite(firstDay) ? firstDay : start;
-  // Downloads are known from the first collection on (0 on a day nothing rose).
-  for (let d = Math.max(start, m.firstDay); d <= end; d++) m.downloads[d - start] = 0;
+  // Downloads are known on collection days (a stats snapshot or a recorded count; 0
+  // when nothing rose), as `gtt export` reports them; other days are gaps.
+  for (const s of r.stats) m.downloads[s[0] - start] = 0;
   for (const [d, dl] of dailyDownloads(r.assets, firstDay)) {
     if (d >= start && d <= end) m.downloads[d - start] = (m.downloads[d - start] ?? 0) + dl;
   }

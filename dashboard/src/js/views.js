@@ -391,9 +391,9 @@ export function views(panel, ctx) {
     },
     ctx,
   );
-  snapshotChart(left, ctx, 'referrers-over-time', 'Top referrers over time', 'referrers');
+  snapshotChart(right, ctx, 'referrers-over-time', 'Top referrers over time', 'referrers');
   sortableTable(
-    right,
+    panel,
     {
       id: 'paths',
       title: 'Popular content',
@@ -412,7 +412,7 @@ export function views(panel, ctx) {
     },
     ctx,
   );
-  snapshotChart(right, ctx, 'paths-over-time', 'Popular content over time', 'paths');
+  snapshotChart(panel, ctx, 'paths-over-time', 'Popular content over time', 'paths');
 }
 
 export function community(panel, ctx) {

@@ -1,0 +1,203 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  organicDay,
+  readHistory,
+  buildModel,
+  dailyDownloads,
+  aggregate,
+  slice,
+  sum,
+  totals,
+  gaps,
+  popularTables,
+  popularSeries,
+  releaseRows,
+  rangeBounds,
+} from '../../src/js/derive.js';
+import { dayNum, dayStr, tsDay } from '../../src/js/dates.js';
+
+const D = dayNum;
+
+test('days: parse, print, reject', () => {
+  assert.equal(D('1970-01-01'), 0);
+  assert.equal(dayStr(D('2026-11-01')), '2026-11-01');
+  assert.equal(D('2024-02-29') + 1, D('2024-03-01'));
+  assert.ok(Number.isNaN(D('2026-02-30')));
+  assert.ok(Number.isNaN(D('2026-13-01')));
+  assert.ok(Number.isNaN(D('x')));
+  assert.ok(Number.isNaN(D(undefined)));
+  assert.equal(tsDay('2026-11-01T23:59:59Z'), D('2026-11-01'));
+});
+
+test('organic clones by the ghtraf formulas', () => {
+  assert.deepEqual(organicDay(10, 4, null), { clones: 10, uniques: 4, ciUniques: 0 });
+  // 10 clones, 6 by CI in 2 runs: 4 organic; CI uniques = min(round(4*0.6), 2) = 2.
+  assert.deepEqual(organicDay(10, 4, [6, 2]), { clones: 4, uniques: 2, ciUniques: 2 });
+  // All clones were CI: a real zero, not missing.
+  assert.deepEqual(organicDay(5, 1, [5, 1]), { clones: 0, uniques: 0, ciUniques: 1 });
+  // More checkouts than clones: never negative, CI uniques capped by uniques and runs.
+  assert.deepEqual(organicDay(3, 2, [9, 7]), { clones: 0, uniques: 0, ciUniques: 2 });
+  // No clones: rate 0.
+  assert.deepEqual(organicDay(0, 0, [2, 1]), { clones: 0, uniques: 0, ciUniques: 0 });
+  // Rounding half up: 3 uniques * 0.5 = 1.5 -> 2, limited by runs 1.
+  assert.deepEqual(organicDay(4, 3, [2, 1]), { clones: 2, uniques: 2, ciUniques: 1 });
+  assert.deepEqual(organicDay(4, 3, [2, 5]), { clones: 2, uniques: 1, ciUniques: 2 });
+});
+
+test('daily downloads: rises, first-day rule, running max', () => {
+  const first = D('2026-10-01');
+  const assets = [
+    // Already there at the first collection: its 100 predate tracking.
+    { counts: [[D('2026-10-01'), 100], [D('2026-10-03'), 130], [D('2026-10-05'), 131]] },
+    // Appeared later: its first count is all new.
+    { counts: [[D('2026-10-03'), 7], [D('2026-10-04'), 9]] },
+    // A count that fell (cannot, but must not go negative) then rose again.
+    { counts: [[D('2026-10-02'), 50], [D('2026-10-03'), 40], [D('2026-10-04'), 55]] },
+  ];
+  assert.deepEqual(dailyDownloads(assets, first), [
+    [D('2026-10-01'), 0],
+    [D('2026-10-02'), 50],
+    [D('2026-10-03'), 30 + 7 + 0],
+    [D('2026-10-04'), 2 + 5],
+    [D('2026-10-05'), 1],
+  ]);
+});
+
+function fixture() {
+  return readHistory({
+    schema: 1,
+    repo: 'octo/hello',
+    written_by: '0.1.0',
+    first_collected: '2026-10-03T12:00:00Z',
+    last_collected: '2026-10-10T12:00:00Z',
+    days: {
+      '2026-10-01': [10, 5, 4, 2],
+      '2026-10-02': [0, 0, 0, 0],
+      '2026-10-03': [7, 3, 6, 3],
+      // 10-04..10-06 not collected: a gap
+      '2026-10-07': [20, 9, 10, 4],
+      '2026-10-08': [1, 1, 2, 2],
+    },
+    stats: { '2026-10-03': [1790000000, 40, 5, 4, 2], '2026-10-08': [1790400000, 43, 6, 4, 1] },
+    assets: {
+      11: { seen: '2026-10-08', release: 'v1', name: 'a.tgz', counts: { '2026-10-03': 100, '2026-10-07': 112 } },
+      12: { seen: '2026-10-08', release: 'v2', name: 'b.tgz', counts: { '2026-10-08': 5 } },
+    },
+    ci: { '2026-10-07': [6, 2], '2026-10-08': [2, 1] },
+    popular: {
+      '2026-10-03': { at: 'x', referrers: [['google.com', 10, 5], ['old.example', 3, 1]], paths: [['/octo/hello', 'Hello', 9, 4]] },
+      '2026-10-08': {
+        at: 'y',
+        referrers: [['google.com', 14, 6], ['news.ycombinator.com', 30, 20]],
+        paths: [['/octo/hello', 'Hello', 12, 5]],
+      },
+    },
+    ci_cache: { 1: { '2026-10-07': 1 } },
+  });
+}
+
+test('model: one axis, gaps null, zeros kept, derived series', () => {
+  const m = buildModel(fixture());
+  assert.equal(m.start, D('2026-10-01'));
+  assert.equal(m.end, D('2026-10-08'));
+  assert.equal(m.n, 8);
+  assert.deepEqual(m.views, [10, 0, 7, null, null, null, 20, 1]);
+  assert.deepEqual(m.clones, [4, 0, 6, null, null, null, 10, 2]);
+  assert.deepEqual(m.organicClones, [4, 0, 6, null, null, null, 4, 0]);
+  assert.deepEqual(m.ciCheckouts, [null, null, null, null, null, null, 6, 2]);
+  assert.deepEqual(m.ciUniques, [null, null, null, null, null, null, 2, 1]);
+  assert.deepEqual(m.organicUniques, [2, 0, 3, null, null, null, 2, 1]);
+  assert.deepEqual(m.ciShare, [null, null, null, null, null, null, 0.6, 1]);
+  assert.deepEqual(m.stars, [null, null, 40, null, null, null, null, 43]);
+  // Downloads known on collection days; the 100 seen at the first one predate tracking.
+  assert.deepEqual(m.downloads, [null, null, 0, null, null, null, 12, 5]);
+  // Installs: organic clones plus the downloads known that day.
+  assert.deepEqual(m.installs, [4, 0, 6, null, null, null, 16, 5]);
+  assert.equal(m.allTimeDownloads, 117);
+  assert.deepEqual(
+    gaps(m, m.start, m.end).map(([a, b]) => [dayStr(a), dayStr(b)]),
+    [['2026-10-04', '2026-10-06']],
+  );
+});
+
+test('totals, slices and ranges', () => {
+  const m = buildModel(fixture());
+  const t = totals(m, m.start, m.end);
+  assert.equal(t.views, 38);
+  assert.equal(t.clones, 22);
+  assert.equal(t.organicClones, 14);
+  assert.equal(t.downloads, 17);
+  assert.equal(t.installs, 31);
+  assert.equal(t.stars, 43);
+  assert.equal(t.starsChange, 3);
+  assert.equal(t.coveredDays, 5);
+  assert.equal(t.gapDays, 3);
+  // A range reaching before the history: those days are gaps in the series but not
+  // counted as missed days.
+  const a = D('2026-09-29');
+  assert.deepEqual(slice(m, 'views', a, D('2026-10-02')), [null, null, 10, 0]);
+  assert.equal(sum(m, 'views', a, D('2026-10-02')), 10);
+  assert.equal(totals(m, a, D('2026-10-02')).gapDays, 0);
+  assert.deepEqual(rangeBounds('30d', 0, 100), [71, 100]);
+  assert.deepEqual(rangeBounds('all', 3, 100), [3, 100]);
+});
+
+test('referrer and path tables with change over snapshots', () => {
+  const m = buildModel(fixture());
+  const p = popularTables(m, m.start, m.end);
+  assert.equal(dayStr(p.latest.day), '2026-10-08');
+  assert.equal(dayStr(p.base.day), '2026-10-03');
+  assert.deepEqual(p.referrers, [
+    { name: 'google.com', count: 14, uniques: 6, change: 4 },
+    { name: 'news.ycombinator.com', count: 30, uniques: 20, change: null },
+  ]);
+  assert.equal(p.paths[0].change, 3);
+  // Only one snapshot in range: no comparison.
+  const late = popularTables(m, D('2026-10-05'), m.end);
+  assert.equal(late.base, null);
+  assert.equal(late.referrers[0].change, undefined);
+  const s = popularSeries(m, m.start, m.end, 'referrers', 5);
+  assert.deepEqual(s.names, ['google.com', 'news.ycombinator.com']);
+  assert.deepEqual(s.values, [[10, 14], [null, 30]]);
+});
+
+test('releases: totals and range sums', () => {
+  const m = buildModel(fixture());
+  const rows = releaseRows(m, D('2026-10-07'), D('2026-10-08'));
+  assert.deepEqual(
+    rows.map((r) => [r.release, r.total, r.inRange]),
+    [['v1', 112, 12], ['v2', 5, 5]],
+  );
+});
+
+test('aggregate: traffic summed where observed, counters carried', () => {
+  const a = buildModel(fixture());
+  const b = buildModel(
+    readHistory({
+      repo: 'octo/world',
+      first_collected: '2026-10-06T00:00:00Z',
+      days: { '2026-10-05': [1, 1, 1, 1], '2026-10-06': [2, 2, 2, 2], '2026-10-09': [3, 3, 3, 3] },
+      stats: { '2026-10-06': [0, 100, 1, 1, 1] },
+    }),
+  );
+  const g = aggregate([a, b]);
+  assert.equal(g.start, D('2026-10-01'));
+  assert.equal(g.end, D('2026-10-09'));
+  assert.deepEqual(g.views, [10, 0, 7, null, 1, 2, 20, 1, 3]);
+  // Stars: octo/hello 40 from 10-03 carried; octo/world 100 from 10-06.
+  assert.deepEqual(g.stars, [null, null, 40, null, null, 140, null, 143, null]);
+  assert.deepEqual(g.repos, ['octo/hello', 'octo/world']);
+  assert.equal(totals(g, g.start, g.end).views, 44);
+  // Gap only where no repository observed the day.
+  assert.deepEqual(gaps(g, g.start, g.end).map(([x, y]) => [dayStr(x), dayStr(y)]), [['2026-10-04', '2026-10-04']]);
+});
+
+test('tolerates missing sections and junk keys', () => {
+  const m = buildModel(readHistory({ repo: 'a/b', days: { nope: [1, 2, 3, 4], '2026-01-01': 'x' } }));
+  assert.equal(m.empty, true);
+  assert.equal(m.n, 0);
+  assert.deepEqual(totals(m, 0, 10).views, 0);
+  const e = buildModel(readHistory(null, 'x/y'));
+  assert.equal(e.name, 'x/y');
+});

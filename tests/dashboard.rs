@@ -1,0 +1,257 @@
+//! The dashboard end to end. Fixture histories are written by gtt itself (collect
+//! against the fake GitHub over simulated weeks, with a gap), the site by `gtt
+//! dashboard`; then the browser tests in dashboard/test/ run with `node --test`
+//! (playwright-core driving Debian's Chromium on 127.0.0.1) and must pass.
+//!
+//! Needs Node.js and /usr/bin/chromium (`.ci/run` installs both); runs `npm ci` in
+//! dashboard/ when node_modules is missing and always rebuilds dashboard/dist.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::fake::*;
+use common::run::{Run, gtt, tempdir};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Span, Timestamp};
+
+const TOKEN: &str = "ghp_dashboardtest";
+const HELLO: &str = "octo/hello";
+const WORLD: &str = "octo/world";
+const TOOL: &str = "acme/tool";
+const XSS: &str = "xss-test/site";
+
+fn date(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+fn plus(d: Date, n: i64) -> Date {
+    d.checked_add(Span::new().days(n)).unwrap()
+}
+
+fn at(d: Date, hour: i8) -> Timestamp {
+    d.at(hour, 0, 0, 0).to_zoned(TimeZone::UTC).unwrap().timestamp()
+}
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn ok(r: &Run, what: &str) {
+    assert_eq!(r.code, 0, "{what} failed\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+}
+
+/// Ground truth: every day from 2026-08-01 to 2026-11-15 has traffic, some days none;
+/// each repository its own pattern.
+fn set_traffic(fake: &FakeGitHub, repo: &str, seed: u64) {
+    let first = date("2026-08-01");
+    for i in 0..107_u64 {
+        let d = plus(first, i64::try_from(i).unwrap());
+        if (i + seed) % 11 == 0 {
+            fake.set_traffic(repo, d, 0, 0, 0, 0);
+            continue;
+        }
+        let views = 20 + (i * 37 + seed * 11) % 60 + seed;
+        let clones = 3 + (i * 13 + seed) % 9;
+        fake.set_traffic(repo, d, views, views / 3 + 1, clones, clones / 2 + 1);
+    }
+}
+
+fn world() -> FakeGitHub {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    for (seed, repo) in [HELLO, WORLD, TOOL].into_iter().enumerate() {
+        let seed = u64::try_from(seed).unwrap() + 1;
+        fake.add_repo(repo);
+        fake.set_repo_stats(repo, 40 * seed, 5 * seed, 3 + seed, 7);
+        set_traffic(&fake, repo, seed);
+        fake.set_referrers(
+            repo,
+            vec![
+                ("github.com".into(), 50 * seed, 20),
+                ("news.ycombinator.com".into(), 30, 25),
+                ("google.com".into(), 12, 9),
+            ],
+        );
+        fake.set_paths(
+            repo,
+            vec![
+                (format!("/{repo}"), format!("{repo}: a test repository"), 80, 40),
+                (format!("/{repo}/blob/main/README.md"), "README.md".into(), 25, 12),
+            ],
+        );
+    }
+    fake.add_repo(XSS);
+    fake.set_repo_stats(XSS, 1, 0, 1, 0);
+    set_traffic(&fake, XSS, 4);
+    fake.set_referrers(
+        XSS,
+        vec![
+            ("<img src=x onerror=window.__pwned=1>".into(), 40, 3),
+            ("<script>window.__pwned=2</script>".into(), 30, 3),
+            ("javascript:window.__pwned=3".into(), 20, 2),
+            ("\"><svg onload=window.__pwned=4>".into(), 10, 1),
+        ],
+    );
+    fake.set_paths(
+        XSS,
+        vec![
+            ("javascript:window.__pwned=5".into(), "<img src=x onerror=window.__pwned=6>".into(), 50, 5),
+            ("/xss-test/site/\"><svg onload=window.__pwned=7>".into(), "<script>window.__pwned=8</script>".into(), 40, 4),
+            ("//evil.example/x".into(), "</script><script>window.__pwned=9</script>".into(), 30, 3),
+            ("/xss-test/site".into(), "\"><svg onload=window.__pwned=10>".into(), 20, 2),
+        ],
+    );
+    fake.add_release(XSS, "<img src=x onerror=window.__pwned=11>", vec![("\"><svg onload=window.__pwned=12>.tgz", 3)]);
+    fake
+}
+
+fn collect(fake: &FakeGitHub, dir: &Path, repos: &str) {
+    let dir = dir.display().to_string();
+    let r = gtt(fake, &["collect", "--repos", repos, "--data-dir", &dir, "--token", TOKEN], &[]);
+    ok(&r, &format!("collect {repos} at {}", fake.now()));
+}
+
+/// Daily runs 09-01..09-20, nothing until 10-20 (GitHub's window then reaches back to
+/// 10-07 only: 09-21..10-06 is a gap), daily again to 10-31. Stars, downloads, CI runs
+/// and referrers change along the way.
+fn simulate(fake: &FakeGitHub, single: &Path, multi: &Path) {
+    let rel = fake.add_release(HELLO, "v1.0.0", vec![("hello-linux.tar.gz", 100), ("hello-mac.tar.gz", 20)]);
+    let assets = fake.release_asset_ids(rel);
+    let tool_rel = fake.add_release(TOOL, "v0.1.0", vec![("tool.zip", 7)]);
+    let tool_assets = fake.release_asset_ids(tool_rel);
+    let mut days: Vec<Date> = (0..20).map(|i| plus(date("2026-09-01"), i)).collect();
+    days.extend((0..12).map(|i| plus(date("2026-10-20"), i)));
+    let mut v2: Option<Vec<u64>> = None;
+    for (n, d) in days.iter().enumerate() {
+        let n = u64::try_from(n).unwrap();
+        fake.set_now(at(*d, 6));
+        fake.set_repo_stats(HELLO, 40 + n * 2, 5 + n / 4, 4 + n / 8, 7 + n % 3);
+        fake.set_repo_stats(WORLD, 80 + n, 10, 5, 2);
+        fake.set_asset_downloads(assets[0], 100 + n * n);
+        fake.set_asset_downloads(assets[1], 20 + n);
+        fake.set_asset_downloads(tool_assets[0], 7 + 3 * n);
+        if *d == date("2026-09-10") {
+            let r = fake.add_release(HELLO, "v1.1.0", vec![("hello-linux.tar.gz", 4)]);
+            v2 = Some(fake.release_asset_ids(r));
+            fake.set_referrers(
+                HELLO,
+                vec![
+                    ("github.com".into(), 70, 30),
+                    ("news.ycombinator.com".into(), 90, 70),
+                    ("reddit.com".into(), 15, 12),
+                ],
+            );
+        }
+        if let Some(ids) = &v2 {
+            fake.set_asset_downloads(ids[0], 4 + 5 * n);
+        }
+        if *d == date("2026-10-25") {
+            fake.set_referrers(HELLO, vec![("news.ycombinator.com".into(), 40, 30), ("github.com".into(), 75, 31)]);
+        }
+        // CI: a checkout every other day, two on some days (the day before the run).
+        if n % 2 == 0 {
+            let ci_day = plus(*d, -1);
+            fake.add_simple_run(HELLO, at(ci_day, 2), &["Run actions/checkout@v4", "Build"]);
+            if n % 4 == 0 {
+                fake.add_simple_run(HELLO, at(ci_day, 3), &["Checkout", "Test"]);
+            }
+        }
+        collect(fake, single, HELLO);
+        collect(fake, multi, &format!("{HELLO},{WORLD},{TOOL}"));
+    }
+}
+
+fn export_csv(fake: &FakeGitHub, data: &Path, out: &Path) {
+    let r = gtt(fake, &["export", "--format", "csv", "--data-dir", &data.display().to_string()], &[]);
+    ok(&r, "export");
+    std::fs::write(out, &r.stdout).unwrap();
+}
+
+fn dashboard(fake: &FakeGitHub, data: &Path, out: &Path, site: &Path) {
+    let r = gtt(
+        fake,
+        &[
+            "dashboard",
+            "--out",
+            &out.display().to_string(),
+            "--data-dir",
+            &data.display().to_string(),
+            "--site-dir",
+            &site.display().to_string(),
+        ],
+        &[],
+    );
+    ok(&r, "dashboard");
+    assert!(out.join("index.html").is_file());
+    assert!(out.join("data.js").is_file() && out.join("config.js").is_file());
+    let data_js = std::fs::read_to_string(out.join("data.js")).unwrap();
+    assert!(!data_js.contains("</script") && !data_js.contains("<!--"), "data.js cannot close its element");
+}
+
+fn npm(dir: &Path, args: &[&str]) {
+    let out = Command::new("npm")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run npm {args:?} (install Node.js and npm): {e}"));
+    assert!(
+        out.status.success(),
+        "npm {args:?} failed\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn dashboard_renders_gtt_data_in_chromium() {
+    let root = repo_root();
+    let dash = root.join("dashboard");
+    if !dash.join("node_modules").join("uplot").is_dir() || !dash.join("node_modules").join("playwright-core").is_dir() {
+        npm(&dash, &["ci", "--no-audit", "--no-fund"]);
+    }
+    npm(&dash, &["run", "build"]);
+    let site = dash.join("dist");
+
+    let tmp = tempdir("dashboard");
+    let (data_single, data_multi, data_xss) = (tmp.join("data-single"), tmp.join("data-multi"), tmp.join("data-xss"));
+    let fake = world();
+    simulate(&fake, &data_single, &data_multi);
+    for d in ["2026-10-30", "2026-10-31"] {
+        fake.set_now(at(date(d), 7));
+        collect(&fake, &data_xss, XSS);
+    }
+
+    let (site_single, site_multi, site_xss) = (tmp.join("site-single"), tmp.join("site-multi"), tmp.join("site-xss"));
+    dashboard(&fake, &data_single, &site_single, &site);
+    dashboard(&fake, &data_multi, &site_multi, &site);
+    dashboard(&fake, &data_xss, &site_xss, &site);
+    let (csv_single, csv_multi) = (tmp.join("single.csv"), tmp.join("multi.csv"));
+    export_csv(&fake, &data_single, &csv_single);
+    export_csv(&fake, &data_multi, &csv_multi);
+
+    let screenshots = root.join("docs").join("screenshots");
+    std::fs::create_dir_all(&screenshots).unwrap();
+    let fixtures = serde_json::json!({
+        "single": { "site": site_single, "data": data_single, "csv": csv_single, "repos": [HELLO] },
+        "multi": { "site": site_multi, "data": data_multi, "csv": csv_multi, "repos": [HELLO, WORLD, TOOL] },
+        "xss": { "site": site_xss, "data": data_xss, "repos": [XSS] },
+        "screenshots": screenshots,
+    });
+    let out = Command::new("node")
+        .args(["--test", "--test-reporter=spec", "test/"])
+        .current_dir(&dash)
+        .env("GTT_FIXTURES", fixtures.to_string())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node (install Node.js): {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    assert!(out.status.success(), "node --test dashboard/test/ failed (output above)");
+    assert!(stdout.contains("browser"), "the browser tests ran");
+    let _ = std::fs::remove_dir_all(&tmp);
+}

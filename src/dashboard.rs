@@ -80,7 +80,9 @@ pub fn data_js(files: Option<&Files>) -> Result<String, Error> {
         Some(f) => script_json(f)?,
         None => "null".to_string(),
     };
-    Ok(format!("// Written by `gtt dashboard`: gtt's files, for pages opened from file://.\nwindow.GTT_DATA = {body};\n"))
+    Ok(format!(
+        "// Written by `gtt dashboard`: gtt's files, for pages opened from file://.\nwindow.GTT_DATA = {body};\n"
+    ))
 }
 
 /// A file name gtt writes into storage (`gtt.json`, `history-owner.name.json`): one plain

@@ -581,4 +581,88 @@ mod tests {
         assert!(!md.contains("<script>"));
         assert!(md.contains("2026-10-01..2026-10-20 (20 days)"));
     }
+
+    #[test]
+    fn summary_has_aggregate_sparklines_escaped_referrers_and_ci_share() {
+        let today: Date = "2026-11-21".parse().expect("d");
+        let mut a = History::new("o/a");
+        for n in 1..=20 {
+            let d = days_back(today, n);
+            a.days.insert(d, Traffic::from([n as u64 * 10, 3, 10, 2]));
+            a.ci.insert(d, history::CiDay { checkouts: 4, runs: 1 });
+        }
+        a.popular.insert(
+            days_back(today, 1),
+            history::Popular {
+                at: "2026-11-20T10:00:00Z".parse().expect("ts"),
+                referrers: vec![history::Referrer {
+                    referrer: "<img src=x onerror=alert(1)>".into(),
+                    count: 5,
+                    uniques: 2,
+                }],
+                paths: vec![],
+            },
+        );
+        let b = History::new("o/b");
+        let reports = [
+            RepoReport { repo: "o/a", history: Some(&a), new_days: 0, raised_days: 0, new_gap: None, error: None },
+            RepoReport { repo: "o/b", history: Some(&b), new_days: 0, raised_days: 0, new_gap: None, error: None },
+        ];
+        let md = summary(&reports, today, false, "folder x");
+        assert!(md.contains("| **all 2** |"), "aggregate table first: {md}");
+        assert!(md.find("| **all 2** |") < md.find("### o/a"));
+        assert!(md.contains("`██▇▇▆▆▅▅▄▄▃▃▂▂`"), "views fall day by day: {md}");
+        assert!(md.contains("&lt;img src=x onerror=alert(1)&gt;") && !md.contains("<img"));
+        assert!(md.contains("CI share of clones, last 14 days: 40% (56 of 140)"), "{md}");
+        assert!(md.contains("| -64% vs the 7 days before |"), "{md}");
+    }
+
+    #[test]
+    fn a_summary_of_thousands_of_repositories_stays_under_the_limit() {
+        let today: Date = "2026-11-21".parse().expect("d");
+        let mut h = History::new("o/r");
+        for n in 1..=14 {
+            h.days.insert(days_back(today, n), Traffic::from([1, 1, 1, 1]));
+        }
+        let names: Vec<String> = (0..4000).map(|i| format!("owner/repository-with-a-long-name-{i}")).collect();
+        let reports: Vec<RepoReport<'_>> = names
+            .iter()
+            .map(|n| RepoReport { repo: n, history: Some(&h), new_days: 1, raised_days: 0, new_gap: None, error: None })
+            .collect();
+        let md = summary(&reports, today, false, "gist 1");
+        assert!(md.len() <= SUMMARY_LIMIT, "{} bytes", md.len());
+        assert!(md.contains("| **all 4000** |"));
+    }
+
+    #[test]
+    fn sparkline_draws_gaps_as_blanks() {
+        assert_eq!(sparkline(&[Some(0), Some(7), None, Some(14)]), "▁▅ █");
+        assert_eq!(sparkline(&[Some(0), Some(0)]), "▁▁");
+        assert_eq!(sparkline(&[]), "");
+    }
+
+    #[test]
+    fn badge_files_keep_ghtraf_names_for_one_repository() {
+        let today: Date = "2026-11-21".parse().expect("d");
+        let h = History::new("o/a");
+        let one = badge_files(&[&h], today, &Badges::default());
+        let names: Vec<&String> = one.keys().collect();
+        assert_eq!(names.len(), 10);
+        assert!(one.contains_key("views.json") && one.contains_key("installs.svg"));
+        let g = History::new("o/b");
+        let two = badge_files(&[&h, &g], today, &Badges::default());
+        assert_eq!(two.len(), 30);
+        assert!(two.contains_key("badge-o.b-stars.json") && two.contains_key("stars.svg"));
+        for (name, text) in two.iter().filter(|(n, _)| n.ends_with(".json")) {
+            assert!(badge::validate_endpoint(text).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn shields_urls_encode_the_endpoint() {
+        assert_eq!(
+            shields_url("https://gist.githubusercontent.com/u/1/raw/views.json"),
+            "https://img.shields.io/endpoint?url=https%3A%2F%2Fgist.githubusercontent.com%2Fu%2F1%2Fraw%2Fviews.json"
+        );
+    }
 }

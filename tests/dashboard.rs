@@ -100,7 +100,12 @@ fn world() -> FakeGitHub {
         XSS,
         vec![
             ("javascript:window.__pwned=5".into(), "<img src=x onerror=window.__pwned=6>".into(), 50, 5),
-            ("/xss-test/site/\"><svg onload=window.__pwned=7>".into(), "<script>window.__pwned=8</script>".into(), 40, 4),
+            (
+                "/xss-test/site/\"><svg onload=window.__pwned=7>".into(),
+                "<script>window.__pwned=8</script>".into(),
+                40,
+                4,
+            ),
             ("//evil.example/x".into(), "</script><script>window.__pwned=9</script>".into(), 30, 3),
             ("/xss-test/site".into(), "\"><svg onload=window.__pwned=10>".into(), 20, 2),
         ],
@@ -210,7 +215,8 @@ fn npm(dir: &Path, args: &[&str]) {
 fn dashboard_renders_gtt_data_in_chromium() {
     let root = repo_root();
     let dash = root.join("dashboard");
-    if !dash.join("node_modules").join("uplot").is_dir() || !dash.join("node_modules").join("playwright-core").is_dir() {
+    if !dash.join("node_modules").join("uplot").is_dir() || !dash.join("node_modules").join("playwright-core").is_dir()
+    {
         npm(&dash, &["ci", "--no-audit", "--no-fund"]);
     }
     npm(&dash, &["run", "build"]);

@@ -14,7 +14,7 @@ use jiff::civil::Date;
 use crate::config::Config;
 use crate::history::{self, Gap, History};
 use crate::store::{self, Backend, Files, INDEX_FILE, Index};
-use crate::{Error, archive, fetch, github, report};
+use crate::{Error, archive, doctor, fetch, github, report};
 
 /// How often a run re-reads and re-merges after losing a race to another writer.
 const MAX_REWRITES: usize = 3;
@@ -151,6 +151,7 @@ struct Outcome {
     gap: Option<Gap>,
     error: Option<String>,
     collected: bool,
+    warnings: Vec<String>,
 }
 
 pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
@@ -181,9 +182,28 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
                     ))
                 })?;
                 let gap = new_gap(&old, &fragment);
-                Outcome { stored: old, merged, gap, error: ci_error.map(|e| e.message), collected: true }
+                let mut checks = vec![];
+                if old.last_collected.is_some() {
+                    checks.push(doctor::staleness(repo, old.last_collected, c.now));
+                }
+                if c.action {
+                    checks.push(doctor::schedule(repo, obs.pushed_at, obs.private, c.now));
+                }
+                let warnings = checks
+                    .into_iter()
+                    .filter(|k| k.level != doctor::Level::Ok)
+                    .map(|k| format!("{}; {}", k.what, k.fix))
+                    .collect();
+                Outcome { stored: old, merged, gap, error: ci_error.map(|e| e.message), collected: true, warnings }
             }
-            Err(e) => Outcome { merged: old.clone(), stored: old, gap: None, error: Some(e.message), collected: false },
+            Err(e) => Outcome {
+                merged: old.clone(),
+                stored: old,
+                gap: None,
+                error: Some(e.message),
+                collected: false,
+                warnings: Vec::new(),
+            },
         });
     }
 
@@ -217,6 +237,7 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
                 raised_days,
                 new_gap: o.gap,
                 error: o.error.clone(),
+                warnings: o.warnings.clone(),
             }
         })
         .collect();
@@ -322,6 +343,13 @@ fn print_repo(c: &Config, r: &report::RepoReport<'_>, today: Date, out: &mut dyn
     }
     if c.action {
         writeln!(out, "::endgroup::")?;
+    }
+    for w in &r.warnings {
+        if c.action {
+            writeln!(out, "{}", report::warning("gtt", w))?;
+        } else {
+            log::warn!("{w}");
+        }
     }
     if let Some(g) = r.new_gap {
         let msg = format!(

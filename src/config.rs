@@ -13,7 +13,11 @@ use serde::Deserialize;
 /// Every input, in the order `gtt help` and action.yml list them:
 /// (name, default shown to users, description).
 pub const INPUTS: &[(&str, &str, &str)] = &[
-    ("command", "collect", "What to run: collect, export, dashboard, help, version. On the CLI, the first argument."),
+    (
+        "command",
+        "collect",
+        "What to run: collect, export, dashboard, doctor, help, version. On the CLI, the first argument.",
+    ),
     (
         "token",
         "",
@@ -30,7 +34,7 @@ pub const INPUTS: &[(&str, &str, &str)] = &[
     ("api-url", "", "GitHub API base URL. Default: $GITHUB_API_URL, else https://api.github.com."),
     ("now", "", "Treat this RFC 3339 timestamp or YYYY-MM-DD date (00:00 UTC) as now. Default: the clock."),
     ("dry-run", "false", "Fetch and merge, print what would change, write nothing."),
-    ("format", "csv", "export: csv or json."),
+    ("format", "csv", "export: csv, json or ndjson."),
     ("max-wait", "600", "Longest total time, in seconds, to wait for GitHub's rate limits and retries in one run."),
     ("concurrency", "4", "Repositories fetched at the same time (1-16)."),
     (
@@ -98,6 +102,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_STORAGE: u8 = 3;
+/// `doctor` only: the worst check was a warning.
+pub const EXIT_WARN: u8 = 4;
 
 const DEFAULT_API: &str = "https://api.github.com";
 const DEFAULT_DATA_DIR: &str = "gtt-data";
@@ -126,6 +132,7 @@ pub enum Command {
     Collect,
     Export,
     Dashboard,
+    Doctor,
     Help,
     Version,
 }
@@ -226,6 +233,7 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 pub enum Format {
     Csv,
     Json,
+    Ndjson,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -392,11 +400,12 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
         "collect" => Command::Collect,
         "export" => Command::Export,
         "dashboard" => Command::Dashboard,
+        "doctor" => Command::Doctor,
         "help" => Command::Help,
         "version" => Command::Version,
         other => {
             return err(format!(
-                "unknown command `{other}` (input `command`): use one of collect, export, dashboard, help, version"
+                "unknown command `{other}` (input `command`): use one of collect, export, dashboard, doctor, help, version"
             ));
         }
     };
@@ -438,8 +447,9 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
     let format = match raw.format.as_deref().unwrap_or("csv") {
         "csv" => Format::Csv,
         "json" => Format::Json,
+        "ndjson" => Format::Ndjson,
         other => {
-            return err(format!("input `format` is `{}`: use csv or json", printable(other)));
+            return err(format!("input `format` is `{}`: use csv, json or ndjson", printable(other)));
         }
     };
     let max_wait = match raw.max_wait {
@@ -485,7 +495,7 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
         );
     }
 
-    if command == Command::Collect {
+    if matches!(command, Command::Collect | Command::Doctor) {
         if repos.is_empty() {
             return err("input `repos` is empty: name repositories as owner/name (e.g. `--repos octo/hello`)");
         }
@@ -707,6 +717,7 @@ pub fn help_text() -> String {
          COMMANDS:\n  collect   fetch each repository's 14-day traffic window and merge it into the history (default)\n  \
          export    print the stored history to stdout (--format csv|json)\n  \
          dashboard write the static dashboard site and its data config (--out DIR)\n  \
+         doctor    check token, gist, schema, staleness, gaps and schedule; one line per check\n  \
          help      this text\n  version   print the version (also --version)\n\n\
          INPUTS (flag --NAME VALUE or --NAME=VALUE; in an action the input NAME, env INPUT_NAME; a flag wins):\n",
         env!("CARGO_PKG_VERSION")
@@ -719,7 +730,8 @@ pub fn help_text() -> String {
         "\nEXIT CODES:\n  0  done: every repository collected and stored (or exported)\n  \
          1  a repository or GitHub request failed; the others were stored; the log says which\n  \
          2  bad input: the message names the input and the fix; nothing was written\n  \
-         3  storage: stored history could not be read or written safely; nothing was overwritten\n\n\
+         3  storage: stored history could not be read or written safely; nothing was overwritten\n  \
+         4  doctor: the worst check was a warning (a failure exits 1)\n\n\
          ENVIRONMENT: GITHUB_TOKEN / GH_TOKEN (token fallback), RUST_LOG (log level, e.g. debug)\n",
     );
     s

@@ -57,6 +57,10 @@ struct RepoJson {
     open_issues_count: u64,
     #[serde(default)]
     created_at: Option<Timestamp>,
+    #[serde(default)]
+    pushed_at: Option<Timestamp>,
+    #[serde(default)]
+    private: bool,
 }
 
 #[derive(Deserialize)]
@@ -151,6 +155,8 @@ pub fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Result<(Obse
         clones: buckets(clones.clones),
         stats: Some((info.stargazers_count, info.forks_count, info.subscribers_count, info.open_issues_count)),
         created_at: info.created_at,
+        pushed_at: info.pushed_at,
+        private: info.private,
         assets: releases
             .into_iter()
             .flat_map(|r| {
@@ -373,7 +379,7 @@ fn join<T>(h: std::thread::ScopedJoinHandle<'_, Result<T, github::Error>>) -> Re
 }
 
 /// Turns GitHub's answer into the fix the user needs.
-fn explain(client: &Client, repo: &str, e: github::Error, traffic: bool) -> Error {
+pub(crate) fn explain(client: &Client, repo: &str, e: github::Error, traffic: bool) -> Error {
     let msg = e.message().to_ascii_lowercase();
     let (message, fatal) = match (e.status(), &e) {
         (Some(401), _) => (

@@ -316,6 +316,10 @@ pub struct Observation {
     pub paths: Vec<PopularPath>,
     /// Absent when CI counting is off or could not be done this run.
     pub ci: Option<CiObservation>,
+    /// The last push: GitHub disables scheduled workflows of public repositories after
+    /// 60 days without activity. Not stored; used for warnings.
+    pub pushed_at: Option<Timestamp>,
+    pub private: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -856,7 +860,7 @@ mod tests {
                     uniques: 321,
                 })
                 .collect(),
-            ci: None,
+            ..Observation::default()
         };
         for i in 0..3653i32 {
             let mut o = obs.clone();

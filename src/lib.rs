@@ -10,9 +10,11 @@ pub mod badge;
 mod collect;
 pub mod config;
 pub mod dashboard;
+pub mod doctor;
 pub mod fetch;
 pub mod github;
 pub mod history;
+pub mod import;
 pub mod report;
 pub mod store;
 
@@ -75,17 +77,19 @@ pub fn run(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp, ou
             let _ = writeln!(out, "::add-mask::{}", report::escape_data(&s));
         }
     }
+    let ok = |r: Result<(), Error>| r.map(|()| config::EXIT_OK);
     let result = config::parse(args, env, clock).map_err(Error::from).and_then(|c| match c.command {
-        Command::Help => writeln!(out, "{}", config::help_text()).map_err(|e| Error::Output(e.to_string())),
+        Command::Help => ok(writeln!(out, "{}", config::help_text()).map_err(|e| Error::Output(e.to_string()))),
         Command::Version => {
-            writeln!(out, "gtt {}", env!("CARGO_PKG_VERSION")).map_err(|e| Error::Output(e.to_string()))
+            ok(writeln!(out, "gtt {}", env!("CARGO_PKG_VERSION")).map_err(|e| Error::Output(e.to_string())))
         }
-        Command::Collect => collect::collect(&c, out),
-        Command::Export => export(&c, out),
-        Command::Dashboard => dashboard(&c, out),
+        Command::Collect => ok(collect::collect(&c, out)),
+        Command::Export => ok(export(&c, out)),
+        Command::Dashboard => ok(dashboard(&c, out)),
+        Command::Doctor => doctor::run(&c, out),
     });
     match result {
-        Ok(()) => config::EXIT_OK,
+        Ok(code) => code,
         Err(e) => {
             let line = e.to_string();
             if action {
@@ -126,6 +130,7 @@ fn export(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
             serde_json::to_string(&v).map_err(|e| Error::Output(e.to_string()))? + "\n"
         }
         Format::Csv => csv(&histories),
+        Format::Ndjson => ndjson(&histories),
     };
     out.write_all(text.as_bytes()).map_err(|e| Error::Output(format!("cannot write export: {e}")))
 }
@@ -186,6 +191,41 @@ pub fn csv(histories: &[History]) -> String {
                 organic.uniques,
                 f(collected_that_day.then(|| downloads.get(d).copied().unwrap_or(0))),
             ));
+        }
+    }
+    s
+}
+
+/// One JSON object per line per repository and covered day, with the CSV's columns as
+/// typed fields (null where not observed): for DuckDB's `read_json_auto`, pandas'
+/// `read_json(lines=True)` and friends.
+pub fn ndjson(histories: &[History]) -> String {
+    let mut s = String::new();
+    for h in histories {
+        let downloads = h.daily_downloads();
+        for (d, t) in &h.days {
+            let st = h.stats.get(d);
+            let ci = h.ci.get(d);
+            let organic = history::organic(*t, ci.copied());
+            let collected = st.is_some() || downloads.contains_key(d);
+            let row = serde_json::json!({
+                "repo": h.repo,
+                "date": d.to_string(),
+                "views": t.views,
+                "views_uniques": t.views_uniques,
+                "clones": t.clones,
+                "clones_uniques": t.clones_uniques,
+                "stars": st.map(|s| s.stars),
+                "forks": st.map(|s| s.forks),
+                "watchers": st.map(|s| s.watchers),
+                "open_issues": st.map(|s| s.open_issues),
+                "ci_checkouts": ci.map(|c| c.checkouts),
+                "organic_clones": organic.clones,
+                "organic_clones_uniques": organic.uniques,
+                "downloads": collected.then(|| downloads.get(d).copied().unwrap_or(0)),
+            });
+            s.push_str(&row.to_string());
+            s.push('\n');
         }
     }
     s

@@ -281,6 +281,8 @@ pub struct RepoReport<'a> {
     pub raised_days: usize,
     pub new_gap: Option<Gap>,
     pub error: Option<String>,
+    /// Staleness and schedule warnings.
+    pub warnings: Vec<String>,
 }
 
 fn opt(v: Option<u64>) -> String {
@@ -432,6 +434,9 @@ fn repo_section(md: &mut String, r: &RepoReport<'_>, today: Date) {
     if let Some(g) = r.new_gap {
         md.push_str(&format!("> [!WARNING]\n> No data for {g}: those days were outside every window gtt saw.\n\n"));
     }
+    for w in &r.warnings {
+        md.push_str(&format!("> [!WARNING]\n> {}\n\n", escape_markdown(w)));
+    }
     let f = figures(h, today);
     md.push_str("| | all time | last 14 days | last 14 days, daily | trend |\n|---|---:|---:|---|---|\n");
     md.push_str(&format!(
@@ -566,7 +571,15 @@ mod tests {
         h.days.insert("2026-11-01".parse().expect("d"), Traffic::default());
         let gap = Gap { first: "2026-10-01".parse().expect("d"), last: "2026-10-20".parse().expect("d") };
         let reports = [
-            RepoReport { repo: "o/a", history: Some(&h), new_days: 1, raised_days: 0, new_gap: Some(gap), error: None },
+            RepoReport {
+                repo: "o/a",
+                history: Some(&h),
+                new_days: 1,
+                raised_days: 0,
+                new_gap: Some(gap),
+                error: None,
+                warnings: vec![],
+            },
             RepoReport {
                 repo: "o/b",
                 history: None,
@@ -574,6 +587,7 @@ mod tests {
                 raised_days: 0,
                 new_gap: None,
                 error: Some("<script>x</script>".into()),
+                warnings: vec![],
             },
         ];
         let md = summary(&reports, "2026-11-02".parse().expect("d"), false, "gist 1");
@@ -605,8 +619,24 @@ mod tests {
         );
         let b = History::new("o/b");
         let reports = [
-            RepoReport { repo: "o/a", history: Some(&a), new_days: 0, raised_days: 0, new_gap: None, error: None },
-            RepoReport { repo: "o/b", history: Some(&b), new_days: 0, raised_days: 0, new_gap: None, error: None },
+            RepoReport {
+                repo: "o/a",
+                history: Some(&a),
+                new_days: 0,
+                raised_days: 0,
+                new_gap: None,
+                error: None,
+                warnings: vec![],
+            },
+            RepoReport {
+                repo: "o/b",
+                history: Some(&b),
+                new_days: 0,
+                raised_days: 0,
+                new_gap: None,
+                error: None,
+                warnings: vec![],
+            },
         ];
         let md = summary(&reports, today, false, "folder x");
         assert!(md.contains("| **all 2** |"), "aggregate table first: {md}");
@@ -627,7 +657,15 @@ mod tests {
         let names: Vec<String> = (0..4000).map(|i| format!("owner/repository-with-a-long-name-{i}")).collect();
         let reports: Vec<RepoReport<'_>> = names
             .iter()
-            .map(|n| RepoReport { repo: n, history: Some(&h), new_days: 1, raised_days: 0, new_gap: None, error: None })
+            .map(|n| RepoReport {
+                repo: n,
+                history: Some(&h),
+                new_days: 1,
+                raised_days: 0,
+                new_gap: None,
+                error: None,
+                warnings: vec![],
+            })
             .collect();
         let md = summary(&reports, today, false, "gist 1");
         assert!(md.len() <= SUMMARY_LIMIT, "{} bytes", md.len());

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { serve } from './helpers/server.mjs';
-import { launch } from './helpers/browser.mjs';
+import { serve } from '../tools/server.mjs';
+import { launch } from '../tools/browser.mjs';
 
 const FIX = process.env.GTT_FIXTURES ? JSON.parse(process.env.GTT_FIXTURES) : null;
 const skip = FIX ? false : 'GTT_FIXTURES not set (cargo test --test dashboard sets it)';
@@ -83,8 +83,9 @@ function gapRuns(rows) {
 }
 
 /** Opens a page and watches it: console errors, page errors, dialogs. */
-async function open(url, { viewport, colorScheme } = {}) {
+async function open(url, { viewport, colorScheme, clock } = {}) {
   const page = await browser.context.newPage();
+  if (clock) await page.clock.setFixedTime(clock);
   if (viewport) await page.setViewportSize(viewport);
   if (colorScheme) await page.emulateMedia({ colorScheme });
   const problems = [];
@@ -367,8 +368,17 @@ test('browser: several repositories: switcher, sortable table with totals, aggre
   await andRender(page, () => page.selectOption('#repo', 'acme/tool'));
   assert.deepEqual(await page.evaluate(() => window.gtt.stats().models), 3);
 
-  // The README screenshots: light theme, 1280x800, one per tab.
-  await andRender(page, () => page.evaluate(() => (location.hash = '#tab=overview&range=90d&repo=all')));
+  await clean(w);
+});
+
+test('browser: screenshots of each tab for the README', T, async () => {
+  // Light theme, 1280x800, with the clock a few hours after the last collection so the
+  // freshness panel reads as it would on a live site.
+  const updated = JSON.parse(readFileSync(join(FIX.multi.data, 'gtt.json'), 'utf8')).updated;
+  const w = await open(`${server.url}/multi/index.html#tab=overview&range=90d&repo=all`, {
+    clock: new Date(Date.parse(updated) + 5 * 3600 * 1000),
+  });
+  const { page } = w;
   await screenshot(page, 'overview');
   for (const t of ['installs', 'views', 'community', 'dev']) {
     await andRender(page, () => page.evaluate((x) => (location.hash = `#tab=${x}&range=90d&repo=octo/hello`), t));

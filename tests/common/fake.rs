@@ -535,6 +535,11 @@ impl FakeGitHub {
         });
     }
 
+    /// The repository's last push (`pushed_at`, and `updated_at`), for inactivity checks.
+    pub fn set_pushed_at(&self, repo: &str, at: Timestamp) {
+        self.with_repo(repo, |r| r.updated = at);
+    }
+
     /// Ground truth for a full UTC day.
     pub fn set_traffic(&self, repo: &str, day: Date, views: u64, views_uniques: u64, clones: u64, clones_uniques: u64) {
         self.with_repo(repo, |r| {

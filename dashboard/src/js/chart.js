@@ -44,6 +44,24 @@ function isolated(values) {
   return out;
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Tick labels for UTC days: "Oct 5", "Oct 2026", "2026", by tick spacing; the year
+ * is added where it changes. */
+export function dateTicks(splits, incr) {
+  let prevYear = null;
+  return splits.map((sec) => {
+    const d = new Date(sec * 1000);
+    const y = d.getUTCFullYear();
+    const m = MONTHS[d.getUTCMonth()];
+    const newYear = y !== prevYear;
+    prevYear = y;
+    if (incr >= 360 * 86400) return String(y);
+    if (incr >= 28 * 86400) return newYear ? `${m}\n${y}` : m;
+    return newYear ? `${m} ${d.getUTCDate()}\n${y}` : `${m} ${d.getUTCDate()}`;
+  });
+}
+
 let seq = 0;
 
 /**
@@ -58,7 +76,7 @@ export function lineChart(parent, spec, ctx) {
   const hidden = ctx.hidden.get(spec.id) || new Set();
   ctx.hidden.set(spec.id, hidden);
   const fmt = spec.pct ? pct : int;
-  const gapCount = spec.series.length ? spec.series[0].values.filter((v) => v === null).length : 0;
+  const gapCount = spec.gapDays ?? (spec.series.length ? spec.series[0].values.filter((v) => v === null).length : 0);
   const n = spec.x.length;
 
   const title = el('h2', { id: `${uid}-title` }, spec.title);
@@ -72,7 +90,8 @@ export function lineChart(parent, spec, ctx) {
     n === 0
       ? 'No data in this range.'
       : `${n} ${spec.points ? 'snapshots' : 'days'}, ${spec.dates[0]} to ${spec.dates[n - 1]}` +
-        (spec.points ? '.' : gapCount ? `; ${gapCount} not collected (gaps).` : '; every day collected.');
+        (spec.points ? '.' : gapCount ? `; ${gapCount} not collected (gaps)` : '; every tracked day collected') +
+        (spec.since ? `; tracking began ${spec.since}.` : '.');
   const summary = el('p', { class: 'chart-summary', id: `${uid}-desc` }, summaryText, spec.note ? ' ' + spec.note : null);
   const plot = el('div', {
     class: 'plot',
@@ -122,7 +141,12 @@ export function lineChart(parent, spec, ctx) {
       },
     },
     axes: [
-      { stroke: th.axis, grid: { stroke: th.grid, width: 1 }, ticks: { stroke: th.grid, width: 1 } },
+      {
+        stroke: th.axis,
+        grid: { stroke: th.grid, width: 1 },
+        ticks: { stroke: th.grid, width: 1 },
+        values: (u, splits, ax, space, incr) => dateTicks(splits, incr),
+      },
       {
         stroke: th.axis,
         grid: { stroke: th.grid, width: 1 },

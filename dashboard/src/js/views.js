@@ -34,6 +34,8 @@ function seriesChart(parent, ctx, id, title, keys, opts = {}) {
       series: keys.map((k) => ({ key: k, label: META[k].label, color: META[k].color, values: slice(ctx.model, k, a, b) })),
       zero: opts.zero ?? true,
       pct: opts.pct,
+      gapDays: ctx.totals.gapDays,
+      since: !ctx.model.empty && ctx.model.start > a ? dayStr(ctx.model.start) : null,
       csv: { repo: ctx.repoLabel, range: ctx.state.range },
     },
     ctx,
@@ -378,7 +380,6 @@ export function views(panel, ctx) {
       id: 'referrers',
       title: 'Top referrers',
       caption: `Top referrers, ${when}`,
-      note: `Latest snapshot: ${when}.`,
       defaultSort: 1,
       columns: [
         { key: 'name', label: 'Referrer' },
@@ -398,7 +399,6 @@ export function views(panel, ctx) {
       id: 'paths',
       title: 'Popular content',
       caption: `Popular content, ${when}`,
-      note: `Latest snapshot: ${when}.`,
       defaultSort: 2,
       columns: [
         { key: 'path', label: 'Path', render: (r) => githubLink(r.path, r.path), csvValue: (r) => r.path },

@@ -183,7 +183,8 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
                 })?;
                 let gap = new_gap(&old, &fragment);
                 let mut checks = vec![];
-                if old.last_collected.is_some() {
+                // Once days are lost, the gap warning says so; before, warn that they will be.
+                if old.last_collected.is_some() && gap.is_none() {
                     checks.push(doctor::staleness(repo, old.last_collected, c.now));
                 }
                 if c.action {

@@ -16,7 +16,7 @@ pub const INPUTS: &[(&str, &str, &str)] = &[
     (
         "command",
         "collect",
-        "What to run: collect, export, dashboard, doctor, help, version. On the CLI, the first argument.",
+        "What to run: collect, backfill, export, dashboard, doctor, init, help, version. On the CLI, the first argument.",
     ),
     (
         "token",
@@ -71,6 +71,13 @@ pub const INPUTS: &[(&str, &str, &str)] = &[
     ("out", "", "dashboard: folder to write the built dashboard into."),
     ("dashboard-dir", "", "collect: also write the built dashboard into this folder (e.g. for a Pages deployment)."),
     ("site-dir", "", "Where the built dashboard is. Default: /dashboard (in the image), else ./dashboard/dist."),
+    (
+        "from",
+        "",
+        "backfill: sources to import, separated by spaces, commas or newlines: files or folders, gist ids, https URLs on the API or gist host.",
+    ),
+    ("repo-dir", "", "init: the repository checkout to write the workflow into. Default: the current folder."),
+    ("apply", "false", "init: run the gh commands (secret, variables) instead of printing them."),
 ];
 
 /// The metrics gtt writes badges for, in file-name order.
@@ -133,6 +140,8 @@ pub enum Command {
     Export,
     Dashboard,
     Doctor,
+    Init,
+    Backfill,
     Help,
     Version,
 }
@@ -271,6 +280,10 @@ pub struct Config {
     pub site_dir: Option<PathBuf>,
     /// `GITHUB_WORKSPACE`, under which an action's folders must stay.
     pub workspace: Option<PathBuf>,
+    /// `backfill`: what to import.
+    pub from: Vec<String>,
+    pub repo_dir: Option<PathBuf>,
+    pub apply: bool,
 }
 
 /// A user mistake: one line naming the input and the fix.
@@ -319,6 +332,9 @@ struct Raw {
     out: Option<String>,
     dashboard_dir: Option<String>,
     site_dir: Option<String>,
+    from: Option<String>,
+    repo_dir: Option<String>,
+    apply: Option<String>,
 }
 
 /// The token values present in the environment or arguments, before any validation,
@@ -375,7 +391,14 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
                 }
                 let value = match inline {
                     Some(v) => v,
-                    None if name == "dry-run" => "true".to_string(),
+                    // A boolean input (its default is true or false) may stand alone, or
+                    // take an explicit true/false.
+                    None if INPUTS.iter().any(|(n, d, _)| *n == name && matches!(*d, "true" | "false")) => {
+                        match it.peek().filter(|v| parse_bool(v).is_some()) {
+                            Some(_) => it.next().cloned().unwrap_or_default(),
+                            None => "true".to_string(),
+                        }
+                    }
                     None => match it.next() {
                         Some(v) => v.clone(),
                         None => return err(format!("flag --{name} needs a value: --{name} VALUE")),
@@ -401,11 +424,13 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
         "export" => Command::Export,
         "dashboard" => Command::Dashboard,
         "doctor" => Command::Doctor,
+        "init" => Command::Init,
+        "backfill" => Command::Backfill,
         "help" => Command::Help,
         "version" => Command::Version,
         other => {
             return err(format!(
-                "unknown command `{other}` (input `command`): use one of collect, export, dashboard, doctor, help, version"
+                "unknown command `{other}` (input `command`): use one of collect, export, dashboard, doctor, init, backfill, help, version"
             ));
         }
     };
@@ -489,14 +514,26 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
         (None, Some(dir)) => Some(Storage::Folder(PathBuf::from(dir))),
         (None, None) => None,
     };
+    let from: Vec<String> = raw
+        .from
+        .as_deref()
+        .unwrap_or("")
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    if command == Command::Backfill && from.is_empty() {
+        return err("input `from` is empty: name what to import, e.g. `gtt backfill --from state.json` or a gist id");
+    }
+    let apply = bool_input("apply", raw.apply.as_deref(), false)?;
     if command == Command::Dashboard && raw.out.is_none() {
         return err(
             "input `out` is not set: name the folder to write the dashboard into, e.g. `gtt dashboard --out site`",
         );
     }
 
-    if matches!(command, Command::Collect | Command::Doctor) {
-        if repos.is_empty() {
+    if matches!(command, Command::Collect | Command::Doctor | Command::Init) {
+        if repos.is_empty() && command != Command::Init {
             return err("input `repos` is empty: name repositories as owner/name (e.g. `--repos octo/hello`)");
         }
         if token.is_none() {
@@ -536,6 +573,9 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
         dashboard_dir: raw.dashboard_dir.map(PathBuf::from),
         site_dir: raw.site_dir.map(PathBuf::from),
         workspace: nonempty(env, "GITHUB_WORKSPACE").map(PathBuf::from),
+        from,
+        repo_dir: raw.repo_dir.map(PathBuf::from),
+        apply,
     })
 }
 
@@ -718,6 +758,8 @@ pub fn help_text() -> String {
          export    print the stored history to stdout (--format csv|json)\n  \
          dashboard write the static dashboard site and its data config (--out DIR)\n  \
          doctor    check token, gist, schema, staleness, gaps and schedule; one line per check\n  \
+         backfill  import history from other tools' files, gists or URLs (--from ...), merged like collected data\n  \
+         init      set up: check the token, find or create the gists, write the workflow, print the gh commands\n  \
          help      this text\n  version   print the version (also --version)\n\n\
          INPUTS (flag --NAME VALUE or --NAME=VALUE; in an action the input NAME, env INPUT_NAME; a flag wins):\n",
         env!("CARGO_PKG_VERSION")

@@ -277,6 +277,13 @@ impl Client {
         decode(path, body)
     }
 
+    pub fn post_json<T: DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<T, Error> {
+        let text =
+            serde_json::to_string(body).map_err(|e| Error::Decode { path: path.to_string(), detail: e.to_string() })?;
+        let reply = self.request("POST", &self.url(path), Some(&text), true)?;
+        decode(path, &reply.body)
+    }
+
     pub fn patch_json<T: DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<T, Error> {
         let text =
             serde_json::to_string(body).map_err(|e| Error::Decode { path: path.to_string(), detail: e.to_string() })?;

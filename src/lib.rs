@@ -15,6 +15,7 @@ pub mod fetch;
 pub mod github;
 pub mod history;
 pub mod import;
+pub mod init;
 pub mod report;
 pub mod store;
 
@@ -87,6 +88,8 @@ pub fn run(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp, ou
         Command::Export => ok(export(&c, out)),
         Command::Dashboard => ok(dashboard(&c, out)),
         Command::Doctor => doctor::run(&c, out),
+        Command::Init => init::run(&c, out),
+        Command::Backfill => Err(Error::Config(config::Error("backfill is not available yet".into()))),
     });
     match result {
         Ok(code) => code,

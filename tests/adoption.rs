@@ -144,3 +144,117 @@ fn ndjson_export_has_one_typed_object_per_day() {
     assert!(y["stars"].is_null(), "not observed that day: null, not 0");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A checkout of `octo/hello` with a GitHub origin remote.
+fn checkout(name: &str) -> std::path::PathBuf {
+    let dir = tempdir(name);
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::write(
+        dir.join(".git/config"),
+        "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = git@github.com:octo/hello.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn init_dry_run_creates_nothing() {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    fake.add_repo(REPO);
+    let dir = checkout("init-dry");
+    let r = gtt(&fake, &["init", "--repo-dir", &dir.display().to_string(), "--token", TOKEN, "--dry-run"], &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("would create a public gist") && r.stdout.contains("would create a secret gist"));
+    assert!(r.stdout.contains("gh secret set GTT_TOKEN --repo octo/hello"), "{}", r.stdout);
+    assert!(fake.gist_ids().is_empty(), "no gist created");
+    assert!(!dir.join(".github").exists(), "no workflow written");
+    assert_eq!(fake.count("POST", "/gists"), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn init_creates_the_gists_and_a_valid_workflow_and_is_safe_to_rerun() {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    fake.add_repo(REPO);
+    let dir = checkout("init");
+    let d = dir.display().to_string();
+    let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN], &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let ids = fake.gist_ids();
+    assert_eq!(ids.len(), 2);
+    let public: Vec<bool> = ids.iter().map(|id| fake.gist_public(id).unwrap()).collect();
+    assert!(public.contains(&true) && public.contains(&false), "a public history gist and a secret archive gist");
+    for id in &ids {
+        assert!(r.stdout.contains(&format!("--body {id}")), "gh variable set for {id}: {}", r.stdout);
+    }
+    assert!(!r.stdout.contains(TOKEN), "the token is never printed");
+
+    let text = std::fs::read_to_string(dir.join(".github/workflows/gtt.yml")).unwrap();
+    let y: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    assert!(y["on"]["schedule"][0]["cron"].is_string());
+    assert!(y["on"]["workflow_dispatch"]["inputs"]["from"].is_mapping());
+    assert_eq!(y["concurrency"]["group"], "gtt-traffic");
+    assert!(y["permissions"].as_mapping().unwrap().is_empty());
+    let steps = y["jobs"]["gtt"]["steps"].as_sequence().unwrap();
+    let gtt_step = steps.iter().find(|s| s["uses"].as_str().is_some_and(|u| u.contains("/gtt@v"))).unwrap();
+    assert_eq!(gtt_step["uses"], format!("OWNER/gtt@v{}", env!("CARGO_PKG_VERSION").split('.').next().unwrap()));
+    assert_eq!(gtt_step["with"]["token"], "${{ secrets.GTT_TOKEN }}");
+    assert!(gtt_step["with"].get("repos").is_none(), "tracks its own repository by default");
+
+    // Again: the same gists are found, the workflow is left as it is.
+    let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN], &[]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(fake.gist_ids(), ids, "no new gists");
+    assert!(r.stdout.contains("found gist") && r.stdout.contains("is up to date"), "{}", r.stdout);
+    std::fs::write(dir.join(".github/workflows/gtt.yml"), "# mine\n").unwrap();
+    let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN], &[]);
+    assert!(r.stdout.contains("exists and differs; left as is"));
+    assert_eq!(std::fs::read_to_string(dir.join(".github/workflows/gtt.yml")).unwrap(), "# mine\n");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn init_refuses_to_create_anything_with_a_token_that_cannot_read_traffic() {
+    let fake = FakeGitHub::start();
+    fake.add_token("weak", TokenKind::FineGrainedNoAdmin);
+    fake.add_repo(REPO);
+    let dir = checkout("init-weak");
+    let r = gtt(&fake, &["init", "--repo-dir", &dir.display().to_string(), "--token", "weak"], &[]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("Administration: read") && r.stdout.contains("nothing was created"), "{}", r.stdout);
+    assert!(fake.gist_ids().is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn init_apply_runs_gh_with_the_secret_on_stdin() {
+    use std::os::unix::fs::PermissionsExt;
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    fake.add_repo(REPO);
+    let dir = checkout("init-apply");
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let log = dir.join("gh.log");
+    std::fs::write(
+        bin.join("gh"),
+        format!("#!/bin/sh\necho \"ARGS $*\" >> {0}\necho \"STDIN $(cat)\" >> {0}\n", log.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(bin.join("gh"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let r = gtt(
+        &fake,
+        &["init", "--repo-dir", &dir.display().to_string(), "--token", TOKEN, "--apply"],
+        &[("PATH", &path)],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert!(calls.contains("ARGS secret set GTT_TOKEN --repo octo/hello"), "{calls}");
+    assert!(calls.contains(&format!("STDIN {TOKEN}")), "the token goes through stdin: {calls}");
+    assert!(!calls.lines().filter(|l| l.starts_with("ARGS")).any(|l| l.contains(TOKEN)), "never in argv");
+    assert_eq!(calls.matches("ARGS variable set").count(), 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}

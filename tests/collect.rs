@@ -408,7 +408,7 @@ fn action_mode_masks_tokens_groups_and_warns_escaped() {
     fake.advance(jiff::SignedDuration::from_hours(24 * 20));
     let r = gtt(&fake, &[], &env);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let warning = r.stdout.lines().find(|l| l.starts_with("::warning")).expect("gap warning");
+    let warning = r.stdout.lines().find(|l| l.starts_with("::warning") && l.contains("lost")).expect("gap warning");
     assert!(warning.contains("no data for 2026-11-02..2026-11-07 (6 days)"), "{warning}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -52,11 +52,13 @@ async function firstChart(url) {
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(url);
-  await page.waitForSelector('html[data-state="ready"]', { timeout: 60000 });
+  await page.waitForSelector('html[data-state="ready"], html[data-state="error"]', { timeout: 60000 });
+  if ((await page.getAttribute('html', 'data-state')) !== 'ready') throw new Error(`${url}: ${await page.textContent('body')}`);
   const r = await page.evaluate(() => {
     const mark = (n) => performance.getEntriesByName(n)[0]?.startTime;
-    return { start: mark('gtt:start'), data: mark('gtt:data'), chart: mark('gtt:first-chart') };
+    return { start: mark('gtt:start'), data: mark('gtt:data'), model: mark('gtt:model'), chart: mark('gtt:first-chart') };
   });
+  if (process.env.GTT_BENCH_VERBOSE) console.error(`  data ${(r.data - r.start).toFixed(0)} model +${(r.model - r.data).toFixed(0)} chart +${(r.chart - r.model).toFixed(0)}`);
   if (errors.length) throw new Error(errors.join('\n'));
   return { page, load: r.data - r.start, toChart: r.chart - r.data, total: r.chart };
 }
@@ -90,9 +92,9 @@ function record(what, xs, target) {
 
 const names = Array.from({ length: repos }, (_, i) => `org${i % 5}/project-${String(i).padStart(2, '0')}`);
 const scenarios = [
-  ['all repositories, Overview, 90d (fetch from a folder or gist)', `${server.url}/site/index.html?source=data/#tab=overview&range=90d&repo=all`],
-  ['all repositories, Overview, all 10 years (fetch)', `${server.url}/site/index.html?source=data/#tab=overview&range=all&repo=all`],
-  ['one repository, Overview, all 10 years (fetch)', `${server.url}/site/index.html?source=data/#tab=overview&range=all&repo=${names[7]}`],
+  ['all repositories, Overview, 90d (fetch from a folder or gist)', `${server.url}/site/index.html?source=../data/#tab=overview&range=90d&repo=all`],
+  ['all repositories, Overview, all 10 years (fetch)', `${server.url}/site/index.html?source=../data/#tab=overview&range=all&repo=all`],
+  ['one repository, Overview, all 10 years (fetch)', `${server.url}/site/index.html?source=../data/#tab=overview&range=all&repo=${names[7]}`],
   ['all repositories, Overview, 90d (data.js, as from file://)', `${server.url}/embedded/index.html#tab=overview&range=90d&repo=all`],
 ];
 for (const [what, url] of scenarios) {
@@ -115,7 +117,7 @@ const repoFirst = [];
 const repoAgain = [];
 const rangeSwitch = [];
 for (let i = 0; i < loads; i++) {
-  const { page } = await firstChart(`${server.url}/site/index.html?source=data/#tab=overview&range=all&repo=all`);
+  const { page } = await firstChart(`${server.url}/site/index.html?source=../data/#tab=overview&range=all&repo=all`);
   for (const t of ['installs', 'views', 'community', 'dev', 'overview']) {
     const r = await switchTo(page, 'tab', t);
     tabSwitch.push(r.frame);

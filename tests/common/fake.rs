@@ -323,6 +323,7 @@ struct Gist {
     id: String,
     owner: String,
     description: String,
+    public: bool,
     created: Timestamp,
     /// Oldest first.
     revisions: Vec<Revision>,
@@ -713,12 +714,23 @@ impl FakeGitHub {
             id: id.to_owned(),
             owner: GIST_OWNER.to_owned(),
             description: String::new(),
+            public: true,
             created: now,
             revisions: Vec::new(),
             pending: Vec::new(),
         };
         st.commit(&mut gist, files, GIST_OWNER);
         st.gists.insert(id.to_owned(), gist);
+    }
+
+    /// Whether a gist is public.
+    pub fn gist_public(&self, id: &str) -> Option<bool> {
+        self.state().gists.get(id).map(|g| g.public)
+    }
+
+    /// The ids of the fake user's gists.
+    pub fn gist_ids(&self) -> Vec<String> {
+        self.state().gists.keys().cloned().collect()
     }
 
     /// Latest content of a gist file.
@@ -1629,6 +1641,7 @@ impl State {
                 }
             }
             ["gists"] if post => self.create_gist_api(ctx),
+            ["gists"] if get => self.list_gists(ctx),
             ["gists", id] if get => match self.gists.get(*id) {
                 Some(g) => {
                     let v = self.gist_json(g, g.revisions.len().saturating_sub(1), &ctx.api_base);
@@ -1696,6 +1709,35 @@ impl State {
             "resource": "core",
         });
         Answer::json(200, &json!({ "resources": { "core": core.clone() }, "rate": core }))
+    }
+
+    /// `GET /gists`: the authenticated user's gists, newest first, without contents.
+    fn list_gists(&self, ctx: &Ctx<'_>) -> Answer {
+        let mut list: Vec<&Gist> = self.gists.values().filter(|g| g.owner == GIST_OWNER).collect();
+        list.sort_by_key(|g| std::cmp::Reverse((g.created, g.id.clone())));
+        let link_base = format!("{}/{}", ctx.api_base, ctx.segs.join("/"));
+        let (page, link) = paginate(&list, &ctx.query, &link_base);
+        let v: Vec<Value> = page
+            .iter()
+            .map(|g| {
+                let files: Map<String, Value> = g
+                    .revisions
+                    .last()
+                    .map(|r| r.files.keys().map(|n| (n.clone(), json!({ "filename": n }))).collect())
+                    .unwrap_or_default();
+                json!({
+                    "id": g.id,
+                    "url": format!("{}/gists/{}", ctx.api_base, g.id),
+                    "html_url": format!("https://gist.github.com/{}", g.id),
+                    "public": g.public,
+                    "description": g.description,
+                    "owner": { "login": g.owner },
+                    "files": files,
+                    "created_at": iso(g.created),
+                })
+            })
+            .collect();
+        with_link(Answer::json(200, &Value::Array(v)), link)
     }
 
     fn list_repos(&self, ctx: &Ctx<'_>, owner: Option<&str>) -> Answer {
@@ -2047,6 +2089,7 @@ impl State {
             id: id.clone(),
             owner: GIST_OWNER.to_owned(),
             description: body.get("description").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            public: body.get("public").and_then(Value::as_bool).unwrap_or(false),
             created: self.now,
             revisions: Vec::new(),
             pending: Vec::new(),

@@ -39,10 +39,10 @@ function status(kind, ...parts) {
 }
 
 /** A repository's model: parsed and derived on first use, then kept. */
-function modelOf(name) {
+function modelOf(name, files = app.data.files) {
   let m = app.models.get(name);
   if (!m) {
-    const text = app.data.files.get(name);
+    const text = files.get(name);
     let parsed;
     try {
       parsed = JSON.parse(text);
@@ -52,7 +52,7 @@ function modelOf(name) {
     m = buildModel(readHistory(parsed, name));
     m.name = name;
     app.models.set(name, m);
-    app.data.files.delete(name); // the text is not needed again
+    files.delete(name); // the text is not needed again
   }
   return m;
 }
@@ -124,8 +124,10 @@ function render() {
   clear(panel);
   syncControls();
   let ok = true;
+  const later = [];
   try {
     const m = currentModel();
+    if (app.renders === 0) performance.mark('gtt:model');
     const [a, b] = bounds(m);
     const ctx = {
       model: m,
@@ -140,6 +142,8 @@ function render() {
       repoLabel: app.state.repo === ALL ? 'all' : app.state.repo,
       modelOf,
       go,
+      // Work below the fold, done after the charts are on screen.
+      later: (fn) => later.push(fn),
     };
     panel.setAttribute('data-tab', app.state.tab);
     panel.setAttribute('data-repo', app.state.repo);
@@ -159,13 +163,25 @@ function render() {
     requestAnimationFrame(() => {
       const painted = performance.now();
       if (n === 1) performance.mark('gtt:first-chart');
-      setState(ok ? 'ready' : 'error');
-      document.documentElement.setAttribute('data-renders', String(n));
-      document.dispatchEvent(
-        new CustomEvent('gtt:rendered', {
-          detail: { n, build: built - t0, drawn: drawn - t0, painted: painted - t0, state: { ...app.state } },
-        }),
-      );
+      setTimeout(() => {
+        if (n !== app.renders) return; // a newer render replaced this one
+        for (const fn of later) {
+          try {
+            fn();
+          } catch (e) {
+            ok = false;
+            $('panel').appendChild(el('p', { class: 'warn danger', role: 'alert' }, `Cannot show this view: ${e.message}`));
+          }
+        }
+        const done = performance.now();
+        setState(ok ? 'ready' : 'error');
+        document.documentElement.setAttribute('data-renders', String(n));
+        document.dispatchEvent(
+          new CustomEvent('gtt:rendered', {
+            detail: { n, build: built - t0, drawn: drawn - t0, painted: painted - t0, done: done - t0, state: { ...app.state } },
+          }),
+        );
+      }, 0);
     });
   });
 }
@@ -262,8 +278,22 @@ export async function start() {
     noSource();
     return;
   }
+  // With several repositories the first view needs them all (the totals table, the
+  // sum): each is parsed as soon as it arrives, while the others are still downloading.
+  let eager = false;
+  const hooks = {
+    onIndex: (repos) => (eager = repos.length > 1),
+    onFile: (repo, files) => {
+      if (!eager) return;
+      try {
+        modelOf(repo, files);
+      } catch {
+        // Reported when the view needs it.
+      }
+    },
+  };
   try {
-    app.data = await loadAll(found, location.href, fetchText);
+    app.data = await loadAll(found, location.href, fetchText, found.data ? {} : hooks);
   } catch (e) {
     setState('error');
     status('error', `Cannot load the data: ${e.message}`);

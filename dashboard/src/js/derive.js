@@ -27,55 +27,21 @@ function objectOf(v) {
   return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
 }
 
-/** Reads a history file's parsed JSON into the shape the views need; tolerant of
- * missing sections (older files) and of keys that are not days (skipped). */
+// Every repository's file repeats the same day strings: each is turned into a number once.
+const dayCache = new Map();
+function dayKey(s) {
+  let d = dayCache.get(s);
+  if (d === undefined) {
+    d = dayNum(s);
+    if (dayCache.size < 100000) dayCache.set(s, d);
+  }
+  return d;
+}
+
+/** Takes a history file's parsed JSON as it is (sections stay the parsed objects, read
+ * once by buildModel); tolerant of missing sections (older files). */
 export function readHistory(h, fallbackName = '') {
   const src = objectOf(h);
-  const days = [];
-  for (const [k, v] of Object.entries(objectOf(src.days))) {
-    const d = dayNum(k);
-    if (Number.isFinite(d) && Array.isArray(v)) days.push([d, num(v[0]), num(v[1]), num(v[2]), num(v[3])]);
-  }
-  const stats = [];
-  for (const [k, v] of Object.entries(objectOf(src.stats))) {
-    const d = dayNum(k);
-    if (Number.isFinite(d) && Array.isArray(v)) stats.push([d, num(v[0]), num(v[1]), num(v[2]), num(v[3]), num(v[4])]);
-  }
-  const ci = [];
-  for (const [k, v] of Object.entries(objectOf(src.ci))) {
-    const d = dayNum(k);
-    if (Number.isFinite(d) && Array.isArray(v)) ci.push([d, num(v[0]), num(v[1])]);
-  }
-  const assets = [];
-  for (const [id, a] of Object.entries(objectOf(src.assets))) {
-    const counts = [];
-    for (const [k, v] of Object.entries(objectOf(a && a.counts))) {
-      const d = dayNum(k);
-      if (Number.isFinite(d)) counts.push([d, num(v)]);
-    }
-    counts.sort((x, y) => x[0] - y[0]);
-    assets.push({
-      id,
-      release: typeof a?.release === 'string' ? a.release : '',
-      name: typeof a?.name === 'string' ? a.name : '',
-      seen: dayNum(a?.seen),
-      counts,
-    });
-  }
-  const popular = [];
-  for (const [k, v] of Object.entries(objectOf(src.popular))) {
-    const d = dayNum(k);
-    if (!Number.isFinite(d)) continue;
-    const p = objectOf(v);
-    const referrers = (Array.isArray(p.referrers) ? p.referrers : [])
-      .filter(Array.isArray)
-      .map((r) => [String(r[0] ?? ''), num(r[1]), num(r[2])]);
-    const paths = (Array.isArray(p.paths) ? p.paths : [])
-      .filter(Array.isArray)
-      .map((r) => [String(r[0] ?? ''), String(r[1] ?? ''), num(r[2]), num(r[3])]);
-    popular.push({ day: d, referrers, paths });
-  }
-  popular.sort((x, y) => x.day - y.day);
   return {
     name: typeof src.repo === 'string' && src.repo ? src.repo : fallbackName,
     schema: num(src.schema),
@@ -83,15 +49,16 @@ export function readHistory(h, fallbackName = '') {
     createdAt: typeof src.created_at === 'string' ? src.created_at : null,
     firstCollected: typeof src.first_collected === 'string' ? src.first_collected : null,
     lastCollected: typeof src.last_collected === 'string' ? src.last_collected : null,
-    days,
-    stats,
-    ci,
-    assets,
-    popular,
+    days: objectOf(src.days),
+    stats: objectOf(src.stats),
+    ci: objectOf(src.ci),
+    assets: objectOf(src.assets),
+    popular: objectOf(src.popular),
   };
 }
 
-/** Every per-day series a repository model carries, in a stable order. */
+/** Every per-day series a repository model carries, in a stable order. Each is a
+ * Float64Array over the model's days, NaN where nothing was observed. */
 export const SERIES = [
   'views',
   'viewsUniques',
@@ -111,27 +78,16 @@ export const SERIES = [
   'openIssues',
 ];
 
-function filled(n, v) {
-  const a = new Array(n);
-  a.fill(v);
-  return a;
-}
-
-/** The first collection day: `first_collected`, else the first stats day. Asset counts
- * first recorded that day predate tracking and count for no day. */
-function firstCollectionDay(r) {
-  const t = r.firstCollected ? tsDay(r.firstCollected) : NaN;
-  if (Number.isFinite(t)) return t;
-  let m = Infinity;
-  for (const s of r.stats) m = Math.min(m, s[0]);
-  return Number.isFinite(m) ? m : NaN;
+function gapsArray(n) {
+  return new Float64Array(n).fill(NaN);
 }
 
 /** Daily downloads per asset rise: the cumulative count as of a day is the highest
  * count recorded on or before it; a day's downloads are the sum of each asset's rise
  * since the day before. An asset's first count contributes 0 when it was recorded on
  * the first collection day (downloads from before tracking), else all of it.
- * Returns [day, downloads] pairs for days with a record, ascending. */
+ * `assets`: [{counts: [[day, count], ...] ascending}]. Returns [day, downloads] pairs
+ * for days with a record, ascending. */
 export function dailyDownloads(assets, firstDay) {
   const out = new Map();
   for (const a of assets) {
@@ -147,20 +103,60 @@ export function dailyDownloads(assets, firstDay) {
   return [...out.entries()].sort((x, y) => x[0] - y[0]);
 }
 
+/** An asset's counts as ascending [day, count] pairs. */
+function assetCounts(a) {
+  const c = objectOf(a && a.counts);
+  const keys = Object.keys(c);
+  const counts = new Array(keys.length);
+  let sorted = true;
+  let n = 0;
+  for (let j = 0; j < keys.length; j++) {
+    const d = dayKey(keys[j]);
+    if (d !== d) continue;
+    if (n && counts[n - 1][0] > d) sorted = false;
+    counts[n++] = [d, num(c[keys[j]])];
+  }
+  counts.length = n;
+  if (!sorted) counts.sort((x, y) => x[0] - y[0]);
+  return counts;
+}
+
+/** The day numbers of a section's keys whose values are arrays or objects (NaN for the
+ * others), and the lowest and highest. gtt writes keys in order, so this is one pass. */
+function sectionDays(obj) {
+  const keys = Object.keys(obj);
+  const days = new Float64Array(keys.length);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let j = 0; j < keys.length; j++) {
+    const v = obj[keys[j]];
+    const d = v && typeof v === 'object' ? dayKey(keys[j]) : NaN;
+    days[j] = d;
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+  }
+  return { keys, days, lo, hi };
+}
+
 /** Builds a repository's model: one day axis from its first to its last recorded day
- * and every series over it. `null` marks a day with no observation. */
+ * and every series over it (NaN: no observation). One pass over each section. */
 export function buildModel(r) {
-  let start = Infinity;
-  let end = -Infinity;
-  const see = (d) => {
-    if (d < start) start = d;
-    if (d > end) end = d;
-  };
-  for (const x of r.days) see(x[0]);
-  for (const x of r.stats) see(x[0]);
-  for (const x of r.ci) see(x[0]);
-  for (const a of r.assets) for (const c of a.counts) see(c[0]);
-  for (const p of r.popular) see(p.day);
+  const sDays = sectionDays(r.days);
+  const sStats = sectionDays(r.stats);
+  const sCi = sectionDays(r.ci);
+  const sPop = sectionDays(r.popular);
+  let start = Math.min(sDays.lo, sStats.lo, sCi.lo, sPop.lo);
+  let end = Math.max(sDays.hi, sStats.hi, sCi.hi, sPop.hi);
+  const assets = [];
+  for (const id in r.assets) {
+    const a = r.assets[id];
+    const counts = assetCounts(a);
+    if (counts.length) {
+      if (counts[0][0] < start) start = counts[0][0];
+      if (counts[counts.length - 1][0] > end) end = counts[counts.length - 1][0];
+    }
+    assets.push({ id, release: typeof a?.release === 'string' ? a.release : '', name: typeof a?.name === 'string' ? a.name : '', counts });
+  }
   const empty = !Number.isFinite(start);
   if (empty) {
     start = 0;
@@ -168,57 +164,116 @@ export function buildModel(r) {
   }
   const n = end - start + 1;
   const m = { name: r.name, start, end, n, empty, source: r };
-  for (const k of SERIES) m[k] = filled(n, null);
-  const ciByDay = new Map(r.ci.map((c) => [c[0], [c[1], c[2]]]));
-  for (const [d, v, vu, c, cu] of r.days) {
+  for (const k of SERIES) m[k] = gapsArray(n);
+  const { views, viewsUniques, clones, clonesUniques, ciCheckouts, ciRuns, ciUniques, organicClones, organicUniques } = m;
+  let hasCi = false;
+  for (let j = 0; j < sCi.keys.length; j++) {
+    const d = sCi.days[j];
+    const v = r.ci[sCi.keys[j]];
+    if (d !== d || !Array.isArray(v)) continue;
+    ciCheckouts[d - start] = num(v[0]);
+    ciRuns[d - start] = num(v[1]);
+    hasCi = true;
+  }
+  let covered = 0;
+  const ciShare = m.ciShare;
+  for (let j = 0; j < sDays.keys.length; j++) {
+    const d = sDays.days[j];
+    const v = r.days[sDays.keys[j]];
+    if (d !== d || !Array.isArray(v)) continue;
     const i = d - start;
-    m.views[i] = v;
-    m.viewsUniques[i] = vu;
-    m.clones[i] = c;
-    m.clonesUniques[i] = cu;
-    const ci = ciByDay.get(d) || null;
-    const o = organicDay(c, cu, ci);
-    m.organicClones[i] = o.clones;
-    m.organicUniques[i] = o.uniques;
-    if (ci) {
-      m.ciUniques[i] = o.ciUniques;
-      m.ciShare[i] = c > 0 ? ci[0] / c : 0;
+    const c = num(v[2]);
+    const cu = num(v[3]);
+    views[i] = num(v[0]);
+    viewsUniques[i] = num(v[1]);
+    clones[i] = c;
+    clonesUniques[i] = cu;
+    covered++;
+    const co = ciCheckouts[i];
+    if (co === co) {
+      // organicDay(), inlined: this loop runs for every day of every repository.
+      const rate = c > 0 ? Math.min(1, co / c) : 0;
+      const ciu = Math.min(Math.round(cu * rate), ciRuns[i]);
+      organicClones[i] = Math.max(0, c - co);
+      organicUniques[i] = Math.max(0, cu - ciu);
+      ciUniques[i] = ciu;
+      ciShare[i] = c > 0 ? co / c : 0;
+    } else {
+      organicClones[i] = c;
+      organicUniques[i] = cu;
     }
   }
-  for (const [d, checkouts, runs] of r.ci) {
-    m.ciCheckouts[d - start] = checkouts;
-    m.ciRuns[d - start] = runs;
-  }
-  // Latest snapshot of the day wins (the stored value already is that one).
-  for (const [d, , stars, forks, watchers, issues] of r.stats) {
+  let firstStats = Infinity;
+  const { stars, forks, watchers, openIssues, downloads, installs } = m;
+  for (let j = 0; j < sStats.keys.length; j++) {
+    const d = sStats.days[j];
+    const v = r.stats[sStats.keys[j]];
+    if (d !== d || !Array.isArray(v)) continue;
     const i = d - start;
-    m.stars[i] = stars;
-    m.forks[i] = forks;
-    m.watchers[i] = watchers;
-    m.openIssues[i] = issues;
+    stars[i] = num(v[1]);
+    forks[i] = num(v[2]);
+    watchers[i] = num(v[3]);
+    openIssues[i] = num(v[4]);
+    // Downloads are known on collection days (0 when nothing rose), as `gtt export`
+    // reports them; other days are gaps.
+    downloads[i] = 0;
+    if (d < firstStats) firstStats = d;
   }
-  const firstDay = firstCollectionDay(r);
-  m.firstDay = Number.isFinite(firstDay) ? firstDay : start;
-  // Downloads are known on collection days (a stats snapshot or a recorded count; 0
-  // when nothing rose), as `gtt export` reports them; other days are gaps.
-  for (const s of r.stats) m.downloads[s[0] - start] = 0;
-  for (const [d, dl] of dailyDownloads(r.assets, firstDay)) {
-    if (d >= start && d <= end) m.downloads[d - start] = (m.downloads[d - start] ?? 0) + dl;
+  // The first collection day: `first_collected`, else the first stats day. Asset counts
+  // first recorded that day predate tracking and count for no day.
+  const fc = r.firstCollected ? tsDay(r.firstCollected) : NaN;
+  const firstDay = Number.isFinite(fc) ? fc : Number.isFinite(firstStats) ? firstStats : NaN;
+  let allTime = 0;
+  for (const a of assets) {
+    let prev = -1;
+    for (const [d, c] of a.counts) {
+      const rise = prev < 0 ? (d === firstDay ? 0 : c) : Math.max(0, c - prev);
+      prev = Math.max(prev, c);
+      const i = d - start;
+      const cur = downloads[i];
+      downloads[i] = (cur === cur ? cur : 0) + rise;
+    }
+    if (prev > 0) allTime += prev;
   }
   for (let i = 0; i < n; i++) {
-    const o = m.organicClones[i];
-    if (o !== null) m.installs[i] = o + (m.downloads[i] ?? 0);
+    const o = organicClones[i];
+    if (o === o) {
+      const dl = downloads[i];
+      installs[i] = o + (dl === dl ? dl : 0);
+    }
   }
-  m.covered = r.days.length;
-  m.hasCi = r.ci.length > 0;
+  m.firstDay = Number.isFinite(firstDay) ? firstDay : start;
+  m.covered = covered;
+  m.hasCi = hasCi;
   m.lastCollected = r.lastCollected;
   m.firstCollected = r.firstCollected;
   m.createdAt = r.createdAt;
-  m.releases = releases(r.assets, firstDay);
-  m.allTimeDownloads = m.releases.reduce((s, x) => s + x.total, 0);
-  m.popular = r.popular;
+  m.allTimeDownloads = allTime;
   m.repos = [r.name];
+  let rel = null;
+  let pop = null;
+  Object.defineProperty(m, 'releases', { get: () => rel || (rel = releases(assets, firstDay)), enumerable: true });
+  Object.defineProperty(m, 'popular', { get: () => pop || (pop = readPopular(r.popular)), enumerable: true });
   return m;
+}
+
+/** Referrer/path snapshots, ascending by day. */
+function readPopular(obj) {
+  const popular = [];
+  for (const k in obj) {
+    const d = dayKey(k);
+    if (d !== d) continue;
+    const p = objectOf(obj[k]);
+    const referrers = (Array.isArray(p.referrers) ? p.referrers : [])
+      .filter(Array.isArray)
+      .map((x) => [String(x[0] ?? ''), num(x[1]), num(x[2])]);
+    const paths = (Array.isArray(p.paths) ? p.paths : [])
+      .filter(Array.isArray)
+      .map((x) => [String(x[0] ?? ''), String(x[1] ?? ''), num(x[2]), num(x[3])]);
+    popular.push({ day: d, referrers, paths });
+  }
+  popular.sort((x, y) => x.day - y.day);
+  return popular;
 }
 
 /** Releases with their assets' downloads: all-time totals (deleted assets included, as
@@ -245,19 +300,21 @@ export function releases(assets, firstDay) {
 }
 
 /** Sums several repositories' models into one ("All repositories"). Traffic is summed
- * over the repositories that observed a day (null when none did); counters such as
+ * over the repositories that observed a day (a gap when none did); counters such as
  * stars carry each repository's latest value forward, on days at least one of them was
  * observed. */
 export function aggregate(models, name = 'All repositories') {
   const live = models.filter((m) => !m.empty);
   if (live.length === 0) {
-    return { ...buildModel(readHistory({}, name)), name, repos: models.map((m) => m.name) };
+    const e = buildModel(readHistory({}, name));
+    e.repos = models.map((m) => m.name);
+    return e;
   }
   const start = Math.min(...live.map((m) => m.start));
   const end = Math.max(...live.map((m) => m.end));
   const n = end - start + 1;
   const a = { name, start, end, n, empty: false, aggregate: true };
-  for (const k of SERIES) a[k] = filled(n, null);
+  for (const k of SERIES) a[k] = gapsArray(n);
   const sumKeys = [
     'views',
     'viewsUniques',
@@ -271,39 +328,36 @@ export function aggregate(models, name = 'All repositories') {
     'downloads',
     'installs',
   ];
-  const ciClones = filled(n, 0);
+  const ciClones = new Float64Array(n);
   for (const m of live) {
     const off = m.start - start;
-    for (const k of sumKeys) {
-      const src = m[k];
-      const dst = a[k];
-      for (let i = 0; i < m.n; i++) {
-        const v = src[i];
-        if (v !== null) dst[i + off] = (dst[i + off] ?? 0) + v;
-      }
-    }
-    for (let i = 0; i < m.n; i++) if (m.ciCheckouts[i] !== null && m.clones[i] !== null) ciClones[i + off] += m.clones[i];
+    for (const k of sumKeys) addInto(a[k], m[k], off, m.n);
+    const ci = m.ciCheckouts;
+    const cl = m.clones;
+    for (let i = 0; i < m.n; i++) if (ci[i] === ci[i] && cl[i] === cl[i]) ciClones[i + off] += cl[i];
   }
   for (let i = 0; i < n; i++) {
     const ci = a.ciCheckouts[i];
-    if (ci !== null && a.clones[i] !== null) a.ciShare[i] = ciClones[i] > 0 ? Math.min(ci, ciClones[i]) / ciClones[i] : 0;
+    if (ci === ci && a.clones[i] === a.clones[i]) a.ciShare[i] = ciClones[i] > 0 ? Math.min(ci, ciClones[i]) / ciClones[i] : 0;
   }
   for (const k of ['stars', 'forks', 'watchers', 'openIssues']) {
-    const observed = filled(n, false);
-    const carry = filled(n, 0);
+    const observed = new Uint8Array(n);
+    const carry = new Float64Array(n);
     for (const m of live) {
       const off = m.start - start;
-      let last = null;
+      const src = m[k];
+      let last = NaN;
       for (let i = 0; i < n - off; i++) {
-        const v = i < m.n ? m[k][i] : null;
-        if (v !== null) {
+        const v = i < m.n ? src[i] : NaN;
+        if (v === v) {
           last = v;
-          observed[i + off] = true;
+          observed[i + off] = 1;
         }
-        if (last !== null) carry[i + off] += last;
+        if (last === last) carry[i + off] += last;
       }
     }
-    for (let i = 0; i < n; i++) if (observed[i]) a[k][i] = carry[i];
+    const dst = a[k];
+    for (let i = 0; i < n; i++) if (observed[i]) dst[i] = carry[i];
   }
   a.firstDay = Math.min(...live.map((m) => m.firstDay));
   a.covered = Math.max(...live.map((m) => m.covered));
@@ -314,13 +368,32 @@ export function aggregate(models, name = 'All repositories') {
   const firsts = live.map((m) => m.firstCollected).filter(Boolean).sort();
   a.firstCollected = firsts.length ? firsts[0] : null;
   a.createdAt = null;
-  a.releases = live
-    .flatMap((m) => m.releases.map((r) => ({ ...r, release: `${m.name} ${r.release}` })))
-    .sort((x, y) => y.total - x.total);
   a.allTimeDownloads = live.reduce((s, m) => s + m.allTimeDownloads, 0);
-  a.popular = aggregatePopular(live);
   a.repos = models.map((m) => m.name);
+  let rel = null;
+  let pop = null;
+  Object.defineProperty(a, 'releases', {
+    get: () =>
+      rel ||
+      (rel = live
+        .flatMap((m) => m.releases.map((r) => ({ ...r, release: `${m.name} ${r.release}` })))
+        .sort((x, y) => y.total - x.total)),
+    enumerable: true,
+  });
+  Object.defineProperty(a, 'popular', { get: () => pop || (pop = aggregatePopular(live)), enumerable: true });
   return a;
+}
+
+/** dst[i + off] += src[i] where src has a value (a gap plus a value is the value).
+ * A small function of its own, so the engine optimises it after a few calls. */
+function addInto(dst, src, off, n) {
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    if (v === v) {
+      const cur = dst[i + off];
+      dst[i + off] = cur === cur ? cur + v : v;
+    }
+  }
 }
 
 /** Snapshots of several repositories on the union of their snapshot days: each
@@ -372,7 +445,8 @@ export function slice(m, key, a, b) {
   const out = new Array(Math.max(0, b - a + 1));
   for (let d = a, i = 0; d <= b; d++, i++) {
     const j = d - m.start;
-    out[i] = j >= 0 && j < m.n ? src[j] : null;
+    const v = j >= 0 && j < m.n ? src[j] : NaN;
+    out[i] = v === v ? v : null;
   }
   return out;
 }
@@ -385,7 +459,7 @@ export function sum(m, key, a, b) {
   const i1 = Math.min(m.n - 1, b - m.start);
   for (let i = i0; i <= i1; i++) {
     const v = src[i];
-    if (v !== null) s += v;
+    if (v === v) s += v;
   }
   return s;
 }
@@ -398,13 +472,13 @@ export function lastFirst(m, key, a, b) {
   let last = null;
   let first = null;
   for (let i = i1; i >= i0; i--) {
-    if (src[i] !== null) {
+    if (src[i] === src[i]) {
       last = src[i];
       break;
     }
   }
   for (let i = i0; i <= i1; i++) {
-    if (src[i] !== null) {
+    if (src[i] === src[i]) {
       first = src[i];
       break;
     }
@@ -421,7 +495,7 @@ export function gaps(m, a, b) {
   const hi = Math.min(b, m.end);
   let runStart = null;
   for (let d = lo; d <= hi; d++) {
-    const gap = m.views[d - m.start] === null;
+    const gap = Number.isNaN(m.views[d - m.start]);
     if (gap && runStart === null) runStart = d;
     if (!gap && runStart !== null) {
       out.push([runStart, d - 1]);
@@ -432,8 +506,19 @@ export function gaps(m, a, b) {
   return out;
 }
 
-/** Totals of a model over days [a, b], as the cards and the repositories table show. */
+/** Totals of a model over days [a, b], as the cards and the repositories table show.
+ * Kept per model and range: switching back costs nothing. */
 export function totals(m, a, b) {
+  const key = `${a}:${b}`;
+  if (!m.totalsCache) Object.defineProperty(m, 'totalsCache', { value: new Map() });
+  const hit = m.totalsCache.get(key);
+  if (hit) return hit;
+  const t = computeTotals(m, a, b);
+  m.totalsCache.set(key, t);
+  return t;
+}
+
+function computeTotals(m, a, b) {
   const t = {};
   for (const k of [
     'views',
@@ -456,7 +541,7 @@ export function totals(m, a, b) {
   const lo = Math.max(a, m.start);
   const hi = Math.min(b, m.end);
   let covered = 0;
-  for (let d = lo; d <= hi; d++) if (m.views[d - m.start] !== null) covered++;
+  for (let d = lo; d <= hi; d++) if (!Number.isNaN(m.views[d - m.start])) covered++;
   t.coveredDays = covered;
   t.trackedDays = Math.max(0, hi - lo + 1);
   t.gapDays = t.trackedDays - covered;

@@ -45,8 +45,10 @@ export async function discover(env) {
 }
 
 /** Reads gtt.json and every history file it lists, from `data` (data.js) or over the
- * network with `fetchText(url)`. Files that fail are reported, the rest are kept. */
-export async function loadAll(found, pageUrl, fetchText) {
+ * network with `fetchText(url)`. Files that fail are reported, the rest are kept.
+ * `onIndex(repos)` is told the repositories once gtt.json is read, and `onFile(repo)`
+ * each history as it arrives (so work can overlap the downloads still running). */
+export async function loadAll(found, pageUrl, fetchText, { onIndex, onFile } = {}) {
   const errors = [];
   const texts = new Map();
   let base = null;
@@ -73,6 +75,8 @@ export async function loadAll(found, pageUrl, fetchText) {
   }
   const repos = index && typeof index.repos === 'object' && index.repos ? index.repos : {};
   const files = new Map();
+  const loaded = new Set();
+  if (onIndex) onIndex(Object.keys(repos).filter((r) => isFileName(repos[r])));
   await Promise.all(
     Object.entries(repos).map(async ([repo, file]) => {
       if (!isFileName(file)) {
@@ -81,12 +85,14 @@ export async function loadAll(found, pageUrl, fetchText) {
       }
       try {
         files.set(repo, await read(file));
+        loaded.add(repo);
+        if (onFile) onFile(repo, files);
       } catch (e) {
         errors.push(`${repo}: cannot read ${file} (${e.message})`);
       }
     }),
   );
-  const order = Object.keys(repos).filter((r) => files.has(r));
+  const order = Object.keys(repos).filter((r) => loaded.has(r));
   order.sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
   return { index, base, files, repos: order, errors };
 }

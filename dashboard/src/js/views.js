@@ -296,7 +296,11 @@ export function overview(panel, ctx) {
   grid.appendChild(main);
   seriesChart(main, ctx, 'traffic', 'Traffic per day', ['views', 'viewsUniques', 'clones', 'clonesUniques', 'installs']);
   freshness(grid, ctx);
-  if (ctx.repos.length > 1) reposTable(panel, ctx);
+  if (ctx.repos.length > 1) {
+    const slot = el('div', { class: 'later' });
+    panel.appendChild(slot);
+    ctx.later(() => reposTable(slot, ctx));
+  }
 }
 
 export function installs(panel, ctx) {
@@ -498,9 +502,9 @@ function coverageStrip(parent, ctx) {
     const d = a + i;
     const j = d - m.start;
     const inside = !m.empty && d >= m.start && d <= m.end;
-    g.fillStyle = !inside ? none : m.views[j] === null ? gap : ok;
+    g.fillStyle = !inside ? none : Number.isNaN(m.views[j]) ? gap : ok;
     g.fillRect(i * cw, 0, Math.max(cw, 0.6), h * 0.62);
-    if (inside && m.ciCheckouts[j] !== null) {
+    if (inside && !Number.isNaN(m.ciCheckouts[j])) {
       g.fillStyle = ci;
       g.fillRect(i * cw, h * 0.7, Math.max(cw, 0.6), h * 0.3);
     }

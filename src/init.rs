@@ -1,0 +1,340 @@
+//! `gtt init`: from nothing to a collecting workflow. Checks the token against every
+//! repository's traffic, finds or creates the history gist (public) and the archive gist
+//! (secret), writes the workflow file, and prints (or, with `--apply`, runs) the `gh`
+//! commands that store the secret and variables. Safe to run again: gists are found by
+//! their description, and a workflow file that differs is left alone.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::config::{Config, Secret};
+use crate::{Error, fetch, github, report};
+
+/// The repository that publishes this action; release builds set `GTT_ACTION_REPO`.
+pub const ACTION_REPO: &str = match option_env!("GTT_ACTION_REPO") {
+    Some(r) => r,
+    None => "OWNER/gtt",
+};
+const MAX_GIST_PAGES: usize = 10;
+const WORKFLOW_PATH: &str = ".github/workflows/gtt.yml";
+/// actions/checkout v4.2.2, pinned by commit for the backfill step.
+const CHECKOUT: &str = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2";
+
+/// The workflow gtt installs (also `examples/traffic.yml`): a daily collection, and a
+/// manual run that can backfill, diagnose or dry-run. `repos` is None when the workflow
+/// tracks its own repository.
+pub fn workflow_yaml(action: &str, repos: Option<&str>) -> String {
+    let repos_line = repos.map_or(String::new(), |r| format!("          repos: {r}\n"));
+    format!(
+        r#"# gtt: keeps this repository's GitHub traffic forever (https://github.com/{repo_of_action}).
+# Needs: secret GTT_TOKEN (reads traffic, writes the gists), variables GTT_GIST_ID and
+# GTT_ARCHIVE_GIST_ID. `gtt init` sets them up.
+name: traffic
+
+on:
+  schedule:
+    - cron: "17 3 * * *" # daily; GitHub keeps only 14 days of traffic
+  workflow_dispatch:
+    inputs:
+      command:
+        description: "collect, backfill (import history from other tools) or doctor"
+        type: choice
+        options: [collect, backfill, doctor]
+        default: collect
+      from:
+        description: "backfill: files in this repository, gist ids or https URLs, space-separated"
+        required: false
+        default: ""
+      dry-run:
+        description: "Show what would change; write nothing"
+        type: boolean
+        default: false
+
+# gtt talks to the API with its own token; the workflow token only checks out the
+# repository for a backfill from its files.
+permissions: {{}}
+
+# One run at a time: two runs writing the same gist would race.
+concurrency:
+  group: gtt-traffic
+  cancel-in-progress: false
+
+jobs:
+  gtt:
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    permissions:
+      contents: read
+    steps:
+      - name: Check out files to backfill from
+        if: inputs.command == 'backfill'
+        uses: {CHECKOUT}
+        with:
+          persist-credentials: false
+      - name: Collect traffic
+        uses: {action}
+        with:
+          command: ${{{{ inputs.command || 'collect' }}}}
+          from: ${{{{ inputs.from }}}}
+          dry-run: ${{{{ inputs.dry-run || false }}}}
+          token: ${{{{ secrets.GTT_TOKEN }}}}
+          gist-id: ${{{{ vars.GTT_GIST_ID }}}}
+          archive-gist-id: ${{{{ vars.GTT_ARCHIVE_GIST_ID }}}}
+{repos_line}"#,
+        repo_of_action = action.split('@').next().unwrap_or(action),
+    )
+}
+
+/// `owner/name` of a GitHub remote URL (`https://github.com/o/n(.git)`, `git@github.com:o/n.git`).
+pub fn repo_from_remote(url: &str) -> Option<String> {
+    let rest = url.trim().split_once("github.com").map(|(_, r)| r)?;
+    let path = rest.trim_start_matches([':', '/']).trim_end_matches('/');
+    let path = path.strip_suffix(".git").unwrap_or(path);
+    let repos = crate::config::parse_repos(path).ok()?;
+    match repos.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
+}
+
+/// The `origin` remote of the repository in `dir`, read from `.git/config`.
+fn repo_of_dir(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join(".git/config")).ok()?;
+    let mut in_origin = false;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_origin = line == "[remote \"origin\"]";
+        } else if in_origin {
+            if let Some(url) = line.strip_prefix("url").map(|r| r.trim_start_matches([' ', '='])) {
+                return repo_from_remote(url);
+            }
+        }
+    }
+    None
+}
+
+#[derive(Deserialize)]
+struct GistSummary {
+    id: String,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Created {
+    id: String,
+}
+
+/// Finds the user's gist with this exact description, or creates it.
+fn find_or_create(
+    client: &github::Client,
+    description: &str,
+    public: bool,
+    dry_run: bool,
+    out: &mut dyn Write,
+) -> Result<String, Error> {
+    let mut found = None;
+    client
+        .walk_pages("/gists?per_page=100", MAX_GIST_PAGES, |body| {
+            let page: Vec<GistSummary> = github::Client::decode_page("/gists", body)?;
+            found = page.iter().find(|g| g.description.as_deref() == Some(description)).map(|g| g.id.clone());
+            Ok(found.is_none() && !page.is_empty())
+        })
+        .map_err(|e| {
+            Error::Failed(format!(
+                "cannot list your gists ({e}): the token needs the gist scope (fine-grained: Gists: read and write)"
+            ))
+        })?;
+    let io = |e: std::io::Error| Error::Output(e.to_string());
+    if let Some(id) = found {
+        writeln!(out, "found gist {id} ({description})").map_err(io)?;
+        return Ok(id);
+    }
+    let kind = if public { "public" } else { "secret" };
+    if dry_run {
+        writeln!(out, "would create a {kind} gist \"{description}\"").map_err(io)?;
+        return Ok("GIST_ID".to_string());
+    }
+    let body = serde_json::json!({
+        "description": description,
+        "public": public,
+        "files": { "README.md": { "content": format!("# {description}\n\nWritten by gtt; do not edit by hand.\n") } },
+    });
+    let created: Created = client.post_json("/gists", &body).map_err(|e| {
+        Error::Failed(format!(
+            "cannot create a gist ({e}): the token needs the gist scope (fine-grained: Gists: read and write)"
+        ))
+    })?;
+    writeln!(out, "created {kind} gist {} ({description})", created.id).map_err(io)?;
+    Ok(created.id)
+}
+
+/// Runs `gh` with `args`, feeding `stdin` (the secret never goes on a command line).
+fn gh(args: &[&str], stdin: Option<&str>) -> Result<(), String> {
+    let mut child = std::process::Command::new("gh")
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run gh: {e}"))?;
+    if let (Some(mut pipe), Some(text)) = (child.stdin.take(), stdin) {
+        pipe.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if status.success() { Ok(()) } else { Err(format!("gh {} failed ({status})", args.first().unwrap_or(&""))) }
+}
+
+pub fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
+    let io = |e: std::io::Error| Error::Output(e.to_string());
+    let dir = c.repo_dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let repos = if c.repos.is_empty() { repo_of_dir(&dir).into_iter().collect() } else { c.repos.clone() };
+    let Some(home) = repos.first().cloned() else {
+        return Err(Error::Config(crate::config::Error(format!(
+            "input `repos` is empty and {} has no GitHub `origin` remote: pass --repos owner/name",
+            dir.display()
+        ))));
+    };
+    let token: Secret = c.token.clone().ok_or_else(|| Error::Config(crate::config::Error("no token".into())))?;
+    let client = github::Client::new(&c.api_url, token.clone(), c.max_wait);
+
+    // 1. The token must read every repository's traffic before anything is created.
+    let mut failed = false;
+    for repo in &repos {
+        match client.get_json::<serde_json::Value>(&format!("/repos/{repo}/traffic/views?per=day")) {
+            Ok(_) => writeln!(out, "OK   the token reads the traffic of {repo}").map_err(io)?,
+            Err(e) => {
+                failed = true;
+                let e = fetch::explain(&client, repo, e, true);
+                writeln!(out, "FAIL {repo}: {}", report::escape_terminal(&e.message)).map_err(io)?;
+            }
+        }
+    }
+    if failed {
+        writeln!(out, "nothing was created: fix the token first, then run `gtt init` again").map_err(io)?;
+        return Ok(crate::config::EXIT_FAILED);
+    }
+
+    // 2. Gists: reuse the given ones, else find ours by description, else create.
+    let gist_client = github::Client::new(&c.api_url, c.gist_token.clone().unwrap_or(token), c.max_wait);
+    let label = if repos.len() == 1 { home.clone() } else { format!("{home} and {} more", repos.len() - 1) };
+    let gist = match &c.storage {
+        crate::config::Storage::Gist(id) => id.clone(),
+        crate::config::Storage::Folder(_) => {
+            find_or_create(&gist_client, &format!("gtt traffic history: {label}"), true, c.dry_run, out)?
+        }
+    };
+    let archive = match &c.archive {
+        Some(crate::config::Storage::Gist(id)) => id.clone(),
+        _ => find_or_create(&gist_client, &format!("gtt traffic archive: {label}"), false, c.dry_run, out)?,
+    };
+
+    // 3. The workflow file, pinned to this major version.
+    let major = env!("CARGO_PKG_VERSION").split('.').next().unwrap_or("1");
+    let action = format!("{ACTION_REPO}@v{major}");
+    let own_repo = repo_of_dir(&dir);
+    let tracks_only_itself = repos.len() == 1 && own_repo.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(&home));
+    let joined = repos.join(", ");
+    let yaml = workflow_yaml(&action, (!tracks_only_itself).then_some(joined.as_str()));
+    let path = dir.join(WORKFLOW_PATH);
+    match std::fs::read_to_string(&path) {
+        Ok(existing) if existing == yaml => writeln!(out, "{} is up to date", path.display()).map_err(io)?,
+        Ok(_) => writeln!(
+            out,
+            "{} exists and differs; left as is (move it away and run `gtt init` again to regenerate it)",
+            path.display()
+        )
+        .map_err(io)?,
+        Err(_) if c.dry_run => writeln!(out, "would write {}:\n{yaml}", path.display()).map_err(io)?,
+        Err(_) => {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Error::Output(format!("cannot create {}: {e}", parent.display())))?;
+            }
+            std::fs::write(&path, &yaml).map_err(|e| Error::Output(format!("cannot write {}: {e}", path.display())))?;
+            writeln!(out, "wrote {}", path.display()).map_err(io)?;
+        }
+    }
+
+    // 4. Secret and variables for the workflow's repository.
+    let target = own_repo.unwrap_or_else(|| home.clone());
+    let steps: Vec<(Vec<String>, bool)> = vec![
+        (vec!["secret".into(), "set".into(), "GTT_TOKEN".into(), "--repo".into(), target.clone()], true),
+        (
+            vec![
+                "variable".into(),
+                "set".into(),
+                "GTT_GIST_ID".into(),
+                "--repo".into(),
+                target.clone(),
+                "--body".into(),
+                gist.clone(),
+            ],
+            false,
+        ),
+        (
+            vec![
+                "variable".into(),
+                "set".into(),
+                "GTT_ARCHIVE_GIST_ID".into(),
+                "--repo".into(),
+                target.clone(),
+                "--body".into(),
+                archive.clone(),
+            ],
+            false,
+        ),
+    ];
+    if c.apply && !c.dry_run {
+        for (args, secret) in &steps {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let stdin = secret.then(|| c.token.as_ref().map(|t| t.expose().to_string())).flatten();
+            gh(&args, stdin.as_deref()).map_err(|e| Error::Failed(format!("{e}; run the commands below by hand")))?;
+            writeln!(out, "ran gh {}", args.iter().take(3).copied().collect::<Vec<_>>().join(" ")).map_err(io)?;
+        }
+        writeln!(
+            out,
+            "\nLast step: commit and push {WORKFLOW_PATH}, then start the workflow once from the Actions tab."
+        )
+        .map_err(io)?;
+    } else {
+        writeln!(out, "\nNext steps{}:", if c.dry_run { " (dry run: nothing was created)" } else { "" }).map_err(io)?;
+        for (args, secret) in &steps {
+            let note = if *secret { "   # paste the token when asked" } else { "" };
+            writeln!(out, "  gh {}{note}", args.join(" ")).map_err(io)?;
+        }
+        writeln!(out, "  git add {WORKFLOW_PATH} && git commit -m \"Track traffic with gtt\" && git push")
+            .map_err(io)?;
+        writeln!(out, "  gh workflow run traffic --repo {target}     # a first run now").map_err(io)?;
+        writeln!(out, "(`gtt init --apply` runs the gh commands itself when gh is installed.)").map_err(io)?;
+    }
+    Ok(crate::config::EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remotes_name_the_repository() {
+        let cases = [
+            ("https://github.com/octo/hello.git", Some("octo/hello")),
+            ("https://github.com/octo/hello", Some("octo/hello")),
+            ("git@github.com:octo/hello.git", Some("octo/hello")),
+            ("ssh://git@github.com/octo/hello.js.git", Some("octo/hello.js")),
+            ("https://gitlab.com/octo/hello.git", None),
+            ("https://github.com/octo", None),
+        ];
+        for (url, want) in cases {
+            assert_eq!(repo_from_remote(url).as_deref(), want, "{url}");
+        }
+    }
+
+    #[test]
+    fn the_example_workflow_is_what_init_writes() {
+        let example = include_str!("../examples/traffic.yml");
+        assert_eq!(example, workflow_yaml("OWNER/gtt@v1", None));
+        let multi = workflow_yaml("OWNER/gtt@v1", Some("a/b, c/d"));
+        assert!(multi.ends_with("          repos: a/b, c/d\n"));
+    }
+}

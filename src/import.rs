@@ -1237,3 +1237,571 @@ fn gtt_history(ctx: &Ctx<'_>, o: Map<String, Value>, path: &str) -> Result<Histo
     }
     Ok(h.normalized())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::{Asset, CiObservation, Observation, ObservedAsset, ObservedRun, organic};
+
+    const GHTRAF_STATE: &str = include_str!("../tests/fixtures/import/ghtraf/state.json");
+    const GHTRAF_V1: &str = include_str!("../tests/fixtures/import/ghtraf/state-v1.json");
+    const GHTRAF_ARCHIVE: &str = include_str!("../tests/fixtures/import/ghtraf/archive-2026-02.json");
+    const GITRATRA: &str = include_str!("../tests/fixtures/import/gitratra/traffic.txt");
+    const RS_AGGREGATE: &str = include_str!("../tests/fixtures/import/github-repo-stats/views_clones_aggregate.csv");
+    const RS_STARS: &str = include_str!("../tests/fixtures/import/github-repo-stats/stargazers.csv");
+    const RS_SNAPSHOTS: &str = include_str!("../tests/fixtures/import/github-repo-stats/stargazer-snapshots.csv");
+    const RS_FORKS: &str = include_str!("../tests/fixtures/import/github-repo-stats/forks.csv");
+    const TA_VIEWS: &str = include_str!("../tests/fixtures/import/repository-traffic-action/views.csv");
+    const TA_CLONES: &str = include_str!("../tests/fixtures/import/repository-traffic-action/clones.csv");
+    const TTB_VIEWS: &str = include_str!("../tests/fixtures/import/traffic-to-badge/traffic-hello/traffic_views.json");
+    const TTB_CLONES: &str = include_str!("../tests/fixtures/import/traffic-to-badge/traffic-hello/traffic_clones.json");
+    const CLONE_JSON: &str = include_str!("../tests/fixtures/import/github-clone-count-badge/clone.json");
+    const GTT_CSV: &str = include_str!("../tests/fixtures/import/gtt/export.csv");
+    const GTT_JSON: &str = include_str!("../tests/fixtures/import/gtt/export.json");
+
+    /// (file name as a caller would pass it, content, format, repository hint it needs)
+    const FIXTURES: &[(&str, &str, Format, Option<&str>)] = &[
+        ("ghtraf/state.json", GHTRAF_STATE, Format::Ghtraf, Some("octo/hello")),
+        ("ghtraf/state-v1.json", GHTRAF_V1, Format::Ghtraf, Some("octo/hello")),
+        ("ghtraf/archive-2026-02.json", GHTRAF_ARCHIVE, Format::GhtrafArchive, None),
+        ("gitratra/traffic.txt", GITRATRA, Format::Gitratra, Some("octo")),
+        ("ghrs-data/views_clones_aggregate.csv", RS_AGGREGATE, Format::RepoStatsCsv, Some("octo/hello")),
+        ("ghrs-data/stargazers.csv", RS_STARS, Format::RepoStatsStargazers, Some("octo/hello")),
+        ("ghrs-data/stargazer-snapshots.csv", RS_SNAPSHOTS, Format::RepoStatsStargazers, Some("octo/hello")),
+        ("ghrs-data/forks.csv", RS_FORKS, Format::RepoStatsForks, Some("octo/hello")),
+        ("traffic/views.csv", TA_VIEWS, Format::TrafficActionViews, Some("octo/hello")),
+        ("traffic/clones.csv", TA_CLONES, Format::TrafficActionClones, Some("octo/hello")),
+        ("traffic/traffic-hello/traffic_views.json", TTB_VIEWS, Format::TrafficToBadge, Some("octo")),
+        ("traffic/traffic-hello/traffic_clones.json", TTB_CLONES, Format::TrafficToBadge, Some("octo")),
+        ("clone.json", CLONE_JSON, Format::CloneCountBadge, Some("octo/hello")),
+        ("export.csv", GTT_CSV, Format::GttCsv, None),
+        ("export.json", GTT_JSON, Format::GttJson, None),
+    ];
+
+    fn d(s: &str) -> Date {
+        s.parse().expect("test date")
+    }
+    fn ts(s: &str) -> Timestamp {
+        s.parse().expect("test timestamp")
+    }
+    fn t(v: [u64; 4]) -> Traffic {
+        Traffic::from(v)
+    }
+    fn one(file: &str, content: &str, hint: Option<&str>) -> History {
+        let mut got = import(file, content, hint).expect("imports");
+        assert_eq!(got.histories.len(), 1, "{file}");
+        got.histories.pop().expect("one history")
+    }
+    fn days(h: &History) -> Vec<String> {
+        h.days.keys().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn every_fixture_is_detected_as_its_own_format_only() {
+        for (file, content, format, _) in FIXTURES {
+            let sniffed = sniff(&Ctx { file }, content).expect("sniffs");
+            let all: Vec<Format> = Format::ALL.into_iter().filter(|f| matches(*f, &sniffed)).collect();
+            assert_eq!(all, vec![*format], "{file}");
+            assert_eq!(detect(content), Some(*format), "{file}");
+        }
+    }
+
+    #[test]
+    fn every_fixture_imports_as_its_format_and_needs_its_repository() {
+        for (file, content, format, hint) in FIXTURES {
+            let got = import(file, content, *hint).unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert_eq!(got.format, *format, "{file}");
+            assert!(!got.histories.is_empty(), "{file}");
+            if hint.is_some() {
+                let e = import(file, content, None).expect_err("needs a repository");
+                assert_eq!(e.file, *file);
+                assert!(e.message.contains("repository") || e.message.contains("owner"), "{file}: {e}");
+            }
+        }
+    }
+
+    #[test]
+    fn ghtraf_state_v3() {
+        let got = import("state.json", GHTRAF_STATE, Some("octo/hello")).expect("imports");
+        assert_eq!(got.format, Format::Ghtraf);
+        let h = got.histories.first().expect("one");
+        assert_eq!(h.repo, "octo/hello");
+        // 03-04 has no entry: a gap, not a zero.
+        assert_eq!(days(h), ["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-05", "2026-03-06", "2026-03-07", "2026-03-08"]);
+        assert_eq!(h.gaps().len(), 1);
+        assert_eq!(h.days[&d("2026-03-01")], t([140, 38, 12, 5]));
+        assert_eq!(h.days[&d("2026-03-02")], t([122, 0, 9, 0]), "an entry from before uniques were kept");
+        assert_eq!(h.days[&d("2026-03-06")], t([131, 35, 18, 7]));
+        // Uniques are per day; ghtraf's totals (totalUniqueClones 201) are not read.
+        assert_eq!(h.totals().clones_uniques, 5 + 6 + 4 + 7 + 5 + 2);
+        assert_eq!(h.totals().views, 140 + 122 + 167 + 98 + 131 + 120 + 25);
+        assert_eq!(h.ci[&d("2026-03-06")], CiDay { checkouts: 6, runs: 3 });
+        assert_eq!(h.ci[&d("2026-03-08")], CiDay { checkouts: 2, runs: 2 });
+        assert_eq!(h.ci[&d("2026-03-01")], CiDay { checkouts: 0, runs: 0 });
+        assert_eq!(h.organic(d("2026-03-06")), Some(history::Organic { clones: 12, uniques: 5 }), "ghtraf's own figures");
+        // The 03-05 counters were last touched by a later run: stamped at the day's start.
+        let s = h.stats[&d("2026-03-05")];
+        assert_eq!((s.at, s.stars, s.forks, s.watchers, s.open_issues), (ts("2026-03-05T00:00:00Z"), 40, 5, 0, 2));
+        let s = h.stats[&d("2026-03-08")];
+        assert_eq!((s.at, s.stars, s.open_issues), (ts("2026-03-08T03:11:52Z"), 42, 3));
+        assert_eq!(h.stats.len(), 2);
+        assert_eq!(h.created_at, Some(ts("2025-11-02T14:21:09Z")));
+        assert_eq!(h.first_collected, None, "trackingSince is not gtt's first collection");
+        let p = &h.popular[&d("2026-03-08")];
+        assert_eq!(p.at, ts("2026-03-08T03:11:52.418Z"));
+        assert_eq!(p.referrers.first().map(|r| (r.referrer.as_str(), r.count, r.uniques)), Some(("github.com", 40, 12)));
+        assert_eq!(p.paths.len(), 2);
+        assert!(h.assets.is_empty(), "daily download deltas are not per-asset counts");
+        // The stored form round-trips (stats are kept to the second).
+        assert_eq!(&History::parse(&h.to_json(), "octo/hello").expect("parses"), h);
+    }
+
+    #[test]
+    fn ghtraf_state_v1_shape() {
+        let h = one("state-v1.json", GHTRAF_V1, Some("octo/hello"));
+        assert_eq!(days(&h), ["2026-01-10", "2026-01-11", "2026-01-12", "2026-01-13", "2026-01-14"]);
+        assert_eq!(h.days[&d("2026-01-11")], t([38, 0, 0, 0]), "a stated zero is a covered zero");
+        assert_eq!(h.days[&d("2026-01-14")], t([20, 0, 10, 0]));
+        assert_eq!(h.ci[&d("2026-01-14")], CiDay { checkouts: 4, runs: 0 }, "v1 kept no run count");
+        assert_eq!(h.ci[&d("2026-01-13")], CiDay { checkouts: 0, runs: 0 });
+        assert_eq!(h.stats.len(), 4, "01-13 has no counters");
+        assert!(h.stats.iter().all(|(day, s)| s.at == day_start(*day).expect("start") && s.stars == 7));
+        assert!(h.popular.is_empty(), "no capturedAt: the top lists cannot be dated");
+    }
+
+    #[test]
+    fn ghtraf_archive() {
+        let h = one("archive-2026-02.json", GHTRAF_ARCHIVE, None);
+        assert_eq!(h.repo, "octo/hello");
+        assert_eq!(h.days.len(), 8);
+        assert_eq!(h.days.keys().next_back(), Some(&d("2026-03-01")), "the next month's 1st is a real observation");
+        assert_eq!(h.days[&d("2026-02-23")], t([133, 36, 16, 7]));
+        assert_eq!(h.ci[&d("2026-02-25")], CiDay { checkouts: 4, runs: 2 });
+        assert_eq!(h.stats[&d("2026-02-24")].at, ts("2026-02-24T00:00:00Z"));
+        assert_eq!(h.stats[&d("2026-03-01")].at, ts("2026-03-01T03:09:41Z"));
+        assert_eq!(h.totals().clones_uniques, 6 + 7 + 5 + 6 + 6 + 5 + 9 + 2, "monthSummary is not read");
+        assert_eq!(one("a.json", GHTRAF_ARCHIVE, Some("OCTO/Hello")).repo, "octo/hello");
+        let e = import("a.json", GHTRAF_ARCHIVE, Some("octo/other")).expect_err("another repository");
+        assert_eq!(e.to_string(), "a.json: field `repo`: holds the history of octo/hello, not of octo/other");
+    }
+
+    #[test]
+    fn gitratra_several_repositories() {
+        for hint in ["octo", "octo/anything"] {
+            let got = import("traffic.txt", GITRATRA, Some(hint)).expect("imports");
+            let [hello, world] = got.histories.as_slice() else { panic!("two repositories") };
+            assert_eq!((hello.repo.as_str(), world.repo.as_str()), ("octo/hello", "octo/world"));
+            assert_eq!(days(hello), ["2026-02-01", "2026-02-02", "2026-02-03", "2026-02-04", "2026-02-05", "2026-02-06"]);
+            assert_eq!(hello.days[&d("2026-02-01")], t([140, 31, 12, 5]));
+            assert_eq!(hello.days[&d("2026-02-05")], t([45, 12, 0, 0]), "no clones line that day");
+            assert_eq!(days(world), ["2026-02-02", "2026-02-03", "2026-02-04"]);
+            assert_eq!(world.days[&d("2026-02-04")], t([11, 5, 5, 3]));
+        }
+        let e = import("traffic.txt", GITRATRA, None).expect_err("bare names need an owner");
+        assert_eq!(e.line, Some(2));
+        assert!(e.to_string().starts_with("traffic.txt:2: field `repository`: repository `hello`"), "{e}");
+        let full = "gitratra_v1\n>someone/tool\n#views\n2026-02-01 3 1\n";
+        assert_eq!(one("t.txt", full, None).repo, "someone/tool", "owner/name lines need no hint");
+    }
+
+    #[test]
+    fn github_repo_stats_aggregate() {
+        let h = one("views_clones_aggregate.csv", RS_AGGREGATE, Some("octo/hello"));
+        assert_eq!(h.days.len(), 10);
+        assert!(!h.days.contains_key(&d("2026-02-16")), "no row: a gap");
+        assert_eq!(h.days[&d("2026-02-10")], t([88, 21, 6, 4]));
+        assert_eq!(h.days[&d("2026-02-13")], t([64, 17, 0, 0]));
+        assert!(h.stats.is_empty() && h.ci.is_empty());
+    }
+
+    #[test]
+    fn github_repo_stats_stars_forks_and_snapshots() {
+        let stars = one("stargazers.csv", RS_STARS, Some("octo/hello"));
+        let got: Vec<(String, u64)> = stars.stats.iter().map(|(d, s)| (d.to_string(), s.stars)).collect();
+        assert_eq!(
+            got,
+            [("2025-11-03", 2), ("2025-11-05", 3), ("2025-11-06", 4), ("2025-11-20", 7), ("2026-01-08", 8)]
+                .map(|(d, n)| (d.to_string(), n))
+        );
+        assert!(stars.stats.iter().all(|(day, s)| s.at == day_start(*day).expect("start") && s.forks == 0));
+        assert!(stars.days.is_empty(), "counters cover no traffic day");
+        let snaps = one("stargazer-snapshots.csv", RS_SNAPSHOTS, Some("octo/hello"));
+        assert_eq!(snaps.stats.keys().next(), Some(&d("2026-01-08")), "00:30 at +01:00 is the 8th in UTC");
+        assert_eq!(snaps.stats[&d("2026-03-02")].stars, 12);
+        let forks = one("forks.csv", RS_FORKS, Some("octo/hello"));
+        assert_eq!(forks.stats[&d("2025-12-19")].forks, 3);
+        assert_eq!(forks.stats[&d("2025-12-19")].stars, 0);
+        // `combine` joins the two series where they meet; `merge` would keep one of them.
+        let both = combine(&stars, &forks);
+        assert_eq!(both.stats.len(), stars.stats.len() + forks.stats.len());
+        let mut collected = History::new("octo/hello");
+        let at = ts("2025-11-20T03:17:00Z");
+        collected.stats.insert(d("2025-11-20"), RepoStats { at, stars: 6, forks: 1, watchers: 2, open_issues: 0 });
+        let mut forks_on_star_day = History::new("octo/hello");
+        let midnight = ts("2025-11-20T00:00:00Z");
+        let s = RepoStats { at: midnight, stars: 0, forks: 1, watchers: 0, open_issues: 0 };
+        forks_on_star_day.stats.insert(d("2025-11-20"), s);
+        let joined = combine(&stars, &forks_on_star_day);
+        assert_eq!((joined.stats[&d("2025-11-20")].stars, joined.stats[&d("2025-11-20")].forks), (7, 1));
+        assert_eq!(combine(&joined, &collected).stats[&d("2025-11-20")], collected.stats[&d("2025-11-20")]);
+        assert_eq!(combine(&collected, &joined), combine(&joined, &collected));
+    }
+
+    #[test]
+    fn repository_traffic_action() {
+        let v = one("views.csv", TA_VIEWS, Some("octo/hello"));
+        assert_eq!(days(&v), ["2026-01-20", "2026-01-21", "2026-01-22", "2026-01-24", "2026-01-25", "2026-01-26", "2026-01-27"]);
+        assert_eq!(v.days[&d("2026-01-24")], t([31, 11, 0, 0]));
+        let c = one("clones.csv", TA_CLONES, Some("octo/hello"));
+        assert_eq!(days(&c), ["2026-01-20", "2026-01-22", "2026-01-24", "2026-01-26"], "an empty (NaN) row is no day");
+        assert_eq!(c.days[&d("2026-01-22")], t([0, 0, 5, 3]));
+        let both = v.merge(&c);
+        assert_eq!(both.days[&d("2026-01-26")], t([40, 13, 9, 4]));
+    }
+
+    #[test]
+    fn traffic_to_badge_and_clone_count_badge() {
+        let v = one("x/traffic-hello/traffic_views.json", TTB_VIEWS, Some("octo"));
+        assert_eq!(v.repo, "octo/hello", "the folder names the repository, the hint its owner");
+        assert_eq!(v.days.len(), 6);
+        assert_eq!(v.days[&d("2026-01-09")], t([60, 17, 0, 0]));
+        assert_eq!(v.totals().views_uniques, 9 + 14 + 8 + 17 + 6 + 10);
+        assert_eq!(one("traffic_views.json", TTB_VIEWS, Some("octo/other")).repo, "octo/other", "the hint wins");
+        assert!(import("traffic_views.json", TTB_VIEWS, Some("octo")).is_err(), "no folder, no name");
+        let c = one("x/traffic-hello/traffic_clones.json", TTB_CLONES, Some("octo"));
+        assert_eq!(c.days[&d("2026-01-18")], t([0, 0, 5, 4]));
+        let cc = one("clone.json", CLONE_JSON, Some("octo/hello"));
+        assert_eq!(cc.days.len(), 15);
+        assert_eq!(cc.days[&d("2026-02-03")], t([0, 0, 0, 0]), "an entry of 0 is a covered zero");
+        assert_eq!(cc.days[&d("2026-02-12")], t([0, 0, 11, 5]));
+        assert_eq!(cc.totals().clones_uniques, 31, "per-day uniques; the answer's 14-day 19 is not read");
+    }
+
+    #[test]
+    fn weekly_buckets_are_refused() {
+        let weekly = r#"{"count":30,"uniques":9,"views":[
+            {"timestamp":"2026-01-05T00:00:00Z","count":10,"uniques":3},
+            {"timestamp":"2026-01-12T00:00:00Z","count":10,"uniques":3},
+            {"timestamp":"2026-01-19T00:00:00Z","count":10,"uniques":3}]}"#;
+        let e = import("traffic_views.json", weekly, Some("octo/hello")).expect_err("weekly");
+        assert_eq!(e.field.as_deref(), Some("views"));
+        assert!(e.message.contains("week"), "{e}");
+        let e = import("traffic_views_per_week.json", TTB_VIEWS, Some("octo/hello")).expect_err("weekly file");
+        assert!(e.message.contains("week"), "{e}");
+    }
+
+    #[test]
+    fn gtt_csv_fixture() {
+        let got = import("export.csv", GTT_CSV, None).expect("imports");
+        let [hello, world] = got.histories.as_slice() else { panic!("two repositories") };
+        assert_eq!(hello.days.len(), 6);
+        assert!(!hello.days.contains_key(&d("2026-03-06")));
+        assert_eq!(hello.days[&d("2026-03-04")], t([107, 30, 20, 8]));
+        let s = hello.stats[&d("2026-03-05")];
+        assert_eq!((s.at, s.stars, s.forks, s.watchers, s.open_issues), (ts("2026-03-05T00:00:00Z"), 42, 5, 9, 3));
+        assert_eq!(hello.stats.len(), 4);
+        assert_eq!(hello.ci[&d("2026-03-02")], CiDay { checkouts: 2, runs: 1 });
+        assert_eq!(hello.ci[&d("2026-03-04")], CiDay { checkouts: 6, runs: 2 });
+        assert_eq!(hello.ci[&d("2026-03-05")], CiDay { checkouts: 7, runs: 2 });
+        assert_eq!(hello.ci[&d("2026-03-03")], CiDay { checkouts: 0, runs: 0 });
+        assert!(!hello.ci.contains_key(&d("2026-03-01")), "empty: CI not counted that day");
+        assert_eq!(world.ci.len(), 0);
+        // Exporting again gives the same rows (the downloads column is derived from assets,
+        // which a CSV does not carry).
+        let again = crate::csv(&got.histories);
+        let strip = |s: &str| s.lines().map(|l| l.rsplit_once(',').map_or(l, |(a, _)| a).to_string()).collect::<Vec<_>>();
+        assert_eq!(strip(&again), strip(GTT_CSV));
+    }
+
+    #[test]
+    fn gtt_json_fixture() {
+        let got = import("export.json", GTT_JSON, None).expect("imports");
+        let [hello, world] = got.histories.as_slice() else { panic!("two repositories") };
+        assert_eq!(hello.assets[&987_654].total(), 47);
+        assert_eq!(hello.downloads(), 59);
+        assert_eq!(world.days.len(), 2);
+        // The hand-written fixture is exactly what gtt exports for what it imports as.
+        let fixture: Value = serde_json::from_str(GTT_JSON).expect("json");
+        let exported: Vec<Value> = got.histories.iter().map(crate::export_json).collect();
+        assert_eq!(Some(&Value::Array(exported)), fixture.get("repos"));
+        // A single stored history file is read too, and must be the hinted repository's.
+        let stored = hello.to_json();
+        assert_eq!(&one("octo.hello.json", &stored, Some("octo/hello")), hello);
+        let e = import("octo.hello.json", &stored, Some("octo/world")).expect_err("wrong repository");
+        assert_eq!(e.field.as_deref(), Some("repo"));
+        let newer = stored.replacen("\"schema\":1", "\"schema\":2", 1);
+        let e = import("octo.hello.json", &newer, None).expect_err("newer schema");
+        assert!(e.message.contains("newer gtt"), "{e}");
+    }
+
+    /// A history as collections build it: several runs, each with its 14-day window,
+    /// repository counters, release assets, top lists and CI runs.
+    fn collected() -> History {
+        let mut h = History::new("octo/hello");
+        for (i, at) in ["2026-03-01T03:17:09Z", "2026-03-02T03:16:58Z", "2026-03-02T15:40:00Z", "2026-03-05T03:17:30Z"]
+            .into_iter()
+            .enumerate()
+        {
+            let at = ts(at);
+            let today = utc_day(at);
+            let i = i as u64;
+            let back = |n: i32| today.checked_sub(jiff::Span::new().days(n)).expect("day");
+            let obs = Observation {
+                views: (0..14).map(|k| (back(k), 10 * (k as u64) + i, (k as u64) + i)).collect(),
+                clones: (1..14).step_by(2).map(|k| (back(k), 5 + k as u64 + i, 2 + i)).collect(),
+                stats: Some((40 + i, 5, 9, 3 - i.min(3))),
+                created_at: Some(ts("2025-11-02T14:21:09Z")),
+                assets: vec![
+                    ObservedAsset { id: 7, release: "v1.0.0".into(), name: "a.tgz".into(), downloads: 10 + 3 * i },
+                    ObservedAsset { id: 9, release: "v1.1.0".into(), name: "b.zip".into(), downloads: 2 * i },
+                ],
+                referrers: vec![Referrer { referrer: "github.com".into(), count: 9 + i, uniques: 3 }],
+                paths: vec![PopularPath { path: "/octo/hello".into(), title: "octo/hello".into(), count: 4, uniques: 2 }],
+                ci: Some(CiObservation {
+                    first: back(3),
+                    last: back(1),
+                    runs: vec![
+                        ObservedRun { id: 100 + i, checkouts: BTreeMap::from([(back(1), 2)]) },
+                        ObservedRun { id: 200 + i, checkouts: BTreeMap::from([(back(2), 3), (back(3), 1)]) },
+                        ObservedRun { id: 300 + i, checkouts: BTreeMap::from([(back(1), 1)]) },
+                    ],
+                    pages: BTreeMap::from([(back(2), 1)]),
+                }),
+            };
+            h = h.merge(&History::from_observation("octo/hello", at, &obs));
+        }
+        h
+    }
+
+    #[test]
+    fn gtt_json_round_trip_is_lossless() {
+        let h = collected();
+        assert!(!h.stats.is_empty() && !h.ci.is_empty() && !h.assets.is_empty() && !h.popular.is_empty());
+        let text = serde_json::json!({ "schema": history::SCHEMA, "repos": [crate::export_json(&h)] }).to_string();
+        let back = one("export.json", &text, None);
+        // Everything but the internal CI run cache, which the export leaves out.
+        assert_eq!(back, History { ci_cache: BTreeMap::new(), ..h.clone() });
+        assert_eq!(back.assets, h.assets);
+        assert_eq!(back.daily_downloads(), h.daily_downloads());
+        // The stored form keeps even the cache.
+        assert_eq!(one("octo.hello.json", &h.to_json(), None), h);
+    }
+
+    #[test]
+    fn gtt_csv_round_trip() {
+        let h = collected();
+        let text = crate::csv(std::slice::from_ref(&h));
+        let back = one("export.csv", &text, None);
+        assert_eq!(back.days, h.days, "days are exact");
+        assert_eq!(back.stats.keys().collect::<Vec<_>>(), h.stats.keys().collect::<Vec<_>>());
+        for (day, s) in &h.stats {
+            let b = back.stats[day];
+            assert_eq!((b.stars, b.forks, b.watchers, b.open_issues), (s.stars, s.forks, s.watchers, s.open_issues));
+            assert_eq!(b.at, day_start(*day).expect("start"), "the CSV has no time of day");
+        }
+        assert_eq!(back.ci.keys().collect::<Vec<_>>(), h.ci.keys().collect::<Vec<_>>());
+        for (day, c) in &h.ci {
+            assert_eq!(back.ci[day].checkouts, c.checkouts);
+            assert!(back.ci[day].runs <= c.runs, "a lower bound");
+            assert_eq!(back.organic(*day), h.organic(*day), "organic figures come back exactly");
+        }
+        assert_eq!(crate::csv(std::slice::from_ref(&back)).lines().count(), text.lines().count());
+        // With the run count and the snapshot time as columns, the round trip is exact.
+        let mut lines = text.lines();
+        let mut extended = format!("{},ci_runs,stats_at\n", lines.next().expect("header"));
+        for line in lines {
+            let day = d(line.split(',').nth(1).expect("date"));
+            let runs = h.ci.get(&day).map_or(String::new(), |c| c.runs.to_string());
+            let at = h.stats.get(&day).map_or(String::new(), |s| s.at.to_string());
+            extended.push_str(&format!("{line},{runs},{at}\n"));
+        }
+        let back = one("export.csv", &extended, None);
+        assert_eq!((&back.days, &back.stats, &back.ci), (&h.days, &h.stats, &h.ci));
+        // Merged into the collected history, the import changes nothing.
+        assert_eq!(h.merge(&back).days, h.days);
+        assert_eq!(h.merge(&one("export.csv", &text, None)).stats, h.stats);
+    }
+
+    #[test]
+    fn an_import_raises_what_it_should_and_lowers_nothing() {
+        let stored = collected();
+        let imported = one("views_clones_aggregate.csv", RS_AGGREGATE, Some("octo/hello"));
+        let mut overlap = imported.clone();
+        let first = *stored.days.keys().next().expect("a day");
+        overlap.days.insert(first, t([1_000, 1, 0, 0]));
+        let merged = stored.merge(&overlap);
+        assert!(stored.check_no_loss(&merged).is_ok());
+        assert_eq!(merged.days[&first].views, 1_000, "raised");
+        assert_eq!(merged.days[&first].clones, stored.days[&first].clones, "not lowered");
+        assert!(merged.days.contains_key(&d("2026-02-10")), "the import covers days the history never saw");
+        assert!(!merged.days.contains_key(&d("2026-02-16")), "and leaves its own gaps gaps");
+    }
+
+    #[test]
+    fn dates_accept_the_tools_forms_and_refuse_shifted_buckets() {
+        for s in [
+            "2026-03-01",
+            "2026-03-01T00:00:00Z",
+            "2026-03-01T00:00:00+00:00",
+            "2026-03-01 00:00:00+00:00",
+            "2026-03-01 00:00:00",
+            "2026-03-01T00:00:00.000Z",
+            " 2026-03-01T00:00:00-00:00 ",
+            "2026-03-01T01:00:00+01:00",
+        ] {
+            assert_eq!(parse_day(s), Ok(d("2026-03-01")), "{s}");
+        }
+        for s in ["2026-03-01T00:00:00+02:00", "2026-03-01 05:00:00", "2026-03-01T23:59:59Z", "2026-02-30", "", "03/01/2026", "2026-03-01T"] {
+            assert!(parse_day(s).is_err(), "{s}");
+        }
+        assert_eq!(parse_instant("2026-01-09 00:30:12+01:00"), Ok(ts("2026-01-08T23:30:12Z")));
+        assert_eq!(parse_instant("2026-01-09"), Ok(ts("2026-01-09T00:00:00Z")));
+        assert_eq!(parse_count("12"), Ok(Some(12)));
+        assert_eq!(parse_count("12.0"), Ok(Some(12)));
+        assert_eq!(parse_count(" "), Ok(None));
+        assert_eq!(parse_count("NaN"), Ok(None));
+        for s in ["-1", "1.5", "1e400", "inf", "x", "99999999999999999999999"] {
+            assert!(parse_count(s).is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn corrupted_fixtures_name_the_file_and_the_line_or_field() {
+        // (fixture, text to replace, replacement, expected start of the message)
+        let cases: &[(usize, &str, &str, &str)] = &[
+            (0, "\"clones\": 15,", "\"clones\": -15,", "ghtraf/state.json: field `dailyHistory[2].clones`: -15 is not a count"),
+            (0, "\"date\": \"2026-03-05T00:00:00Z\"", "\"date\": \"2026-03-05T00:00:00+02:00\"", "ghtraf/state.json: field `dailyHistory[3].date`: `2026-03-05T00:00:00+02:00` does not start a UTC day"),
+            (0, "\"schemaVersion\": 3", "\"schemaVersion\": 4", "ghtraf/state.json: field `schemaVersion`: ghtraf schema 4"),
+            (0, "\"total\": 4,\n      \"runs\": 2,", "\"runs\": 2,", "ghtraf/state.json: field `ciCheckouts.2026-03-07.total`: missing"),
+            (1, "\"uniques\": 14", "\"uniques\": \"many\"", "ghtraf/state-v1.json: field `referrers[0].uniques`"),
+            (2, "\"date\": \"2026-02-25T00:00:00Z\"", "\"date\": 20260225", "ghtraf/archive-2026-02.json: field `dailyHistory[3].date`: 20260225 is not a string"),
+            (2, "\"repo\": \"octo/hello\"", "\"repo\": \"octo/hel lo\"", "ghtraf/archive-2026-02.json: field `repo`"),
+            (3, "2026-02-04 7 4", "2026-02-04 7", "gitratra/traffic.txt:7: expected `YYYY-MM-DD count uniques`"),
+            (3, "#views\n2026-02-01", "#vues\n2026-02-01", "gitratra/traffic.txt:9: field `metric`"),
+            (3, "2026-02-03 14 6", "2026-02-33 14 6", "gitratra/traffic.txt:23: field `date`"),
+            (4, "2026-02-12 00:00:00+00:00", "2026-02-12 00:00:00+02:00", "ghrs-data/views_clones_aggregate.csv:4: field `time_iso8601`: `2026-02-12 00:00:00+02:00` does not start a UTC day"),
+            (4, "8,5,97,24", "8,5,97", "ghrs-data/views_clones_aggregate.csv:9: expected 5 comma-separated fields"),
+            (5, ",4\n", ",four\n", "ghrs-data/stargazers.csv:5: field `stars_cumulative`: `four` is not a count"),
+            (6, "2026-02-14 18:02:55", "2026-02-14 18:62:55", "ghrs-data/stargazer-snapshots.csv:3: field `time_iso8601`"),
+            (7, "forks_cumulative", "forks_cumulative,x", "ghrs-data/forks.csv:2: expected 3 comma-separated fields"),
+            (8, "2026-01-22,9,4", "2026-01-22,9,x", "traffic/views.csv:4: field `unique_views`: `x` is not a count"),
+            (9, "5.0,3.0", "5.5,3.0", "traffic/clones.csv:4: field `total_clones`: `5.5` is not a count"),
+            (10, "2026-01-07T00:00:00Z", "2026-13-07T00:00:00Z", "traffic/traffic-hello/traffic_views.json: field `views[2].timestamp`"),
+            (11, "\"count\": 8,", "\"count\": 8.5,", "traffic/traffic-hello/traffic_clones.json: field `clones[2].count`: 8.5 is not a count"),
+            (12, "\"count\": 7,", "\"count\": \"seven\",", "clone.json: field `clones[3].count`: \"seven\" is not a count"),
+            (12, "\"uniques\": 3\n    },\n    {\n      \"timestamp\": \"2026-02-05", "\"uniq\": 3\n    },\n    {\n      \"timestamp\": \"2026-02-05", "clone.json: field `clones[3].uniques`: missing"),
+            (13, "octo/hello,2026-03-03", "octo hello,2026-03-03", "export.csv:4: field `repo`: `octo hello` is not a repository"),
+            (13, "octo/world,2026-03-06,9,3", "octo/world,2026-03-06,,3", "export.csv:9: field `views`: empty"),
+            (14, "\"2026-03-07\":[9,3,0,0]", "\"2026-03-07\":[9,3,0]", "export.json: field `repos[1]`: not a gtt history"),
+            (14, "\"repo\":\"octo/world\"", "\"repo\":\"world\"", "export.json: field `repos[1].repo`"),
+        ];
+        for (i, from, to, want) in cases {
+            let (file, content, _, hint) = FIXTURES[*i];
+            assert!(content.contains(from), "{file}: {from:?} not in the fixture");
+            let bad = content.replacen(from, to, 1);
+            let e = import(file, &bad, hint).expect_err(want);
+            let shown = e.to_string();
+            assert!(shown.starts_with(want), "{file}: got {shown:?}, want {want:?}");
+            assert!(e.line.is_some() || e.field.is_some(), "{shown}");
+        }
+        // Truncated JSON names the line where it stopped.
+        let (file, content, _, hint) = FIXTURES[0];
+        let cut = content.get(..content.len() / 2).expect("half");
+        let e = import(file, cut, hint).expect_err("truncated");
+        assert!(e.line.is_some_and(|l| l > 1) && e.message.starts_with("not valid JSON"), "{e}");
+    }
+
+    #[test]
+    fn unknown_inputs_are_named() {
+        let cases = [
+            ("", "empty"),
+            ("  \n\n", "empty"),
+            ("\u{feff}", "empty"),
+            ("{}", "none of the formats"),
+            ("[]", "none of the formats"),
+            ("[{\"referrer\":\"github.com\",\"count\":3,\"uniques\":1}]", "no days"),
+            ("{\"schemaVersion\":1,\"label\":\"views\",\"message\":\"12\",\"color\":\"blue\"}", "shields endpoint"),
+            ("{\"schema\":1,\"month\":\"2026-02\",\"repos\":{}}", "monthly archive"),
+            ("date,views\n2026-01-01,3\n", "not the header of any format"),
+        ];
+        for (content, want) in cases {
+            let e = import("x", content, Some("octo/hello")).expect_err(content);
+            assert!(e.to_string().starts_with("x") && e.message.contains(want), "{content:?}: {e}");
+        }
+        let e = import("x", GTT_CSV, Some("not a repo")).expect_err("bad hint");
+        assert!(e.message.contains("repository hint"), "{e}");
+    }
+
+    /// A tiny deterministic generator, as in the history tests.
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n.max(1) as u64) as usize
+        }
+    }
+
+    #[test]
+    fn truncated_and_garbled_fixtures_never_panic() {
+        const NASTY: &[&str] = &[
+            "\"", ",", "\n", "{", "}", "[", "]", "-", "9", "x", " ", ">", "#", ":", "Z", "+", "\u{feff}", "é", "0",
+            "99999999999999999999999", "-1", "1e999", "null", "T", ".", "\r\n", "\\u0000", "NaN", "9999-12-31",
+            "-9999-01-01",
+        ];
+        let mut r = Rng(0x2545_F491_4F6C_DD1D);
+        let mut outcomes = (0usize, 0usize);
+        let mut run = |file: &str, text: &str, hint: Option<&str>| match import(file, text, hint) {
+            Ok(_) => outcomes.0 += 1,
+            Err(e) => {
+                assert!(!e.message.is_empty() && e.file == file);
+                outcomes.1 += 1;
+            }
+        };
+        for (file, content, _, hint) in FIXTURES {
+            let bounds: Vec<usize> = (0..=content.len()).filter(|i| content.is_char_boundary(*i)).collect();
+            let step = (bounds.len() / 400).max(1);
+            for cut in bounds.iter().step_by(step) {
+                let text = content.get(..*cut).unwrap_or_default();
+                run(file, text, *hint);
+                run(file, content.get(*cut..).unwrap_or_default(), *hint);
+            }
+            for _ in 0..300 {
+                let mut text = content.to_string();
+                for _ in 0..=r.below(3) {
+                    let cuts: Vec<usize> = (0..=text.len()).filter(|i| text.is_char_boundary(*i)).collect();
+                    let a = cuts.get(r.below(cuts.len())).copied().unwrap_or(0);
+                    let b = cuts.get(r.below(cuts.len())).copied().unwrap_or(0);
+                    let (a, b) = (a.min(b), a.max(b).min(a.min(b) + 1 + r.below(12)));
+                    let b = if text.is_char_boundary(b) { b } else { a };
+                    let with = NASTY.get(r.below(NASTY.len())).copied().unwrap_or("");
+                    let with = if r.below(4) == 0 { "" } else { with };
+                    text.replace_range(a..b, with);
+                }
+                if r.below(5) == 0 {
+                    let lines: Vec<&str> = text.lines().collect();
+                    let k = r.below(lines.len());
+                    let mut v: Vec<String> = lines.iter().map(ToString::to_string).collect();
+                    if let Some(l) = lines.get(k) {
+                        v.insert(k, l.to_string());
+                    }
+                    text = v.join("\n");
+                }
+                for hint in [*hint, None, Some("octo"), Some("octo/hello")] {
+                    run(file, &text, hint);
+                }
+            }
+        }
+        assert!(outcomes.0 > 100 && outcomes.1 > 100, "both outcomes exercised: {outcomes:?}");
+    }
+
+    #[test]
+    fn asset_type_is_what_the_json_export_carries() {
+        // Guards the fixture's shape against the stored model.
+        let a: Asset = serde_json::from_str(r#"{"seen":"2026-03-07","release":"v1","name":"a","counts":{"2026-03-07":3}}"#)
+            .expect("asset");
+        assert_eq!(a.total(), 3);
+        assert_eq!(organic(t([0, 0, 4, 2]), Some(CiDay { checkouts: 4, runs: 1 })).clones, 0);
+    }
+}

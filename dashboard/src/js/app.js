@@ -59,7 +59,7 @@ function modelOf(name, files = app.data.files) {
 
 function currentModel() {
   if (app.state.repo === ALL) {
-    if (!app.aggregate) app.aggregate = aggregate(app.data.repos.map(modelOf));
+    if (!app.aggregate) app.aggregate = aggregate(app.data.repos.map((r) => modelOf(r)));
     return app.aggregate;
   }
   return modelOf(app.state.repo);

@@ -125,7 +125,7 @@ fn count_changes(old: &History, new: &History) -> (usize, usize) {
 
 /// What goes to storage: the collected histories, the index, and the badges, which
 /// are computed from every tracked history (collected or not).
-fn render(c: &Config, index: &Index, all: &[History], collected: &[bool]) -> Files {
+fn render(c: &Config, index: &Index, all: &[History], collected: &[bool], badges: bool) -> Files {
     let mut index = index.clone();
     let mut files = Files::new();
     for (h, _) in all.iter().zip(collected).filter(|(_, ok)| **ok) {
@@ -139,8 +139,10 @@ fn render(c: &Config, index: &Index, all: &[History], collected: &[bool]) -> Fil
     }
     index.updated = index.updated.max(Some(c.now));
     files.insert(INDEX_FILE.to_string(), index.to_json());
-    let refs: Vec<&History> = all.iter().collect();
-    files.extend(report::badge_files(&refs, utc_day(c.now), &c.badges));
+    if badges {
+        let refs: Vec<&History> = all.iter().collect();
+        files.extend(report::badge_files(&refs, utc_day(c.now), &c.badges));
+    }
     files
 }
 
@@ -211,7 +213,7 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     let collected: Vec<bool> = outcomes.iter().map(|o| o.collected).collect();
     let mut all: Vec<History> = outcomes.iter().map(|o| o.merged.clone()).collect();
     if !c.dry_run && collected.iter().any(|ok| *ok) {
-        write_with_retries(c, backend.as_mut(), &index, &mut all, &collected)?;
+        write_histories(c, backend.as_mut(), &index, &c.repos, &mut all, &collected, true)?;
         for (o, h) in outcomes.iter_mut().zip(&all) {
             o.merged = h.clone();
         }
@@ -276,20 +278,24 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     }
 }
 
-/// Writes, then merges whatever a concurrent writer landed meanwhile and writes again,
-/// a bounded number of times. `all` ends up as what is stored.
-fn write_with_retries(
+/// Writes the histories of `repos` (those marked in `written`) with the index and,
+/// when `badges`, the badge files computed from all of them; then merges whatever a
+/// concurrent writer landed meanwhile and writes again, a bounded number of times.
+/// `all` ends up as what is stored.
+pub(crate) fn write_histories(
     c: &Config,
     backend: &mut dyn Backend,
     index: &Index,
+    repos: &[String],
     all: &mut [History],
-    collected: &[bool],
+    written: &[bool],
+    badges: bool,
 ) -> Result<(), Error> {
     let mut index = index.clone();
     let mut names = vec![INDEX_FILE.to_string()];
-    names.extend(c.repos.iter().map(|r| store::history_file(r)));
+    names.extend(repos.iter().map(|r| store::history_file(r)));
     for round in 0..=MAX_REWRITES {
-        let files = render(c, &index, all, collected);
+        let files = render(c, &index, all, written, badges);
         let concurrent = backend.write(&files, &names).map_err(storage_err)?;
         if concurrent.is_empty() {
             return Ok(());
@@ -298,7 +304,7 @@ fn write_with_retries(
             break;
         }
         for files in &concurrent {
-            let (other_index, others) = parse_files(files, &c.repos, &backend.describe())?;
+            let (other_index, others) = parse_files(files, repos, &backend.describe())?;
             index = index.merge(&other_index);
             for h in all.iter_mut() {
                 if let Some(o) = others.iter().find(|o| o.repo.eq_ignore_ascii_case(&h.repo)) {

@@ -285,6 +285,10 @@ pub struct History {
     /// Completed workflow run id -> checkouts per day, so a run's jobs are fetched once.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub ci_cache: BTreeMap<u64, BTreeMap<Date, u64>>,
+    /// Where imported values came from: import label (format and file) -> the days it
+    /// provided, as inclusive ranges. Days not listed were only collected.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub imported: BTreeMap<String, Vec<(Date, Date)>>,
 }
 
 /// CI runs seen by one collection: every completed run created in `first..=last`
@@ -372,7 +376,15 @@ impl History {
             popular: BTreeMap::new(),
             ci: BTreeMap::new(),
             ci_cache: BTreeMap::new(),
+            imported: BTreeMap::new(),
         }
+    }
+
+    /// Marks every covered day of this history (an import fragment) as coming from `label`.
+    pub fn mark_imported(&mut self, label: &str) {
+        let days: Vec<Date> = self.days.keys().copied().collect();
+        let ranges = days.into_iter().map(|d| (d, d)).collect();
+        self.imported.insert(label.to_string(), union_ranges(&[], ranges));
     }
 
     /// Parses a stored file, refusing schemas from the future and files of another
@@ -530,6 +542,14 @@ impl History {
             popular: thin_popular(popular),
             ci,
             ci_cache: prune_ci_cache(ci_cache),
+            imported: {
+                let mut imported = self.imported.clone();
+                for (label, ranges) in &other.imported {
+                    let mine = imported.remove(label).unwrap_or_default();
+                    imported.insert(label.clone(), union_ranges(&mine, ranges.clone()));
+                }
+                imported
+            },
         }
     }
 
@@ -541,6 +561,9 @@ impl History {
         }
         self.popular = thin_popular(std::mem::take(&mut self.popular));
         self.ci_cache = prune_ci_cache(std::mem::take(&mut self.ci_cache));
+        for ranges in self.imported.values_mut() {
+            *ranges = union_ranges(&[], std::mem::take(ranges));
+        }
         self
     }
 
@@ -649,6 +672,26 @@ impl History {
     pub fn latest_popular(&self) -> Option<&Popular> {
         self.popular.values().next_back()
     }
+}
+
+/// The union of two sets of inclusive day ranges, as sorted, disjoint, non-adjacent
+/// ranges: one canonical form per set of days, so merging provenance is a join.
+fn union_ranges(a: &[(Date, Date)], mut b: Vec<(Date, Date)>) -> Vec<(Date, Date)> {
+    b.extend_from_slice(a);
+    b.retain(|(x, y)| x <= y);
+    b.sort();
+    let mut out: Vec<(Date, Date)> = Vec::new();
+    for (first, last) in b {
+        match out.last_mut() {
+            Some((_, end)) if end.tomorrow().is_ok_and(|t| first <= t) || first <= *end => {
+                if last > *end {
+                    *end = last;
+                }
+            }
+            _ => out.push((first, last)),
+        }
+    }
+    out
 }
 
 /// Forgets run-days older than the recount window and all but the newest runs. Works per
@@ -948,7 +991,11 @@ mod tests {
             if r.below(2) == 0 {
                 obs.referrers.push(Referrer { referrer: format!("r{}", r.below(3)), count: r.below(9), uniques: 1 });
             }
-            h = h.merge(&History::from_observation("o/r", at, &obs));
+            let mut f = History::from_observation("o/r", at, &obs);
+            if r.below(3) == 0 {
+                f.mark_imported(&format!("import{}", r.below(2)));
+            }
+            h = h.merge(&f);
         }
         h
     }
@@ -965,6 +1012,27 @@ mod tests {
             assert!(a.check_no_loss(&a.merge(&b)).is_ok(), "a merge never loses stored days");
             let round = History::parse(&a.to_json(), "o/r").expect("round trip");
             assert_eq!(round, a, "stored form round-trips");
+        }
+    }
+
+    #[test]
+    fn import_ranges_are_canonical() {
+        let r = |a: &str, b: &str| (d(a), d(b));
+        let cases = [
+            (vec![], vec![r("2026-01-01", "2026-01-03")], vec![r("2026-01-01", "2026-01-03")]),
+            (
+                vec![r("2026-01-01", "2026-01-03")],
+                vec![r("2026-01-04", "2026-01-05"), r("2026-01-09", "2026-01-09")],
+                vec![r("2026-01-01", "2026-01-05"), r("2026-01-09", "2026-01-09")],
+            ),
+            (
+                vec![r("2026-01-05", "2026-01-09")],
+                vec![r("2026-01-01", "2026-01-06")],
+                vec![r("2026-01-01", "2026-01-09")],
+            ),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(union_ranges(&a, b), want);
         }
     }
 

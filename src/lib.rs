@@ -6,6 +6,7 @@
 #![cfg_attr(not(test), warn(clippy::indexing_slicing, clippy::expect_used, clippy::panic))]
 
 pub mod archive;
+mod backfill;
 pub mod badge;
 mod collect;
 pub mod config;
@@ -89,7 +90,7 @@ pub fn run(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp, ou
         Command::Dashboard => ok(dashboard(&c, out)),
         Command::Doctor => doctor::run(&c, out),
         Command::Init => init::run(&c, out),
-        Command::Backfill => Err(Error::Config(config::Error("backfill is not available yet".into()))),
+        Command::Backfill => backfill::run(&c, out),
     });
     match result {
         Ok(code) => code,
@@ -165,10 +166,11 @@ pub(crate) fn write_dashboard(c: &Config, backend: &mut dyn Backend, dest: &std:
 
 /// One row per repository per covered day, dates ascending; gap days are absent, and
 /// figures not observed on a day (repository counters, CI, downloads on a day without a
-/// collection) are empty, not zero.
+/// collection) are empty, not zero. `ci_runs` and `stats_at` (when the counters were
+/// read) make the CSV a lossless way to move days, counters and CI between stores.
 pub fn csv(histories: &[History]) -> String {
     let mut s = String::from(
-        "repo,date,views,views_uniques,clones,clones_uniques,stars,forks,watchers,open_issues,ci_checkouts,organic_clones,organic_clones_uniques,downloads\n",
+        "repo,date,views,views_uniques,clones,clones_uniques,stars,forks,watchers,open_issues,ci_checkouts,organic_clones,organic_clones_uniques,downloads,ci_runs,stats_at\n",
     );
     let f = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
     for h in histories {
@@ -179,7 +181,7 @@ pub fn csv(histories: &[History]) -> String {
             let organic = history::organic(*t, ci.copied());
             let collected_that_day = st.is_some() || downloads.contains_key(d);
             s.push_str(&format!(
-                "{},{d},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                "{},{d},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                 h.repo,
                 t.views,
                 t.views_uniques,
@@ -193,6 +195,8 @@ pub fn csv(histories: &[History]) -> String {
                 organic.clones,
                 organic.uniques,
                 f(collected_that_day.then(|| downloads.get(d).copied().unwrap_or(0))),
+                f(ci.map(|c| c.runs)),
+                st.map_or(String::new(), |s| s.at.to_string()),
             ));
         }
     }
@@ -226,6 +230,8 @@ pub fn ndjson(histories: &[History]) -> String {
                 "organic_clones": organic.clones,
                 "organic_clones_uniques": organic.uniques,
                 "downloads": collected.then(|| downloads.get(d).copied().unwrap_or(0)),
+                "ci_runs": ci.map(|c| c.runs),
+                "stats_at": st.map(|s| s.at.to_string()),
             });
             s.push_str(&row.to_string());
             s.push('\n');

@@ -264,6 +264,16 @@ impl Gist {
     }
 }
 
+impl Gist {
+    /// Every file of the gist, read in full (for importing another tool's gist).
+    pub fn read_all(&mut self) -> Result<Files, Error> {
+        let gist: GistJson =
+            self.client.get_json(&format!("/gists/{}", self.id)).map_err(|e| self.explain(e, "reading it"))?;
+        let names: Vec<String> = gist.files.keys().cloned().collect();
+        self.files_of(&gist, &names)
+    }
+}
+
 impl Backend for Gist {
     fn read(&mut self, names: &[String]) -> Result<Files, Error> {
         let gist: GistJson =

@@ -258,3 +258,112 @@ fn init_apply_runs_gh_with_the_secret_on_stdin() {
     assert_eq!(calls.matches("ARGS variable set").count(), 2);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn fixture(path: &str) -> String {
+    format!("{}/tests/fixtures/import/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn folder_days(dir: &std::path::Path, file: &str) -> serde_json::Value {
+    let h: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap();
+    h["days"].clone()
+}
+
+#[test]
+fn backfill_raises_only_what_it_should_lowers_nothing_and_remembers_sources() {
+    let fake = world();
+    let dir = tempdir("backfill");
+    let d = dir.display().to_string();
+    // Collected history first, overlapping the import: 2026-03-03 collected higher.
+    fake.set_now("2026-03-09T12:00:00Z".parse().unwrap());
+    fake.set_traffic(REPO, "2026-03-03".parse().unwrap(), 500, 100, 50, 10);
+    let r = gtt(&fake, &["collect", "--repos", REPO, "--data-dir", &d], &[("GITHUB_TOKEN", TOKEN)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let before = folder_days(&dir, "history-octo.hello.json");
+
+    // A dry run says what would change and writes nothing.
+    let state = fixture("ghtraf/state.json");
+    let snapshot = std::fs::read(dir.join("history-octo.hello.json")).unwrap();
+    let r = gtt(&fake, &["backfill", "--repos", REPO, "--data-dir", &d, "--from", &state, "--dry-run"], &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("none lowered") && r.stdout.contains("[dry run: not written]"), "{}", r.stdout);
+    assert_eq!(std::fs::read(dir.join("history-octo.hello.json")).unwrap(), snapshot);
+
+    let r = gtt(&fake, &["backfill", "--repos", REPO, "--data-dir", &d, "--from", &state], &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let after = folder_days(&dir, "history-octo.hello.json");
+    assert_eq!(after["2026-03-03"], before["2026-03-03"], "the higher collected day is kept");
+    assert_eq!(after["2026-03-01"], serde_json::json!([140, 38, 12, 5]), "an imported day is added");
+    for (day, v) in before.as_object().unwrap() {
+        let new = &after[day];
+        for i in 0..4 {
+            assert!(new[i].as_u64() >= v[i].as_u64(), "{day} lowered");
+        }
+    }
+    let h: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("history-octo.hello.json")).unwrap()).unwrap();
+    let sources = h["imported"].as_object().unwrap();
+    assert!(sources.keys().any(|k| k.contains("ghtraf") && k.contains("state.json")), "{sources:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn backfill_of_a_malformed_file_names_it_and_writes_nothing() {
+    let fake = world();
+    let dir = tempdir("backfill-bad");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("state.json");
+    let good = std::fs::read_to_string(fixture("ghtraf/state.json")).unwrap();
+    std::fs::write(&bad, good.replacen("\"clones\": 12", "\"clones\": \"twelve\"", 1)).unwrap();
+    let data = dir.join("data");
+    let r = gtt(
+        &fake,
+        &["backfill", "--repos", REPO, "--data-dir", &data.display().to_string(), "--from", &bad.display().to_string()],
+        &[],
+    );
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("state.json") && r.stderr.contains("nothing was written"), "{}", r.stderr);
+    assert!(!data.exists());
+    let r = gtt(
+        &fake,
+        &[
+            "backfill",
+            "--data-dir",
+            &data.display().to_string(),
+            "--from",
+            "https://evil.example/x.json",
+            "--token",
+            TOKEN,
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("evil.example") && r.stderr.contains("gist.githubusercontent.com"), "{}", r.stderr);
+    assert!(fake.requests().is_empty(), "nothing fetched from a foreign host, nothing sent");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn backfill_from_a_gist_imports_known_files_and_moves_gtt_history_losslessly() {
+    let fake = world();
+    let src = tempdir("backfill-src");
+    let s = src.display().to_string();
+    for day in 0..20 {
+        let d = "2026-10-01".parse::<jiff::civil::Date>().unwrap().checked_add(jiff::Span::new().days(day)).unwrap();
+        fake.set_traffic(REPO, d, 10 + day as u64, 3, 2, 1);
+    }
+    fake.set_now("2026-10-15T12:00:00Z".parse().unwrap());
+    assert_eq!(gtt(&fake, &["collect", "--repos", REPO, "--data-dir", &s], &[("GITHUB_TOKEN", TOKEN)]).code, 0);
+    let export = gtt(&fake, &["export", "--format", "json", "--data-dir", &s], &[]);
+    assert_eq!(export.code, 0);
+    fake.create_gist("0ldgist1", vec![("export.json", export.stdout.as_str()), ("README.md", "notes")]);
+
+    let dst = tempdir("backfill-dst");
+    let d = dst.display().to_string();
+    let r = gtt(&fake, &["backfill", "--data-dir", &d, "--from", "0ldgist1", "--token", TOKEN], &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("skipped gist 0ldgist1/README.md"), "{}", r.stdout);
+    assert_eq!(folder_days(&dst, "history-octo.hello.json"), folder_days(&src, "history-octo.hello.json"));
+    for p in [src, dst] {
+        let _ = std::fs::remove_dir_all(p);
+    }
+}

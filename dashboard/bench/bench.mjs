@@ -118,8 +118,10 @@ const repoAgain = [];
 const rangeSwitch = [];
 for (let i = 0; i < loads; i++) {
   const { page } = await firstChart(`${server.url}/site/index.html?source=../data/#tab=overview&range=all&repo=all`);
+  await page.waitForTimeout(1500); // a reader's first glance: idle time to warm up
   for (const t of ['installs', 'views', 'community', 'dev', 'overview']) {
     const r = await switchTo(page, 'tab', t);
+    if (process.env.GTT_BENCH_VERBOSE) console.error(`  tab ${t}: drawn ${r.drawn.toFixed(0)} frame ${r.frame.toFixed(0)}`);
     tabSwitch.push(r.frame);
     tabDrawn.push(r.drawn);
   }

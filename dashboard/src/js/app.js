@@ -174,6 +174,7 @@ function render() {
           }
         }
         const done = performance.now();
+        if (n === 1) warmUp();
         setState(ok ? 'ready' : 'error');
         document.documentElement.setAttribute('data-renders', String(n));
         document.dispatchEvent(
@@ -184,6 +185,43 @@ function render() {
       }, 0);
     });
   });
+}
+
+/** After the first view is on screen, derive in idle time what other tabs will need
+ * (releases and referrer snapshots, of the sum too), so a first switch is quick. */
+function warmUp() {
+  const idle = globalThis.requestIdleCallback || ((fn) => setTimeout(fn, 1));
+  const jobs = [];
+  for (const r of app.data.repos) {
+    jobs.push(() => {
+      if (!app.models.has(r)) return;
+      const m = app.models.get(r);
+      void m.releases;
+      void m.popular;
+    });
+  }
+  if (app.data.repos.length > 1) {
+    jobs.push(() => {
+      const a = currentModelOrNull(ALL);
+      if (a) {
+        void a.releases;
+        void a.popular;
+      }
+    });
+  }
+  const step = (deadline) => {
+    while (jobs.length && (!deadline || deadline.timeRemaining() > 4)) jobs.shift()();
+    if (jobs.length) idle(step);
+  };
+  idle(step);
+}
+
+function currentModelOrNull(repo) {
+  if (repo !== ALL) return app.models.get(repo) ?? null;
+  if (!app.aggregate && app.data.repos.every((r) => app.models.has(r))) {
+    app.aggregate = aggregate(app.data.repos.map((r) => modelOf(r)));
+  }
+  return app.aggregate;
 }
 
 function onHash() {

@@ -120,6 +120,17 @@ export function sortableTable(parent, spec, ctx) {
     return td;
   };
 
+  // Long tables (the sum of many repositories) show their top rows until asked.
+  const limit = spec.limit ?? 30;
+  let showAll = spec.rows.length <= limit + 5;
+  const more = el('button', { type: 'button', class: 'csv more' }, `Show all ${spec.rows.length} rows`);
+  more.addEventListener('click', () => {
+    showAll = true;
+    more.remove();
+    fill();
+  });
+  if (!showAll) section.appendChild(more);
+
   function fill() {
     const col = spec.columns[sortState.col];
     const key = col.sortKey || col.key;
@@ -132,7 +143,7 @@ export function sortableTable(parent, spec, ctx) {
       return sortState.desc ? -c : c;
     });
     while (tbody.firstChild) tbody.removeChild(tbody.firstChild);
-    for (const r of rows) {
+    for (const r of showAll ? rows : rows.slice(0, limit)) {
       tbody.appendChild(el('tr', null, spec.columns.map((c, i) => cell(c, r, i === 0 ? 'th' : 'td'))));
     }
     if (!rows.length) {
@@ -246,6 +257,7 @@ function reposTable(parent, ctx) {
       caption: `All repositories, ${rangeLabel(ctx)}`,
       note: 'Unique visitors and cloners are per day, summed. Stars and forks are the latest observed in the range.',
       defaultSort: 1,
+      limit: 50,
       columns: [
         { key: 'repo', label: 'Repository', render: repoCell, csvValue: (r) => r.repo },
         { key: 'views', label: 'Views', num: true },
@@ -498,17 +510,31 @@ function coverageStrip(parent, ctx) {
   const gap = col('--cov-gap');
   const none = col('--cov-none');
   const ci = col('--cov-ci');
-  for (let i = 0; i < n; i++) {
+  // One rectangle per run of days in the same state: a few rectangles, not thousands.
+  const stateOf = (i) => {
     const d = a + i;
-    const j = d - m.start;
-    const inside = !m.empty && d >= m.start && d <= m.end;
-    g.fillStyle = !inside ? none : Number.isNaN(m.views[j]) ? gap : ok;
-    g.fillRect(i * cw, 0, Math.max(cw, 0.6), h * 0.62);
-    if (inside && !Number.isNaN(m.ciCheckouts[j])) {
-      g.fillStyle = ci;
-      g.fillRect(i * cw, h * 0.7, Math.max(cw, 0.6), h * 0.3);
+    if (m.empty || d < m.start || d > m.end) return 0;
+    return Number.isNaN(m.views[d - m.start]) ? 1 : 2;
+  };
+  const ciOf = (i) => {
+    const d = a + i;
+    return !m.empty && d >= m.start && d <= m.end && !Number.isNaN(m.ciCheckouts[d - m.start]) ? 1 : 0;
+  };
+  const runs2 = (f, draw) => {
+    let from = 0;
+    for (let i = 1; i <= n; i++) {
+      if (i === n || f(i) !== f(from)) {
+        draw(f(from), from, i);
+        from = i;
+      }
     }
-  }
+  };
+  runs2(stateOf, (st, i0, i1) => {
+    g.fillStyle = [none, gap, ok][st];
+    g.fillRect(i0 * cw, 0, Math.max((i1 - i0) * cw, 1), h * 0.62);
+  });
+  g.fillStyle = ci;
+  runs2(ciOf, (st, i0, i1) => st && g.fillRect(i0 * cw, h * 0.7, Math.max((i1 - i0) * cw, 1), h * 0.3));
 }
 
 export function dev(panel, ctx) {

@@ -1,0 +1,163 @@
+//! `gtt backfill --from SOURCE...`: imports history kept by other tools (or by gtt
+//! elsewhere) and merges it under the same rules as collected data: per-day maximum,
+//! never lowering, gaps staying gaps unless the import covers them. Each imported day
+//! remembers its source. Sources are files or folders, gist ids, or https URLs on the
+//! API host or the gist raw host; the token never travels anywhere else.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use crate::config::{Config, Secret};
+use crate::history::History;
+use crate::store;
+use crate::{Error, collect, github, import, report};
+
+/// Biggest file a backfill reads.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+const GIST_RAW_HOST: &str = "https://gist.githubusercontent.com/";
+
+fn bad_input(msg: String) -> Error {
+    Error::Config(crate::config::Error(msg))
+}
+
+/// The files of one source, and whether each must import (named explicitly) or may be
+/// skipped when it is not a known format (a folder's or gist's other files).
+fn read_source(c: &Config, client: Option<&github::Client>, src: &str) -> Result<Vec<(String, String, bool)>, Error> {
+    let path = Path::new(src);
+    if path.is_file() {
+        return Ok(vec![(src.to_string(), read_file(path)?, true)]);
+    }
+    if path.is_dir() {
+        let mut entries: Vec<_> = std::fs::read_dir(path)
+            .map_err(|e| bad_input(format!("input `from`: cannot read folder {src}: {e}")))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+            .collect();
+        entries.sort();
+        return entries.iter().map(|p| Ok((p.display().to_string(), read_file(p)?, false))).collect();
+    }
+    let Some(client) = client else {
+        return Err(bad_input(format!(
+            "input `from`: `{src}` is not a file or folder here, and there is no token to fetch it"
+        )));
+    };
+    if let Some(rest) = src.strip_prefix("https://") {
+        let on_api = github::origin_of(src) == github::origin_of(client.base());
+        if !on_api && !src.starts_with(GIST_RAW_HOST) {
+            return Err(bad_input(format!(
+                "input `from`: {} is neither the API host nor gist.githubusercontent.com; download the file and pass its path",
+                rest.split('/').next().unwrap_or(rest)
+            )));
+        }
+        let text = client.get_raw(src).map_err(|e| Error::Failed(format!("input `from`: {e}")))?;
+        return Ok(vec![(src.to_string(), text, true)]);
+    }
+    if src.len() >= 8 && src.chars().all(|ch| ch.is_ascii_alphanumeric()) {
+        let mut gist = store::gist(github::Client::new(&c.api_url, gist_token(c)?, c.max_wait), src);
+        let files = gist.read_all().map_err(|e| Error::Failed(format!("input `from`: {e}")))?;
+        return Ok(files.into_iter().map(|(name, text)| (format!("gist {src}/{name}"), text, false)).collect());
+    }
+    Err(bad_input(format!(
+        "input `from`: `{}` is neither a file or folder, a gist id, nor an https URL",
+        report::escape_terminal(src)
+    )))
+}
+
+fn gist_token(c: &Config) -> Result<Secret, Error> {
+    c.gist_token.clone().or_else(|| c.token.clone()).ok_or_else(|| bad_input("no token to read the gist".into()))
+}
+
+fn read_file(p: &Path) -> Result<String, Error> {
+    let meta = std::fs::metadata(p).map_err(|e| bad_input(format!("input `from`: {}: {e}", p.display())))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(bad_input(format!("input `from`: {} is larger than 64 MB", p.display())));
+    }
+    std::fs::read_to_string(p).map_err(|e| bad_input(format!("input `from`: {}: {e}", p.display())))
+}
+
+/// A short, stable name for where a day came from: the format and the file name.
+fn label(format: import::Format, file: &str) -> String {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    format!("{format}: {name}")
+}
+
+pub fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
+    let io = |e: std::io::Error| Error::Output(e.to_string());
+    let client = c.token.clone().map(|t| github::Client::new(&c.api_url, t, c.max_wait));
+    let hint = match c.repos.as_slice() {
+        [one] => Some(one.as_str()),
+        _ => None,
+    };
+
+    // Read and parse everything first: a malformed file stops the run before any write.
+    let mut fragments: BTreeMap<String, History> = BTreeMap::new();
+    for src in &c.from {
+        for (file, text, explicit) in read_source(c, client.as_ref(), src)? {
+            let imported = match import::import(&file, &text, hint) {
+                Ok(i) => i,
+                Err(_) if !explicit && import::detect(&text).is_none() => {
+                    writeln!(out, "skipped {}: not a format gtt imports", report::escape_terminal(&file))
+                        .map_err(io)?;
+                    continue;
+                }
+                Err(e) => {
+                    return Err(bad_input(format!("{}; nothing was written", report::escape_terminal(&e.to_string()))));
+                }
+            };
+            writeln!(
+                out,
+                "read {} as {} ({} repositories)",
+                report::escape_terminal(&file),
+                imported.format,
+                imported.histories.len()
+            )
+            .map_err(io)?;
+            for mut h in imported.histories {
+                h.mark_imported(&label(imported.format, &file));
+                let key = h.repo.to_ascii_lowercase();
+                let merged = match fragments.remove(&key) {
+                    Some(prev) => import::combine(&prev, &h),
+                    None => h,
+                };
+                fragments.insert(key, merged);
+            }
+        }
+    }
+    if fragments.is_empty() {
+        return Err(bad_input("input `from`: nothing to import was found".into()));
+    }
+
+    let repos: Vec<String> = fragments.values().map(|h| h.repo.clone()).collect();
+    let mut backend = crate::open_backend(c, &c.storage, c.gist_token.as_ref())?;
+    let (index, stored) = collect::load(backend.as_mut(), &repos)?;
+    let mut merged = Vec::new();
+    for (old, repo) in stored.iter().zip(&repos) {
+        let fragment = fragments.get(&repo.to_ascii_lowercase()).cloned().unwrap_or_else(|| History::new(repo));
+        let new = old.merge(&fragment);
+        old.check_no_loss(&new).map_err(|why| {
+            Error::Storage(format!(
+                "{repo}: refusing to write a history that would lose data ({why}); this is a gtt bug"
+            ))
+        })?;
+        let added = new.days.keys().filter(|d| !old.days.contains_key(d)).count();
+        let raised = new.days.iter().filter(|(d, t)| old.days.get(d).is_some_and(|o| o != *t)).count();
+        let first = fragment.days.keys().next().map_or("–".into(), ToString::to_string);
+        let last = fragment.days.keys().next_back().map_or("–".into(), ToString::to_string);
+        writeln!(
+            out,
+            "{repo}: {} days imported ({first}..{last}): {added} added, {raised} raised, none lowered{}",
+            fragment.days.len(),
+            if c.dry_run { " [dry run: not written]" } else { "" }
+        )
+        .map_err(io)?;
+        merged.push(new);
+    }
+    if !c.dry_run {
+        let all_written = vec![true; merged.len()];
+        collect::write_histories(c, backend.as_mut(), &index, &repos, &mut merged, &all_written, false)?;
+        writeln!(out, "stored in {}", backend.describe()).map_err(io)?;
+    }
+    Ok(crate::config::EXIT_OK)
+}

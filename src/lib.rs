@@ -164,15 +164,34 @@ pub(crate) fn write_dashboard(c: &Config, backend: &mut dyn Backend, dest: &std:
     Ok(config.source)
 }
 
-/// One row per repository per covered day, dates ascending; gap days are absent, and
-/// figures not observed on a day (repository counters, CI, downloads on a day without a
-/// collection) are empty, not zero. `ci_runs` and `stats_at` (when the counters were
-/// read) make the CSV a lossless way to move days, counters and CI between stores.
-pub fn csv(histories: &[History]) -> String {
-    let mut s = String::from(
-        "repo,date,views,views_uniques,clones,clones_uniques,stars,forks,watchers,open_issues,ci_checkouts,organic_clones,organic_clones_uniques,downloads,ci_runs,stats_at\n",
-    );
-    let f = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
+/// One exported day of one repository. Figures not observed that day (repository
+/// counters, CI, downloads on a day without a collection) are None: empty in CSV, null in
+/// NDJSON, never 0.
+#[derive(Debug, serde::Serialize)]
+pub struct Row<'a> {
+    pub repo: &'a str,
+    pub date: String,
+    pub views: u64,
+    pub views_uniques: u64,
+    pub clones: u64,
+    pub clones_uniques: u64,
+    pub stars: Option<u64>,
+    pub forks: Option<u64>,
+    pub watchers: Option<u64>,
+    pub open_issues: Option<u64>,
+    pub ci_checkouts: Option<u64>,
+    pub organic_clones: u64,
+    pub organic_clones_uniques: u64,
+    pub downloads: Option<u64>,
+    pub ci_runs: Option<u64>,
+    /// When the counters were read: with `ci_runs`, makes the CSV a lossless way to move
+    /// days, counters and CI between stores.
+    pub stats_at: Option<String>,
+}
+
+/// Every covered day of every history, dates ascending; gap days are absent.
+pub fn rows(histories: &[History]) -> Vec<Row<'_>> {
+    let mut out = Vec::new();
     for h in histories {
         let downloads = h.daily_downloads();
         for (d, t) in &h.days {
@@ -180,64 +199,63 @@ pub fn csv(histories: &[History]) -> String {
             let ci = h.ci.get(d);
             let organic = history::organic(*t, ci.copied());
             let collected_that_day = st.is_some() || downloads.contains_key(d);
-            s.push_str(&format!(
-                "{},{d},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                h.repo,
-                t.views,
-                t.views_uniques,
-                t.clones,
-                t.clones_uniques,
-                f(st.map(|s| s.stars)),
-                f(st.map(|s| s.forks)),
-                f(st.map(|s| s.watchers)),
-                f(st.map(|s| s.open_issues)),
-                f(ci.map(|c| c.checkouts)),
-                organic.clones,
-                organic.uniques,
-                f(collected_that_day.then(|| downloads.get(d).copied().unwrap_or(0))),
-                f(ci.map(|c| c.runs)),
-                st.map_or(String::new(), |s| s.at.to_string()),
-            ));
+            out.push(Row {
+                repo: &h.repo,
+                date: d.to_string(),
+                views: t.views,
+                views_uniques: t.views_uniques,
+                clones: t.clones,
+                clones_uniques: t.clones_uniques,
+                stars: st.map(|s| s.stars),
+                forks: st.map(|s| s.forks),
+                watchers: st.map(|s| s.watchers),
+                open_issues: st.map(|s| s.open_issues),
+                ci_checkouts: ci.map(|c| c.checkouts),
+                organic_clones: organic.clones,
+                organic_clones_uniques: organic.uniques,
+                downloads: collected_that_day.then(|| downloads.get(d).copied().unwrap_or(0)),
+                ci_runs: ci.map(|c| c.runs),
+                stats_at: st.map(|s| s.at.to_string()),
+            });
         }
+    }
+    out
+}
+
+/// `rows` as CSV with a header line.
+pub fn csv(histories: &[History]) -> String {
+    let mut s = String::from(
+        "repo,date,views,views_uniques,clones,clones_uniques,stars,forks,watchers,open_issues,ci_checkouts,organic_clones,organic_clones_uniques,downloads,ci_runs,stats_at\n",
+    );
+    let f = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
+    for r in rows(histories) {
+        s.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            r.repo,
+            r.date,
+            r.views,
+            r.views_uniques,
+            r.clones,
+            r.clones_uniques,
+            f(r.stars),
+            f(r.forks),
+            f(r.watchers),
+            f(r.open_issues),
+            f(r.ci_checkouts),
+            r.organic_clones,
+            r.organic_clones_uniques,
+            f(r.downloads),
+            f(r.ci_runs),
+            r.stats_at.unwrap_or_default(),
+        ));
     }
     s
 }
 
-/// One JSON object per line per repository and covered day, with the CSV's columns as
-/// typed fields (null where not observed): for DuckDB's `read_json_auto`, pandas'
+/// `rows` as one JSON object per line, for DuckDB's `read_json_auto`, pandas'
 /// `read_json(lines=True)` and friends.
 pub fn ndjson(histories: &[History]) -> String {
-    let mut s = String::new();
-    for h in histories {
-        let downloads = h.daily_downloads();
-        for (d, t) in &h.days {
-            let st = h.stats.get(d);
-            let ci = h.ci.get(d);
-            let organic = history::organic(*t, ci.copied());
-            let collected = st.is_some() || downloads.contains_key(d);
-            let row = serde_json::json!({
-                "repo": h.repo,
-                "date": d.to_string(),
-                "views": t.views,
-                "views_uniques": t.views_uniques,
-                "clones": t.clones,
-                "clones_uniques": t.clones_uniques,
-                "stars": st.map(|s| s.stars),
-                "forks": st.map(|s| s.forks),
-                "watchers": st.map(|s| s.watchers),
-                "open_issues": st.map(|s| s.open_issues),
-                "ci_checkouts": ci.map(|c| c.checkouts),
-                "organic_clones": organic.clones,
-                "organic_clones_uniques": organic.uniques,
-                "downloads": collected.then(|| downloads.get(d).copied().unwrap_or(0)),
-                "ci_runs": ci.map(|c| c.runs),
-                "stats_at": st.map(|s| s.at.to_string()),
-            });
-            s.push_str(&row.to_string());
-            s.push('\n');
-        }
-    }
-    s
+    rows(histories).iter().filter_map(|r| serde_json::to_string(r).ok()).map(|l| l + "\n").collect()
 }
 
 /// A history as exported to JSON: everything stored, plus the derived per-day downloads

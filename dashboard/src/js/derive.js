@@ -343,19 +343,7 @@ export function aggregate(models, name = 'All repositories') {
   for (const k of ['stars', 'forks', 'watchers', 'openIssues']) {
     const observed = new Uint8Array(n);
     const carry = new Float64Array(n);
-    for (const m of live) {
-      const off = m.start - start;
-      const src = m[k];
-      let last = NaN;
-      for (let i = 0; i < n - off; i++) {
-        const v = i < m.n ? src[i] : NaN;
-        if (v === v) {
-          last = v;
-          observed[i + off] = 1;
-        }
-        if (last === last) carry[i + off] += last;
-      }
-    }
+    for (const m of live) carryInto(carry, observed, m[k], m.start - start, m.n, n);
     const dst = a[k];
     for (let i = 0; i < n; i++) if (observed[i]) dst[i] = carry[i];
   }
@@ -393,6 +381,20 @@ function addInto(dst, src, off, n) {
       const cur = dst[i + off];
       dst[i + off] = cur === cur ? cur + v : v;
     }
+  }
+}
+
+/** Adds a counter's latest value as of each day (carried forward) into `carry`, and
+ * marks the days it was observed. */
+function carryInto(carry, observed, src, off, m, n) {
+  let last = NaN;
+  for (let i = 0; i < n - off; i++) {
+    const v = i < m ? src[i] : NaN;
+    if (v === v) {
+      last = v;
+      observed[i + off] = 1;
+    }
+    if (last === last) carry[i + off] += last;
   }
 }
 

@@ -5,6 +5,8 @@ FROM rust:1.95-bookworm AS build
 WORKDIR /src
 COPY Cargo.toml Cargo.lock rustfmt.toml ./
 COPY src ./src
+# The repository that publishes the action, for the workflow `gtt init` writes.
+ARG GTT_ACTION_REPO
 # glibc with crt-static: one fully static binary, built for the builder's own platform
 # (amd64 or arm64 under buildx), so no cross toolchain is needed.
 RUN target="$(rustc -vV | sed -n 's/^host: //p')" \

@@ -234,6 +234,13 @@ impl From<CiDay> for [u64; 2] {
     }
 }
 
+/// Bits of [`History::unknown`]: which of a day's four figures no source observed.
+pub const UNKNOWN_VIEWS: u8 = 1;
+pub const UNKNOWN_VIEWS_UNIQUES: u8 = 2;
+pub const UNKNOWN_CLONES: u8 = 4;
+pub const UNKNOWN_CLONES_UNIQUES: u8 = 8;
+pub const UNKNOWN_ALL: u8 = 15;
+
 /// Clones with CI subtracted, by ghtraf's formulas (anchors.md), for one day.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Organic {
@@ -289,6 +296,11 @@ pub struct History {
     /// provided, as inclusive ranges. Days not listed were only collected.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub imported: BTreeMap<String, Vec<(Date, Date)>>,
+    /// Covered days on which some figures were never observed (an import of views alone,
+    /// say): day -> `UNKNOWN_*` bits. Such a figure is stored as 0 but exported as
+    /// empty: not collected is a gap, not a zero. Absent: all four were observed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unknown: BTreeMap<Date, u8>,
 }
 
 /// CI runs seen by one collection: every completed run created in `first..=last`
@@ -377,7 +389,13 @@ impl History {
             ci: BTreeMap::new(),
             ci_cache: BTreeMap::new(),
             imported: BTreeMap::new(),
+            unknown: BTreeMap::new(),
         }
+    }
+
+    /// The `UNKNOWN_*` bits of a covered day (0: all four figures observed).
+    pub fn unknown_on(&self, day: Date) -> u8 {
+        self.unknown.get(&day).copied().unwrap_or(0)
     }
 
     /// Marks every covered day of this history (an import fragment) as coming from `label`.
@@ -516,6 +534,16 @@ impl History {
                 }
             }
         }
+        // A figure is unknown only if no side observed it; a side without the day
+        // observed nothing of it.
+        let unknown = days
+            .keys()
+            .filter_map(|d| {
+                let side = |h: &History| if h.days.contains_key(d) { h.unknown_on(*d) } else { UNKNOWN_ALL };
+                let bits = side(self) & side(other);
+                (bits != 0).then_some((*d, bits))
+            })
+            .collect();
         let mut ci = self.ci.clone();
         for (d, c) in &other.ci {
             ci.entry(*d)
@@ -542,6 +570,7 @@ impl History {
             popular: thin_popular(popular),
             ci,
             ci_cache: prune_ci_cache(ci_cache),
+            unknown,
             imported: {
                 let mut imported = self.imported.clone();
                 for (label, ranges) in &other.imported {
@@ -564,6 +593,11 @@ impl History {
         for ranges in self.imported.values_mut() {
             *ranges = union_ranges(&[], std::mem::take(ranges));
         }
+        let days = &self.days;
+        self.unknown.retain(|d, bits| {
+            *bits &= UNKNOWN_ALL;
+            *bits != 0 && days.contains_key(d)
+        });
         self
     }
 
@@ -994,6 +1028,13 @@ mod tests {
             let mut f = History::from_observation("o/r", at, &obs);
             if r.below(3) == 0 {
                 f.mark_imported(&format!("import{}", r.below(2)));
+                let bits = r.below(16) as u8;
+                let days: Vec<Date> = f.days.keys().copied().collect();
+                for d in days.into_iter().filter(|_| r.below(2) == 0) {
+                    if bits != 0 {
+                        f.unknown.insert(d, bits);
+                    }
+                }
             }
             h = h.merge(&f);
         }
@@ -1013,6 +1054,24 @@ mod tests {
             let round = History::parse(&a.to_json(), "o/r").expect("round trip");
             assert_eq!(round, a, "stored form round-trips");
         }
+    }
+
+    #[test]
+    fn a_figure_is_unknown_only_until_some_source_observes_it() {
+        let day = d("2026-01-05");
+        let mut views_only = History::new("o/r");
+        views_only.days.insert(day, Traffic::from([10, 3, 0, 0]));
+        views_only.unknown.insert(day, UNKNOWN_CLONES | UNKNOWN_CLONES_UNIQUES);
+        let mut clones_only = History::new("o/r");
+        clones_only.days.insert(day, Traffic::from([0, 0, 4, 2]));
+        clones_only.unknown.insert(day, UNKNOWN_VIEWS | UNKNOWN_VIEWS_UNIQUES);
+        let both = views_only.merge(&clones_only);
+        assert_eq!(both.unknown_on(day), 0);
+        assert_eq!(both.days[&day], Traffic::from([10, 3, 4, 2]));
+        let other_day = History::from_observation("o/r", ts("2026-02-01T00:00:00Z"), &Observation::default());
+        assert_eq!(views_only.merge(&other_day).unknown_on(day), UNKNOWN_CLONES | UNKNOWN_CLONES_UNIQUES);
+        let collected = History::from_observation("o/r", ts("2026-01-10T00:00:00Z"), &Observation::default());
+        assert_eq!(views_only.merge(&collected).unknown_on(day), 0, "a collection observed every figure");
     }
 
     #[test]

@@ -395,16 +395,45 @@ impl Repos {
     }
 }
 
+/// A day an import first mentions starts with every figure unknown; each `add_*` then
+/// marks what the source did observe. A views-only file thus leaves clones a gap.
+fn touch(h: &mut History, day: Date) -> &mut Traffic {
+    if !h.days.contains_key(&day) {
+        h.unknown.insert(day, history::UNKNOWN_ALL);
+    }
+    h.days.entry(day).or_default()
+}
+
+/// Marks figures of a day as observed.
+fn observed(h: &mut History, day: Date, bits: u8) {
+    if let Some(b) = h.unknown.get_mut(&day) {
+        *b &= !bits;
+        if *b == 0 {
+            h.unknown.remove(&day);
+        }
+    }
+}
+
+/// Marks figures of a day as not observed (a source without uniques, say), unless
+/// something already observed them.
+fn not_observed(h: &mut History, day: Date, bits: u8) {
+    if let Some(b) = h.unknown.get_mut(&day) {
+        *b |= bits;
+    }
+}
+
 fn add_views(h: &mut History, day: Date, count: u64, uniques: u64) {
-    let t = h.days.entry(day).or_default();
+    let t = touch(h, day);
     t.views = t.views.max(count);
     t.views_uniques = t.views_uniques.max(uniques);
+    observed(h, day, history::UNKNOWN_VIEWS | history::UNKNOWN_VIEWS_UNIQUES);
 }
 
 fn add_clones(h: &mut History, day: Date, count: u64, uniques: u64) {
-    let t = h.days.entry(day).or_default();
+    let t = touch(h, day);
     t.clones = t.clones.max(count);
     t.clones_uniques = t.clones_uniques.max(uniques);
+    observed(h, day, history::UNKNOWN_CLONES | history::UNKNOWN_CLONES_UNIQUES);
 }
 
 fn add_traffic(h: &mut History, day: Date, t: Traffic) {
@@ -914,10 +943,14 @@ fn gtt_csv(ctx: &Ctx<'_>, content: &str) -> Result<Vec<History>, Error> {
             return Err(ctx.cell(n, "repo", format!("`{}` is not a repository (owner/name)", show(repo))));
         }
         let day = day_cell(ctx, n, "date", cell(row, di))?;
+        // An empty figure is one gtt never observed for that day (see History::unknown).
         let mut v = [0u64; 4];
-        for ((slot, col), name) in v.iter_mut().zip(tc).zip(traffic_cols) {
-            *slot = count_cell(ctx, n, name, cell(row, col))?
-                .ok_or_else(|| ctx.cell(n, name, "empty, but gtt writes a number here for every covered day"))?;
+        let mut unknown_bits = 0u8;
+        for (i, ((slot, col), name)) in v.iter_mut().zip(tc).zip(traffic_cols).enumerate() {
+            match count_cell(ctx, n, name, cell(row, col))? {
+                Some(x) => *slot = x,
+                None => unknown_bits |= 1 << i,
+            }
         }
         let [views, views_uniques, clones, clones_uniques] = v;
         let traffic = Traffic { views, views_uniques, clones, clones_uniques };
@@ -951,6 +984,9 @@ fn gtt_csv(ctx: &Ctx<'_>, content: &str) -> Result<Vec<History>, Error> {
         };
         let h = repos.get(repo);
         add_traffic(h, day, traffic);
+        if unknown_bits != 0 {
+            h.unknown.insert(day, unknown_bits);
+        }
         if let Some(s) = stats {
             add_stats(h, day, s);
         }
@@ -1102,16 +1138,36 @@ fn ghtraf(ctx: &Ctx<'_>, root: &Map<String, Value>, hint: &Hint, archive: bool) 
         let o = as_object(ctx, e, &path)?;
         let day = parse_day(req_str(ctx, o, &path, "date")?).map_err(|m| ctx.field(&join(&path, "date"), m))?;
         let count = |key: &str| opt_count(ctx, o, &path, key);
+        let figures = [count("views")?, count("uniqueViews")?, count("clones")?, count("uniqueClones")?];
+        let fresh = !h.days.contains_key(&day);
         add_traffic(
             &mut h,
             day,
             Traffic {
-                views: count("views")?.unwrap_or(0),
-                views_uniques: count("uniqueViews")?.unwrap_or(0),
-                clones: count("clones")?.unwrap_or(0),
-                clones_uniques: count("uniqueClones")?.unwrap_or(0),
+                views: figures[0].unwrap_or(0),
+                views_uniques: figures[1].unwrap_or(0),
+                clones: figures[2].unwrap_or(0),
+                clones_uniques: figures[3].unwrap_or(0),
             },
         );
+        // Older entries lack uniques: those stay unknown, not 0.
+        if fresh {
+            let bits = [
+                history::UNKNOWN_VIEWS,
+                history::UNKNOWN_VIEWS_UNIQUES,
+                history::UNKNOWN_CLONES,
+                history::UNKNOWN_CLONES_UNIQUES,
+            ];
+            for (figure, bit) in figures.iter().zip(bits) {
+                if figure.is_none() {
+                    if !h.unknown.contains_key(&day) {
+                        h.unknown.insert(day, 0);
+                    }
+                    not_observed(&mut h, day, bit);
+                }
+            }
+            h.unknown.retain(|_, b| *b != 0);
+        }
         if let Some(checkouts) = count("ciCheckouts")? {
             add_ci(&mut h, day, CiDay { checkouts, runs: count("ciRuns")?.unwrap_or(0) });
         }
@@ -1795,7 +1851,7 @@ mod tests {
                 "octo hello,2026-03-03",
                 "export.csv:4: field `repo`: `octo hello` is not a repository",
             ),
-            (13, "octo/world,2026-03-06,9,3", "octo/world,2026-03-06,,3", "export.csv:9: field `views`: empty"),
+            (13, "octo/world,2026-03-06,9,3", "octo/world,2026-03-06,nine,3", "export.csv:9: field `views`: "),
             (
                 14,
                 "\"2026-03-07\":[9,3,0,0]",
@@ -1940,5 +1996,22 @@ mod tests {
                 .expect("asset");
         assert_eq!(a.total(), 3);
         assert_eq!(organic(t([0, 0, 4, 2]), Some(CiDay { checkouts: 4, runs: 1 })).clones, 0);
+    }
+
+    #[test]
+    fn a_single_metric_file_leaves_the_other_metric_a_gap() {
+        let views = one("views.csv", TA_VIEWS, Some("octo/hello"));
+        assert!(!views.days.is_empty());
+        let clone_bits = history::UNKNOWN_CLONES | history::UNKNOWN_CLONES_UNIQUES;
+        for day in views.days.keys() {
+            assert_eq!(views.unknown_on(*day), clone_bits, "{day}: clones were not in the file");
+        }
+        let clones = one("clones.csv", TA_CLONES, Some("octo/hello"));
+        let both = views.merge(&clones);
+        let shared: Vec<_> = views.days.keys().filter(|d| clones.days.contains_key(d)).collect();
+        assert!(!shared.is_empty());
+        for day in shared {
+            assert_eq!(both.unknown_on(*day), 0, "{day}: both files together observed everything");
+        }
     }
 }

@@ -52,6 +52,9 @@ export function readHistory(h, fallbackName = '') {
     days: objectOf(src.days),
     stats: objectOf(src.stats),
     ci: objectOf(src.ci),
+    // Day -> bits of figures no source observed (1 views, 2 unique visitors, 4 clones,
+    // 8 unique cloners): drawn as gaps, like days never collected.
+    unknown: objectOf(src.unknown),
     assets: objectOf(src.assets),
     popular: objectOf(src.popular),
   };
@@ -201,6 +204,13 @@ export function buildModel(r) {
     } else {
       organicClones[i] = c;
       organicUniques[i] = cu;
+    }
+    const u = num(r.unknown[sDays.keys[j]]);
+    if (u > 0) {
+      if (u & 1) views[i] = NaN;
+      if (u & 2) viewsUniques[i] = NaN;
+      if (u & 4) clones[i] = organicClones[i] = ciShare[i] = NaN;
+      if (u & 8) clonesUniques[i] = organicUniques[i] = ciUniques[i] = NaN;
     }
   }
   let firstStats = Infinity;

@@ -202,3 +202,18 @@ test('tolerates missing sections and junk keys', () => {
   const e = buildModel(readHistory(null, 'x/y'));
   assert.equal(e.name, 'x/y');
 });
+
+test('figures no source observed are gaps, not zeros', () => {
+  const m = buildModel(
+    readHistory({
+      repo: 'o/r',
+      days: { '2026-01-01': [10, 3, 0, 0], '2026-01-02': [5, 2, 4, 1] },
+      unknown: { '2026-01-01': 12 },
+    }),
+  );
+  const clones = all(m, 'clones');
+  assert.equal(clones[0], null, 'clones of a views-only import are a gap');
+  assert.equal(clones[1], 4);
+  assert.equal(all(m, 'views')[0], 10);
+  assert.equal(all(m, 'organicClones')[0], null);
+});

@@ -1160,9 +1160,7 @@ fn ghtraf(ctx: &Ctx<'_>, root: &Map<String, Value>, hint: &Hint, archive: bool) 
             ];
             for (figure, bit) in figures.iter().zip(bits) {
                 if figure.is_none() {
-                    if !h.unknown.contains_key(&day) {
-                        h.unknown.insert(day, 0);
-                    }
+                    h.unknown.entry(day).or_insert(0);
                     not_observed(&mut h, day, bit);
                 }
             }

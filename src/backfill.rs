@@ -156,7 +156,7 @@ pub fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
     }
     if !c.dry_run {
         let all_written = vec![true; merged.len()];
-        collect::write_histories(c, backend.as_mut(), &index, &repos, &mut merged, &all_written, false)?;
+        collect::write_histories(c, backend.as_mut(), &index, &repos, &mut merged, &all_written, None)?;
         writeln!(out, "stored in {}", backend.describe()).map_err(io)?;
     }
     Ok(crate::config::EXIT_OK)

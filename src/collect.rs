@@ -14,7 +14,7 @@ use jiff::civil::Date;
 use crate::config::Config;
 use crate::history::{self, Gap, History};
 use crate::store::{self, Backend, Files, INDEX_FILE, Index};
-use crate::{Error, archive, doctor, fetch, github, report};
+use crate::{Error, archive, discover, doctor, fetch, github, report};
 
 /// How often a run re-reads and re-merges after losing a race to another writer.
 const MAX_REWRITES: usize = 3;
@@ -62,22 +62,23 @@ fn parse_files(files: &Files, repos: &[String], place: &str) -> Result<(Index, V
 /// Fetches repositories on `concurrency` worker threads; results keep the input order.
 /// After an error that every repository would meet (bad token, rate limit), the rest
 /// are skipped rather than hammering GitHub.
-fn fetch_all(client: &github::Client, c: &Config, stored: &[History]) -> Vec<Fetched> {
+fn fetch_all(client: &github::Client, c: &Config, repos: &[String], stored: &[History]) -> Vec<Fetched> {
     let today = utc_day(c.now);
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let results: Mutex<BTreeMap<usize, Fetched>> = Mutex::new(BTreeMap::new());
     std::thread::scope(|s| {
-        for _ in 0..c.concurrency.min(c.repos.len()).max(1) {
+        for _ in 0..c.concurrency.min(repos.len()).max(1) {
             s.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
-                    let (Some(repo), Some(h)) = (c.repos.get(i), stored.get(i)) else { break };
+                    let (Some(repo), Some(h)) = (repos.get(i), stored.get(i)) else { break };
                     let r = if stop.load(Ordering::SeqCst) {
                         Err(fetch::Error {
                             repo: repo.clone(),
                             message: "skipped after an error that affects every repository".into(),
                             fatal: true,
+                            access: false,
                         })
                     } else {
                         let ctx = fetch::Context { today, ci: &c.ci, ci_cache: &h.ci_cache };
@@ -94,13 +95,14 @@ fn fetch_all(client: &github::Client, c: &Config, stored: &[History]) -> Vec<Fet
         }
     });
     let mut map = results.into_inner().unwrap_or_default();
-    (0..c.repos.len())
+    (0..repos.len())
         .map(|i| {
             map.remove(&i).unwrap_or_else(|| {
                 Err(fetch::Error {
-                    repo: c.repos.get(i).cloned().unwrap_or_default(),
+                    repo: repos.get(i).cloned().unwrap_or_default(),
                     message: "not fetched".into(),
                     fatal: false,
+                    access: false,
                 })
             })
         })
@@ -125,7 +127,7 @@ fn count_changes(old: &History, new: &History) -> (usize, usize) {
 
 /// What goes to storage: the collected histories, the index, and the badges, which
 /// are computed from every tracked history (collected or not).
-fn render(c: &Config, index: &Index, all: &[History], collected: &[bool], badges: bool) -> Files {
+fn render(c: &Config, index: &Index, all: &[History], collected: &[bool], badges: Option<report::BadgeScope>) -> Files {
     let mut index = index.clone();
     let mut files = Files::new();
     for (h, _) in all.iter().zip(collected).filter(|(_, ok)| **ok) {
@@ -139,9 +141,9 @@ fn render(c: &Config, index: &Index, all: &[History], collected: &[bool], badges
     }
     index.updated = index.updated.max(Some(c.now));
     files.insert(INDEX_FILE.to_string(), index.to_json());
-    if badges {
+    if let Some(scope) = badges {
         let refs: Vec<&History> = all.iter().collect();
-        files.extend(report::badge_files(&refs, utc_day(c.now), &c.badges));
+        files.extend(report::badge_files(&refs, utc_day(c.now), &c.badges, scope));
     }
     files
 }
@@ -157,23 +159,37 @@ struct Outcome {
 }
 
 pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
+    let mut backend = crate::open_backend(c, &c.storage, c.gist_token.as_ref())?;
+    if c.aggregate {
+        return aggregate(c, backend.as_mut(), out);
+    }
     let Some(token) = &c.token else {
         return Err(Error::Config(crate::config::Error("no token".into())));
     };
     let client = github::Client::new(&c.api_url, token.clone(), c.max_wait);
-    let mut backend = crate::open_backend(c, &c.storage, c.gist_token.as_ref())?;
     let mut archive_backend = match &c.archive {
         Some(s) => Some(crate::open_backend(c, s, c.gist_token.as_ref())?),
         None => None,
     };
-    let (index, stored) = load(backend.as_mut(), &c.repos)?;
+    let targets = targets(c, &client)?;
+    let repos = &targets.repos;
+    let mut skipped = targets.skipped.clone();
+    let (index, stored) = load(backend.as_mut(), repos)?;
     log::info!("read the history of {} repositories from {}", stored.len(), backend.describe());
 
-    let fetched = fetch_all(&client, c, &stored);
+    let fetched = fetch_all(&client, c, repos, &stored);
     let today = utc_day(c.now);
 
     let mut outcomes = Vec::new();
-    for ((repo, old), result) in c.repos.iter().zip(stored).zip(fetched) {
+    for ((repo, old), result) in repos.iter().zip(stored).zip(fetched) {
+        // A repository a glob picked that the token may not read is skipped, not failed.
+        let result = match result {
+            Err(e) if e.access && !targets.explicit.iter().any(|r| r.eq_ignore_ascii_case(repo)) => {
+                skipped.push((repo.clone(), e.message));
+                continue;
+            }
+            r => r,
+        };
         outcomes.push(match result {
             Ok((obs, ci_error)) => {
                 let fragment = History::from_observation(repo, c.now, &obs);
@@ -212,8 +228,15 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
 
     let collected: Vec<bool> = outcomes.iter().map(|o| o.collected).collect();
     let mut all: Vec<History> = outcomes.iter().map(|o| o.merged.clone()).collect();
+    let kept: Vec<String> = all.iter().map(|h| h.repo.clone()).collect();
+    // A shard sees part of the repositories: it writes their own badges, and the
+    // aggregate job the sums.
+    let scope = match c.shard {
+        Some((_, n)) if n > 1 => report::BadgeScope { per_repo: true, summed: false },
+        _ => report::BadgeScope::whole(all.len()),
+    };
     if !c.dry_run && collected.iter().any(|ok| *ok) {
-        write_histories(c, backend.as_mut(), &index, &c.repos, &mut all, &collected, true)?;
+        write_histories(c, backend.as_mut(), &index, &kept, &mut all, &collected, Some(scope))?;
         for (o, h) in outcomes.iter_mut().zip(&all) {
             o.merged = h.clone();
         }
@@ -227,8 +250,7 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     }
 
     // Tell people what happened.
-    let reports: Vec<report::RepoReport<'_>> = c
-        .repos
+    let reports: Vec<report::RepoReport<'_>> = kept
         .iter()
         .zip(&outcomes)
         .map(|(repo, o)| {
@@ -245,6 +267,9 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
         })
         .collect();
     let io = |e: std::io::Error| Error::Output(format!("cannot write output: {e}"));
+    for (repo, why) in &skipped {
+        writeln!(out, "{repo}: skipped: {}", report::escape_terminal(why)).map_err(io)?;
+    }
     for r in &reports {
         print_repo(c, r, today, out).map_err(io)?;
     }
@@ -255,7 +280,7 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     if c.action {
         let refs: Vec<&History> = all.iter().collect();
         let outputs = report::outputs(&refs, today, |f| backend.public_url(f));
-        let summary = report::summary(&reports, today, c.dry_run, &backend.describe());
+        let summary = report::summary(&reports, &skipped, today, c.dry_run, &backend.describe());
         if let Some(path) = &c.output_file {
             append(path, &report::output_file_text(&outputs))?;
         }
@@ -278,6 +303,65 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     }
 }
 
+/// The repositories this job collects: globs resolved, exclusions and filters applied,
+/// cut to the shard.
+fn targets(c: &Config, client: &github::Client) -> Result<discover::Resolved, Error> {
+    let mut t = if c.repo_specs.iter().any(discover::Spec::is_glob) {
+        discover::resolve(client, &c.repo_specs, c.filters).map_err(Error::Failed)?
+    } else {
+        discover::select(&c.repo_specs, &[], c.filters)
+    };
+    if let Some((i, n)) = c.shard {
+        t.repos.retain(|r| discover::shard_of(r, n) == i);
+        log::info!("shard {i}/{n}: {} repositories", t.repos.len());
+    }
+    if t.repos.is_empty() && c.shard.is_none() {
+        return Err(Error::Failed(
+            "input `repos` matched no repository (check the globs, exclusions and include-* inputs)".into(),
+        ));
+    }
+    Ok(t)
+}
+
+/// `aggregate: true`, the job after a sharded matrix: collects nothing, recomputes the
+/// summed badges (and each repository's) from every history the index lists, and
+/// reports over all of them.
+fn aggregate(c: &Config, backend: &mut dyn Backend, out: &mut dyn Write) -> Result<(), Error> {
+    let (index, _) = load(backend, &[])?;
+    let repos: Vec<String> = index.repos.keys().cloned().collect();
+    let (index, mut all) = load(backend, &repos)?;
+    let written = vec![false; all.len()];
+    if !c.dry_run {
+        let scope = report::BadgeScope::whole(all.len());
+        write_histories(c, backend, &index, &repos, &mut all, &written, Some(scope))?;
+    }
+    let today = utc_day(c.now);
+    writeln!(out, "aggregated {} repositories in {}", all.len(), backend.describe())
+        .map_err(|e| Error::Output(e.to_string()))?;
+    if c.action {
+        let refs: Vec<&History> = all.iter().collect();
+        let reports: Vec<report::RepoReport<'_>> = all
+            .iter()
+            .map(|h| report::RepoReport {
+                repo: &h.repo,
+                history: Some(h),
+                new_days: 0,
+                raised_days: 0,
+                new_gap: None,
+                error: None,
+                warnings: Vec::new(),
+            })
+            .collect();
+        if let Some(path) = &c.output_file {
+            append(path, &report::output_file_text(&report::outputs(&refs, today, |f| backend.public_url(f))))?;
+        }
+        if let Some(path) = &c.summary_file {
+            append(path, &report::summary(&reports, &[], today, c.dry_run, &backend.describe()))?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes the histories of `repos` (those marked in `written`) with the index and,
 /// when `badges`, the badge files computed from all of them; then merges whatever a
 /// concurrent writer landed meanwhile and writes again, a bounded number of times.
@@ -289,7 +373,7 @@ pub(crate) fn write_histories(
     repos: &[String],
     all: &mut [History],
     written: &[bool],
-    badges: bool,
+    badges: Option<report::BadgeScope>,
 ) -> Result<(), Error> {
     let mut index = index.clone();
     let mut names = vec![INDEX_FILE.to_string()];

@@ -29,7 +29,7 @@ pub const INPUTS: &[(&str, &str, &str)] = &[
     (
         "repos",
         "",
-        "Repositories to track, owner/name, separated by commas, spaces or newlines. Default: $GITHUB_REPOSITORY.",
+        "Repositories to track: owner/name, owner/* (all of an owner), globs (owner/gtt-*), exclusions (!owner/old-*), separated by commas, spaces or newlines. Default: $GITHUB_REPOSITORY.",
     ),
     ("api-url", "", "GitHub API base URL. Default: $GITHUB_API_URL, else https://api.github.com."),
     ("now", "", "Treat this RFC 3339 timestamp or YYYY-MM-DD date (00:00 UTC) as now. Default: the clock."),
@@ -78,6 +78,15 @@ pub const INPUTS: &[(&str, &str, &str)] = &[
     ),
     ("repo-dir", "", "init: the repository checkout to write the workflow into. Default: the current folder."),
     ("apply", "false", "init: run the gh commands (secret, variables) instead of printing them."),
+    ("include-forks", "false", "Let globs in `repos` pick forks."),
+    ("include-archived", "false", "Let globs in `repos` pick archived repositories."),
+    ("include-private", "true", "Let globs in `repos` pick private repositories the token can see."),
+    ("shard", "", "I/N: collect only this job's share of the repositories (stable hash), for a job matrix."),
+    (
+        "aggregate",
+        "false",
+        "Collect nothing; recompute the summed badges and the summary from every stored history (the job after a sharded matrix).",
+    ),
 ];
 
 /// The metrics gtt writes badges for, in file-name order.
@@ -261,6 +270,13 @@ pub struct Config {
     pub gist_token: Option<Secret>,
     pub storage: Storage,
     pub repos: Vec<String>,
+    /// Every item of `repos`, globs and exclusions included.
+    pub repo_specs: Vec<crate::discover::Spec>,
+    pub filters: crate::discover::Filters,
+    /// This job's shard `(I, N)`, 1-based.
+    pub shard: Option<(u32, u32)>,
+    /// Recompute the index's aggregate badges from every stored history; collect nothing.
+    pub aggregate: bool,
     pub api_url: String,
     pub now: Timestamp,
     pub dry_run: bool,
@@ -335,6 +351,11 @@ struct Raw {
     from: Option<String>,
     repo_dir: Option<String>,
     apply: Option<String>,
+    include_forks: Option<String>,
+    include_archived: Option<String>,
+    include_private: Option<String>,
+    shard: Option<String>,
+    aggregate: Option<String>,
 }
 
 /// The token values present in the environment or arguments, before any validation,
@@ -453,7 +474,17 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
     };
 
     let repos_text = raw.repos.or_else(|| nonempty(env, "GITHUB_REPOSITORY")).unwrap_or_default();
-    let repos = parse_repos(&repos_text)?;
+    let items: Vec<String> =
+        repos_text.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).map(String::from).collect();
+    let repo_specs = crate::discover::parse_specs(&items)?;
+    // Exact names now; globs are resolved against GitHub when a run starts.
+    let repos = parse_repos(
+        &items.iter().filter(|i| !i.contains('*') && !i.starts_with('!')).cloned().collect::<Vec<_>>().join(","),
+    )?;
+    let shard = match raw.shard.as_deref() {
+        None => None,
+        Some(s) => Some(crate::discover::parse_shard(s)?),
+    };
 
     let api_url = parse_api_url(
         &raw.api_url.or_else(|| nonempty(env, "GITHUB_API_URL")).unwrap_or_else(|| DEFAULT_API.to_string()),
@@ -526,14 +557,22 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
         return err("input `from` is empty: name what to import, e.g. `gtt backfill --from state.json` or a gist id");
     }
     let apply = bool_input("apply", raw.apply.as_deref(), false)?;
+    let filters = crate::discover::Filters {
+        forks: bool_input("include-forks", raw.include_forks.as_deref(), false)?,
+        archived: bool_input("include-archived", raw.include_archived.as_deref(), false)?,
+        private: bool_input("include-private", raw.include_private.as_deref(), true)?,
+    };
+    let aggregate = bool_input("aggregate", raw.aggregate.as_deref(), false)?;
     if command == Command::Dashboard && raw.out.is_none() {
         return err(
             "input `out` is not set: name the folder to write the dashboard into, e.g. `gtt dashboard --out site`",
         );
     }
 
-    if matches!(command, Command::Collect | Command::Doctor | Command::Init) {
-        if repos.is_empty() && command != Command::Init {
+    // The aggregate job reads stored histories only: no repositories, no traffic token.
+    let aggregate_only = command == Command::Collect && aggregate;
+    if matches!(command, Command::Collect | Command::Doctor | Command::Init) && !aggregate_only {
+        if repos.is_empty() && !repo_specs.iter().any(|s| !s.exclude) && command != Command::Init {
             return err("input `repos` is empty: name repositories as owner/name (e.g. `--repos octo/hello`)");
         }
         if token.is_none() {
@@ -576,6 +615,10 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
         from,
         repo_dir: raw.repo_dir.map(PathBuf::from),
         apply,
+        repo_specs,
+        filters,
+        shard,
+        aggregate,
     })
 }
 

@@ -38,6 +38,9 @@ pub struct Error {
     pub message: String,
     /// Every repository will fail the same way (bad token, rate limit): no point going on.
     pub fatal: bool,
+    /// The token may not read this repository's traffic: a repository picked by a glob
+    /// is then skipped, not failed.
+    pub access: bool,
 }
 
 impl fmt::Display for Error {
@@ -369,7 +372,7 @@ fn explain_ci(repo: &str, e: github::Error) -> Error {
         ),
         _ => format!("CI clones not counted this run: {e}; traffic was still stored"),
     };
-    Error { repo: repo.to_string(), message, fatal: false }
+    Error { repo: repo.to_string(), message, fatal: false, access: false }
 }
 
 fn join<T>(h: std::thread::ScopedJoinHandle<'_, Result<T, github::Error>>) -> Result<T, github::Error> {
@@ -412,7 +415,8 @@ pub(crate) fn explain(client: &Client, repo: &str, e: github::Error, traffic: bo
         (_, github::Error::RateLimited { .. }) => (e.to_string(), true),
         _ => (e.to_string(), false),
     };
-    Error { repo: repo.to_string(), message, fatal }
+    let access = matches!(e.status(), Some(403 | 404)) && !fatal;
+    Error { repo: repo.to_string(), message, fatal, access }
 }
 
 /// Enterprise Server reports `installed_version` in `/meta`; github.com does not.

@@ -11,6 +11,7 @@ pub mod badge;
 mod collect;
 pub mod config;
 pub mod dashboard;
+pub mod discover;
 pub mod doctor;
 pub mod fetch;
 pub mod github;

@@ -192,10 +192,25 @@ pub fn series(h: &History, metric: &str) -> Series {
     }
 }
 
-/// Badge files: shields endpoint JSON and a self-rendered SVG per metric. One tracked
-/// repository keeps ghtraf's names (`views.json`, ...); with several, those names hold
-/// the sums and each repository also gets `badge-OWNER.NAME-METRIC.json`/`.svg`.
-pub fn badge_files(histories: &[&History], today: Date, cfg: &Badges) -> BTreeMap<String, String> {
+/// Which badge files a write carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadgeScope {
+    /// `badge-OWNER.NAME-METRIC.*` for each repository.
+    pub per_repo: bool,
+    /// `METRIC.*`, summed over the repositories given.
+    pub summed: bool,
+}
+
+impl BadgeScope {
+    /// One run that sees every tracked repository: ghtraf's names for one repository;
+    /// with several, sums under those names and a set per repository.
+    pub fn whole(repos: usize) -> BadgeScope {
+        BadgeScope { per_repo: repos > 1, summed: true }
+    }
+}
+
+/// Badge files: shields endpoint JSON and a self-rendered SVG per metric.
+pub fn badge_files(histories: &[&History], today: Date, cfg: &Badges, scope: BadgeScope) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
     let mut write = |stem: &str, metric: &str, s: &Series| {
         let label = cfg.labels.get(metric).map_or(metric, String::as_str);
@@ -205,14 +220,16 @@ pub fn badge_files(histories: &[&History], today: Date, cfg: &Badges) -> BTreeMa
     };
     for metric in BADGE_METRICS {
         let per_repo: Vec<Series> = histories.iter().map(|h| series(h, metric)).collect();
-        if histories.len() > 1 {
+        if scope.per_repo {
             for (h, s) in histories.iter().zip(&per_repo) {
                 let stem = format!("badge-{}-{metric}", h.repo.to_ascii_lowercase().replacen('/', ".", 1));
                 write(&stem, metric, s);
             }
         }
-        let total = per_repo.iter().fold(Series::default(), add_series);
-        write(metric, metric, &total);
+        if scope.summed {
+            let total = per_repo.iter().fold(Series::default(), add_series);
+            write(metric, metric, &total);
+        }
     }
     files
 }
@@ -345,12 +362,18 @@ const SUMMARY_LIMIT: usize = 900_000;
 
 /// The Markdown job summary: an aggregate table when there are several repositories,
 /// failures, then a section per repository.
-pub fn summary(reports: &[RepoReport<'_>], today: Date, dry_run: bool, storage: &str) -> String {
-    let full = summary_with(reports, today, dry_run, storage, true);
+pub fn summary(
+    reports: &[RepoReport<'_>],
+    skipped: &[(String, String)],
+    today: Date,
+    dry_run: bool,
+    storage: &str,
+) -> String {
+    let full = summary_with(reports, skipped, today, dry_run, storage, true);
     if full.len() <= SUMMARY_LIMIT {
         return full;
     }
-    let mut short = summary_with(reports, today, dry_run, storage, false);
+    let mut short = summary_with(reports, skipped, today, dry_run, storage, false);
     if short.len() > SUMMARY_LIMIT {
         let mut cut = SUMMARY_LIMIT;
         while !short.is_char_boundary(cut) {
@@ -362,10 +385,24 @@ pub fn summary(reports: &[RepoReport<'_>], today: Date, dry_run: bool, storage: 
     short
 }
 
-fn summary_with(reports: &[RepoReport<'_>], today: Date, dry_run: bool, storage: &str, details: bool) -> String {
+fn summary_with(
+    reports: &[RepoReport<'_>],
+    skipped: &[(String, String)],
+    today: Date,
+    dry_run: bool,
+    storage: &str,
+    details: bool,
+) -> String {
     let mut md = String::from("## gtt: GitHub traffic\n\n");
     if dry_run {
         md.push_str("**Dry run:** nothing was written.\n\n");
+    }
+    if !skipped.is_empty() {
+        md.push_str(&format!("<details><summary>{} repositories skipped</summary>\n\n", skipped.len()));
+        for (repo, why) in skipped {
+            md.push_str(&format!("- {}: {}\n", escape_markdown(repo), escape_markdown(why)));
+        }
+        md.push_str("\n</details>\n\n");
     }
     let failed: Vec<&RepoReport<'_>> = reports.iter().filter(|r| r.error.is_some()).collect();
     if !failed.is_empty() {
@@ -590,7 +627,7 @@ mod tests {
                 warnings: vec![],
             },
         ];
-        let md = summary(&reports, "2026-11-02".parse().expect("d"), false, "gist 1");
+        let md = summary(&reports, &[], "2026-11-02".parse().expect("d"), false, "gist 1");
         assert!(md.contains("&lt;script&gt;"));
         assert!(!md.contains("<script>"));
         assert!(md.contains("2026-10-01..2026-10-20 (20 days)"));
@@ -638,7 +675,7 @@ mod tests {
                 warnings: vec![],
             },
         ];
-        let md = summary(&reports, today, false, "folder x");
+        let md = summary(&reports, &[], today, false, "folder x");
         assert!(md.contains("| **all 2** |"), "aggregate table first: {md}");
         assert!(md.find("| **all 2** |") < md.find("### o/a"));
         assert!(md.contains("`██▇▇▆▆▅▅▄▄▃▃▂▂`"), "views fall day by day: {md}");
@@ -667,7 +704,7 @@ mod tests {
                 warnings: vec![],
             })
             .collect();
-        let md = summary(&reports, today, false, "gist 1");
+        let md = summary(&reports, &[], today, false, "gist 1");
         assert!(md.len() <= SUMMARY_LIMIT, "{} bytes", md.len());
         assert!(md.contains("| **all 4000** |"));
     }
@@ -683,12 +720,12 @@ mod tests {
     fn badge_files_keep_ghtraf_names_for_one_repository() {
         let today: Date = "2026-11-21".parse().expect("d");
         let h = History::new("o/a");
-        let one = badge_files(&[&h], today, &Badges::default());
+        let one = badge_files(&[&h], today, &Badges::default(), BadgeScope::whole(1));
         let names: Vec<&String> = one.keys().collect();
         assert_eq!(names.len(), 10);
         assert!(one.contains_key("views.json") && one.contains_key("installs.svg"));
         let g = History::new("o/b");
-        let two = badge_files(&[&h, &g], today, &Badges::default());
+        let two = badge_files(&[&h, &g], today, &Badges::default(), BadgeScope::whole(2));
         assert_eq!(two.len(), 30);
         assert!(two.contains_key("badge-o.b-stars.json") && two.contains_key("stars.svg"));
         for (name, text) in two.iter().filter(|(n, _)| n.ends_with(".json")) {

@@ -1,0 +1,284 @@
+//! Which repositories a run tracks: `owner/name`, `owner/*`, globs (`owner/gtt-*`) and
+//! exclusions (`!owner/old-*`), resolved through the listing endpoints (all pages), then
+//! filtered (forks, archived, private) and cut to this job's shard.
+
+use serde::Deserialize;
+
+use crate::config::{Error as ConfigError, glob_match};
+use crate::github::{self, Client};
+
+const MAX_LIST_PAGES: usize = 100;
+
+/// One item of input `repos`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spec {
+    pub exclude: bool,
+    pub owner: String,
+    /// The name or glob as written (matching ignores case).
+    pub name: String,
+}
+
+impl Spec {
+    pub fn is_glob(&self) -> bool {
+        self.name.contains('*')
+    }
+
+    fn matches(&self, full: &str) -> bool {
+        let Some((o, n)) = full.split_once('/') else { return false };
+        o.eq_ignore_ascii_case(&self.owner) && glob_match(&self.name.to_ascii_lowercase(), &n.to_ascii_lowercase())
+    }
+}
+
+/// Parses `repos` items; exact names are validated as `owner/name`.
+pub fn parse_specs(items: &[String]) -> Result<Vec<Spec>, ConfigError> {
+    items
+        .iter()
+        .map(|item| {
+            let (exclude, rest) = match item.strip_prefix('!') {
+                Some(r) => (true, r),
+                None => (false, item.as_str()),
+            };
+            let bad = || {
+                ConfigError(format!(
+                    "input `repos`: `{}` is not owner/name, owner/* or a glob like owner/gtt-* (prefix ! to exclude)",
+                    rest.chars().take(80).collect::<String>()
+                ))
+            };
+            let (owner, name) = rest.split_once('/').ok_or_else(bad)?;
+            let glob_ok = name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '*'));
+            if name.contains('*') {
+                if !glob_ok || crate::config::parse_repos(&format!("{owner}/x")).is_err() {
+                    return Err(bad());
+                }
+            } else if crate::config::parse_repos(rest).is_err() {
+                return Err(bad());
+            }
+            Ok(Spec { exclude, owner: owner.to_string(), name: name.to_string() })
+        })
+        .collect()
+}
+
+/// Which listed repositories globs may pick.
+#[derive(Debug, Clone, Copy)]
+pub struct Filters {
+    pub forks: bool,
+    pub archived: bool,
+    pub private: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Listed {
+    pub full_name: String,
+    #[serde(default)]
+    pub fork: bool,
+    #[serde(default)]
+    pub archived: bool,
+    #[serde(default)]
+    pub private: bool,
+    #[serde(default)]
+    pub permissions: Option<Permissions>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct Permissions {
+    #[serde(default)]
+    pub push: bool,
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Resolved {
+    /// To collect, in input order, then listing order for globs.
+    pub repos: Vec<String>,
+    /// Matched by a glob but left out, with the reason (no push access: no traffic).
+    pub skipped: Vec<(String, String)>,
+    /// Named explicitly: a failure there fails the run; a globbed one is skipped.
+    pub explicit: Vec<String>,
+}
+
+/// Applies specs, filters and the exclusions to listings (`owner -> repositories`).
+/// Pure, so it is tested without a server.
+pub fn select(specs: &[Spec], listings: &[(String, Vec<Listed>)], filters: Filters) -> Resolved {
+    let mut out = Resolved::default();
+    let excluded = |full: &str| specs.iter().any(|s| s.exclude && s.matches(full));
+    let add = |out: &mut Resolved, name: &str| {
+        if !out.repos.iter().any(|r| r.eq_ignore_ascii_case(name)) {
+            out.repos.push(name.to_string());
+        }
+    };
+    for spec in specs.iter().filter(|s| !s.exclude) {
+        if !spec.is_glob() {
+            let full = format!("{}/{}", spec.owner, spec.name);
+            if !excluded(&full) {
+                // Keep the case the user wrote.
+                let written = listings
+                    .iter()
+                    .flat_map(|(_, l)| l)
+                    .find(|l| l.full_name.eq_ignore_ascii_case(&full))
+                    .map_or(full.clone(), |l| l.full_name.clone());
+                add(&mut out, &written);
+                out.explicit.push(written);
+            }
+            continue;
+        }
+        let listed = listings.iter().filter(|(o, _)| o.eq_ignore_ascii_case(&spec.owner)).flat_map(|(_, l)| l);
+        for r in listed.filter(|r| spec.matches(&r.full_name) && !excluded(&r.full_name)) {
+            let reason = if r.fork && !filters.forks {
+                Some("a fork (input `include-forks`)")
+            } else if r.archived && !filters.archived {
+                Some("archived (input `include-archived`)")
+            } else if r.private && !filters.private {
+                Some("private (input `include-private`)")
+            } else if r.permissions.is_some_and(|p| !p.push) {
+                Some("the token has no push access, so no traffic")
+            } else {
+                None
+            };
+            match reason {
+                None => add(&mut out, &r.full_name),
+                Some(why) => {
+                    if !out.skipped.iter().any(|(n, _)| n == &r.full_name) {
+                        out.skipped.push((r.full_name.clone(), why.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every repository of `owner`, organisation or user, all pages. The authenticated
+/// user's own listing includes private repositories; another user's shows public ones.
+fn list_owner(client: &Client, owner: &str, me: Option<&str>) -> Result<Vec<Listed>, github::Error> {
+    match client.get_pages(&format!("/orgs/{owner}/repos?type=all&per_page=100"), MAX_LIST_PAGES) {
+        Ok(l) => Ok(l),
+        Err(e) if e.status() == Some(404) => {
+            if me.is_some_and(|m| m.eq_ignore_ascii_case(owner)) {
+                client.get_pages("/user/repos?affiliation=owner&per_page=100", MAX_LIST_PAGES)
+            } else {
+                client.get_pages(&format!("/users/{owner}/repos?type=owner&per_page=100"), MAX_LIST_PAGES)
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Resolves the specs against GitHub (listing only owners that have a glob).
+pub fn resolve(client: &Client, specs: &[Spec], filters: Filters) -> Result<Resolved, String> {
+    let mut owners: Vec<String> = Vec::new();
+    for s in specs.iter().filter(|s| !s.exclude && s.is_glob()) {
+        if !owners.iter().any(|o| o.eq_ignore_ascii_case(&s.owner)) {
+            owners.push(s.owner.clone());
+        }
+    }
+    let mut listings = Vec::new();
+    if !owners.is_empty() {
+        #[derive(Deserialize)]
+        struct Me {
+            login: String,
+        }
+        let me = client.get_json::<Me>("/user").ok().map(|m| m.login);
+        for owner in owners {
+            let listed = list_owner(client, &owner, me.as_deref())
+                .map_err(|e| format!("cannot list the repositories of {owner} for input `repos` ({e})"))?;
+            listings.push((owner, listed));
+        }
+    }
+    Ok(select(specs, &listings, filters))
+}
+
+/// `I/N`: this job is shard I of N (1-based).
+pub fn parse_shard(s: &str) -> Result<(u32, u32), ConfigError> {
+    let bad = || ConfigError(format!("input `shard` is `{s}`: use I/N with 1 <= I <= N, e.g. 2/4"));
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (i, n): (u32, u32) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if n == 0 || i == 0 || i > n || n > 256 {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
+/// The shard a repository belongs to: a hash of its lower-cased name, so adding or
+/// removing other repositories never moves it (unlike splitting a sorted list).
+pub fn shard_of(repo: &str, n: u32) -> u32 {
+    // FNV-1a, 64 bit: stable across platforms and versions, unlike std's hasher.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in repo.to_ascii_lowercase().bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h % u64::from(n.max(1))) as u32 + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(name: &str, fork: bool, archived: bool, private: bool) -> Listed {
+        Listed { full_name: name.into(), fork, archived, private, permissions: Some(Permissions { push: true }) }
+    }
+
+    #[test]
+    fn specs_parse_and_refuse() {
+        let ok = ["octo/hello", "octo/*", "!octo/old-*", "octo/gtt-*.rs"];
+        let specs = parse_specs(&ok.map(String::from)).expect("valid");
+        assert!(specs[1].is_glob() && specs[2].exclude && !specs[0].is_glob());
+        for bad in ["octo", "octo/a/b", "-x/*", "octo/a b", "!", "octo/*?"] {
+            assert!(parse_specs(&[bad.to_string()]).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn globs_filters_and_exclusions_select_table() {
+        let listing = vec![(
+            "octo".to_string(),
+            vec![
+                listed("octo/gtt-core", false, false, false),
+                listed("octo/gtt-old", false, true, false),
+                listed("octo/gtt-fork", true, false, false),
+                listed("octo/gtt-secret", false, false, true),
+                listed("octo/other", false, false, false),
+                Listed {
+                    permissions: Some(Permissions { push: false }),
+                    ..listed("octo/gtt-readonly", false, false, false)
+                },
+            ],
+        )];
+        let specs = |s: &[&str]| parse_specs(&s.iter().map(|x| x.to_string()).collect::<Vec<_>>()).expect("specs");
+        let none = Filters { forks: false, archived: false, private: true };
+        let r = select(&specs(&["octo/gtt-*"]), &listing, none);
+        assert_eq!(r.repos, ["octo/gtt-core", "octo/gtt-secret"]);
+        assert_eq!(r.skipped.len(), 3, "{:?}", r.skipped);
+        let all = Filters { forks: true, archived: true, private: false };
+        let r = select(&specs(&["octo/*", "!octo/gtt-o*"]), &listing, all);
+        assert_eq!(r.repos, ["octo/gtt-core", "octo/gtt-fork", "octo/other"]);
+        // Explicit names bypass filters and are kept even when not listed.
+        let r = select(&specs(&["octo/gtt-old", "elsewhere/thing"]), &listing, none);
+        assert_eq!(r.repos, ["octo/gtt-old", "elsewhere/thing"]);
+        assert_eq!(r.explicit, r.repos);
+    }
+
+    #[test]
+    fn shards_are_stable_and_cover_everything() {
+        let names: Vec<String> = (0..300).map(|i| format!("owner/repo-{i}")).collect();
+        for n in [1, 2, 3, 7] {
+            let mut seen = 0;
+            for i in 1..=n {
+                seen += names.iter().filter(|r| shard_of(r, n) == i).count();
+            }
+            assert_eq!(seen, names.len(), "every repository in exactly one of {n} shards");
+        }
+        // Stable under insertions: a repository's shard depends on its name alone.
+        assert_eq!(shard_of("Owner/Repo-5", 4), shard_of("owner/repo-5", 4));
+        assert_eq!(u64::from(shard_of("octo/hello", 4)), 1 + fnv("octo/hello") % 4, "FNV-1a of the lower-cased name");
+        for (s, want) in [("1/1", Ok((1, 1))), ("2/4", Ok((2, 4)))] {
+            assert_eq!(parse_shard(s).map_err(|e| e.0), want);
+        }
+        for s in ["0/4", "5/4", "x", "1/0"] {
+            assert!(parse_shard(s).is_err(), "{s}");
+        }
+    }
+
+    fn fnv(s: &str) -> u64 {
+        s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    }
+}

@@ -1,0 +1,120 @@
+//! Many repositories in one run: discovery by globs with exclusions and filters, skips,
+//! and sharding across a job matrix with a final aggregate job.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::fake::*;
+use common::run::{gtt, tempdir};
+
+const TOKEN: &str = "ghp_scale";
+
+fn files_of(dir: &Path) -> BTreeMap<String, String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read_to_string(e.path()).unwrap()))
+        .collect()
+}
+
+#[test]
+fn globs_exclusions_and_filters_pick_the_repositories_over_every_listing_page() {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    for i in 0..120 {
+        fake.add_repo(&format!("octo/lib-{i:03}"));
+    }
+    fake.add_repo("octo/gtt-core");
+    fake.add_repo("octo/gtt-web");
+    fake.add_repo("octo/gtt-old");
+    fake.set_repo_flags("octo/gtt-old", false, false, true);
+    fake.add_repo("octo/gtt-fork");
+    fake.set_repo_flags("octo/gtt-fork", false, true, false);
+    fake.add_repo("octo/gtt-legacy");
+    let dir = tempdir("globs");
+    let d = dir.display().to_string();
+    let r = gtt(&fake, &["--repos", "octo/gtt-*, !octo/gtt-leg*", "--data-dir", &d], &[("GITHUB_TOKEN", TOKEN)]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("gtt.json")).unwrap()).unwrap();
+    let tracked: Vec<&String> = index["repos"].as_object().unwrap().keys().collect();
+    assert_eq!(tracked, ["octo/gtt-core", "octo/gtt-web"]);
+    assert!(r.stdout.contains("octo/gtt-old: skipped: archived"), "{}", r.stdout);
+    assert!(r.stdout.contains("octo/gtt-fork: skipped: a fork"), "{}", r.stdout);
+    assert!(
+        fake.count("GET", "/repos?") + fake.count("GET", "/repos&") >= 2 || fake.count("GET", "page=2") >= 1,
+        "listing paginated"
+    );
+    assert_eq!(fake.count("GET", "/repos/octo/gtt-legacy"), 0, "excluded: never fetched");
+
+    // With the filters opened, archived and forks come in; an explicit name always does.
+    let r = gtt(
+        &fake,
+        &["--repos", "octo/gtt-*,!octo/gtt-leg*", "--include-forks", "--include-archived", "--data-dir", &d],
+        &[("GITHUB_TOKEN", TOKEN)],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("gtt.json")).unwrap()).unwrap();
+    assert_eq!(index["repos"].as_object().unwrap().len(), 4);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_globbed_repository_without_traffic_access_is_skipped_but_a_named_one_fails() {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    fake.add_repo("octo/gtt-a");
+    fake.add_repo("octo/gtt-b");
+    fake.inject(Fault::new("GET", "/repos/octo/gtt-b/traffic", 100, FaultKind::Status(403)));
+    let dir = tempdir("skip403");
+    let d = dir.display().to_string();
+    let r = gtt(&fake, &["--repos", "octo/gtt-*", "--data-dir", &d], &[("GITHUB_TOKEN", TOKEN)]);
+    assert_eq!(r.code, 0, "a glob's unreadable repository is skipped: {}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("octo/gtt-b: skipped"), "{}", r.stdout);
+    assert!(dir.join("history-octo.gtt-a.json").exists());
+    let r = gtt(&fake, &["--repos", "octo/gtt-a,octo/gtt-b", "--data-dir", &d], &[("GITHUB_TOKEN", TOKEN)]);
+    assert_eq!(r.code, 1, "named explicitly, it fails the run");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn matrix_shards_plus_the_aggregate_job_write_what_one_run_writes() {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    let today = fake.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    for i in 0..10 {
+        let repo = format!("octo/r{i}");
+        fake.add_repo(&repo);
+        fake.set_repo_stats(&repo, i * 3, i, 1, 0);
+        for back in 1..=14 {
+            let d = today.checked_sub(jiff::Span::new().days(back)).unwrap();
+            fake.set_traffic(&repo, d, i * 10 + back as u64, 2, i + 1, 1);
+        }
+    }
+    let one = tempdir("shard-one");
+    let many = tempdir("shard-many");
+    let env = [("GITHUB_TOKEN", TOKEN)];
+    let r = gtt(&fake, &["--repos", "octo/*", "--data-dir", &one.display().to_string()], &env);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let m = many.display().to_string();
+    let mut shard_sizes = Vec::new();
+    for i in 1..=3 {
+        let shard = format!("{i}/3");
+        let r = gtt(&fake, &["--repos", "octo/*", "--shard", &shard, "--data-dir", &m], &env);
+        assert_eq!(r.code, 0, "shard {shard}: {}", r.stderr);
+        shard_sizes.push(r.stdout.lines().filter(|l| l.starts_with("octo/r")).count());
+    }
+    assert_eq!(shard_sizes.iter().sum::<usize>(), 10, "every repository in exactly one shard: {shard_sizes:?}");
+    assert!(!many.join("views.json").exists(), "shards leave the sums to the aggregate job");
+    let r = gtt(&fake, &["--aggregate", "--data-dir", &m], &env);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("aggregated 10 repositories"), "{}", r.stdout);
+    assert_eq!(files_of(&many), files_of(&one), "the same files, byte for byte");
+    for p in [one, many] {
+        let _ = std::fs::remove_dir_all(p);
+    }
+}

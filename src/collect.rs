@@ -267,6 +267,12 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
         })
         .collect();
     let io = |e: std::io::Error| Error::Output(format!("cannot write output: {e}"));
+    let requests = format!(
+        "{} requests to GitHub for traffic; rate limit left: {}",
+        client.request_count(),
+        client.rate_remaining().map_or("unknown".to_string(), |n| n.to_string())
+    );
+    log::info!("{requests}");
     for (repo, why) in &skipped {
         writeln!(out, "{repo}: skipped: {}", report::escape_terminal(why)).map_err(io)?;
     }
@@ -280,7 +286,8 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     if c.action {
         let refs: Vec<&History> = all.iter().collect();
         let outputs = report::outputs(&refs, today, |f| backend.public_url(f));
-        let summary = report::summary(&reports, &skipped, today, c.dry_run, &backend.describe());
+        let summary =
+            report::summary(&reports, &skipped, today, c.dry_run, &backend.describe()) + &format!("\n{requests}.\n");
         if let Some(path) = &c.output_file {
             append(path, &report::output_file_text(&outputs))?;
         }

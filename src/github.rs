@@ -187,6 +187,8 @@ pub struct Client {
     max_wait: Duration,
     waited: Mutex<Duration>,
     requests: Mutex<u64>,
+    /// The primary rate limit left after the latest answer, as GitHub reported it.
+    remaining: Mutex<Option<u64>>,
 }
 
 impl Client {
@@ -208,6 +210,7 @@ impl Client {
             max_wait,
             waited: Mutex::new(Duration::ZERO),
             requests: Mutex::new(0),
+            remaining: Mutex::new(None),
         }
     }
 
@@ -218,6 +221,11 @@ impl Client {
     /// Requests sent so far (retries included), for the run report.
     pub fn request_count(&self) -> u64 {
         self.requests.lock().map_or(0, |n| *n)
+    }
+
+    /// The primary rate limit left, as of the latest answer that said.
+    pub fn rate_remaining(&self) -> Option<u64> {
+        self.remaining.lock().ok().and_then(|r| *r)
     }
 
     fn url(&self, path: &str) -> String {
@@ -320,6 +328,11 @@ impl Client {
                 Ok(r) => (Some(r.status), r.clone()),
                 Err(_) => (None, Reply::default()),
             };
+            if let (Some(left), Ok(mut slot)) =
+                (reply.remaining.as_deref().and_then(|v| v.trim().parse::<u64>().ok()), self.remaining.lock())
+            {
+                *slot = Some(left);
+            }
             log::debug!(
                 "{method} {path} -> {} (rate limit remaining {})",
                 status.map_or("transport error".to_string(), |s| s.to_string()),

@@ -402,7 +402,9 @@ fn action_mode_masks_tokens_groups_and_warns_escaped() {
     for key in ["views=", "clones=", "views-14d=", "clones-14d=", "stars=42", "downloads=120", "repos=octo/hello"] {
         assert!(outputs.lines().any(|l| l.starts_with(key)), "{key} in {outputs}");
     }
-    assert!(std::fs::read_to_string(&summary).unwrap().contains("| Views |"));
+    let summary_text = std::fs::read_to_string(&summary).unwrap();
+    assert!(summary_text.contains("| Views |"));
+    assert!(summary_text.contains("requests to GitHub for traffic; rate limit left: 4"), "{summary_text}");
 
     // A run after a hole warns with a workflow command, on one line.
     fake.advance(jiff::SignedDuration::from_hours(24 * 20));

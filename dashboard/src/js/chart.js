@@ -243,16 +243,25 @@ export function lineChart(parent, spec, ctx) {
   return handle;
 }
 
-/** A tiny sparkline on a canvas: gaps break the line, isolated days are dots. */
-export function sparkline(canvas, values, color) {
-  const w = canvas.clientWidth || 120;
-  const h = canvas.clientHeight || 32;
+/** Sizes a canvas for the screen's pixel density and returns its 2D context scaled to
+ * CSS pixels, with the CSS size (defaults when the canvas is not laid out yet). */
+export function sharpCanvas(canvas, defaultW, defaultH) {
+  const w = canvas.clientWidth || defaultW;
+  const h = canvas.clientHeight || defaultH;
   const dpr = globalThis.devicePixelRatio || 1;
   canvas.width = Math.round(w * dpr);
   canvas.height = Math.round(h * dpr);
   const g = canvas.getContext('2d');
-  if (!g) return;
+  if (!g) return null;
   g.scale(dpr, dpr);
+  return { g, w, h };
+}
+
+/** A tiny sparkline on a canvas: gaps break the line, isolated days are dots. */
+export function sparkline(canvas, values, color) {
+  const c = sharpCanvas(canvas, 120, 32);
+  if (!c) return;
+  const { g, w, h } = c;
   let max = 0;
   for (const v of values) if (v !== null && v > max) max = v;
   let min = max;

@@ -81,6 +81,8 @@ export const SERIES = [
   'openIssues',
 ];
 
+const NOT_SUMMED = new Set(['ciShare', 'stars', 'forks', 'watchers', 'openIssues']);
+
 function gapsArray(n) {
   return new Float64Array(n).fill(NaN);
 }
@@ -325,19 +327,9 @@ export function aggregate(models, name = 'All repositories') {
   const n = end - start + 1;
   const a = { name, start, end, n, empty: false, aggregate: true };
   for (const k of SERIES) a[k] = gapsArray(n);
-  const sumKeys = [
-    'views',
-    'viewsUniques',
-    'clones',
-    'clonesUniques',
-    'ciCheckouts',
-    'ciRuns',
-    'ciUniques',
-    'organicClones',
-    'organicUniques',
-    'downloads',
-    'installs',
-  ];
+  // Traffic, CI and downloads add up across repositories; the CI share is recomputed
+  // below and the counters (stars, ...) are carried, not summed.
+  const sumKeys = SERIES.filter((k) => !NOT_SUMMED.has(k));
   const ciClones = new Float64Array(n);
   for (const m of live) {
     const off = m.start - start;

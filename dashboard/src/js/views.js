@@ -3,7 +3,7 @@
 // chart registry; it only builds DOM through dom.js and charts through chart.js.
 
 import { el, githubLink, isRepoName, download } from './dom.js';
-import { lineChart, sparkline, theme, META } from './chart.js';
+import { lineChart, sparkline, sharpCanvas, theme, META } from './chart.js';
 import { slice, totals, gaps, popularTables, popularSeries, releaseRows } from './derive.js';
 import { dayStr, daySec } from './dates.js';
 import { int, signed, pct, utc, ago, ageDays } from './format.js';
@@ -497,14 +497,9 @@ function coverageStrip(parent, ctx) {
   parent.appendChild(section);
   const cs = getComputedStyle(document.documentElement);
   const col = (v) => cs.getPropertyValue(v).trim();
-  const w = canvas.clientWidth || 600;
-  const h = canvas.clientHeight || 36;
-  const dpr = globalThis.devicePixelRatio || 1;
-  canvas.width = Math.round(w * dpr);
-  canvas.height = Math.round(h * dpr);
-  const g = canvas.getContext('2d');
-  if (!g) return;
-  g.scale(dpr, dpr);
+  const c = sharpCanvas(canvas, 600, 36);
+  if (!c) return;
+  const { g, w, h } = c;
   const cw = w / n;
   const ok = col('--cov-ok');
   const gap = col('--cov-gap');

@@ -59,33 +59,76 @@ fn parse_files(files: &Files, repos: &[String], place: &str) -> Result<(Index, V
     Ok((index, histories))
 }
 
+/// Requests a repository costs at most in a usual run (the six reads, the runs
+/// listing, Pages builds, a couple of new runs' jobs), for budget planning.
+const COST_WITH_CI: u64 = 10;
+const COST_WITHOUT_CI: u64 = 6;
+/// Primary quota kept back for reading and writing the store with the same token.
+const RESERVE: u64 = 10;
+
+/// Why a repository was not fetched this run although nothing is wrong with it.
+const DEFERRED: &str = "deferred: the rate limit cannot cover it this run";
+
 /// Fetches repositories on `concurrency` worker threads; results keep the input order.
-/// After an error that every repository would meet (bad token, rate limit), the rest
-/// are skipped rather than hammering GitHub.
+/// Repositories are started oldest last collection first, so when the primary budget
+/// cannot cover every one, those whose window closes soonest are collected and the rest
+/// deferred (an error with `rate_limited`). After an error that every repository would
+/// meet (bad token), the rest are skipped rather than hammering GitHub.
 fn fetch_all(client: &github::Client, c: &Config, repos: &[String], stored: &[History]) -> Vec<Fetched> {
     let today = utc_day(c.now);
-    let next = AtomicUsize::new(0);
+    let cost = if c.ci.mode == crate::config::CiMode::Off { COST_WITHOUT_CI } else { COST_WITH_CI };
+    let order = collection_order(stored);
+    // Taking the next repository and checking the budget happen under one lock, so
+    // what is collected is always a prefix of `order` and the rest is deferred.
+    let next = Mutex::new((0usize, false));
+    let active = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let results: Mutex<BTreeMap<usize, Fetched>> = Mutex::new(BTreeMap::new());
+    let not_fetched = |repo: &str, message: &str, fatal: bool, rate_limited: bool| {
+        Err(fetch::Error { repo: repo.to_string(), message: message.into(), fatal, access: false, rate_limited })
+    };
     std::thread::scope(|s| {
         for _ in 0..c.concurrency.min(repos.len()).max(1) {
             s.spawn(|| {
                 loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let (Some(repo), Some(h)) = (repos.get(i), stored.get(i)) else { break };
-                    let r = if stop.load(Ordering::SeqCst) {
-                        Err(fetch::Error {
-                            repo: repo.clone(),
-                            message: "skipped after an error that affects every repository".into(),
-                            fatal: true,
-                            access: false,
-                        })
-                    } else {
-                        let ctx = fetch::Context { today, ci: &c.ci, ci_cache: &h.ci_cache };
-                        fetch::repository(client, repo, ctx)
+                    let (i, affordable) = {
+                        let Ok(mut n) = next.lock() else { break };
+                        let Some(&i) = order.get(n.0) else { break };
+                        n.0 += 1;
+                        if !n.1 && !client.affords(cost, active.load(Ordering::SeqCst) as u64, RESERVE) {
+                            n.1 = true;
+                        }
+                        if !n.1 {
+                            active.fetch_add(1, Ordering::SeqCst);
+                        }
+                        (i, !n.1)
                     };
-                    if r.as_ref().is_err_and(|e| e.fatal) {
-                        stop.store(true, Ordering::SeqCst);
+                    let (Some(repo), Some(h)) = (repos.get(i), stored.get(i)) else { break };
+                    let r = if !affordable {
+                        not_fetched(repo, DEFERRED, false, true)
+                    } else if stop.load(Ordering::SeqCst) {
+                        active.fetch_sub(1, Ordering::SeqCst);
+                        not_fetched(repo, "skipped after an error that affects every repository", true, false)
+                    } else {
+                        let ctx = fetch::Context {
+                            now: c.now,
+                            today,
+                            ci: &c.ci,
+                            ci_cache: &h.ci_cache,
+                            validators: &h.validators,
+                        };
+                        let r = fetch::repository(client, repo, ctx);
+                        active.fetch_sub(1, Ordering::SeqCst);
+                        r
+                    };
+                    match &r {
+                        Err(e) if e.rate_limited => {
+                            if let Ok(mut n) = next.lock() {
+                                n.1 = true;
+                            }
+                        }
+                        Err(e) if e.fatal => stop.store(true, Ordering::SeqCst),
+                        _ => {}
                     }
                     if let Ok(mut m) = results.lock() {
                         m.insert(i, r);
@@ -97,16 +140,25 @@ fn fetch_all(client: &github::Client, c: &Config, repos: &[String], stored: &[Hi
     let mut map = results.into_inner().unwrap_or_default();
     (0..repos.len())
         .map(|i| {
-            map.remove(&i).unwrap_or_else(|| {
-                Err(fetch::Error {
-                    repo: repos.get(i).cloned().unwrap_or_default(),
-                    message: "not fetched".into(),
-                    fatal: false,
-                    access: false,
-                })
-            })
+            map.remove(&i).unwrap_or_else(|| not_fetched(repos.get(i).map_or("", |r| r), "not fetched", false, false))
         })
         .collect()
+}
+
+/// Indices of `stored` in the order to collect them: never collected first, then the
+/// longest since the last collection; the input order breaks ties.
+fn collection_order(stored: &[History]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..stored.len()).collect();
+    order.sort_by_key(|&i| (stored.get(i).and_then(|h| h.last_collected), i));
+    order
+}
+
+/// Whether leaving `h` for a later run loses days: GitHub's window tomorrow no longer
+/// holds today's oldest day, so if the stored days stop before it (or there are none),
+/// that day is gone unless collected today.
+fn deferral_loses_days(h: &History, today: Date) -> bool {
+    let oldest_in_window = today.checked_sub(jiff::Span::new().days(history::WINDOW_DAYS - 1)).unwrap_or(today);
+    h.days.keys().next_back().is_none_or(|last| *last < oldest_in_window)
 }
 
 /// Days the stored history had no window for, between its last covered day and the
@@ -166,7 +218,7 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     let Some(token) = &c.token else {
         return Err(Error::Config(crate::config::Error("no token".into())));
     };
-    let client = github::Client::new(&c.api_url, token.clone(), c.max_wait);
+    let client = github::Client::with_concurrency(&c.api_url, token.clone(), c.max_wait, c.concurrency);
     let mut archive_backend = match &c.archive {
         Some(s) => Some(crate::open_backend(c, s, c.gist_token.as_ref())?),
         None => None,
@@ -176,12 +228,39 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     let mut skipped = targets.skipped.clone();
     let (index, stored) = load(backend.as_mut(), repos)?;
     log::info!("read the history of {} repositories from {}", stored.len(), backend.describe());
+    if let Some(b) = client.probe_budget() {
+        log::info!(
+            "rate limit: {} of {} requests left, resets at {}",
+            b.remaining.unwrap_or(0),
+            b.limit.unwrap_or(0),
+            b.reset.and_then(|r| Timestamp::from_second(r).ok()).map_or("?".to_string(), |t| t.to_string())
+        );
+    }
 
     let fetched = fetch_all(&client, c, repos, &stored);
     let today = utc_day(c.now);
 
     let mut outcomes = Vec::new();
+    let mut deferred: Vec<(String, bool)> = Vec::new();
     for ((repo, old), result) in repos.iter().zip(stored).zip(fetched) {
+        // Out of budget: left for the next run, loudly if that loses days.
+        let result = match result {
+            Err(e) if e.rate_limited => {
+                let loses = deferral_loses_days(&old, today);
+                let why = if loses {
+                    format!(
+                        "{DEFERRED} and its oldest days leave GitHub's 14-day window after today: run again today (after the rate limit resets) or they are lost ({})",
+                        e.message
+                    )
+                } else {
+                    format!("{DEFERRED}; nothing is lost if the next run is within a few days ({})", e.message)
+                };
+                skipped.push((repo.clone(), why));
+                deferred.push((repo.clone(), loses));
+                continue;
+            }
+            r => r,
+        };
         // A repository a glob picked that the token may not read is skipped, not failed.
         let result = match result {
             Err(e) if e.access && !targets.explicit.iter().any(|r| r.eq_ignore_ascii_case(repo)) => {
@@ -213,7 +292,16 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
                     .filter(|k| k.level != doctor::Level::Ok)
                     .map(|k| format!("{}; {}", k.what, k.fix))
                     .collect();
-                Outcome { stored: old, merged, gap, error: ci_error.map(|e| e.message), collected: true, warnings }
+                let mut warnings: Vec<String> = warnings;
+                // CI days are recounted over the whole window next run: a rate limit here loses nothing.
+                let error = match ci_error {
+                    Some(e) if e.rate_limited => {
+                        warnings.push(format!("{repo}: {}; recounted next run", e.message));
+                        None
+                    }
+                    e => e.map(|e| e.message),
+                };
+                Outcome { stored: old, merged, gap, error, collected: true, warnings }
             }
             Err(e) => Outcome {
                 merged: old.clone(),
@@ -267,12 +355,16 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
         })
         .collect();
     let io = |e: std::io::Error| Error::Output(format!("cannot write output: {e}"));
+    let u = client.usage();
     let requests = format!(
-        "{} requests to GitHub for traffic; rate limit left: {}",
-        client.request_count(),
-        client.rate_remaining().map_or("unknown".to_string(), |n| n.to_string())
+        "{} requests to GitHub for traffic ({} answered 304 Not Modified, free); quota used: {}; rate limit left: {}",
+        u.requests,
+        u.not_modified,
+        u.quota_used,
+        u.remaining.map_or("unknown".to_string(), |n| n.to_string())
     );
     log::info!("{requests}");
+    log::debug!("requests per repository: {:.1}", u.requests as f64 / repos.len().max(1) as f64);
     for (repo, why) in &skipped {
         writeln!(out, "{repo}: skipped: {}", report::escape_terminal(why)).map_err(io)?;
     }
@@ -297,8 +389,18 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     }
 
     let failed: Vec<&str> = reports.iter().filter(|r| r.error.is_some()).map(|r| r.repo).collect();
-    if failed.is_empty() {
+    let losing: Vec<&str> = deferred.iter().filter(|(_, loses)| *loses).map(|(r, _)| r.as_str()).collect();
+    if !deferred.is_empty() {
+        log::warn!("{} repositories deferred to the next run: the rate limit could not cover them", deferred.len());
+    }
+    if failed.is_empty() && losing.is_empty() {
         Ok(())
+    } else if failed.is_empty() {
+        Err(Error::Failed(format!(
+            "{} repositories were deferred by the rate limit and lose days unless collected today: {} (run again after the limit resets, or split the repositories across tokens or shards)",
+            losing.len(),
+            losing.join(", ")
+        )))
     } else {
         Err(Error::Failed(format!(
             "{} of {} repositories had errors: {}{}",

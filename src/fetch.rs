@@ -5,13 +5,14 @@ use std::fmt;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use std::collections::BTreeMap;
 
 use crate::config::{Ci, CiMode};
 use crate::github::{self, Client};
-use crate::history::{CiObservation, Observation, ObservedAsset, ObservedRun, PopularPath, Referrer};
+use crate::history::{CiObservation, Observation, ObservedAsset, ObservedRun, PopularPath, Referrer, Validator};
 
 /// Release pages of 100: 10,000 releases before gtt refuses to go on.
 const MAX_RELEASE_PAGES: usize = 100;
@@ -25,7 +26,10 @@ const JOB_THREADS: usize = 4;
 /// What a collection needs to know besides the repository name.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
+    pub now: Timestamp,
     pub today: Date,
+    /// Answers of the last collection with their ETags, for conditional requests.
+    pub validators: &'a BTreeMap<String, Validator>,
     pub ci: &'a Ci,
     /// Completed runs already counted: their jobs are not fetched again.
     pub ci_cache: &'a BTreeMap<u64, BTreeMap<Date, u64>>,
@@ -41,6 +45,8 @@ pub struct Error {
     /// The token may not read this repository's traffic: a repository picked by a glob
     /// is then skipped, not failed.
     pub access: bool,
+    /// The rate limit ran out (beyond `max-wait`): the repository is deferred.
+    pub rate_limited: bool,
 }
 
 impl fmt::Display for Error {
@@ -51,7 +57,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct RepoJson {
     stargazers_count: u64,
     forks_count: u64,
@@ -64,35 +70,38 @@ struct RepoJson {
     pushed_at: Option<Timestamp>,
     #[serde(default)]
     private: bool,
+    /// Without a Pages site there are no Pages builds to list.
+    #[serde(default)]
+    has_pages: bool,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct Bucket {
     timestamp: Timestamp,
     count: u64,
     uniques: u64,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct ViewsJson {
     #[serde(default)]
     views: Vec<Bucket>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct ClonesJson {
     #[serde(default)]
     clones: Vec<Bucket>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct ReferrerJson {
     referrer: String,
     count: u64,
     uniques: u64,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct PathJson {
     path: String,
     #[serde(default)]
@@ -101,14 +110,14 @@ struct PathJson {
     uniques: u64,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct ReleaseJson {
     tag_name: String,
     #[serde(default)]
     assets: Vec<AssetJson>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct AssetJson {
     id: u64,
     name: String,
@@ -126,33 +135,52 @@ fn buckets(b: Vec<Bucket>) -> Vec<(Date, u64, u64)> {
 /// Fetches everything gtt keeps about `repo`. A failure to count CI leaves the
 /// observation without CI (a gap in CI data, never zero checkouts) and is returned
 /// beside it, so the traffic is still stored and the run still fails loudly.
+///
+/// Requests run at once where they do not depend on each other, so the run's critical
+/// path is two round trips (the repository, then its Pages builds; the runs listing,
+/// then new runs' jobs). Endpoints whose answer gtt keeps are asked conditionally.
 pub fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Result<(Observation, Option<Error>), Error> {
     let base = format!("/repos/{repo}");
-    let (info, views, clones, referrers, paths, releases) = std::thread::scope(|s| {
-        let info = s.spawn(|| client.get_json::<RepoJson>(&base));
-        let views = s.spawn(|| client.get_json::<ViewsJson>(&format!("{base}/traffic/views?per=day")));
-        let clones = s.spawn(|| client.get_json::<ClonesJson>(&format!("{base}/traffic/clones?per=day")));
-        let referrers = s.spawn(|| client.get_json::<Vec<ReferrerJson>>(&format!("{base}/traffic/popular/referrers")));
-        let paths = s.spawn(|| client.get_json::<Vec<PathJson>>(&format!("{base}/traffic/popular/paths")));
+    let kept = std::sync::Mutex::new(BTreeMap::new());
+    let get = |key: &str, path: String| conditional(client, &path, key, ctx, &kept);
+    let (info, views, clones, referrers, paths, releases, ci) = std::thread::scope(|s| {
+        let views = s.spawn(|| get("views", format!("{base}/traffic/views?per=day")));
+        let clones = s.spawn(|| get("clones", format!("{base}/traffic/clones?per=day")));
+        let referrers = s.spawn(|| get("referrers", format!("{base}/traffic/popular/referrers")));
+        let paths = s.spawn(|| get("paths", format!("{base}/traffic/popular/paths")));
+        let releases = s.spawn(|| releases(client, &base, ctx, &kept));
         let ci = s.spawn(|| ci_runs(client, repo, ctx));
-        let releases = client.get_pages::<ReleaseJson>(&format!("{base}/releases?per_page=100"), MAX_RELEASE_PAGES);
+        let info = get("repo", base.clone()).and_then(|v| decode::<RepoJson>(&base, v));
+        // Pages builds only where there is a Pages site: the repository says.
+        let pages = match &info {
+            Ok(i) if i.has_pages && ctx.ci.mode != CiMode::Off && ctx.ci.pages_builds => {
+                Some(pages_builds(client, repo, ctx, &kept))
+            }
+            _ => None,
+        };
         let ci = ci.join().unwrap_or_else(|_| {
             Err(github::Error::Transport { path: String::new(), detail: "CI thread failed".to_string() })
         });
-        (join(info), join(views), join(clones), join(referrers), join(paths), (releases, ci))
+        let ci = match (ci, pages) {
+            (Ok(Some(mut c)), Some(Ok(p))) => {
+                c.pages = p;
+                Ok(Some(c))
+            }
+            (Ok(_), Some(Err(e))) | (Err(e), _) => Err(e),
+            (ci, _) => ci,
+        };
+        (info, join(views), join(clones), join(referrers), join(paths), join(releases), ci)
     });
-    let (releases, ci) = releases;
     let info = info.map_err(|e| explain(client, repo, e, false))?;
-    let views = views.map_err(|e| explain(client, repo, e, true))?;
-    let clones = clones.map_err(|e| explain(client, repo, e, true))?;
-    let referrers = referrers.map_err(|e| explain(client, repo, e, true))?;
-    let paths = paths.map_err(|e| explain(client, repo, e, true))?;
+    let views: ViewsJson = traffic(client, repo, views, "traffic/views")?;
+    let clones: ClonesJson = traffic(client, repo, clones, "traffic/clones")?;
+    let referrers: Vec<ReferrerJson> = traffic(client, repo, referrers, "traffic/popular/referrers")?;
+    let paths: Vec<PathJson> = traffic(client, repo, paths, "traffic/popular/paths")?;
     let releases = releases.map_err(|e| explain(client, repo, e, false))?;
     let (ci, ci_error) = match ci {
         Ok(ci) => (ci, None),
         Err(e) => (None, Some(explain_ci(repo, e))),
     };
-
     let obs = Observation {
         views: buckets(views.views),
         clones: buckets(clones.clones),
@@ -181,8 +209,116 @@ pub fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Result<(Obse
             .map(|p| PopularPath { path: p.path, title: p.title, count: p.count, uniques: p.uniques })
             .collect(),
         ci,
+        validators: kept.into_inner().unwrap_or_default(),
     };
     Ok((obs, ci_error))
+}
+
+fn traffic<T: DeserializeOwned>(
+    client: &Client,
+    repo: &str,
+    answer: Result<serde_json::Value, github::Error>,
+    path: &str,
+) -> Result<T, Error> {
+    answer.and_then(|v| decode(path, v)).map_err(|e| explain(client, repo, e, true))
+}
+
+fn decode<T: DeserializeOwned>(path: &str, v: serde_json::Value) -> Result<T, github::Error> {
+    serde_json::from_value(v).map_err(|e| github::Error::Decode { path: path.to_string(), detail: e.to_string() })
+}
+
+/// A GET answered from the last collection's copy when GitHub says 304 Not Modified.
+/// The answer is kept in the reduced form gtt reads (unknown fields dropped by the
+/// typed decode the caller does), under `key`, with the ETag that names it.
+fn conditional(
+    client: &Client,
+    path: &str,
+    key: &str,
+    ctx: Context<'_>,
+    kept: &std::sync::Mutex<BTreeMap<String, Validator>>,
+) -> Result<serde_json::Value, github::Error> {
+    let prior = ctx.validators.get(key);
+    let answer = client.get_conditional(path, prior.map(|v| v.etag.as_str()))?;
+    let (value, etag) = match (answer.body, prior) {
+        (None, Some(p)) => (p.value.clone(), Some(p.etag.clone())),
+        (None, None) => {
+            return Err(github::Error::Decode {
+                path: path.to_string(),
+                detail: "304 to an unconditional request".into(),
+            });
+        }
+        (Some(body), _) => {
+            let v: serde_json::Value = serde_json::from_str(&body)
+                .map_err(|e| github::Error::Decode { path: path.to_string(), detail: e.to_string() })?;
+            (reduce(key, v), answer.etag)
+        }
+    };
+    // A list with more pages is not kept: its first page alone is not the answer.
+    if let (Some(etag), None) = (etag, answer.next.as_ref()) {
+        if let Ok(mut k) = kept.lock() {
+            k.insert(key.to_string(), Validator { at: ctx.now, etag, value: value.clone() });
+        }
+    }
+    Ok(value)
+}
+
+/// The part of an answer gtt reads, so what is stored for the next 304 stays small
+/// (a repository object is kilobytes of URLs; gtt reads seven fields of it).
+fn reduce(key: &str, v: serde_json::Value) -> serde_json::Value {
+    fn via<T: DeserializeOwned + Serialize>(v: serde_json::Value) -> serde_json::Value {
+        match serde_json::from_value::<T>(v.clone()) {
+            Ok(t) => serde_json::to_value(t).unwrap_or(v),
+            Err(_) => v,
+        }
+    }
+    match key {
+        "repo" => via::<RepoJson>(v),
+        "views" => via::<ViewsJson>(v),
+        "clones" => via::<ClonesJson>(v),
+        "referrers" => via::<Vec<ReferrerJson>>(v),
+        "paths" => via::<Vec<PathJson>>(v),
+        "releases" => via::<Vec<ReleaseJson>>(v),
+        "pages-builds" => via::<Vec<PagesBuildJson>>(v),
+        _ => v,
+    }
+}
+
+/// Every release, page by page. The first page is asked conditionally; a list that
+/// fits one page is then known from a 304 without spending quota.
+fn releases(
+    client: &Client,
+    base: &str,
+    ctx: Context<'_>,
+    kept: &std::sync::Mutex<BTreeMap<String, Validator>>,
+) -> Result<Vec<ReleaseJson>, github::Error> {
+    let path = format!("{base}/releases?per_page=100");
+    let prior = ctx.validators.get("releases");
+    let first = client.get_conditional(&path, prior.map(|v| v.etag.as_str()))?;
+    let (value, next) = match (first.body, prior) {
+        (None, Some(p)) => {
+            if let Ok(mut k) = kept.lock() {
+                k.insert("releases".into(), Validator { at: ctx.now, ..p.clone() });
+            }
+            (p.value.clone(), None)
+        }
+        (None, None) => {
+            return Err(github::Error::Decode { path, detail: "304 to an unconditional request".into() });
+        }
+        (Some(body), _) => {
+            let v: serde_json::Value = serde_json::from_str(&body)
+                .map_err(|e| github::Error::Decode { path: path.clone(), detail: e.to_string() })?;
+            let v = reduce("releases", v);
+            if let (Some(etag), None, Ok(mut k)) = (&first.etag, &first.next, kept.lock()) {
+                k.insert("releases".into(), Validator { at: ctx.now, etag: etag.clone(), value: v.clone() });
+            }
+            (v, first.next)
+        }
+    };
+    let mut out: Vec<ReleaseJson> = decode(&path, value)?;
+    if let Some(next) = next {
+        out.extend(client.get_pages::<ReleaseJson>(&next, MAX_RELEASE_PAGES - 1)?);
+    }
+    Ok(out)
 }
 
 #[derive(Deserialize)]
@@ -218,7 +354,7 @@ struct StepJson {
     started_at: Option<Timestamp>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct PagesBuildJson {
     created_at: Timestamp,
 }
@@ -275,8 +411,8 @@ fn ci_runs(client: &Client, repo: &str, ctx: Context<'_>) -> Result<Option<CiObs
         return Err(e);
     }
     runs.extend(fetched.into_inner().unwrap_or_default());
-    let pages = if ctx.ci.pages_builds { pages_builds(client, repo, first, last)? } else { BTreeMap::new() };
-    Ok(Some(CiObservation { first, last, runs, pages }))
+    // Pages builds are added by the caller, which knows whether there is a Pages site.
+    Ok(Some(CiObservation { first, last, runs, pages: BTreeMap::new() }))
 }
 
 /// Lists runs created in `first..=last`. GitHub answers at most 1,000 runs for a
@@ -338,13 +474,47 @@ fn run_checkouts(client: &Client, repo: &str, run: &RunJson, ci: &Ci) -> Result<
     Ok(ObservedRun { id: run.id, checkouts })
 }
 
-/// Pages builds per day in `first..=last` (each clones the repository once). Builds
-/// come newest first, so paging stops at the first page that reaches before `first`.
-fn pages_builds(client: &Client, repo: &str, first: Date, last: Date) -> Result<BTreeMap<Date, u64>, github::Error> {
+/// Pages builds per day of the recount window (each clones the repository once).
+/// Builds come newest first, so paging stops at the first page that reaches before the
+/// window. The first page is asked conditionally: a site that did not build since the
+/// last collection costs no quota.
+fn pages_builds(
+    client: &Client,
+    repo: &str,
+    ctx: Context<'_>,
+    kept: &std::sync::Mutex<BTreeMap<String, Validator>>,
+) -> Result<BTreeMap<Date, u64>, github::Error> {
+    let first = add_days(ctx.today, -crate::history::WINDOW_DAYS);
+    let last = add_days(ctx.today, -1);
     let path = format!("/repos/{repo}/pages/builds?per_page=100");
+    let prior = ctx.validators.get("pages-builds");
+    let answer = match client.get_conditional(&path, prior.map(|v| v.etag.as_str())) {
+        // No Pages site after all: no Pages builds.
+        Err(e) if e.status() == Some(404) => return Ok(BTreeMap::new()),
+        r => r?,
+    };
+    let value = match (answer.body, prior) {
+        (None, Some(p)) => {
+            if let Ok(mut k) = kept.lock() {
+                k.insert("pages-builds".into(), Validator { at: ctx.now, ..p.clone() });
+            }
+            p.value.clone()
+        }
+        (None, None) => {
+            return Err(github::Error::Decode { path, detail: "304 to an unconditional request".into() });
+        }
+        (Some(body), _) => {
+            let v: serde_json::Value = serde_json::from_str(&body)
+                .map_err(|e| github::Error::Decode { path: path.clone(), detail: e.to_string() })?;
+            let v = reduce("pages-builds", v);
+            if let (Some(etag), Ok(mut k)) = (answer.etag, kept.lock()) {
+                k.insert("pages-builds".into(), Validator { at: ctx.now, etag, value: v.clone() });
+            }
+            v
+        }
+    };
     let mut out: BTreeMap<Date, u64> = BTreeMap::new();
-    let result = client.walk_pages(&path, MAX_PAGES_BUILD_PAGES, |body| {
-        let builds: Vec<PagesBuildJson> = Client::decode_page(&path, body)?;
+    let mut count = |builds: Vec<PagesBuildJson>| {
         let mut older = builds.is_empty();
         for b in builds {
             let d = day(b.created_at);
@@ -354,14 +524,18 @@ fn pages_builds(client: &Client, repo: &str, first: Date, last: Date) -> Result<
                 *out.entry(d).or_default() += 1;
             }
         }
-        Ok(!older)
-    });
-    match result {
-        Ok(()) => Ok(out),
-        // No Pages site: no Pages builds.
-        Err(e) if e.status() == Some(404) => Ok(BTreeMap::new()),
-        Err(e) => Err(e),
+        older
+    };
+    let builds: Vec<PagesBuildJson> = decode(&path, value)?;
+    let full = builds.len() >= 100;
+    if !count(builds) && full {
+        let next = answer.next.unwrap_or_else(|| format!("{path}&page=2"));
+        client.walk_pages(&next, MAX_PAGES_BUILD_PAGES - 1, |body| {
+            let builds: Vec<PagesBuildJson> = Client::decode_page(&path, body)?;
+            Ok(!count(builds))
+        })?;
     }
+    Ok(out)
 }
 
 /// CI counting needs to read workflow runs: say which permission or input fixes it.
@@ -372,7 +546,8 @@ fn explain_ci(repo: &str, e: github::Error) -> Error {
         ),
         _ => format!("CI clones not counted this run: {e}; traffic was still stored"),
     };
-    Error { repo: repo.to_string(), message, fatal: false, access: false }
+    let rate_limited = matches!(e, github::Error::RateLimited { .. });
+    Error { repo: repo.to_string(), message, fatal: false, access: false, rate_limited }
 }
 
 fn join<T>(h: std::thread::ScopedJoinHandle<'_, Result<T, github::Error>>) -> Result<T, github::Error> {
@@ -401,7 +576,7 @@ pub(crate) fn explain(client: &Client, repo: &str, e: github::Error, traffic: bo
             "the fine-grained token lacks repository permission Administration: read (403 Resource not accessible by personal access token): add it to the token and include this repository".to_string(),
             false,
         ),
-        (Some(404), _) if traffic && is_enterprise_server(client) => (
+        (Some(404), _) if traffic && client.is_enterprise_server() => (
             "this is GitHub Enterprise Server, which has no traffic API; gtt needs github.com or GHE.com (input `api-url`)".to_string(),
             true,
         ),
@@ -416,14 +591,6 @@ pub(crate) fn explain(client: &Client, repo: &str, e: github::Error, traffic: bo
         _ => (e.to_string(), false),
     };
     let access = matches!(e.status(), Some(403 | 404)) && !fatal;
-    Error { repo: repo.to_string(), message, fatal, access }
-}
-
-/// Enterprise Server reports `installed_version` in `/meta`; github.com does not.
-fn is_enterprise_server(client: &Client) -> bool {
-    #[derive(Deserialize)]
-    struct Meta {
-        installed_version: Option<String>,
-    }
-    client.get_json::<Meta>("/meta").is_ok_and(|m| m.installed_version.is_some())
+    let rate_limited = matches!(e, github::Error::RateLimited { .. });
+    Error { repo: repo.to_string(), message, fatal, access, rate_limited }
 }

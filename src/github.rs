@@ -3,12 +3,13 @@
 //! ever travels to the configured API host.
 
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::de::DeserializeOwned;
 
 use crate::config::Secret;
+use crate::governor::{self, Governor};
 
 pub const USER_AGENT: &str = concat!("gtt/", env!("CARGO_PKG_VERSION"));
 const API_VERSION: &str = "2022-11-28";
@@ -87,6 +88,33 @@ pub struct Reply {
     pub reset: Option<String>,
     pub date: Option<String>,
     pub location: Option<String>,
+    pub etag: Option<String>,
+    pub limit: Option<String>,
+    pub resource: Option<String>,
+}
+
+/// An answer to a conditional GET: `body` is None when GitHub said 304 Not Modified.
+#[derive(Debug, Clone, Default)]
+pub struct Conditional {
+    pub body: Option<String>,
+    pub etag: Option<String>,
+    /// The `rel="next"` page, if the answer had one.
+    pub next: Option<String>,
+}
+
+/// What the run cost, for the report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Requests sent, retries and 304s included.
+    pub requests: u64,
+    /// Answers that were 304 Not Modified: they cost no primary quota.
+    pub not_modified: u64,
+    /// Requests that counted against the primary rate limit.
+    pub quota_used: u64,
+    /// The primary rate limit left after the latest answer, as GitHub reported it.
+    pub remaining: Option<u64>,
+    /// When the primary limit resets (epoch seconds, GitHub's clock).
+    pub reset: Option<i64>,
 }
 
 /// What to do after an answer (or a transport failure: `status` None).
@@ -185,18 +213,25 @@ pub struct Client {
     origin: String,
     token: Secret,
     max_wait: Duration,
+    /// Time spent backing off from server errors and dropped connections.
     waited: Mutex<Duration>,
-    requests: Mutex<u64>,
-    /// The primary rate limit left after the latest answer, as GitHub reported it.
-    remaining: Mutex<Option<u64>>,
+    governor: Governor,
+    usage: Mutex<Usage>,
+    enterprise: OnceLock<bool>,
 }
 
 impl Client {
     pub fn new(api_url: &str, token: Secret, max_wait: Duration) -> Client {
+        Client::with_concurrency(api_url, token, max_wait, governor::MAX_IN_FLIGHT)
+    }
+
+    /// A client that keeps at most `in_flight` requests open at once across threads.
+    pub fn with_concurrency(api_url: &str, token: Secret, max_wait: Duration, in_flight: usize) -> Client {
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
             .user_agent(USER_AGENT)
+            .max_idle_connections_per_host(governor::MAX_IN_FLIGHT)
             .timeout_connect(Some(Duration::from_secs(10)))
             .timeout_recv_response(Some(Duration::from_secs(30)))
             .timeout_recv_body(Some(Duration::from_secs(60)))
@@ -209,8 +244,9 @@ impl Client {
             token,
             max_wait,
             waited: Mutex::new(Duration::ZERO),
-            requests: Mutex::new(0),
-            remaining: Mutex::new(None),
+            governor: Governor::new(in_flight, max_wait),
+            usage: Mutex::new(Usage::default()),
+            enterprise: OnceLock::new(),
         }
     }
 
@@ -220,12 +256,66 @@ impl Client {
 
     /// Requests sent so far (retries included), for the run report.
     pub fn request_count(&self) -> u64 {
-        self.requests.lock().map_or(0, |n| *n)
+        self.usage().requests
     }
 
-    /// The primary rate limit left, as of the latest answer that said.
-    pub fn rate_remaining(&self) -> Option<u64> {
-        self.remaining.lock().ok().and_then(|r| *r)
+    /// What the run has cost so far, and the budget left.
+    pub fn usage(&self) -> Usage {
+        let budget = self.governor.budget();
+        let mut u = self.usage.lock().map_or_else(|_| Usage::default(), |u| *u);
+        u.remaining = budget.remaining;
+        u.reset = budget.reset;
+        u
+    }
+
+    /// Asks GitHub for the primary budget (`GET /rate_limit` costs none of it) so the
+    /// run can plan before spending. None where rate limits are off (Enterprise Server).
+    pub fn probe_budget(&self) -> Option<governor::Budget> {
+        #[derive(serde::Deserialize)]
+        struct Core {
+            limit: u64,
+            remaining: u64,
+            reset: i64,
+        }
+        #[derive(serde::Deserialize)]
+        struct Resources {
+            core: Core,
+        }
+        #[derive(serde::Deserialize)]
+        struct RateLimit {
+            resources: Resources,
+        }
+        let r: RateLimit = self.get_json("/rate_limit").ok()?;
+        let c = r.resources.core;
+        self.governor.set_budget(c.remaining, c.limit, c.reset);
+        Some(self.governor.budget())
+    }
+
+    /// Whether a repository costing about `cost` requests fits in the budget, with
+    /// `active` others being fetched and `reserve` kept back.
+    pub fn affords(&self, cost: u64, active: u64, reserve: u64) -> bool {
+        self.governor.affords(cost, active, reserve)
+    }
+
+    /// Enterprise Server reports `installed_version` in `/meta`; github.com does not.
+    /// Asked once per run: the answer cannot change while the run lasts.
+    pub fn is_enterprise_server(&self) -> bool {
+        #[derive(serde::Deserialize)]
+        struct Meta {
+            installed_version: Option<String>,
+        }
+        *self.enterprise.get_or_init(|| self.get_json::<Meta>("/meta").is_ok_and(|m| m.installed_version.is_some()))
+    }
+
+    /// A GET with `If-None-Match: etag`. A 304 comes back as `body: None`: GitHub's
+    /// answer is the one that ETag names, and it cost no primary quota.
+    pub fn get_conditional(&self, path: &str, etag: Option<&str>) -> Result<Conditional, Error> {
+        let reply = self.send("GET", &self.url(path), None, true, etag)?;
+        Ok(Conditional {
+            next: reply.link.as_deref().and_then(parse_link_next),
+            etag: reply.etag,
+            body: (reply.status != 304).then_some(reply.body),
+        })
     }
 
     fn url(&self, path: &str) -> String {
@@ -241,7 +331,7 @@ impl Client {
     }
 
     pub fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
-        let reply = self.request("GET", &self.url(path), None, true)?;
+        let reply = self.send("GET", &self.url(path), None, true, None)?;
         decode(path, &reply.body)
     }
 
@@ -271,7 +361,7 @@ impl Client {
                 return Err(Error::TooManyPages { path: path_for_log(path), pages });
             }
             pages += 1;
-            let reply = self.request("GET", &url, None, true)?;
+            let reply = self.send("GET", &url, None, true, None)?;
             if !page(&reply.body)? {
                 break;
             }
@@ -288,14 +378,14 @@ impl Client {
     pub fn post_json<T: DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<T, Error> {
         let text =
             serde_json::to_string(body).map_err(|e| Error::Decode { path: path.to_string(), detail: e.to_string() })?;
-        let reply = self.request("POST", &self.url(path), Some(&text), true)?;
+        let reply = self.send("POST", &self.url(path), Some(&text), true, None)?;
         decode(path, &reply.body)
     }
 
     pub fn patch_json<T: DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<T, Error> {
         let text =
             serde_json::to_string(body).map_err(|e| Error::Decode { path: path.to_string(), detail: e.to_string() })?;
-        let reply = self.request("PATCH", &self.url(path), Some(&text), true)?;
+        let reply = self.send("PATCH", &self.url(path), Some(&text), true, None)?;
         decode(path, &reply.body)
     }
 
@@ -307,11 +397,19 @@ impl Client {
         if !with_token && !url.starts_with("https://") {
             return Err(Error::ForeignHost { url: url.to_string() });
         }
-        Ok(self.request("GET", url, None, with_token)?.body)
+        Ok(self.send("GET", url, None, with_token, None)?.body)
     }
 
-    /// One logical request: retries, redirects on the same host, bounded waits.
-    fn request(&self, method: &str, url: &str, body: Option<&str>, auth: bool) -> Result<Reply, Error> {
+    /// One logical request: retries, redirects on the same host, bounded waits, every
+    /// attempt through the governor. With `if_none_match`, a 304 is a success.
+    fn send(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<&str>,
+        auth: bool,
+        if_none_match: Option<&str>,
+    ) -> Result<Reply, Error> {
         if auth && !self.same_origin(url) {
             return Err(Error::ForeignHost { url: url.to_string() });
         }
@@ -319,19 +417,39 @@ impl Client {
         let mut url = url.to_string();
         let mut redirects = 0;
         let mut attempt = 0;
+        // Only API requests are governed: raw gist files come from a CDN with no budget.
+        let governed = auth || self.same_origin(&url);
         loop {
-            if let Ok(mut n) = self.requests.lock() {
-                *n += 1;
+            if governed {
+                self.governor.acquire().map_err(|o| Error::RateLimited {
+                    path: path.clone(),
+                    wait: o.wait,
+                    waited: o.waited,
+                })?;
             }
-            let result = self.send_once(method, &url, body, auth);
+            let result = self.send_once(method, &url, body, auth, if_none_match);
             let (status, reply) = match &result {
                 Ok(r) => (Some(r.status), r.clone()),
                 Err(_) => (None, Reply::default()),
             };
-            if let (Some(left), Ok(mut slot)) =
-                (reply.remaining.as_deref().and_then(|v| v.trim().parse::<u64>().ok()), self.remaining.lock())
-            {
-                *slot = Some(left);
+            let num = |v: &Option<String>| v.as_deref().and_then(|v| v.trim().parse::<i64>().ok());
+            let core = reply.resource.as_deref().is_none_or(|r| r == "core");
+            let remaining = num(&reply.remaining).filter(|_| core).and_then(|r| u64::try_from(r).ok());
+            if governed {
+                self.governor.release(
+                    remaining,
+                    num(&reply.limit).and_then(|l| u64::try_from(l).ok()),
+                    num(&reply.reset).filter(|_| core),
+                    reply.date.as_deref().and_then(parse_http_date),
+                );
+            }
+            if let Ok(mut u) = self.usage.lock() {
+                u.requests += 1;
+                if status == Some(304) {
+                    u.not_modified += 1;
+                } else if reply.remaining.is_some() && core {
+                    u.quota_used += 1;
+                }
             }
             log::debug!(
                 "{method} {path} -> {} (rate limit remaining {})",
@@ -352,15 +470,32 @@ impl Client {
                 Decision::Accept => {
                     return match result {
                         Ok(r) if (200..300).contains(&r.status) => Ok(r),
+                        Ok(r) if r.status == 304 && if_none_match.is_some() => Ok(r),
                         Ok(r) => Err(Error::Status { status: r.status, message: github_message(&r.body), path }),
                         Err(detail) => Err(Error::Transport { path, detail }),
                     };
+                }
+                Decision::Retry(wait) if matches!(status, Some(403 | 429)) => {
+                    // A rate limit holds for the whole token: everyone waits, once.
+                    if attempt + 1 >= MAX_ATTEMPTS {
+                        return Err(Error::RateLimited { path, wait, waited: self.max_wait });
+                    }
+                    self.governor.pause(wait).map_err(|o| Error::RateLimited {
+                        path: path.clone(),
+                        wait: o.wait,
+                        waited: o.waited,
+                    })?;
+                    log::warn!(
+                        "{method} {path}: rate limited (HTTP {}); all requests wait {}s",
+                        reply.status,
+                        wait.as_secs()
+                    );
+                    attempt += 1;
                 }
                 Decision::Retry(wait) => {
                     let waited = self.waited.lock().map_or(Duration::ZERO, |w| *w);
                     if attempt + 1 >= MAX_ATTEMPTS || waited + wait > self.max_wait {
                         return match result {
-                            Ok(r) if matches!(r.status, 403 | 429) => Err(Error::RateLimited { path, wait, waited }),
                             Ok(r) => Err(Error::Status { status: r.status, message: github_message(&r.body), path }),
                             Err(detail) => Err(Error::Transport { path, detail }),
                         };
@@ -380,13 +515,23 @@ impl Client {
         }
     }
 
-    fn send_once(&self, method: &str, url: &str, body: Option<&str>, auth: bool) -> Result<Reply, String> {
+    fn send_once(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<&str>,
+        auth: bool,
+        if_none_match: Option<&str>,
+    ) -> Result<Reply, String> {
         let mut builder = ureq::http::Request::builder()
             .method(method)
             .uri(url)
             .header("Accept", "application/vnd.github+json")
             .header("X-GitHub-Api-Version", API_VERSION)
             .header("User-Agent", USER_AGENT);
+        if let Some(tag) = if_none_match {
+            builder = builder.header("If-None-Match", tag);
+        }
         if auth {
             builder = builder.header("Authorization", format!("Bearer {}", self.token.expose()));
         }
@@ -414,6 +559,9 @@ impl Client {
             reset: header("x-ratelimit-reset"),
             date: header("date"),
             location: header("location"),
+            etag: header("etag"),
+            limit: header("x-ratelimit-limit"),
+            resource: header("x-ratelimit-resource"),
         };
         reply.body = resp.body_mut().with_config().limit(BODY_LIMIT).read_to_string().map_err(|e| e.to_string())?;
         Ok(reply)

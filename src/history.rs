@@ -301,6 +301,28 @@ pub struct History {
     /// empty: not collected is a gap, not a zero. Absent: all four were observed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub unknown: BTreeMap<Date, u8>,
+    /// The latest answer of each conditional endpoint ("repo", "views", ...) with its
+    /// ETag: the next run asks `If-None-Match`, and a 304 (free of primary quota)
+    /// reuses the stored answer, which is exactly what GitHub would have sent again.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub validators: BTreeMap<String, Validator>,
+}
+
+/// A cached answer: what an endpoint said at `at`, the ETag that names it, and the
+/// part of the answer gtt reads. The latest one wins a merge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Validator {
+    pub at: Timestamp,
+    pub etag: String,
+    pub value: serde_json::Value,
+}
+
+impl Validator {
+    /// A total order for the merge's "latest wins": time, then the tag and the answer
+    /// as tie-breakers, so the join does not depend on which side came first.
+    fn later(&self, other: &Validator) -> bool {
+        (self.at, &self.etag, self.value.to_string()) > (other.at, &other.etag, other.value.to_string())
+    }
 }
 
 /// CI runs seen by one collection: every completed run created in `first..=last`
@@ -336,6 +358,8 @@ pub struct Observation {
     /// 60 days without activity. Not stored; used for warnings.
     pub pushed_at: Option<Timestamp>,
     pub private: bool,
+    /// Answers to keep for conditional requests next run, by endpoint.
+    pub validators: BTreeMap<String, Validator>,
 }
 
 #[derive(Debug, Clone)]
@@ -390,6 +414,7 @@ impl History {
             ci_cache: BTreeMap::new(),
             imported: BTreeMap::new(),
             unknown: BTreeMap::new(),
+            validators: BTreeMap::new(),
         }
     }
 
@@ -438,6 +463,7 @@ impl History {
         h.first_collected = Some(at);
         h.last_collected = Some(at);
         h.created_at = obs.created_at;
+        h.validators = obs.validators.clone();
         let mut d = add_days(today, 1 - WINDOW_DAYS).unwrap_or(today);
         while d <= today {
             h.days.insert(d, Traffic::default());
@@ -571,6 +597,15 @@ impl History {
             ci,
             ci_cache: prune_ci_cache(ci_cache),
             unknown,
+            validators: {
+                let mut v = self.validators.clone();
+                for (k, o) in &other.validators {
+                    if v.get(k).is_none_or(|mine| o.later(mine)) {
+                        v.insert(k.clone(), o.clone());
+                    }
+                }
+                v
+            },
             imported: {
                 let mut imported = self.imported.clone();
                 for (label, ranges) in &other.imported {
@@ -1024,6 +1059,11 @@ mod tests {
             }
             if r.below(2) == 0 {
                 obs.referrers.push(Referrer { referrer: format!("r{}", r.below(3)), count: r.below(9), uniques: 1 });
+            }
+            for _ in 0..r.below(3) {
+                let key = ["repo", "views", "releases"][r.below(3) as usize].to_string();
+                let etag = format!("W/\"{}\"", r.below(3));
+                obs.validators.insert(key, Validator { at, etag, value: serde_json::json!([r.below(2)]) });
             }
             let mut f = History::from_observation("o/r", at, &obs);
             if r.below(3) == 0 {

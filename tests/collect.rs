@@ -142,11 +142,20 @@ fn rate_limits_are_waited_out_as_github_asks() {
     assert_eq!(fake.count("GET", "/traffic/views"), 2);
     assert_eq!(fake.count("GET", "/traffic/clones"), 2);
 
-    // A wait beyond max-wait is not taken: the run fails loudly instead.
+    // A wait beyond max-wait is not taken: the repository is deferred, and as its
+    // stored days still reach into GitHub's window, nothing is lost and the run passes.
     fake.inject(Fault::new("GET", "/traffic/views", 1, FaultKind::PrimaryExhausted { reset_in: 3000 }));
     let r = run_folder(&fake, &dir, &["--max-wait", "5"]);
-    assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("rate limited") && r.stderr.contains("max-wait"), "{}", r.stderr);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("skipped: deferred") && r.stdout.contains("max-wait"), "{}", r.stdout);
+
+    // Never collected, the same deferral loses days: the run fails loudly.
+    let fresh = tempdir("ratelimit-fresh");
+    fake.inject(Fault::new("GET", "/traffic/views", 1, FaultKind::PrimaryExhausted { reset_in: 3000 }));
+    let r = run_folder(&fake, &fresh, &["--max-wait", "5"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("lose days unless collected today"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&fresh);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -404,7 +413,11 @@ fn action_mode_masks_tokens_groups_and_warns_escaped() {
     }
     let summary_text = std::fs::read_to_string(&summary).unwrap();
     assert!(summary_text.contains("| Views |"));
-    assert!(summary_text.contains("requests to GitHub for traffic; rate limit left: 4"), "{summary_text}");
+    assert!(
+        summary_text.contains("requests to GitHub for traffic (0 answered 304 Not Modified, free); quota used: ")
+            && summary_text.contains("rate limit left: 4"),
+        "{summary_text}"
+    );
 
     // A run after a hole warns with a workflow command, on one line.
     fake.advance(jiff::SignedDuration::from_hours(24 * 20));

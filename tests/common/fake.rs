@@ -369,6 +369,37 @@ struct Shared {
     conns: Mutex<BTreeMap<u64, TcpStream>>,
     next_conn: AtomicU64,
     workers: Mutex<Vec<JoinHandle<()>>>,
+    /// Requests being served right now (latency included).
+    in_flight: AtomicU64,
+    limits: Mutex<Limits>,
+    limit_state: Mutex<LimitState>,
+}
+
+/// How the fake paces and polices callers, like GitHub's secondary limits: a wall-clock
+/// latency per request, a cap on requests in flight, and a cap per window of wall time.
+#[derive(Debug, Clone, Default)]
+pub struct Limits {
+    pub latency: std::time::Duration,
+    /// More requests in flight than this answer 403 secondary rate limit.
+    pub max_concurrent: Option<u64>,
+    /// At most `.0` requests per wall-clock window of `.1`; the rest answer 403 with
+    /// `retry-after` until the window ends.
+    pub per_window: Option<(u64, std::time::Duration)>,
+}
+
+/// What the fake's policing saw.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LimitStats {
+    pub peak_in_flight: u64,
+    pub concurrent_violations: u64,
+    pub window_violations: u64,
+}
+
+#[derive(Default)]
+struct LimitState {
+    window_start: Option<std::time::Instant>,
+    window_count: u64,
+    stats: LimitStats,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -416,6 +447,9 @@ impl FakeGitHub {
             conns: Mutex::new(BTreeMap::new()),
             next_conn: AtomicU64::new(0),
             workers: Mutex::new(Vec::new()),
+            in_flight: AtomicU64::new(0),
+            limits: Mutex::new(Limits::default()),
+            limit_state: Mutex::new(LimitState::default()),
         });
         let acceptor_shared = Arc::clone(&shared);
         let acceptor = std::thread::Builder::new()
@@ -437,6 +471,38 @@ impl FakeGitHub {
 
     fn state(&self) -> MutexGuard<'_, State> {
         lock(&self.shared.state)
+    }
+
+    /// Wall-clock latency and secondary limits for every request from now on.
+    pub fn set_limits(&self, limits: Limits) {
+        *lock(&self.shared.limits) = limits;
+        *lock(&self.shared.limit_state) = LimitState::default();
+    }
+
+    /// What the limits saw so far.
+    pub fn limit_stats(&self) -> LimitStats {
+        lock(&self.shared.limit_state).stats
+    }
+
+    /// Generates `n` public repositories `owner/prefix-0001`.. with 14 days of traffic,
+    /// stars and one release, for scale tests and benchmarks.
+    pub fn add_generated_repos(&self, owner: &str, prefix: &str, n: usize) -> Vec<String> {
+        let today = self.now().to_zoned(TimeZone::UTC).date();
+        let mut names = Vec::new();
+        for i in 1..=n {
+            let name = format!("{owner}/{prefix}-{i:04}");
+            self.add_repo(&name);
+            let k = i as u64;
+            self.set_repo_stats(&name, k % 97, k % 13, k % 7, k % 5);
+            for back in 1..=14 {
+                let Ok(day) = today.checked_sub(Span::new().days(back)) else { continue };
+                let b = back as u64;
+                self.set_traffic(&name, day, 10 + (k * b) % 50, 1 + (k + b) % 9, 3 + (k * 7 + b) % 20, 1 + (k + b) % 4);
+            }
+            self.add_release(&name, "v1.0.0", vec![("tool.tar.gz", k * 3)]);
+            names.push(name);
+        }
+        names
     }
 
     // ----- clock -----
@@ -923,7 +989,9 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
                 break;
             }
         };
-        match shared.handle(&req) {
+        let outcome = shared.police(&req).map_or_else(|| shared.handle(&req), Outcome::Respond);
+        shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+        match outcome {
             Outcome::Respond(reply) => {
                 if write_reply(&mut writer, &reply, &req.method, req.close).is_err() || req.close {
                     break;
@@ -1339,6 +1407,54 @@ struct Ctx<'a> {
 }
 
 impl Shared {
+    /// Counts the request in flight, applies the latency, and answers a secondary
+    /// rate limit when the caller exceeds the concurrency or per-window cap.
+    fn police(&self, req: &HttpRequest) -> Option<Reply> {
+        let now_in_flight = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        let limits = lock(&self.limits).clone();
+        let refusal = {
+            let mut ls = lock(&self.limit_state);
+            ls.stats.peak_in_flight = ls.stats.peak_in_flight.max(now_in_flight);
+            if limits.max_concurrent.is_some_and(|m| now_in_flight > m) {
+                ls.stats.concurrent_violations += 1;
+                Some(1)
+            } else if let Some((max, window)) = limits.per_window {
+                let now = std::time::Instant::now();
+                let start = *ls.window_start.get_or_insert(now);
+                if now.duration_since(start) >= window {
+                    ls.window_start = Some(now);
+                    ls.window_count = 0;
+                }
+                ls.window_count += 1;
+                if ls.window_count > max {
+                    ls.stats.window_violations += 1;
+                    let left = window.saturating_sub(now.duration_since(ls.window_start.unwrap_or(now)));
+                    Some(left.as_secs().max(1) + u64::from(left.subsec_nanos() > 0))
+                } else {
+                    None
+                }
+            } else {
+                None
+            }
+        };
+        if !limits.latency.is_zero() {
+            std::thread::sleep(limits.latency);
+        }
+        let retry_after = refusal?;
+        let mut st = lock(&self.state);
+        let a = Answer::json(403, &message(SECONDARY_MESSAGE, SECONDARY_DOC, 403))
+            .with_header("retry-after", retry_after.to_string());
+        let reply = finish(a, vec![("date".to_owned(), http_date(st.now))], None);
+        st.requests.push(Recorded {
+            method: req.method.clone(),
+            path: req.target.clone(),
+            headers: req.headers.clone(),
+            status: 403,
+            body: String::from_utf8_lossy(&req.body).into_owned(),
+        });
+        Some(reply)
+    }
+
     fn handle(&self, req: &HttpRequest) -> Outcome {
         let mut st = lock(&self.state);
         // A bug in the fake (or a panicking test closure) answers 500 instead of killing the connection.
@@ -2276,6 +2392,7 @@ fn repo_json(r: &Repo, api_base: &str, kind: TokenKind) -> Value {
         "default_branch": "main",
         "network_count": r.forks,
         "subscribers_count": r.watchers,
+        "has_pages": r.pages_enabled,
     });
     let perms = match kind {
         TokenKind::Full | TokenKind::NoGistWrite => {

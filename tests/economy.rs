@@ -1,0 +1,248 @@
+//! Request economy and GitHub's limits: conditional requests with stored ETags, a
+//! concurrent-request cap gtt never trips, a per-window secondary limit it recovers
+//! from, and a primary budget too small for every repository (oldest collected first,
+//! the rest deferred, failing only when a deferral loses days).
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use common::fake::*;
+use common::run::{Run, gtt, tempdir};
+use jiff::SignedDuration;
+use serde_json::Value;
+
+const TOKEN: &str = "ghp_economy";
+
+fn fleet(n: usize) -> (FakeGitHub, Vec<String>) {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    let names = fake.add_generated_repos("fleet", "svc", n);
+    (fake, names)
+}
+
+fn collect(fake: &FakeGitHub, dir: &Path, repos: &str, extra: &[&str]) -> Run {
+    let d = dir.display().to_string();
+    let mut args = vec!["collect", "--repos", repos, "--data-dir", &d];
+    args.extend(extra);
+    gtt(fake, &args, &[("GITHUB_TOKEN", TOKEN), ("RUST_LOG", "info")])
+}
+
+fn history(dir: &Path, repo: &str) -> Value {
+    let name = format!("history-{}.json", repo.replacen('/', ".", 1));
+    serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap()).unwrap()
+}
+
+/// The stored data without what changes on every run (when, and the ETag bookkeeping).
+fn data(mut h: Value) -> Value {
+    let o = h.as_object_mut().unwrap();
+    for k in ["last_collected", "validators", "written_by"] {
+        o.remove(k);
+    }
+    h
+}
+
+fn statuses(fake: &FakeGitHub, status: u16) -> usize {
+    fake.requests().iter().filter(|r| r.status == status).count()
+}
+
+#[test]
+fn a_warm_run_asks_conditionally_and_gets_304s_that_cost_no_quota() {
+    let (fake, names) = fleet(3);
+    fake.set_pages_enabled(&names[0], true);
+    fake.add_pages_build(&names[0], fake.now().checked_sub(SignedDuration::from_hours(30)).unwrap());
+    let dir = tempdir("etag-warm");
+    let repos = "fleet/*";
+    let cold = collect(&fake, &dir, repos, &[]);
+    assert_eq!(cold.code, 0, "{}{}", cold.stdout, cold.stderr);
+    let before: Vec<Value> = names.iter().map(|r| history(&dir, r)).collect();
+    for h in &before {
+        let v = h["validators"].as_object().unwrap();
+        for key in ["repo", "views", "clones", "referrers", "paths", "releases"] {
+            assert!(v[key]["etag"].as_str().is_some_and(|e| !e.is_empty()), "{key} kept with its ETag: {h}");
+        }
+    }
+    assert!(before[0]["validators"]["pages-builds"].is_object(), "Pages builds kept where there is a site");
+    assert_eq!(fake.count("GET", &format!("/repos/{}/pages/builds", names[1])), 0, "no site, no Pages request");
+
+    fake.clear_requests();
+    let warm = collect(&fake, &dir, repos, &[]);
+    assert_eq!(warm.code, 0, "{}{}", warm.stdout, warm.stderr);
+    let sent: Vec<_> = fake.requests();
+    for r in sent.iter().filter(|r| r.path.starts_with("/repos/")) {
+        assert!(
+            r.path.contains("/actions/runs") || r.header("if-none-match").is_some(),
+            "asked conditionally: {}",
+            r.path
+        );
+    }
+    // Repository, four traffic reads, releases: nothing changed, so all 304; and Pages.
+    assert_eq!(statuses(&fake, 304), 3 * 6 + 1, "{:?}", sent.iter().map(|r| (&r.path, r.status)).collect::<Vec<_>>());
+    let per_repo = sent.iter().filter(|r| r.path.starts_with("/repos/")).count() as f64 / 3.0;
+    assert!(per_repo <= 8.0, "{per_repo} requests per repository at steady state");
+    assert!(warm.stderr.contains("19 answered 304 Not Modified"), "{}", warm.stderr);
+    for (r, old) in names.iter().zip(&before) {
+        assert_eq!(data(history(&dir, r)), data(old.clone()), "a 304 stores exactly what the 200 did");
+    }
+
+    // A changed answer comes back in full and is stored; the others stay 304.
+    fake.set_repo_stats(&names[1], 500, 1, 1, 1);
+    fake.clear_requests();
+    let r = collect(&fake, &dir, repos, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        fake.requests()
+            .iter()
+            .filter(|q| q.path == format!("/repos/{}", names[1]))
+            .map(|q| q.status)
+            .collect::<Vec<_>>(),
+        [200]
+    );
+    let stats = history(&dir, &names[1])["stats"].clone();
+    let last = stats.as_object().unwrap().values().next_back().unwrap().clone();
+    assert_eq!(last[1], 500, "new stars stored: {stats}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_new_day_refetches_what_moved_and_keeps_the_rest_free() {
+    let (fake, names) = fleet(2);
+    let dir = tempdir("etag-day");
+    assert_eq!(collect(&fake, &dir, "fleet/*", &[]).code, 0);
+    fake.advance(SignedDuration::from_hours(24));
+    // Yesterday (the day the first run saw as today, without traffic yet) got views.
+    let yesterday = fake.now().to_zoned(jiff::tz::TimeZone::UTC).date().yesterday().unwrap();
+    fake.set_traffic(&names[0], yesterday, 9, 9, 9, 9);
+    fake.clear_requests();
+    let r = collect(&fake, &dir, "fleet/*", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let views = format!("/repos/{}/traffic/views", names[0]);
+    let got: Vec<u16> = fake.requests().iter().filter(|q| q.path.starts_with(&views)).map(|q| q.status).collect();
+    assert_eq!(got, [200], "today's views changed the answer");
+    assert_eq!(history(&dir, &names[0])["days"][yesterday.to_string()][0], 9);
+    let release = format!("/repos/{}/releases", names[1]);
+    let got: Vec<u16> = fake.requests().iter().filter(|q| q.path.starts_with(&release)).map(|q| q.status).collect();
+    assert_eq!(got, [304], "unchanged releases are free");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn requests_in_flight_never_exceed_the_concurrency_github_allows() {
+    let (fake, names) = fleet(24);
+    fake.set_limits(Limits { latency: Duration::from_millis(15), max_concurrent: Some(6), per_window: None });
+    let dir = tempdir("concurrent");
+    let r = collect(&fake, &dir, "fleet/*", &["--concurrency", "6"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let stats = fake.limit_stats();
+    assert_eq!(stats.concurrent_violations, 0, "{stats:?}");
+    assert!(stats.peak_in_flight >= 2, "requests did overlap: {stats:?}");
+    for n in &names {
+        assert!(dir.join(format!("history-{}.json", n.replacen('/', ".", 1))).exists(), "{n} stored");
+    }
+
+    // The default stays within a stricter-than-GitHub cap of 16 as well.
+    fake.set_limits(Limits { latency: Duration::from_millis(15), max_concurrent: Some(16), per_window: None });
+    let r = collect(&fake, &dir, "fleet/*", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(fake.limit_stats().concurrent_violations, 0, "{:?}", fake.limit_stats());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_secondary_limit_pauses_every_worker_and_the_run_recovers() {
+    let (fake, names) = fleet(10);
+    fake.set_limits(Limits {
+        latency: Duration::from_millis(5),
+        max_concurrent: None,
+        per_window: Some((30, Duration::from_secs(2))),
+    });
+    let dir = tempdir("secondary");
+    let r = collect(&fake, &dir, "fleet/*", &["--concurrency", "8"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let stats = fake.limit_stats();
+    assert!(stats.window_violations >= 1, "the limit was met: {stats:?}");
+    // Everyone pauses together: at most the requests already in flight meet each limit.
+    let windows = fake.requests().len() as u64 / 30 + 1;
+    assert!(stats.window_violations <= 8 * windows, "{stats:?}");
+    assert!(r.stderr.contains("all requests wait"), "{}", r.stderr);
+    for n in &names {
+        assert!(history(&dir, n)["days"].as_object().is_some_and(|d| !d.is_empty()), "{n} stored");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Collects `names` one at a time, an hour apart, first to last: the first is then
+/// the longest since its last collection.
+fn stagger(fake: &FakeGitHub, dir: &Path, names: &[String]) {
+    for n in names {
+        let r = collect(fake, dir, n, &[]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        fake.advance(SignedDuration::from_hours(1));
+    }
+}
+
+#[test]
+fn a_budget_too_small_collects_the_oldest_first_and_defers_the_rest() {
+    let (fake, names) = fleet(6);
+    let dir = tempdir("budget");
+    stagger(&fake, &dir, &names);
+    fake.advance(SignedDuration::from_hours(20));
+    fake.set_rate_remaining(TOKEN, 34);
+    fake.clear_requests();
+    let r = collect(&fake, &dir, "fleet/*", &["--concurrency", "1"]);
+    // Collected yesterday: deferring them loses nothing, so the run still succeeds.
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let collected: Vec<bool> =
+        names.iter().map(|n| fake.count("GET", &format!("/repos/{n}/traffic/views")) > 0).collect();
+    assert!(collected[0], "the oldest collection goes first: {collected:?}");
+    assert!(!collected[5], "the newest is deferred: {collected:?}");
+    let first_deferred = collected.iter().position(|c| !c).unwrap();
+    assert!(collected[first_deferred..].iter().all(|c| !c), "collected is a prefix of oldest-first: {collected:?}");
+    for n in &names[first_deferred..] {
+        assert!(r.stdout.contains(&format!("{n}: skipped: deferred")), "{n} reported:\n{}", r.stdout);
+    }
+    assert!(r.stderr.contains("deferred to the next run"), "{}", r.stderr);
+    assert_eq!(statuses(&fake, 403), 0, "the budget was planned, not run into");
+
+    // A repository never collected loses a day for every day it waits: that fails the run.
+    fake.add_repo("fleet/newcomer");
+    fake.set_rate_remaining(TOKEN, 5);
+    let r = collect(&fake, &dir, "fleet/*", &[]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("lose days") && r.stderr.contains("fleet/newcomer"), "{}", r.stderr);
+    assert!(!r.stderr.contains("fleet/svc-0001"), "only those losing days are named: {}", r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn quota_running_out_mid_run_defers_what_is_left() {
+    let (fake, names) = fleet(4);
+    let dir = tempdir("midrun");
+    stagger(&fake, &dir, &names);
+    fake.advance(SignedDuration::from_hours(20));
+    // GitHub's count was off (another job shares the token): the third repository's
+    // views meet an exhausted budget that resets in 50 minutes, beyond max-wait.
+    fake.inject(Fault::new(
+        "GET",
+        &format!("/repos/{}/traffic/views", names[2]),
+        1,
+        FaultKind::PrimaryExhausted { reset_in: 3000 },
+    ));
+    fake.clear_requests();
+    let r = collect(&fake, &dir, "fleet/*", &["--concurrency", "1"]);
+    assert_eq!(r.code, 0, "deferred days are still in the window: {}{}", r.stdout, r.stderr);
+    for n in &names[..2] {
+        assert!(r.stdout.contains(&format!("{n}: ")) && !r.stdout.contains(&format!("{n}: skipped")), "{}", r.stdout);
+    }
+    for n in &names[2..] {
+        assert!(r.stdout.contains(&format!("{n}: skipped: deferred")), "{n}:\n{}", r.stdout);
+    }
+    assert_eq!(
+        fake.count("GET", &format!("/repos/{}/", names[3])),
+        0,
+        "nothing is sent once the budget is known to be spent"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

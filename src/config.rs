@@ -24,7 +24,11 @@ pub const INPUTS: &[(&str, &str, &str)] = &[
         "Token that reads traffic: fine-grained with repository permission Administration: read, or classic with repo scope. CLI fallback: $GITHUB_TOKEN, then $GH_TOKEN.",
     ),
     ("gist-token", "", "Token that writes the gist (classic: gist scope; fine-grained: Gists: write). Default: token."),
-    ("gist-id", "", "Gist that holds history and badges. Exclusive with data-dir."),
+    (
+        "gist-id",
+        "",
+        "Gist that holds history and badges, or several (separated by commas, spaces or newlines) when one gist's 300-file listing is not enough: the first holds the index and summed badges, each repository stays in the gist that holds it. Exclusive with data-dir.",
+    ),
     ("data-dir", "", "Local folder that holds history instead of a gist. CLI default when no gist-id: ./gtt-data."),
     (
         "repos",
@@ -36,7 +40,7 @@ pub const INPUTS: &[(&str, &str, &str)] = &[
     ("dry-run", "false", "Fetch and merge, print what would change, write nothing."),
     ("format", "csv", "export: csv, json or ndjson."),
     ("max-wait", "600", "Longest total time, in seconds, to wait for GitHub's rate limits and retries in one run."),
-    ("concurrency", "4", "Repositories fetched at the same time (1-16)."),
+    ("concurrency", "16", "Requests to GitHub in flight at once, across repositories (1-32; GitHub allows 100)."),
     (
         "badge-style",
         "flat",
@@ -256,7 +260,11 @@ pub enum Format {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Storage {
+    /// One gist (the monthly archives).
     Gist(String),
+    /// The history: the gists input `gist-id` lists, in order (at least one). The first
+    /// holds the combined index and the summed badges; see [`crate::store::Gists`].
+    Gists(Vec<String>),
     Folder(PathBuf),
 }
 
@@ -463,7 +471,7 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
         (Some(_), Some(_)) => {
             return err("inputs `gist-id` and `data-dir` were both given: keep one (a gist, or a local folder)");
         }
-        (Some(id), None) => Storage::Gist(gist_id("gist-id", &id)?),
+        (Some(ids), None) => Storage::Gists(gist_id_list("gist-id", &ids)?),
         (None, Some(dir)) => Storage::Folder(PathBuf::from(dir)),
         (None, None) if action => {
             return err(
@@ -514,13 +522,14 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
             Error(format!("input `max-wait` is `{}`: use a number of seconds from 0 to 21600", printable(&s)))
         })?),
     };
-    let concurrency =
-        match raw.concurrency {
-            None => 4,
-            Some(s) => s.parse::<usize>().ok().filter(|n| (1..=16).contains(n)).ok_or_else(|| {
-                Error(format!("input `concurrency` is `{}`: use a number from 1 to 16", printable(&s)))
-            })?,
-        };
+    let concurrency = match raw.concurrency {
+        None => 16,
+        Some(s) => {
+            s.parse::<usize>().ok().filter(|n| (1..=crate::governor::MAX_IN_FLIGHT).contains(n)).ok_or_else(|| {
+                Error(format!("input `concurrency` is `{}`: use a number from 1 to 32", printable(&s)))
+            })?
+        }
+    };
     let ci = Ci {
         mode: match raw.ci_clones.as_deref().unwrap_or("steps") {
             "steps" => CiMode::Steps,
@@ -583,7 +592,7 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
             });
         }
     }
-    if matches!(storage, Storage::Gist(_))
+    if matches!(storage, Storage::Gists(_))
         && gist_token.is_none()
         && matches!(command, Command::Collect | Command::Export)
     {
@@ -630,6 +639,29 @@ fn gist_id(input: &str, id: &str) -> Result<String, Error> {
         ));
     }
     Ok(id.to_string())
+}
+
+/// A list of gist ids separated by commas, spaces or newlines (a YAML block scalar in a
+/// workflow), in order: the order decides which gist holds the combined index, so it is
+/// kept, and a repeated id (which would make two places for one repository) is refused.
+pub fn gist_id_list(input: &str, text: &str) -> Result<Vec<String>, Error> {
+    let mut out: Vec<String> = Vec::new();
+    for item in text.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()) {
+        let id = gist_id(input, item)?;
+        if out.iter().any(|o| o.eq_ignore_ascii_case(&id)) {
+            return err(format!(
+                "input `{input}` lists gist `{}` twice: list each gist once (separated by commas, spaces or newlines)",
+                printable(&id)
+            ));
+        }
+        out.push(id);
+    }
+    if out.is_empty() {
+        return err(format!(
+            "input `{input}` holds no gist id: use the id at the end of the gist's URL (gist.github.com/USER/ID); several ids separated by commas"
+        ));
+    }
+    Ok(out)
 }
 
 fn bool_input(name: &str, v: Option<&str>, default: bool) -> Result<bool, Error> {
@@ -813,7 +845,8 @@ pub fn help_text() -> String {
     }
     s.push_str(
         "\nEXIT CODES:\n  0  done: every repository collected and stored (or exported)\n  \
-         1  a repository or GitHub request failed; the others were stored; the log says which\n  \
+         1  a repository or GitHub request failed, or the rate limit deferred a repository\n  \
+         \x20  that loses days by waiting; the others were stored; the log says which\n  \
          2  bad input: the message names the input and the fix; nothing was written\n  \
          3  storage: stored history could not be read or written safely; nothing was overwritten\n  \
          4  doctor: the worst check was a warning (a failure exits 1)\n\n\
@@ -852,7 +885,7 @@ mod tests {
         let c = parse(&[], &e, clock()).expect("valid");
         assert_eq!(c.command, Command::Collect);
         assert!(c.action);
-        assert_eq!(c.storage, Storage::Gist("abc123".into()));
+        assert_eq!(c.storage, Storage::Gists(vec!["abc123".into()]));
         assert_eq!(c.repos, vec!["octo/hello"]);
         assert_eq!(c.gist_token.as_ref().map(Secret::expose), Some("t1"), "gist-token defaults to token");
         assert_eq!(c.now, clock());
@@ -888,6 +921,10 @@ mod tests {
             (&["--now", "yesterday"], &base, "`now`"),
             (&["--gist-id", "abc", "--data-dir", "x"], &base, "`gist-id` and `data-dir`"),
             (&["--gist-id", "../x"], &base, "`gist-id`"),
+            (&["--gist-id", "abc,def,abc"], &base, "`gist-id` lists gist `abc` twice"),
+            (&["--gist-id", "abc\nABC"], &base, "twice"),
+            (&["--gist-id", "abc,de/f"], &base, "`gist-id`"),
+            (&["--gist-id", " , "], &base, "`gist-id`"),
             (&["--api-url", "http://evil.example"], &base, "`api-url`"),
             (&["--dry-run=maybe"], &base, "`dry-run`"),
             (&["--concurrency", "0"], &base, "`concurrency`"),
@@ -902,6 +939,18 @@ mod tests {
             assert!(got.0.contains(want), "{a:?}: {got}");
             assert!(!got.0.contains('\n'), "one line: {got}");
         }
+    }
+
+    #[test]
+    fn gist_id_takes_a_list_in_order() {
+        let e = env(&[("GITHUB_TOKEN", "t"), ("INPUT_REPOS", "a/b")]);
+        for text in ["b2, a1\n c3", "b2 a1 c3", "b2,a1,c3,", "\nb2\na1\nc3\n"] {
+            let c = parse(&args(&["--gist-id", text]), &e, clock()).expect("valid");
+            assert_eq!(c.storage, Storage::Gists(vec!["b2".into(), "a1".into(), "c3".into()]), "{text:?}");
+        }
+        let c = parse(&args(&["--gist-id", "b2", "--archive-gist-id", "d4"]), &e, clock()).expect("valid");
+        assert_eq!(c.archive, Some(Storage::Gist("d4".into())), "the archive stays one gist");
+        assert!(parse(&args(&["--archive-gist-id", "d4,e5"]), &e, clock()).is_err());
     }
 
     #[test]

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::config::{Config, Storage};
 use crate::history::History;
+use crate::store::GIST_FILE_LIMIT;
 use crate::{Error, collect, fetch, github, report};
 
 /// Days without a collection before gtt warns, and before days are being lost.
@@ -19,7 +20,6 @@ pub const STALE_FAIL_DAYS: i64 = 14;
 /// activity; warn from day 45.
 pub const INACTIVE_WARN_DAYS: i64 = 45;
 pub const INACTIVE_DISABLE_DAYS: i64 = 60;
-const GIST_FILE_LIMIT: usize = 300;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
@@ -122,9 +122,17 @@ pub fn gaps(h: &History) -> Check {
 pub fn file_count(gist: &str, files: usize, truncated: bool) -> Check {
     let what = format!("gist {gist}: {files} files (GitHub lists at most {GIST_FILE_LIMIT})");
     if truncated || files >= GIST_FILE_LIMIT {
-        Check::new(Level::Fail, what, "move some repositories to another gist or use data-dir")
+        Check::new(
+            Level::Fail,
+            what,
+            "add another gist id at the end of input `gist-id` and move some repositories' files there, or use data-dir",
+        )
     } else if files >= GIST_FILE_LIMIT - 50 {
-        Check::new(Level::Warn, what, "the listing limit is near: plan a second gist for new repositories")
+        Check::new(
+            Level::Warn,
+            what,
+            "the listing limit is near: add another gist id at the end of input `gist-id` for new repositories (stored ones stay)",
+        )
     } else {
         Check::new(Level::Ok, what, "")
     }
@@ -172,8 +180,10 @@ pub fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
             }
         }
     }
-    if let Storage::Gist(id) = &c.storage {
-        checks.extend(gist_checks(c, id));
+    if let Storage::Gists(ids) = &c.storage {
+        for id in ids {
+            checks.extend(gist_checks(c, id));
+        }
     }
     let mut backend = crate::open_backend(c, &c.storage, c.gist_token.as_ref())?;
     match collect::load(backend.as_mut(), &c.repos) {

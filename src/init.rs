@@ -219,6 +219,8 @@ pub fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
     let gist_client = github::Client::new(&c.api_url, c.gist_token.clone().unwrap_or(token), c.max_wait);
     let label = if repos.len() == 1 { home.clone() } else { format!("{home} and {} more", repos.len() - 1) };
     let gist = match &c.storage {
+        // Kept as listed: `gist-id` takes the same list back from the variable.
+        crate::config::Storage::Gists(ids) => ids.join(","),
         crate::config::Storage::Gist(id) => id.clone(),
         crate::config::Storage::Folder(_) => {
             find_or_create(&gist_client, &format!("gtt traffic history: {label}"), true, c.dry_run, out)?

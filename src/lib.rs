@@ -15,6 +15,7 @@ pub mod discover;
 pub mod doctor;
 pub mod fetch;
 pub mod github;
+pub mod governor;
 pub mod history;
 pub mod import;
 pub mod init;
@@ -116,6 +117,11 @@ pub(crate) fn open_backend(
         Storage::Gist(id) => {
             let token = token.ok_or_else(|| Error::Config(config::Error("input `gist-token` is not set".into())))?;
             Box::new(store::gist(github::Client::new(&c.api_url, token.clone(), c.max_wait), id))
+        }
+        Storage::Gists(ids) => {
+            let token = token.ok_or_else(|| Error::Config(config::Error("input `gist-token` is not set".into())))?;
+            let one = |id: &String| store::gist(github::Client::new(&c.api_url, token.clone(), c.max_wait), id);
+            Box::new(store::gists(ids.iter().map(one).collect()))
         }
     })
 }

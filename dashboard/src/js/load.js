@@ -26,6 +26,17 @@ export function resolveSource(source, pageUrl) {
   return u.href;
 }
 
+/** The base URL of another gist of the same owner, from a gist's raw base URL
+ * (`https://HOST/OWNER/GIST_ID/raw/`): gtt spreads many repositories over several gists
+ * (one token writes them all, so one owner), and the first gist's gtt.json names the gist
+ * of each repository stored elsewhere in `gists`. Null when `base` is not such a URL or
+ * `id` is not a gist id. */
+export function gistBase(base, id) {
+  if (typeof id !== 'string' || !/^[A-Za-z0-9]{1,64}$/.test(id)) return null;
+  const m = /^(https?:\/\/[^/?#]+\/[^/?#]+\/)[A-Za-z0-9]+(\/raw\/)$/.exec(typeof base === 'string' ? base : '');
+  return m ? m[1] + id + m[2] : null;
+}
+
 /** Decides where the data comes from. `env`: {search, pageUrl, config, data, fetchJson}. */
 export async function discover(env) {
   const param = new URLSearchParams(env.search || '').get('source');
@@ -58,12 +69,12 @@ export async function loadAll(found, pageUrl, fetchText, { onIndex, onFile } = {
     base = resolveSource(found.source, pageUrl);
     if (!base) throw new Error(`the data source is not an http(s) URL or folder: ${found.source}`);
   }
-  const read = async (name) => {
+  const read = async (name, from = base) => {
     if (found.data) {
       if (!texts.has(name)) throw new Error(`${name} is missing from data.js`);
       return texts.get(name);
     }
-    const t = await fetchText(base + name);
+    const t = await fetchText(from + name);
     texts.set(name, t);
     return t;
   };
@@ -74,6 +85,8 @@ export async function loadAll(found, pageUrl, fetchText, { onIndex, onFile } = {
     throw new Error(`cannot read gtt.json from ${base ?? 'data.js'}: ${e.message}`);
   }
   const repos = index && typeof index.repos === 'object' && index.repos ? index.repos : {};
+  // Several gists: repository -> the gist that holds it, for those not beside gtt.json.
+  const gists = index && typeof index.gists === 'object' && index.gists ? index.gists : {};
   const files = new Map();
   const loaded = new Set();
   if (onIndex) onIndex(Object.keys(repos).filter((r) => isFileName(repos[r])));
@@ -83,8 +96,16 @@ export async function loadAll(found, pageUrl, fetchText, { onIndex, onFile } = {
         errors.push(`${repo}: unexpected file name in gtt.json`);
         return;
       }
+      let from = base;
+      if (!found.data && Object.hasOwn(gists, repo)) {
+        from = gistBase(base, gists[repo]);
+        if (!from) {
+          errors.push(`${repo}: stored in another gist, which cannot be reached from ${base} (use a gist's raw URL as the source)`);
+          return;
+        }
+      }
       try {
-        files.set(repo, await read(file));
+        files.set(repo, await read(file, from));
         loaded.add(repo);
         if (onFile) onFile(repo, files);
       } catch (e) {

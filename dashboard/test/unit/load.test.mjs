@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { discover, loadAll, resolveSource, isFileName } from '../../src/js/load.js';
+import { discover, loadAll, resolveSource, isFileName, gistBase } from '../../src/js/load.js';
 import { githubUrl, isRepoName } from '../../src/js/dom.js';
 
 const page = 'https://o.github.io/site/index.html';
@@ -65,6 +65,40 @@ test('loading: fetches the index then every history once; reports failures', asy
     () => assert.fail('no fetch'),
   );
   assert.deepEqual(embedded.repos, ['a/one']);
+});
+
+test('several gists: each history is read from the gist gtt.json names', async () => {
+  const g1 = 'https://gist.githubusercontent.com/octo/aaa111/raw/';
+  assert.equal(gistBase(g1, 'bbb222'), 'https://gist.githubusercontent.com/octo/bbb222/raw/');
+  for (const bad of ['../x', 'a/b', '', null, 'x'.repeat(65)]) assert.equal(gistBase(g1, bad), null, String(bad));
+  assert.equal(gistBase('https://o.github.io/site/data/', 'bbb222'), null, 'a folder is not a gist');
+  const files = {
+    [`${g1}gtt.json`]: JSON.stringify({
+      schema: 1,
+      repos: { 'o/a': 'history-o.a.json', 'o/b': 'history-o.b.json', 'o/c': 'history-o.c.json' },
+      gists: { 'o/b': 'bbb222', 'o/c': '../evil' },
+    }),
+    [`${g1}history-o.a.json`]: '{"repo":"o/a"}',
+    'https://gist.githubusercontent.com/octo/bbb222/raw/history-o.b.json': '{"repo":"o/b"}',
+  };
+  const urls = [];
+  const fetchText = async (u) => {
+    urls.push(u);
+    if (!(u in files)) throw new Error('HTTP 404');
+    return files[u];
+  };
+  const r = await loadAll({ source: g1 }, page, fetchText);
+  assert.deepEqual(r.repos, ['o/a', 'o/b']);
+  assert.equal(r.errors.length, 1);
+  assert.ok(r.errors[0].startsWith('o/c: stored in another gist'), r.errors[0]);
+  assert.ok(!urls.some((u) => u.includes('evil')));
+  // A folder copy (data.js) is flat: the gists map does not matter.
+  const embedded = await loadAll(
+    { source: 'data/', data: { 'gtt.json': files[`${g1}gtt.json`], 'history-o.a.json': '{}', 'history-o.b.json': '{}', 'history-o.c.json': '{}' } },
+    page,
+    () => assert.fail('no fetch'),
+  );
+  assert.deepEqual(embedded.repos, ['o/a', 'o/b', 'o/c']);
 });
 
 test('links only to github.com', () => {

@@ -550,7 +550,14 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
     };
     let archive = match (raw.archive_gist_id.clone(), raw.archive_dir.clone()) {
         (Some(_), Some(_)) => return err("inputs `archive-gist-id` and `archive-dir` were both given: keep one"),
-        (Some(id), None) => Some(Storage::Gist(gist_id("archive-gist-id", &id)?)),
+        (Some(id), None) => {
+            let id = gist_id("archive-gist-id", &id)?;
+            // Archives would fill the history gist's 300-file listing, month by month.
+            if matches!(&storage, Storage::Gists(ids) if ids.iter().any(|g| g.eq_ignore_ascii_case(&id))) {
+                return err("input `archive-gist-id` is also in `gist-id`: give the archives a gist of their own");
+            }
+            Some(Storage::Gist(id))
+        }
         (None, Some(dir)) => Some(Storage::Folder(PathBuf::from(dir))),
         (None, None) => None,
     };
@@ -951,6 +958,8 @@ mod tests {
         let c = parse(&args(&["--gist-id", "b2", "--archive-gist-id", "d4"]), &e, clock()).expect("valid");
         assert_eq!(c.archive, Some(Storage::Gist("d4".into())), "the archive stays one gist");
         assert!(parse(&args(&["--archive-gist-id", "d4,e5"]), &e, clock()).is_err());
+        let same = parse(&args(&["--gist-id", "b2,c3", "--archive-gist-id", "C3"]), &e, clock());
+        assert!(same.is_err_and(|e| e.to_string().contains("archive-gist-id")), "archives need their own gist");
     }
 
     #[test]

@@ -127,7 +127,7 @@ pub fn file_count(gist: &str, files: usize, truncated: bool) -> Check {
             what,
             "add another gist id at the end of input `gist-id` and move some repositories' files there, or use data-dir",
         )
-    } else if files >= GIST_FILE_LIMIT - 50 {
+    } else if files >= crate::store::GIST_FILE_WARN {
         Check::new(
             Level::Warn,
             what,
@@ -295,7 +295,8 @@ mod tests {
     #[test]
     fn gist_file_count_table() {
         assert_eq!(file_count("g", 10, false).level, Level::Ok);
-        assert_eq!(file_count("g", 260, false).level, Level::Warn);
+        assert_eq!(file_count("g", 270, false).level, Level::Warn);
+        assert_eq!(file_count("g", 269, false).level, Level::Ok);
         assert_eq!(file_count("g", 300, true).level, Level::Fail);
     }
 

@@ -1,0 +1,957 @@
+//! What a run costs at scale, measured with the real `gtt` binary (the release build
+//! `cargo bench` makes) against the in-process fake GitHub on 127.0.0.1 with a wall-clock
+//! latency per request:
+//!
+//! - `one`: one repository, one run, against the critical-path bound (the longest chain of
+//!   requests that each need an answer before they can be sent, times the latency);
+//! - `fleet`: 500 repositories discovered with `owner/*`, against requests x latency /
+//!   requests in flight, for several `--concurrency` values, cold and warm;
+//! - `cpu`: CPU time and peak memory of a collect that merges and stores ten years of
+//!   history for each of 500 repositories.
+//!
+//! `cargo bench --bench scale` runs all three and prints the tables recorded in
+//! BENCHMARKS.md. Environment: `GTT_BENCH=one,fleet,cpu` picks some;
+//! `GTT_BENCH_CONCURRENCY=default,8,32` the fleet's `--concurrency` values; `GTT_BENCH_LOG`
+//! gtt's `RUST_LOG` (default `info`); `GTT_BENCH_BIN` another gtt binary (one with symbols)
+//! and `GTT_BENCH_WRAP` a command to run it under (`perf record -g --`, `heaptrack`).
+//! Without `--bench` (`cargo test --bench scale`) it runs the same code at toy sizes, as a
+//! smoke test. Nothing here asserts a timing.
+
+#[allow(dead_code, unused_imports, unreachable_pub)]
+#[path = "../tests/common/fake.rs"]
+mod fake;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use fake::{FakeGitHub, LimitStats, Limits, Recorded, TokenKind};
+use gtt::history::{History, Observation, PopularPath, Referrer};
+use jiff::{SignedDuration, Span, Timestamp};
+
+type Res<T> = Result<T, String>;
+
+/// Sizes of one benchmark session: the real ones, or toy ones for the smoke test.
+#[derive(Debug, Clone, Copy)]
+struct Sizes {
+    latency: Duration,
+    fleet: usize,
+    cpu_repos: usize,
+    history_days: i64,
+    repeats: usize,
+}
+
+const REAL: Sizes =
+    Sizes { latency: Duration::from_millis(50), fleet: 500, cpu_repos: 500, history_days: 3653, repeats: 5 };
+const SMOKE: Sizes =
+    Sizes { latency: Duration::from_millis(10), fleet: 12, cpu_repos: 6, history_days: 400, repeats: 1 };
+/// GitHub's documented ceiling on concurrent requests (secondary limits); the fake refuses beyond it.
+const MAX_CONCURRENT: u64 = 100;
+
+// ===================================================================
+// Running gtt and watching it
+// ===================================================================
+
+/// Everything one gtt run left behind.
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    /// Lines of stderr with their arrival time since the spawn.
+    stderr: Vec<(Duration, String)>,
+    wall: Duration,
+    /// User and system CPU time of gtt (all its threads), from the bench's own
+    /// `cutime`/`cstime` after waiting for it.
+    user: Duration,
+    sys: Duration,
+    /// Peak resident set (VmHWM), sampled every 2 ms while gtt ran.
+    peak_rss_kb: u64,
+    /// `(time since spawn, user+sys CPU so far)` samples of the running gtt.
+    cpu_samples: Vec<(Duration, Duration)>,
+    /// Requests the fake answered during the run, in the order answered, with the time
+    /// (since the spawn) the answer was recorded, sampled every millisecond.
+    requests: Vec<(Recorded, Duration)>,
+    limits: LimitStats,
+}
+
+impl Run {
+    fn cpu(&self) -> Duration {
+        self.user + self.sys
+    }
+
+    fn count_status(&self, status: u16) -> usize {
+        self.requests.iter().filter(|(r, _)| r.status == status).count()
+    }
+
+    fn cpu_at(&self, t: Duration) -> Duration {
+        self.cpu_samples.iter().take_while(|(at, _)| *at <= t).last().map_or(Duration::ZERO, |(_, c)| *c)
+    }
+}
+
+fn clock_ticks() -> u64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .filter(|t| *t > 0)
+        .unwrap_or(100)
+}
+
+/// Fields of `/proc/PID/stat` after the command name: `[0]` is the state, `[11]` utime,
+/// `[12]` stime, `[13]` cutime, `[14]` cstime (clock ticks).
+fn proc_stat(pid: &str) -> Option<Vec<u64>> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = text.rsplit_once(')')?.1;
+    Some(rest.split_whitespace().map(|f| f.parse().unwrap_or(0)).collect())
+}
+
+fn vm_hwm_kb(pid: u32) -> Option<u64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = text.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn ticks(n: u64, hz: u64) -> Duration {
+    Duration::from_micros(n.saturating_mul(1_000_000) / hz.max(1))
+}
+
+/// The binary measured: the one cargo built for this bench, or `GTT_BENCH_BIN` (e.g. a
+/// build with symbols, for a profiler).
+fn gtt_binary() -> String {
+    std::env::var("GTT_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_gtt").to_string())
+}
+
+/// `gtt`, or `GTT_BENCH_WRAP` (a command prefix such as `perf record -g --`) then `gtt`.
+/// Under a wrapper, CPU and memory are the wrapper's and its children's.
+fn gtt_command() -> Command {
+    let wrap = std::env::var("GTT_BENCH_WRAP").unwrap_or_default();
+    let mut words = wrap.split_whitespace();
+    match words.next() {
+        Some(program) => {
+            let mut c = Command::new(program);
+            c.args(words).arg(gtt_binary());
+            c
+        }
+        None => Command::new(gtt_binary()),
+    }
+}
+
+/// Runs `gtt collect` against the fake with a clean environment (PATH, the token, RUST_LOG)
+/// and watches it: wall time, CPU, peak memory, and when each request was answered.
+fn run_gtt(fake: &FakeGitHub, limits: &Limits, token: &str, args: &[String], hz: u64) -> Res<Run> {
+    fake.add_token(token, TokenKind::Full);
+    fake.clear_requests();
+    fake.set_limits(limits.clone());
+    let log = std::env::var("GTT_BENCH_LOG").unwrap_or_else(|_| "info".into());
+    let before = proc_stat("self").ok_or("cannot read /proc/self/stat")?;
+    let mut cmd = gtt_command();
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("GITHUB_TOKEN", token)
+        .env("RUST_LOG", log)
+        .arg("collect")
+        .arg("--api-url")
+        .arg(fake.url())
+        .arg("--now")
+        .arg(fake.now().to_string())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let start = Instant::now();
+    let mut child = cmd.spawn().map_err(|e| format!("cannot start {}: {e}", gtt_binary()))?;
+    let pid = child.id();
+    let mut stdout_pipe = child.stdout.take().ok_or("no stdout pipe")?;
+    let stderr_pipe = child.stderr.take().ok_or("no stderr pipe")?;
+    let done = Arc::new(AtomicBool::new(false));
+    let counts: Mutex<Vec<(Duration, usize)>> = Mutex::new(Vec::new());
+    let samples: Mutex<Vec<(Duration, Duration)>> = Mutex::new(Vec::new());
+    let peak = Mutex::new(0u64);
+    let (status, stderr) = std::thread::scope(|s| {
+        // The per-repository lines are not needed: drained so gtt never blocks on the pipe.
+        let out = s.spawn(move || std::io::copy(&mut stdout_pipe, &mut std::io::sink()));
+        let err = s.spawn(move || {
+            BufReader::new(stderr_pipe).lines().map_while(Result::ok).map(|l| (start.elapsed(), l)).collect::<Vec<_>>()
+        });
+        // When each request is answered: the fake records it as it answers.
+        s.spawn(|| {
+            let mut last = 0;
+            while !done.load(Ordering::SeqCst) {
+                let n = fake.count("*", "");
+                if n != last {
+                    last = n;
+                    if let Ok(mut c) = counts.lock() {
+                        c.push((start.elapsed(), n));
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        });
+        // CPU and peak memory of the running child.
+        s.spawn(|| {
+            let pid_s = pid.to_string();
+            while !done.load(Ordering::SeqCst) {
+                if let (Some(hwm), Ok(mut p)) = (vm_hwm_kb(pid), peak.lock()) {
+                    *p = (*p).max(hwm);
+                }
+                let f = proc_stat(&pid_s).unwrap_or_default();
+                if let (Some(u), Some(st), Ok(mut v)) = (f.get(11), f.get(12), samples.lock()) {
+                    v.push((start.elapsed(), ticks(u + st, hz)));
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        });
+        let status = child.wait();
+        let wall = start.elapsed();
+        done.store(true, Ordering::SeqCst);
+        let _ = out.join();
+        (status.map(|st| (st, wall)), err.join().unwrap_or_default())
+    });
+    let (status, wall) = status.map_err(|e| format!("waiting for gtt: {e}"))?;
+    let after = proc_stat("self").ok_or("cannot read /proc/self/stat")?;
+    let delta = |i: usize| after.get(i).copied().unwrap_or(0).saturating_sub(before.get(i).copied().unwrap_or(0));
+    let recorded = fake.requests();
+    let counts = counts.into_inner().unwrap_or_default();
+    let requests = recorded
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let at = counts.iter().find(|(_, n)| *n > i).map_or(wall, |(t, _)| *t);
+            (r, at)
+        })
+        .collect();
+    Ok(Run {
+        code: status.code().unwrap_or(-1),
+        stderr,
+        wall,
+        user: ticks(delta(13), hz),
+        sys: ticks(delta(14), hz),
+        peak_rss_kb: peak.into_inner().unwrap_or(0),
+        cpu_samples: samples.into_inner().unwrap_or_default(),
+        requests,
+        limits: fake.limit_stats(),
+    })
+}
+
+/// A failed run is reported, not fatal: the figures of the others still count.
+fn check(run: &Run, what: &str) -> String {
+    if run.code == 0 {
+        return String::new();
+    }
+    let tail: Vec<&str> = run.stderr.iter().rev().take(4).map(|(_, l)| l.as_str()).collect();
+    let note = format!("gtt exited {} in {what}: {}", run.code, tail.into_iter().rev().collect::<Vec<_>>().join(" | "));
+    println!("  !! {note}");
+    format!(" (exit {})", run.code)
+}
+
+// ===================================================================
+// What the requests were, and which had to wait for which
+// ===================================================================
+
+/// One request, parsed for classification.
+#[derive(Debug, Clone)]
+struct Req {
+    /// `owner/name` for repository endpoints.
+    repo: Option<String>,
+    /// Path after the repository (or the whole path), numbers replaced by `{id}`.
+    endpoint: String,
+    /// Repository, endpoint and query without `page`: the pages of one listing share it.
+    listing: String,
+    page: u64,
+}
+
+fn pct_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match (b[i], s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `ids` maps the fake's repository ids to names: pagination links use `/repositories/{id}`.
+fn parse_req(r: &Recorded, ids: &BTreeMap<String, String>) -> Req {
+    let (path, query) = r.path.split_once('?').unwrap_or((&r.path, ""));
+    let path = path.strip_prefix("/api/v3").unwrap_or(path);
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let (repo, rest) = match segs.as_slice() {
+        ["repos", o, n, rest @ ..] => (Some(format!("{o}/{n}").to_ascii_lowercase()), rest.to_vec()),
+        ["repositories", id, rest @ ..] => (ids.get(*id).cloned(), rest.to_vec()),
+        _ => (None, segs.clone()),
+    };
+    let endpoint = if repo.is_some() && rest.is_empty() {
+        "repository".to_string()
+    } else {
+        rest.iter()
+            .map(|s| if s.bytes().all(|b| b.is_ascii_digit()) { "{id}" } else { s })
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let mut params: Vec<(String, String)> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (pct_decode(k), pct_decode(v))
+        })
+        .collect();
+    let page = params.iter().find(|(k, _)| k == "page").and_then(|(_, v)| v.parse().ok()).unwrap_or(1);
+    params.retain(|(k, _)| k != "page");
+    params.sort();
+    let q: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let listing = format!("{} {} {} {}", r.method, repo.as_deref().unwrap_or("-"), rest.join("/"), q.join("&"));
+    Req { repo, endpoint, listing, page }
+}
+
+fn is_discovery(q: &Req) -> bool {
+    q.repo.is_none() && (q.endpoint == "user" || q.endpoint.ends_with("/repos"))
+}
+
+/// How many round trips must precede each request at the least, counting it: 1 for
+/// anything that needs only the repository's name; one more than the previous page for
+/// page N of a listing (its URL comes from that page's `Link`); one more than the
+/// repository's first workflow-run listing for a run's jobs (the run id comes from it);
+/// one more than the repository request for its Pages builds (asked only when the
+/// repository says it has Pages, which saves a request on every repository without).
+/// Retries of a request already made are not needed and get depth 0.
+fn depths(reqs: &[Req], recorded: &[&Recorded]) -> Vec<u32> {
+    let mut by_page: BTreeMap<(String, u64), u32> = BTreeMap::new();
+    let mut runs_listing: BTreeMap<String, u32> = BTreeMap::new();
+    let mut repository: BTreeMap<String, u32> = BTreeMap::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::with_capacity(reqs.len());
+    for (q, r) in reqs.iter().zip(recorded) {
+        if !seen.insert((r.method.clone(), r.path.clone())) {
+            out.push(0);
+            continue;
+        }
+        let d = if q.page > 1 {
+            by_page.get(&(q.listing.clone(), q.page - 1)).copied().unwrap_or(0) + 1
+        } else if q.endpoint.starts_with("actions/runs/{id}/") {
+            runs_listing.get(q.repo.as_deref().unwrap_or("")).copied().unwrap_or(0) + 1
+        } else if q.endpoint == "pages/builds" {
+            repository.get(q.repo.as_deref().unwrap_or("")).copied().unwrap_or(0) + 1
+        } else {
+            1
+        };
+        let first_of = |m: &mut BTreeMap<String, u32>| {
+            let e = m.entry(q.repo.clone().unwrap_or_default()).or_insert(d);
+            *e = (*e).min(d);
+        };
+        if q.endpoint == "actions/runs" && q.page == 1 {
+            first_of(&mut runs_listing);
+        }
+        if q.endpoint == "repository" {
+            first_of(&mut repository);
+        }
+        by_page.insert((q.listing.clone(), q.page), d);
+        out.push(d);
+    }
+    out
+}
+
+/// Requests by endpoint: `(endpoint, sent, answered 304)`.
+fn by_endpoint(run: &Run, ids: &BTreeMap<String, String>) -> Vec<(String, usize, usize)> {
+    let mut m: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for (r, _) in &run.requests {
+        let q = parse_req(r, ids);
+        let key = if q.page > 1 { format!("{} (page 2+)", q.endpoint) } else { q.endpoint.clone() };
+        let e = m.entry(key).or_default();
+        e.0 += 1;
+        e.1 += usize::from(r.status == 304);
+    }
+    m.into_iter().map(|(k, (n, c))| (k, n, c)).collect()
+}
+
+/// Groups answers into waves: a gap of more than half the latency starts a new one.
+fn waves(run: &Run, latency: Duration) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..run.requests.len()).collect();
+    order.sort_by_key(|i| run.requests.get(*i).map(|(_, t)| *t));
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut last: Option<Duration> = None;
+    for i in order {
+        let t = run.requests.get(i).map_or(Duration::ZERO, |(_, t)| *t);
+        match (last, out.last_mut()) {
+            (Some(l), Some(w)) if t.saturating_sub(l) <= latency / 2 => w.push(i),
+            _ => out.push(vec![i]),
+        }
+        last = Some(t);
+    }
+    out
+}
+
+// ===================================================================
+// Output
+// ===================================================================
+
+#[derive(Debug)]
+struct Row {
+    what: String,
+    value: String,
+    bound: String,
+    ratio: String,
+    target: String,
+    pass: Option<bool>,
+}
+
+fn row(what: &str, value: String, bound: String, ratio: String, target: &str, pass: Option<bool>) -> Row {
+    Row { what: what.into(), value, bound, ratio, target: target.into(), pass }
+}
+
+fn ms(d: Duration) -> String {
+    if d >= Duration::from_secs(10) {
+        format!("{:.1} s", d.as_secs_f64())
+    } else if d >= Duration::from_secs(1) {
+        format!("{:.2} s", d.as_secs_f64())
+    } else {
+        format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+    }
+}
+
+fn print_table(rows: &[Row]) {
+    println!();
+    println!("| measured | value | bound | ratio | target | result |");
+    println!("|---|---:|---:|---:|---|---|");
+    for r in rows {
+        let result = match r.pass {
+            Some(true) => "pass",
+            Some(false) => "**miss**",
+            None => "-",
+        };
+        println!("| {} | {} | {} | {} | {} | {} |", r.what, r.value, r.bound, r.ratio, r.target, result);
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+// ===================================================================
+// Scenario 1: one repository
+// ===================================================================
+
+fn day_at(fake: &FakeGitHub, back: i64, hour: i8) -> Res<Timestamp> {
+    let today = fake.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let d = today.checked_sub(Span::new().days(back)).map_err(|e| e.to_string())?;
+    d.at(hour, 0, 0, 0).to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp()).map_err(|e| e.to_string())
+}
+
+/// A busy repository: 14 days of traffic, full referrer and path lists, 120 releases of
+/// two assets (two pages), one finished CI run a day with a checkout step, Pages builds.
+fn one_repo_fake(repo: &str) -> Res<FakeGitHub> {
+    let fake = FakeGitHub::start();
+    fake.add_repo(repo);
+    fake.set_repo_stats(repo, 1234, 56, 78, 9);
+    fake.set_referrers(repo, (0..10).map(|i| (format!("ref-{i}.example.com"), 100 - i, 10)).collect());
+    fake.set_paths(
+        repo,
+        (0..10).map(|i| (format!("/{repo}/blob/main/p{i}.md"), format!("p{i}.md"), 50 - i, 5)).collect(),
+    );
+    for i in 0..120u64 {
+        fake.add_release(repo, &format!("v1.{i}.0"), vec![("tool.tar.gz", i * 7), ("tool.zip", i)]);
+    }
+    for back in (1..=14).rev() {
+        add_day(&fake, repo, back)?;
+    }
+    Ok(fake)
+}
+
+/// Traffic, one CI run and one Pages build on the day `back` days before the fake's today.
+fn add_day(fake: &FakeGitHub, repo: &str, back: i64) -> Res<()> {
+    let at = day_at(fake, back, 10)?;
+    let day = at.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let b = u64::try_from(back).unwrap_or(0);
+    fake.set_traffic(repo, day, 200 + b * 7, 40 + b, 30 + b, 9);
+    fake.add_simple_run(repo, at, &["Set up job", "Run actions/checkout@v4", "Build"]);
+    fake.add_pages_build(repo, at);
+    Ok(())
+}
+
+struct OneFigures {
+    label: &'static str,
+    wall: Duration,
+    run: Run,
+    depth: u32,
+}
+
+fn one(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
+    const REPO: &str = "bench/one";
+    let l = sizes.latency;
+    println!("\n## one repository, one run ({} ms latency per request, folder storage)", l.as_millis());
+    let fake = one_repo_fake(REPO)?;
+    let ids: BTreeMap<String, String> = [(fake.repo_id(REPO).to_string(), REPO.to_string())].into();
+    let limits = Limits { latency: l, max_concurrent: Some(MAX_CONCURRENT), per_window: None };
+    let args = |dir: &Path| vec!["--repos".to_string(), REPO.into(), "--data-dir".into(), dir.display().to_string()];
+    let mut token = 0;
+    let mut next_token = || {
+        token += 1;
+        format!("ghp_one{token}")
+    };
+    let mut figures = Vec::new();
+    let mut measure = |label: &'static str, runs: Vec<Run>| {
+        let wall = median(runs.iter().map(|r| r.wall).collect());
+        let Some(run) = runs.into_iter().min_by_key(|r| r.wall.abs_diff(wall)) else { return };
+        let recorded: Vec<&Recorded> = run.requests.iter().map(|(r, _)| r).collect();
+        let reqs: Vec<Req> = recorded.iter().map(|r| parse_req(r, &ids)).collect();
+        let depth = depths(&reqs, &recorded).into_iter().max().unwrap_or(0);
+        figures.push(OneFigures { label, wall, run, depth });
+    };
+
+    // Cold: an empty folder each time.
+    let mut cold = Vec::new();
+    let warm_dir = base.join("one-warm");
+    for i in 0..sizes.repeats {
+        let dir = if i == 0 { warm_dir.clone() } else { base.join(format!("one-cold-{i}")) };
+        let r = run_gtt(&fake, &limits, &next_token(), &args(&dir), hz)?;
+        check(&r, "one repository, cold");
+        cold.push(r);
+    }
+    measure("cold (empty folder)", cold);
+    // Warm: the same day again, everything stored (ETags too, where gtt keeps them).
+    let mut warm = Vec::new();
+    for _ in 0..sizes.repeats {
+        let r = run_gtt(&fake, &limits, &next_token(), &args(&warm_dir), hz)?;
+        check(&r, "one repository, warm");
+        warm.push(r);
+    }
+    measure("warm (same day again)", warm);
+    // Next day: the daily schedule's steady state, one new day of traffic and one new CI run.
+    let mut next = Vec::new();
+    for _ in 0..sizes.repeats.min(3) {
+        fake.advance(SignedDuration::from_hours(24));
+        add_day(&fake, REPO, 1)?;
+        let r = run_gtt(&fake, &limits, &next_token(), &args(&warm_dir), hz)?;
+        check(&r, "one repository, next day");
+        next.push(r);
+    }
+    measure("next day (daily schedule)", next);
+
+    for f in &figures {
+        let bound = l * f.depth;
+        let ratio = f.wall.as_secs_f64() / bound.as_secs_f64().max(1e-9);
+        let w = waves(&f.run, l);
+        // gtt may ask `/rate_limit` before anything else, to plan its budget: free of
+        // quota, but a round trip of its own when nothing goes out beside it.
+        let preflight = w.first().is_some_and(|first| {
+            first.iter().all(|i| f.run.requests.get(*i).is_some_and(|(r, _)| r.path.starts_with("/rate_limit")))
+        });
+        let first = f.run.requests.iter().map(|(_, t)| *t).min().unwrap_or_default();
+        let last = f.run.requests.iter().map(|(_, t)| *t).max().unwrap_or_default();
+        println!(
+            "\n{}: wall {} (median of {}), {} requests ({} answered 304), {} sequential waves observed, critical path {} round trips{}",
+            f.label,
+            ms(f.wall),
+            sizes.repeats,
+            f.run.requests.len(),
+            f.run.count_status(304),
+            w.len(),
+            f.depth,
+            check(&f.run, f.label),
+        );
+        if preflight {
+            let with = l * (f.depth + 1);
+            println!(
+                "  the first wave is gtt's /rate_limit alone: counted as a step every run must take first, the bound would be {} ({:.2}x)",
+                ms(with),
+                f.wall.as_secs_f64() / with.as_secs_f64().max(1e-9)
+            );
+        }
+        println!(
+            "  time before the first answer {} (start-up, reading the folder, one latency), after the last {} (merge, write, report); CPU {}, peak RSS {:.1} MB",
+            ms(first),
+            ms(f.wall.saturating_sub(last)),
+            ms(f.run.cpu()),
+            f.run.peak_rss_kb as f64 / 1024.0
+        );
+        for (k, wave) in w.iter().enumerate() {
+            let mut names: BTreeMap<String, usize> = BTreeMap::new();
+            for i in wave {
+                if let Some((r, _)) = f.run.requests.get(*i) {
+                    let q = parse_req(r, &ids);
+                    let name = if q.page > 1 { format!("{} p{}", q.endpoint, q.page) } else { q.endpoint };
+                    *names.entry(name).or_default() += 1;
+                }
+            }
+            let at = wave.first().and_then(|i| f.run.requests.get(*i)).map_or(Duration::ZERO, |(_, t)| *t);
+            let list: Vec<String> =
+                names.iter().map(|(n, c)| if *c > 1 { format!("{n} x{c}") } else { n.clone() }).collect();
+            println!("  wave {} (answered at {}): {}", k + 1, ms(at), list.join(", "));
+        }
+        rows.push(row(
+            &format!("one repository, {}: wall time", f.label),
+            ms(f.wall),
+            format!("{} ({} x {} ms)", ms(bound), f.depth, l.as_millis()),
+            format!("{ratio:.2}x"),
+            "<= 1.5x",
+            Some(ratio <= 1.5 && f.run.code == 0),
+        ));
+        rows.push(row(
+            &format!("one repository, {}: requests (304)", f.label),
+            format!("{} ({})", f.run.requests.len(), f.run.count_status(304)),
+            "-".into(),
+            "-".into(),
+            "-",
+            None,
+        ));
+    }
+    Ok(())
+}
+
+// ===================================================================
+// Scenario 2: 500 repositories from one owner
+// ===================================================================
+
+fn fleet(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
+    let l = sizes.latency;
+    let n = sizes.fleet;
+    println!(
+        "\n## {n} repositories from `fleet/*` ({} ms latency per request, fake refuses more than {MAX_CONCURRENT} in flight)",
+        l.as_millis()
+    );
+    let values = std::env::var("GTT_BENCH_CONCURRENCY").unwrap_or_else(|_| "default,8,32".into());
+    let mut token = 0;
+    for value in values.split(',').map(str::trim).filter(|v| !v.is_empty()) {
+        // A fake of its own per setting: the same repositories, a fresh port and state.
+        let fake = FakeGitHub::start();
+        let names = fake.add_generated_repos("fleet", "repo", n);
+        let ids: BTreeMap<String, String> =
+            names.iter().map(|r| (fake.repo_id(r).to_string(), r.to_ascii_lowercase())).collect();
+        let limits = Limits { latency: l, max_concurrent: Some(MAX_CONCURRENT), per_window: None };
+        let dir = base.join(format!("fleet-{value}"));
+        let mut args = vec!["--repos".to_string(), "fleet/*".into(), "--data-dir".into(), dir.display().to_string()];
+        if value != "default" {
+            args.extend(["--concurrency".to_string(), value.to_string()]);
+        }
+        for label in ["cold", "warm"] {
+            token += 1;
+            let run = run_gtt(&fake, &limits, &format!("ghp_fleet{token}"), &args, hz)?;
+            let failed = check(&run, &format!("fleet --concurrency {value} {label}"));
+            let recorded: Vec<&Recorded> = run.requests.iter().map(|(r, _)| r).collect();
+            let reqs: Vec<Req> = recorded.iter().map(|r| parse_req(r, &ids)).collect();
+            let d = depths(&reqs, &recorded);
+            let discovery_depth =
+                reqs.iter().zip(&d).filter(|(q, _)| is_discovery(q)).map(|(_, d)| *d).max().unwrap_or(0);
+            let needed_fetch = reqs.iter().zip(&d).filter(|(q, d)| **d > 0 && !is_discovery(q)).count();
+            // gtt's `--concurrency` is the requests it keeps in flight; the default is
+            // taken as what the fake saw at the peak.
+            let peak = run.limits.peak_in_flight.max(value.parse().unwrap_or(0)).max(1);
+            let rounds = u32::try_from(needed_fetch.div_ceil(usize::try_from(peak).unwrap_or(1))).unwrap_or(u32::MAX);
+            let bound = l * (discovery_depth + rounds);
+            let ratio = run.wall.as_secs_f64() / bound.as_secs_f64().max(1e-9);
+            let total = run.requests.len();
+            let c304 = run.count_status(304);
+            let per_repo = total as f64 / n as f64;
+            let fetch_times: Vec<Duration> =
+                run.requests.iter().zip(&reqs).filter(|(_, q)| !is_discovery(q)).map(|((_, t), _)| *t).collect();
+            let first = fetch_times.iter().min().copied().unwrap_or_default();
+            let last = fetch_times.iter().max().copied().unwrap_or_default();
+            let window = last.saturating_sub(first) + l;
+            let mean_in_flight = (fetch_times.len() as f64 * l.as_secs_f64()) / window.as_secs_f64().max(1e-9);
+            println!(
+                "\n--concurrency {value}, {label}: wall {}{failed}; {total} requests ({per_repo:.2} per repository, {c304} answered 304, {} refused), peak in flight {} (mean {mean_in_flight:.1} over the fetch), {} over the limit",
+                ms(run.wall),
+                run.count_status(403),
+                run.limits.peak_in_flight,
+                run.limits.concurrent_violations,
+            );
+            println!(
+                "  bound: {discovery_depth} discovery round trips (listing pages) + ceil({needed_fetch} requests / {peak} in flight) = {} round trips, x {} ms = {}",
+                discovery_depth + rounds,
+                l.as_millis(),
+                ms(bound)
+            );
+            println!(
+                "  phases: start to last discovery answer {}, fetch window {}, after the last answer {} (merge, write {} files, report); CPU {}, peak RSS {:.1} MB",
+                ms(first.saturating_sub(l)),
+                ms(window),
+                ms(run.wall.saturating_sub(last)),
+                std::fs::read_dir(&dir).map_or(0, Iterator::count),
+                ms(run.cpu()),
+                run.peak_rss_kb as f64 / 1024.0
+            );
+            let eps = by_endpoint(&run, &ids);
+            let list: Vec<String> = eps
+                .iter()
+                .map(|(e, k, c)| if *c > 0 { format!("{e} {k} ({c} x 304)") } else { format!("{e} {k}") })
+                .collect();
+            println!("  requests: {}", list.join(", "));
+            let what = format!("{n} repositories, --concurrency {value}, {label}");
+            rows.push(row(
+                &format!("{what}: wall time"),
+                ms(run.wall),
+                format!("{} ({} round trips at {} in flight)", ms(bound), discovery_depth + rounds, peak),
+                format!("{ratio:.2}x"),
+                "<= 1.3x",
+                Some(ratio <= 1.3 && run.code == 0),
+            ));
+            let network = last;
+            rows.push(row(
+                &format!("{what}: start to last answer (network part)"),
+                ms(network),
+                ms(bound),
+                format!("{:.2}x", network.as_secs_f64() / bound.as_secs_f64().max(1e-9)),
+                "-",
+                None,
+            ));
+            rows.push(row(
+                &format!("{what}: requests per repository (304)"),
+                format!("{per_repo:.2} ({c304})"),
+                "-".into(),
+                "-".into(),
+                if label == "warm" { "<= 8" } else { "-" },
+                (label == "warm").then_some(per_repo <= 8.0),
+            ));
+            rows.push(row(
+                &format!("{what}: requests over {MAX_CONCURRENT} in flight"),
+                run.limits.concurrent_violations.to_string(),
+                "-".into(),
+                "-".into(),
+                "0",
+                Some(run.limits.concurrent_violations == 0),
+            ));
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    Ok(())
+}
+
+// ===================================================================
+// Scenario 3: CPU and memory of merging 500 ten-year histories
+// ===================================================================
+
+/// The day's observation `cargo bench --bench history` uses: full top-10 referrers and paths.
+fn observation(repo: &str, day: jiff::civil::Date, k: u64) -> Observation {
+    Observation {
+        views: vec![(day, 1000 + k % 500, 300 + k % 50)],
+        clones: vec![(day, 50 + k % 20, 12)],
+        stats: Some((12_345, 678, 90, 12)),
+        referrers: (0..10)
+            .map(|i| Referrer { referrer: format!("ref-{i}.example.com"), count: 99, uniques: 9 })
+            .collect(),
+        paths: (0..10)
+            .map(|i| PopularPath {
+                path: format!("/{repo}/blob/main/p{i}.md"),
+                title: format!("p{i}.md · {repo}"),
+                count: 9,
+                uniques: 3,
+            })
+            .collect(),
+        ..Observation::default()
+    }
+}
+
+/// One history of `days` daily collections ending yesterday (the fake's clock), as gtt
+/// writes it, built by merging each day's run like a daily schedule would.
+fn template_history(template: &str, now: Timestamp, days: i64) -> Res<String> {
+    let mut at = now.checked_sub(SignedDuration::from_hours(24 * days)).map_err(|e| e.to_string())?;
+    let mut h = History::new(template);
+    for k in 0..days {
+        let day = at.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let obs = observation(template, day, u64::try_from(k).unwrap_or(0));
+        h = h.merge(&History::from_observation(template, at, &obs));
+        at = at.checked_add(SignedDuration::from_hours(24)).map_err(|e| e.to_string())?;
+    }
+    Ok(h.to_json())
+}
+
+fn cpu(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
+    let n = sizes.cpu_repos;
+    let years = sizes.history_days as f64 / 365.25;
+    println!("\n## CPU and memory: {n} repositories with {years:.0} years of history each, no latency");
+    let fake = FakeGitHub::start();
+    let names = fake.add_generated_repos("cpu", "repo", n);
+    // The template name has the length of the real ones, so every file has the same size.
+    let template = "cpu/repo-0000";
+    let built = Instant::now();
+    let text = template_history(template, fake.now(), sizes.history_days)?;
+    println!(
+        "template history built in {} ({} days, {:.0} KB); folder of {n} copies renamed per repository",
+        ms(built.elapsed()),
+        sizes.history_days,
+        text.len() as f64 / 1024.0
+    );
+
+    let mut results = Vec::new();
+    let attempts = if sizes.repeats > 1 { 2 } else { 1 };
+    for attempt in 1..=attempts {
+        let dir = base.join(format!("cpu-{attempt}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+        let mut index = gtt::store::Index::new();
+        for name in &names {
+            let file = gtt::store::history_file(name);
+            std::fs::write(dir.join(&file), text.replace(template, name)).map_err(|e| format!("write {file}: {e}"))?;
+            index.repos.insert(name.clone(), file);
+        }
+        std::fs::write(dir.join(gtt::store::INDEX_FILE), index.to_json()).map_err(|e| format!("write index: {e}"))?;
+        let limits = Limits { latency: Duration::ZERO, max_concurrent: Some(MAX_CONCURRENT), per_window: None };
+        let args = vec!["--repos".to_string(), "cpu/*".into(), "--data-dir".into(), dir.display().to_string()];
+        let run = run_gtt(&fake, &limits, &format!("ghp_cpu{attempt}"), &args, hz)?;
+        check(&run, "cpu");
+        let _ = std::fs::remove_dir_all(&dir);
+        results.push(run);
+    }
+    let Some(run) = results.iter().min_by_key(|r| r.cpu()) else { return Ok(()) };
+    let all: Vec<String> = results.iter().map(|r| format!("{} CPU / {} wall", ms(r.cpu()), ms(r.wall))).collect();
+    println!(
+        "gtt collect: CPU {} (user {}, system {}), wall {}, peak RSS {:.1} MB, {} requests; runs: {}",
+        ms(run.cpu()),
+        ms(run.user),
+        ms(run.sys),
+        ms(run.wall),
+        run.peak_rss_kb as f64 / 1024.0,
+        run.requests.len(),
+        all.join("; ")
+    );
+
+    // Where the time goes: phases from the requests' answer times, CPU from /proc samples.
+    let ids = BTreeMap::new();
+    let reqs: Vec<(Req, Duration)> = run.requests.iter().map(|(r, t)| (parse_req(r, &ids), *t)).collect();
+    let disc_last = reqs.iter().filter(|(q, _)| is_discovery(q)).map(|(_, t)| *t).max().unwrap_or_default();
+    let fetch: Vec<Duration> = reqs.iter().filter(|(q, _)| !is_discovery(q)).map(|(_, t)| *t).collect();
+    let fetch_first = fetch.iter().min().copied().unwrap_or(disc_last);
+    let fetch_last = fetch.iter().max().copied().unwrap_or(fetch_first);
+    let phases = [
+        ("start-up and discovery (to the last listing answer)", Duration::ZERO, disc_last),
+        ("read and parse the stored histories (to the first repository request)", disc_last, fetch_first),
+        ("fetch (first to last repository answer)", fetch_first, fetch_last),
+        ("merge, check, render, write, report (to exit)", fetch_last, run.wall),
+    ];
+    println!("phases (CPU sampled every 2 ms at {hz} ticks/s):");
+    for (what, from, to) in phases {
+        println!(
+            "  {what}: wall {}, CPU {}",
+            ms(to.saturating_sub(from)),
+            ms(run.cpu_at(to).saturating_sub(run.cpu_at(from)))
+        );
+    }
+    for (t, line) in run.stderr.iter().filter(|(_, l)| !l.starts_with("[DEBUG")).take(12) {
+        println!("  log at {} (CPU {}): {line}", ms(*t), ms(run.cpu_at(*t)));
+    }
+
+    // The same work in-process on gtt's library, one history at a time, for the split.
+    let fragment_now = fake.now();
+    let today = fragment_now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let fragment = History::from_observation(template, fragment_now, &observation(template, today, 0));
+    let iters = 20u32;
+    let time = |f: &mut dyn FnMut()| {
+        let t = Instant::now();
+        for _ in 0..iters {
+            f();
+        }
+        t.elapsed() / iters
+    };
+    let stored = History::parse(&text, template).map_err(|e| format!("template does not parse: {e}"))?;
+    let merged = stored.merge(&fragment);
+    let parse = time(&mut || drop(std::hint::black_box(History::parse(&text, template))));
+    let merge = time(&mut || drop(std::hint::black_box(stored.merge(&fragment))));
+    let check_loss = time(&mut || drop(std::hint::black_box(stored.check_no_loss(&merged))));
+    let clone = time(&mut || drop(std::hint::black_box(merged.clone())));
+    let serialise = time(&mut || drop(std::hint::black_box(merged.to_json())));
+    let per =
+        [("parse", parse), ("merge", merge), ("check_no_loss", check_loss), ("clone", clone), ("serialise", serialise)];
+    let sum: Duration = per.iter().map(|(_, d)| *d).sum();
+    let parts: Vec<String> = per.iter().map(|(w, d)| format!("{w} {:.2} ms", d.as_secs_f64() * 1000.0)).collect();
+    println!(
+        "in-process, per history: {} = {:.2} ms; x {n} = {} of CPU for the history work alone",
+        parts.join(" + "),
+        sum.as_secs_f64() * 1000.0,
+        ms(sum * u32::try_from(n).unwrap_or(u32::MAX))
+    );
+    println!(
+        "  the stored text of {n} histories is {:.0} MB; gtt holds it, the parsed histories and the rendered files at once",
+        (text.len() * n) as f64 / 1e6
+    );
+
+    let mb = run.peak_rss_kb as f64 / 1024.0;
+    // Under a wrapper (a profiler) the figures are the wrapper's: no verdict.
+    let judge = |ok: bool| std::env::var_os("GTT_BENCH_WRAP").is_none().then_some(ok && run.code == 0);
+    rows.push(row(
+        &format!("{n} x {years:.0}-year histories: CPU time of gtt collect"),
+        ms(run.cpu()),
+        "-".into(),
+        "-".into(),
+        "< 1 s",
+        judge(run.cpu() < Duration::from_secs(1)),
+    ));
+    rows.push(row(
+        &format!("{n} x {years:.0}-year histories: peak RSS"),
+        format!("{mb:.0} MB"),
+        "-".into(),
+        "-".into(),
+        "< 100 MB",
+        judge(mb < 100.0),
+    ));
+    Ok(())
+}
+
+// ===================================================================
+
+fn machine_notes(hz: u64) -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map_or("unknown".to_string(), |(_, m)| m.trim().to_string());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let rustc = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+        .arg("--version")
+        .output()
+        .map_or("unknown".to_string(), |o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
+    format!(
+        "machine: {cores} cores, {model}, {rustc}, Linux {}, load average {} at start, {hz} clock ticks/s",
+        kernel.trim(),
+        load.join(" ")
+    )
+}
+
+fn main() -> Result<(), String> {
+    let bench = std::env::args().any(|a| a == "--bench");
+    let sizes = if bench { REAL } else { SMOKE };
+    let picked = std::env::var("GTT_BENCH").unwrap_or_else(|_| "one,fleet,cpu".into());
+    let picked: Vec<String> = picked.split(',').map(|s| s.trim().to_ascii_lowercase()).collect();
+    let hz = clock_ticks();
+    println!("# gtt scale benchmarks{}", if bench { "" } else { " (smoke sizes: run `cargo bench --bench scale`)" });
+    println!("binary: {}", gtt_binary());
+    if let Ok(w) = std::env::var("GTT_BENCH_WRAP") {
+        println!("wrapped in: {w} (CPU and memory figures include the wrapper)");
+    }
+    println!("{}", machine_notes(hz));
+    let base: PathBuf = std::env::temp_dir().join(format!("gtt-bench-scale-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(&base).map_err(|e| format!("create {}: {e}", base.display()))?;
+    let started = Instant::now();
+    let mut rows = Vec::new();
+    let mut result = Ok(());
+    for (name, f) in [("one", one as fn(Sizes, u64, &Path, &mut Vec<Row>) -> Res<()>), ("fleet", fleet), ("cpu", cpu)] {
+        if picked.iter().any(|p| p == name) {
+            if let Err(e) = f(sizes, hz, &base, &mut rows) {
+                println!("!! {name}: {e}");
+                result = Err(format!("{name}: {e}"));
+            }
+        }
+    }
+    print_table(&rows);
+    println!("\n(total {}, temporary files under {})", ms(started.elapsed()), base.display());
+    let _ = std::fs::remove_dir_all(&base);
+    result
+}

@@ -187,8 +187,6 @@ fn render(c: &Config, index: &Index, all: &[History], collected: &[bool], badges
         if !index.repos.keys().any(|r| r.eq_ignore_ascii_case(&h.repo)) {
             index.repos.insert(h.repo.clone(), name.clone());
         }
-        let mut h = h.clone();
-        h.written_by = env!("CARGO_PKG_VERSION").to_string();
         files.insert(name, h.to_json());
     }
     index.updated = index.updated.max(Some(c.now));
@@ -202,8 +200,9 @@ fn render(c: &Config, index: &Index, all: &[History], collected: &[bool], badges
 
 /// One repository's outcome in this run.
 struct Outcome {
-    stored: History,
     merged: History,
+    /// Days added and days raised against the stored history, counted before the write.
+    changes: (usize, usize),
     gap: Option<Gap>,
     error: Option<String>,
     collected: bool,
@@ -226,9 +225,16 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     let targets = targets(c, &client)?;
     let repos = &targets.repos;
     let mut skipped = targets.skipped.clone();
-    let (index, stored) = load(backend.as_mut(), repos)?;
+    // The budget is asked while the store is read: planning costs no time. A single
+    // repository has nothing to plan; its first answers tell the budget.
+    let (loaded, budget) = std::thread::scope(|s| {
+        let probe = (repos.len() > 1).then(|| s.spawn(|| client.probe_budget()));
+        let loaded = load(backend.as_mut(), repos);
+        (loaded, probe.and_then(|p| p.join().ok().flatten()))
+    });
+    let (index, stored) = loaded?;
     log::info!("read the history of {} repositories from {}", stored.len(), backend.describe());
-    if let Some(b) = client.probe_budget() {
+    if let Some(b) = budget {
         log::info!(
             "rate limit: {} of {} requests left, resets at {}",
             b.remaining.unwrap_or(0),
@@ -301,11 +307,12 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
                     }
                     e => e.map(|e| e.message),
                 };
-                Outcome { stored: old, merged, gap, error, collected: true, warnings }
+                let changes = count_changes(&old, &merged);
+                Outcome { merged, changes, gap, error, collected: true, warnings }
             }
             Err(e) => Outcome {
-                merged: old.clone(),
-                stored: old,
+                merged: old,
+                changes: (0, 0),
                 gap: None,
                 error: Some(e.message),
                 collected: false,
@@ -315,7 +322,9 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     }
 
     let collected: Vec<bool> = outcomes.iter().map(|o| o.collected).collect();
-    let mut all: Vec<History> = outcomes.iter().map(|o| o.merged.clone()).collect();
+    // Ten years of history per repository add up: move them, never copy them.
+    let mut all: Vec<History> =
+        outcomes.iter_mut().map(|o| std::mem::replace(&mut o.merged, History::new(""))).collect();
     let kept: Vec<String> = all.iter().map(|h| h.repo.clone()).collect();
     // A shard sees part of the repositories: it writes their own badges, and the
     // aggregate job the sums.
@@ -325,9 +334,6 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     };
     if !c.dry_run && collected.iter().any(|ok| *ok) {
         write_histories(c, backend.as_mut(), &index, &kept, &mut all, &collected, Some(scope))?;
-        for (o, h) in outcomes.iter_mut().zip(&all) {
-            o.merged = h.clone();
-        }
     }
     let mut archived = Vec::new();
     if let Some(ab) = archive_backend.as_mut() {
@@ -341,11 +347,12 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     let reports: Vec<report::RepoReport<'_>> = kept
         .iter()
         .zip(&outcomes)
-        .map(|(repo, o)| {
-            let (new_days, raised_days) = count_changes(&o.stored, &o.merged);
+        .zip(&all)
+        .map(|((repo, o), h)| {
+            let (new_days, raised_days) = o.changes;
             report::RepoReport {
                 repo,
-                history: Some(&o.merged).filter(|h| !h.days.is_empty()),
+                history: Some(h).filter(|h| !h.days.is_empty()),
                 new_days,
                 raised_days,
                 new_gap: o.gap,
@@ -488,6 +495,9 @@ pub(crate) fn write_histories(
     let mut names = vec![INDEX_FILE.to_string()];
     names.extend(repos.iter().map(|r| store::history_file(r)));
     for round in 0..=MAX_REWRITES {
+        for (h, _) in all.iter_mut().zip(written).filter(|(_, w)| **w) {
+            h.written_by = env!("CARGO_PKG_VERSION").to_string();
+        }
         let files = render(c, &index, all, written, badges);
         let concurrent = backend.write(&files, &names).map_err(storage_err)?;
         if concurrent.is_empty() {

@@ -20,8 +20,9 @@ const MAX_RELEASE_PAGES: usize = 100;
 const RUNS_SEARCH_CAP: u64 = 1000;
 const MAX_JOB_PAGES: usize = 20;
 const MAX_PAGES_BUILD_PAGES: usize = 20;
-/// Job listings fetched at the same time for one repository.
-const JOB_THREADS: usize = 4;
+/// Job listings fetched at the same time for one repository; the client's governor
+/// caps what is in flight across the whole run.
+const JOB_THREADS: usize = 16;
 
 /// What a collection needs to know besides the repository name.
 #[derive(Debug, Clone, Copy)]

@@ -437,11 +437,20 @@ impl History {
         struct Head {
             schema: u32,
         }
-        let head: Head = serde_json::from_str(text).map_err(Error::Json)?;
-        if head.schema > SCHEMA {
-            return Err(Error::NewerSchema { found: head.schema });
+        // One parse on the usual path; a failure is then explained by the schema number
+        // when a newer gtt wrote a shape this one cannot read.
+        let h: History = match serde_json::from_str(text) {
+            Ok(h) => h,
+            Err(e) => {
+                return Err(match serde_json::from_str::<Head>(text) {
+                    Ok(head) if head.schema > SCHEMA => Error::NewerSchema { found: head.schema },
+                    _ => Error::Json(e),
+                });
+            }
+        };
+        if h.schema > SCHEMA {
+            return Err(Error::NewerSchema { found: h.schema });
         }
-        let h: History = serde_json::from_str(text).map_err(Error::Json)?;
         if !h.repo.eq_ignore_ascii_case(repo) {
             return Err(Error::WrongRepo { expected: repo.to_string(), found: h.repo });
         }

@@ -112,10 +112,10 @@ fn gaps_and_the_sixty_day_schedule_rule_are_warned() {
 #[test]
 fn a_gist_near_the_listing_limit_is_warned_and_an_unreadable_history_fails() {
     let fake = world();
-    let names: Vec<String> = (0..260).map(|i| format!("f{i:03}.txt")).collect();
+    let names: Vec<String> = (0..275).map(|i| format!("f{i:03}.txt")).collect();
     fake.create_gist("big", names.iter().map(|n| (n.as_str(), "x")).collect());
     let r = gtt(&fake, &["doctor", "--repos", REPO, "--gist-id", "big", "--token", TOKEN], &[]);
-    assert!(line(&r.stdout, "260 files").starts_with("WARN"), "{}", r.stdout);
+    assert!(line(&r.stdout, "275 files").starts_with("WARN"), "{}", r.stdout);
 
     fake.create_gist("bad", vec![("history-octo.hello.json", "{\"schema\":7}")]);
     let r = gtt(&fake, &["doctor", "--repos", REPO, "--gist-id", "bad", "--token", TOKEN], &[]);

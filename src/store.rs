@@ -122,13 +122,14 @@ pub trait Backend {
 }
 
 pub fn folder(dir: &Path) -> Folder {
-    Folder { dir: dir.to_path_buf(), read: Files::new() }
+    Folder { dir: dir.to_path_buf() }
 }
 
+/// Keeps no copy of what it read: a write compares with the file on disk, so holding
+/// hundreds of ten-year histories twice is not the price of skipping unchanged files.
 #[derive(Debug)]
 pub struct Folder {
     dir: PathBuf,
-    read: Files,
 }
 
 impl Backend for Folder {
@@ -144,7 +145,6 @@ impl Backend for Folder {
                 Err(e) => return Err(Error(format!("cannot read {}: {e}", path.display()))),
             }
         }
-        self.read.extend(out.clone());
         Ok(out)
     }
 
@@ -154,10 +154,7 @@ impl Backend for Folder {
         let io = |what: &str, p: &Path, e: std::io::Error| Error(format!("cannot {what} {}: {e}", p.display()));
         std::fs::create_dir_all(&self.dir).map_err(|e| io("create folder", &self.dir, e))?;
         for (name, content) in files {
-            let unchanged = match self.read.get(name) {
-                Some(old) => old == content,
-                None => std::fs::read(self.dir.join(name)).is_ok_and(|old| old == content.as_bytes()),
-            };
+            let unchanged = std::fs::read(self.dir.join(name)).is_ok_and(|old| old == content.as_bytes());
             if unchanged {
                 continue;
             }
@@ -172,7 +169,6 @@ impl Backend for Folder {
             }
             drop(f);
             std::fs::rename(&tmp, &path).map_err(|e| io("replace", &path, e))?;
-            self.read.insert(name.clone(), content.clone());
         }
         if let Ok(d) = std::fs::File::open(&self.dir) {
             // Makes the renames durable; not every filesystem supports it.

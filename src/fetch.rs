@@ -238,6 +238,21 @@ fn conditional(
     ctx: Context<'_>,
     kept: &std::sync::Mutex<BTreeMap<String, Validator>>,
 ) -> Result<serde_json::Value, github::Error> {
+    conditional_page(client, path, key, ctx, kept, false).map(|(v, _)| v)
+}
+
+/// [`conditional`] for the first page of a listing: also returns the next page. With
+/// `keep_paged`, a first page with more after it is kept too (the caller decides from
+/// its content whether the later pages matter); otherwise only a one-page answer is.
+/// After a 304 the next page is whatever `Link` GitHub sent with it, often none.
+fn conditional_page(
+    client: &Client,
+    path: &str,
+    key: &str,
+    ctx: Context<'_>,
+    kept: &std::sync::Mutex<BTreeMap<String, Validator>>,
+    keep_paged: bool,
+) -> Result<(serde_json::Value, Option<String>), github::Error> {
     let prior = ctx.validators.get(key);
     let answer = client.get_conditional(path, prior.map(|v| v.etag.as_str()))?;
     let (value, etag) = match (answer.body, prior) {
@@ -254,13 +269,10 @@ fn conditional(
             (reduce(key, v), answer.etag)
         }
     };
-    // A list with more pages is not kept: its first page alone is not the answer.
-    if let (Some(etag), None) = (etag, answer.next.as_ref()) {
-        if let Ok(mut k) = kept.lock() {
-            k.insert(key.to_string(), Validator { at: ctx.now, etag, value: value.clone() });
-        }
+    if let (Some(etag), true, Ok(mut k)) = (etag, keep_paged || answer.next.is_none(), kept.lock()) {
+        k.insert(key.to_string(), Validator { at: ctx.now, etag, value: value.clone() });
     }
-    Ok(value)
+    Ok((value, answer.next))
 }
 
 /// The part of an answer gtt reads, so what is stored for the next 304 stays small
@@ -293,28 +305,8 @@ fn releases(
     kept: &std::sync::Mutex<BTreeMap<String, Validator>>,
 ) -> Result<Vec<ReleaseJson>, github::Error> {
     let path = format!("{base}/releases?per_page=100");
-    let prior = ctx.validators.get("releases");
-    let first = client.get_conditional(&path, prior.map(|v| v.etag.as_str()))?;
-    let (value, next) = match (first.body, prior) {
-        (None, Some(p)) => {
-            if let Ok(mut k) = kept.lock() {
-                k.insert("releases".into(), Validator { at: ctx.now, ..p.clone() });
-            }
-            (p.value.clone(), None)
-        }
-        (None, None) => {
-            return Err(github::Error::Decode { path, detail: "304 to an unconditional request".into() });
-        }
-        (Some(body), _) => {
-            let v: serde_json::Value = serde_json::from_str(&body)
-                .map_err(|e| github::Error::Decode { path: path.clone(), detail: e.to_string() })?;
-            let v = reduce("releases", v);
-            if let (Some(etag), None, Ok(mut k)) = (&first.etag, &first.next, kept.lock()) {
-                k.insert("releases".into(), Validator { at: ctx.now, etag: etag.clone(), value: v.clone() });
-            }
-            (v, first.next)
-        }
-    };
+    // A list longer than one page is not kept: its first page alone is not the answer.
+    let (value, next) = conditional_page(client, &path, "releases", ctx, kept, false)?;
     let mut out: Vec<ReleaseJson> = decode(&path, value)?;
     if let Some(next) = next {
         out.extend(client.get_pages::<ReleaseJson>(&next, MAX_RELEASE_PAGES - 1)?);
@@ -488,31 +480,10 @@ fn pages_builds(
     let first = add_days(ctx.today, -crate::history::WINDOW_DAYS);
     let last = add_days(ctx.today, -1);
     let path = format!("/repos/{repo}/pages/builds?per_page=100");
-    let prior = ctx.validators.get("pages-builds");
-    let answer = match client.get_conditional(&path, prior.map(|v| v.etag.as_str())) {
+    let (value, next) = match conditional_page(client, &path, "pages-builds", ctx, kept, true) {
         // No Pages site after all: no Pages builds.
         Err(e) if e.status() == Some(404) => return Ok(BTreeMap::new()),
         r => r?,
-    };
-    let value = match (answer.body, prior) {
-        (None, Some(p)) => {
-            if let Ok(mut k) = kept.lock() {
-                k.insert("pages-builds".into(), Validator { at: ctx.now, ..p.clone() });
-            }
-            p.value.clone()
-        }
-        (None, None) => {
-            return Err(github::Error::Decode { path, detail: "304 to an unconditional request".into() });
-        }
-        (Some(body), _) => {
-            let v: serde_json::Value = serde_json::from_str(&body)
-                .map_err(|e| github::Error::Decode { path: path.clone(), detail: e.to_string() })?;
-            let v = reduce("pages-builds", v);
-            if let (Some(etag), Ok(mut k)) = (answer.etag, kept.lock()) {
-                k.insert("pages-builds".into(), Validator { at: ctx.now, etag, value: v.clone() });
-            }
-            v
-        }
     };
     let mut out: BTreeMap<Date, u64> = BTreeMap::new();
     let mut count = |builds: Vec<PagesBuildJson>| {
@@ -530,7 +501,7 @@ fn pages_builds(
     let builds: Vec<PagesBuildJson> = decode(&path, value)?;
     let full = builds.len() >= 100;
     if !count(builds) && full {
-        let next = answer.next.unwrap_or_else(|| format!("{path}&page=2"));
+        let next = next.unwrap_or_else(|| format!("{path}&page=2"));
         client.walk_pages(&next, MAX_PAGES_BUILD_PAGES - 1, |body| {
             let builds: Vec<PagesBuildJson> = Client::decode_page(&path, body)?;
             Ok(!count(builds))

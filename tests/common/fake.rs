@@ -91,6 +91,9 @@ pub enum FaultKind {
     SecondaryNoHeader,
     /// Close the connection without answering.
     DropConnection,
+    /// Answer `status` with this raw body (any bytes, valid JSON or not), with the usual
+    /// `date` and rate-limit headers: a hostile or buggy API's answer.
+    Body { status: u16, body: &'static str },
 }
 
 /// One request as the fake saw it.
@@ -1623,6 +1626,13 @@ impl State {
         });
         let answer = match kind {
             FaultKind::DropConnection => return Outcome::Drop,
+            FaultKind::Body { status, body } => Answer {
+                status,
+                body: body.as_bytes().to_vec(),
+                content_type: "application/json; charset=utf-8",
+                headers: Vec::new(),
+                rate_limited: true,
+            },
             FaultKind::Status(s) => {
                 let msg = if s >= 500 { "Server Error" } else { reason(s) };
                 Answer::json(s, &json!({ "message": msg }))

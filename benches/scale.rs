@@ -943,11 +943,11 @@ fn main() -> Result<(), String> {
     let mut rows = Vec::new();
     let mut result = Ok(());
     for (name, f) in [("one", one as fn(Sizes, u64, &Path, &mut Vec<Row>) -> Res<()>), ("fleet", fleet), ("cpu", cpu)] {
-        if picked.iter().any(|p| p == name) {
-            if let Err(e) = f(sizes, hz, &base, &mut rows) {
-                println!("!! {name}: {e}");
-                result = Err(format!("{name}: {e}"));
-            }
+        if picked.iter().any(|p| p == name)
+            && let Err(e) = f(sizes, hz, &base, &mut rows)
+        {
+            println!("!! {name}: {e}");
+            result = Err(format!("{name}: {e}"));
         }
     }
     print_table(&rows);

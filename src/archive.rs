@@ -226,10 +226,10 @@ pub fn write_complete_months(
         // Another writer's archives landed meanwhile: merge them in and write once more.
         for other in &concurrent {
             for (name, text) in other {
-                if let (Some(mine), Ok(theirs)) = (files.get(name).cloned(), Archive::parse(text)) {
-                    if let Ok(mine) = Archive::parse(&mine) {
-                        files.insert(name.clone(), mine.merge(&theirs).to_json());
-                    }
+                if let (Some(mine), Ok(theirs)) = (files.get(name).cloned(), Archive::parse(text))
+                    && let Ok(mine) = Archive::parse(&mine)
+                {
+                    files.insert(name.clone(), mine.merge(&theirs).to_json());
                 }
             }
         }

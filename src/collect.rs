@@ -41,7 +41,7 @@ pub(crate) fn load(backend: &mut dyn Backend, repos: &[String]) -> Result<(Index
 fn parse_files(files: &Files, repos: &[String], place: &str) -> Result<(Index, Vec<History>), Error> {
     let refuse = |name: &str, why: String| {
         Error::Storage(format!(
-            "{name} in {place} cannot be used: {why}; nothing was written (fix or restore the file from the gist's revisions, then run again)"
+            "{name} in {place} cannot be used: {why}; nothing was written (fix the file or restore it from a backup or the gist's revisions, then run again)"
         ))
     };
     let index = match files.get(INDEX_FILE) {
@@ -53,6 +53,14 @@ fn parse_files(files: &Files, repos: &[String], place: &str) -> Result<(Index, V
         let name = store::history_file(repo);
         histories.push(match files.get(&name) {
             Some(text) => History::parse(text, repo).map_err(|e| refuse(&name, e.to_string()))?,
+            // The index is the ledger: a history it lists must be there. Starting anew
+            // would write a few days over everything stored.
+            None if index.repos.keys().any(|r| r.eq_ignore_ascii_case(repo)) => {
+                return Err(refuse(
+                    &name,
+                    format!("{INDEX_FILE} lists {repo} but the history file is missing from what the store answered"),
+                ));
+            }
             None => History::new(repo),
         });
     }

@@ -821,10 +821,10 @@ pub fn parse_now(s: &str) -> Result<Timestamp, Error> {
     if let Ok(t) = s.parse::<Timestamp>() {
         return Ok(t);
     }
-    if let Ok(d) = s.parse::<jiff::civil::Date>() {
-        if let Ok(z) = d.to_zoned(jiff::tz::TimeZone::UTC) {
-            return Ok(z.timestamp());
-        }
+    if let Ok(d) = s.parse::<jiff::civil::Date>()
+        && let Ok(z) = d.to_zoned(jiff::tz::TimeZone::UTC)
+    {
+        return Ok(z.timestamp());
     }
     err(format!(
         "input `now` `{}` is not a time: use RFC 3339 (2026-11-01T06:00:00Z) or a date (2026-11-01)",

@@ -306,6 +306,59 @@ pub struct History {
     /// reuses the stored answer, which is exactly what GitHub would have sent again.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub validators: BTreeMap<String, Validator>,
+    /// Top-level fields a newer gtt of the same schema wrote and this one does not know.
+    /// Kept and written back (a minor version's data must survive an older binary's
+    /// rewrite); filled by [`History::parse`], which reads them in a separate pass so the
+    /// usual parse does not buffer the whole file.
+    #[serde(flatten, skip_deserializing)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// The top-level fields of [`History`] this build knows; any other is kept in
+/// [`History::extra`].
+const KNOWN_FIELDS: &[&str] = &[
+    "schema",
+    "repo",
+    "written_by",
+    "created_at",
+    "first_collected",
+    "last_collected",
+    "days",
+    "stats",
+    "assets",
+    "popular",
+    "ci",
+    "ci_cache",
+    "imported",
+    "unknown",
+    "validators",
+];
+
+/// The unknown top-level fields of a history file: known ones are skipped unparsed.
+struct Extra(BTreeMap<String, serde_json::Value>);
+
+impl<'de> Deserialize<'de> for Extra {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Extra;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a history object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Extra, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if KNOWN_FIELDS.contains(&key.as_ref()) {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    } else {
+                        out.insert(key.into_owned(), map.next_value()?);
+                    }
+                }
+                Ok(Extra(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// A cached answer: what an endpoint said at `at`, the ETag that names it, and the
@@ -415,6 +468,7 @@ impl History {
             imported: BTreeMap::new(),
             unknown: BTreeMap::new(),
             validators: BTreeMap::new(),
+            extra: BTreeMap::new(),
         }
     }
 
@@ -439,7 +493,7 @@ impl History {
         }
         // One parse on the usual path; a failure is then explained by the schema number
         // when a newer gtt wrote a shape this one cannot read.
-        let h: History = match serde_json::from_str(text) {
+        let mut h: History = match serde_json::from_str(text) {
             Ok(h) => h,
             Err(e) => {
                 return Err(match serde_json::from_str::<Head>(text) {
@@ -454,6 +508,7 @@ impl History {
         if !h.repo.eq_ignore_ascii_case(repo) {
             return Err(Error::WrongRepo { expected: repo.to_string(), found: h.repo });
         }
+        h.extra = serde_json::from_str::<Extra>(text).map_err(Error::Json)?.0;
         Ok(h.normalized())
     }
 
@@ -623,6 +678,17 @@ impl History {
                 }
                 imported
             },
+            // A field both sides have: the larger value, so the join stays order-free.
+            extra: {
+                let mut extra = self.extra.clone();
+                for (k, o) in &other.extra {
+                    if extra.get(k).is_none_or(|mine| serde_json::to_string(o).ok() > serde_json::to_string(mine).ok())
+                    {
+                        extra.insert(k.clone(), o.clone());
+                    }
+                }
+                extra
+            },
         }
     }
 
@@ -713,12 +779,11 @@ impl History {
         let mut gaps = Vec::new();
         let mut prev: Option<Date> = None;
         for d in self.days.keys() {
-            if let Some(p) = prev {
-                if let (Some(first), Some(last)) = (add_days(p, 1), add_days(*d, -1)) {
-                    if first <= last {
-                        gaps.push(Gap { first, last });
-                    }
-                }
+            if let Some(p) = prev
+                && let (Some(first), Some(last)) = (add_days(p, 1), add_days(*d, -1))
+                && first <= last
+            {
+                gaps.push(Gap { first, last });
             }
             prev = Some(*d);
         }
@@ -958,6 +1023,38 @@ mod tests {
         assert!(matches!(History::parse(&newer, "o/r"), Err(Error::NewerSchema { found: 2 })));
         assert!(matches!(History::parse("{\"schema\":1,", "o/r"), Err(Error::Json(_))));
         assert!(matches!(History::parse("", "o/r"), Err(Error::Json(_))));
+    }
+
+    #[test]
+    fn fields_a_newer_gtt_wrote_survive_parse_merge_and_write() {
+        let mut h = History::new("o/r");
+        h.days.insert(d("2026-01-01"), Traffic::from([1, 1, 0, 0]));
+        let text = h.to_json().replacen('{', r#"{"future":{"x":[1,2]},"also":"kept","#, 1);
+        let p = History::parse(&text, "o/r").expect("parses");
+        assert_eq!(p.extra.get("future"), Some(&serde_json::json!({"x": [1, 2]})));
+        assert_eq!(p.extra.len(), 2, "only unknown fields are extra: {:?}", p.extra);
+        assert_eq!(History::parse(&p.to_json(), "o/r").expect("again"), p, "written back");
+        assert_eq!(h.merge(&p), p.merge(&h), "a merge keeps them, in any order");
+        assert_eq!(h.merge(&p).extra, p.extra);
+        let mut q = p.clone();
+        q.extra.insert("also".into(), serde_json::json!("newer"));
+        assert_eq!(p.merge(&q), q.merge(&p), "a field on both sides: one value, either order");
+        // Every field this build writes is a known one, so none is read as extra.
+        let mut r = Rng(7);
+        for _ in 0..50 {
+            let mut full = random_history(&mut r);
+            full.imported.insert("x".into(), vec![(d("2026-01-01"), d("2026-01-02"))]);
+            full.unknown.insert(d("2026-01-01"), 1);
+            full.created_at = Some(ts("2020-01-01T00:00:00Z"));
+            full.validators.insert(
+                "views".into(),
+                Validator { at: ts("2026-01-01T00:00:00Z"), etag: "e".into(), value: serde_json::json!(1) },
+            );
+            let v = serde_json::to_value(&full).expect("value");
+            for key in v.as_object().expect("object").keys() {
+                assert!(KNOWN_FIELDS.contains(&key.as_str()), "{key} is missing from KNOWN_FIELDS");
+            }
+        }
     }
 
     #[test]

@@ -212,16 +212,17 @@ pub fn detect(content: &str) -> Option<Format> {
 pub fn combine(a: &History, b: &History) -> History {
     let mut m = a.merge(b);
     for (d, s) in &mut m.stats {
-        if let (Some(x), Some(y)) = (a.stats.get(d), b.stats.get(d)) {
-            if x.at == y.at && s.at == x.at {
-                *s = RepoStats {
-                    at: x.at,
-                    stars: x.stars.max(y.stars),
-                    forks: x.forks.max(y.forks),
-                    watchers: x.watchers.max(y.watchers),
-                    open_issues: x.open_issues.max(y.open_issues),
-                };
-            }
+        if let (Some(x), Some(y)) = (a.stats.get(d), b.stats.get(d))
+            && x.at == y.at
+            && s.at == x.at
+        {
+            *s = RepoStats {
+                at: x.at,
+                stars: x.stars.max(y.stars),
+                forks: x.forks.max(y.forks),
+                watchers: x.watchers.max(y.watchers),
+                open_issues: x.open_issues.max(y.open_issues),
+            };
         }
     }
     m
@@ -352,10 +353,10 @@ fn named_repo(
         if !valid_repo(named) {
             return Err(ctx.error(line, Some(field), format!("`{}` is not a repository (owner/name)", show(named))));
         }
-        if let (true, Hint::Repo(r)) = (single, hint) {
-            if !r.eq_ignore_ascii_case(named) {
-                return Err(ctx.error(line, Some(field), format!("holds the history of {named}, not of {r}")));
-            }
+        if let (true, Hint::Repo(r)) = (single, hint)
+            && !r.eq_ignore_ascii_case(named)
+        {
+            return Err(ctx.error(line, Some(field), format!("holds the history of {named}, not of {r}")));
         }
         return Ok(named.to_string());
     }
@@ -1121,10 +1122,10 @@ fn api_answer(ctx: &Ctx<'_>, root: &Map<String, Value>, hint: &Hint) -> Result<V
 /// `capturedAt`), the `ciCheckouts` map (`{total, runs}` per day), `repoCreatedAt`, and
 /// the last run's `referrers`/`popularPaths`. Totals and dedup maps are ignored.
 fn ghtraf(ctx: &Ctx<'_>, root: &Map<String, Value>, hint: &Hint, archive: bool) -> Result<Vec<History>, Error> {
-    if let Some(v) = opt_count(ctx, root, "", "schemaVersion")? {
-        if v > 3 {
-            return Err(ctx.field("schemaVersion", format!("ghtraf schema {v} is newer than the 1 to 3 gtt reads")));
-        }
+    if let Some(v) = opt_count(ctx, root, "", "schemaVersion")?
+        && v > 3
+    {
+        return Err(ctx.field("schemaVersion", format!("ghtraf schema {v} is newer than the 1 to 3 gtt reads")));
     }
     let repo = match (archive, opt_str(ctx, root, "", "repo")?) {
         (true, Some(r)) => named_repo(ctx, r, hint, true, None, "repo")?,
@@ -1262,10 +1263,10 @@ fn gtt_json(ctx: &Ctx<'_>, root: &Map<String, Value>, hint: &Hint) -> Result<Vec
     check_schema(ctx, root, "")?;
     let Some(list) = root.get("repos") else {
         let h = gtt_history(ctx, root.clone(), "")?;
-        if let Hint::Repo(r) = hint {
-            if !r.eq_ignore_ascii_case(&h.repo) {
-                return Err(ctx.field("repo", format!("holds the history of {}, not of {r}", h.repo)));
-            }
+        if let Hint::Repo(r) = hint
+            && !r.eq_ignore_ascii_case(&h.repo)
+        {
+            return Err(ctx.field("repo", format!("holds the history of {}, not of {r}", h.repo)));
         }
         return Ok(vec![h]);
     };

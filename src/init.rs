@@ -106,10 +106,8 @@ fn repo_of_dir(dir: &Path) -> Option<String> {
     for line in text.lines().map(str::trim) {
         if line.starts_with('[') {
             in_origin = line == "[remote \"origin\"]";
-        } else if in_origin {
-            if let Some(url) = line.strip_prefix("url").map(|r| r.trim_start_matches([' ', '='])) {
-                return repo_from_remote(url);
-            }
+        } else if in_origin && let Some(url) = line.strip_prefix("url").map(|r| r.trim_start_matches([' ', '='])) {
+            return repo_from_remote(url);
         }
     }
     None

@@ -113,7 +113,7 @@ pub(crate) fn open_backend(
     token: Option<&config::Secret>,
 ) -> Result<Box<dyn Backend>, Error> {
     Ok(match storage {
-        Storage::Folder(dir) => Box::new(store::folder(dir)),
+        Storage::Folder(dir) => Box::new(store::folder(dir, c.max_wait)),
         Storage::Gist(id) => {
             let token = token.ok_or_else(|| Error::Config(config::Error("input `gist-token` is not set".into())))?;
             Box::new(store::gist(github::Client::new(&c.api_url, token.clone(), c.max_wait), id))

@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -46,6 +48,41 @@ pub fn history_file(repo: &str) -> String {
     format!("history-{}.json", repo.to_ascii_lowercase().replacen('/', ".", 1))
 }
 
+/// Whether `full` is `owner/name` as GitHub allows them: an owner of 1 to 39 ASCII
+/// letters, digits and hyphens, not starting with a hyphen; a name of 1 to 100 ASCII
+/// letters, digits, `.`, `-` and `_`, other than `.` and `..`
+/// (<https://docs.github.com/en/repositories/creating-and-managing-repositories/about-repositories>).
+/// Names become file names and lines of output, so nothing else is let through.
+pub fn valid_repo(full: &str) -> bool {
+    let Some((owner, name)) = full.split_once('/') else { return false };
+    let owner_ok = (1..=39).contains(&owner.len())
+        && !owner.starts_with('-')
+        && owner.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let name_ok = (1..=100).contains(&name.len())
+        && name != "."
+        && name != ".."
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
+    owner_ok && name_ok
+}
+
+/// Refuses a file name that could leave the store or hide in it: empty, a path
+/// (`/`, `\\`), `.` or `..`, a leading dot (gtt's own lock and temporary files), a control
+/// character, or longer than a file name may be. Checked for every name read or written.
+pub fn check_file_name(name: &str) -> Result<(), Error> {
+    let bad = name.is_empty()
+        || name.len() > 255
+        || name.starts_with('.')
+        || name.contains(['/', '\\'])
+        || name.chars().any(char::is_control);
+    if bad {
+        return Err(Error(format!(
+            "refusing the file name `{}`: a store holds only plain file names; nothing was written",
+            name.escape_default()
+        )));
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Index {
     pub schema: u32,
@@ -61,17 +98,43 @@ pub struct Index {
     /// for a single gist, which therefore read exactly as before.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub gists: BTreeMap<String, String>,
+    /// Fields a newer gtt of the same schema wrote and this one does not know: kept and
+    /// written back, never dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 
 impl Index {
     pub fn new() -> Index {
-        Index { schema: crate::history::SCHEMA, updated: None, repos: BTreeMap::new(), gists: BTreeMap::new() }
+        Index {
+            schema: crate::history::SCHEMA,
+            updated: None,
+            repos: BTreeMap::new(),
+            gists: BTreeMap::new(),
+            extra: BTreeMap::new(),
+        }
     }
 
     pub fn parse(text: &str) -> Result<Index, String> {
         let i: Index = serde_json::from_str(text).map_err(|e| format!("not a gtt index ({e})"))?;
         if i.schema > crate::history::SCHEMA {
             return Err(format!("written by a newer gtt (schema {}); upgrade gtt", i.schema));
+        }
+        // Keys become file names and output lines: a tampered index must not reach either.
+        for (repo, file) in &i.repos {
+            if !valid_repo(repo) {
+                return Err(format!("it lists `{}`, which is not a repository name", repo.escape_default()));
+            }
+            if *file != history_file(repo) {
+                return Err(format!(
+                    "it names `{}` as the history of {repo}; gtt names it {}",
+                    file.escape_default(),
+                    history_file(repo)
+                ));
+            }
+        }
+        if let Some((repo, _)) = i.gists.iter().find(|(r, id)| !valid_repo(r) || check_file_name(id).is_err()) {
+            return Err(format!("its `gists` map lists `{}`, which is not a repository name", repo.escape_default()));
         }
         Ok(i)
     }
@@ -89,11 +152,14 @@ impl Index {
             }
             out
         };
+        let mut extra = other.extra.clone();
+        extra.extend(self.extra.iter().map(|(k, v)| (k.clone(), v.clone())));
         Index {
             schema: crate::history::SCHEMA,
             updated: self.updated.max(other.updated),
             repos: union(&self.repos, &other.repos),
             gists: union(&self.gists, &other.gists),
+            extra,
         }
     }
 
@@ -121,54 +187,212 @@ pub trait Backend {
     fn public_url(&self, file: &str) -> Option<String>;
 }
 
-pub fn folder(dir: &Path) -> Folder {
-    Folder { dir: dir.to_path_buf() }
+/// A folder store. `wait` bounds how long a run waits for another gtt process that is
+/// writing the same folder (see [`Folder`]).
+pub fn folder(dir: &Path, wait: Duration) -> Folder {
+    Folder { dir: dir.to_path_buf(), wait, lock: None, locked_at_read: false }
 }
+
+/// The lock file in a folder store. Its content does not matter: a run holds an
+/// exclusive advisory lock (`flock`) on it from its first read to its end, so a
+/// backfill and a collect (or two collects of different repositories) cannot each merge
+/// into what they read and then overwrite the other's work. The kernel drops the lock
+/// when the process ends, however it ends, so a stale file never blocks anyone.
+pub const LOCK_FILE: &str = ".gtt.lock";
 
 /// Keeps no copy of what it read: a write compares with the file on disk, so holding
 /// hundreds of ten-year histories twice is not the price of skipping unchanged files.
+///
+/// Every file it reads or replaces must be a regular file: a symbolic link (dangling or
+/// not) is refused, never followed and never replaced, so a planted link cannot make gtt
+/// read or write outside the folder, and a link that points nowhere is not taken for
+/// "no history yet".
 #[derive(Debug)]
 pub struct Folder {
     dir: PathBuf,
+    wait: Duration,
+    lock: Option<Arc<std::fs::File>>,
+    /// Whether the lock was held when the files were read; if not (the folder did not
+    /// exist yet), a write first checks what another writer may have put there since.
+    locked_at_read: bool,
+}
+
+/// Locks held by this process, by folder: the archive folder may be the data folder, and
+/// a second `flock` on the same file from the same process would wait for itself.
+static HELD: Mutex<Vec<(PathBuf, Weak<std::fs::File>)>> = Mutex::new(Vec::new());
+
+impl Folder {
+    fn path(&self, name: &str) -> Result<PathBuf, Error> {
+        check_file_name(name)?;
+        Ok(self.dir.join(name))
+    }
+
+    /// Takes the folder's lock if this Folder does not hold it yet, waiting at most
+    /// `wait` for another process to let go. A folder that does not exist is created
+    /// only when `create` (a write); otherwise there is nothing to lock or read yet.
+    fn lock(&mut self, create: bool) -> Result<bool, Error> {
+        if self.lock.is_some() {
+            return Ok(true);
+        }
+        if create {
+            std::fs::create_dir_all(&self.dir)
+                .map_err(|e| Error(format!("cannot create folder {}: {e}", self.dir.display())))?;
+        } else if !self.dir.is_dir() {
+            return Ok(false);
+        }
+        let key = self.dir.canonicalize().unwrap_or_else(|_| self.dir.clone());
+        let mut held = HELD.lock().map_err(|_| Error("folder lock registry poisoned".into()))?;
+        held.retain(|(_, w)| w.strong_count() > 0);
+        if let Some(f) = held.iter().find(|(p, _)| *p == key).and_then(|(_, w)| w.upgrade()) {
+            self.lock = Some(f);
+            return Ok(true);
+        }
+        let file = Arc::new(acquire(&self.dir, self.wait)?);
+        held.push((key, Arc::downgrade(&file)));
+        self.lock = Some(file);
+        Ok(true)
+    }
+
+    /// Removes temporary files an interrupted run left (killed, or a full disk). Only
+    /// called under the lock, when no other gtt writes here; a link is removed as a
+    /// link.
+    fn remove_stale_temporaries(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else { return };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            let ours = name
+                .strip_prefix('.')
+                .and_then(|n| n.rsplit_once(".tmp"))
+                .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+            if ours {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+
+    /// Reads one file: absent is None; a link, a folder or an unreadable file is an error.
+    fn read_one(&self, name: &str) -> Result<Option<String>, Error> {
+        let path = self.path(name)?;
+        match std::fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error(format!("cannot read {}: {e}", path.display()))),
+            Ok(m) if !m.file_type().is_file() => return Err(not_regular(&path)),
+            Ok(_) => {}
+        }
+        std::fs::read_to_string(&path).map(Some).map_err(|e| Error(format!("cannot read {}: {e}", path.display())))
+    }
+
+    /// Writes one file through a new temporary file in the same folder (never an
+    /// existing one, never through a link), synced, then renamed over the old one, so
+    /// a crash leaves either the old or the new file, never half of one.
+    fn write_one(&self, name: &str, content: &str) -> Result<(), Error> {
+        let io = |what: &str, p: &Path, e: std::io::Error| Error(format!("cannot {what} {}: {e}", p.display()));
+        let path = self.path(name)?;
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if !m.file_type().is_file() => return Err(not_regular(&path)),
+            Ok(_) if std::fs::read(&path).is_ok_and(|old| old == content.as_bytes()) => return Ok(()),
+            _ => {}
+        }
+        let tmp = self.dir.join(format!(".{name}.tmp{}", std::process::id()));
+        let mut f =
+            std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(|e| io("create", &tmp, e))?;
+        let written = f.write_all(content.as_bytes()).map_err(|e| io("write", &tmp, e)).and_then(|()| {
+            // Badges are recomputed from the histories on every run: only the data
+            // needs to be on disk before it replaces the old file.
+            if name.starts_with("badge-") { Ok(()) } else { f.sync_all().map_err(|e| io("sync", &tmp, e)) }
+        });
+        drop(f);
+        let renamed = written.and_then(|()| std::fs::rename(&tmp, &path).map_err(|e| io("replace", &path, e)));
+        if renamed.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        renamed
+    }
+}
+
+fn not_regular(path: &Path) -> Error {
+    Error(format!(
+        "{} is not a regular file (a symbolic link or a folder): gtt reads and replaces only regular files in its store; put the file itself there (or move the link away); nothing was written",
+        path.display()
+    ))
+}
+
+/// Opens the folder's [`LOCK_FILE`] and takes its exclusive lock, polling until `wait`
+/// has passed.
+fn acquire(dir: &Path, wait: Duration) -> Result<std::fs::File, Error> {
+    let path = dir.join(LOCK_FILE);
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.file_type().is_file()) {
+        return Err(not_regular(&path));
+    }
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| Error(format!("cannot open {}: {e}", path.display())))?;
+    let start = std::time::Instant::now();
+    let mut told = false;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) => {}
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(Error(format!("cannot lock {}: {e}", path.display())));
+            }
+        }
+        if start.elapsed() >= wait {
+            return Err(Error(format!(
+                "another gtt process is writing folder {} (it holds {LOCK_FILE}) and did not finish within {} s: run again when it has (serialise runs, e.g. with a workflow `concurrency:` group, or raise input `max-wait`); nothing was written",
+                dir.display(),
+                wait.as_secs()
+            )));
+        }
+        if !told {
+            log::info!("waiting for another gtt process writing folder {}", dir.display());
+            told = true;
+        }
+        std::thread::sleep(Duration::from_millis(100).min(wait.saturating_sub(start.elapsed())));
+    }
 }
 
 impl Backend for Folder {
     fn read(&mut self, names: &[String]) -> Result<Files, Error> {
+        let locked = self.lock(false)?;
+        if locked && !self.locked_at_read {
+            self.locked_at_read = true;
+            self.remove_stale_temporaries();
+        }
         let mut out = Files::new();
         for name in names {
-            let path = self.dir.join(name);
-            match std::fs::read_to_string(&path) {
-                Ok(text) => {
-                    out.insert(name.clone(), text);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(Error(format!("cannot read {}: {e}", path.display()))),
+            if let Some(text) = self.read_one(name)? {
+                out.insert(name.clone(), text);
             }
         }
         Ok(out)
     }
 
-    /// Each file goes to a temporary name, is synced, then renamed over the old one, so
-    /// a crash leaves either the old or the new file, never half of one.
-    fn write(&mut self, files: &Files, _names: &[String]) -> Result<Vec<Files>, Error> {
-        let io = |what: &str, p: &Path, e: std::io::Error| Error(format!("cannot {what} {}: {e}", p.display()));
-        std::fs::create_dir_all(&self.dir).map_err(|e| io("create folder", &self.dir, e))?;
-        for (name, content) in files {
-            let unchanged = std::fs::read(self.dir.join(name)).is_ok_and(|old| old == content.as_bytes());
-            if unchanged {
-                continue;
+    /// Histories and badges first, the index last, so a reader never sees the index
+    /// name a history that is not there yet. When the folder did not exist at the read,
+    /// another writer may have created it since: what it stored under `names` is
+    /// returned for the caller to merge, and nothing is written this time.
+    fn write(&mut self, files: &Files, names: &[String]) -> Result<Vec<Files>, Error> {
+        for name in files.keys() {
+            check_file_name(name)?;
+        }
+        self.lock(true)?;
+        if !self.locked_at_read {
+            self.locked_at_read = true;
+            self.remove_stale_temporaries();
+            let theirs = self.read(names)?;
+            if !theirs.is_empty() {
+                return Ok(vec![theirs]);
             }
-            let path = self.dir.join(name);
-            let tmp = self.dir.join(format!(".{name}.tmp{}", std::process::id()));
-            let mut f = std::fs::File::create(&tmp).map_err(|e| io("create", &tmp, e))?;
-            f.write_all(content.as_bytes()).map_err(|e| io("write", &tmp, e))?;
-            // Badges are recomputed from the histories on every run: only the data
-            // needs to be on disk before it replaces the old file.
-            if !name.starts_with("badge-") {
-                f.sync_all().map_err(|e| io("sync", &tmp, e))?;
-            }
-            drop(f);
-            std::fs::rename(&tmp, &path).map_err(|e| io("replace", &path, e))?;
+        }
+        let index = files.get_key_value(INDEX_FILE);
+        for (name, content) in files.iter().filter(|(n, _)| *n != INDEX_FILE).chain(index) {
+            self.write_one(name, content)?;
         }
         if let Ok(d) = std::fs::File::open(&self.dir) {
             // Makes the renames durable; not every filesystem supports it.
@@ -302,7 +526,46 @@ impl Gist {
     }
 }
 
+/// What is wrong with a gist answer that cannot be the whole gist, if anything. GitHub
+/// never answers a gist without files (a gist holds at least one) or with a file that
+/// is `null`. Believing such an answer would start histories anew and write them over
+/// the stored ones. (A history left out of a whole-looking answer is caught by the
+/// index, which lists it.)
+fn unsound(gist: &GistJson, names: &[String]) -> Option<String> {
+    if gist.files.is_empty() {
+        return Some("the answer lists no files".into());
+    }
+    if let Some((name, _)) = gist.files.iter().find(|(_, f)| f.is_none()) {
+        return Some(format!("the answer gives {name} as null"));
+    }
+    let missing = names.iter().find(|n| !gist.files.contains_key(*n)).filter(|_| gist.truncated)?;
+    Some(format!(
+        "the answer lists only the gist's first {GIST_FILE_LIMIT} files and {missing} is not among them: move some repositories to another gist (or use data-dir)"
+    ))
+}
+
 impl Gist {
+    /// The gist as GitHub answers it, read a second time when the first answer cannot
+    /// be the whole gist ([`unsound`]), and refused when the second cannot either.
+    fn get_sound(&self, names: &[String]) -> Result<GistJson, Error> {
+        let mut why = String::new();
+        for attempt in 0..2 {
+            if attempt > 0 {
+                log::warn!("gist {}: {why}; reading it again", self.id);
+            }
+            let gist: GistJson =
+                self.client.get_json(&format!("/gists/{}", self.id)).map_err(|e| self.explain(e, "reading it"))?;
+            match unsound(&gist, names) {
+                None => return Ok(gist),
+                Some(w) => why = w,
+            }
+        }
+        Err(Error(format!(
+            "gist {}: {why} (read twice); nothing was written: GitHub's answer cannot be the whole gist (if this persists, check the gist in a browser)",
+            self.id
+        )))
+    }
+
     /// Every file of the gist, read in full (for importing another tool's gist).
     pub fn read_all(&mut self) -> Result<Files, Error> {
         let gist: GistJson =
@@ -314,8 +577,7 @@ impl Gist {
 
 impl Backend for Gist {
     fn read(&mut self, names: &[String]) -> Result<Files, Error> {
-        let gist: GistJson =
-            self.client.get_json(&format!("/gists/{}", self.id)).map_err(|e| self.explain(e, "reading it"))?;
+        let gist = self.get_sound(names)?;
         self.version = gist.history.first().map(|r| r.version.clone());
         self.owner = gist.owner.as_ref().map(|o| o.login.clone());
         self.remember_listing(&gist);
@@ -332,6 +594,9 @@ impl Backend for Gist {
     }
 
     fn write(&mut self, files: &Files, names: &[String]) -> Result<Vec<Files>, Error> {
+        for name in files.keys() {
+            check_file_name(name)?;
+        }
         let changed: serde_json::Map<String, serde_json::Value> = files
             .iter()
             .filter(|(n, c)| self.read.get(*n) != Some(*c))
@@ -560,7 +825,7 @@ fn plan(ids: &[String], listings: &[&BTreeSet<String>], files: &Files) -> Result
                 .map(|(r, f)| (r.clone(), f.clone()))
                 .collect();
             if !own.is_empty() {
-                let mine = Index { schema: index.schema, updated: index.updated, repos: own, gists: BTreeMap::new() };
+                let mine = Index { repos: own, gists: BTreeMap::new(), ..index.clone() };
                 p.insert(INDEX_FILE.to_string(), mine.to_json());
             }
         }
@@ -710,10 +975,10 @@ impl Backend for Gists {
                 doubles.push((name.clone(), where_.join(", ")));
             }
         }
-        if names.iter().any(|n| n == INDEX_FILE) {
-            if let Some(text) = self.combined_index(&got, &homes)? {
-                out.insert(INDEX_FILE.to_string(), text);
-            }
+        if names.iter().any(|n| n == INDEX_FILE)
+            && let Some(text) = self.combined_index(&got, &homes)?
+        {
+            out.insert(INDEX_FILE.to_string(), text);
         }
         for (name, where_) in doubles {
             self.warn_once(
@@ -1004,12 +1269,13 @@ mod tests {
     fn folder_writes_atomically_and_reads_back() {
         let dir = std::env::temp_dir().join(format!("gtt-store-test-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let mut f = folder(&dir.join("nested"));
+        let mut f = folder(&dir.join("nested"), Duration::from_secs(1));
         let names = vec!["a.json".to_string()];
         assert!(f.read(&names).expect("absent is fine").is_empty());
         let files = Files::from([("a.json".to_string(), "{}".to_string())]);
         assert!(f.write(&files, &names).expect("write").is_empty());
-        assert_eq!(folder(&dir.join("nested")).read(&names).expect("read"), files);
+        drop(f);
+        assert_eq!(folder(&dir.join("nested"), Duration::from_secs(1)).read(&names).expect("read"), files);
         let leftovers: Vec<_> = std::fs::read_dir(dir.join("nested"))
             .expect("dir")
             .filter_map(Result::ok)

@@ -50,7 +50,7 @@ fn set_traffic(fake: &FakeGitHub, repo: &str, seed: u64) {
     let first = date("2026-08-01");
     for i in 0..107_u64 {
         let d = plus(first, i64::try_from(i).unwrap());
-        if (i + seed) % 11 == 0 {
+        if (i + seed).is_multiple_of(11) {
             fake.set_traffic(repo, d, 0, 0, 0, 0);
             continue;
         }

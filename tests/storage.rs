@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use common::fake::*;
 use common::run::{Run, gtt, tempdir};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 const TOKEN: &str = "ghp_storage";
 const LIMIT: usize = 300;
@@ -255,4 +255,268 @@ fn a_gist_listed_twice_is_an_input_error() {
         assert!(lines[0].contains("input `gist-id`") && lines[0].contains("twice"), "{}", lines[0]);
     }
     assert!(fake.requests().is_empty(), "refused before any request");
+}
+
+// ----- never lose a day: the index is the ledger, writers exclude each other -----
+
+const REPO: &str = "octo/hello";
+const HISTORY: &str = "history-octo.hello.json";
+
+/// A stored history of `days` days (views = day number + 1) ending long before the
+/// fake's window, and the index that lists it.
+fn stored(days: usize) -> (String, String) {
+    let start: jiff::civil::Date = "2025-01-01".parse().unwrap();
+    let mut map = serde_json::Map::new();
+    for i in 0..days {
+        let d = start.checked_add(jiff::Span::new().days(i64::try_from(i).unwrap())).unwrap();
+        map.insert(d.to_string(), serde_json::json!([i + 1, 1, 0, 0]));
+    }
+    let history = serde_json::json!({ "schema": 1, "repo": REPO, "days": map }).to_string();
+    let index = serde_json::json!({ "schema": 1, "repos": { REPO: HISTORY } }).to_string();
+    (history, index)
+}
+
+fn day_count(text: &str) -> usize {
+    json(text)["days"].as_object().map_or(0, serde_json::Map::len)
+}
+
+fn with_traffic(fake: &FakeGitHub) {
+    fake.add_repo(REPO);
+    let today = fake.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    for back in 1..=10 {
+        fake.set_traffic(REPO, today.checked_sub(jiff::Span::new().days(back)).unwrap(), 5, 2, 1, 1);
+    }
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+#[test]
+fn a_gist_answer_that_does_not_show_the_history_never_overwrites_it() {
+    let (history, index) = stored(300);
+    let listed = |files: &str| leak(format!(r#"{{"id":"g1","files":{files},"history":[{{"version":"v1"}}]}}"#));
+    let index_only = listed(&format!(r#"{{"gtt.json":{{"filename":"gtt.json","content":{}}}}}"#, json!(index)));
+    let with_null = listed(&format!(
+        r#"{{"gtt.json":{{"filename":"gtt.json","content":{}}},"{HISTORY}":null}}"#,
+        serde_json::Value::String(index.clone())
+    ));
+    let histories_only = listed(&format!(
+        r#"{{"{HISTORY}":{{"filename":"{HISTORY}","content":{}}}}}"#,
+        serde_json::Value::String(history.clone())
+    ));
+    // (answer, times it is given, exit code wanted)
+    let cases: [(&'static str, u32, i32); 7] = [
+        ("{}", 2, 3),
+        (listed("{}"), 2, 3),
+        (with_null, 2, 3),
+        // The index is missing from a whole-looking answer: nothing to compare with,
+        // but the history is read and merged, so nothing is lost either.
+        (histories_only, 1, 0),
+        (index_only, 1, 3),
+        // Once only: the second read is whole and the run goes on.
+        ("{}", 1, 0),
+        (with_null, 1, 0),
+    ];
+    for (body, times, want) in cases {
+        let fake = fake();
+        with_traffic(&fake);
+        fake.create_gist("g1", vec![("gtt.json", &index), (HISTORY, &history)]);
+        fake.inject(Fault::new("GET", "/gists/g1", times, FaultKind::Body { status: 200, body }));
+        let r = collect(&fake, &[REPO.to_string()], "g1");
+        assert_eq!(r.code, want, "{body} x{times}: {}{}", r.stdout, r.stderr);
+        let now = fake.gist_file("g1", HISTORY).unwrap();
+        if want == 0 {
+            assert!(day_count(&now) > 300, "{body} x{times}: merged into the stored days");
+        } else {
+            assert_eq!(now, history, "{body} x{times}: the stored history is untouched");
+            assert_eq!(fake.count("PATCH", "/gists"), 0, "{body} x{times}: nothing written");
+            assert!(r.stderr.contains("nothing was written"), "{body} x{times}: {}", r.stderr);
+        }
+    }
+}
+
+fn folder_store(name: &str, history: &str, index: &str) -> std::path::PathBuf {
+    let dir = tempdir(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("gtt.json"), index).unwrap();
+    if !history.is_empty() {
+        std::fs::write(dir.join(HISTORY), history).unwrap();
+    }
+    dir
+}
+
+fn collect_folder(fake: &FakeGitHub, dir: &std::path::Path, extra: &[&str]) -> Run {
+    let d = dir.display().to_string();
+    let mut args = vec!["collect", "--repos", REPO, "--data-dir", &d, "--token", TOKEN];
+    args.extend(extra);
+    gtt(fake, &args, &[])
+}
+
+#[test]
+fn a_folder_history_that_is_missing_a_link_or_dangling_stops_the_run() {
+    let (history, index) = stored(300);
+    let fake = fake();
+    with_traffic(&fake);
+    // Listed by the index, but not there.
+    let dir = folder_store("ledger-missing", "", &index);
+    let r = collect_folder(&fake, &dir, &[]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains(HISTORY) && r.stderr.contains("missing"), "{}", r.stderr);
+    assert!(!dir.join(HISTORY).exists(), "nothing written");
+    // A dangling link is not "no history yet".
+    let dir = folder_store("ledger-dangling", "", &index);
+    std::os::unix::fs::symlink(dir.join("gone.json"), dir.join(HISTORY)).unwrap();
+    let r = collect_folder(&fake, &dir, &[]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("not a regular file"), "{}", r.stderr);
+    assert!(std::fs::symlink_metadata(dir.join(HISTORY)).unwrap().file_type().is_symlink(), "the link stays");
+    // A link to a real file elsewhere is neither followed nor replaced.
+    let outside = tempdir("ledger-outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("h.json"), &history).unwrap();
+    let dir = folder_store("ledger-link", "", &index);
+    std::os::unix::fs::symlink(outside.join("h.json"), dir.join(HISTORY)).unwrap();
+    let r = collect_folder(&fake, &dir, &[]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(outside.join("h.json")).unwrap(), history);
+    assert!(std::fs::symlink_metadata(dir.join(HISTORY)).unwrap().file_type().is_symlink());
+}
+
+#[test]
+fn a_tampered_index_cannot_name_paths_outside_the_store() {
+    let fake = fake();
+    let base = tempdir("ledger-traversal");
+    let dir = base.join("a").join("b").join("data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let index = r#"{"schema":1,"repos":{"x/y/../../../outside/pwn":"history-x.y.json"}}"#;
+    std::fs::write(dir.join("gtt.json"), index).unwrap();
+    let d = dir.display().to_string();
+    let r = gtt(&fake, &["collect", "--aggregate", "--data-dir", &d], &[]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("not a repository name"), "{}", r.stderr);
+    let mut found = Vec::new();
+    let mut stack = vec![base.clone()];
+    while let Some(p) = stack.pop() {
+        for e in std::fs::read_dir(&p).unwrap().flatten() {
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            } else {
+                found.push(e.path());
+            }
+        }
+    }
+    found.sort();
+    assert_eq!(found, vec![dir.join(".gtt.lock"), dir.join("gtt.json")], "nothing but the index (and the lock)");
+    assert_eq!(std::fs::read_to_string(dir.join("gtt.json")).unwrap(), index);
+}
+
+#[test]
+fn fields_this_gtt_does_not_know_survive_a_collect() {
+    let (history, index) = stored(20);
+    let history = history.replacen('{', r#"{"from_the_future":{"kept":[1,2,3]},"#, 1);
+    let index = index.replacen('{', r#"{"index_future":true,"#, 1);
+    let fake = fake();
+    with_traffic(&fake);
+    let dir = folder_store("ledger-unknown", &history, &index);
+    let r = collect_folder(&fake, &dir, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let h = json(&std::fs::read_to_string(dir.join(HISTORY)).unwrap());
+    assert_eq!(h["from_the_future"], serde_json::json!({"kept": [1, 2, 3]}));
+    assert!(h["days"].as_object().unwrap().len() > 20);
+    let i = json(&std::fs::read_to_string(dir.join("gtt.json")).unwrap());
+    assert_eq!(i["index_future"], serde_json::json!(true));
+}
+
+/// Runs gtt as PID 1 of a new PID namespace, as in the container, so a planted
+/// `.NAME.tmp1` is the temporary file name gtt would pick.
+#[test]
+fn a_planted_temporary_file_link_is_never_followed() {
+    let (history, index) = stored(20);
+    let fake = fake();
+    with_traffic(&fake);
+    let dir = folder_store("ledger-tmp", &history, &index);
+    let outside = tempdir("ledger-tmp-victim");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("victim"), "precious").unwrap();
+    for name in [HISTORY, "gtt.json", "badge-octo.hello-views.svg"] {
+        std::os::unix::fs::symlink(outside.join("victim"), dir.join(format!(".{name}.tmp1"))).unwrap();
+    }
+    std::fs::write(dir.join(".gtt.json.tmp424242"), "left by a killed run").unwrap();
+    let d = dir.display().to_string();
+    let out = std::process::Command::new("unshare")
+        .args(["--pid", "--fork", env!("CARGO_BIN_EXE_gtt"), "collect", "--repos", REPO, "--data-dir", &d])
+        .args(["--token", TOKEN, "--api-url", &fake.url(), "--now", &fake.now().to_string()])
+        .env_clear()
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(outside.join("victim")).unwrap(), "precious");
+    let left: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "stale temporaries and planted links are cleaned up: {left:?}");
+    assert!(day_count(&std::fs::read_to_string(dir.join(HISTORY)).unwrap()) > 20);
+}
+
+#[test]
+fn a_second_writer_waits_for_the_folder_lock_then_gives_up_with_one_line() {
+    let (history, index) = stored(20);
+    let fake = fake();
+    with_traffic(&fake);
+    let dir = folder_store("ledger-lock", &history, &index);
+    let lock =
+        std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(".gtt.lock")).unwrap();
+    lock.lock().unwrap();
+    let r = collect_folder(&fake, &dir, &["--max-wait", "1"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("another gtt process is writing folder"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(dir.join(HISTORY)).unwrap(), history, "nothing written");
+    lock.unlock().unwrap();
+    let r = collect_folder(&fake, &dir, &["--max-wait", "1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn concurrent_writers_of_one_folder_lose_nothing() {
+    let fake = fake();
+    with_traffic(&fake);
+    fake.add_repo("octo/world");
+    // Slow answers keep each collect in flight while the other writer runs.
+    fake.set_limits(Limits { latency: std::time::Duration::from_millis(40), ..Limits::default() });
+    let dir = tempdir("ledger-race");
+    let d = dir.display().to_string();
+    // 200 days before the window, in gtt's own CSV.
+    let mut csv = String::from("repo,date,views,views_uniques,clones,clones_uniques\n");
+    let start: jiff::civil::Date = "2025-01-01".parse().unwrap();
+    for i in 0..200 {
+        let day = start.checked_add(jiff::Span::new().days(i)).unwrap();
+        csv.push_str(&format!("{REPO},{day},{},1,1,1\n", i + 1));
+    }
+    let csv_path = tempdir("ledger-race-csv");
+    std::fs::write(&csv_path, csv).unwrap();
+    let from = csv_path.display().to_string();
+    for round in 0..3 {
+        let (a, b, c) = std::thread::scope(|s| {
+            let a = s.spawn(|| gtt(&fake, &["collect", "--repos", REPO, "--data-dir", &d, "--token", TOKEN], &[]));
+            let b =
+                s.spawn(|| gtt(&fake, &["collect", "--repos", "octo/world", "--data-dir", &d, "--token", TOKEN], &[]));
+            let c = s.spawn(|| gtt(&fake, &["backfill", "--repos", REPO, "--data-dir", &d, "--from", &from], &[]));
+            (a.join().unwrap(), b.join().unwrap(), c.join().unwrap())
+        });
+        for r in [&a, &b, &c] {
+            assert_eq!(r.code, 0, "round {round}: {}{}", r.stdout, r.stderr);
+        }
+        let index = json(&std::fs::read_to_string(dir.join("gtt.json")).unwrap());
+        let listed = index["repos"].as_object().unwrap();
+        assert!(listed.contains_key(REPO) && listed.contains_key("octo/world"), "round {round}: {index}");
+        let days = json(&std::fs::read_to_string(dir.join(HISTORY)).unwrap())["days"].clone();
+        let days = days.as_object().unwrap();
+        assert!(days.len() >= 210, "round {round}: the backfilled and the collected days: {}", days.len());
+        assert_eq!(days["2025-01-01"], serde_json::json!([1, 1, 1, 1]), "round {round}");
+        assert!(dir.join("history-octo.world.json").exists());
+    }
 }

@@ -23,6 +23,9 @@ const HELLO: &str = "octo/hello";
 const WORLD: &str = "octo/world";
 const TOOL: &str = "acme/tool";
 const XSS: &str = "xss-test/site";
+/// A repository whose top referrer, path and title are 50,000 characters long.
+const LONG: &str = "long-test/site";
+const LONG_TEXT: usize = 50_000;
 
 fn date(s: &str) -> Date {
     s.parse().unwrap()
@@ -111,6 +114,12 @@ fn world() -> FakeGitHub {
         ],
     );
     fake.add_release(XSS, "<img src=x onerror=window.__pwned=11>", vec![("\"><svg onload=window.__pwned=12>.tgz", 3)]);
+    fake.add_repo(LONG);
+    fake.set_repo_stats(LONG, 2, 0, 1, 0);
+    set_traffic(&fake, LONG, 5);
+    let long = |c: &str| c.repeat(LONG_TEXT);
+    fake.set_referrers(LONG, vec![(long("r"), 60, 6), ("github.com".into(), 10, 2)]);
+    fake.set_paths(LONG, vec![(format!("/{LONG}/{}", long("p")).chars().take(LONG_TEXT).collect(), long("t"), 30, 3)]);
     fake
 }
 
@@ -224,17 +233,21 @@ fn dashboard_renders_gtt_data_in_chromium() {
 
     let tmp = tempdir("dashboard");
     let (data_single, data_multi, data_xss) = (tmp.join("data-single"), tmp.join("data-multi"), tmp.join("data-xss"));
+    let data_long = tmp.join("data-long");
     let fake = world();
     simulate(&fake, &data_single, &data_multi);
     for d in ["2026-10-30", "2026-10-31"] {
         fake.set_now(at(date(d), 7));
         collect(&fake, &data_xss, XSS);
+        collect(&fake, &data_long, LONG);
     }
 
     let (site_single, site_multi, site_xss) = (tmp.join("site-single"), tmp.join("site-multi"), tmp.join("site-xss"));
     dashboard(&fake, &data_single, &site_single, &site);
     dashboard(&fake, &data_multi, &site_multi, &site);
     dashboard(&fake, &data_xss, &site_xss, &site);
+    let site_long = tmp.join("site-long");
+    dashboard(&fake, &data_long, &site_long, &site);
     let (csv_single, csv_multi) = (tmp.join("single.csv"), tmp.join("multi.csv"));
     export_csv(&fake, &data_single, &csv_single);
     export_csv(&fake, &data_multi, &csv_multi);
@@ -245,6 +258,7 @@ fn dashboard_renders_gtt_data_in_chromium() {
         "single": { "site": site_single, "data": data_single, "csv": csv_single, "repos": [HELLO] },
         "multi": { "site": site_multi, "data": data_multi, "csv": csv_multi, "repos": [HELLO, WORLD, TOOL] },
         "xss": { "site": site_xss, "data": data_xss, "repos": [XSS] },
+        "long": { "site": site_long, "data": data_long, "repos": [LONG], "length": LONG_TEXT },
         "screenshots": screenshots,
     });
     let out = Command::new("node")

@@ -4,10 +4,11 @@
 //! (`window.GTT_CONFIG`), `config.json`. For a local folder the data also goes into
 //! `data.js` (`window.GTT_DATA`), because a page opened from `file://` cannot fetch.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::store::Files;
 
@@ -93,9 +94,27 @@ fn is_plain_file_name(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
+/// The file in a site folder that lists what gtt wrote there, so that the next write
+/// cleans up only its own files. JSON, `{"written_by": "gtt", "files": [...]}`, the
+/// paths relative to the folder and `/`-separated (`index.html`, `vendor/uPlot.min.css`,
+/// `data/history-octo.hello.json`). A write removes the files the previous manifest
+/// lists that it does not write again (a repository dropped from the index, the `data/`
+/// copy of a folder store that became a gist) and nothing else: the user's own files in
+/// the site folder (`CNAME`, `.nojekyll`, anything of theirs in `data/`) stay. A folder
+/// without a manifest (the first write, or one by an older gtt) or with an unreadable one
+/// has nothing removed.
+pub const MANIFEST: &str = ".gtt-site-manifest";
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Manifest {
+    written_by: String,
+    files: BTreeSet<String>,
+}
+
 /// Copies the site into `out`, writes `config.json` and `config.js`, and `data.js`: for a
 /// local folder (`data` given) with its files, which are also copied under `data/`;
-/// otherwise null.
+/// otherwise null. Then removes what the previous write listed in [`MANIFEST`] and this
+/// one did not write, and lists this write's files there.
 pub fn write_site(site: &Path, out: &Path, config: &SiteConfig, data: Option<&Files>) -> Result<(), Error> {
     let io = |p: &Path, e: std::io::Error| Error(format!("cannot write {}: {e}", p.display()));
     if let Some(bad) = data.and_then(|files| files.keys().find(|n| !is_plain_file_name(n))) {
@@ -118,50 +137,110 @@ pub fn write_site(site: &Path, out: &Path, config: &SiteConfig, data: Option<&Fi
             out.display()
         )));
     }
-    copy_dir(site, out)?;
+    let old = read_manifest(out);
+    let mut written = BTreeSet::new();
+    copy_dir(site, out, "", &mut written)?;
     let cfg = serde_json::to_string_pretty(config).map_err(|e| Error(e.to_string()))? + "\n";
-    write(&out.join("config.json"), &cfg)?;
-    write(&out.join("config.js"), &config_js(config)?)?;
+    write(out, "config.json", &cfg, &mut written)?;
+    write(out, "config.js", &config_js(config)?, &mut written)?;
     if let Some(files) = data {
         let dir = out.join(DATA_DIR);
+        refuse_symlink(&dir)?;
         std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
-        remove_stale(&dir, files)?;
         for (name, content) in files {
-            write(&dir.join(name), content)?;
+            write(out, &format!("{DATA_DIR}/{name}"), content, &mut written)?;
         }
     }
-    write(&out.join("data.js"), &data_js(data)?)
-}
-
-fn write(path: &Path, text: &str) -> Result<(), Error> {
-    std::fs::write(path, text).map_err(|e| Error(format!("cannot write {}: {e}", path.display())))
-}
-
-/// Removes `.json` files a previous run left in the data folder that are no longer part
-/// of the history (a repository dropped from tracking).
-fn remove_stale(dir: &Path, keep: &Files) -> Result<(), Error> {
-    let io = |p: &Path, e: std::io::Error| Error(format!("cannot clean {}: {e}", p.display()));
-    for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
-        let entry = entry.map_err(|e| io(dir, e))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".json") && !keep.contains_key(&name) && entry.path().is_file() {
-            std::fs::remove_file(entry.path()).map_err(|e| io(&entry.path(), e))?;
-        }
+    write(out, "data.js", &data_js(data)?, &mut written)?;
+    for stale in old.files.difference(&written) {
+        remove_own_file(out, stale)?;
     }
+    let manifest = Manifest { written_by: "gtt".into(), files: written };
+    let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error(e.to_string()))? + "\n";
+    let path = out.join(MANIFEST);
+    refuse_symlink(&path)?;
+    std::fs::write(&path, text).map_err(|e| io(&path, e))
+}
+
+/// The previous write's manifest; empty when there is none or it cannot be read.
+fn read_manifest(out: &Path) -> Manifest {
+    let path = out.join(MANIFEST);
+    match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_file() => {}
+        _ => return Manifest::default(),
+    }
+    std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Manifest>(&text).ok())
+        .filter(|m| m.written_by == "gtt")
+        .unwrap_or_default()
+}
+
+/// gtt replaces its own files in a site folder, never what a symbolic link there points
+/// at (a link could lead into the data store).
+fn refuse_symlink(path: &Path) -> Result<(), Error> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Err(Error(format!(
+            "refusing to write {}: it is a symbolic link (gtt writes its own files in the dashboard folder; remove the link)",
+            path.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Writes `out/rel` (`rel` is `/`-separated) and records it as written.
+fn write(out: &Path, rel: &str, text: &str, written: &mut BTreeSet<String>) -> Result<(), Error> {
+    let path = out.join(rel);
+    refuse_symlink(&path)?;
+    std::fs::write(&path, text).map_err(|e| Error(format!("cannot write {}: {e}", path.display())))?;
+    written.insert(rel.to_string());
     Ok(())
 }
 
-fn copy_dir(from: &Path, to: &Path) -> Result<(), Error> {
+/// Removes `out/rel`, a file an earlier write listed in its manifest, if it is still a
+/// plain file reached through real folders: a path that leaves `out`, passes through a
+/// symbolic link, or ends in anything but a regular file is left alone.
+fn remove_own_file(out: &Path, rel: &str) -> Result<(), Error> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    if !parts.iter().all(|p| is_plain_file_name(p)) {
+        return Ok(());
+    }
+    let mut path = out.to_path_buf();
+    for (i, part) in parts.iter().enumerate() {
+        path.push(part);
+        let Ok(meta) = std::fs::symlink_metadata(&path) else { return Ok(()) };
+        let last = i + 1 == parts.len();
+        let kind = meta.file_type();
+        if kind.is_symlink() || (last && !kind.is_file()) || (!last && !kind.is_dir()) {
+            return Ok(());
+        }
+    }
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(Error(format!("cannot remove {} (written by an earlier run): {e}", path.display())))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Copies the folder `from` into `out/rel`, recording each file copied.
+fn copy_dir(from: &Path, out: &Path, rel: &str, written: &mut BTreeSet<String>) -> Result<(), Error> {
     let io = |p: &Path, e: std::io::Error| Error(format!("cannot copy {}: {e}", p.display()));
-    std::fs::create_dir_all(to).map_err(|e| io(to, e))?;
+    let to = out.join(rel);
+    refuse_symlink(&to)?;
+    std::fs::create_dir_all(&to).map_err(|e| io(&to, e))?;
     for entry in std::fs::read_dir(from).map_err(|e| io(from, e))? {
         let entry = entry.map_err(|e| io(from, e))?;
         let path = entry.path();
-        let target = to.join(entry.file_name());
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let child = if rel.is_empty() { name } else { format!("{rel}/{name}") };
         if path.is_dir() {
-            copy_dir(&path, &target)?;
+            copy_dir(&path, out, &child, written)?;
         } else {
+            let target = out.join(&child);
+            refuse_symlink(&target)?;
             std::fs::copy(&path, &target).map_err(|e| io(&path, e))?;
+            written.insert(child);
         }
     }
     Ok(())
@@ -233,7 +312,97 @@ mod tests {
         let back: Files = serde_json::from_str(json).unwrap();
         assert_eq!(back, files);
         assert_eq!(std::fs::read_to_string(out.join("data/history-x.y.json")).unwrap(), files["history-x.y.json"]);
-        assert!(!out.join("data/history-old.gone.json").exists(), "stale file removed");
+        assert!(out.join("data/history-old.gone.json").exists(), "a file gtt did not write stays");
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    fn manifest_files(out: &Path) -> BTreeSet<String> {
+        let m: Manifest = serde_json::from_str(&std::fs::read_to_string(out.join(MANIFEST)).unwrap()).unwrap();
+        m.files
+    }
+
+    #[test]
+    fn cleanup_removes_only_what_an_earlier_write_listed() {
+        let root = tempdir("manifest");
+        let s = site(&root);
+        let out = root.join("out");
+        std::fs::create_dir_all(out.join(DATA_DIR)).unwrap();
+        std::fs::write(out.join("CNAME"), "example.org").unwrap();
+        std::fs::write(out.join(DATA_DIR).join("mine.json"), "{}").unwrap();
+        let cfg = SiteConfig { source: "data/".into() };
+        let mut files = hostile();
+        files.insert("history-a.b.json".into(), "{}".into());
+        write_site(&s, &out, &cfg, Some(&files)).unwrap();
+        let listed = manifest_files(&out);
+        assert!(listed.contains("data/history-a.b.json") && listed.contains("vendor/uPlot.iife.min.js"), "{listed:?}");
+        assert!(!listed.contains("CNAME") && !listed.contains("data/mine.json"), "{listed:?}");
+
+        files.remove("history-a.b.json");
+        write_site(&s, &out, &cfg, Some(&files)).unwrap();
+        assert!(!out.join("data/history-a.b.json").exists(), "written by run 1, not by run 2: removed");
+        assert!(out.join("data/history-x.y.json").is_file());
+        assert_eq!(std::fs::read_to_string(out.join("CNAME")).unwrap(), "example.org");
+        assert!(out.join("data/mine.json").is_file());
+
+        // A gist site writes no data/: the copies go, the user's file stays.
+        write_site(&s, &out, &cfg, None).unwrap();
+        assert!(!out.join("data/history-x.y.json").exists() && !out.join("data/gtt.json").exists());
+        assert!(out.join("data/mine.json").is_file() && out.join("CNAME").is_file());
+        assert!(out.join("index.html").is_file());
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn cleanup_follows_no_symlink_and_no_path_out_of_the_folder() {
+        let root = tempdir("manifest-links");
+        let s = site(&root);
+        let out = root.join("out");
+        let store = root.join("store");
+        std::fs::create_dir_all(&store).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(store.join("history-a.b.json"), "kept").unwrap();
+        std::fs::write(root.join("outside.json"), "kept").unwrap();
+        let forged = Manifest {
+            written_by: "gtt".into(),
+            files: [
+                "linked/history-a.b.json",
+                "../outside.json",
+                "/etc/hostname",
+                "link.json",
+                "data/../../outside.json",
+            ]
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        };
+        std::fs::write(out.join(MANIFEST), serde_json::to_string(&forged).unwrap()).unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&store, out.join("linked")).unwrap();
+            std::os::unix::fs::symlink(store.join("history-a.b.json"), out.join("link.json")).unwrap();
+        }
+        write_site(&s, &out, &SiteConfig { source: "data/".into() }, None).unwrap();
+        assert_eq!(std::fs::read_to_string(store.join("history-a.b.json")).unwrap(), "kept");
+        assert_eq!(std::fs::read_to_string(root.join("outside.json")).unwrap(), "kept");
+        #[cfg(unix)]
+        assert!(std::fs::symlink_metadata(out.join("link.json")).unwrap().file_type().is_symlink());
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_never_go_through_a_symlink_in_the_site_folder() {
+        let root = tempdir("write-links");
+        let s = site(&root);
+        let out = root.join("out");
+        let store = root.join("store");
+        std::fs::create_dir_all(&store).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(store.join("gtt.json"), "mine").unwrap();
+        std::os::unix::fs::symlink(&store, out.join(DATA_DIR)).unwrap();
+        let err = write_site(&s, &out, &SiteConfig { source: "data/".into() }, Some(&hostile())).unwrap_err();
+        assert!(err.0.contains("symbolic link"), "{err}");
+        assert_eq!(std::fs::read_to_string(store.join("gtt.json")).unwrap(), "mine");
         let _ = std::fs::remove_dir_all(&root);
     }
 

@@ -82,7 +82,9 @@ pub fn run(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp, ou
         }
     }
     let ok = |r: Result<(), Error>| r.map(|()| config::EXIT_OK);
-    let result = config::parse(args, env, clock).map_err(Error::from).and_then(|c| match c.command {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let parsed = config::parse(args, env, clock).and_then(|c| config::check_dashboard_folder(&c, &cwd).map(|()| c));
+    let result = parsed.map_err(Error::from).and_then(|c| match c.command {
         Command::Help => ok(writeln!(out, "{}", config::help_text()).map_err(|e| Error::Output(e.to_string()))),
         Command::Version => {
             ok(writeln!(out, "gtt {}", env!("CARGO_PKG_VERSION")).map_err(|e| Error::Output(e.to_string())))

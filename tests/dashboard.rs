@@ -23,6 +23,9 @@ const HELLO: &str = "octo/hello";
 const WORLD: &str = "octo/world";
 const TOOL: &str = "acme/tool";
 const XSS: &str = "xss-test/site";
+/// A repository whose top referrer, path and title are 50,000 characters long.
+const LONG: &str = "long-test/site";
+const LONG_TEXT: usize = 50_000;
 
 fn date(s: &str) -> Date {
     s.parse().unwrap()
@@ -111,6 +114,12 @@ fn world() -> FakeGitHub {
         ],
     );
     fake.add_release(XSS, "<img src=x onerror=window.__pwned=11>", vec![("\"><svg onload=window.__pwned=12>.tgz", 3)]);
+    fake.add_repo(LONG);
+    fake.set_repo_stats(LONG, 2, 0, 1, 0);
+    set_traffic(&fake, LONG, 5);
+    let long = |c: &str| c.repeat(LONG_TEXT);
+    fake.set_referrers(LONG, vec![(long("r"), 60, 6), ("github.com".into(), 10, 2)]);
+    fake.set_paths(LONG, vec![(format!("/{LONG}/{}", long("p")).chars().take(LONG_TEXT).collect(), long("t"), 30, 3)]);
     fake
 }
 
@@ -224,17 +233,21 @@ fn dashboard_renders_gtt_data_in_chromium() {
 
     let tmp = tempdir("dashboard");
     let (data_single, data_multi, data_xss) = (tmp.join("data-single"), tmp.join("data-multi"), tmp.join("data-xss"));
+    let data_long = tmp.join("data-long");
     let fake = world();
     simulate(&fake, &data_single, &data_multi);
     for d in ["2026-10-30", "2026-10-31"] {
         fake.set_now(at(date(d), 7));
         collect(&fake, &data_xss, XSS);
+        collect(&fake, &data_long, LONG);
     }
 
     let (site_single, site_multi, site_xss) = (tmp.join("site-single"), tmp.join("site-multi"), tmp.join("site-xss"));
     dashboard(&fake, &data_single, &site_single, &site);
     dashboard(&fake, &data_multi, &site_multi, &site);
     dashboard(&fake, &data_xss, &site_xss, &site);
+    let site_long = tmp.join("site-long");
+    dashboard(&fake, &data_long, &site_long, &site);
     let (csv_single, csv_multi) = (tmp.join("single.csv"), tmp.join("multi.csv"));
     export_csv(&fake, &data_single, &csv_single);
     export_csv(&fake, &data_multi, &csv_multi);
@@ -245,6 +258,7 @@ fn dashboard_renders_gtt_data_in_chromium() {
         "single": { "site": site_single, "data": data_single, "csv": csv_single, "repos": [HELLO] },
         "multi": { "site": site_multi, "data": data_multi, "csv": csv_multi, "repos": [HELLO, WORLD, TOOL] },
         "xss": { "site": site_xss, "data": data_xss, "repos": [XSS] },
+        "long": { "site": site_long, "data": data_long, "repos": [LONG], "length": LONG_TEXT },
         "screenshots": screenshots,
     });
     let out = Command::new("node")
@@ -259,5 +273,181 @@ fn dashboard_renders_gtt_data_in_chromium() {
     eprintln!("{stderr}");
     assert!(out.status.success(), "node --test dashboard/test/ failed (output above)");
     assert!(stdout.contains("browser"), "the browser tests ran");
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+// ---- The site folder and the data folder (issue 10, item 2) ----
+
+/// A built site small enough to need no `npm run build`: what `--site-dir` points at.
+fn tiny_site(dir: &Path, extra: &[&str]) -> PathBuf {
+    std::fs::create_dir_all(dir.join("vendor")).unwrap();
+    std::fs::write(dir.join("index.html"), "<!doctype html>").unwrap();
+    std::fs::write(dir.join("vendor/uPlot.iife.min.js"), "var uPlot;").unwrap();
+    for f in extra {
+        std::fs::write(dir.join(f), "// shipped by this build").unwrap();
+    }
+    dir.to_path_buf()
+}
+
+/// Every file under `dir` with its bytes.
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                out.insert(p.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn one_repo_world() -> FakeGitHub {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    for (seed, repo) in [HELLO, WORLD].into_iter().enumerate() {
+        fake.add_repo(repo);
+        set_traffic(&fake, repo, u64::try_from(seed).unwrap() + 1);
+    }
+    fake.set_now(at(date("2026-10-01"), 6));
+    fake
+}
+
+#[test]
+fn a_dashboard_folder_holding_the_data_folder_is_refused_before_anything_is_written() {
+    let tmp = tempdir("dashboard-overlap");
+    let site_dir = tiny_site(&tmp.join("built"), &[]);
+    let fake = one_repo_world();
+    let (site, data) = (tmp.join("site"), tmp.join("site").join("data"));
+    collect(&fake, &data, HELLO);
+    // What a store may hold beyond the index: an archive, a badge, a history it no
+    // longer lists. The old cleanup removed every .json the index did not name.
+    std::fs::write(data.join("archive-2026-08.json"), "{\"archive\":true}").unwrap();
+    std::fs::write(data.join("badge-extra.json"), "{\"badge\":true}").unwrap();
+    std::fs::write(data.join("history-old.gone.json"), "{\"kept\":true}").unwrap();
+    let before = snapshot(&site);
+
+    fake.set_now(at(date("2026-10-02"), 6));
+    let (site_s, data_s, built) =
+        (site.display().to_string(), data.display().to_string(), site_dir.display().to_string());
+    let r = gtt(
+        &fake,
+        &[
+            "collect",
+            "--repos",
+            HELLO,
+            "--token",
+            TOKEN,
+            "--data-dir",
+            &data_s,
+            "--dashboard-dir",
+            &site_s,
+            "--site-dir",
+            &built,
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 2, "usage error\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("input `dashboard-dir`")
+            && r.stderr.contains("input `data-dir`")
+            && r.stderr.contains("contains"),
+        "one line naming both inputs: {}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+    assert_eq!(snapshot(&site), before, "nothing written, nothing removed");
+
+    let r = gtt(&fake, &["dashboard", "--data-dir", &data_s, "--out", &site_s, "--site-dir", &built], &[]);
+    assert_eq!(r.code, 2, "dashboard --out over the data folder\n{}", r.stderr);
+    assert!(r.stderr.contains("input `out`"), "{}", r.stderr);
+    assert_eq!(snapshot(&site), before);
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+#[test]
+fn a_dashboard_folder_that_is_the_data_folder_is_refused() {
+    let tmp = tempdir("dashboard-same");
+    let site_dir = tiny_site(&tmp.join("built"), &[]);
+    let fake = one_repo_world();
+    let data = tmp.join("x");
+    collect(&fake, &data, HELLO);
+    let before = snapshot(&data);
+    let (d, built) = (data.display().to_string(), site_dir.display().to_string());
+    let same = format!("{d}/");
+    let r = gtt(
+        &fake,
+        &[
+            "collect",
+            "--repos",
+            HELLO,
+            "--token",
+            TOKEN,
+            "--data-dir",
+            &d,
+            "--dashboard-dir",
+            &same,
+            "--site-dir",
+            &built,
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("is the same folder as"), "{}", r.stderr);
+    assert_eq!(snapshot(&data), before);
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+fn write_dashboard(fake: &FakeGitHub, data: &Path, out: &Path, site: &Path) {
+    let (d, o, s) = (data.display().to_string(), out.display().to_string(), site.display().to_string());
+    let r = gtt(fake, &["dashboard", "--data-dir", &d, "--out", &o, "--site-dir", &s], &[]);
+    ok(&r, "dashboard");
+}
+
+#[test]
+fn the_users_own_files_in_the_site_folder_survive_dashboard_writes() {
+    let tmp = tempdir("dashboard-userfiles");
+    let built = tiny_site(&tmp.join("built"), &[]);
+    let fake = one_repo_world();
+    let data = tmp.join("gtt-data");
+    collect(&fake, &data, &format!("{HELLO},{WORLD}"));
+    let site = tmp.join("site");
+    std::fs::create_dir_all(site.join("data")).unwrap();
+    std::fs::write(site.join("CNAME"), "traffic.example.org").unwrap();
+    std::fs::write(site.join("data").join("notes.json"), "{\"mine\":true}").unwrap();
+    std::fs::write(site.join("data").join("README.txt"), "mine").unwrap();
+    for _ in 0..2 {
+        write_dashboard(&fake, &data, &site, &built);
+        assert!(site.join("index.html").is_file() && site.join("data/gtt.json").is_file());
+        assert_eq!(std::fs::read_to_string(site.join("CNAME")).unwrap(), "traffic.example.org");
+        assert_eq!(std::fs::read_to_string(site.join("data/notes.json")).unwrap(), "{\"mine\":true}");
+        assert_eq!(std::fs::read_to_string(site.join("data/README.txt")).unwrap(), "mine");
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+#[test]
+fn a_file_gtt_wrote_before_but_not_now_is_removed() {
+    let tmp = tempdir("dashboard-stale");
+    // Run 1: a build that ships old-chunk.js, a store with two repositories.
+    let built_1 = tiny_site(&tmp.join("built-1"), &["old-chunk.js"]);
+    let built_2 = tiny_site(&tmp.join("built-2"), &[]);
+    let fake = one_repo_world();
+    let (both, one) = (tmp.join("data-both"), tmp.join("data-one"));
+    collect(&fake, &both, &format!("{HELLO},{WORLD}"));
+    collect(&fake, &one, HELLO);
+    let site = tmp.join("site");
+    write_dashboard(&fake, &both, &site, &built_1);
+    assert!(site.join("old-chunk.js").is_file());
+    assert!(site.join("data/history-octo.world.json").is_file());
+    // Run 2: a newer build without it, a store without octo/world.
+    write_dashboard(&fake, &one, &site, &built_2);
+    assert!(!site.join("old-chunk.js").exists(), "the old build's file is gone");
+    assert!(!site.join("data/history-octo.world.json").exists(), "the dropped repository's copy is gone");
+    assert!(site.join("data/history-octo.hello.json").is_file() && site.join("index.html").is_file());
     let _ = std::fs::remove_dir_all(&tmp);
 }

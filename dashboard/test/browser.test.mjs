@@ -23,6 +23,7 @@ before(async () => {
     '/single/': FIX.single.site,
     '/multi/': FIX.multi.site,
     '/xss/': FIX.xss.site,
+    '/long/': FIX.long.site,
     // The single fixture's data folder as if it were a gist's raw files.
     '/gist/octo/0123abcd/raw/': FIX.single.data,
   });
@@ -502,4 +503,71 @@ test('browser: the shipped site without data explains itself, without errors', T
   assert.ok(paths.includes('/config.json'), 'config.json was read');
   await w.close();
   await s.close();
+});
+
+// ---------- strings too long to show, data that does not load ----------
+
+/** The longest text node in #panel, and every title attribute there. */
+async function panelTexts(page) {
+  return page.evaluate(() => {
+    const panel = document.getElementById('panel');
+    const walk = document.createTreeWalker(panel, NodeFilter.SHOW_TEXT);
+    let longest = 0;
+    while (walk.nextNode()) longest = Math.max(longest, walk.currentNode.data.length);
+    const titles = [...panel.querySelectorAll('[title]')].map((e) => e.getAttribute('title'));
+    return { longest, titles, total: panel.textContent.length };
+  });
+}
+
+test('browser: a 50,000-character referrer, path and title are shown shortened, whole in the tooltip and the CSV', T, async () => {
+  const L = FIX.long.length;
+  const w = await open(`${server.url}/long/index.html#tab=overview&range=all&repo=long-test/site`);
+  const { page } = w;
+  await tab(page, 'views');
+  const t = await panelTexts(page);
+  assert.ok(t.longest <= 201, `no shown text longer than 201 characters (${t.longest})`);
+  assert.ok(t.total < 20000, `the Views tab's text stays small (${t.total})`);
+  assert.ok(t.titles.includes('r'.repeat(L)), 'the referrer in full in a tooltip');
+  assert.ok(t.titles.includes('t'.repeat(L)), 'the title in full in a tooltip');
+  const ref = await page.$$eval('[data-table="referrers"] tbody th', (c) => c.map((x) => x.textContent));
+  assert.ok(ref.includes('r'.repeat(200) + '…'), 'shortened with an ellipsis');
+  assert.ok(ref.includes('github.com'), 'short strings unchanged');
+  const labels = await page.$$eval('[data-chart="referrers-over-time"] .toggle', (ls) => ls.map((l) => l.textContent));
+  assert.ok(labels.every((l) => l.length <= 201), 'chart labels shortened');
+  await page.hover('[data-chart="referrers-over-time"] .plot');
+  const readout = await page.textContent('[data-chart="referrers-over-time"] .readout');
+  assert.ok(readout.length < 2000, `the hover readout stays short (${readout.length})`);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('button[data-csv="referrers"]')]);
+  const csv = parseCsv(readFileSync(await dl.path(), 'utf8'));
+  assert.ok(csv.some((r) => r.Referrer === 'r'.repeat(L)), 'the CSV keeps the full text');
+  // Switching back and forth stays cheap: every switch completes.
+  for (const name of ['overview', 'views', 'dev', 'views']) await tab(page, name);
+  await inert(page);
+  await clean(w);
+});
+
+test('browser: data that fails to load shows one error panel, and the tabs then do no harm', T, async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.url}/xss/index.html?source=missing/#tab=views`);
+  await page.waitForSelector('html[data-state="error"]');
+  const status = await page.$$eval('#status:not([hidden])', (s) => s.map((x) => x.textContent));
+  assert.equal(status.length, 1, 'one error panel');
+  assert.match(status[0], /Cannot load the data/);
+  assert.match(status[0], /gtt\.json from http:\/\/127\.0\.0\.1:\d+\/xss\/missing\/: HTTP 404/, 'it names what failed');
+  assert.match(status[0], /check/i, 'it says what to check');
+  for (const name of ['overview', 'installs', 'views', 'community', 'dev']) {
+    await page.click(`#tab-${name}`);
+    await page.keyboard.press('ArrowRight');
+  }
+  await page.evaluate(() => {
+    location.hash = '#tab=dev&range=30d';
+  });
+  await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 50))));
+  assert.deepEqual(errors, [], 'no uncaught exception');
+  assert.equal(await page.getAttribute('html', 'data-state'), 'error');
+  assert.equal(await page.$$eval('#status:not([hidden])', (s) => s.length), 1, 'still one error panel');
+  assert.equal(await page.$eval('#panel', (p) => p.childElementCount), 0, 'no view drawn without data');
+  await page.close();
 });

@@ -7,7 +7,7 @@ import { discover, loadAll } from './load.js';
 import { readHistory, buildModel, aggregate, totals, indexDay } from './derive.js';
 import { parseHash, formatHash, TABS, RANGES, ALL } from './hash.js';
 import { RENDER } from './views.js';
-import { utc } from './format.js';
+import { utc, shorten } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -89,6 +89,7 @@ function setHash(hash, push) {
 }
 
 function go(partial) {
+  if (!app.data || !app.state) return; // nothing loaded: the status panel says why
   const next = { ...app.state, ...partial };
   app.state = next;
   setHash(formatHash(next), true);
@@ -111,12 +112,13 @@ function syncControls() {
   clear(sub);
   if (s.repo === ALL) sub.appendChild(document.createTextNode(`All repositories (${app.data.repos.length})`));
   else if (isRepoName(s.repo)) sub.appendChild(githubLink(`/${s.repo}`, s.repo));
-  else sub.appendChild(document.createTextNode(s.repo));
+  else sub.appendChild(document.createTextNode(shorten(s.repo)));
   const tabName = $(`tab-${s.tab}`).textContent;
-  document.title = `${tabName} · ${s.repo === ALL ? 'all repositories' : s.repo} · gtt`;
+  document.title = `${tabName} · ${s.repo === ALL ? 'all repositories' : shorten(s.repo)} · gtt`;
 }
 
 function render() {
+  if (!app.data || !app.state) return;
   const t0 = performance.now();
   for (const c of app.charts) c.destroy();
   app.charts.length = 0;
@@ -153,7 +155,7 @@ function render() {
     RENDER[app.state.tab](panel, ctx);
   } catch (e) {
     ok = false;
-    panel.appendChild(el('p', { class: 'warn danger', role: 'alert' }, `Cannot show this view: ${e.message}`));
+    panel.appendChild(el('p', { class: 'warn danger', role: 'alert' }, `Cannot show this view: ${shorten(e.message, 500)}`));
   }
   const n = ++app.renders;
   const built = performance.now();
@@ -170,7 +172,7 @@ function render() {
             fn();
           } catch (e) {
             ok = false;
-            $('panel').appendChild(el('p', { class: 'warn danger', role: 'alert' }, `Cannot show this view: ${e.message}`));
+            $('panel').appendChild(el('p', { class: 'warn danger', role: 'alert' }, `Cannot show this view: ${shorten(e.message, 500)}`));
           }
         }
         const done = performance.now();
@@ -265,7 +267,7 @@ function fillRepoSelect() {
   clear(sel);
   const repos = app.data.repos;
   if (repos.length > 1) sel.appendChild(el('option', { value: ALL }, `All repositories (${repos.length})`));
-  for (const r of repos) sel.appendChild(el('option', { value: r }, r));
+  for (const r of repos) sel.appendChild(el('option', { value: r }, shorten(r)));
   $('repo-control').hidden = repos.length < 2;
 }
 
@@ -290,6 +292,17 @@ function noSource() {
     'No data source is configured.',
     'Write this site with `gtt dashboard --out DIR` (it adds the configuration), or open it with ?source=https://gist.githubusercontent.com/OWNER/GIST_ID/raw/ (a gist that gtt writes) or ?source=data/ (a folder beside this page), or set "source" in config.json.',
   );
+}
+
+/** What to check when the data did not load, by where it was to come from. */
+function loadHint(found) {
+  if (found.data) {
+    return 'Check data.js beside this page: it is written by `gtt dashboard --out DIR` (or the input `dashboard-dir`); write the site again.';
+  }
+  if (location.protocol === 'file:') {
+    return 'Check the source: a page opened from disk cannot fetch files; write the site with `gtt dashboard --out DIR` (the data goes into data.js) or serve the folder over http(s).';
+  }
+  return 'Check the source (config.js, config.json or ?source=): it must be the folder or the gist raw URL (https://gist.githubusercontent.com/OWNER/GIST_ID/raw/) where gtt writes gtt.json, reachable from this page; then reload.';
 }
 
 export async function start() {
@@ -334,7 +347,7 @@ export async function start() {
     app.data = await loadAll(found, location.href, fetchText, found.data ? {} : hooks);
   } catch (e) {
     setState('error');
-    status('error', `Cannot load the data: ${e.message}`);
+    status('error', `Cannot load the data: ${shorten(e.message, 500)}`, loadHint(found));
     return;
   }
   performance.mark('gtt:data');

@@ -3,7 +3,7 @@
 // gaps (null) drawn as breaks. uPlot is loaded as a classic script (window.uPlot).
 
 import { el, download } from './dom.js';
-import { int, pct, compact } from './format.js';
+import { int, pct, compact, shorten } from './format.js';
 import { chartCsv, csvFileName } from './csv.js';
 
 /** Colour slot (CSS variables --c1..--c8) and label of every series key. */
@@ -78,6 +78,8 @@ export function lineChart(parent, spec, ctx) {
   const fmt = spec.pct ? pct : int;
   const gapCount = spec.gapDays ?? (spec.series.length ? spec.series[0].values.filter((v) => v === null).length : 0);
   const n = spec.x.length;
+  // Series labels can be data (referrers, paths): shown cut, whole in the tooltip.
+  const shown = spec.series.map((s) => shorten(s.label));
 
   const title = el('h2', { id: `${uid}-title` }, spec.title);
   const toggles = el('div', { class: 'toggles', role: 'group', 'aria-label': `Series shown in ${spec.title}` });
@@ -158,7 +160,7 @@ export function lineChart(parent, spec, ctx) {
     series: [
       { label: 'date' },
       ...spec.series.map((s, j) => ({
-        label: s.label,
+        label: shown[j],
         stroke: th.colors[s.color] || th.colors[1],
         width: 1.75,
         show: !hidden.has(s.key),
@@ -177,8 +179,9 @@ export function lineChart(parent, spec, ctx) {
             return;
           }
           const parts = spec.series
-            .filter((s) => !hidden.has(s.key))
-            .map((s) => `${s.label} ${s.values[i] === null ? 'not collected' : fmt(s.values[i])}`);
+            .map((s, j) => [s, shown[j]])
+            .filter(([s]) => !hidden.has(s.key))
+            .map(([s, label]) => `${label} ${s.values[i] === null ? 'not collected' : fmt(s.values[i])}`);
           readout.textContent = `${spec.dates[i]}: ${parts.join(' · ')}`;
         },
       ],
@@ -193,7 +196,8 @@ export function lineChart(parent, spec, ctx) {
       else hidden.add(s.key);
       u.setSeries(j + 1, { show: box.checked });
     });
-    toggles.appendChild(el('label', { class: 'toggle' }, box, el('span', { class: `swatch c${s.color}` }), s.label));
+    const title = shown[j] === s.label ? null : s.label;
+    toggles.appendChild(el('label', { class: 'toggle', title }, box, el('span', { class: `swatch c${s.color}` }), shown[j]));
   });
 
   csvBtn.addEventListener('click', () => {

@@ -1,6 +1,9 @@
 // The only way the dashboard builds DOM: elements with a fixed set of safe properties,
 // and every string inserted as a text node. No innerHTML, no inline handlers, no style
-// attributes; links only to https://github.com.
+// attributes; links only to https://github.com. Strings from the data are shown cut to
+// SHOW_MAX characters (`clipped`, `githubLink`), whole in a tooltip.
+
+import { shorten } from './format.js';
 
 const ALLOWED = new Set([
   'class',
@@ -52,6 +55,15 @@ export function append(parent, children) {
   return parent;
 }
 
+/** `text` as a text node; when longer than SHOW_MAX, a span showing it cut, with the
+ * whole text as its tooltip (a `title` attribute: still text, never markup). */
+export function clipped(text) {
+  const full = String(text ?? '');
+  const shown = shorten(full);
+  if (shown === full) return document.createTextNode(full);
+  return el('span', { class: 'clipped', title: full }, shown);
+}
+
 export function clear(node) {
   while (node.firstChild) node.removeChild(node.firstChild);
 }
@@ -78,14 +90,19 @@ export function githubUrl(path) {
   return u.href;
 }
 
-/** A link to github.com when `path` is safe, else the text alone. */
+/** A link to github.com when `path` is safe, else the text alone; a long text is cut
+ * (see `clipped`), whole in the tooltip. */
 export function githubLink(path, text) {
   const url = githubUrl(path);
-  if (!url) return el('span', null, text);
+  const full = String(text ?? '');
+  const shown = shorten(full);
+  const title = shown === full ? null : full;
+  if (!url) return el('span', { title }, shown);
   const a = document.createElement('a');
   a.href = url;
   a.rel = 'noopener noreferrer';
-  a.appendChild(document.createTextNode(text));
+  if (title) a.setAttribute('title', title);
+  a.appendChild(document.createTextNode(shown));
   return a;
 }
 

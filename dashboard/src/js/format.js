@@ -3,6 +3,22 @@
 const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const pctFmt = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
 
+/** The most characters shown of a string from the data (a referrer, a path, a title, a
+ * release tag): a longer one is cut for display, whole in its tooltip and in every CSV,
+ * so a 50,000-character referrer costs no more to lay out than a short one. */
+export const SHOW_MAX = 200;
+
+/** `s` as text, cut to `max` characters plus "…" when longer (never inside a surrogate
+ * pair); shorter strings unchanged. */
+export function shorten(s, max = SHOW_MAX) {
+  const t = String(s ?? '');
+  if (t.length <= max) return t;
+  let cut = max;
+  const c = t.charCodeAt(cut - 1);
+  if (c >= 0xd800 && c <= 0xdbff) cut--;
+  return t.slice(0, cut) + '…';
+}
+
 /** 12345 -> "12,345"; null -> "–". */
 export function int(n) {
   return n === null || n === undefined || !Number.isFinite(n) ? '–' : intFmt.format(n);

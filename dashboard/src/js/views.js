@@ -2,11 +2,11 @@
 // the selected repository (or of all of them), the day bounds of the range, and the
 // chart registry; it only builds DOM through dom.js and charts through chart.js.
 
-import { el, githubLink, isRepoName, download } from './dom.js';
+import { el, githubLink, isRepoName, download, clipped } from './dom.js';
 import { lineChart, sparkline, sharpCanvas, theme, META } from './chart.js';
 import { slice, totals, gaps, popularTables, popularSeries, releaseRows } from './derive.js';
 import { dayStr, daySec } from './dates.js';
-import { int, signed, pct, utc, ago, ageDays } from './format.js';
+import { int, signed, pct, utc, ago, ageDays, shorten } from './format.js';
 import { toCsv, csvFileName } from './csv.js';
 
 function axis(a, b) {
@@ -115,8 +115,9 @@ export function sortableTable(parent, spec, ctx) {
   const cell = (col, row, tag) => {
     const v = row[col.key];
     const td = el(tag, { class: col.num ? 'num' : null, scope: tag === 'th' ? 'row' : null });
+    // Text from the data is shown cut (whole in the tooltip); the CSV has it whole.
     const content = col.render ? col.render(row) : col.num ? int(v) : String(v ?? '');
-    td.appendChild(typeof content === 'string' ? document.createTextNode(content) : content);
+    td.appendChild(typeof content === 'string' ? clipped(content) : content);
     return td;
   };
 
@@ -240,7 +241,8 @@ function reposTable(parent, ctx) {
   }
   const repoCell = (r) => {
     if (r === tot) return document.createTextNode(r.repo);
-    const btn = el('button', { type: 'button', class: 'link', 'data-repo': r.repo, 'aria-label': `Show ${r.repo}` }, r.repo);
+    const name = shorten(r.repo);
+    const btn = el('button', { type: 'button', class: 'link', 'data-repo': r.repo, 'aria-label': `Show ${name}` }, name);
     btn.addEventListener('click', () => ctx.go({ repo: r.repo }));
     const gh = isRepoName(r.repo) ? githubLink(`/${r.repo}`, 'GitHub') : null;
     if (gh) {

@@ -11,7 +11,7 @@ use std::path::Path;
 use crate::config::{Config, Secret};
 use crate::history::History;
 use crate::store;
-use crate::{Error, collect, github, import, report};
+use crate::{Error, collect, escape, github, import};
 
 /// Biggest file a backfill reads.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -61,7 +61,7 @@ fn read_source(c: &Config, client: Option<&github::Client>, src: &str) -> Result
     }
     Err(bad_input(format!(
         "input `from`: `{}` is neither a file or folder, a gist id, nor an https URL",
-        report::escape_terminal(src)
+        escape::terminal(src)
     )))
 }
 
@@ -98,18 +98,17 @@ pub fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
             let imported = match import::import(&file, &text, hint) {
                 Ok(i) => i,
                 Err(_) if !explicit && import::detect(&text).is_none() => {
-                    writeln!(out, "skipped {}: not a format gtt imports", report::escape_terminal(&file))
-                        .map_err(io)?;
+                    writeln!(out, "skipped {}: not a format gtt imports", escape::terminal(&file)).map_err(io)?;
                     continue;
                 }
                 Err(e) => {
-                    return Err(bad_input(format!("{}; nothing was written", report::escape_terminal(&e.to_string()))));
+                    return Err(bad_input(format!("{}; nothing was written", escape::terminal(&e.to_string()))));
                 }
             };
             writeln!(
                 out,
                 "read {} as {} ({} repositories)",
-                report::escape_terminal(&file),
+                escape::terminal(&file),
                 imported.format,
                 imported.histories.len()
             )
@@ -147,7 +146,8 @@ pub fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
         let last = fragment.days.keys().next_back().map_or("–".into(), ToString::to_string);
         writeln!(
             out,
-            "{repo}: {} days imported ({first}..{last}): {added} added, {raised} raised, none lowered{}",
+            "{}: {} days imported ({first}..{last}): {added} added, {raised} raised, none lowered{}",
+            escape::terminal(repo),
             fragment.days.len(),
             if c.dry_run { " [dry run: not written]" } else { "" }
         )

@@ -381,7 +381,7 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     log::info!("{requests}");
     log::debug!("requests per repository: {:.1}", u.requests as f64 / repos.len().max(1) as f64);
     for (repo, why) in &skipped {
-        writeln!(out, "{repo}: skipped: {}", report::escape_terminal(why)).map_err(io)?;
+        writeln!(out, "{}", report::skipped_line(repo, why)).map_err(io)?;
     }
     for r in &reports {
         print_repo(c, r, today, out).map_err(io)?;
@@ -535,29 +535,13 @@ fn print_repo(c: &Config, r: &report::RepoReport<'_>, today: Date, out: &mut dyn
         if c.action {
             writeln!(out, "{}", report::error(&format!("gtt: {}", r.repo), e))?;
         }
-        eprintln!("{}: FAILED: {}", r.repo, report::escape_terminal(e));
+        eprintln!("{}", report::failed_line(r.repo, e));
     }
     if c.action {
-        writeln!(out, "::group::{}", report::escape_data(r.repo))?;
+        writeln!(out, "{}", report::group(r.repo))?;
     }
     if let Some(h) = r.history {
-        let f = report::figures(h, today);
-        writeln!(
-            out,
-            "{}: {} views, {} clones ({} organic) over {} days ({} new, {} raised){}; last 14 days: {} views, {} clones; {} stars, {} downloads",
-            r.repo,
-            report::group_digits(f.total.views),
-            report::group_digits(f.total.clones),
-            report::group_digits(f.organic_clones),
-            f.covered_days,
-            r.new_days,
-            r.raised_days,
-            if c.dry_run { " [dry run: not written]" } else { "" },
-            report::group_digits(f.last14.views),
-            report::group_digits(f.last14.clones),
-            report::group_digits(f.stars.unwrap_or(0)),
-            report::group_digits(f.downloads),
-        )?;
+        writeln!(out, "{}", report::repo_line(r, h, today, c.dry_run))?;
     }
     if c.action {
         writeln!(out, "::endgroup::")?;

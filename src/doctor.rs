@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::config::{Config, Storage};
 use crate::history::History;
 use crate::store::GIST_FILE_LIMIT;
-use crate::{Error, collect, fetch, github, report};
+use crate::{Error, collect, escape, fetch, github};
 
 /// Days without a collection before gtt warns, and before days are being lost.
 pub const STALE_WARN_DAYS: i64 = 10;
@@ -54,11 +54,11 @@ impl Check {
 
 impl fmt::Display for Check {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = report::escape_terminal(&self.what);
+        let what = escape::terminal(&self.what);
         if self.fix.is_empty() {
             write!(f, "{} {what}", self.level)
         } else {
-            write!(f, "{} {what} — fix: {}", self.level, report::escape_terminal(&self.fix))
+            write!(f, "{} {what} — fix: {}", self.level, escape::terminal(&self.fix))
         }
     }
 }
@@ -303,6 +303,6 @@ mod tests {
     #[test]
     fn lines_are_escaped_for_terminals() {
         let c = Check::new(Level::Fail, "a\nb", "c\u{1b}[31m");
-        assert_eq!(c.to_string(), "FAIL a?b — fix: c?[31m");
+        assert_eq!(c.to_string(), "FAIL a\\nb — fix: c\\u{1b}[31m");
     }
 }

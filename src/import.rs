@@ -253,16 +253,10 @@ impl Ctx<'_> {
     }
 }
 
-/// A value quoted in a message: at most 40 characters, control characters escaped.
+/// A value quoted in a message: at most 40 characters, control and invisible characters
+/// escaped.
 fn show(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars().take(40) {
-        if c.is_control() {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
-        }
-    }
+    let mut out = crate::escape::inline(&s.chars().take(40).collect::<String>());
     if s.chars().nth(40).is_some() {
         out.push('…');
     }

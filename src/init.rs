@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::config::{Config, Secret};
-use crate::{Error, fetch, github, report};
+use crate::{Error, escape, fetch, github};
 
 /// The repository that publishes this action; release builds set `GTT_ACTION_REPO`.
 pub const ACTION_REPO: &str = match option_env!("GTT_ACTION_REPO") {
@@ -147,7 +147,7 @@ fn find_or_create(
         })?;
     let io = |e: std::io::Error| Error::Output(e.to_string());
     if let Some(id) = found {
-        writeln!(out, "found gist {id} ({description})").map_err(io)?;
+        writeln!(out, "found gist {} ({description})", escape::terminal(&id)).map_err(io)?;
         return Ok(id);
     }
     let kind = if public { "public" } else { "secret" };
@@ -165,7 +165,7 @@ fn find_or_create(
             "cannot create a gist ({e}): the token needs the gist scope (fine-grained: Gists: read and write)"
         ))
     })?;
-    writeln!(out, "created {kind} gist {} ({description})", created.id).map_err(io)?;
+    writeln!(out, "created {kind} gist {} ({description})", escape::terminal(&created.id)).map_err(io)?;
     Ok(created.id)
 }
 
@@ -200,11 +200,11 @@ pub fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
     let mut failed = false;
     for repo in &repos {
         match client.get_json::<serde_json::Value>(&format!("/repos/{repo}/traffic/views?per=day")) {
-            Ok(_) => writeln!(out, "OK   the token reads the traffic of {repo}").map_err(io)?,
+            Ok(_) => writeln!(out, "OK   the token reads the traffic of {}", escape::terminal(repo)).map_err(io)?,
             Err(e) => {
                 failed = true;
                 let e = fetch::explain(&client, repo, e, true);
-                writeln!(out, "FAIL {repo}: {}", report::escape_terminal(&e.message)).map_err(io)?;
+                writeln!(out, "FAIL {}: {}", escape::terminal(repo), escape::terminal(&e.message)).map_err(io)?;
             }
         }
     }

@@ -13,6 +13,7 @@ pub mod config;
 pub mod dashboard;
 pub mod discover;
 pub mod doctor;
+pub mod escape;
 pub mod fetch;
 pub mod github;
 pub mod governor;
@@ -78,7 +79,7 @@ pub fn run(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp, ou
     if action {
         // Before anything else is printed, so no later line can show a token.
         for s in config::secrets_to_mask(args, env) {
-            let _ = writeln!(out, "::add-mask::{}", report::escape_data(&s));
+            let _ = writeln!(out, "::add-mask::{}", escape::command_data(&s));
         }
     }
     let ok = |r: Result<(), Error>| r.map(|()| config::EXIT_OK);
@@ -103,7 +104,7 @@ pub fn run(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp, ou
             if action {
                 let _ = writeln!(out, "{}", report::error("gtt", &line));
             }
-            eprintln!("error: {}", report::escape_terminal(&line));
+            eprintln!("error: {}", escape::terminal(&line));
             e.exit_code()
         }
     }

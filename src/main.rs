@@ -6,10 +6,11 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     // Log lines go to stderr, which the runner also parses for workflow commands: each
-    // record is kept on one line and prefixed, so no message can start a command.
+    // record is kept on one line, prefixed and stripped of the legacy `##[`, so no
+    // message can start a command; terminal escapes in it are shown, not obeyed.
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info"))
         .format(|buf, record| {
-            let msg = gtt::report::escape_terminal(&record.args().to_string());
+            let msg = gtt::escape::terminal(&record.args().to_string());
             writeln!(buf, "[{} gtt] {msg}", record.level())
         })
         .init();

@@ -1,6 +1,7 @@
 //! What a run tells people: step outputs, the job summary, workflow commands and the
 //! terminal lines. All pure: strings in, strings out. Strings from strangers (repository
-//! data, referrers, titles, error texts) are escaped here, once, for each audience.
+//! data, referrers, titles, error texts) are escaped with [`crate::escape`], once, for
+//! each audience.
 
 use jiff::civil::Date;
 
@@ -8,56 +9,29 @@ use std::collections::BTreeMap;
 
 use crate::badge;
 use crate::config::{BADGE_METRICS, Badges};
+use crate::escape;
 use crate::history::{self, Gap, History, Traffic};
 
-/// Workflow-command message data: the runner reads `%0A` as a newline, so a stranger's
-/// text can never end our line and start a command of its own.
-pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-}
+/// The escapers under the names they had here before they moved to [`crate::escape`],
+/// for code written against those names; new code calls `escape::` directly.
+pub use crate::escape::{
+    command_data as escape_data, command_property as escape_property, markdown as escape_markdown,
+    terminal as escape_terminal,
+};
 
-/// Workflow-command property values additionally escape `:` and `,`.
-pub fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
-/// Text for a terminal: control characters (escape sequences, newlines) become `?`.
-pub fn escape_terminal(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
-}
-
-/// Text for a Markdown table cell in the job summary: HTML and Markdown syntax are
-/// neutralised with entities, so a referrer cannot inject a link, image or tag.
-pub fn escape_markdown(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '|' => out.push_str("&#124;"),
-            '[' => out.push_str("&#91;"),
-            ']' => out.push_str("&#93;"),
-            '`' => out.push_str("&#96;"),
-            '*' => out.push_str("&#42;"),
-            '_' => out.push_str("&#95;"),
-            '!' => out.push_str("&#33;"),
-            '\\' => out.push_str("&#92;"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// `::warning title=T::message`, both escaped.
+/// `::warning title=T::message`: a stranger's title and message escaped (see
+/// [`crate::escape`]), so the line stays one command with no terminal escapes.
 pub fn warning(title: &str, msg: &str) -> String {
-    format!("::warning title={}::{}", escape_property(title), escape_data(msg))
+    format!("::warning title={}::{}", escape::command_title(title), escape::command_message(msg))
 }
 
 pub fn error(title: &str, msg: &str) -> String {
-    format!("::error title={}::{}", escape_property(title), escape_data(msg))
+    format!("::error title={}::{}", escape::command_title(title), escape::command_message(msg))
+}
+
+/// `::group::T` for a stranger's title: one terminal line, as command data.
+pub fn group(title: &str) -> String {
+    format!("::group::{}", escape::command_data(&escape::terminal(title)))
 }
 
 /// Per-repository figures derived from stored days; nothing here is kept as a running
@@ -302,6 +276,37 @@ pub struct RepoReport<'a> {
     pub warnings: Vec<String>,
 }
 
+/// The terminal line for a repository's figures; the name escaped, so the line
+/// cannot start a workflow command.
+pub fn repo_line(r: &RepoReport<'_>, h: &History, today: Date, dry_run: bool) -> String {
+    let f = figures(h, today);
+    format!(
+        "{}: {} views, {} clones ({} organic) over {} days ({} new, {} raised){}; last 14 days: {} views, {} clones; {} stars, {} downloads",
+        escape::terminal(r.repo),
+        group_digits(f.total.views),
+        group_digits(f.total.clones),
+        group_digits(f.organic_clones),
+        f.covered_days,
+        r.new_days,
+        r.raised_days,
+        if dry_run { " [dry run: not written]" } else { "" },
+        group_digits(f.last14.views),
+        group_digits(f.last14.clones),
+        group_digits(f.stars.unwrap_or(0)),
+        group_digits(f.downloads),
+    )
+}
+
+/// The terminal line for a repository left out of the run, and why.
+pub fn skipped_line(repo: &str, why: &str) -> String {
+    format!("{}: skipped: {}", escape::terminal(repo), escape::terminal(why))
+}
+
+/// The terminal line for a repository whose collection failed.
+pub fn failed_line(repo: &str, error: &str) -> String {
+    format!("{}: FAILED: {}", escape::terminal(repo), escape::terminal(error))
+}
+
 fn opt(v: Option<u64>) -> String {
     v.map_or("–".to_string(), group_digits)
 }
@@ -400,7 +405,7 @@ fn summary_with(
     if !skipped.is_empty() {
         md.push_str(&format!("<details><summary>{} repositories skipped</summary>\n\n", skipped.len()));
         for (repo, why) in skipped {
-            md.push_str(&format!("- {}: {}\n", escape_markdown(repo), escape_markdown(why)));
+            md.push_str(&format!("- {}: {}\n", escape::markdown(repo), escape::markdown(why)));
         }
         md.push_str("\n</details>\n\n");
     }
@@ -410,8 +415,8 @@ fn summary_with(
         for r in &failed {
             md.push_str(&format!(
                 "- **{}**: {}\n",
-                escape_markdown(r.repo),
-                escape_markdown(r.error.as_deref().unwrap_or(""))
+                escape::markdown(r.repo),
+                escape::markdown(r.error.as_deref().unwrap_or(""))
             ));
         }
         md.push('\n');
@@ -424,7 +429,7 @@ fn summary_with(
             let f = r.history.map(|h| figures(h, today)).unwrap_or_default();
             md.push_str(&format!(
                 "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
-                escape_markdown(r.repo),
+                escape::markdown(r.repo),
                 group_digits(f.total.views),
                 group_digits(f.total.clones),
                 group_digits(f.organic_clones),
@@ -451,19 +456,19 @@ fn summary_with(
     if !details {
         md.push_str(&format!(
             "Per-repository details left out to stay under GitHub's summary limit. Stored in {}.\n",
-            escape_markdown(storage)
+            escape::markdown(storage)
         ));
         return md;
     }
     for r in reports {
         repo_section(&mut md, r, today);
     }
-    md.push_str(&format!("Stored in {}.\n", escape_markdown(storage)));
+    md.push_str(&format!("Stored in {}.\n", escape::markdown(storage)));
     md
 }
 
 fn repo_section(md: &mut String, r: &RepoReport<'_>, today: Date) {
-    md.push_str(&format!("### {}\n\n", escape_markdown(r.repo)));
+    md.push_str(&format!("### {}\n\n", escape::markdown(r.repo)));
     let Some(h) = r.history else {
         md.push_str("No history yet.\n\n");
         return;
@@ -472,7 +477,7 @@ fn repo_section(md: &mut String, r: &RepoReport<'_>, today: Date) {
         md.push_str(&format!("> [!WARNING]\n> No data for {g}: those days were outside every window gtt saw.\n\n"));
     }
     for w in &r.warnings {
-        md.push_str(&format!("> [!WARNING]\n> {}\n\n", escape_markdown(w)));
+        md.push_str(&format!("> [!WARNING]\n> {}\n\n", escape::markdown(w)));
     }
     let f = figures(h, today);
     md.push_str("| | all time | last 14 days | last 14 days, daily | trend |\n|---|---:|---:|---|---|\n");
@@ -527,7 +532,7 @@ fn repo_section(md: &mut String, r: &RepoReport<'_>, today: Date) {
         for r in p.referrers.iter().take(5) {
             md.push_str(&format!(
                 "| {} | {} | {} |\n",
-                escape_markdown(&r.referrer),
+                escape::markdown(&r.referrer),
                 group_digits(r.count),
                 group_digits(r.uniques)
             ));
@@ -549,31 +554,129 @@ mod tests {
     use super::*;
 
     #[test]
-    fn workflow_command_escaping_table() {
+    fn workflow_commands_from_strangers_stay_one_command() {
+        // (title, message, what the line must be)
         let cases = [
-            ("plain", "plain", "plain"),
-            ("a\nb", "a%0Ab", "a%0Ab"),
-            ("::add-mask::x", "::add-mask::x", "%3A%3Aadd-mask%3A%3Ax"),
-            ("50%\r\n", "50%25%0D%0A", "50%25%0D%0A"),
-            ("a,b:c", "a,b:c", "a%2Cb%3Ac"),
+            ("gap: x", "line1\n::error::pwned", "::warning title=gap%3A x::line1%0A::error::pwned"),
+            ("gtt: o/r\n::add-mask::x", "m", "::warning title=gtt%3A o/r\\n%3A%3Aadd-mask%3A%3Ax::m"),
+            ("gtt", "\u{1b}[2Jboom 50%", "::warning title=gtt::\\u{1b}[2Jboom 50%25"),
+            ("gtt", "\u{9b}2J\u{202e}x", "::warning title=gtt::\\u{9b}2J\\u{202e}x"),
+            ("gtt", "x ##[stop-commands]t", "::warning title=gtt::x ##\\[stop-commands]t"),
         ];
-        for (input, data, prop) in cases {
-            assert_eq!(escape_data(input), data);
-            assert_eq!(escape_property(input), prop);
+        for (title, msg, want) in cases {
+            let w = warning(title, msg);
+            assert_eq!(w, want);
+            assert_eq!(w.lines().count(), 1);
+            assert!(!w.bytes().any(|b| b == 0x1b) && !w.contains('\u{9b}') && !w.contains('\u{202e}'), "{w:?}");
+            assert_eq!(error(title, msg).replacen("::error", "::warning", 1), w);
         }
-        let w = warning("gap: x", "line1\n::error::pwned");
-        assert_eq!(w.lines().count(), 1);
-        assert!(w.starts_with("::warning title=gap%3A x::"));
+        assert_eq!(group("o/r\n::add-mask::x"), "::group::o/r\\n::add-mask::x");
+        assert_eq!(group("o/r\u{1b}[2J").lines().count(), 1);
+        assert!(!group("o/r\u{1b}[2J").contains('\u{1b}'));
+    }
+
+    /// A line a runner could take for a command: `::` first after white space, or a
+    /// legacy `##[` anywhere.
+    fn could_be_a_command(line: &str) -> bool {
+        line.trim_start().starts_with("::") || line.contains("##[")
     }
 
     #[test]
-    fn markdown_and_terminal_escaping_neutralise_markup() {
-        let evil = "<img src=x onerror=alert(1)>[x](javascript:y)|`\n";
-        let md = escape_markdown(evil);
-        for bad in ['<', '>', '[', ']', '|', '`', '\n'] {
-            assert!(!md.contains(bad), "{bad} left in {md}");
+    fn terminal_lines_with_a_strangers_name_first_are_never_commands() {
+        let today: Date = "2026-11-21".parse().expect("d");
+        let mut h = History::new("o/a");
+        h.days.insert(days_back(today, 1), Traffic::from([1, 1, 1, 1]));
+        let names = [
+            "o/r\n::add-mask::x",
+            "o/r\r\n::stop-commands::t",
+            "::error file=x::y",
+            " ::add-mask::x",
+            "o/r ##[add-mask]x",
+            "o/\u{1b}[2Jr",
+            "o/\u{9b}2Jr",
+            "o/\u{202e}r",
+        ];
+        for name in names {
+            let r = RepoReport {
+                repo: name,
+                history: Some(&h),
+                new_days: 1,
+                raised_days: 0,
+                new_gap: None,
+                error: None,
+                warnings: vec![],
+            };
+            for line in [
+                repo_line(&r, &h, today, false),
+                skipped_line(name, "archived\n::add-mask::y"),
+                failed_line(name, "HTTP 500: \u{1b}[2Jboom\n::error::z"),
+                group(name),
+            ] {
+                assert_eq!(line.lines().count(), 1, "{line:?}");
+                assert!(!line.chars().any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)), "{line:?}");
+                if !line.starts_with("::group::") {
+                    assert!(!could_be_a_command(&line), "{line:?}");
+                }
+            }
         }
-        assert_eq!(escape_terminal("a\x1b[31mb\n"), "a?[31mb?");
+        assert!(
+            repo_line(
+                &RepoReport {
+                    repo: "o/a",
+                    history: Some(&h),
+                    new_days: 1,
+                    raised_days: 0,
+                    new_gap: None,
+                    error: None,
+                    warnings: vec![]
+                },
+                &h,
+                today,
+                true
+            )
+            .starts_with("o/a: 1 views, 1 clones")
+        );
+    }
+
+    #[test]
+    fn summary_links_nothing_a_stranger_wrote() {
+        let today: Date = "2026-11-21".parse().expect("d");
+        let mut a = History::new("o/a");
+        a.days.insert(days_back(today, 1), Traffic::from([1, 1, 1, 1]));
+        a.popular.insert(
+            days_back(today, 1),
+            history::Popular {
+                at: "2026-11-20T10:00:00Z".parse().expect("ts"),
+                referrers: [
+                    "www.evil.example",
+                    "https://evil.example/x",
+                    "a@evil.example",
+                    "/foo](javascript:alert(1))",
+                ]
+                .into_iter()
+                .map(|r| history::Referrer { referrer: r.into(), count: 5, uniques: 2 })
+                .collect(),
+                paths: vec![],
+            },
+        );
+        let reports = [RepoReport {
+            repo: "o/www.evil.example",
+            history: Some(&a),
+            new_days: 0,
+            raised_days: 0,
+            new_gap: None,
+            error: Some("see https://evil.example or mail a@evil.example".into()),
+            warnings: vec!["visit www.evil.example".into()],
+        }];
+        let skipped = [("o/b".to_string(), "moved to http://evil.example".to_string())];
+        let md = summary(&reports, &skipped, today, false, "folder x");
+        let lower = md.to_ascii_lowercase();
+        assert!(!lower.contains("www.") && !lower.contains("://"), "{md}");
+        assert!(!md.replace("\u{2060}@\u{2060}", "").contains('@'), "{md}");
+        assert!(!md.contains("](javascript"), "{md}");
+        // The text still reads the same once the invisible joiners are gone.
+        let read = md.replace('\u{2060}', "");
+        assert!(read.contains("| www.evil.example |") && read.contains("https://evil.example/x"), "{md}");
     }
 
     #[test]

@@ -445,3 +445,73 @@ fn bad_input_exits_2_and_writes_nothing() {
     }
     assert!(fake.requests().is_empty(), "bad input never reaches GitHub");
 }
+
+/// The environment of an action-mode run into the gist, its outputs and summary in `dir`.
+fn action_env(dir: &Path) -> Vec<(&'static str, String)> {
+    vec![
+        ("GITHUB_ACTIONS", "true".into()),
+        ("INPUT_TOKEN", TOKEN.into()),
+        ("INPUT_GIST-ID", GIST.into()),
+        ("INPUT_REPOS", REPO.into()),
+        ("GITHUB_OUTPUT", dir.join("out").display().to_string()),
+        ("GITHUB_STEP_SUMMARY", dir.join("summary").display().to_string()),
+    ]
+}
+
+#[test]
+fn terminal_escapes_in_an_api_error_never_reach_the_log() {
+    let fake = world();
+    fake.create_gist(GIST, vec![("README.md", "x")]);
+    // More answers than the client's 6 attempts, so any retry meets the hostile body too;
+    // `--max-wait 0` keeps the test quick by giving up after the first.
+    fake.inject(Fault::new(
+        "GET",
+        "/traffic/views",
+        10,
+        FaultKind::Body { status: 500, body: "{\"message\":\"\\u001b[2Jboom\"}" },
+    ));
+    let dir = tempdir("ansi");
+    std::fs::create_dir_all(&dir).unwrap();
+    let env = action_env(&dir);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = gtt(&fake, &["--max-wait", "0"], &env);
+    assert_ne!(r.code, 0, "the repository failed: {}", r.stdout);
+    assert!(fake.count("GET", "/traffic/views") >= 1);
+    for (name, text) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
+        assert!(!text.bytes().any(|b| b == 0x1b), "ESC in {name}: {text:?}");
+        assert!(text.contains("\\u{1b}[2Jboom"), "the error shown, escaped, in {name}: {text}");
+    }
+    let error = r.stdout.lines().find(|l| l.starts_with("::error") && l.contains("boom")).expect("an ::error line");
+    assert!(error.starts_with("::error title=gtt%3A octo/hello::"), "{error}");
+    let summary = std::fs::read_to_string(dir.join("summary")).unwrap();
+    assert!(!summary.bytes().any(|b| b == 0x1b), "{summary:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_summary_links_no_referrer_path_or_title() {
+    let fake = world();
+    fake.create_gist(GIST, vec![("README.md", "x")]);
+    fake.set_referrers(
+        REPO,
+        vec![
+            ("www.evil.example".into(), 30, 20),
+            ("https://evil.example/r".into(), 20, 10),
+            ("a@evil.example".into(), 10, 5),
+        ],
+    );
+    fake.set_paths(REPO, vec![("/foo](javascript:alert(1))".into(), "https://evil.example".into(), 40, 30)]);
+    let dir = tempdir("autolink");
+    std::fs::create_dir_all(&dir).unwrap();
+    let env = action_env(&dir);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = gtt(&fake, &[], &env);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let summary = std::fs::read_to_string(dir.join("summary")).unwrap();
+    assert!(summary.contains("evil.example"), "the referrers are shown: {summary}");
+    let lower = summary.to_ascii_lowercase();
+    assert!(!lower.contains("www.") && !lower.contains("://"), "an autolink: {summary}");
+    assert!(!summary.replace("\u{2060}@\u{2060}", "").contains('@'), "an e-mail autolink: {summary}");
+    assert!(!summary.contains("](javascript"), "{summary}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

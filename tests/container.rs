@@ -449,7 +449,7 @@ fn runs_like_the_runner_starts_the_container() {
     assert_outputs(&out_text, &truth);
     let md = fs::read_to_string(&summary).unwrap();
     assert!(md.starts_with("## "), "summary is Markdown with a heading:\n{md}");
-    assert!(md.contains(&format!("### {}", gtt::report::escape_markdown(REPO))), "{md}");
+    assert!(md.contains(&format!("### {}", gtt::escape::markdown(REPO))), "{md}");
     assert!(md.contains("|---|"), "summary has a table:\n{md}");
     let views_row = format!(
         "| Views | {} | {} |",
@@ -630,7 +630,7 @@ fn static_binary_runs_in_an_empty_distroless_like_chroot() {
     assert!(out_text.contains("views="), "{out_text}");
     assert_outputs(&out_text, &truth);
     let md = fs::read_to_string(root.join("github/file_commands/step_summary_6f1c")).unwrap();
-    assert!(md.contains(&format!("### {}", gtt::report::escape_markdown(REPO))), "{md}");
+    assert!(md.contains(&format!("### {}", gtt::escape::markdown(REPO))), "{md}");
     assert_gist_written(&fake, &truth);
     assert_api_etiquette(&fake);
 

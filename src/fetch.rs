@@ -172,8 +172,8 @@ pub fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Result<(Obse
         (info, join(views), join(clones), join(referrers), join(paths), join(releases), ci)
     });
     let info = info.map_err(|e| explain(client, repo, e, false))?;
-    let views = traffic_days(client, repo, ctx, views, Daily::Views)?;
-    let clones = traffic_days(client, repo, ctx, clones, Daily::Clones)?;
+    let (views, views_today) = traffic_days(client, repo, ctx, views, Daily::Views)?;
+    let (clones, clones_today) = traffic_days(client, repo, ctx, clones, Daily::Clones)?;
     let referrers: Vec<ReferrerJson> = popular(client, repo, referrers, Popular::Referrers)?;
     let paths: Vec<PathJson> = popular(client, repo, paths, Popular::Paths)?;
     let releases = releases.map_err(|e| explain(client, repo, e, false))?;
@@ -210,23 +210,25 @@ pub fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Result<(Obse
             .collect(),
         ci,
         validators: kept.into_inner().unwrap_or_default(),
+        traffic_today: Some(views_today.min(clones_today)),
     };
     Ok((obs, ci_error))
 }
 
 /// A views or clones answer, checked ([`check_daily`]) against the window its own
-/// `Date` header implies before any of it is believed.
+/// `Date` header implies before any of it is believed, with GitHub's today for it.
 fn traffic_days(
     client: &Client,
     repo: &str,
     ctx: Context<'_>,
     answer: Result<Got, github::Error>,
     what: Daily,
-) -> Result<Vec<(Date, u64, u64)>, Error> {
+) -> Result<(Days, Date), Error> {
     let got = answer.map_err(|e| explain(client, repo, e, true))?;
     let window = Window::of_answer(got.date.as_deref(), ctx.today);
     // A 304 replays the copy an older gtt kept, which dropped the totals.
-    check_daily(what, &got.value, window, got.fresh).map_err(|r| refused(repo, what.name(), &r))
+    let days = check_daily(what, &got.value, window, got.fresh).map_err(|r| refused(repo, what.name(), &r))?;
+    Ok((days, window.last))
 }
 
 /// A referrers or paths answer, checked ([`check_popular`]) before it is decoded.
@@ -361,6 +363,9 @@ impl Window {
         self.first <= d && d <= self.last
     }
 }
+
+/// `(day, count, uniques)` as a views or clones answer reported them.
+type Days = Vec<(Date, u64, u64)>;
 
 /// The two daily traffic endpoints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -513,12 +518,7 @@ fn midnight_day(v: Option<&serde_json::Value>, at: &str) -> Result<Date, Refusal
 /// `uniques` and the daily list; each bucket a UTC midnight inside `window`, at most
 /// [`MAX_BUCKETS`] of them, no day twice, sane counts. Returns the days as reported.
 /// `totals: false` skips the top-level counts (a copy an older gtt kept without them).
-pub(crate) fn check_daily(
-    what: Daily,
-    v: &serde_json::Value,
-    window: Window,
-    totals: bool,
-) -> Result<Vec<(Date, u64, u64)>, Refusal> {
+pub(crate) fn check_daily(what: Daily, v: &serde_json::Value, window: Window, totals: bool) -> Result<Days, Refusal> {
     let key = what.name();
     let o = v.as_object().ok_or_else(|| Refusal::Shape("not a JSON object".to_string()))?;
     if totals {
@@ -529,7 +529,7 @@ pub(crate) fn check_daily(
     if list.len() > MAX_BUCKETS {
         return Err(Refusal::TooMany(list.len()));
     }
-    let mut out: Vec<(Date, u64, u64)> = Vec::with_capacity(list.len());
+    let mut out: Days = Vec::with_capacity(list.len());
     for (i, b) in list.iter().enumerate() {
         let at = format!("bucket {}", i + 1);
         let b = b.as_object().ok_or_else(|| Refusal::Shape(format!("{at} is not an object")))?;

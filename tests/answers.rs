@@ -170,3 +170,21 @@ fn listed_names_github_could_not_give_never_reach_output() {
     assert!(names.contains(&"history-octo.also-good.json".to_string()), "{names:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_run_clock_ahead_of_github_zeroes_no_day_github_did_not_answer() {
+    let fake = world();
+    let dir = tempdir("clock-ahead");
+    let d = dir.display().to_string();
+    // GitHub's clock (the answers' Date) says 2026-11-01; the run's own says 11-02.
+    let r = gtt(
+        &fake,
+        &["collect", "--repos", REPO, "--data-dir", &d, "--now", "2026-11-02T12:00:00Z"],
+        &[("GITHUB_TOKEN", TOKEN)],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let h: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(history_file(&dir)).unwrap()).unwrap();
+    assert!(h["days"].get("2026-11-02").is_none(), "no invented zero: {}", h["days"]);
+    assert!(h["days"]["2026-11-01"][0].as_u64().unwrap() > 0, "GitHub's today is kept");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -95,6 +95,44 @@ pub struct Resolved {
     pub explicit: Vec<String>,
 }
 
+/// Whether `full` is `owner/name` as GitHub allows them: the owner of ASCII letters,
+/// digits and hyphens, not starting with one, at most 39 characters; the name of ASCII
+/// letters, digits, `.`, `_` and `-`, at most 100, not `.` or `..`
+/// (<https://docs.github.com/en/repositories/creating-and-managing-repositories/about-repositories>).
+/// Listed names become file names, request paths and workflow output, so anything
+/// else (a newline, a slash, `..`) is refused before it is used. The rule is the one
+/// input `repos` applies, so a repository is never accepted one way and refused the
+/// other; it does not refuse double or trailing hyphens, which older accounts have.
+pub fn valid_full_name(full: &str) -> bool {
+    let Some((owner, name)) = full.split_once('/') else { return false };
+    (1..=39).contains(&owner.len())
+        && !owner.starts_with('-')
+        && owner.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && (1..=100).contains(&name.len())
+        && name != "."
+        && name != ".."
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+/// The listed repositories whose names GitHub could have given; the others are
+/// skipped with a warning (the name escaped: it may hold control characters).
+fn valid_listed(owner: &str, listed: Vec<Listed>) -> Vec<Listed> {
+    listed
+        .into_iter()
+        .filter(|l| {
+            let ok = valid_full_name(&l.full_name);
+            if !ok {
+                let shown: String = l.full_name.chars().take(120).collect();
+                log::warn!(
+                    "the listing of {} holds a repository named {shown:?}, which is not a GitHub repository name; skipped",
+                    crate::report::escape_terminal(owner)
+                );
+            }
+            ok
+        })
+        .collect()
+}
+
 /// Applies specs, filters and the exclusions to listings (`owner -> repositories`).
 /// Pure, so it is tested without a server.
 pub fn select(specs: &[Spec], listings: &[(String, Vec<Listed>)], filters: Filters) -> Resolved {
@@ -113,7 +151,7 @@ pub fn select(specs: &[Spec], listings: &[(String, Vec<Listed>)], filters: Filte
                 let written = listings
                     .iter()
                     .flat_map(|(_, l)| l)
-                    .find(|l| l.full_name.eq_ignore_ascii_case(&full))
+                    .find(|l| l.full_name.eq_ignore_ascii_case(&full) && valid_full_name(&l.full_name))
                     .map_or(full.clone(), |l| l.full_name.clone());
                 add(&mut out, &written);
                 out.explicit.push(written);
@@ -121,6 +159,7 @@ pub fn select(specs: &[Spec], listings: &[(String, Vec<Listed>)], filters: Filte
             continue;
         }
         let listed = listings.iter().filter(|(o, _)| o.eq_ignore_ascii_case(&spec.owner)).flat_map(|(_, l)| l);
+        let listed = listed.filter(|r| valid_full_name(&r.full_name));
         for r in listed.filter(|r| spec.matches(&r.full_name) && !excluded(&r.full_name)) {
             let reason = if r.fork && !filters.forks {
                 Some("a fork (input `include-forks`)")
@@ -180,7 +219,7 @@ pub fn resolve(client: &Client, specs: &[Spec], filters: Filters) -> Result<Reso
         for owner in owners {
             let listed = list_owner(client, &owner, me.as_deref())
                 .map_err(|e| format!("cannot list the repositories of {owner} for input `repos` ({e})"))?;
-            listings.push((owner, listed));
+            listings.push((owner.clone(), valid_listed(&owner, listed)));
         }
     }
     Ok(select(specs, &listings, filters))
@@ -255,6 +294,42 @@ mod tests {
         let r = select(&specs(&["octo/gtt-old", "elsewhere/thing"]), &listing, none);
         assert_eq!(r.repos, ["octo/gtt-old", "elsewhere/thing"]);
         assert_eq!(r.explicit, r.repos);
+    }
+
+    #[test]
+    fn listed_names_follow_githubs_rules_table() {
+        let long_owner = format!("{}/x", "a".repeat(40));
+        let long_name = format!("o/{}", "a".repeat(101));
+        for good in ["octo/hello", "Octo-Cat/hello.world_2", "a/.github", "o/a..b", "9/-x"] {
+            assert!(valid_full_name(good), "{good}");
+        }
+        for bad in [
+            "octo/x\n::add-mask::y",
+            "octo/a/../../etc",
+            "octo/..",
+            "octo/.",
+            "octo/",
+            "/x",
+            "octo",
+            "-octo/x",
+            "oc to/x",
+            "octo/x y",
+            "octo/caf\u{e9}",
+            "octo/x\u{1b}[2J",
+            long_owner.as_str(),
+            long_name.as_str(),
+        ] {
+            assert!(!valid_full_name(bad), "{bad:?}");
+        }
+        let listing = vec![(
+            "octo".to_string(),
+            vec![listed("octo/good", false, false, false), listed("octo/bad\n::add-mask::x", false, false, false)],
+        )];
+        let specs = parse_specs(&["octo/*".to_string()]).expect("specs");
+        let r = select(&specs, &listing, Filters { forks: true, archived: true, private: true });
+        assert_eq!(r.repos, ["octo/good"]);
+        assert!(r.skipped.is_empty());
+        assert_eq!(valid_listed("octo", listing[0].1.clone()).len(), 1);
     }
 
     #[test]

@@ -83,15 +83,18 @@ struct Bucket {
     uniques: u64,
 }
 
+/// Kept for the next 304 with the totals, so the replay has the documented shape.
 #[derive(Deserialize, Serialize)]
 struct ViewsJson {
-    #[serde(default)]
+    count: u64,
+    uniques: u64,
     views: Vec<Bucket>,
 }
 
 #[derive(Deserialize, Serialize)]
 struct ClonesJson {
-    #[serde(default)]
+    count: u64,
+    uniques: u64,
     clones: Vec<Bucket>,
 }
 
@@ -129,10 +132,6 @@ fn day(t: Timestamp) -> Date {
     t.to_zoned(jiff::tz::TimeZone::UTC).date()
 }
 
-fn buckets(b: Vec<Bucket>) -> Vec<(Date, u64, u64)> {
-    b.into_iter().map(|b| (day(b.timestamp), b.count, b.uniques)).collect()
-}
-
 /// Fetches everything gtt keeps about `repo`. A failure to count CI leaves the
 /// observation without CI (a gap in CI data, never zero checkouts) and is returned
 /// beside it, so the traffic is still stored and the run still fails loudly.
@@ -151,7 +150,7 @@ pub fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Result<(Obse
         let paths = s.spawn(|| get("paths", format!("{base}/traffic/popular/paths")));
         let releases = s.spawn(|| releases(client, &base, ctx, &kept));
         let ci = s.spawn(|| ci_runs(client, repo, ctx));
-        let info = get("repo", base.clone()).and_then(|v| decode::<RepoJson>(&base, v));
+        let info = get("repo", base.clone()).and_then(|g| decode::<RepoJson>(&base, g.value));
         // Pages builds only where there is a Pages site: the repository says.
         let pages = match &info {
             Ok(i) if i.has_pages && ctx.ci.mode != CiMode::Off && ctx.ci.pages_builds => {
@@ -173,18 +172,18 @@ pub fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Result<(Obse
         (info, join(views), join(clones), join(referrers), join(paths), join(releases), ci)
     });
     let info = info.map_err(|e| explain(client, repo, e, false))?;
-    let views: ViewsJson = traffic(client, repo, views, "traffic/views")?;
-    let clones: ClonesJson = traffic(client, repo, clones, "traffic/clones")?;
-    let referrers: Vec<ReferrerJson> = traffic(client, repo, referrers, "traffic/popular/referrers")?;
-    let paths: Vec<PathJson> = traffic(client, repo, paths, "traffic/popular/paths")?;
+    let (views, views_today) = traffic_days(client, repo, ctx, views, Daily::Views)?;
+    let (clones, clones_today) = traffic_days(client, repo, ctx, clones, Daily::Clones)?;
+    let referrers: Vec<ReferrerJson> = popular(client, repo, referrers, Popular::Referrers)?;
+    let paths: Vec<PathJson> = popular(client, repo, paths, Popular::Paths)?;
     let releases = releases.map_err(|e| explain(client, repo, e, false))?;
     let (ci, ci_error) = match ci {
         Ok(ci) => (ci, None),
         Err(e) => (None, Some(explain_ci(repo, e))),
     };
     let obs = Observation {
-        views: buckets(views.views),
-        clones: buckets(clones.clones),
+        views,
+        clones,
         stats: Some((info.stargazers_count, info.forks_count, info.subscribers_count, info.open_issues_count)),
         created_at: info.created_at,
         pushed_at: info.pushed_at,
@@ -211,21 +210,51 @@ pub fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Result<(Obse
             .collect(),
         ci,
         validators: kept.into_inner().unwrap_or_default(),
+        traffic_today: Some(views_today.min(clones_today)),
     };
     Ok((obs, ci_error))
 }
 
-fn traffic<T: DeserializeOwned>(
+/// A views or clones answer, checked ([`check_daily`]) against the window its own
+/// `Date` header implies before any of it is believed, with GitHub's today for it.
+fn traffic_days(
     client: &Client,
     repo: &str,
-    answer: Result<serde_json::Value, github::Error>,
-    path: &str,
+    ctx: Context<'_>,
+    answer: Result<Got, github::Error>,
+    what: Daily,
+) -> Result<(Days, Date), Error> {
+    let got = answer.map_err(|e| explain(client, repo, e, true))?;
+    let window = Window::of_answer(got.date.as_deref(), ctx.today);
+    // A 304 replays the copy an older gtt kept, which dropped the totals.
+    let days = check_daily(what, &got.value, window, got.fresh).map_err(|r| refused(repo, what.name(), &r))?;
+    Ok((days, window.last))
+}
+
+/// A referrers or paths answer, checked ([`check_popular`]) before it is decoded.
+fn popular<T: DeserializeOwned>(
+    client: &Client,
+    repo: &str,
+    answer: Result<Got, github::Error>,
+    what: Popular,
 ) -> Result<T, Error> {
-    answer.and_then(|v| decode(path, v)).map_err(|e| explain(client, repo, e, true))
+    let got = answer.map_err(|e| explain(client, repo, e, true))?;
+    check_popular(what, &got.value).map_err(|r| refused(repo, what.name(), &r))?;
+    decode(what.path(), got.value).map_err(|e| explain(client, repo, e, true))
 }
 
 fn decode<T: DeserializeOwned>(path: &str, v: serde_json::Value) -> Result<T, github::Error> {
     serde_json::from_value(v).map_err(|e| github::Error::Decode { path: path.to_string(), detail: e.to_string() })
+}
+
+/// What a conditional GET gave: the answer (fresh, or the kept copy after a 304),
+/// GitHub's `Date` for it, and the next page of a listing.
+struct Got {
+    value: serde_json::Value,
+    next: Option<String>,
+    date: Option<String>,
+    /// False when the value is the kept copy a 304 pointed at.
+    fresh: bool,
 }
 
 /// A GET answered from the last collection's copy when GitHub says 304 Not Modified.
@@ -237,8 +266,8 @@ fn conditional(
     key: &str,
     ctx: Context<'_>,
     kept: &std::sync::Mutex<BTreeMap<String, Validator>>,
-) -> Result<serde_json::Value, github::Error> {
-    conditional_page(client, path, key, ctx, kept, false).map(|(v, _)| v)
+) -> Result<Got, github::Error> {
+    conditional_page(client, path, key, ctx, kept, false)
 }
 
 /// [`conditional`] for the first page of a listing: also returns the next page. With
@@ -252,9 +281,10 @@ fn conditional_page(
     ctx: Context<'_>,
     kept: &std::sync::Mutex<BTreeMap<String, Validator>>,
     keep_paged: bool,
-) -> Result<(serde_json::Value, Option<String>), github::Error> {
+) -> Result<Got, github::Error> {
     let prior = ctx.validators.get(key);
     let answer = client.get_conditional(path, prior.map(|v| v.etag.as_str()))?;
+    let fresh = answer.body.is_some();
     let (value, etag) = match (answer.body, prior) {
         (None, Some(p)) => (p.value.clone(), Some(p.etag.clone())),
         (None, None) => {
@@ -272,7 +302,7 @@ fn conditional_page(
     if let (Some(etag), true, Ok(mut k)) = (etag, keep_paged || answer.next.is_none(), kept.lock()) {
         k.insert(key.to_string(), Validator { at: ctx.now, etag, value: value.clone() });
     }
-    Ok((value, answer.next))
+    Ok(Got { value, next: answer.next, date: answer.date, fresh })
 }
 
 /// The part of an answer gtt reads, so what is stored for the next 304 stays small
@@ -296,6 +326,245 @@ fn reduce(key: &str, v: serde_json::Value) -> serde_json::Value {
     }
 }
 
+/// GitHub's traffic API: <https://docs.github.com/en/rest/metrics/traffic>.
+const TRAFFIC_DOCS: &str = "https://docs.github.com/en/rest/metrics/traffic";
+/// Daily buckets a views or clones answer holds at most: the 14 days before today and
+/// today (<https://docs.github.com/en/rest/metrics/traffic>).
+const MAX_BUCKETS: usize = 15;
+
+/// The days a views or clones answer may report, by GitHub's clock (the answer's `Date`
+/// header): the 14 days before today and today, per
+/// <https://docs.github.com/en/rest/metrics/traffic>. One more day is accepted at the
+/// old edge: GitHub computes the answer before it stamps `Date`, so an answer computed
+/// just before 00:00 UTC and sent just after still holds the day that has since left
+/// the window. Refusing it would now and then fail the runs scheduled at midnight (a
+/// common cron); the day is one GitHub reported, so keeping it invents nothing. No day
+/// after GitHub's today is ever accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Window {
+    pub(crate) first: Date,
+    pub(crate) last: Date,
+}
+
+impl Window {
+    /// The window of an answer GitHub dated `today`.
+    pub(crate) fn ending(today: Date) -> Window {
+        Window { first: add_days(today, -(crate::history::WINDOW_DAYS + 1)), last: today }
+    }
+
+    /// From the answer's `Date` header; without a readable one (GitHub always sends
+    /// it), from the run's own clock.
+    fn of_answer(date: Option<&str>, fallback: Date) -> Window {
+        let from_header = date.and_then(github::parse_http_date).and_then(|s| Timestamp::from_second(s).ok());
+        Window::ending(from_header.map_or(fallback, day))
+    }
+
+    pub(crate) fn contains(&self, d: Date) -> bool {
+        self.first <= d && d <= self.last
+    }
+}
+
+/// `(day, count, uniques)` as a views or clones answer reported them.
+type Days = Vec<(Date, u64, u64)>;
+
+/// The two daily traffic endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Daily {
+    Views,
+    Clones,
+}
+
+impl Daily {
+    /// The answer's key for its daily list, which is also how gtt names the endpoint.
+    fn name(self) -> &'static str {
+        match self {
+            Daily::Views => "views",
+            Daily::Clones => "clones",
+        }
+    }
+}
+
+/// The two "popular" traffic endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Popular {
+    Referrers,
+    Paths,
+}
+
+impl Popular {
+    fn name(self) -> &'static str {
+        match self {
+            Popular::Referrers => "referrers",
+            Popular::Paths => "paths",
+        }
+    }
+    fn path(self) -> &'static str {
+        match self {
+            Popular::Referrers => "traffic/popular/referrers",
+            Popular::Paths => "traffic/popular/paths",
+        }
+    }
+    /// The documented text fields of one item.
+    fn texts(self) -> &'static [&'static str] {
+        match self {
+            Popular::Referrers => &["referrer"],
+            Popular::Paths => &["path", "title"],
+        }
+    }
+}
+
+/// Why a traffic answer was not believed. Text GitHub sent is quoted escaped and cut.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// Not the documented JSON type: what was expected where.
+    Shape(String),
+    Missing {
+        at: String,
+        field: &'static str,
+    },
+    NotCount {
+        at: String,
+        field: &'static str,
+    },
+    UniquesAboveCount {
+        at: String,
+        count: u64,
+        uniques: u64,
+    },
+    NotMidnight {
+        at: String,
+        text: String,
+    },
+    OutsideWindow {
+        day: Date,
+        window: Window,
+    },
+    TooMany(usize),
+    Duplicate(Date),
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::Shape(what) => write!(f, "{what}"),
+            Refusal::Missing { at, field } => write!(f, "{at} has no `{field}`"),
+            Refusal::NotCount { at, field } => write!(f, "{at}: `{field}` is not a non-negative integer"),
+            Refusal::UniquesAboveCount { at, count, uniques } => {
+                write!(f, "{at}: {uniques} uniques exceed the count {count}")
+            }
+            Refusal::NotMidnight { at, text } => write!(f, "{at}: timestamp {text} is not a UTC midnight"),
+            Refusal::OutsideWindow { day, window } => write!(
+                f,
+                "a bucket dated {day} lies outside GitHub's window {}..{} (from its Date header)",
+                window.first, window.last
+            ),
+            Refusal::TooMany(n) => write!(f, "{n} daily buckets, GitHub answers at most {MAX_BUCKETS}"),
+            Refusal::Duplicate(d) => write!(f, "{d} appears twice"),
+        }
+    }
+}
+
+/// The failure of a repository whose `what` answer was refused: nothing of the
+/// repository is stored this run, so a wrong answer never becomes history.
+fn refused(repo: &str, what: &str, r: &Refusal) -> Error {
+    Error {
+        repo: repo.to_string(),
+        message: format!(
+            "GitHub's {what} answer is not in the documented shape ({r}): nothing from it was stored (see {TRAFFIC_DOCS})"
+        ),
+        fatal: false,
+        access: false,
+        rate_limited: false,
+    }
+}
+
+/// A field as GitHub's text, quoted, escaped (no raw control characters) and cut.
+fn quoted(v: &serde_json::Value) -> String {
+    let s = match v.as_str() {
+        Some(s) => s.chars().take(40).collect::<String>(),
+        None => v.to_string().chars().take(40).collect(),
+    };
+    format!("{s:?}")
+}
+
+/// `count` and `uniques` of an object: non-negative integers, uniques at most count
+/// (a unique visitor is also a visit).
+fn counts(o: &serde_json::Map<String, serde_json::Value>, at: &str) -> Result<(u64, u64), Refusal> {
+    let n = |field: &'static str| {
+        let v = o.get(field).ok_or_else(|| Refusal::Missing { at: at.to_string(), field })?;
+        v.as_u64().ok_or_else(|| Refusal::NotCount { at: at.to_string(), field })
+    };
+    let (count, uniques) = (n("count")?, n("uniques")?);
+    if uniques > count {
+        return Err(Refusal::UniquesAboveCount { at: at.to_string(), count, uniques });
+    }
+    Ok((count, uniques))
+}
+
+/// The day of a bucket's `timestamp`, which GitHub documents as the UTC midnight
+/// starting the day (`2026-11-16T00:00:00Z`).
+fn midnight_day(v: Option<&serde_json::Value>, at: &str) -> Result<Date, Refusal> {
+    let v = v.ok_or_else(|| Refusal::Missing { at: at.to_string(), field: "timestamp" })?;
+    let bad = || Refusal::NotMidnight { at: at.to_string(), text: quoted(v) };
+    let t: Timestamp = v.as_str().and_then(|s| s.parse().ok()).ok_or_else(bad)?;
+    if t.as_second().rem_euclid(86_400) != 0 || t.subsec_nanosecond() != 0 {
+        return Err(bad());
+    }
+    Ok(day(t))
+}
+
+/// Checks a views or clones answer against GitHub's documented shape
+/// (<https://docs.github.com/en/rest/metrics/traffic>): an object with `count`,
+/// `uniques` and the daily list; each bucket a UTC midnight inside `window`, at most
+/// [`MAX_BUCKETS`] of them, no day twice, sane counts. Returns the days as reported.
+/// `totals: false` skips the top-level counts (a copy an older gtt kept without them).
+pub(crate) fn check_daily(what: Daily, v: &serde_json::Value, window: Window, totals: bool) -> Result<Days, Refusal> {
+    let key = what.name();
+    let o = v.as_object().ok_or_else(|| Refusal::Shape("not a JSON object".to_string()))?;
+    if totals {
+        counts(o, "the answer")?;
+    }
+    let list = o.get(key).ok_or(Refusal::Missing { at: "the answer".to_string(), field: key })?;
+    let list = list.as_array().ok_or_else(|| Refusal::Shape(format!("`{key}` is not a list")))?;
+    if list.len() > MAX_BUCKETS {
+        return Err(Refusal::TooMany(list.len()));
+    }
+    let mut out: Days = Vec::with_capacity(list.len());
+    for (i, b) in list.iter().enumerate() {
+        let at = format!("bucket {}", i + 1);
+        let b = b.as_object().ok_or_else(|| Refusal::Shape(format!("{at} is not an object")))?;
+        let d = midnight_day(b.get("timestamp"), &at)?;
+        if !window.contains(d) {
+            return Err(Refusal::OutsideWindow { day: d, window });
+        }
+        if out.iter().any(|(seen, _, _)| *seen == d) {
+            return Err(Refusal::Duplicate(d));
+        }
+        let (count, uniques) = counts(b, &at)?;
+        out.push((d, count, uniques));
+    }
+    Ok(out)
+}
+
+/// Checks a referrers or paths answer against GitHub's documented shape
+/// (<https://docs.github.com/en/rest/metrics/traffic>): a list of objects with their
+/// text fields and sane `count` and `uniques`.
+pub(crate) fn check_popular(what: Popular, v: &serde_json::Value) -> Result<(), Refusal> {
+    let list = v.as_array().ok_or_else(|| Refusal::Shape("not a JSON list".to_string()))?;
+    for (i, item) in list.iter().enumerate() {
+        let at = format!("item {}", i + 1);
+        let o = item.as_object().ok_or_else(|| Refusal::Shape(format!("{at} is not an object")))?;
+        for &field in what.texts() {
+            let text = o.get(field).ok_or_else(|| Refusal::Missing { at: at.clone(), field })?;
+            if !text.is_string() {
+                return Err(Refusal::Shape(format!("{at}: `{field}` is not text")));
+            }
+        }
+        counts(o, &at)?;
+    }
+    Ok(())
+}
+
 /// Every release, page by page. The first page is asked conditionally; a list that
 /// fits one page is then known from a 304 without spending quota.
 fn releases(
@@ -306,7 +575,7 @@ fn releases(
 ) -> Result<Vec<ReleaseJson>, github::Error> {
     let path = format!("{base}/releases?per_page=100");
     // A list longer than one page is not kept: its first page alone is not the answer.
-    let (value, next) = conditional_page(client, &path, "releases", ctx, kept, false)?;
+    let Got { value, next, .. } = conditional_page(client, &path, "releases", ctx, kept, false)?;
     let mut out: Vec<ReleaseJson> = decode(&path, value)?;
     if let Some(next) = next {
         out.extend(client.get_pages::<ReleaseJson>(&next, MAX_RELEASE_PAGES - 1)?);
@@ -480,7 +749,7 @@ fn pages_builds(
     let first = add_days(ctx.today, -crate::history::WINDOW_DAYS);
     let last = add_days(ctx.today, -1);
     let path = format!("/repos/{repo}/pages/builds?per_page=100");
-    let (value, next) = match conditional_page(client, &path, "pages-builds", ctx, kept, true) {
+    let Got { value, next, .. } = match conditional_page(client, &path, "pages-builds", ctx, kept, true) {
         // No Pages site after all: no Pages builds.
         Err(e) if e.status() == Some(404) => return Ok(BTreeMap::new()),
         r => r?,
@@ -565,4 +834,180 @@ pub(crate) fn explain(client: &Client, repo: &str, e: github::Error, traffic: bo
     let access = matches!(e.status(), Some(403 | 404)) && !fatal;
     let rate_limited = matches!(e, github::Error::RateLimited { .. });
     Error { repo: repo.to_string(), message, fatal, access, rate_limited }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    fn d(s: &str) -> Date {
+        s.parse().expect("test date")
+    }
+
+    /// GitHub's window on 2026-11-16 (generous by the old edge day).
+    fn window() -> Window {
+        Window::ending(d("2026-11-16"))
+    }
+
+    fn answer(buckets: Value) -> Value {
+        json!({ "count": 10, "uniques": 3, "views": buckets })
+    }
+
+    fn bucket(ts: &str, count: i64, uniques: i64) -> Value {
+        json!({ "timestamp": ts, "count": count, "uniques": uniques })
+    }
+
+    #[test]
+    fn window_follows_the_date_header_and_falls_back_to_the_run_clock() {
+        let w = Window::of_answer(Some("Mon, 16 Nov 2026 00:00:05 GMT"), d("2020-01-01"));
+        assert_eq!(w, Window { first: d("2026-11-01"), last: d("2026-11-16") });
+        assert_eq!(Window::of_answer(None, d("2026-11-16")), w);
+        assert_eq!(Window::of_answer(Some("garbage"), d("2026-11-16")), w);
+    }
+
+    #[test]
+    fn daily_answers_table() {
+        let ok = |v: Value| check_daily(Daily::Views, &v, window(), true);
+        let good = answer(json!([bucket("2026-11-02T00:00:00Z", 5, 2), bucket("2026-11-16T00:00:00Z", 1, 1)]));
+        assert_eq!(ok(good), Ok(vec![(d("2026-11-02"), 5, 2), (d("2026-11-16"), 1, 1)]));
+        assert_eq!(ok(answer(json!([]))), Ok(vec![]), "no traffic at all is a real, documented answer");
+        // The midnight race: the day before GitHub's window is still a day it reported.
+        assert!(ok(answer(json!([bucket("2026-11-01T00:00:00Z", 1, 1)]))).is_ok());
+        let sixteen: Vec<Value> = (0..16).map(|i| bucket(&format!("2026-11-{:02}T00:00:00Z", i + 1), 1, 1)).collect();
+        let refused: Vec<(Value, &str)> = vec![
+            (json!([]), "not a JSON object"),
+            (json!({ "count": 483, "uniques": 100 }), "has no `views`"),
+            (json!({ "views": [] }), "has no `count`"),
+            (json!({ "count": 1, "uniques": 1, "clones": [] }), "has no `views`"),
+            (json!({ "count": 1, "uniques": 1, "views": {} }), "not a list"),
+            (json!({ "count": -1, "uniques": 0, "views": [] }), "not a non-negative integer"),
+            (json!({ "count": 1.5, "uniques": 0, "views": [] }), "not a non-negative integer"),
+            (json!({ "count": 1, "uniques": 2, "views": [] }), "exceed"),
+            (answer(json!([bucket("2099-01-01T00:00:00Z", 1, 1)])), "outside"),
+            (answer(json!([bucket("1970-01-01T00:00:00Z", 1, 1)])), "outside"),
+            (answer(json!([bucket("2026-11-17T00:00:00Z", 1, 1)])), "outside"),
+            (answer(json!([bucket("2026-10-31T00:00:00Z", 1, 1)])), "outside"),
+            (answer(json!([bucket("2026-11-10T12:00:00Z", 1, 1)])), "not a UTC midnight"),
+            (answer(json!([bucket("2026-11-10", 1, 1)])), "not a UTC midnight"),
+            (answer(json!([bucket("2026-11-10T00:00:00.5Z", 1, 1)])), "not a UTC midnight"),
+            (answer(json!([{ "timestamp": 0, "count": 1, "uniques": 1 }])), "not a UTC midnight"),
+            (answer(json!([bucket("2026-11-10T00:00:00Z", -3, 0)])), "not a non-negative integer"),
+            (answer(json!([bucket("2026-11-10T00:00:00Z", 1, 4)])), "exceed"),
+            (answer(json!([{ "timestamp": "2026-11-10T00:00:00Z", "count": 1 }])), "has no `uniques`"),
+            (answer(json!([{ "count": 1, "uniques": 1 }])), "has no `timestamp`"),
+            (answer(json!([7])), "not an object"),
+            (answer(json!([bucket("2026-11-10T00:00:00Z", 1, 1), bucket("2026-11-10T00:00:00Z", 2, 1)])), "twice"),
+            (answer(Value::Array(sixteen)), "at most 15"),
+        ];
+        for (v, why) in refused {
+            let e = ok(v.clone()).expect_err(&v.to_string());
+            assert!(e.to_string().contains(why), "{v}: {e}");
+        }
+        // A copy an older gtt kept has no totals; its days are still checked.
+        let kept = json!({ "views": [bucket("2026-11-10T00:00:00Z", 1, 1)] });
+        assert!(check_daily(Daily::Views, &kept, window(), false).is_ok());
+        let kept = json!({ "views": [bucket("2099-01-01T00:00:00Z", 1, 1)] });
+        assert!(check_daily(Daily::Views, &kept, window(), false).is_err());
+    }
+
+    #[test]
+    fn refusals_quote_githubs_text_escaped() {
+        let v = answer(json!([bucket("2026-11-10\n::add-mask::x\u{1b}[2J", 1, 1)]));
+        let e = refused("o/r", "views", &check_daily(Daily::Views, &v, window(), true).expect_err("refused"));
+        let line = e.to_string();
+        assert!(line.starts_with("o/r: GitHub's views answer is not in the documented shape ("), "{line}");
+        assert!(!line.chars().any(char::is_control), "{line:?}");
+    }
+
+    #[test]
+    fn popular_answers_table() {
+        let referrer = |r: Value| check_popular(Popular::Referrers, &r);
+        assert!(referrer(json!([{ "referrer": "google.com", "count": 4, "uniques": 3 }])).is_ok());
+        assert!(referrer(json!([])).is_ok());
+        let path = json!([{ "path": "/o/r", "title": "o/r", "count": 4, "uniques": 3 }]);
+        assert!(check_popular(Popular::Paths, &path).is_ok());
+        for bad in [
+            json!({}),
+            json!([1]),
+            json!([{ "count": 4, "uniques": 3 }]),
+            json!([{ "referrer": 5, "count": 4, "uniques": 3 }]),
+            json!([{ "referrer": "x", "count": -4, "uniques": 0 }]),
+            json!([{ "referrer": "x", "count": 1, "uniques": 3 }]),
+        ] {
+            assert!(referrer(bad.clone()).is_err(), "{bad}");
+        }
+        let no_title = json!([{ "path": "/o/r", "count": 4, "uniques": 3 }]);
+        assert!(check_popular(Popular::Paths, &no_title).is_err());
+    }
+
+    /// Any JSON value, a few levels deep.
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            ".{0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 24, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(
+                    prop_oneof![Just("count".to_string()), Just("views".to_string()), ".{0,6}"],
+                    inner,
+                    0..5
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// A timestamp text: mostly midnights around the window, some anywhere, some noise.
+    fn any_timestamp() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            8 => (-40i64..40).prop_map(|off| Value::from(format!("{}T00:00:00Z", add_days(d("2026-11-16"), off as i32)))),
+            1 => (-100_000_000_000i64..100_000_000_000).prop_map(|s| {
+                Value::from(Timestamp::from_second(s).map_or_else(|_| "bad".to_string(), |t| t.to_string()))
+            }),
+            1 => any_json(),
+        ]
+    }
+
+    fn any_count() -> impl Strategy<Value = Value> {
+        prop_oneof![8 => (0u64..50).prop_map(Value::from), 1 => any::<i64>().prop_map(Value::from), 1 => any_json()]
+    }
+
+    /// Answers that look like GitHub's, with every part possibly wrong.
+    fn traffic_answer() -> impl Strategy<Value = Value> {
+        let bucket = (any_timestamp(), any_count(), any_count())
+            .prop_map(|(t, c, u)| json!({ "timestamp": t, "count": c, "uniques": u }));
+        let shaped = (any_count(), any_count(), prop::collection::vec(bucket, 0..20))
+            .prop_map(|(c, u, b)| json!({ "count": c, "uniques": u, "views": b }));
+        prop_oneof![shaped, any_json()]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// Whatever is accepted holds only days GitHub reported, inside its window, once
+        /// each, with sane counts; nothing panics.
+        #[test]
+        fn accepted_answers_hold_only_reported_days_inside_the_window(v in traffic_answer(), totals: bool) {
+            if let Ok(days) = check_daily(Daily::Views, &v, window(), totals) {
+                prop_assert!(days.len() <= MAX_BUCKETS);
+                let reported: Vec<&Value> = v["views"].as_array().map(|a| a.iter().collect()).unwrap_or_default();
+                prop_assert_eq!(days.len(), reported.len());
+                for ((day, count, uniques), b) in days.iter().zip(reported) {
+                    prop_assert!(window().contains(*day), "{} outside", day);
+                    prop_assert_eq!(b["timestamp"].as_str().map(|s| s.starts_with(&day.to_string())), Some(true));
+                    prop_assert_eq!(b["count"].as_u64(), Some(*count));
+                    prop_assert!(uniques <= count);
+                    prop_assert_eq!(days.iter().filter(|(x, _, _)| x == day).count(), 1);
+                }
+            }
+            let _ = check_popular(Popular::Paths, &v);
+            let _ = check_popular(Popular::Referrers, &v);
+        }
+    }
 }

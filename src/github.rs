@@ -100,6 +100,8 @@ pub struct Conditional {
     pub etag: Option<String>,
     /// The `rel="next"` page, if the answer had one.
     pub next: Option<String>,
+    /// The answer's `Date` header: GitHub's clock, which sets its traffic window.
+    pub date: Option<String>,
 }
 
 /// What the run cost, for the report.
@@ -314,6 +316,7 @@ impl Client {
         Ok(Conditional {
             next: reply.link.as_deref().and_then(parse_link_next),
             etag: reply.etag,
+            date: reply.date,
             body: (reply.status != 304).then_some(reply.body),
         })
     }

@@ -413,6 +413,9 @@ pub struct Observation {
     pub private: bool,
     /// Answers to keep for conditional requests next run, by endpoint.
     pub validators: BTreeMap<String, Validator>,
+    /// GitHub's today for the views and clones answers (the earlier of their `Date`
+    /// headers), which sets the days their window covers. None: the collection's own.
+    pub traffic_today: Option<Date>,
 }
 
 #[derive(Debug, Clone)]
@@ -520,7 +523,9 @@ impl History {
 
     /// The history fragment one collection at `at` observed. Days from `today - 13` to
     /// `today` lie inside the answered window: a day missing from the arrays there had
-    /// no traffic and is stored as 0.
+    /// no traffic and is stored as 0. `today` is GitHub's where the answers said it
+    /// ([`Observation::traffic_today`]): a run whose clock is a day ahead must not
+    /// zero a day GitHub has not answered for.
     pub fn from_observation(repo: &str, at: Timestamp, obs: &Observation) -> History {
         let today = at.to_zoned(jiff::tz::TimeZone::UTC).date();
         let mut h = History::new(repo);
@@ -528,8 +533,9 @@ impl History {
         h.last_collected = Some(at);
         h.created_at = obs.created_at;
         h.validators = obs.validators.clone();
-        let mut d = add_days(today, 1 - WINDOW_DAYS).unwrap_or(today);
-        while d <= today {
+        let answered = obs.traffic_today.unwrap_or(today);
+        let mut d = add_days(answered, 1 - WINDOW_DAYS).unwrap_or(answered);
+        while d <= answered {
             h.days.insert(d, Traffic::default());
             match d.tomorrow() {
                 Ok(n) => d = n,
@@ -938,6 +944,15 @@ mod tests {
         assert_eq!(h.days[&d("2026-10-25")].clones, 7);
         assert_eq!(h.days[&d("2026-11-01")].views, 3);
         assert!(h.gaps().is_empty());
+    }
+
+    #[test]
+    fn observation_zeroes_only_days_of_githubs_window() {
+        // The run's clock says 11-02; GitHub's answers were dated 11-01.
+        let obs = Observation { traffic_today: Some(d("2026-11-01")), ..Observation::default() };
+        let h = History::from_observation("o/r", ts("2026-11-02T00:30:00Z"), &obs);
+        assert_eq!(h.days.keys().next(), Some(&d("2026-10-19")));
+        assert_eq!(h.days.keys().next_back(), Some(&d("2026-11-01")), "no zero for a day GitHub did not answer");
     }
 
     #[test]

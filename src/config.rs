@@ -39,7 +39,11 @@ pub const INPUTS: &[(&str, &str, &str)] = &[
     ("now", "", "Treat this RFC 3339 timestamp or YYYY-MM-DD date (00:00 UTC) as now. Default: the clock."),
     ("dry-run", "false", "Fetch and merge, print what would change, write nothing."),
     ("format", "csv", "export: csv, json or ndjson."),
-    ("max-wait", "600", "Longest total time, in seconds, to wait for GitHub's rate limits and retries in one run, and for another gtt process to release a folder store's lock."),
+    (
+        "max-wait",
+        "600",
+        "Longest total time, in seconds, to wait for GitHub's rate limits and retries in one run, and for another gtt process to release a folder store's lock.",
+    ),
     ("concurrency", "16", "Requests to GitHub in flight at once, across repositories (1-32; GitHub allows 100)."),
     (
         "badge-style",

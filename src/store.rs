@@ -48,23 +48,6 @@ pub fn history_file(repo: &str) -> String {
     format!("history-{}.json", repo.to_ascii_lowercase().replacen('/', ".", 1))
 }
 
-/// Whether `full` is `owner/name` as GitHub allows them: an owner of 1 to 39 ASCII
-/// letters, digits and hyphens, not starting with a hyphen; a name of 1 to 100 ASCII
-/// letters, digits, `.`, `-` and `_`, other than `.` and `..`
-/// (<https://docs.github.com/en/repositories/creating-and-managing-repositories/about-repositories>).
-/// Names become file names and lines of output, so nothing else is let through.
-pub fn valid_repo(full: &str) -> bool {
-    let Some((owner, name)) = full.split_once('/') else { return false };
-    let owner_ok = (1..=39).contains(&owner.len())
-        && !owner.starts_with('-')
-        && owner.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    let name_ok = (1..=100).contains(&name.len())
-        && name != "."
-        && name != ".."
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
-    owner_ok && name_ok
-}
-
 /// Refuses a file name that could leave the store or hide in it: empty, a path
 /// (`/`, `\\`), `.` or `..`, a leading dot (gtt's own lock and temporary files), a control
 /// character, or longer than a file name may be. Checked for every name read or written.
@@ -122,7 +105,7 @@ impl Index {
         }
         // Keys become file names and output lines: a tampered index must not reach either.
         for (repo, file) in &i.repos {
-            if !valid_repo(repo) {
+            if !crate::discover::valid_full_name(repo) {
                 return Err(format!("it lists `{}`, which is not a repository name", repo.escape_default()));
             }
             if *file != history_file(repo) {
@@ -133,7 +116,9 @@ impl Index {
                 ));
             }
         }
-        if let Some((repo, _)) = i.gists.iter().find(|(r, id)| !valid_repo(r) || check_file_name(id).is_err()) {
+        if let Some((repo, _)) =
+            i.gists.iter().find(|(r, id)| !crate::discover::valid_full_name(r) || check_file_name(id).is_err())
+        {
             return Err(format!("its `gists` map lists `{}`, which is not a repository name", repo.escape_default()));
         }
         Ok(i)

@@ -6,21 +6,17 @@
 #![cfg_attr(not(test), warn(clippy::indexing_slicing, clippy::expect_used, clippy::panic))]
 
 pub mod archive;
-mod backfill;
 pub mod badge;
-mod collect;
+mod cmd;
 pub mod config;
-pub mod dashboard;
 pub mod discover;
-pub mod doctor;
 pub mod escape;
 pub mod fetch;
 pub mod github;
-pub mod governor;
 pub mod history;
 pub mod import;
-pub mod init;
 pub mod report;
+pub mod site;
 pub mod store;
 
 use std::collections::BTreeMap;
@@ -29,7 +25,8 @@ use std::io::Write;
 
 use jiff::Timestamp;
 
-use collect::{load, storage_err};
+use cmd::collect::{self, load, storage_err};
+use cmd::{backfill, doctor, init};
 use config::{Command, Config, Format, Storage};
 use history::History;
 use store::{Backend, INDEX_FILE};
@@ -161,16 +158,16 @@ fn dashboard(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
 /// Writes the site with a config pointing at the gist's raw files, or, for a folder,
 /// with a copy of the data beside it. Returns where the site reads its data.
 pub(crate) fn write_dashboard(c: &Config, backend: &mut dyn Backend, dest: &std::path::Path) -> Result<String, Error> {
-    let site = dashboard::find_site(c.site_dir.as_deref()).map_err(|e| Error::Failed(e.to_string()))?;
+    let site = site::find_site(c.site_dir.as_deref()).map_err(|e| Error::Failed(e.to_string()))?;
     let (index, _) = load(backend, &[])?;
     let mut names = vec![INDEX_FILE.to_string()];
     names.extend(index.repos.values().cloned());
     let files = backend.read(&names).map_err(storage_err)?;
     let (config, data) = match backend.public_url("") {
-        Some(base) => (dashboard::SiteConfig { source: base }, None),
-        None => (dashboard::SiteConfig { source: "data/".into() }, Some(&files)),
+        Some(base) => (site::SiteConfig { source: base }, None),
+        None => (site::SiteConfig { source: "data/".into() }, Some(&files)),
     };
-    dashboard::write_site(&site, dest, &config, data).map_err(|e| Error::Output(e.to_string()))?;
+    site::write_site(&site, dest, &config, data).map_err(|e| Error::Output(e.to_string()))?;
     Ok(config.source)
 }
 

@@ -9,7 +9,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::de::DeserializeOwned;
 
 use crate::config::Secret;
-use crate::governor::{self, Governor};
+pub mod governor;
+
+use governor::Governor;
 
 pub const USER_AGENT: &str = concat!("gtt/", env!("CARGO_PKG_VERSION"));
 const API_VERSION: &str = "2022-11-28";

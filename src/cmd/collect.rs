@@ -14,7 +14,8 @@ use jiff::civil::Date;
 use crate::config::Config;
 use crate::history::{self, Gap, History};
 use crate::store::{self, Backend, Files, INDEX_FILE, Index};
-use crate::{Error, archive, discover, doctor, fetch, github, report};
+use crate::cmd::doctor;
+use crate::{Error, archive, discover, fetch, github, report};
 
 /// How often a run re-reads and re-merges after losing a race to another writer.
 const MAX_REWRITES: usize = 3;

@@ -97,9 +97,48 @@ pub const INPUTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// A figure gtt writes a badge for (and input `badge-labels` names). An enum, so a
+/// misspelt metric is a compile error or an input error, never a badge that silently
+/// shows nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Metric {
+    Views,
+    Clones,
+    Installs,
+    Downloads,
+    Stars,
+}
+
+impl Metric {
+    /// Every metric, in file-name order.
+    pub const ALL: [Metric; 5] = [Metric::Views, Metric::Clones, Metric::Installs, Metric::Downloads, Metric::Stars];
+
+    /// The name in file names, inputs and outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Views => "views",
+            Metric::Clones => "clones",
+            Metric::Installs => "installs",
+            Metric::Downloads => "downloads",
+            Metric::Stars => "stars",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Metric> {
+        Metric::ALL.into_iter().find(|m| m.name() == name)
+    }
+}
+
+impl fmt::Display for Metric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// The metrics gtt writes badges for, in file-name order.
 pub const BADGE_METRICS: &[&str] = &["views", "clones", "installs", "downloads", "stars"];
-const BADGE_STYLES: &[&str] = &["flat", "flat-square", "plastic", "for-the-badge", "social"];
+/// The badge styles shields.io draws; input `badge-style` takes one of them.
+pub const BADGE_STYLES: &[&str] = &["flat", "flat-square", "plastic", "for-the-badge", "social"];
 /// shields.io's named colors (and aliases) as badge-maker 6 draws them; anything else
 /// must be hex.
 pub const NAMED_COLORS: &[(&str, &str)] = &[
@@ -529,7 +568,7 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
     let concurrency = match raw.concurrency {
         None => 16,
         Some(s) => {
-            s.parse::<usize>().ok().filter(|n| (1..=crate::governor::MAX_IN_FLIGHT).contains(n)).ok_or_else(|| {
+            s.parse::<usize>().ok().filter(|n| (1..=crate::github::governor::MAX_IN_FLIGHT).contains(n)).ok_or_else(|| {
                 Error(format!("input `concurrency` is `{}`: use a number from 1 to 32", printable(&s)))
             })?
         }
@@ -983,6 +1022,16 @@ mod tests {
     }
     fn clock() -> Timestamp {
         "2026-11-21T10:00:00Z".parse().expect("ts")
+    }
+
+    #[test]
+    fn metrics_and_their_names_agree() {
+        assert_eq!(Metric::ALL.map(Metric::name), ["views", "clones", "installs", "downloads", "stars"]);
+        assert_eq!(BADGE_METRICS, Metric::ALL.map(Metric::name));
+        for m in Metric::ALL {
+            assert_eq!(Metric::from_name(m.name()), Some(m));
+        }
+        assert_eq!(Metric::from_name("nope"), None);
     }
 
     #[test]

@@ -11,7 +11,8 @@ use serde::Deserialize;
 use crate::config::{Config, Storage};
 use crate::history::History;
 use crate::store::GIST_FILE_LIMIT;
-use crate::{Error, collect, escape, fetch, github};
+use crate::cmd::collect;
+use crate::{Error, escape, fetch, github};
 
 /// Days without a collection before gtt warns, and before days are being lost.
 pub const STALE_WARN_DAYS: i64 = 10;

@@ -11,7 +11,8 @@ use std::path::Path;
 use crate::config::{Config, Secret};
 use crate::history::History;
 use crate::store;
-use crate::{Error, collect, escape, github, import};
+use crate::cmd::collect;
+use crate::{Error, escape, github, import};
 
 /// Biggest file a backfill reads.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;

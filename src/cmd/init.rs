@@ -332,7 +332,7 @@ mod tests {
 
     #[test]
     fn the_example_workflow_is_what_init_writes() {
-        let example = include_str!("../examples/traffic.yml");
+        let example = include_str!("../../examples/traffic.yml");
         assert_eq!(example, workflow_yaml("OWNER/gtt@v1", None));
         let multi = workflow_yaml("OWNER/gtt@v1", Some("a/b, c/d"));
         assert!(multi.ends_with("          repos: a/b, c/d\n"));

@@ -1304,22 +1304,22 @@ mod tests {
     use super::*;
     use crate::history::{Asset, CiObservation, Observation, ObservedAsset, ObservedRun, organic};
 
-    const GHTRAF_STATE: &str = include_str!("../tests/fixtures/import/ghtraf/state.json");
-    const GHTRAF_V1: &str = include_str!("../tests/fixtures/import/ghtraf/state-v1.json");
-    const GHTRAF_ARCHIVE: &str = include_str!("../tests/fixtures/import/ghtraf/archive-2026-02.json");
-    const GITRATRA: &str = include_str!("../tests/fixtures/import/gitratra/traffic.txt");
-    const RS_AGGREGATE: &str = include_str!("../tests/fixtures/import/github-repo-stats/views_clones_aggregate.csv");
-    const RS_STARS: &str = include_str!("../tests/fixtures/import/github-repo-stats/stargazers.csv");
-    const RS_SNAPSHOTS: &str = include_str!("../tests/fixtures/import/github-repo-stats/stargazer-snapshots.csv");
-    const RS_FORKS: &str = include_str!("../tests/fixtures/import/github-repo-stats/forks.csv");
-    const TA_VIEWS: &str = include_str!("../tests/fixtures/import/repository-traffic-action/views.csv");
-    const TA_CLONES: &str = include_str!("../tests/fixtures/import/repository-traffic-action/clones.csv");
-    const TTB_VIEWS: &str = include_str!("../tests/fixtures/import/traffic-to-badge/traffic-hello/traffic_views.json");
+    const GHTRAF_STATE: &str = include_str!("../../tests/fixtures/import/ghtraf/state.json");
+    const GHTRAF_V1: &str = include_str!("../../tests/fixtures/import/ghtraf/state-v1.json");
+    const GHTRAF_ARCHIVE: &str = include_str!("../../tests/fixtures/import/ghtraf/archive-2026-02.json");
+    const GITRATRA: &str = include_str!("../../tests/fixtures/import/gitratra/traffic.txt");
+    const RS_AGGREGATE: &str = include_str!("../../tests/fixtures/import/github-repo-stats/views_clones_aggregate.csv");
+    const RS_STARS: &str = include_str!("../../tests/fixtures/import/github-repo-stats/stargazers.csv");
+    const RS_SNAPSHOTS: &str = include_str!("../../tests/fixtures/import/github-repo-stats/stargazer-snapshots.csv");
+    const RS_FORKS: &str = include_str!("../../tests/fixtures/import/github-repo-stats/forks.csv");
+    const TA_VIEWS: &str = include_str!("../../tests/fixtures/import/repository-traffic-action/views.csv");
+    const TA_CLONES: &str = include_str!("../../tests/fixtures/import/repository-traffic-action/clones.csv");
+    const TTB_VIEWS: &str = include_str!("../../tests/fixtures/import/traffic-to-badge/traffic-hello/traffic_views.json");
     const TTB_CLONES: &str =
-        include_str!("../tests/fixtures/import/traffic-to-badge/traffic-hello/traffic_clones.json");
-    const CLONE_JSON: &str = include_str!("../tests/fixtures/import/github-clone-count-badge/clone.json");
-    const GTT_CSV: &str = include_str!("../tests/fixtures/import/gtt/export.csv");
-    const GTT_JSON: &str = include_str!("../tests/fixtures/import/gtt/export.json");
+        include_str!("../../tests/fixtures/import/traffic-to-badge/traffic-hello/traffic_clones.json");
+    const CLONE_JSON: &str = include_str!("../../tests/fixtures/import/github-clone-count-badge/clone.json");
+    const GTT_CSV: &str = include_str!("../../tests/fixtures/import/gtt/export.csv");
+    const GTT_JSON: &str = include_str!("../../tests/fixtures/import/gtt/export.json");
 
     /// (file name as a caller would pass it, content, format, repository hint it needs)
     const FIXTURES: &[(&str, &str, Format, Option<&str>)] = &[

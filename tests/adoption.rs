@@ -192,12 +192,12 @@ fn init_creates_the_gists_and_a_valid_workflow_and_is_safe_to_rerun() {
     assert!(!r.stdout.contains(TOKEN), "the token is never printed");
 
     let text = std::fs::read_to_string(dir.join(".github/workflows/gtt.yml")).unwrap();
-    let y: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let y: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
     assert!(y["on"]["schedule"][0]["cron"].is_string());
-    assert!(y["on"]["workflow_dispatch"]["inputs"]["from"].is_mapping());
+    assert!(y["on"]["workflow_dispatch"]["inputs"]["from"].is_object());
     assert_eq!(y["concurrency"]["group"], "gtt-traffic");
-    assert!(y["permissions"].as_mapping().unwrap().is_empty());
-    let steps = y["jobs"]["gtt"]["steps"].as_sequence().unwrap();
+    assert!(y["permissions"].as_object().unwrap().is_empty());
+    let steps = y["jobs"]["gtt"]["steps"].as_array().unwrap();
     let gtt_step = steps.iter().find(|s| s["uses"].as_str().is_some_and(|u| u.contains("/gtt@v"))).unwrap();
     assert_eq!(gtt_step["uses"], format!("OWNER/gtt@v{}", env!("CARGO_PKG_VERSION").split('.').next().unwrap()));
     assert_eq!(gtt_step["with"]["token"], "${{ secrets.GTT_TOKEN }}");

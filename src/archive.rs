@@ -9,9 +9,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::Error;
 use crate::history::{self, CiDay, History, RepoStats, Traffic};
-use crate::store::{Backend, Files};
+use crate::store::{Backend, Error, Files};
+
+/// Why a stored archive cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    #[error("not a gtt archive ({0})")]
+    Json(#[from] serde_json::Error),
+    #[error("written by a newer gtt (schema {found}); upgrade gtt")]
+    Newer { found: u32 },
+}
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
@@ -52,7 +60,7 @@ pub struct Archive {
 pub type Month = (i16, i8);
 
 pub fn file_name((y, m): Month) -> String {
-    format!("archive-{y:04}-{m:02}.json")
+    crate::store::layout::archive_file(y, m)
 }
 
 fn month_of(d: Date) -> Month {
@@ -113,10 +121,10 @@ impl Archive {
         Archive { schema: history::SCHEMA, month: format!("{:04}-{:02}", m.0, m.1), repos: BTreeMap::new() }
     }
 
-    pub fn parse(text: &str) -> Result<Archive, String> {
-        let a: Archive = serde_json::from_str(text).map_err(|e| format!("not a gtt archive ({e})"))?;
+    pub fn parse(text: &str) -> Result<Archive, ArchiveError> {
+        let a: Archive = serde_json::from_str(text)?;
         if a.schema > history::SCHEMA {
-            return Err(format!("written by a newer gtt (schema {}); upgrade gtt", a.schema));
+            return Err(ArchiveError::Newer { found: a.schema });
         }
         Ok(a)
     }
@@ -193,12 +201,11 @@ pub fn write_complete_months(
 ) -> Result<Vec<String>, Error> {
     let months = complete_months(histories, today);
     let names: Vec<String> = months.iter().map(|m| file_name(*m)).collect();
-    let stored = backend.read(&names).map_err(|e| Error::Storage(format!("archives: {e}")))?;
-    let refuse = |name: &str, why: String| {
-        Error::Storage(format!(
-            "{name} in {} cannot be used: {why}; it was not overwritten (the history itself was stored)",
-            backend.describe()
-        ))
+    let stored = backend.read(&names)?;
+    let refuse = |name: &str, why: ArchiveError| Error::Unusable {
+        file: name.to_string(),
+        place: format!("{} (the history itself was stored)", backend.describe()),
+        why: Box::new(why),
     };
     let mut files = Files::new();
     let mut written = Vec::new();
@@ -221,7 +228,7 @@ pub fn write_complete_months(
     if dry_run || files.is_empty() {
         return Ok(written);
     }
-    let concurrent = backend.write(&files, &names).map_err(|e| Error::Storage(format!("archives: {e}")))?;
+    let concurrent = backend.write(&files, &names)?;
     if !concurrent.is_empty() {
         // Another writer's archives landed meanwhile: merge them in and write once more.
         for other in &concurrent {
@@ -233,7 +240,7 @@ pub fn write_complete_months(
                 }
             }
         }
-        backend.write(&files, &names).map_err(|e| Error::Storage(format!("archives: {e}")))?;
+        backend.write(&files, &names)?;
     }
     Ok(written)
 }

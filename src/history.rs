@@ -449,8 +449,14 @@ impl fmt::Display for Gap {
     }
 }
 
-fn add_days(d: Date, n: i32) -> Option<Date> {
+/// `d` moved by `n` days; None past the calendar's ends.
+pub fn add_days(d: Date, n: i32) -> Option<Date> {
     d.checked_add(jiff::Span::new().days(n)).ok()
+}
+
+/// The UTC calendar day of an instant: GitHub's traffic days are UTC days.
+pub fn utc_day(t: Timestamp) -> Date {
+    t.to_zoned(jiff::tz::TimeZone::UTC).date()
 }
 
 impl History {

@@ -9,17 +9,17 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::config::{Config, Secret};
+use crate::error::{Error, exit};
 use crate::history::History;
-use crate::store;
-use crate::cmd::collect;
-use crate::{Error, escape, github, import};
+use crate::store::{self, ledger};
+use crate::{escape, github, import};
 
 /// Biggest file a backfill reads.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 const GIST_RAW_HOST: &str = "https://gist.githubusercontent.com/";
 
 fn bad_input(msg: String) -> Error {
-    Error::Config(crate::config::Error(msg))
+    crate::config::Error(msg).into()
 }
 
 /// The files of one source, and whether each must import (named explicitly) or may be
@@ -52,12 +52,12 @@ fn read_source(c: &Config, client: Option<&github::Client>, src: &str) -> Result
                 rest.split('/').next().unwrap_or(rest)
             )));
         }
-        let text = client.get_raw(src).map_err(|e| Error::Failed(format!("input `from`: {e}")))?;
+        let text = client.get_raw(src).map_err(|source| Error::GitHub { context: "input `from`".into(), source })?;
         return Ok(vec![(src.to_string(), text, true)]);
     }
     if src.len() >= 8 && src.chars().all(|ch| ch.is_ascii_alphanumeric()) {
         let mut gist = store::gist(github::Client::new(&c.api_url, gist_token(c)?, c.max_wait), src);
-        let files = gist.read_all().map_err(|e| Error::Failed(format!("input `from`: {e}")))?;
+        let files = gist.read_all().map_err(|e| Error::Incomplete(format!("input `from`: {e}")))?;
         return Ok(files.into_iter().map(|(name, text)| (format!("gist {src}/{name}"), text, false)).collect());
     }
     Err(bad_input(format!(
@@ -85,7 +85,7 @@ fn label(format: import::Format, file: &str) -> String {
 }
 
 pub fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
-    let io = |e: std::io::Error| Error::Output(e.to_string());
+    let io = |source| Error::Output { what: "stdout".into(), source };
     let client = c.token.clone().map(|t| github::Client::new(&c.api_url, t, c.max_wait));
     let hint = match c.repos.as_slice() {
         [one] => Some(one.as_str()),
@@ -130,14 +130,14 @@ pub fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
     }
 
     let repos: Vec<String> = fragments.values().map(|h| h.repo.clone()).collect();
-    let mut backend = crate::open_backend(c, &c.storage, c.gist_token.as_ref())?;
-    let (index, stored) = collect::load(backend.as_mut(), &repos)?;
+    let mut backend = super::open_store(c, &c.storage)?;
+    let (index, stored) = ledger::load(backend.as_mut(), &repos)?;
     let mut merged = Vec::new();
     for (old, repo) in stored.iter().zip(&repos) {
         let fragment = fragments.get(&repo.to_ascii_lowercase()).cloned().unwrap_or_else(|| History::new(repo));
         let new = old.merge(&fragment);
         old.check_no_loss(&new).map_err(|why| {
-            Error::Storage(format!(
+            store::Error::Refused(format!(
                 "{repo}: refusing to write a history that would lose data ({why}); this is a gtt bug"
             ))
         })?;
@@ -156,9 +156,11 @@ pub fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
         merged.push(new);
     }
     if !c.dry_run {
-        let all_written = vec![true; merged.len()];
-        collect::write_histories(c, backend.as_mut(), &index, &repos, &mut merged, &all_written, None)?;
+        let written = vec![true; merged.len()];
+        let none = |_: &[History]| store::Files::new();
+        let w = ledger::Write { index: &index, repos: &repos, written: &written, now: c.now, derived: &none };
+        ledger::write(backend.as_mut(), &w, &mut merged)?;
         writeln!(out, "stored in {}", backend.describe()).map_err(io)?;
     }
-    Ok(crate::config::EXIT_OK)
+    Ok(exit::OK)
 }

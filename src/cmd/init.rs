@@ -9,8 +9,14 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::config::{Config, Secret};
-use crate::{Error, escape, fetch, github};
+use crate::config::{Config, Secret, Storage};
+use crate::error::{Error, exit};
+use crate::{escape, fetch, github};
+
+/// For `map_err` on lines to stdout.
+fn io(source: std::io::Error) -> Error {
+    Error::Output { what: "stdout".into(), source }
+}
 
 /// The repository that publishes this action; release builds set `GTT_ACTION_REPO`.
 pub const ACTION_REPO: &str = match option_env!("GTT_ACTION_REPO") {
@@ -140,12 +146,11 @@ fn find_or_create(
             found = page.iter().find(|g| g.description.as_deref() == Some(description)).map(|g| g.id.clone());
             Ok(found.is_none() && !page.is_empty())
         })
-        .map_err(|e| {
-            Error::Failed(format!(
-                "cannot list your gists ({e}): the token needs the gist scope (fine-grained: Gists: read and write)"
-            ))
+        .map_err(|source| Error::GitHub {
+            context: "cannot list your gists (the token needs the gist scope; fine-grained: Gists: read and write)"
+                .into(),
+            source,
         })?;
-    let io = |e: std::io::Error| Error::Output(e.to_string());
     if let Some(id) = found {
         writeln!(out, "found gist {} ({description})", escape::terminal(&id)).map_err(io)?;
         return Ok(id);
@@ -160,84 +165,113 @@ fn find_or_create(
         "public": public,
         "files": { "README.md": { "content": format!("# {description}\n\nWritten by gtt; do not edit by hand.\n") } },
     });
-    let created: Created = client.post_json("/gists", &body).map_err(|e| {
-        Error::Failed(format!(
-            "cannot create a gist ({e}): the token needs the gist scope (fine-grained: Gists: read and write)"
-        ))
+    let created: Created = client.post_json("/gists", &body).map_err(|source| Error::GitHub {
+        context: "cannot create a gist (the token needs the gist scope; fine-grained: Gists: read and write)".into(),
+        source,
     })?;
     writeln!(out, "created {kind} gist {} ({description})", escape::terminal(&created.id)).map_err(io)?;
     Ok(created.id)
 }
 
+/// Why a `gh` command did not do its job.
+#[derive(Debug, thiserror::Error)]
+enum GhError {
+    #[error("cannot run gh: {0}")]
+    Spawn(std::io::Error),
+    #[error("cannot talk to gh: {0}")]
+    Pipe(std::io::Error),
+    #[error("gh {command} failed ({status})")]
+    Failed { command: String, status: std::process::ExitStatus },
+}
+
 /// Runs `gh` with `args`, feeding `stdin` (the secret never goes on a command line).
-fn gh(args: &[&str], stdin: Option<&str>) -> Result<(), String> {
+fn gh(args: &[&str], stdin: Option<&str>) -> Result<(), GhError> {
     let mut child = std::process::Command::new("gh")
         .args(args)
         .stdin(std::process::Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot run gh: {e}"))?;
+        .map_err(GhError::Spawn)?;
     if let (Some(mut pipe), Some(text)) = (child.stdin.take(), stdin) {
-        pipe.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+        pipe.write_all(text.as_bytes()).map_err(GhError::Pipe)?;
     }
-    let status = child.wait().map_err(|e| e.to_string())?;
-    if status.success() { Ok(()) } else { Err(format!("gh {} failed ({status})", args.first().unwrap_or(&""))) }
+    let status = child.wait().map_err(GhError::Pipe)?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(GhError::Failed { command: args.first().unwrap_or(&"").to_string(), status })
+    }
 }
 
-pub fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
-    let io = |e: std::io::Error| Error::Output(e.to_string());
+pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
     let dir = c.repo_dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let repos = if c.repos.is_empty() { repo_of_dir(&dir).into_iter().collect() } else { c.repos.clone() };
     let Some(home) = repos.first().cloned() else {
-        return Err(Error::Config(crate::config::Error(format!(
+        return Err(crate::config::Error(format!(
             "input `repos` is empty and {} has no GitHub `origin` remote: pass --repos owner/name",
             dir.display()
-        ))));
+        ))
+        .into());
     };
-    let token: Secret = c.token.clone().ok_or_else(|| Error::Config(crate::config::Error("no token".into())))?;
+    let token: Secret = c.token.clone().ok_or_else(|| crate::config::Error("no token".into()))?;
     let client = github::Client::new(&c.api_url, token.clone(), c.max_wait);
-
     // 1. The token must read every repository's traffic before anything is created.
-    let mut failed = false;
-    for repo in &repos {
-        match client.get_json::<serde_json::Value>(&format!("/repos/{repo}/traffic/views?per=day")) {
-            Ok(_) => writeln!(out, "OK   the token reads the traffic of {}", escape::terminal(repo)).map_err(io)?,
-            Err(e) => {
-                failed = true;
-                let e = fetch::explain(&client, repo, e, true);
-                writeln!(out, "FAIL {}: {}", escape::terminal(repo), escape::terminal(&e.message)).map_err(io)?;
-            }
-        }
-    }
-    if failed {
+    if !token_reads_traffic(&client, &repos, out)? {
         writeln!(out, "nothing was created: fix the token first, then run `gtt init` again").map_err(io)?;
-        return Ok(crate::config::EXIT_FAILED);
+        return Ok(exit::FAILED);
     }
-
     // 2. Gists: reuse the given ones, else find ours by description, else create.
     let gist_client = github::Client::new(&c.api_url, c.gist_token.clone().unwrap_or(token), c.max_wait);
     let label = if repos.len() == 1 { home.clone() } else { format!("{home} and {} more", repos.len() - 1) };
     let gist = match &c.storage {
         // Kept as listed: `gist-id` takes the same list back from the variable.
-        crate::config::Storage::Gists(ids) => ids.join(","),
-        crate::config::Storage::Gist(id) => id.clone(),
-        crate::config::Storage::Folder(_) => {
+        Storage::Gists(ids) => ids.join(","),
+        Storage::Gist(id) => id.clone(),
+        Storage::Folder(_) => {
             find_or_create(&gist_client, &format!("gtt traffic history: {label}"), true, c.dry_run, out)?
         }
     };
     let archive = match &c.archive {
-        Some(crate::config::Storage::Gist(id)) => id.clone(),
+        Some(Storage::Gist(id)) => id.clone(),
         _ => find_or_create(&gist_client, &format!("gtt traffic archive: {label}"), false, c.dry_run, out)?,
     };
-
     // 3. The workflow file, pinned to this major version.
-    let major = env!("CARGO_PKG_VERSION").split('.').next().unwrap_or("1");
-    let action = format!("{ACTION_REPO}@v{major}");
     let own_repo = repo_of_dir(&dir);
     let tracks_only_itself = repos.len() == 1 && own_repo.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(&home));
     let joined = repos.join(", ");
-    let yaml = workflow_yaml(&action, (!tracks_only_itself).then_some(joined.as_str()));
-    let path = dir.join(WORKFLOW_PATH);
-    match std::fs::read_to_string(&path) {
+    write_workflow(c, &dir.join(WORKFLOW_PATH), (!tracks_only_itself).then_some(joined.as_str()), out)?;
+    // 4. Secret and variables for the workflow's repository.
+    let target = own_repo.unwrap_or_else(|| home.clone());
+    let steps = gh_steps(&target, &gist, &archive);
+    if c.apply && !c.dry_run {
+        apply(c, &steps, out)?
+    } else {
+        print_next_steps(c, &steps, &target, out)?
+    }
+    Ok(exit::OK)
+}
+
+/// Whether the token reads every repository's traffic, each said on one line.
+fn token_reads_traffic(client: &github::Client, repos: &[String], out: &mut dyn Write) -> Result<bool, Error> {
+    let mut ok = true;
+    for repo in repos {
+        match client.get_json::<serde_json::Value>(&format!("/repos/{repo}/traffic/views?per=day")) {
+            Ok(_) => writeln!(out, "OK   the token reads the traffic of {}", escape::terminal(repo)).map_err(io)?,
+            Err(e) => {
+                ok = false;
+                let e = fetch::explain(client, repo, e, true);
+                writeln!(out, "FAIL {}: {}", escape::terminal(repo), escape::terminal(&e.message)).map_err(io)?;
+            }
+        }
+    }
+    Ok(ok)
+}
+
+/// Writes the workflow unless a file is there already (an identical one is up to date;
+/// a different one is the user's and left alone).
+fn write_workflow(c: &Config, path: &Path, repos: Option<&str>, out: &mut dyn Write) -> Result<(), Error> {
+    let major = env!("CARGO_PKG_VERSION").split('.').next().unwrap_or("1");
+    let yaml = workflow_yaml(&format!("{ACTION_REPO}@v{major}"), repos);
+    match std::fs::read_to_string(path) {
         Ok(existing) if existing == yaml => writeln!(out, "{} is up to date", path.display()).map_err(io)?,
         Ok(_) => writeln!(
             out,
@@ -248,67 +282,47 @@ pub fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
         Err(_) if c.dry_run => writeln!(out, "would write {}:\n{yaml}", path.display()).map_err(io)?,
         Err(_) => {
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| Error::Output(format!("cannot create {}: {e}", parent.display())))?;
+                std::fs::create_dir_all(parent).map_err(Error::output(parent.display().to_string()))?;
             }
-            std::fs::write(&path, &yaml).map_err(|e| Error::Output(format!("cannot write {}: {e}", path.display())))?;
+            std::fs::write(path, &yaml).map_err(Error::output(path.display().to_string()))?;
             writeln!(out, "wrote {}", path.display()).map_err(io)?;
         }
     }
+    Ok(())
+}
 
-    // 4. Secret and variables for the workflow's repository.
-    let target = own_repo.unwrap_or_else(|| home.clone());
-    let steps: Vec<(Vec<String>, bool)> = vec![
-        (vec!["secret".into(), "set".into(), "GTT_TOKEN".into(), "--repo".into(), target.clone()], true),
-        (
-            vec![
-                "variable".into(),
-                "set".into(),
-                "GTT_GIST_ID".into(),
-                "--repo".into(),
-                target.clone(),
-                "--body".into(),
-                gist.clone(),
-            ],
-            false,
-        ),
-        (
-            vec![
-                "variable".into(),
-                "set".into(),
-                "GTT_ARCHIVE_GIST_ID".into(),
-                "--repo".into(),
-                target.clone(),
-                "--body".into(),
-                archive.clone(),
-            ],
-            false,
-        ),
-    ];
-    if c.apply && !c.dry_run {
-        for (args, secret) in &steps {
-            let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            let stdin = secret.then(|| c.token.as_ref().map(|t| t.expose().to_string())).flatten();
-            gh(&args, stdin.as_deref()).map_err(|e| Error::Failed(format!("{e}; run the commands below by hand")))?;
-            writeln!(out, "ran gh {}", args.iter().take(3).copied().collect::<Vec<_>>().join(" ")).map_err(io)?;
-        }
-        writeln!(
-            out,
-            "\nLast step: commit and push {WORKFLOW_PATH}, then start the workflow once from the Actions tab."
-        )
-        .map_err(io)?;
-    } else {
-        writeln!(out, "\nNext steps{}:", if c.dry_run { " (dry run: nothing was created)" } else { "" }).map_err(io)?;
-        for (args, secret) in &steps {
-            let note = if *secret { "   # paste the token when asked" } else { "" };
-            writeln!(out, "  gh {}{note}", args.join(" ")).map_err(io)?;
-        }
-        writeln!(out, "  git add {WORKFLOW_PATH} && git commit -m \"Track traffic with gtt\" && git push")
-            .map_err(io)?;
-        writeln!(out, "  gh workflow run traffic --repo {target}     # a first run now").map_err(io)?;
-        writeln!(out, "(`gtt init --apply` runs the gh commands itself when gh is installed.)").map_err(io)?;
+/// The `gh` commands that store the token (from stdin: the bool) and the variables.
+fn gh_steps(target: &str, gist: &str, archive: &str) -> Vec<(Vec<String>, bool)> {
+    let variable = |name: &str, value: &str| {
+        ["variable", "set", name, "--repo", target, "--body", value].map(String::from).to_vec()
+    };
+    vec![
+        (["secret", "set", "GTT_TOKEN", "--repo", target].map(String::from).to_vec(), true),
+        (variable("GTT_GIST_ID", gist), false),
+        (variable("GTT_ARCHIVE_GIST_ID", archive), false),
+    ]
+}
+
+fn apply(c: &Config, steps: &[(Vec<String>, bool)], out: &mut dyn Write) -> Result<(), Error> {
+    for (args, secret) in steps {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let stdin = secret.then(|| c.token.as_ref().map(|t| t.expose().to_string())).flatten();
+        gh(&args, stdin.as_deref()).map_err(|e| Error::Incomplete(format!("{e}; run the commands below by hand")))?;
+        writeln!(out, "ran gh {}", args.iter().take(3).copied().collect::<Vec<_>>().join(" ")).map_err(io)?;
     }
-    Ok(crate::config::EXIT_OK)
+    writeln!(out, "\nLast step: commit and push {WORKFLOW_PATH}, then start the workflow once from the Actions tab.")
+        .map_err(io)
+}
+
+fn print_next_steps(c: &Config, steps: &[(Vec<String>, bool)], target: &str, out: &mut dyn Write) -> Result<(), Error> {
+    writeln!(out, "\nNext steps{}:", if c.dry_run { " (dry run: nothing was created)" } else { "" }).map_err(io)?;
+    for (args, secret) in steps {
+        let note = if *secret { "   # paste the token when asked" } else { "" };
+        writeln!(out, "  gh {}{note}", args.join(" ")).map_err(io)?;
+    }
+    writeln!(out, "  git add {WORKFLOW_PATH} && git commit -m \"Track traffic with gtt\" && git push").map_err(io)?;
+    writeln!(out, "  gh workflow run traffic --repo {target}     # a first run now").map_err(io)?;
+    writeln!(out, "(`gtt init --apply` runs the gh commands itself when gh is installed.)").map_err(io)
 }
 
 #[cfg(test)]

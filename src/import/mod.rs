@@ -17,7 +17,7 @@
 //! | `TrafficActionViews` / `TrafficActionClones` | repository-traffic-action `views.csv` / `clones.csv` (`_date,total_*,unique_*`) | its `main.py` / `repostats.py` (pandas) |
 //! | `TrafficToBadge` | traffic-to-badge `traffic-NAME/traffic_views.json`, `traffic_clones.json` | its `src/traffic.js`, `src/util.js` (`{count, uniques, views/clones: [{timestamp, count, uniques}]}`) |
 //! | `CloneCountBadge` | github-clone-count-badge `clone.json` | its workflow: the raw `GET /repos/{repo}/traffic/clones` answer |
-//! | `GttCsv` / `GttJson` | `gtt export --format csv` / `--format json`, and a stored history file | [`crate::csv`], [`crate::export_json`], [`History`] |
+//! | `GttCsv` / `GttJson` | `gtt export --format csv` / `--format json`, and a stored history file | [`crate::export::csv`], [`crate::export::export_json`], [`History`] |
 //!
 //! Rules every importer follows:
 //! - A day enters `days` only where the source has a row or an entry for it; a row that
@@ -908,7 +908,7 @@ fn counters(ctx: &Ctx<'_>, content: &str, hint: &Hint, counter: Counter) -> Resu
     Ok(vec![h])
 }
 
-/// gtt's own CSV ([`crate::csv`]). Derived columns (organic clones, downloads) are not
+/// gtt's own CSV ([`crate::export::csv`]). Derived columns (organic clones, downloads) are not
 /// read back; a CI day's run count, which the CSV does not carry, is the smallest one that
 /// gives back the exported organic uniques. The optional columns `ci_runs` and `stats_at`
 /// (RFC 3339), if an export carries them, are read and make the round trip exact.
@@ -1314,7 +1314,8 @@ mod tests {
     const RS_FORKS: &str = include_str!("../../tests/fixtures/import/github-repo-stats/forks.csv");
     const TA_VIEWS: &str = include_str!("../../tests/fixtures/import/repository-traffic-action/views.csv");
     const TA_CLONES: &str = include_str!("../../tests/fixtures/import/repository-traffic-action/clones.csv");
-    const TTB_VIEWS: &str = include_str!("../../tests/fixtures/import/traffic-to-badge/traffic-hello/traffic_views.json");
+    const TTB_VIEWS: &str =
+        include_str!("../../tests/fixtures/import/traffic-to-badge/traffic-hello/traffic_views.json");
     const TTB_CLONES: &str =
         include_str!("../../tests/fixtures/import/traffic-to-badge/traffic-hello/traffic_clones.json");
     const CLONE_JSON: &str = include_str!("../../tests/fixtures/import/github-clone-count-badge/clone.json");
@@ -1586,7 +1587,7 @@ mod tests {
         assert_eq!(world.ci.len(), 0);
         // Exporting again gives the same rows (the downloads column is derived from assets,
         // which a CSV does not carry).
-        let again = crate::csv(&got.histories);
+        let again = crate::export::csv(&got.histories);
         // The first 13 columns; downloads are derived from assets, which a CSV does not
         // carry, and the fixture predates the last two columns.
         let strip =
@@ -1603,7 +1604,7 @@ mod tests {
         assert_eq!(world.days.len(), 2);
         // The hand-written fixture is exactly what gtt exports for what it imports as.
         let fixture: Value = serde_json::from_str(GTT_JSON).expect("json");
-        let exported: Vec<Value> = got.histories.iter().map(crate::export_json).collect();
+        let exported: Vec<Value> = got.histories.iter().map(crate::export::export_json).collect();
         assert_eq!(Some(&Value::Array(exported)), fixture.get("repos"));
         // A single stored history file is read too, and must be the hinted repository's.
         let stored = hello.to_json();
@@ -1664,7 +1665,8 @@ mod tests {
     fn gtt_json_round_trip_is_lossless() {
         let h = collected();
         assert!(!h.stats.is_empty() && !h.ci.is_empty() && !h.assets.is_empty() && !h.popular.is_empty());
-        let text = serde_json::json!({ "schema": history::SCHEMA, "repos": [crate::export_json(&h)] }).to_string();
+        let text =
+            serde_json::json!({ "schema": history::SCHEMA, "repos": [crate::export::export_json(&h)] }).to_string();
         let back = one("export.json", &text, None);
         // Everything but the internal CI run cache, which the export leaves out.
         assert_eq!(back, History { ci_cache: BTreeMap::new(), ..h.clone() });
@@ -1678,7 +1680,7 @@ mod tests {
     fn gtt_csv_round_trip() {
         let h = collected();
         assert!(!h.stats.is_empty() && !h.ci.is_empty());
-        let text = crate::csv(std::slice::from_ref(&h));
+        let text = crate::export::csv(std::slice::from_ref(&h));
         let back = one("export.csv", &text, None);
         // `ci_runs` and `stats_at` make the round trip exact for days, counters and CI.
         assert_eq!((&back.days, &back.stats, &back.ci), (&h.days, &h.stats, &h.ci));

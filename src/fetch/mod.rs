@@ -1,6 +1,8 @@
 //! What one collection asks GitHub about one repository, turned into an
 //! [`Observation`]. The six requests are independent and run on scoped threads.
 
+pub(crate) mod all;
+
 use std::fmt;
 
 use jiff::Timestamp;

@@ -1,0 +1,115 @@
+//! What `gtt export` writes: one row per covered day and repository (CSV, NDJSON), or
+//! every stored history with its derived series (JSON). Gap days are absent; a figure
+//! not observed on a covered day is empty (CSV) or null (NDJSON), never 0. gtt's own
+//! importer reads these back losslessly.
+
+use crate::history::{self, History};
+
+/// One exported day of one repository. Figures not observed that day (repository
+/// counters, CI, downloads on a day without a collection) are None: empty in CSV, null in
+/// NDJSON, never 0.
+#[derive(Debug, serde::Serialize)]
+pub struct Row<'a> {
+    pub repo: &'a str,
+    pub date: String,
+    /// None only for a figure no source observed (an imported day, see `History::unknown`).
+    pub views: Option<u64>,
+    pub views_uniques: Option<u64>,
+    pub clones: Option<u64>,
+    pub clones_uniques: Option<u64>,
+    pub stars: Option<u64>,
+    pub forks: Option<u64>,
+    pub watchers: Option<u64>,
+    pub open_issues: Option<u64>,
+    pub ci_checkouts: Option<u64>,
+    pub organic_clones: Option<u64>,
+    pub organic_clones_uniques: Option<u64>,
+    pub downloads: Option<u64>,
+    pub ci_runs: Option<u64>,
+    /// When the counters were read: with `ci_runs`, makes the CSV a lossless way to move
+    /// days, counters and CI between stores.
+    pub stats_at: Option<String>,
+}
+
+/// Every covered day of every history, dates ascending; gap days are absent.
+pub fn rows(histories: &[History]) -> Vec<Row<'_>> {
+    let mut out = Vec::new();
+    for h in histories {
+        let downloads = h.daily_downloads();
+        for (d, t) in &h.days {
+            let st = h.stats.get(d);
+            let ci = h.ci.get(d);
+            let organic = history::organic(*t, ci.copied());
+            let collected_that_day = st.is_some() || downloads.contains_key(d);
+            let unknown = h.unknown_on(*d);
+            let known = |bit: u8, v: u64| (unknown & bit == 0).then_some(v);
+            out.push(Row {
+                repo: &h.repo,
+                date: d.to_string(),
+                views: known(history::UNKNOWN_VIEWS, t.views),
+                views_uniques: known(history::UNKNOWN_VIEWS_UNIQUES, t.views_uniques),
+                clones: known(history::UNKNOWN_CLONES, t.clones),
+                clones_uniques: known(history::UNKNOWN_CLONES_UNIQUES, t.clones_uniques),
+                stars: st.map(|s| s.stars),
+                forks: st.map(|s| s.forks),
+                watchers: st.map(|s| s.watchers),
+                open_issues: st.map(|s| s.open_issues),
+                ci_checkouts: ci.map(|c| c.checkouts),
+                organic_clones: known(history::UNKNOWN_CLONES, organic.clones),
+                organic_clones_uniques: known(history::UNKNOWN_CLONES_UNIQUES, organic.uniques),
+                downloads: collected_that_day.then(|| downloads.get(d).copied().unwrap_or(0)),
+                ci_runs: ci.map(|c| c.runs),
+                stats_at: st.map(|s| s.at.to_string()),
+            });
+        }
+    }
+    out
+}
+
+/// `rows` as CSV with a header line.
+pub fn csv(histories: &[History]) -> String {
+    let mut s = String::from(
+        "repo,date,views,views_uniques,clones,clones_uniques,stars,forks,watchers,open_issues,ci_checkouts,organic_clones,organic_clones_uniques,downloads,ci_runs,stats_at\n",
+    );
+    let f = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
+    for r in rows(histories) {
+        s.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            r.repo,
+            r.date,
+            f(r.views),
+            f(r.views_uniques),
+            f(r.clones),
+            f(r.clones_uniques),
+            f(r.stars),
+            f(r.forks),
+            f(r.watchers),
+            f(r.open_issues),
+            f(r.ci_checkouts),
+            f(r.organic_clones),
+            f(r.organic_clones_uniques),
+            f(r.downloads),
+            f(r.ci_runs),
+            r.stats_at.unwrap_or_default(),
+        ));
+    }
+    s
+}
+
+/// `rows` as one JSON object per line, for DuckDB's `read_json_auto`, pandas'
+/// `read_json(lines=True)` and friends.
+pub fn ndjson(histories: &[History]) -> String {
+    rows(histories).iter().filter_map(|r| serde_json::to_string(r).ok()).map(|l| l + "\n").collect()
+}
+
+/// A history as exported to JSON: everything stored, plus the derived per-day downloads
+/// and per-release totals, without the internal CI run cache.
+pub fn export_json(h: &History) -> serde_json::Value {
+    let mut v = serde_json::to_value(h).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("ci_cache");
+        o.insert("downloads_daily".into(), serde_json::to_value(h.daily_downloads()).unwrap_or_default());
+        o.insert("downloads_by_release".into(), serde_json::to_value(h.downloads_by_release()).unwrap_or_default());
+    }
+    v
+}

@@ -1,0 +1,242 @@
+//! A folder store: files in a local folder, locked for one writer at a time, replaced
+//! atomically, never through a link.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+use super::layout::{INDEX_FILE, LOCK_FILE, check_file_name};
+use super::{Backend, Error, Files};
+
+/// A folder store. `wait` bounds how long a run waits for another gtt process that is
+/// writing the same folder (see [`Folder`]).
+pub fn folder(dir: &Path, wait: Duration) -> Folder {
+    Folder { dir: dir.to_path_buf(), wait, lock: None, locked_at_read: false }
+}
+
+/// Keeps no copy of what it read: a write compares with the file on disk, so holding
+/// hundreds of ten-year histories twice is not the price of skipping unchanged files.
+///
+/// Every file it reads or replaces must be a regular file: a symbolic link (dangling or
+/// not) is refused, never followed and never replaced, so a planted link cannot make gtt
+/// read or write outside the folder, and a link that points nowhere is not taken for
+/// "no history yet".
+#[derive(Debug)]
+pub struct Folder {
+    dir: PathBuf,
+    wait: Duration,
+    lock: Option<Arc<std::fs::File>>,
+    /// Whether the lock was held when the files were read; if not (the folder did not
+    /// exist yet), a write first checks what another writer may have put there since.
+    locked_at_read: bool,
+}
+
+/// Locks held by this process, by folder: the archive folder may be the data folder, and
+/// a second `flock` on the same file from the same process would wait for itself.
+static HELD: Mutex<Vec<(PathBuf, Weak<std::fs::File>)>> = Mutex::new(Vec::new());
+
+impl Folder {
+    fn path(&self, name: &str) -> Result<PathBuf, Error> {
+        check_file_name(name)?;
+        Ok(self.dir.join(name))
+    }
+
+    /// Takes the folder's lock if this Folder does not hold it yet, waiting at most
+    /// `wait` for another process to let go. A folder that does not exist is created
+    /// only when `create` (a write); otherwise there is nothing to lock or read yet.
+    fn lock(&mut self, create: bool) -> Result<bool, Error> {
+        if self.lock.is_some() {
+            return Ok(true);
+        }
+        if create {
+            std::fs::create_dir_all(&self.dir).map_err(Error::io("create folder", &self.dir))?;
+        } else if !self.dir.is_dir() {
+            return Ok(false);
+        }
+        let key = self.dir.canonicalize().unwrap_or_else(|_| self.dir.clone());
+        let mut held = HELD.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        held.retain(|(_, w)| w.strong_count() > 0);
+        if let Some(f) = held.iter().find(|(p, _)| *p == key).and_then(|(_, w)| w.upgrade()) {
+            self.lock = Some(f);
+            return Ok(true);
+        }
+        let file = Arc::new(acquire(&self.dir, self.wait)?);
+        held.push((key, Arc::downgrade(&file)));
+        self.lock = Some(file);
+        Ok(true)
+    }
+
+    /// Removes temporary files an interrupted run left (killed, or a full disk). Only
+    /// called under the lock, when no other gtt writes here; a link is removed as a
+    /// link.
+    fn remove_stale_temporaries(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else { return };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            let ours = name
+                .strip_prefix('.')
+                .and_then(|n| n.rsplit_once(".tmp"))
+                .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+            if ours {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+
+    /// Reads one file: absent is None; a link, a folder or an unreadable file is an error.
+    fn read_one(&self, name: &str) -> Result<Option<String>, Error> {
+        let path = self.path(name)?;
+        match std::fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io("read", &path)(e)),
+            Ok(m) if !m.file_type().is_file() => return Err(not_regular(&path)),
+            Ok(_) => {}
+        }
+        std::fs::read_to_string(&path).map(Some).map_err(Error::io("read", &path))
+    }
+
+    /// Writes one file through a new temporary file in the same folder (never an
+    /// existing one, never through a link), synced, then renamed over the old one, so
+    /// a crash leaves either the old or the new file, never half of one.
+    fn write_one(&self, name: &str, content: &str) -> Result<(), Error> {
+        let path = self.path(name)?;
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if !m.file_type().is_file() => return Err(not_regular(&path)),
+            Ok(_) if std::fs::read(&path).is_ok_and(|old| old == content.as_bytes()) => return Ok(()),
+            _ => {}
+        }
+        let tmp = self.dir.join(format!(".{name}.tmp{}", std::process::id()));
+        let mut f =
+            std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(Error::io("create", &tmp))?;
+        let written = f.write_all(content.as_bytes()).map_err(Error::io("write", &tmp)).and_then(|()| {
+            // Badges are recomputed from the histories on every run: only the data
+            // needs to be on disk before it replaces the old file.
+            if name.starts_with("badge-") { Ok(()) } else { f.sync_all().map_err(Error::io("sync", &tmp)) }
+        });
+        drop(f);
+        let renamed = written.and_then(|()| std::fs::rename(&tmp, &path).map_err(Error::io("replace", &path)));
+        if renamed.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        renamed
+    }
+}
+
+fn not_regular(path: &Path) -> Error {
+    Error::NotRegular { path: path.to_path_buf() }
+}
+
+/// Opens the folder's [`LOCK_FILE`] and takes its exclusive lock, polling until `wait`
+/// has passed.
+fn acquire(dir: &Path, wait: Duration) -> Result<std::fs::File, Error> {
+    let path = dir.join(LOCK_FILE);
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.file_type().is_file()) {
+        return Err(not_regular(&path));
+    }
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(Error::io("open", &path))?;
+    let start = std::time::Instant::now();
+    let mut told = false;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) => {}
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(Error::io("lock", &path)(e));
+            }
+        }
+        if start.elapsed() >= wait {
+            return Err(Error::Locked { dir: dir.to_path_buf(), waited_s: wait.as_secs() });
+        }
+        if !told {
+            log::info!("waiting for another gtt process writing folder {}", dir.display());
+            told = true;
+        }
+        std::thread::sleep(Duration::from_millis(100).min(wait.saturating_sub(start.elapsed())));
+    }
+}
+
+impl Backend for Folder {
+    fn read(&mut self, names: &[String]) -> Result<Files, Error> {
+        let locked = self.lock(false)?;
+        if locked && !self.locked_at_read {
+            self.locked_at_read = true;
+            self.remove_stale_temporaries();
+        }
+        let mut out = Files::new();
+        for name in names {
+            if let Some(text) = self.read_one(name)? {
+                out.insert(name.clone(), text);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Histories and badges first, the index last, so a reader never sees the index
+    /// name a history that is not there yet. When the folder did not exist at the read,
+    /// another writer may have created it since: what it stored under `names` is
+    /// returned for the caller to merge, and nothing is written this time.
+    fn write(&mut self, files: &Files, names: &[String]) -> Result<Vec<Files>, Error> {
+        for name in files.keys() {
+            check_file_name(name)?;
+        }
+        self.lock(true)?;
+        if !self.locked_at_read {
+            self.locked_at_read = true;
+            self.remove_stale_temporaries();
+            let theirs = self.read(names)?;
+            if !theirs.is_empty() {
+                return Ok(vec![theirs]);
+            }
+        }
+        let index = files.get_key_value(INDEX_FILE);
+        for (name, content) in files.iter().filter(|(n, _)| *n != INDEX_FILE).chain(index) {
+            self.write_one(name, content)?;
+        }
+        if let Ok(d) = std::fs::File::open(&self.dir) {
+            // Makes the renames durable; not every filesystem supports it.
+            let _ = d.sync_all();
+        }
+        Ok(Vec::new())
+    }
+
+    fn describe(&self) -> String {
+        format!("folder {}", self.dir.display())
+    }
+
+    fn public_url(&self, _file: &str) -> Option<String> {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_writes_atomically_and_reads_back() {
+        let dir = std::env::temp_dir().join(format!("gtt-store-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut f = folder(&dir.join("nested"), Duration::from_secs(1));
+        let names = vec!["a.json".to_string()];
+        assert!(f.read(&names).expect("absent is fine").is_empty());
+        let files = Files::from([("a.json".to_string(), "{}".to_string())]);
+        assert!(f.write(&files, &names).expect("write").is_empty());
+        drop(f);
+        assert_eq!(folder(&dir.join("nested"), Duration::from_secs(1)).read(&names).expect("read"), files);
+        let leftovers: Vec<_> = std::fs::read_dir(dir.join("nested"))
+            .expect("dir")
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

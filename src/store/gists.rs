@@ -1,0 +1,547 @@
+//! Several gists as one store, for more repositories than one gist's 300-file listing
+//! holds: a repository stays in the gist that holds it; new ones are routed by a stable
+//! hash to a gist with room; every gist's files are planned before anything is written.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::config::Metric;
+
+use super::gist::Gist;
+use super::index::Index;
+use super::layout::{FILES_PER_REPO, GIST_FILE_LIMIT, GIST_FILE_WARN, INDEX_FILE, repo_key, repo_of_key};
+use super::{Backend, Error, Files};
+
+/// The gist (a 0-based position in the `gist-id` list) that a repository with no stored
+/// files goes to. The first choice is the FNV hash of its lower-cased name (the same hash
+/// as `shard`, see [`crate::discover::shard_of`]), so it depends neither on the order
+/// repositories were added in nor on which others exist; when `has_room` refuses it, the
+/// following gists in list order, wrapping around. None: no gist has room.
+///
+/// Stored repositories are never routed: they stay in the gist whose listing holds their
+/// history, which is why appending a gist id (which changes the hash's modulus) moves
+/// nothing.
+pub fn route(repo: &str, gists: usize, has_room: impl Fn(usize) -> bool) -> Option<usize> {
+    let n = u32::try_from(gists).ok().filter(|n| *n > 0)?;
+    let first = usize::try_from(crate::discover::shard_of(repo, n).saturating_sub(1)).ok()?;
+    (0..gists).map(|k| (first + k) % gists).find(|i| has_room(*i))
+}
+
+/// Which gist holds each repository, by file key: the first, in list order, whose listing
+/// has its history; for a repository with no history anywhere, the first that has any of
+/// its badges.
+fn homes(listings: &[&BTreeSet<String>]) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for (i, listed) in listings.iter().enumerate() {
+        for name in listed.iter().filter(|n| n.starts_with("history-")) {
+            if let Some(key) = repo_key(name) {
+                out.entry(key.to_string()).or_insert(i);
+            }
+        }
+    }
+    for (i, listed) in listings.iter().enumerate() {
+        for key in listed.iter().filter(|n| n.starts_with("badge-")).filter_map(|n| repo_key(n)) {
+            out.entry(key.to_string()).or_insert(i);
+        }
+    }
+    out
+}
+
+/// Names a gist keeps room for even before they are written: the index everywhere, and
+/// in the first gist the summed badges (a sharded matrix writes them only in its last,
+/// aggregate job).
+fn reserved(gist: usize) -> Vec<String> {
+    let mut out = vec![INDEX_FILE.to_string()];
+    if gist == 0 {
+        for m in Metric::ALL {
+            out.push(format!("{m}.json"));
+            out.push(format!("{m}.svg"));
+        }
+    }
+    out
+}
+
+/// How many files a gist holds or is bound to hold: every file that is not a
+/// repository's once, and each repository as at least [`FILES_PER_REPO`].
+fn footprint<'a>(names: impl Iterator<Item = &'a String>) -> usize {
+    let mut shared = 0;
+    let mut per_repo: BTreeMap<&str, usize> = BTreeMap::new();
+    for name in names {
+        match repo_key(name) {
+            Some(key) => *per_repo.entry(key).or_default() += 1,
+            None => shared += 1,
+        }
+    }
+    shared + per_repo.values().map(|n| (*n).max(FILES_PER_REPO)).sum::<usize>()
+}
+
+/// What one write sends to each gist, decided before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Plan {
+    /// Per gist, in list order: the files to write there.
+    files: Vec<Files>,
+    /// Per gist: its [`footprint`] after the write.
+    footprint: Vec<usize>,
+    /// Per gist: how many repositories it holds after the write.
+    repos: Vec<usize>,
+}
+
+/// Splits one write over the gists. A repository's history and badges go to the gist
+/// that already holds it, a new one where [`route`] finds room; the index and the
+/// summed badges go to the first gist. The index given is the combined one: it is
+/// written to the first gist with [`Index::gists`] set from where every repository is,
+/// and each other gist that holds a repository gets an index of its own repositories, so
+/// it stands on its own. Refuses, before anything is written, a write that would leave
+/// any gist past GitHub's listing limit.
+fn plan(ids: &[String], listings: &[&BTreeSet<String>], files: &Files) -> Result<Plan, Error> {
+    let n = ids.len().min(listings.len());
+    if n == 0 {
+        return Err(Error::Refused("input `gist-id` names no gist".into()));
+    }
+    let mut homes = homes(listings);
+    let mut planned = vec![Files::new(); n];
+    let mut by_key: BTreeMap<&str, Files> = BTreeMap::new();
+    let mut index_text = None;
+    for (name, content) in files {
+        if name == INDEX_FILE {
+            index_text = Some(content);
+        } else if let Some(key) = repo_key(name) {
+            by_key.entry(key).or_default().insert(name.clone(), content.clone());
+        } else if let Some(first) = planned.first_mut() {
+            first.insert(name.clone(), content.clone());
+        }
+    }
+    let names_of = |i: usize, planned: &[Files]| -> BTreeSet<String> {
+        let mut names: BTreeSet<String> = listings.get(i).map(|l| (*l).clone()).unwrap_or_default();
+        names.extend(planned.get(i).into_iter().flat_map(|f| f.keys().cloned()));
+        names.extend(reserved(i));
+        names
+    };
+    let mut no_room = Vec::new();
+    for (key, fs) in by_key {
+        let home = match homes.get(key) {
+            Some(i) => Some(*i),
+            None => route(&repo_of_key(key), n, |i| {
+                footprint(names_of(i, &planned).iter()) + FILES_PER_REPO <= GIST_FILE_LIMIT
+            }),
+        };
+        match home.and_then(|i| planned.get_mut(i).map(|p| (i, p))) {
+            Some((i, p)) => {
+                p.extend(fs);
+                homes.insert(key.to_string(), i);
+            }
+            None => no_room.push(repo_of_key(key)),
+        }
+    }
+    if let Some(first) = no_room.first() {
+        return Err(Error::Refused(format!(
+            "no gist in input `gist-id` has room for {first}{}: each repository takes {FILES_PER_REPO} files and GitHub lists at most {GIST_FILE_LIMIT} per gist; add another gist id at the end of `gist-id` (stored repositories stay where they are) or use data-dir; nothing was written",
+            match no_room.len() {
+                1 => String::new(),
+                k => format!(" and {} other new repositories", k - 1),
+            }
+        )));
+    }
+    let home_of = |file: &str| repo_key(file).and_then(|k| homes.get(k).copied());
+    if let Some(text) = index_text {
+        let mut index =
+            Index::parse(text).map_err(|e| Error::Refused(format!("refusing to write {INDEX_FILE}: {e}")))?;
+        let gists: BTreeMap<String, String> = index
+            .repos
+            .iter()
+            .filter_map(|(repo, file)| match home_of(file) {
+                Some(i) if i > 0 => ids.get(i).map(|id| (repo.clone(), id.clone())),
+                _ => None,
+            })
+            .collect();
+        // A gist this write does not touch keeps its index as it is: writing it anyway
+        // would make every job of a matrix race on every gist.
+        for (i, p) in planned.iter_mut().enumerate().skip(1).filter(|(_, p)| !p.is_empty()) {
+            let own: BTreeMap<String, String> = index
+                .repos
+                .iter()
+                .filter(|(_, f)| home_of(f) == Some(i))
+                .map(|(r, f)| (r.clone(), f.clone()))
+                .collect();
+            if !own.is_empty() {
+                let mine = Index { repos: own, gists: BTreeMap::new(), ..index.clone() };
+                p.insert(INDEX_FILE.to_string(), mine.to_json());
+            }
+        }
+        // Unchanged, the text goes as it came: one gist writes exactly what it always did.
+        let combined = if index.gists == gists {
+            text.clone()
+        } else {
+            index.gists = gists;
+            index.to_json()
+        };
+        if let Some(first) = planned.first_mut() {
+            first.insert(INDEX_FILE.to_string(), combined);
+        }
+    }
+    let mut out = Plan { files: Vec::new(), footprint: Vec::new(), repos: Vec::new() };
+    for (i, p) in planned.iter().enumerate() {
+        let mut actual: BTreeSet<&String> = listings.get(i).map(|l| l.iter().collect()).unwrap_or_default();
+        actual.extend(p.keys());
+        if !p.is_empty() && actual.len() > GIST_FILE_LIMIT {
+            return Err(Error::Refused(format!(
+                "gist {} would hold {} files, past the {GIST_FILE_LIMIT} GitHub lists: add another gist id at the end of input `gist-id` and move some repositories' files there, or use data-dir; nothing was written",
+                ids.get(i).map_or("?", String::as_str),
+                actual.len()
+            )));
+        }
+        out.footprint.push(footprint(names_of(i, &planned).iter()));
+        out.repos.push(homes.values().filter(|h| **h == i).count());
+    }
+    out.files = planned;
+    Ok(out)
+}
+
+/// History over the gists that input `gist-id` lists, for users whose repositories do
+/// not fit one gist's 300-file listing (about 26 repositories each). The first gist holds
+/// the combined index and the summed badges; each repository's history and badges live
+/// together in exactly one gist, found by the gists' listings, so a stored repository
+/// never moves; a new one goes where [`route`] finds room. With one id this is exactly
+/// a single [`Gist`], plus the capacity checks.
+pub fn gists(gists: Vec<Gist>) -> Gists {
+    Gists { gists, warned: BTreeSet::new() }
+}
+
+#[derive(Debug)]
+pub struct Gists {
+    gists: Vec<Gist>,
+    /// What this run already warned about: a rewrite after a race plans again.
+    warned: BTreeSet<String>,
+}
+
+impl Gists {
+    fn ids(&self) -> Vec<String> {
+        self.gists.iter().map(|g| g.id.clone()).collect()
+    }
+
+    fn listings(&self) -> Vec<&BTreeSet<String>> {
+        static EMPTY: BTreeSet<String> = BTreeSet::new();
+        self.gists.iter().map(|g| g.listed.as_ref().map_or(&EMPTY, |(names, _)| names)).collect()
+    }
+
+    fn warn_once(&mut self, key: String, message: &str) {
+        if self.warned.insert(key) {
+            log::warn!("{message}");
+        }
+    }
+
+    /// The combined index: the first gist's, united with every other gist's own (so a
+    /// run that stopped between gists still sees each repository), with
+    /// [`Index::gists`] set from the listings. One gist: its text as stored.
+    fn combined_index(&self, got: &[Files], homes: &BTreeMap<String, usize>) -> Result<Option<String>, Error> {
+        let ids = self.ids();
+        let first_text = got.first().and_then(|f| f.get(INDEX_FILE));
+        let first = match first_text.map(|t| Index::parse(t)) {
+            // Handed on as it is: the caller refuses it with its own message.
+            Some(Err(_)) => return Ok(first_text.cloned()),
+            Some(Ok(i)) => Some(i),
+            None => None,
+        };
+        if let Some(first) = &first {
+            for (repo, id) in &first.gists {
+                let located = repo_index_key(first, repo).is_some_and(|k| homes.contains_key(k));
+                if !located && !ids.iter().any(|i| i.eq_ignore_ascii_case(id)) {
+                    return Err(Error::Refused(format!(
+                        "{INDEX_FILE} says gist {id} holds the history of {repo}, but input `gist-id` does not list that gist: add {id} back to `gist-id` (a repository stays in the gist that holds it); nothing was written"
+                    )));
+                }
+            }
+        }
+        if ids.len() == 1 {
+            return Ok(first_text.cloned());
+        }
+        let mut merged = first.clone();
+        for (g, files) in self.gists.iter().zip(got).skip(1) {
+            if let Some(text) = files.get(INDEX_FILE) {
+                let own = Index::parse(text).map_err(|e| Error::Unusable {
+                    file: INDEX_FILE.into(),
+                    place: g.describe(),
+                    why: Box::new(e),
+                })?;
+                merged = Some(match merged {
+                    Some(m) => m.merge(&own),
+                    None => own,
+                });
+            }
+        }
+        Ok(merged.map(|mut m| {
+            m.gists = m
+                .repos
+                .iter()
+                .filter_map(|(repo, file)| match repo_key(file).and_then(|k| homes.get(k)) {
+                    Some(i) if *i > 0 => ids.get(*i).map(|id| (repo.clone(), id.clone())),
+                    _ => None,
+                })
+                .collect();
+            m.to_json()
+        }))
+    }
+}
+
+/// The file key of a repository listed in an index, from its history file name.
+fn repo_index_key<'a>(index: &'a Index, repo: &str) -> Option<&'a str> {
+    index.repos.get(repo).and_then(|f| repo_key(f))
+}
+
+impl Backend for Gists {
+    /// Reads every gist (their listings say where each repository is) and returns each
+    /// file from the gist that holds it, and the combined index.
+    fn read(&mut self, names: &[String]) -> Result<Files, Error> {
+        let mut got = Vec::new();
+        for g in &mut self.gists {
+            got.push(g.read(names)?);
+        }
+        let ids = self.ids();
+        let listings = self.listings();
+        let homes = homes(&listings);
+        let mut out = Files::new();
+        let mut doubles = Vec::new();
+        for name in names.iter().filter(|n| *n != INDEX_FILE) {
+            let holders: Vec<usize> =
+                (0..got.len()).filter(|i| got.get(*i).is_some_and(|f| f.contains_key(name))).collect();
+            let home = repo_key(name).and_then(|k| homes.get(k).copied()).filter(|h| holders.contains(h));
+            if let Some(text) = home.or(holders.first().copied()).and_then(|i| got.get(i)?.get(name)) {
+                out.insert(name.clone(), text.clone());
+            }
+            if holders.len() > 1 {
+                let where_: Vec<&str> = holders.iter().filter_map(|i| ids.get(*i).map(String::as_str)).collect();
+                doubles.push((name.clone(), where_.join(", ")));
+            }
+        }
+        if names.iter().any(|n| n == INDEX_FILE)
+            && let Some(text) = self.combined_index(&got, &homes)?
+        {
+            out.insert(INDEX_FILE.to_string(), text);
+        }
+        for (name, where_) in doubles {
+            self.warn_once(
+                format!("double {name}"),
+                &format!("{name} is in more than one gist ({where_}); gtt reads and writes the first listed and leaves the others alone: delete the stale copies"),
+            );
+        }
+        Ok(out)
+    }
+
+    /// Plans every gist's files first (refusing, before anything is sent, a write that
+    /// would push a gist past the listing limit), then writes the other gists and the
+    /// first last, so the combined index never names a file that is not there yet.
+    /// Returns what concurrent writers landed in any of the gists.
+    fn write(&mut self, files: &Files, names: &[String]) -> Result<Vec<Files>, Error> {
+        for g in &mut self.gists {
+            if g.listed.is_none() {
+                g.read(&[])?;
+            }
+        }
+        let ids = self.ids();
+        let plan = {
+            let listings = self.listings();
+            plan(&ids, &listings, files)?
+        };
+        let homes = homes(&self.listings());
+        let room: usize = plan.footprint.iter().map(|f| GIST_FILE_LIMIT.saturating_sub(*f) / FILES_PER_REPO).sum();
+        for (i, fp) in plan.footprint.iter().enumerate() {
+            if *fp >= GIST_FILE_WARN {
+                let id = ids.get(i).map_or("?", String::as_str);
+                self.warn_once(
+                    format!("full {id}"),
+                    &format!(
+                        "gist {id} is nearly full: {fp} of the {GIST_FILE_LIMIT} files GitHub lists ({} repositories at {FILES_PER_REPO} files each); the gists in input `gist-id` have room for {room} more repositories: add another gist id at the end of `gist-id` before they run out (stored repositories stay where they are)",
+                        plan.repos.get(i).copied().unwrap_or(0)
+                    ),
+                );
+            }
+        }
+        let n = self.gists.len();
+        let mut out = Vec::new();
+        for i in (1..n).chain(0..1) {
+            let (Some(f), Some(g)) = (plan.files.get(i), self.gists.get_mut(i)) else { continue };
+            if f.is_empty() {
+                continue;
+            }
+            let own: Vec<String> = names
+                .iter()
+                .filter(|name| {
+                    *name == INDEX_FILE
+                        || f.contains_key(*name)
+                        || repo_key(name).and_then(|k| homes.get(k)) == Some(&i)
+                })
+                .cloned()
+                .collect();
+            out.extend(g.write(f, &own)?);
+        }
+        Ok(out)
+    }
+
+    fn describe(&self) -> String {
+        match self.gists.as_slice() {
+            [one] => one.describe(),
+            many => format!("gists {}", many.iter().map(|g| g.id.as_str()).collect::<Vec<_>>().join(", ")),
+        }
+    }
+
+    /// A repository's files are where its history is; everything else is in the first gist.
+    fn public_url(&self, file: &str) -> Option<String> {
+        let home = repo_key(file).and_then(|k| homes(&self.listings()).get(k).copied()).unwrap_or(0);
+        self.gists.get(home)?.public_url(file)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::github::Client;
+    use crate::store::gist::gist;
+    use crate::store::layout::history_file;
+
+    #[test]
+    fn routing_is_a_stable_hash_that_skips_full_gists_in_list_order() {
+        // Pinned: a new gtt must send a new repository where an old one would have.
+        assert_eq!(route("octo/hello", 3, |_| true), Some(1));
+        assert_eq!(route("octo/world", 3, |_| true), Some(2));
+        assert_eq!(route("a/b", 3, |_| true), Some(0));
+        assert_eq!(route("a/b", 4, |_| true), Some(1));
+        assert_eq!(route("OCTO/Hello", 3, |_| true), route("octo/hello", 3, |_| true), "case-blind");
+        // Relative to the first choice h: (gists, full offsets, wanted offset).
+        type Case = (usize, &'static [usize], Option<usize>);
+        let cases: &[Case] = &[
+            (1, &[], Some(0)),
+            (1, &[0], None),
+            (3, &[], Some(0)),
+            (3, &[0], Some(1)),
+            (3, &[0, 1], Some(2)),
+            (3, &[1], Some(0)),
+            (3, &[0, 1, 2], None),
+            (5, &[0, 1, 2, 3], Some(4)),
+            (5, &[0, 2, 3, 4], Some(1)),
+        ];
+        for repo in ["octo/hello", "octo/world", "a/b", "big-org/lib-0042"] {
+            assert_eq!(route(repo, 0, |_| true), None, "no gists");
+            for (n, full, want) in cases {
+                let h = usize::try_from(crate::discover::shard_of(repo, u32::try_from(*n).expect("n")) - 1).expect("h");
+                let got = route(repo, *n, |i| !full.iter().any(|o| (h + o) % n == i));
+                assert_eq!(got, want.map(|o| (h + o) % n), "{repo} over {n} gists, full {full:?}");
+            }
+        }
+    }
+
+    fn listing(names: &[String]) -> BTreeSet<String> {
+        names.iter().cloned().collect()
+    }
+
+    /// `n` repositories `PREFIX-i` with every file a repository holds.
+    fn stored_repos(prefix: &str, n: usize) -> Vec<String> {
+        let mut out = Vec::new();
+        for i in 0..n {
+            let key = format!("o.{prefix}-{i}");
+            out.push(format!("history-{key}.json"));
+            for m in crate::config::BADGE_METRICS {
+                out.push(format!("badge-{key}-{m}.json"));
+                out.push(format!("badge-{key}-{m}.svg"));
+            }
+        }
+        out
+    }
+
+    fn index_of(repos: &[&str]) -> Index {
+        let mut i = Index::new();
+        for r in repos {
+            i.repos.insert(r.to_string(), history_file(r));
+        }
+        i
+    }
+
+    #[test]
+    fn a_plan_keeps_stored_repositories_routes_new_ones_and_splits_the_index() {
+        let ids = vec!["g1".to_string(), "g2".to_string()];
+        let first = listing(&["history-o.a.json".into(), INDEX_FILE.into()]);
+        let second = listing(&["history-o.b.json".into(), INDEX_FILE.into()]);
+        let mut files = Files::new();
+        for r in ["o/a", "o/b", "o/new"] {
+            files.insert(history_file(r), "{}".into());
+            files.insert(format!("badge-{}-views.svg", r.replace('/', ".")), "<svg/>".into());
+        }
+        files.insert("views.json".into(), "{}".into());
+        files.insert(INDEX_FILE.into(), index_of(&["o/a", "o/b", "o/new"]).to_json());
+        let p = plan(&ids, &[&first, &second], &files).expect("plan");
+        let new_home = route("o/new", 2, |_| true).expect("room");
+        let holds = |g: usize, f: &str| p.files[g].contains_key(f);
+        assert!(holds(0, "history-o.a.json") && holds(0, "badge-o.a-views.svg"));
+        assert!(holds(1, "history-o.b.json") && holds(1, "badge-o.b-views.svg"), "stays in gist 2");
+        assert!(holds(new_home, "history-o.new.json") && holds(new_home, "badge-o.new-views.svg"));
+        assert!(holds(0, "views.json") && !holds(1, "views.json"), "sums in the first gist");
+        let combined = Index::parse(&p.files[0][INDEX_FILE]).expect("index");
+        assert_eq!(combined.repos.len(), 3, "the first gist's index lists every repository");
+        assert_eq!(combined.gists.get("o/b").map(String::as_str), Some("g2"));
+        assert_eq!(combined.gists.contains_key("o/new"), new_home == 1);
+        assert!(!combined.gists.contains_key("o/a"));
+        let own = Index::parse(&p.files[1][INDEX_FILE]).expect("own index");
+        assert!(own.gists.is_empty() && own.repos.contains_key("o/b") && !own.repos.contains_key("o/a"));
+        assert_eq!(p.repos.iter().sum::<usize>(), 3);
+
+        // One gist: the index goes as it came, byte for byte.
+        let only = vec!["g1".to_string()];
+        let text = files[INDEX_FILE].clone();
+        let p = plan(&only, &[&first], &files).expect("plan");
+        assert_eq!(p.files[0][INDEX_FILE], text);
+        assert_eq!(p.files[0].len(), files.len());
+    }
+
+    #[test]
+    fn a_plan_refuses_when_no_gist_has_room_or_a_gist_would_pass_the_limit() {
+        let ids = vec!["g1".to_string(), "g2".to_string()];
+        // 26 repositories fill the first gist (with the index and sums), 27 any other.
+        let mut full1 = listing(&stored_repos("a", 26));
+        full1.insert(INDEX_FILE.into());
+        let full2 = listing(&stored_repos("b", 27));
+        let mut files = Files::new();
+        files.insert(history_file("o/new"), "{}".into());
+        let err = plan(&ids, &[&full1, &full2], &files).expect_err("no room");
+        assert!(err.to_string().contains("input `gist-id`") && err.to_string().contains("o/new"), "{err}");
+        // Room in the second gist is found whatever the hash says.
+        let roomy = listing(&stored_repos("b", 26));
+        let p = plan(&ids, &[&full1, &roomy], &files).expect("room in gist 2");
+        assert!(p.files[1].contains_key("history-o.new.json"));
+        assert!(p.footprint[0] >= GIST_FILE_WARN && p.footprint[0] <= GIST_FILE_LIMIT, "{:?}", p.footprint);
+        // Stored repositories are written where they are, but never past the limit.
+        let mut crowded: Vec<String> = (0..295).map(|i| format!("other-{i}.txt")).collect();
+        crowded.push("history-o.a.json".into());
+        let crowded = listing(&crowded);
+        let mut badges = Files::new();
+        for m in crate::config::BADGE_METRICS {
+            badges.insert(format!("badge-o.a-{m}.json"), "{}".into());
+        }
+        let err = plan(&ids[..1], &[&crowded], &badges).expect_err("past 300");
+        assert!(err.to_string().contains("gist g1 would hold 301 files"), "{err}");
+    }
+
+    #[test]
+    fn public_urls_point_at_the_gist_that_holds_the_file() {
+        let gist_at = |id: &str, files: &[&str]| {
+            let client = Client::new(
+                "https://api.github.com",
+                crate::config::Secret::new("t"),
+                std::time::Duration::from_secs(1),
+            );
+            let mut g = gist(client, id);
+            g.owner = Some("octo".into());
+            g.listed = Some((files.iter().map(|f| f.to_string()).collect(), false));
+            g
+        };
+        let both = gists(vec![
+            gist_at("g1", &[INDEX_FILE, "views.json", "history-o.a.json"]),
+            gist_at("g2", &[INDEX_FILE, "history-o.b.json", "badge-o.b-views.json"]),
+        ]);
+        let url = |f: &str| both.public_url(f).expect("public");
+        assert_eq!(url("views.json"), "https://gist.githubusercontent.com/octo/g1/raw/views.json");
+        assert_eq!(url("badge-o.a-views.svg"), "https://gist.githubusercontent.com/octo/g1/raw/badge-o.a-views.svg");
+        assert_eq!(url("badge-o.b-views.svg"), "https://gist.githubusercontent.com/octo/g2/raw/badge-o.b-views.svg");
+        assert_eq!(url("history-o.b.json"), "https://gist.githubusercontent.com/octo/g2/raw/history-o.b.json");
+        assert_eq!(url(""), "https://gist.githubusercontent.com/octo/g1/raw/", "the dashboard's base");
+        assert_eq!(both.describe(), "gists g1, g2");
+        assert_eq!(gists(vec![gist_at("g1", &[])]).describe(), "gist g1");
+    }
+}

@@ -926,6 +926,10 @@ fn thin_popular(popular: BTreeMap<Date, Popular>) -> BTreeMap<Date, Popular> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::collection::vec;
+    use proptest::option;
+    use proptest::prelude::*;
+
     use super::*;
 
     fn d(s: &str) -> Date {
@@ -1060,22 +1064,7 @@ mod tests {
         let mut q = p.clone();
         q.extra.insert("also".into(), serde_json::json!("newer"));
         assert_eq!(p.merge(&q), q.merge(&p), "a field on both sides: one value, either order");
-        // Every field this build writes is a known one, so none is read as extra.
-        let mut r = Rng(7);
-        for _ in 0..50 {
-            let mut full = random_history(&mut r);
-            full.imported.insert("x".into(), vec![(d("2026-01-01"), d("2026-01-02"))]);
-            full.unknown.insert(d("2026-01-01"), 1);
-            full.created_at = Some(ts("2020-01-01T00:00:00Z"));
-            full.validators.insert(
-                "views".into(),
-                Validator { at: ts("2026-01-01T00:00:00Z"), etag: "e".into(), value: serde_json::json!(1) },
-            );
-            let v = serde_json::to_value(&full).expect("value");
-            for key in v.as_object().expect("object").keys() {
-                assert!(KNOWN_FIELDS.contains(&key.as_str()), "{key} is missing from KNOWN_FIELDS");
-            }
-        }
+        // Every field this build writes is a known one: `every_field_written_is_a_known_one`.
     }
 
     #[test]
@@ -1130,96 +1119,149 @@ mod tests {
         assert!(h.popular.len() < 90, "{} popular snapshots kept", h.popular.len());
     }
 
-    /// A tiny deterministic generator, so the property tests need no extra crate and
-    /// always replay the same cases.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
+    /// A day of the 200 from 2026-01-01.
+    fn day() -> impl Strategy<Value = Date> {
+        (0..200i32).prop_map(|n| add_days(d("2026-01-01"), n).expect("d"))
     }
 
-    fn random_history(r: &mut Rng) -> History {
-        let base = d("2026-01-01");
-        let mut h = History::new("o/r");
-        for _ in 0..r.below(12) {
-            let at = ts("2026-01-01T00:00:00Z")
-                .checked_add(jiff::SignedDuration::from_hours(r.below(24 * 900) as i64))
-                .expect("ts");
-            let mut obs = Observation::default();
-            for _ in 0..r.below(6) {
-                let day = add_days(base, r.below(200) as i32).expect("d");
-                obs.views.push((day, r.below(50), r.below(10)));
-                obs.clones.push((day, r.below(50), r.below(10)));
-            }
-            if r.below(2) == 0 {
-                obs.stats = Some((r.below(9), r.below(9), r.below(9), r.below(9)));
-            }
-            for _ in 0..r.below(3) {
-                obs.assets.push(ObservedAsset {
-                    id: r.below(3),
-                    release: format!("v{}", r.below(2)),
-                    name: format!("f{}", r.below(2)),
-                    downloads: r.below(100),
-                });
-            }
-            if r.below(2) == 0 {
-                let first = add_days(base, r.below(200) as i32).expect("d");
-                let runs = (0..r.below(4))
-                    .map(|_| ObservedRun {
-                        id: r.below(6),
-                        checkouts: BTreeMap::from([(add_days(first, r.below(5) as i32).expect("d"), r.below(3))]),
-                    })
-                    .collect();
-                obs.ci = Some(CiObservation {
-                    first,
-                    last: add_days(first, 4).expect("d"),
-                    runs,
-                    pages: BTreeMap::from([(first, r.below(2))]),
-                });
-            }
-            if r.below(2) == 0 {
-                obs.referrers.push(Referrer { referrer: format!("r{}", r.below(3)), count: r.below(9), uniques: 1 });
-            }
-            for _ in 0..r.below(3) {
-                let key = ["repo", "views", "releases"][r.below(3) as usize].to_string();
-                let etag = format!("W/\"{}\"", r.below(3));
-                obs.validators.insert(key, Validator { at, etag, value: serde_json::json!([r.below(2)]) });
-            }
+    /// Views and clones GitHub reported for one day.
+    fn traffic() -> impl Strategy<Value = (Date, u64, u64, u64, u64)> {
+        (day(), 0..50u64, 0..10u64, 0..50u64, 0..10u64)
+    }
+
+    fn asset() -> impl Strategy<Value = ObservedAsset> {
+        (0..3u64, 0..2u8, 0..2u8, 0..100u64).prop_map(|(id, release, name, downloads)| ObservedAsset {
+            id,
+            release: format!("v{release}"),
+            name: format!("f{name}"),
+            downloads,
+        })
+    }
+
+    /// CI runs counted over a five-day window: (run id, day offset, checkouts).
+    fn ci() -> impl Strategy<Value = CiObservation> {
+        (day(), vec((0..6u64, 0..5i32, 0..3u64), 0..4), 0..2u64).prop_map(|(first, runs, pages)| CiObservation {
+            first,
+            last: add_days(first, 4).expect("d"),
+            runs: runs
+                .into_iter()
+                .map(|(id, at, n)| ObservedRun {
+                    id,
+                    checkouts: BTreeMap::from([(add_days(first, at).expect("d"), n)]),
+                })
+                .collect(),
+            pages: BTreeMap::from([(first, pages)]),
+        })
+    }
+
+    /// Conditional-request answers: (endpoint, ETag, value).
+    fn validators() -> impl Strategy<Value = Vec<(usize, u8, u64)>> {
+        vec((0..3usize, 0..3u8, 0..2u64), 0..3)
+    }
+
+    /// What one run observed, at some hour of 900 days.
+    fn observation() -> impl Strategy<Value = (Timestamp, Observation)> {
+        (
+            0..24 * 900i64,
+            vec(traffic(), 0..6),
+            option::of((0..9u64, 0..9u64, 0..9u64, 0..9u64)),
+            vec(asset(), 0..3),
+            option::of(ci()),
+            option::of((0..3u8, 0..9u64)),
+            validators(),
+        )
+            .prop_map(|(hours, traffic, stats, assets, ci, referrer, validators)| {
+                let at = ts("2026-01-01T00:00:00Z").checked_add(jiff::SignedDuration::from_hours(hours)).expect("ts");
+                let mut obs = Observation { stats, assets, ci, ..Observation::default() };
+                for (day, v, vu, c, cu) in traffic {
+                    obs.views.push((day, v, vu));
+                    obs.clones.push((day, c, cu));
+                }
+                obs.referrers.extend(referrer.map(|(r, count)| Referrer {
+                    referrer: format!("r{r}"),
+                    count,
+                    uniques: 1,
+                }));
+                for (key, etag, value) in validators {
+                    let key = ["repo", "views", "releases"][key].to_string();
+                    let etag = format!("W/\"{etag}\"");
+                    obs.validators.insert(key, Validator { at, etag, value: serde_json::json!([value]) });
+                }
+                (at, obs)
+            })
+    }
+
+    /// One run's history; a third of them imported, with some figures of some days
+    /// unknown (`bits` on the days `mask` picks).
+    fn fragment() -> impl Strategy<Value = History> {
+        (observation(), option::weighted(1.0 / 3.0, (0..2u8, 0..16u8, any::<u64>()))).prop_map(|((at, obs), import)| {
             let mut f = History::from_observation("o/r", at, &obs);
-            if r.below(3) == 0 {
-                f.mark_imported(&format!("import{}", r.below(2)));
-                let bits = r.below(16) as u8;
+            if let Some((label, bits, mask)) = import {
+                f.mark_imported(&format!("import{label}"));
                 let days: Vec<Date> = f.days.keys().copied().collect();
-                for d in days.into_iter().filter(|_| r.below(2) == 0) {
-                    if bits != 0 {
-                        f.unknown.insert(d, bits);
+                for (i, day) in days.into_iter().enumerate() {
+                    if bits != 0 && mask & (1 << (i % 64)) != 0 {
+                        f.unknown.insert(day, bits);
                     }
                 }
             }
-            h = h.merge(&f);
-        }
-        h
+            f
+        })
     }
 
-    #[test]
-    fn merge_is_commutative_associative_idempotent() {
-        let mut r = Rng(0x9E37_79B9_7F4A_7C15);
-        for _ in 0..400 {
-            let (a, b, c) = (random_history(&mut r), random_history(&mut r), random_history(&mut r));
-            assert_eq!(a.merge(&b), b.merge(&a), "commutative");
-            assert_eq!(a.merge(&b).merge(&c), a.merge(&b.merge(&c)), "associative");
-            assert_eq!(a.merge(&a), a, "idempotent");
-            assert_eq!(a.merge(&b).merge(&b), a.merge(&b), "re-applying a run changes nothing");
-            assert!(a.check_no_loss(&a.merge(&b)).is_ok(), "a merge never loses stored days");
+    /// A stored history: up to 11 runs merged.
+    fn history() -> impl Strategy<Value = History> {
+        vec(fragment(), 0..12).prop_map(|runs| runs.iter().fold(History::new("o/r"), |h, f| h.merge(f)))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn merge_is_commutative(a in history(), b in history()) {
+            prop_assert_eq!(a.merge(&b), b.merge(&a));
+        }
+
+        #[test]
+        fn merge_is_associative(a in history(), b in history(), c in history()) {
+            prop_assert_eq!(a.merge(&b).merge(&c), a.merge(&b.merge(&c)));
+        }
+
+        #[test]
+        fn merge_is_idempotent(a in history()) {
+            prop_assert_eq!(a.merge(&a), a);
+        }
+
+        #[test]
+        fn re_applying_a_run_changes_nothing(a in history(), b in history()) {
+            prop_assert_eq!(a.merge(&b).merge(&b), a.merge(&b));
+        }
+
+        #[test]
+        fn a_merge_never_loses_stored_days(a in history(), b in history()) {
+            prop_assert!(a.check_no_loss(&a.merge(&b)).is_ok());
+        }
+
+        #[test]
+        fn the_stored_form_round_trips(a in history()) {
             let round = History::parse(&a.to_json(), "o/r").expect("round trip");
-            assert_eq!(round, a, "stored form round-trips");
+            prop_assert_eq!(round, a);
+        }
+
+        /// Every field this build writes is a known one, so none is read back as extra.
+        #[test]
+        fn every_field_written_is_a_known_one(mut full in history()) {
+            full.imported.insert("x".into(), vec![(d("2026-01-01"), d("2026-01-02"))]);
+            full.unknown.insert(d("2026-01-01"), 1);
+            full.created_at = Some(ts("2020-01-01T00:00:00Z"));
+            full.validators.insert(
+                "views".into(),
+                Validator { at: ts("2026-01-01T00:00:00Z"), etag: "e".into(), value: serde_json::json!(1) },
+            );
+            let v = serde_json::to_value(&full).expect("value");
+            for key in v.as_object().expect("object").keys() {
+                prop_assert!(KNOWN_FIELDS.contains(&key.as_str()), "{} is missing from KNOWN_FIELDS", key);
+            }
         }
     }
 

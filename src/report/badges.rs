@@ -1,0 +1,119 @@
+//! Which badge files a run writes, under which names, and their shields.io addresses.
+//! Names follow ghtraf's (`views.json`, `installs.svg`, ...) so a README that used it
+//! keeps working.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use super::figures::{Series, add_series, series};
+use crate::badge::{self, Metric};
+use crate::config::Badges;
+use crate::history::History;
+
+/// Which badge files a write carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadgeScope {
+    /// `badge-OWNER.NAME-METRIC.*` for each repository.
+    pub per_repo: bool,
+    /// `METRIC.*`, summed over the repositories given.
+    pub summed: bool,
+}
+
+impl BadgeScope {
+    /// One run that sees every tracked repository: ghtraf's names for one repository;
+    /// with several, sums under those names and a set per repository.
+    pub fn whole(repos: usize) -> BadgeScope {
+        BadgeScope { per_repo: repos > 1, summed: true }
+    }
+}
+
+/// Badge files: shields endpoint JSON and a self-rendered SVG per metric.
+pub fn badge_files(histories: &[&History], today: Date, cfg: &Badges, scope: BadgeScope) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    let mut write = |stem: &str, metric: Metric, s: &Series| {
+        let label = badge::label(cfg, metric);
+        let message = badge::message(s.total, &badge::recency(&s.daily, today), cfg.compact_above);
+        files.insert(format!("{stem}.json"), badge::endpoint_json(label, &message, cfg));
+        files.insert(format!("{stem}.svg"), badge::svg(label, &message, cfg));
+    };
+    for metric in Metric::ALL {
+        let per_repo: Vec<Series> = histories.iter().map(|h| series(h, metric)).collect();
+        if scope.per_repo {
+            for (h, s) in histories.iter().zip(&per_repo) {
+                let stem = format!("badge-{}-{metric}", h.repo.to_ascii_lowercase().replacen('/', ".", 1));
+                write(&stem, metric, s);
+            }
+        }
+        if scope.summed {
+            let total = per_repo.iter().fold(Series::default(), add_series);
+            write(metric.name(), metric, &total);
+        }
+    }
+    files
+}
+
+/// `https://img.shields.io/endpoint?url=...` for a public endpoint file: the URL
+/// percent-encoded except RFC 3986 unreserved characters, as shields needs it in its
+/// query (https://shields.io/badges/endpoint-badge).
+pub fn shields_url(file_url: &str) -> String {
+    let mut enc = String::new();
+    for b in file_url.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            enc.push(char::from(b));
+        } else {
+            enc.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("https://img.shields.io/endpoint?url={enc}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+
+    #[test]
+    fn badge_files_keep_ghtraf_names_for_one_repository() {
+        let today: Date = "2026-11-21".parse().expect("d");
+        let h = History::new("o/a");
+        let one = badge_files(&[&h], today, &Badges::default(), BadgeScope::whole(1));
+        let names: Vec<&String> = one.keys().collect();
+        assert_eq!(names.len(), 10);
+        assert!(one.contains_key("views.json") && one.contains_key("installs.svg"));
+        let g = History::new("o/b");
+        let two = badge_files(&[&h, &g], today, &Badges::default(), BadgeScope::whole(2));
+        assert_eq!(two.len(), 30);
+        assert!(two.contains_key("badge-o.b-stars.json") && two.contains_key("stars.svg"));
+        for (name, text) in two.iter().filter(|(n, _)| n.ends_with(".json")) {
+            assert!(badge::validate_endpoint(text).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn shields_urls_encode_the_endpoint() {
+        assert_eq!(
+            shields_url("https://gist.githubusercontent.com/u/1/raw/views.json"),
+            "https://img.shields.io/endpoint?url=https%3A%2F%2Fgist.githubusercontent.com%2Fu%2F1%2Fraw%2Fviews.json"
+        );
+    }
+
+    /// Every badge file of a small fixed run of two repositories, by name: the endpoint
+    /// JSON in full, the SVG by its accessible text (the drawing is snapshotted in
+    /// `badge::svg`).
+    #[test]
+    fn badge_files_snapshot() {
+        let (hello, quiet) = fixture::histories();
+        let mut cfg = Badges::default();
+        cfg.labels.insert("installs".into(), "installs total".into());
+        let files = badge_files(&[&hello, &quiet], fixture::today(), &cfg, BadgeScope::whole(2));
+        let listing: Vec<String> = files
+            .iter()
+            .map(|(name, text)| match text.split_once("<title>") {
+                Some((_, rest)) => format!("{name}: {}", rest.split('<').next().unwrap_or("")),
+                None => format!("{name}: {text}"),
+            })
+            .collect();
+        insta::assert_snapshot!("badge_files", listing.join("\n"));
+    }
+}

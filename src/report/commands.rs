@@ -1,0 +1,171 @@
+//! GitHub workflow commands (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands)
+//! and the terminal lines a run prints. A stranger's text (a repository name, an error
+//! from the API) is escaped with [`crate::escape`], so a line stays one command, or no
+//! command at all.
+
+use jiff::civil::Date;
+
+use super::RepoReport;
+use super::figures::figures;
+use crate::badge::group_digits;
+use crate::escape;
+use crate::history::History;
+
+/// `::warning title=T::message`: a stranger's title and message escaped (see
+/// [`crate::escape`]), so the line stays one command with no terminal escapes.
+pub fn warning(title: &str, msg: &str) -> String {
+    format!("::warning title={}::{}", escape::command_title(title), escape::command_message(msg))
+}
+
+/// `::error title=T::message`, escaped as [`warning`].
+pub fn error(title: &str, msg: &str) -> String {
+    format!("::error title={}::{}", escape::command_title(title), escape::command_message(msg))
+}
+
+/// `::group::T` for a stranger's title: one terminal line, as command data.
+pub fn group(title: &str) -> String {
+    format!("::group::{}", escape::command_data(&escape::terminal(title)))
+}
+
+/// The terminal line for a repository's figures; the name escaped, so the line
+/// cannot start a workflow command.
+pub fn repo_line(r: &RepoReport<'_>, h: &History, today: Date, dry_run: bool) -> String {
+    let f = figures(h, today);
+    format!(
+        "{}: {} views, {} clones ({} organic) over {} days ({} new, {} raised){}; last 14 days: {} views, {} clones; {} stars, {} downloads",
+        escape::terminal(r.repo),
+        group_digits(f.total.views),
+        group_digits(f.total.clones),
+        group_digits(f.organic_clones),
+        f.covered_days,
+        r.new_days,
+        r.raised_days,
+        if dry_run { " [dry run: not written]" } else { "" },
+        group_digits(f.last14.views),
+        group_digits(f.last14.clones),
+        group_digits(f.stars.unwrap_or(0)),
+        group_digits(f.downloads),
+    )
+}
+
+/// The terminal line for a repository left out of the run, and why.
+pub fn skipped_line(repo: &str, why: &str) -> String {
+    format!("{}: skipped: {}", escape::terminal(repo), escape::terminal(why))
+}
+
+/// The terminal line for a repository whose collection failed.
+pub fn failed_line(repo: &str, error: &str) -> String {
+    format!("{}: FAILED: {}", escape::terminal(repo), escape::terminal(error))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::Traffic;
+    use crate::report::figures::days_back;
+    use crate::report::fixture;
+
+    #[test]
+    fn workflow_commands_from_strangers_stay_one_command() {
+        // (title, message, what the line must be)
+        let cases = [
+            ("gap: x", "line1\n::error::pwned", "::warning title=gap%3A x::line1%0A::error::pwned"),
+            ("gtt: o/r\n::add-mask::x", "m", "::warning title=gtt%3A o/r\\n%3A%3Aadd-mask%3A%3Ax::m"),
+            ("gtt", "\u{1b}[2Jboom 50%", "::warning title=gtt::\\u{1b}[2Jboom 50%25"),
+            ("gtt", "\u{9b}2J\u{202e}x", "::warning title=gtt::\\u{9b}2J\\u{202e}x"),
+            ("gtt", "x ##[stop-commands]t", "::warning title=gtt::x ##\\[stop-commands]t"),
+        ];
+        for (title, msg, want) in cases {
+            let w = warning(title, msg);
+            assert_eq!(w, want);
+            assert_eq!(w.lines().count(), 1);
+            assert!(!w.bytes().any(|b| b == 0x1b) && !w.contains('\u{9b}') && !w.contains('\u{202e}'), "{w:?}");
+            assert_eq!(error(title, msg).replacen("::error", "::warning", 1), w);
+        }
+        assert_eq!(group("o/r\n::add-mask::x"), "::group::o/r\\n::add-mask::x");
+        assert_eq!(group("o/r\u{1b}[2J").lines().count(), 1);
+        assert!(!group("o/r\u{1b}[2J").contains('\u{1b}'));
+    }
+
+    /// A line a runner could take for a command: `::` first after white space, or a
+    /// legacy `##[` anywhere.
+    fn could_be_a_command(line: &str) -> bool {
+        line.trim_start().starts_with("::") || line.contains("##[")
+    }
+
+    #[test]
+    fn terminal_lines_with_a_strangers_name_first_are_never_commands() {
+        let today: Date = "2026-11-21".parse().expect("d");
+        let mut h = History::new("o/a");
+        h.days.insert(days_back(today, 1), Traffic::from([1, 1, 1, 1]));
+        let names = [
+            "o/r\n::add-mask::x",
+            "o/r\r\n::stop-commands::t",
+            "::error file=x::y",
+            " ::add-mask::x",
+            "o/r ##[add-mask]x",
+            "o/\u{1b}[2Jr",
+            "o/\u{9b}2Jr",
+            "o/\u{202e}r",
+        ];
+        for name in names {
+            let r = RepoReport {
+                repo: name,
+                history: Some(&h),
+                new_days: 1,
+                raised_days: 0,
+                new_gap: None,
+                error: None,
+                warnings: vec![],
+            };
+            for line in [
+                repo_line(&r, &h, today, false),
+                skipped_line(name, "archived\n::add-mask::y"),
+                failed_line(name, "HTTP 500: \u{1b}[2Jboom\n::error::z"),
+                group(name),
+            ] {
+                assert_eq!(line.lines().count(), 1, "{line:?}");
+                assert!(!line.chars().any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)), "{line:?}");
+                if !line.starts_with("::group::") {
+                    assert!(!could_be_a_command(&line), "{line:?}");
+                }
+            }
+        }
+        assert!(
+            repo_line(
+                &RepoReport {
+                    repo: "o/a",
+                    history: Some(&h),
+                    new_days: 1,
+                    raised_days: 0,
+                    new_gap: None,
+                    error: None,
+                    warnings: vec![]
+                },
+                &h,
+                today,
+                true
+            )
+            .starts_with("o/a: 1 views, 1 clones")
+        );
+    }
+
+    /// The terminal lines and workflow commands of a small fixed run.
+    #[test]
+    fn terminal_lines_snapshot() {
+        let (hello, quiet) = fixture::histories();
+        let today = fixture::today();
+        let reports = fixture::reports(&hello, &quiet);
+        let mut lines = vec![group(reports[0].repo)];
+        for r in &reports {
+            match (r.history, &r.error) {
+                (_, Some(e)) => lines.extend([error(&format!("gtt: {}", r.repo), e), failed_line(r.repo, e)]),
+                (Some(h), None) => lines.extend([repo_line(r, h, today, false), repo_line(r, h, today, true)]),
+                (None, None) => {}
+            }
+        }
+        lines.extend(reports[0].warnings.iter().map(|w| warning("gtt", w)));
+        lines.extend(fixture::skipped().iter().map(|(repo, why)| skipped_line(repo, why)));
+        insta::assert_snapshot!("terminal_lines", lines.join("\n"));
+    }
+}

@@ -1,0 +1,168 @@
+//! Figures derived from stored days: per repository, summed, and per badge metric.
+//! Nothing here is kept as a running total; every figure is recomputed from the history.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use crate::badge::Metric;
+use crate::history::{self, History, Traffic};
+
+/// Per-repository figures derived from stored days; nothing here is kept as a running
+/// total.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures {
+    pub total: Traffic,
+    /// The 14 complete days before `today`.
+    pub last14: Traffic,
+    pub organic_clones: u64,
+    pub organic_clones_uniques: u64,
+    pub organic_clones_14d: u64,
+    /// CI checkouts in the last 14 complete days, and whether CI was counted there.
+    pub ci_checkouts_14d: Option<u64>,
+    pub covered_days: usize,
+    pub stars: Option<u64>,
+    pub forks: Option<u64>,
+    pub watchers: Option<u64>,
+    pub open_issues: Option<u64>,
+    pub downloads: u64,
+}
+
+impl Figures {
+    /// Release downloads plus organic clones: every way the code left GitHub.
+    pub fn installs(&self) -> u64 {
+        self.downloads.saturating_add(self.organic_clones)
+    }
+}
+
+/// `n` days before `today` (today itself if that leaves the calendar).
+pub(super) fn days_back(today: Date, n: i32) -> Date {
+    today.checked_sub(jiff::Span::new().days(n)).unwrap_or(today)
+}
+
+/// The figures of one repository; "last 14 days" are the 14 complete days before
+/// `today`.
+pub fn figures(h: &History, today: Date) -> Figures {
+    let stats = h.latest_stats();
+    let (from, to) = (days_back(today, 14), days_back(today, 1));
+    let mut f = Figures {
+        total: h.totals(),
+        last14: h.sum_between(from, to).0,
+        covered_days: h.days.len(),
+        stars: stats.map(|s| s.stars),
+        forks: stats.map(|s| s.forks),
+        watchers: stats.map(|s| s.watchers),
+        open_issues: stats.map(|s| s.open_issues),
+        downloads: h.downloads(),
+        ..Figures::default()
+    };
+    for (d, t) in &h.days {
+        let o = history::organic(*t, h.ci.get(d).copied());
+        f.organic_clones = f.organic_clones.saturating_add(o.clones);
+        f.organic_clones_uniques = f.organic_clones_uniques.saturating_add(o.uniques);
+        if (from..=to).contains(d) {
+            f.organic_clones_14d = f.organic_clones_14d.saturating_add(o.clones);
+        }
+    }
+    let ci: Vec<u64> = h.ci.range(from..=to).map(|(_, c)| c.checkouts).collect();
+    f.ci_checkouts_14d = (!ci.is_empty()).then(|| ci.iter().sum());
+    f
+}
+
+fn add_traffic(a: Traffic, b: Traffic) -> Traffic {
+    Traffic {
+        views: a.views.saturating_add(b.views),
+        views_uniques: a.views_uniques.saturating_add(b.views_uniques),
+        clones: a.clones.saturating_add(b.clones),
+        clones_uniques: a.clones_uniques.saturating_add(b.clones_uniques),
+    }
+}
+
+/// Figures summed over repositories (covered days: the most any repository has).
+pub(super) fn sum(figs: &[Figures]) -> Figures {
+    let add = |a: Option<u64>, b: Option<u64>| match (a, b) {
+        (Some(a), Some(b)) => Some(a.saturating_add(b)),
+        (a, b) => a.or(b),
+    };
+    figs.iter().fold(Figures::default(), |a, f| Figures {
+        total: add_traffic(a.total, f.total),
+        last14: add_traffic(a.last14, f.last14),
+        organic_clones: a.organic_clones.saturating_add(f.organic_clones),
+        organic_clones_uniques: a.organic_clones_uniques.saturating_add(f.organic_clones_uniques),
+        organic_clones_14d: a.organic_clones_14d.saturating_add(f.organic_clones_14d),
+        ci_checkouts_14d: add(a.ci_checkouts_14d, f.ci_checkouts_14d),
+        covered_days: a.covered_days.max(f.covered_days),
+        stars: add(a.stars, f.stars),
+        forks: add(a.forks, f.forks),
+        watchers: add(a.watchers, f.watchers),
+        open_issues: add(a.open_issues, f.open_issues),
+        downloads: a.downloads.saturating_add(f.downloads),
+    })
+}
+
+/// A badge metric: its all-time figure and its per-day increments (for the recency
+/// suffix), derived from stored days.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Series {
+    pub total: u64,
+    pub daily: BTreeMap<Date, u64>,
+}
+
+/// Two series added day by day, saturating.
+pub(super) fn add_series(mut a: Series, b: &Series) -> Series {
+    a.total = a.total.saturating_add(b.total);
+    for (d, n) in &b.daily {
+        let e = a.daily.entry(*d).or_default();
+        *e = e.saturating_add(*n);
+    }
+    a
+}
+
+/// The figure a badge for `metric` shows: `Views`, `Clones` (organic: CI checkouts
+/// removed), `Downloads` (release assets), `Installs` (downloads + organic clones) or
+/// `Stars` (latest count; daily gains between snapshots).
+pub fn series(h: &History, metric: Metric) -> Series {
+    match metric {
+        Metric::Views => Series { total: h.totals().views, daily: h.days.iter().map(|(d, t)| (*d, t.views)).collect() },
+        Metric::Clones => {
+            let daily: BTreeMap<Date, u64> =
+                h.days.iter().map(|(d, t)| (*d, history::organic(*t, h.ci.get(d).copied()).clones)).collect();
+            Series { total: daily.values().fold(0u64, |a, n| a.saturating_add(*n)), daily }
+        }
+        Metric::Downloads => Series { total: h.downloads(), daily: h.daily_downloads() },
+        Metric::Installs => add_series(series(h, Metric::Clones), &series(h, Metric::Downloads)),
+        Metric::Stars => {
+            let mut daily = BTreeMap::new();
+            let mut prev: Option<u64> = None;
+            for (d, s) in &h.stats {
+                if let Some(p) = prev {
+                    daily.insert(*d, s.stars.saturating_sub(p));
+                }
+                prev = Some(s.stars);
+            }
+            Series { total: h.latest_stats().map_or(0, |s| s.stars), daily }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+
+    #[test]
+    fn every_metric_has_a_series() {
+        let (hello, _) = fixture::histories();
+        let totals = Metric::ALL.map(|m| (m.name(), series(&hello, m).total));
+        // Clones are organic (14 CI checkouts removed), installs are those plus the 57
+        // downloads, stars the latest count.
+        assert_eq!(
+            totals,
+            [("views", 1337), ("clones", 245 - 14), ("installs", 231 + 57), ("downloads", 57), ("stars", 12)]
+        );
+        let stars = series(&hello, Metric::Stars);
+        assert_eq!(stars.daily.values().copied().collect::<Vec<_>>(), [2], "gains between snapshots");
+        let f = figures(&hello, fixture::today());
+        assert_eq!((f.organic_clones, f.installs()), (series(&hello, Metric::Clones).total, 288));
+    }
+}

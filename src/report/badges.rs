@@ -2,6 +2,7 @@
 //! Names follow ghtraf's (`views.json`, `installs.svg`, ...) so a README that used it
 //! keeps working.
 
+use crate::store::layout::badge_stem;
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
@@ -41,13 +42,13 @@ pub fn badge_files(histories: &[&History], today: Date, cfg: &Badges, scope: Bad
         let per_repo: Vec<Series> = histories.iter().map(|h| series(h, metric)).collect();
         if scope.per_repo {
             for (h, s) in histories.iter().zip(&per_repo) {
-                let stem = format!("badge-{}-{metric}", h.repo.to_ascii_lowercase().replacen('/', ".", 1));
+                let stem = badge_stem(Some(&h.repo), metric);
                 write(&stem, metric, s);
             }
         }
         if scope.summed {
             let total = per_repo.iter().fold(Series::default(), add_series);
-            write(metric.name(), metric, &total);
+            write(&badge_stem(None, metric), metric, &total);
         }
     }
     files

@@ -2,6 +2,7 @@
 //! figures summed over the tracked repositories and the badge addresses, written to the
 //! `$GITHUB_OUTPUT` file as `name=value` lines.
 
+use crate::store::layout::badge_stem;
 use jiff::civil::Date;
 
 use super::badges::shields_url;
@@ -36,10 +37,10 @@ pub fn outputs(
         ("repos".into(), repos.join(",")),
     ];
     for metric in Metric::ALL {
-        if let Some(url) = public_url(&format!("{metric}.json")) {
+        if let Some(url) = public_url(&format!("{}.json", badge_stem(None, metric))) {
             out.push((format!("badge-url-{metric}"), shields_url(&url)));
         }
-        if let Some(url) = public_url(&format!("{metric}.svg")) {
+        if let Some(url) = public_url(&format!("{}.svg", badge_stem(None, metric))) {
             out.push((format!("badge-svg-url-{metric}"), url));
         }
     }

@@ -533,7 +533,7 @@ impl History {
     /// ([`Observation::traffic_today`]): a run whose clock is a day ahead must not
     /// zero a day GitHub has not answered for.
     pub fn from_observation(repo: &str, at: Timestamp, obs: &Observation) -> History {
-        let today = at.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let today = utc_day(at);
         let mut h = History::new(repo);
         h.first_collected = Some(at);
         h.last_collected = Some(at);
@@ -733,7 +733,7 @@ impl History {
     /// first collection brought downloads from before tracking began: those count for
     /// no day. Never negative; several runs a day cannot split a day.
     pub fn daily_downloads(&self) -> BTreeMap<Date, u64> {
-        let first_day = self.first_collected.map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date());
+        let first_day = self.first_collected.map(utc_day);
         let mut out: BTreeMap<Date, u64> = BTreeMap::new();
         for a in self.assets.values() {
             let mut prev: Option<u64> = None;
@@ -1092,7 +1092,7 @@ mod tests {
         };
         for i in 0..3653i32 {
             let mut o = obs.clone();
-            let day = at.to_zoned(jiff::tz::TimeZone::UTC).date();
+            let day = utc_day(at);
             // Five CI runs a day, each with two checkouts, recounted over the window.
             let runs = (1..=14)
                 .flat_map(|back| {

@@ -1,0 +1,311 @@
+//! gtt's own exports, read back: `gtt export --format csv` ([`crate::export::csv`]) and
+//! `--format json` ([`crate::export::export_json`]), and a stored history file. This is how a
+//! history moves between stores (a gist to a branch, one account to another) and how a
+//! hand-edited export is brought back.
+//!
+//! The JSON export and the stored file carry everything; only the export's derived
+//! fields (`downloads_daily`, `downloads_by_release`) are dropped, since they are computed
+//! again from the assets. A file written by a newer gtt (higher `schema`) is refused
+//! rather than read with fields missing.
+//!
+//! The CSV carries the figures but not everything: derived columns (organic clones,
+//! downloads) are not read back; a CI day's run count, which older exports do not carry,
+//! is the smallest one that gives back the exported organic uniques. The optional columns
+//! `ci_runs` and `stats_at` (RFC 3339), if an export carries them, are read and make the
+//! round trip exact. An empty traffic figure is one gtt never observed for that day.
+
+use serde_json::Value;
+
+use super::error::{Ctx, Error, Problem, show};
+use super::fragment::{Repos, add_ci, add_stats, add_traffic};
+use super::json::{Object, as_array, as_object, join};
+use super::repo::{Hint, valid_repo};
+use super::table::{Table, cell, count_cell, day_cell, day_start, instant_cell, read_table};
+use crate::history::{self, CiDay, History, RepoStats, Traffic};
+
+const TRAFFIC: [&str; 4] = ["views", "views_uniques", "clones", "clones_uniques"];
+const STATS: [&str; 4] = ["stars", "forks", "watchers", "open_issues"];
+
+/// Where the CSV's columns are; the optional ones may be absent.
+struct Columns {
+    repo: usize,
+    date: usize,
+    traffic: [usize; 4],
+    stats: [Option<usize>; 4],
+    checkouts: Option<usize>,
+    runs: Option<usize>,
+    organic: Option<usize>,
+    stats_at: Option<usize>,
+}
+
+impl Columns {
+    fn find(ctx: &Ctx<'_>, t: &Table) -> Result<Columns, Error> {
+        let (repo, date) = (t.req(ctx, "repo")?, t.req(ctx, "date")?);
+        let mut traffic = [0usize; 4];
+        for (slot, name) in traffic.iter_mut().zip(TRAFFIC) {
+            *slot = t.req(ctx, name)?;
+        }
+        Ok(Columns {
+            repo,
+            date,
+            traffic,
+            stats: STATS.map(|n| t.col(n)),
+            checkouts: t.col("ci_checkouts"),
+            runs: t.col("ci_runs"),
+            organic: t.col("organic_clones_uniques"),
+            stats_at: t.col("stats_at"),
+        })
+    }
+}
+
+/// One CSV row and where it is, for reading its cells.
+struct Row<'a> {
+    ctx: &'a Ctx<'a>,
+    n: usize,
+    cells: &'a [String],
+}
+
+impl Row<'_> {
+    fn opt(&self, col: Option<usize>, name: &str) -> Result<Option<u64>, Error> {
+        match col {
+            Some(c) => count_cell(self.ctx, self.n, name, cell(self.cells, c)),
+            None => Ok(None),
+        }
+    }
+}
+
+pub(crate) fn read_csv(ctx: &Ctx<'_>, content: &str) -> Result<Vec<History>, Error> {
+    let t = read_table(ctx, content)?;
+    let cols = Columns::find(ctx, &t)?;
+    let mut repos = Repos::default();
+    for (n, cells) in &t.rows {
+        let row = Row { ctx, n: *n, cells };
+        let repo = cell(cells, cols.repo).trim();
+        if !valid_repo(repo) {
+            return Err(ctx.cell(*n, "repo", Problem::NotARepository(show(repo))));
+        }
+        let day = day_cell(ctx, *n, "date", cell(cells, cols.date))?;
+        let (traffic, unknown_bits) = row_traffic(&row, &cols)?;
+        let stats = row_stats(&row, &cols, day)?;
+        let ci = row_ci(&row, &cols, traffic.clones_uniques)?;
+        let h = repos.get(repo);
+        add_traffic(h, day, traffic);
+        if unknown_bits != 0 {
+            h.unknown.insert(day, unknown_bits);
+        }
+        if let Some(s) = stats {
+            add_stats(h, day, s);
+        }
+        if let Some(c) = ci {
+            add_ci(h, day, c);
+        }
+    }
+    Ok(repos.into_vec())
+}
+
+/// The four traffic figures, and which of them were empty (never observed; see
+/// `History::unknown`).
+fn row_traffic(row: &Row<'_>, cols: &Columns) -> Result<(Traffic, u8), Error> {
+    let mut v = [0u64; 4];
+    let mut unknown_bits = 0u8;
+    for (i, ((slot, col), name)) in v.iter_mut().zip(cols.traffic).zip(TRAFFIC).enumerate() {
+        match row.opt(Some(col), name)? {
+            Some(x) => *slot = x,
+            None => unknown_bits |= 1 << i,
+        }
+    }
+    let [views, views_uniques, clones, clones_uniques] = v;
+    Ok((Traffic { views, views_uniques, clones, clones_uniques }, unknown_bits))
+}
+
+/// The repository counters, if the row has any: stamped `stats_at`, or 00:00 UTC of the day.
+fn row_stats(row: &Row<'_>, cols: &Columns, day: jiff::civil::Date) -> Result<Option<RepoStats>, Error> {
+    let mut counts = [None; 4];
+    for ((slot, col), name) in counts.iter_mut().zip(cols.stats).zip(STATS) {
+        *slot = row.opt(col, name)?;
+    }
+    if counts.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    let at = match cols.stats_at.map(|c| cell(row.cells, c).trim()).filter(|s| !s.is_empty()) {
+        Some(s) => instant_cell(row.ctx, row.n, "stats_at", s)?,
+        None => day_start(day).map_err(|p| row.ctx.cell(row.n, "date", p))?,
+    };
+    let [stars, forks, watchers, open_issues] = counts.map(|x| x.unwrap_or(0));
+    Ok(Some(RepoStats { at, stars, forks, watchers, open_issues }))
+}
+
+/// The CI day, if CI was counted: `ci_runs` when the export has it, else the fewest runs
+/// that give back the exported organic uniques.
+fn row_ci(row: &Row<'_>, cols: &Columns, clones_uniques: u64) -> Result<Option<CiDay>, Error> {
+    let Some(checkouts) = row.opt(cols.checkouts, "ci_checkouts")? else {
+        return Ok(None);
+    };
+    let runs = match row.opt(cols.runs, "ci_runs")? {
+        Some(runs) => runs,
+        None if checkouts == 0 => 0,
+        None => {
+            let organic = row.opt(cols.organic, "organic_clones_uniques")?;
+            organic.map_or(0, |o| clones_uniques.saturating_sub(o)).max(1)
+        }
+    };
+    Ok(Some(CiDay { checkouts, runs }))
+}
+
+/// gtt's JSON export (`{"schema", "repos": [history + downloads_daily +
+/// downloads_by_release]}`) or a stored history file (`{"schema", "repo", ...}`).
+pub(crate) fn read_json(ctx: &Ctx<'_>, root: &Object, hint: &Hint) -> Result<Vec<History>, Error> {
+    check_schema(ctx, root, "")?;
+    let Some(list) = root.get("repos") else {
+        let h = history_of(ctx, root.clone(), "")?;
+        if let Hint::Repo(r) = hint
+            && !r.eq_ignore_ascii_case(&h.repo)
+        {
+            return Err(ctx.field("repo", Problem::OtherRepository { found: h.repo, wanted: r.clone() }));
+        }
+        return Ok(vec![h]);
+    };
+    let mut repos = Repos::default();
+    for (i, v) in as_array(ctx, list, "repos")?.iter().enumerate() {
+        let path = format!("repos[{i}]");
+        let mut o = as_object(ctx, v, &path)?.clone();
+        o.remove("downloads_daily");
+        o.remove("downloads_by_release");
+        let h = history_of(ctx, o, &path)?;
+        let slot = repos.get(&h.repo);
+        *slot = slot.merge(&h);
+    }
+    Ok(repos.into_vec())
+}
+
+fn check_schema(ctx: &Ctx<'_>, o: &Object, path: &str) -> Result<(), Error> {
+    let field = join(path, "schema");
+    match o.get("schema").and_then(Value::as_u64) {
+        Some(s) if s <= u64::from(history::SCHEMA) => Ok(()),
+        Some(s) => Err(ctx.field(&field, Problem::NewerGtt { found: s, reads: history::SCHEMA })),
+        None => Err(ctx.field(&field, Problem::NoSchema)),
+    }
+}
+
+fn history_of(ctx: &Ctx<'_>, o: Object, path: &str) -> Result<History, Error> {
+    check_schema(ctx, &o, path)?;
+    let h: History = serde_json::from_value(Value::Object(o)).map_err(|e| ctx.field(path, Problem::NotAHistory(e)))?;
+    if !valid_repo(&h.repo) {
+        return Err(ctx.field(&join(path, "repo"), Problem::NotARepository(show(&h.repo))));
+    }
+    Ok(h.normalized())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::Value;
+
+    use crate::history::{self, Asset, CiDay, History, organic};
+    use crate::import::testkit::{GTT_CSV, GTT_JSON, collected, d, one, t, ts};
+    use crate::import::{Problem, import};
+
+    #[test]
+    fn gtt_csv_fixture() {
+        let got = import("export.csv", GTT_CSV, None).expect("imports");
+        let [hello, world] = got.histories.as_slice() else { panic!("two repositories") };
+        assert_eq!(hello.days.len(), 6);
+        assert!(!hello.days.contains_key(&d("2026-03-06")));
+        assert_eq!(hello.days[&d("2026-03-04")], t([107, 30, 20, 8]));
+        let s = hello.stats[&d("2026-03-05")];
+        assert_eq!((s.at, s.stars, s.forks, s.watchers, s.open_issues), (ts("2026-03-05T00:00:00Z"), 42, 5, 9, 3));
+        assert_eq!(hello.stats.len(), 4);
+        assert_eq!(hello.ci[&d("2026-03-02")], CiDay { checkouts: 2, runs: 1 });
+        assert_eq!(hello.ci[&d("2026-03-04")], CiDay { checkouts: 6, runs: 2 });
+        assert_eq!(hello.ci[&d("2026-03-05")], CiDay { checkouts: 7, runs: 2 });
+        assert_eq!(hello.ci[&d("2026-03-03")], CiDay { checkouts: 0, runs: 0 });
+        assert!(!hello.ci.contains_key(&d("2026-03-01")), "empty: CI not counted that day");
+        assert_eq!(world.ci.len(), 0);
+        // Exporting again gives the same rows (the downloads column is derived from assets,
+        // which a CSV does not carry).
+        let again = crate::export::csv(&got.histories);
+        // The first 13 columns; downloads are derived from assets, which a CSV does not
+        // carry, and the fixture predates the last two columns.
+        let strip =
+            |s: &str| s.lines().map(|l| l.split(',').take(13).collect::<Vec<_>>().join(",")).collect::<Vec<_>>();
+        assert_eq!(strip(&again), strip(GTT_CSV));
+    }
+
+    #[test]
+    fn gtt_json_fixture() {
+        let got = import("export.json", GTT_JSON, None).expect("imports");
+        let [hello, world] = got.histories.as_slice() else { panic!("two repositories") };
+        assert_eq!(hello.assets[&987_654].total(), 47);
+        assert_eq!(hello.downloads(), 59);
+        assert_eq!(world.days.len(), 2);
+        // The hand-written fixture is exactly what gtt exports for what it imports as.
+        let fixture: Value = serde_json::from_str(GTT_JSON).expect("json");
+        let exported: Vec<Value> = got.histories.iter().map(crate::export::export_json).collect();
+        assert_eq!(Some(&Value::Array(exported)), fixture.get("repos"));
+        // A single stored history file is read too, and must be the hinted repository's.
+        let stored = hello.to_json();
+        assert_eq!(&one("octo.hello.json", &stored, Some("octo/hello")), hello);
+        let e = import("octo.hello.json", &stored, Some("octo/world")).expect_err("wrong repository");
+        assert_eq!(e.field.as_deref(), Some("repo"));
+        let newer = stored.replacen("\"schema\":1", "\"schema\":2", 1);
+        let e = import("octo.hello.json", &newer, None).expect_err("newer schema");
+        assert!(matches!(e.problem, Problem::NewerGtt { found: 2, .. }), "{e}");
+        assert!(e.to_string().contains("newer gtt"), "{e}");
+    }
+
+    #[test]
+    fn gtt_json_round_trip_is_lossless() {
+        let h = collected();
+        assert!(!h.stats.is_empty() && !h.ci.is_empty() && !h.assets.is_empty() && !h.popular.is_empty());
+        let text =
+            serde_json::json!({ "schema": history::SCHEMA, "repos": [crate::export::export_json(&h)] }).to_string();
+        let back = one("export.json", &text, None);
+        // Everything but the internal CI run cache, which the export leaves out.
+        assert_eq!(back, History { ci_cache: BTreeMap::new(), ..h.clone() });
+        assert_eq!(back.assets, h.assets);
+        assert_eq!(back.daily_downloads(), h.daily_downloads());
+        // The stored form keeps even the cache.
+        assert_eq!(one("octo.hello.json", &h.to_json(), None), h);
+    }
+
+    #[test]
+    fn gtt_csv_round_trip() {
+        let h = collected();
+        assert!(!h.stats.is_empty() && !h.ci.is_empty());
+        let text = crate::export::csv(std::slice::from_ref(&h));
+        let back = one("export.csv", &text, None);
+        // `ci_runs` and `stats_at` make the round trip exact for days, counters and CI.
+        assert_eq!((&back.days, &back.stats, &back.ci), (&h.days, &h.stats, &h.ci));
+        for day in h.days.keys() {
+            assert_eq!(back.organic(*day), h.organic(*day));
+        }
+        // Merged into the collected history, the import changes nothing.
+        assert_eq!(h.merge(&back).days, h.days);
+        assert_eq!(h.merge(&back).stats, h.stats);
+        // An older CSV without the two columns still imports, with a lower bound for runs.
+        let short: String = text
+            .lines()
+            .map(|l| {
+                let cols: Vec<&str> = l.split(',').collect();
+                format!("{}\n", cols.get(..14).map(|c| c.join(",")).unwrap_or_default())
+            })
+            .collect();
+        let back = one("export.csv", &short, None);
+        assert_eq!(back.days, h.days);
+        for (day, c) in &h.ci {
+            assert_eq!(back.ci[day].checkouts, c.checkouts);
+            assert!(back.ci[day].runs <= c.runs, "a lower bound");
+        }
+    }
+
+    #[test]
+    fn asset_type_is_what_the_json_export_carries() {
+        // Guards the fixture's shape against the stored model.
+        let a: Asset =
+            serde_json::from_str(r#"{"seen":"2026-03-07","release":"v1","name":"a","counts":{"2026-03-07":3}}"#)
+                .expect("asset");
+        assert_eq!(a.total(), 3);
+        assert_eq!(organic(t([0, 0, 4, 2]), Some(CiDay { checkouts: 4, runs: 1 })).clones, 0);
+    }
+}

@@ -115,11 +115,11 @@ pub(crate) fn open_backend(
     Ok(match storage {
         Storage::Folder(dir) => Box::new(store::folder(dir, c.max_wait)),
         Storage::Gist(id) => {
-            let token = token.ok_or_else(|| Error::Config(config::Error("input `gist-token` is not set".into())))?;
+            let token = token.ok_or(Error::Config(config::Error::Unset { input: "gist-token", fix: None }))?;
             Box::new(store::gist(github::Client::new(&c.api_url, token.clone(), c.max_wait), id))
         }
         Storage::Gists(ids) => {
-            let token = token.ok_or_else(|| Error::Config(config::Error("input `gist-token` is not set".into())))?;
+            let token = token.ok_or(Error::Config(config::Error::Unset { input: "gist-token", fix: None }))?;
             let one = |id: &String| store::gist(github::Client::new(&c.api_url, token.clone(), c.max_wait), id);
             Box::new(store::gists(ids.iter().map(one).collect()))
         }
@@ -148,7 +148,7 @@ fn export(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
 
 fn dashboard(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     let Some(dest) = &c.out else {
-        return Err(Error::Config(config::Error("input `out` is not set".into())));
+        return Err(Error::Config(config::Error::Unset { input: "out", fix: None }));
     };
     let mut backend = open_backend(c, &c.storage, c.gist_token.as_ref())?;
     let source = write_dashboard(c, backend.as_mut(), dest)?;

@@ -224,7 +224,7 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
         return aggregate(c, backend.as_mut(), out);
     }
     let Some(token) = &c.token else {
-        return Err(Error::Config(crate::config::Error("no token".into())));
+        return Err(Error::Config(crate::config::Error::Unset { input: "token", fix: None }));
     };
     let client = github::Client::with_concurrency(&c.api_url, token.clone(), c.max_wait, c.concurrency);
     let mut archive_backend = match &c.archive {

@@ -4,66 +4,45 @@
 
 use serde::Deserialize;
 
-use crate::config::{Error as ConfigError, glob_match};
+pub use crate::config::{Filters, Spec};
 use crate::github::{self, Client};
 
 const MAX_LIST_PAGES: usize = 100;
 
-/// One item of input `repos`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Spec {
-    pub exclude: bool,
-    pub owner: String,
-    /// The name or glob as written (matching ignores case).
-    pub name: String,
+/// Whether spec `spec` picks the repository `full` (`owner/name`): the owner equal, the
+/// name matching the glob, both ignoring case as GitHub does.
+fn spec_matches(spec: &Spec, full: &str) -> bool {
+    let Some((o, n)) = full.split_once('/') else { return false };
+    o.eq_ignore_ascii_case(&spec.owner) && glob_match(&spec.name.to_ascii_lowercase(), &n.to_ascii_lowercase())
 }
 
-impl Spec {
-    pub fn is_glob(&self) -> bool {
-        self.name.contains('*')
+/// `*` matches any run of characters; everything else literally. Iterative, so no input
+/// can make it recurse or take more than O(pattern x text).
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && p.get(pi) != Some(&'*') && p.get(pi) == t.get(ti) {
+            pi += 1;
+            ti += 1;
+        } else if p.get(pi) == Some(&'*') {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
     }
-
-    fn matches(&self, full: &str) -> bool {
-        let Some((o, n)) = full.split_once('/') else { return false };
-        o.eq_ignore_ascii_case(&self.owner) && glob_match(&self.name.to_ascii_lowercase(), &n.to_ascii_lowercase())
+    while p.get(pi) == Some(&'*') {
+        pi += 1;
     }
-}
-
-/// Parses `repos` items; exact names are validated as `owner/name`.
-pub fn parse_specs(items: &[String]) -> Result<Vec<Spec>, ConfigError> {
-    items
-        .iter()
-        .map(|item| {
-            let (exclude, rest) = match item.strip_prefix('!') {
-                Some(r) => (true, r),
-                None => (false, item.as_str()),
-            };
-            let bad = || {
-                ConfigError(format!(
-                    "input `repos`: `{}` is not owner/name, owner/* or a glob like owner/gtt-* (prefix ! to exclude)",
-                    rest.chars().take(80).collect::<String>()
-                ))
-            };
-            let (owner, name) = rest.split_once('/').ok_or_else(bad)?;
-            let glob_ok = name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '*'));
-            if name.contains('*') {
-                if !glob_ok || crate::config::parse_repos(&format!("{owner}/x")).is_err() {
-                    return Err(bad());
-                }
-            } else if crate::config::parse_repos(rest).is_err() {
-                return Err(bad());
-            }
-            Ok(Spec { exclude, owner: owner.to_string(), name: name.to_string() })
-        })
-        .collect()
-}
-
-/// Which listed repositories globs may pick.
-#[derive(Debug, Clone, Copy)]
-pub struct Filters {
-    pub forks: bool,
-    pub archived: bool,
-    pub private: bool,
+    pi == p.len()
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -95,23 +74,12 @@ pub struct Resolved {
     pub explicit: Vec<String>,
 }
 
-/// Whether `full` is `owner/name` as GitHub allows them: the owner of ASCII letters,
-/// digits and hyphens, not starting with one, at most 39 characters; the name of ASCII
-/// letters, digits, `.`, `_` and `-`, at most 100, not `.` or `..`
-/// (<https://docs.github.com/en/repositories/creating-and-managing-repositories/about-repositories>).
-/// Listed names become file names, request paths and workflow output, so anything
-/// else (a newline, a slash, `..`) is refused before it is used. The rule is the one
-/// input `repos` applies, so a repository is never accepted one way and refused the
-/// other; it does not refuse double or trailing hyphens, which older accounts have.
+/// Whether `full` is `owner/name` as GitHub allows them ([`crate::config::is_full_name`],
+/// the rule input `repos` applies, so a repository is never accepted one way and refused
+/// the other). Listed names become file names, request paths and workflow output, so
+/// anything else (a newline, a slash, `..`) is refused before it is used.
 pub fn valid_full_name(full: &str) -> bool {
-    let Some((owner, name)) = full.split_once('/') else { return false };
-    (1..=39).contains(&owner.len())
-        && !owner.starts_with('-')
-        && owner.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        && (1..=100).contains(&name.len())
-        && name != "."
-        && name != ".."
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    crate::config::is_full_name(full)
 }
 
 /// The listed repositories whose names GitHub could have given; the others are
@@ -137,7 +105,7 @@ fn valid_listed(owner: &str, listed: Vec<Listed>) -> Vec<Listed> {
 /// Pure, so it is tested without a server.
 pub fn select(specs: &[Spec], listings: &[(String, Vec<Listed>)], filters: Filters) -> Resolved {
     let mut out = Resolved::default();
-    let excluded = |full: &str| specs.iter().any(|s| s.exclude && s.matches(full));
+    let excluded = |full: &str| specs.iter().any(|s| s.exclude && spec_matches(s, full));
     let add = |out: &mut Resolved, name: &str| {
         if !out.repos.iter().any(|r| r.eq_ignore_ascii_case(name)) {
             out.repos.push(name.to_string());
@@ -160,7 +128,7 @@ pub fn select(specs: &[Spec], listings: &[(String, Vec<Listed>)], filters: Filte
         }
         let listed = listings.iter().filter(|(o, _)| o.eq_ignore_ascii_case(&spec.owner)).flat_map(|(_, l)| l);
         let listed = listed.filter(|r| valid_full_name(&r.full_name));
-        for r in listed.filter(|r| spec.matches(&r.full_name) && !excluded(&r.full_name)) {
+        for r in listed.filter(|r| spec_matches(spec, &r.full_name) && !excluded(&r.full_name)) {
             let reason = if r.fork && !filters.forks {
                 Some("a fork (input `include-forks`)")
             } else if r.archived && !filters.archived {
@@ -225,17 +193,6 @@ pub fn resolve(client: &Client, specs: &[Spec], filters: Filters) -> Result<Reso
     Ok(select(specs, &listings, filters))
 }
 
-/// `I/N`: this job is shard I of N (1-based).
-pub fn parse_shard(s: &str) -> Result<(u32, u32), ConfigError> {
-    let bad = || ConfigError(format!("input `shard` is `{s}`: use I/N with 1 <= I <= N, e.g. 2/4"));
-    let (i, n) = s.split_once('/').ok_or_else(bad)?;
-    let (i, n): (u32, u32) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
-    if n == 0 || i == 0 || i > n || n > 256 {
-        return Err(bad());
-    }
-    Ok((i, n))
-}
-
 /// The shard a repository belongs to: a hash of its lower-cased name, so adding or
 /// removing other repositories never moves it (unlike splitting a sorted list).
 pub fn shard_of(repo: &str, n: u32) -> u32 {
@@ -251,19 +208,10 @@ pub fn shard_of(repo: &str, n: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::parse_specs;
 
     fn listed(name: &str, fork: bool, archived: bool, private: bool) -> Listed {
         Listed { full_name: name.into(), fork, archived, private, permissions: Some(Permissions { push: true }) }
-    }
-
-    #[test]
-    fn specs_parse_and_refuse() {
-        let ok = ["octo/hello", "octo/*", "!octo/old-*", "octo/gtt-*.rs"];
-        let specs = parse_specs(&ok.map(String::from)).expect("valid");
-        assert!(specs[1].is_glob() && specs[2].exclude && !specs[0].is_glob());
-        for bad in ["octo", "octo/a/b", "-x/*", "octo/a b", "!", "octo/*?"] {
-            assert!(parse_specs(&[bad.to_string()]).is_err(), "{bad}");
-        }
     }
 
     #[test]
@@ -345,12 +293,6 @@ mod tests {
         // Stable under insertions: a repository's shard depends on its name alone.
         assert_eq!(shard_of("Owner/Repo-5", 4), shard_of("owner/repo-5", 4));
         assert_eq!(u64::from(shard_of("octo/hello", 4)), 1 + fnv("octo/hello") % 4, "FNV-1a of the lower-cased name");
-        for (s, want) in [("1/1", Ok((1, 1))), ("2/4", Ok((2, 4)))] {
-            assert_eq!(parse_shard(s).map_err(|e| e.0), want);
-        }
-        for s in ["0/4", "5/4", "x", "1/0"] {
-            assert!(parse_shard(s).is_err(), "{s}");
-        }
     }
 
     fn fnv(s: &str) -> u64 {

@@ -19,7 +19,7 @@ const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 const GIST_RAW_HOST: &str = "https://gist.githubusercontent.com/";
 
 fn bad_input(msg: String) -> Error {
-    crate::config::Error(msg).into()
+    crate::config::Error::Source(msg).into()
 }
 
 /// The files of one source, and whether each must import (named explicitly) or may be

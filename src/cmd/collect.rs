@@ -23,7 +23,7 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     if c.aggregate {
         return aggregate(c, backend.as_mut(), out);
     }
-    let token = c.token.as_ref().ok_or_else(|| crate::config::Error("no token".into()))?;
+    let token = c.token.as_ref().ok_or(crate::config::Error::Unset { input: "token", fix: None })?;
     let client = Client::with_concurrency(&c.api_url, token.clone(), c.max_wait, c.concurrency);
     let mut archive_backend = c.archive.as_ref().map(|s| super::open_store(c, s)).transpose()?;
     let targets = targets(c, &client)?;

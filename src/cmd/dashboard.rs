@@ -12,7 +12,7 @@ use crate::store::{Backend, INDEX_FILE};
 
 pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     let Some(dest) = &c.out else {
-        return Err(crate::config::Error("input `out` is not set".into()).into());
+        return Err(crate::config::Error::Unset { input: "out", fix: None }.into());
     };
     let mut backend = super::open_store(c, &c.storage)?;
     let source = write(c, backend.as_mut(), dest)?;

@@ -206,13 +206,14 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
     let dir = c.repo_dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let repos = if c.repos.is_empty() { repo_of_dir(&dir).into_iter().collect() } else { c.repos.clone() };
     let Some(home) = repos.first().cloned() else {
-        return Err(crate::config::Error(format!(
-            "input `repos` is empty and {} has no GitHub `origin` remote: pass --repos owner/name",
-            dir.display()
-        ))
+        return Err(crate::config::Error::Unusable {
+            input: "repos",
+            problem: format!("is empty and {} has no GitHub `origin` remote", dir.display()),
+            fix: "pass --repos owner/name",
+        }
         .into());
     };
-    let token: Secret = c.token.clone().ok_or_else(|| crate::config::Error("no token".into()))?;
+    let token: Secret = c.token.clone().ok_or(crate::config::Error::Unset { input: "token", fix: None })?;
     let client = github::Client::new(&c.api_url, token.clone(), c.max_wait);
     // 1. The token must read every repository's traffic before anything is created.
     if !token_reads_traffic(&client, &repos, out)? {

@@ -18,7 +18,7 @@ pub(crate) fn open_store(c: &Config, storage: &Storage) -> Result<Box<dyn Backen
         c.gist_token
             .as_ref()
             .map(|t| Client::new(&c.api_url, t.clone(), c.max_wait))
-            .ok_or_else(|| crate::config::Error("input `gist-token` is not set".into()))
+            .ok_or(crate::config::Error::Unset { input: "gist-token", fix: None })
     };
     Ok(match storage {
         Storage::Folder(dir) => Box::new(store::folder(dir, c.max_wait)),

@@ -721,6 +721,13 @@ fn list_runs(
     Ok(())
 }
 
+/// Whether a job step's name counts as a checkout: it matches one of input
+/// `ci-checkout-pattern`'s alternatives, ignoring case and surrounding blanks.
+fn step_is_checkout(ci: &Ci, step: &str) -> bool {
+    let step = step.trim().to_lowercase();
+    ci.patterns.iter().any(|p| crate::discover::glob_match(p, &step))
+}
+
 /// Checkout steps of one completed run, per UTC day the step started (every attempt).
 fn run_checkouts(client: &Client, repo: &str, run: &RunJson, ci: &Ci) -> Result<ObservedRun, github::Error> {
     let path = format!("/repos/{repo}/actions/runs/{}/jobs?filter=all&per_page=100", run.id);
@@ -728,7 +735,7 @@ fn run_checkouts(client: &Client, repo: &str, run: &RunJson, ci: &Ci) -> Result<
     client.walk_pages(&path, MAX_JOB_PAGES, |body| {
         let page: JobsPage = Client::decode_page(&path, body)?;
         for job in &page.jobs {
-            for step in job.steps.iter().filter(|s| ci.matches(&s.name)) {
+            for step in job.steps.iter().filter(|s| step_is_checkout(ci, &s.name)) {
                 let at = step.started_at.or(job.started_at).unwrap_or(run.created_at);
                 *checkouts.entry(day(at)).or_default() += 1;
             }
@@ -846,6 +853,21 @@ mod tests {
 
     fn d(s: &str) -> Date {
         s.parse().expect("test date")
+    }
+
+    #[test]
+    fn checkout_steps_match_the_patterns_table() {
+        let ci = Ci::default();
+        let cases = [
+            ("Run actions/checkout@v4", true),
+            ("actions/checkout@v4", true),
+            ("  CHECKOUT ", true),
+            ("Checkout code", false),
+            ("Run tests", false),
+        ];
+        for (step, want) in cases {
+            assert_eq!(step_is_checkout(&ci, step), want, "{step:?}");
+        }
     }
 
     /// GitHub's window on 2026-11-16 (generous by the old edge day).

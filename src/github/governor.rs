@@ -12,7 +12,7 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// GitHub allows at most 100 concurrent requests per user; gtt stays well below.
-pub const MAX_IN_FLIGHT: usize = 32;
+pub const MAX_IN_FLIGHT: usize = crate::config::MAX_CONCURRENCY;
 /// Below this many requests left, one request at a time: every answer updates the
 /// budget before the next request is sent.
 pub const LOW_WATER: u64 = 50;

@@ -93,9 +93,7 @@ fn fetch_all(client: &github::Client, c: &Config, repos: &[String], stored: &[Hi
     let active = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let results: Mutex<BTreeMap<usize, Fetched>> = Mutex::new(BTreeMap::new());
-    let not_fetched = |repo: &str, message: &str, fatal: bool, rate_limited: bool| {
-        Err(fetch::Error { repo: repo.to_string(), message: message.into(), fatal, access: false, rate_limited })
-    };
+    let not_fetched = |repo: &str, message: &str, kind: fetch::Kind| Err(fetch::Error::new(repo, kind, message));
     std::thread::scope(|s| {
         for _ in 0..c.concurrency.min(repos.len()).max(1) {
             s.spawn(|| {
@@ -114,10 +112,10 @@ fn fetch_all(client: &github::Client, c: &Config, repos: &[String], stored: &[Hi
                     };
                     let (Some(repo), Some(h)) = (repos.get(i), stored.get(i)) else { break };
                     let r = if !affordable {
-                        not_fetched(repo, DEFERRED, false, true)
+                        not_fetched(repo, DEFERRED, fetch::Kind::RateLimited)
                     } else if stop.load(Ordering::SeqCst) {
                         active.fetch_sub(1, Ordering::SeqCst);
-                        not_fetched(repo, "skipped after an error that affects every repository", true, false)
+                        not_fetched(repo, "skipped after an error that affects every repository", fetch::Kind::Fatal)
                     } else {
                         let ctx = fetch::Context {
                             now: c.now,
@@ -131,12 +129,12 @@ fn fetch_all(client: &github::Client, c: &Config, repos: &[String], stored: &[Hi
                         r
                     };
                     match &r {
-                        Err(e) if e.rate_limited => {
+                        Err(e) if e.is_rate_limited() => {
                             if let Ok(mut n) = next.lock() {
                                 n.1 = true;
                             }
                         }
-                        Err(e) if e.fatal => stop.store(true, Ordering::SeqCst),
+                        Err(e) if e.is_fatal() => stop.store(true, Ordering::SeqCst),
                         _ => {}
                     }
                     if let Ok(mut m) = results.lock() {
@@ -149,7 +147,8 @@ fn fetch_all(client: &github::Client, c: &Config, repos: &[String], stored: &[Hi
     let mut map = results.into_inner().unwrap_or_default();
     (0..repos.len())
         .map(|i| {
-            map.remove(&i).unwrap_or_else(|| not_fetched(repos.get(i).map_or("", |r| r), "not fetched", false, false))
+            map.remove(&i)
+                .unwrap_or_else(|| not_fetched(repos.get(i).map_or("", |r| r), "not fetched", fetch::Kind::Other))
         })
         .collect()
 }
@@ -260,7 +259,7 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     for ((repo, old), result) in repos.iter().zip(stored).zip(fetched) {
         // Out of budget: left for the next run, loudly if that loses days.
         let result = match result {
-            Err(e) if e.rate_limited => {
+            Err(e) if e.is_rate_limited() => {
                 let loses = deferral_loses_days(&old, today);
                 let why = if loses {
                     format!(
@@ -278,7 +277,7 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
         };
         // A repository a glob picked that the token may not read is skipped, not failed.
         let result = match result {
-            Err(e) if e.access && !targets.explicit.iter().any(|r| r.eq_ignore_ascii_case(repo)) => {
+            Err(e) if e.is_access() && !targets.explicit.iter().any(|r| r.eq_ignore_ascii_case(repo)) => {
                 skipped.push((repo.clone(), e.message));
                 continue;
             }
@@ -310,7 +309,7 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
                 let mut warnings: Vec<String> = warnings;
                 // CI days are recounted over the whole window next run: a rate limit here loses nothing.
                 let error = match ci_error {
-                    Some(e) if e.rate_limited => {
+                    Some(e) if e.is_rate_limited() => {
                         warnings.push(format!("{repo}: {}; recounted next run", e.message));
                         None
                     }
@@ -432,7 +431,7 @@ pub(crate) fn collect(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
 /// cut to the shard.
 fn targets(c: &Config, client: &github::Client) -> Result<discover::Resolved, Error> {
     let mut t = if c.repo_specs.iter().any(discover::Spec::is_glob) {
-        discover::resolve(client, &c.repo_specs, c.filters).map_err(Error::Failed)?
+        discover::resolve(client, &c.repo_specs, c.filters).map_err(|e| Error::Failed(e.to_string()))?
     } else {
         discover::select(&c.repo_specs, &[], c.filters)
     };

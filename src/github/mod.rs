@@ -39,8 +39,9 @@ pub use retry::{Decision, decide};
 pub use send::{Reply, SendError, USER_AGENT, origin_of};
 use send::{Request, path_for_log};
 
-/// Why a request gave no usable answer. Each names the request's path (never its
-/// query, which may carry secrets) and keeps the cause.
+/// Why a request gave no usable answer. Each names the request and says the cause;
+/// a cause that is itself an error (the connection's, the JSON decoder's) is kept as
+/// the [`std::error::Error::source`]. Off-host URLs are named by their origin only.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// GitHub answered with a status we do not retry (or stopped retrying).

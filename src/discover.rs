@@ -9,6 +9,18 @@ use crate::github::{self, Client};
 
 const MAX_LIST_PAGES: usize = 100;
 
+/// Why the repositories input `repos` names could not be resolved.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An owner with a glob could not be listed (GitHub's answer is the source).
+    #[error("cannot list the repositories of {owner} for input `repos` ({source})")]
+    List {
+        owner: String,
+        #[source]
+        source: github::Error,
+    },
+}
+
 /// Whether spec `spec` picks the repository `full` (`owner/name`): the owner equal, the
 /// name matching the glob, both ignoring case as GitHub does.
 fn spec_matches(spec: &Spec, full: &str) -> bool {
@@ -170,7 +182,7 @@ fn list_owner(client: &Client, owner: &str, me: Option<&str>) -> Result<Vec<List
 }
 
 /// Resolves the specs against GitHub (listing only owners that have a glob).
-pub fn resolve(client: &Client, specs: &[Spec], filters: Filters) -> Result<Resolved, String> {
+pub fn resolve(client: &Client, specs: &[Spec], filters: Filters) -> Result<Resolved, Error> {
     let mut owners: Vec<String> = Vec::new();
     for s in specs.iter().filter(|s| !s.exclude && s.is_glob()) {
         if !owners.iter().any(|o| o.eq_ignore_ascii_case(&s.owner)) {
@@ -186,7 +198,7 @@ pub fn resolve(client: &Client, specs: &[Spec], filters: Filters) -> Result<Reso
         let me = client.get_json::<Me>("/user").ok().map(|m| m.login);
         for owner in owners {
             let listed = list_owner(client, &owner, me.as_deref())
-                .map_err(|e| format!("cannot list the repositories of {owner} for input `repos` ({e})"))?;
+                .map_err(|source| Error::List { owner: owner.clone(), source })?;
             listings.push((owner.clone(), valid_listed(&owner, listed)));
         }
     }
@@ -297,5 +309,17 @@ mod tests {
 
     fn fnv(s: &str) -> u64 {
         s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    }
+
+    #[test]
+    fn listing_failures_name_the_owner_and_githubs_answer() {
+        let source =
+            github::Error::Status { status: 403, message: "Forbidden".into(), path: "/orgs/octo/repos".into() };
+        let e = Error::List { owner: "octo".into(), source };
+        assert_eq!(
+            e.to_string(),
+            "cannot list the repositories of octo for input `repos` (GitHub answered 403 for /orgs/octo/repos: Forbidden)"
+        );
+        assert!(std::error::Error::source(&e).is_some());
     }
 }

@@ -76,7 +76,7 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
 /// cut to the shard.
 fn targets(c: &Config, client: &Client) -> Result<discover::Resolved, Error> {
     let mut t = if c.repo_specs.iter().any(discover::Spec::is_glob) {
-        discover::resolve(client, &c.repo_specs, c.filters).map_err(Error::Incomplete)?
+        discover::resolve(client, &c.repo_specs, c.filters).map_err(|e| Error::Incomplete(e.to_string()))?
     } else {
         discover::select(&c.repo_specs, &[], c.filters)
     };
@@ -148,13 +148,13 @@ impl Tally {
     ) -> Result<(), Error> {
         match result {
             // Out of budget: left for the next run, loudly if that loses days.
-            Err(e) if e.rate_limited => {
+            Err(e) if e.is_rate_limited() => {
                 let loses = deferral_loses_days(&old, history::utc_day(c.now));
                 self.skipped.push((repo.to_string(), deferral_reason(loses, &e.message)));
                 self.deferred.push((repo.to_string(), loses));
             }
             // A repository a glob picked that the token may not read is skipped, not failed.
-            Err(e) if e.access && !targets.explicit.iter().any(|r| r.eq_ignore_ascii_case(repo)) => {
+            Err(e) if e.is_access() && !targets.explicit.iter().any(|r| r.eq_ignore_ascii_case(repo)) => {
                 self.skipped.push((repo.to_string(), e.message));
             }
             Err(e) => self.outcomes.push(Outcome {
@@ -226,7 +226,7 @@ fn merge(
         found.into_iter().filter(|k| k.level != Level::Ok).map(|k| format!("{}; {}", k.what, k.fix)).collect();
     // CI days are recounted over the whole window next run: a rate limit here loses nothing.
     let error = match ci_error {
-        Some(e) if e.rate_limited => {
+        Some(e) if e.is_rate_limited() => {
             warnings.push(format!("{repo}: {}; recounted next run", e.message));
             None
         }

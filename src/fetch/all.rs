@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::github::Client;
 use crate::history::{self, History, Observation};
 
-use super::Error;
+use super::{Error, Kind};
 
 /// One repository's result: what was observed (with a CI counting error that does not
 /// void the traffic), or why nothing was.
@@ -29,7 +29,7 @@ pub(crate) const DEFERRED: &str = "deferred: the rate limit cannot cover it this
 /// Fetches repositories on `concurrency` worker threads; results keep the input order.
 /// Repositories are started oldest last collection first, so when the primary budget
 /// cannot cover every one, those whose window closes soonest are collected and the rest
-/// deferred (an error with `rate_limited`). After an error that every repository would
+/// deferred (an error of kind [`Kind::RateLimited`]). After an error that every repository would
 /// meet (bad token), the rest are skipped rather than hammering GitHub.
 pub(crate) fn all(client: &Client, c: &Config, repos: &[String], stored: &[History]) -> Vec<Fetched> {
     let today = history::utc_day(c.now);
@@ -41,9 +41,7 @@ pub(crate) fn all(client: &Client, c: &Config, repos: &[String], stored: &[Histo
     let active = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let results: Mutex<BTreeMap<usize, Fetched>> = Mutex::new(BTreeMap::new());
-    let not_fetched = |repo: &str, message: &str, fatal: bool, rate_limited: bool| {
-        Err(Error { repo: repo.to_string(), message: message.into(), fatal, access: false, rate_limited })
-    };
+    let not_fetched = |repo: &str, message: &str, kind: Kind| Err(Error::new(repo, kind, message));
     std::thread::scope(|s| {
         for _ in 0..c.concurrency.min(repos.len()).max(1) {
             s.spawn(|| {
@@ -62,10 +60,10 @@ pub(crate) fn all(client: &Client, c: &Config, repos: &[String], stored: &[Histo
                     };
                     let (Some(repo), Some(h)) = (repos.get(i), stored.get(i)) else { break };
                     let r = if !affordable {
-                        not_fetched(repo, DEFERRED, false, true)
+                        not_fetched(repo, DEFERRED, Kind::RateLimited)
                     } else if stop.load(Ordering::SeqCst) {
                         active.fetch_sub(1, Ordering::SeqCst);
-                        not_fetched(repo, "skipped after an error that affects every repository", true, false)
+                        not_fetched(repo, "skipped after an error that affects every repository", Kind::Fatal)
                     } else {
                         let ctx = super::Context {
                             now: c.now,
@@ -79,12 +77,12 @@ pub(crate) fn all(client: &Client, c: &Config, repos: &[String], stored: &[Histo
                         r
                     };
                     match &r {
-                        Err(e) if e.rate_limited => {
+                        Err(e) if e.is_rate_limited() => {
                             if let Ok(mut n) = next.lock() {
                                 n.1 = true;
                             }
                         }
-                        Err(e) if e.fatal => stop.store(true, Ordering::SeqCst),
+                        Err(e) if e.is_fatal() => stop.store(true, Ordering::SeqCst),
                         _ => {}
                     }
                     if let Ok(mut m) = results.lock() {
@@ -97,7 +95,7 @@ pub(crate) fn all(client: &Client, c: &Config, repos: &[String], stored: &[Histo
     let mut map = results.into_inner().unwrap_or_default();
     (0..repos.len())
         .map(|i| {
-            map.remove(&i).unwrap_or_else(|| not_fetched(repos.get(i).map_or("", |r| r), "not fetched", false, false))
+            map.remove(&i).unwrap_or_else(|| not_fetched(repos.get(i).map_or("", |r| r), "not fetched", Kind::Other))
         })
         .collect()
 }

@@ -38,27 +38,56 @@ pub struct Context<'a> {
     pub ci_cache: &'a BTreeMap<u64, BTreeMap<Date, u64>>,
 }
 
-/// Why a repository could not be collected, phrased as what the user should do.
-#[derive(Debug)]
-pub struct Error {
-    pub repo: String,
-    pub message: String,
-    /// Every repository will fail the same way (bad token, rate limit): no point going on.
-    pub fatal: bool,
+/// What kind of failure stopped a repository, which decides what the run does next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Every repository would meet it (a bad token, a server without a traffic API):
+    /// no point going on.
+    Fatal,
     /// The token may not read this repository's traffic: a repository picked by a glob
     /// is then skipped, not failed.
-    pub access: bool,
-    /// The rate limit ran out (beyond `max-wait`): the repository is deferred.
-    pub rate_limited: bool,
+    Access,
+    /// The rate limit ran out (beyond `max-wait`): the repository is deferred, and so
+    /// are those not started yet. Not [`Kind::Fatal`]: the next run picks them up.
+    RateLimited,
+    /// GitHub's answer was not in its documented shape: nothing of the repository is
+    /// stored this run.
+    Shape,
+    /// Anything else: this repository failed.
+    Other,
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.repo, self.message)
+/// Why a repository could not be collected, phrased as what the user should do.
+#[derive(Debug, thiserror::Error)]
+#[error("{repo}: {message}")]
+pub struct Error {
+    pub repo: String,
+    pub kind: Kind,
+    /// What went wrong and what fixes it; GitHub's own error is quoted in it where it
+    /// helps. Without the repository name.
+    pub message: String,
+}
+
+impl Error {
+    pub fn new(repo: &str, kind: Kind, message: impl Into<String>) -> Error {
+        Error { repo: repo.to_string(), kind, message: message.into() }
+    }
+
+    /// Every repository would fail the same way: stop fetching.
+    pub fn is_fatal(&self) -> bool {
+        self.kind == Kind::Fatal
+    }
+
+    /// The token may not read this repository: skip it when a glob picked it.
+    pub fn is_access(&self) -> bool {
+        self.kind == Kind::Access
+    }
+
+    /// Out of budget: defer the repository to the next run.
+    pub fn is_rate_limited(&self) -> bool {
+        self.kind == Kind::RateLimited
     }
 }
-
-impl std::error::Error for Error {}
 
 #[derive(Deserialize, Serialize)]
 struct RepoJson {
@@ -130,9 +159,7 @@ struct AssetJson {
     download_count: u64,
 }
 
-fn day(t: Timestamp) -> Date {
-    t.to_zoned(jiff::tz::TimeZone::UTC).date()
-}
+use crate::history::utc_day as day;
 
 /// Fetches everything gtt keeps about `repo`. A failure to count CI leaves the
 /// observation without CI (a gap in CI data, never zero checkouts) and is returned
@@ -160,9 +187,7 @@ pub fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Result<(Obse
             }
             _ => None,
         };
-        let ci = ci.join().unwrap_or_else(|_| {
-            Err(github::Error::Transport { path: String::new(), detail: "CI thread failed".to_string() })
-        });
+        let ci = ci.join().unwrap_or(Err(github::Error::ThreadFailed { what: "CI thread" }));
         let ci = match (ci, pages) {
             (Ok(Some(mut c)), Some(Ok(p))) => {
                 c.pages = p;
@@ -246,7 +271,7 @@ fn popular<T: DeserializeOwned>(
 }
 
 fn decode<T: DeserializeOwned>(path: &str, v: serde_json::Value) -> Result<T, github::Error> {
-    serde_json::from_value(v).map_err(|e| github::Error::Decode { path: path.to_string(), detail: e.to_string() })
+    serde_json::from_value(v).map_err(|source| github::Error::Decode { path: path.to_string(), source })
 }
 
 /// What a conditional GET gave: the answer (fresh, or the kept copy after a 304),
@@ -290,14 +315,11 @@ fn conditional_page(
     let (value, etag) = match (answer.body, prior) {
         (None, Some(p)) => (p.value.clone(), Some(p.etag.clone())),
         (None, None) => {
-            return Err(github::Error::Decode {
-                path: path.to_string(),
-                detail: "304 to an unconditional request".into(),
-            });
+            return Err(github::Error::UnaskedNotModified { path: path.to_string() });
         }
         (Some(body), _) => {
             let v: serde_json::Value = serde_json::from_str(&body)
-                .map_err(|e| github::Error::Decode { path: path.to_string(), detail: e.to_string() })?;
+                .map_err(|source| github::Error::Decode { path: path.to_string(), source })?;
             (reduce(key, v), answer.etag)
         }
     };
@@ -469,15 +491,13 @@ impl fmt::Display for Refusal {
 /// The failure of a repository whose `what` answer was refused: nothing of the
 /// repository is stored this run, so a wrong answer never becomes history.
 fn refused(repo: &str, what: &str, r: &Refusal) -> Error {
-    Error {
-        repo: repo.to_string(),
-        message: format!(
+    Error::new(
+        repo,
+        Kind::Shape,
+        format!(
             "GitHub's {what} answer is not in the documented shape ({r}): nothing from it was stored (see {TRAFFIC_DOCS})"
         ),
-        fatal: false,
-        access: false,
-        rate_limited: false,
-    }
+    )
 }
 
 /// A field as GitHub's text, quoted, escaped (no raw control characters) and cut.
@@ -796,53 +816,53 @@ fn explain_ci(repo: &str, e: github::Error) -> Error {
         ),
         _ => format!("CI clones not counted this run: {e}; traffic was still stored"),
     };
-    let rate_limited = matches!(e, github::Error::RateLimited { .. });
-    Error { repo: repo.to_string(), message, fatal: false, access: false, rate_limited }
+    let kind = if matches!(e, github::Error::RateLimited { .. }) { Kind::RateLimited } else { Kind::Other };
+    Error::new(repo, kind, message)
 }
 
 fn join<T>(h: std::thread::ScopedJoinHandle<'_, Result<T, github::Error>>) -> Result<T, github::Error> {
-    h.join().unwrap_or_else(|_| {
-        Err(github::Error::Transport { path: String::new(), detail: "request thread failed".to_string() })
-    })
+    h.join().unwrap_or(Err(github::Error::ThreadFailed { what: "request thread" }))
 }
 
-/// Turns GitHub's answer into the fix the user needs.
+/// Turns GitHub's answer into the fix the user needs, and the kind of failure it is:
+/// a refused token is [`Kind::Fatal`], a 403 or 404 for this repository alone is
+/// [`Kind::Access`].
 pub(crate) fn explain(client: &Client, repo: &str, e: github::Error, traffic: bool) -> Error {
     let msg = e.message().to_ascii_lowercase();
-    let (message, fatal) = match (e.status(), &e) {
+    let (message, kind) = match (e.status(), &e) {
         (Some(401), _) => (
             "the token was refused (401 Bad credentials): check that input `token` (or GITHUB_TOKEN) holds a current, unexpired token".to_string(),
-            true,
+            Kind::Fatal,
         ),
         (Some(403), _) if msg.contains("not accessible by integration") => (
             "the workflow's GITHUB_TOKEN cannot read traffic (403 Resource not accessible by integration): pass a fine-grained token with repository permission Administration: read (or a classic token with repo scope) as input `token`".to_string(),
-            true,
+            Kind::Fatal,
         ),
         (Some(403), _) if msg.contains("must have push access") => (
             "the token has no push access (403 Must have push access): traffic needs a token of an account with write access to the repository".to_string(),
-            false,
+            Kind::Access,
         ),
         (Some(403), _) if msg.contains("personal access token") => (
             "the fine-grained token lacks repository permission Administration: read (403 Resource not accessible by personal access token): add it to the token and include this repository".to_string(),
-            false,
+            Kind::Access,
         ),
         (Some(404), _) if traffic && client.is_enterprise_server() => (
             "this is GitHub Enterprise Server, which has no traffic API; gtt needs github.com or GHE.com (input `api-url`)".to_string(),
-            true,
+            Kind::Fatal,
         ),
-        (Some(404), _) if traffic => {
-            ("GitHub has no traffic for this repository (404): the token needs push access to it".to_string(), false)
-        }
+        (Some(404), _) if traffic => (
+            "GitHub has no traffic for this repository (404): the token needs push access to it".to_string(),
+            Kind::Access,
+        ),
         (Some(404), _) => (
             format!("repository {repo} not found (404): check the name in input `repos`, and that the token can see it if it is private"),
-            false,
+            Kind::Access,
         ),
-        (_, github::Error::RateLimited { .. }) => (e.to_string(), true),
-        _ => (e.to_string(), false),
+        (_, github::Error::RateLimited { .. }) => (e.to_string(), Kind::RateLimited),
+        (Some(403), _) => (e.to_string(), Kind::Access),
+        _ => (e.to_string(), Kind::Other),
     };
-    let access = matches!(e.status(), Some(403 | 404)) && !fatal;
-    let rate_limited = matches!(e, github::Error::RateLimited { .. });
-    Error { repo: repo.to_string(), message, fatal, access, rate_limited }
+    Error::new(repo, kind, message)
 }
 
 #[cfg(test)]
@@ -881,6 +901,47 @@ mod tests {
 
     fn bucket(ts: &str, count: i64, uniques: i64) -> Value {
         json!({ "timestamp": ts, "count": count, "uniques": uniques })
+    }
+
+    #[test]
+    fn explanations_choose_the_kind_table() {
+        let client = Client::new("http://127.0.0.1:9", crate::config::Secret::new("t"), std::time::Duration::ZERO);
+        let status = |status: u16, message: &str| github::Error::Status {
+            status,
+            message: message.to_string(),
+            path: "/repos/o/r".to_string(),
+        };
+        let limited = || github::Error::RateLimited {
+            path: "/repos/o/r".to_string(),
+            wait: std::time::Duration::from_secs(600),
+            waited: std::time::Duration::ZERO,
+        };
+        let cases: Vec<(github::Error, Kind, &str)> = vec![
+            (status(401, "Bad credentials"), Kind::Fatal, "the token was refused (401"),
+            (status(403, "Resource not accessible by integration"), Kind::Fatal, "GITHUB_TOKEN cannot read traffic"),
+            (status(403, "Must have push access to repository"), Kind::Access, "no push access"),
+            (status(403, "Resource not accessible by personal access token"), Kind::Access, "Administration: read"),
+            (status(403, "Forbidden"), Kind::Access, "GitHub answered 403 for /repos/o/r: Forbidden"),
+            (status(404, "Not Found"), Kind::Access, "repository o/r not found (404)"),
+            (status(500, "boom"), Kind::Other, "GitHub answered 500"),
+            (limited(), Kind::RateLimited, "rate limited on /repos/o/r"),
+            (github::Error::TooManyPages { path: "/p".into(), pages: 2 }, Kind::Other, "more than 2 pages"),
+        ];
+        for (e, kind, text) in cases {
+            let got = explain(&client, "o/r", e, false);
+            assert_eq!(got.kind, kind, "{got}");
+            assert_eq!(
+                (got.is_fatal(), got.is_access(), got.is_rate_limited()),
+                (kind == Kind::Fatal, kind == Kind::Access, kind == Kind::RateLimited)
+            );
+            assert!(got.message.contains(text), "{got}");
+            assert_eq!(got.to_string(), format!("o/r: {}", got.message));
+        }
+        // Counting CI never fails the token or skips the repository: its traffic is stored.
+        let ci = explain_ci("o/r", status(403, "Forbidden"));
+        assert_eq!(ci.kind, Kind::Other);
+        assert!(ci.message.contains("Actions: read") && ci.message.contains("traffic was still stored"), "{ci}");
+        assert_eq!(explain_ci("o/r", limited()).kind, Kind::RateLimited);
     }
 
     #[test]
@@ -941,6 +1002,7 @@ mod tests {
         let v = answer(json!([bucket("2026-11-10\n::add-mask::x\u{1b}[2J", 1, 1)]));
         let e = refused("o/r", "views", &check_daily(Daily::Views, &v, window(), true).expect_err("refused"));
         let line = e.to_string();
+        assert_eq!(e.kind, Kind::Shape);
         assert!(line.starts_with("o/r: GitHub's views answer is not in the documented shape ("), "{line}");
         assert!(!line.chars().any(char::is_control), "{line:?}");
     }

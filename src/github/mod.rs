@@ -1,68 +1,86 @@
-//! A small synchronous GitHub REST client on ureq: the headers GitHub asks for, Link
-//! pagination, GitHub's retry rules with a bounded total wait, and a token that only
-//! ever travels to the configured API host.
+//! A small synchronous GitHub REST client on ureq, shared by every thread of a run.
+//!
+//! gtt runs unattended, often on a schedule, against a budget it shares with whatever
+//! else the token does; a run that hammers GitHub, or leaks the token, costs more than a
+//! run that fails. So the client keeps to GitHub's published rules
+//! (<https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api>):
+//!
+//! - `send.rs`: one request with the headers GitHub asks for; the token only ever goes
+//!   to the configured API origin, and redirects are followed only where it may go.
+//! - `retry.rs`: GitHub's retry rules for rate limits and server errors, every wait
+//!   bounded by input `max-wait`
+//!   (<https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api>).
+//! - `governor.rs`: one budget per token across threads: requests in flight capped,
+//!   serialized when the primary budget runs low, paused together after a limit.
+//! - `link.rs`: `Link` header pagination
+//!   (<https://docs.github.com/en/rest/using-the-rest-api/using-pagination-in-the-rest-api>).
+//! - `date.rs`: the answer's `Date`, GitHub's clock, against which resets and the
+//!   traffic window are measured.
+//!
+//! This module is the surface the rest of gtt uses: [`Client`] and its [`Error`].
 
-use std::fmt;
 use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
 use crate::config::Secret;
+
+mod date;
 pub mod governor;
+mod link;
+mod retry;
+mod send;
 
+pub use date::parse_http_date;
 use governor::Governor;
+pub use link::parse_link_next;
+pub use retry::{Decision, decide};
+pub use send::{Reply, SendError, USER_AGENT, origin_of};
+use send::{Request, path_for_log};
 
-pub const USER_AGENT: &str = concat!("gtt/", env!("CARGO_PKG_VERSION"));
-const API_VERSION: &str = "2022-11-28";
-/// Attempts per request, the first included.
-const MAX_ATTEMPTS: u32 = 6;
-const MAX_REDIRECTS: u32 = 3;
-const BODY_LIMIT: u64 = 16 * 1024 * 1024;
-
-#[derive(Debug)]
+/// Why a request gave no usable answer. Each names the request and says the cause;
+/// a cause that is itself an error (the connection's, the JSON decoder's) is kept as
+/// the [`std::error::Error::source`]. Off-host URLs are named by their origin only.
+#[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// GitHub answered with a status we do not retry (or stopped retrying).
+    #[error("GitHub answered {status} for {path}: {message}")]
     Status { status: u16, message: String, path: String },
-    /// The connection failed after retries.
-    Transport { path: String, detail: String },
+    /// No answer came back, after retries: the connection, TLS, a timeout.
+    #[error("could not reach GitHub for {path}: {source}")]
+    Transport {
+        path: String,
+        #[source]
+        source: SendError,
+    },
     /// GitHub asked us to wait longer than `max-wait` allows.
+    #[error(
+        "rate limited on {path}: GitHub asks to wait {}s more after {}s of waiting, beyond input `max-wait`; run again later or raise max-wait",
+        .wait.as_secs(),
+        .waited.as_secs()
+    )]
     RateLimited { path: String, wait: Duration, waited: Duration },
-    /// The answer was not the JSON we expected.
-    Decode { path: String, detail: String },
+    /// The answer (or the body gtt was to send) was not the JSON expected.
+    #[error("unexpected answer from GitHub for {path}: {source}")]
+    Decode {
+        path: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// GitHub answered 304 Not Modified to a request that named no ETag.
+    #[error("unexpected answer from GitHub for {path}: 304 to an unconditional request")]
+    UnaskedNotModified { path: String },
     /// A URL (pagination, redirect) pointed away from the API host.
+    #[error("refusing to follow {} off the API host (the token stays with the API host)", send::host_of(.url))]
     ForeignHost { url: String },
     /// More pages than any sane repository has: refuse rather than loop forever.
+    #[error("{path} has more than {pages} pages; stopped")]
     TooManyPages { path: String, pages: usize },
+    /// A thread sending requests stopped before it answered (it panicked: a gtt bug).
+    #[error("could not reach GitHub: {what} failed")]
+    ThreadFailed { what: &'static str },
 }
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Status { status, message, path } => write!(f, "GitHub answered {status} for {path}: {message}"),
-            Error::Transport { path, detail } => {
-                write!(f, "could not reach GitHub for {path}: {detail}")
-            }
-            Error::RateLimited { path, wait, waited } => write!(
-                f,
-                "rate limited on {path}: GitHub asks to wait {}s more after {}s of waiting, beyond input `max-wait`; run again later or raise max-wait",
-                wait.as_secs(),
-                waited.as_secs()
-            ),
-            Error::Decode { path, detail } => {
-                write!(f, "unexpected answer from GitHub for {path}: {detail}")
-            }
-            Error::ForeignHost { url } => {
-                write!(f, "refusing to follow {} off the API host (the token stays with the API host)", host_of(url))
-            }
-            Error::TooManyPages { path, pages } => {
-                write!(f, "{path} has more than {pages} pages; stopped")
-            }
-        }
-    }
-}
-
-impl std::error::Error for Error {}
 
 impl Error {
     pub fn status(&self) -> Option<u16> {
@@ -71,28 +89,23 @@ impl Error {
             _ => None,
         }
     }
+
+    /// GitHub's own `message` for a status answer; empty otherwise.
     pub fn message(&self) -> &str {
         match self {
             Error::Status { message, .. } => message,
             _ => "",
         }
     }
-}
 
-/// What one HTTP exchange gave back, reduced to what gtt reads.
-#[derive(Debug, Clone, Default)]
-pub struct Reply {
-    pub status: u16,
-    pub body: String,
-    pub link: Option<String>,
-    pub retry_after: Option<String>,
-    pub remaining: Option<String>,
-    pub reset: Option<String>,
-    pub date: Option<String>,
-    pub location: Option<String>,
-    pub etag: Option<String>,
-    pub limit: Option<String>,
-    pub resource: Option<String>,
+    /// The error for an attempt that is not a success: GitHub's status and message, or
+    /// why no answer came.
+    fn failed(path: &str, outcome: send::Outcome) -> Error {
+        match outcome {
+            Ok(r) => Error::Status { status: r.status, message: send::github_message(&r.body), path: path.to_string() },
+            Err(source) => Error::Transport { path: path.to_string(), source },
+        }
+    }
 }
 
 /// An answer to a conditional GET: `body` is None when GitHub said 304 Not Modified.
@@ -121,95 +134,6 @@ pub struct Usage {
     pub reset: Option<i64>,
 }
 
-/// What to do after an answer (or a transport failure: `status` None).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    Accept,
-    Retry(Duration),
-}
-
-/// GitHub's retry rule (platform.md §3): `retry-after` if present; else, with
-/// `x-ratelimit-remaining: 0`, until `x-ratelimit-reset` (measured against the answer's
-/// own `Date`, so a skewed local clock cannot shorten the wait); else for a secondary
-/// limit at least a minute, doubling; 5xx and transport errors back off from a second,
-/// doubling, with `jitter` in 0..1 spreading the waits. `attempt` counts from 0.
-pub fn decide(status: Option<u16>, reply: &Reply, attempt: u32, jitter: f64) -> Decision {
-    let exp = 2u64.saturating_pow(attempt.min(16));
-    let backoff = |base_ms: u64| {
-        let ms = base_ms.saturating_mul(exp) as f64 * (0.5 + jitter.clamp(0.0, 1.0));
-        Duration::from_millis(ms as u64)
-    };
-    match status {
-        None | Some(500 | 502 | 503 | 504) => Decision::Retry(backoff(1000)),
-        Some(403 | 429) => {
-            if let Some(secs) = reply.retry_after.as_deref().and_then(|s| s.trim().parse::<u64>().ok()) {
-                return Decision::Retry(Duration::from_secs(secs));
-            }
-            if reply.remaining.as_deref().map(str::trim) == Some("0") {
-                let reset = reply.reset.as_deref().and_then(|s| s.trim().parse::<i64>().ok());
-                let server_now =
-                    reply.date.as_deref().and_then(parse_http_date).unwrap_or_else(|| {
-                        SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
-                    });
-                if let Some(reset) = reset {
-                    return Decision::Retry(Duration::from_secs((reset - server_now).max(0) as u64 + 1));
-                }
-                return Decision::Retry(backoff(60_000));
-            }
-            let lower = reply.body.to_ascii_lowercase();
-            if status == Some(429) || lower.contains("secondary rate limit") || lower.contains("abuse") {
-                return Decision::Retry(backoff(60_000));
-            }
-            Decision::Accept
-        }
-        Some(_) => Decision::Accept,
-    }
-}
-
-/// `Date: Sun, 06 Nov 1994 08:49:37 GMT` as epoch seconds.
-pub fn parse_http_date(s: &str) -> Option<i64> {
-    let t = jiff::fmt::rfc2822::parse(s.trim()).ok()?;
-    Some(t.timestamp().as_second())
-}
-
-/// The `rel="next"` target of a `Link` header.
-pub fn parse_link_next(header: &str) -> Option<String> {
-    header.split(',').find_map(|part| {
-        let (url, params) = part.split_once(';')?;
-        let url = url.trim().strip_prefix('<')?.strip_suffix('>')?;
-        params
-            .split(';')
-            .any(|p| {
-                let p = p.trim();
-                p == "rel=\"next\"" || p == "rel=next"
-            })
-            .then(|| url.to_string())
-    })
-}
-
-/// `scheme://host[:port]` of a URL, lower-cased, for same-origin checks.
-pub fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    if authority.is_empty() || authority.contains('@') {
-        return None;
-    }
-    Some(format!("{}://{}", scheme.to_ascii_lowercase(), authority.to_ascii_lowercase()))
-}
-
-fn host_of(url: &str) -> String {
-    origin_of(url).unwrap_or_else(|| "an unparsable URL".to_string())
-}
-
-/// A request target, relative to the API base or absolute (pagination, raw files).
-fn path_for_log(url: &str) -> String {
-    let without_origin = match origin_of(url) {
-        Some(o) => url.get(o.len()..).unwrap_or(url),
-        None => url,
-    };
-    without_origin.split('?').next().unwrap_or(without_origin).to_string()
-}
-
 #[derive(Debug)]
 pub struct Client {
     agent: ureq::Agent,
@@ -231,18 +155,8 @@ impl Client {
 
     /// A client that keeps at most `in_flight` requests open at once across threads.
     pub fn with_concurrency(api_url: &str, token: Secret, max_wait: Duration, in_flight: usize) -> Client {
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .user_agent(USER_AGENT)
-            .max_idle_connections_per_host(governor::MAX_IN_FLIGHT)
-            .timeout_connect(Some(Duration::from_secs(10)))
-            .timeout_recv_response(Some(Duration::from_secs(30)))
-            .timeout_recv_body(Some(Duration::from_secs(60)))
-            .timeout_global(Some(Duration::from_secs(120)))
-            .build();
         Client {
-            agent: ureq::Agent::new_with_config(config),
+            agent: send::agent(governor::MAX_IN_FLIGHT),
             base: api_url.trim_end_matches('/').to_string(),
             origin: origin_of(api_url).unwrap_or_default(),
             token,
@@ -314,7 +228,8 @@ impl Client {
     /// A GET with `If-None-Match: etag`. A 304 comes back as `body: None`: GitHub's
     /// answer is the one that ETag names, and it cost no primary quota.
     pub fn get_conditional(&self, path: &str, etag: Option<&str>) -> Result<Conditional, Error> {
-        let reply = self.send("GET", &self.url(path), None, true, etag)?;
+        let url = self.url(path);
+        let reply = self.send(Request { if_none_match: etag, ..Request::get(&url) })?;
         Ok(Conditional {
             next: reply.link.as_deref().and_then(parse_link_next),
             etag: reply.etag,
@@ -331,12 +246,8 @@ impl Client {
         }
     }
 
-    fn same_origin(&self, url: &str) -> bool {
-        origin_of(url).is_some_and(|o| o == self.origin)
-    }
-
     pub fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
-        let reply = self.send("GET", &self.url(path), None, true, None)?;
+        let reply = self.send(Request::get(&self.url(path)))?;
         decode(path, &reply.body)
     }
 
@@ -352,7 +263,9 @@ impl Client {
     }
 
     /// Walks a paginated endpoint page by page, handing each body to `page`, which
-    /// returns whether to go on (`false` stops early: the rest cannot matter).
+    /// returns whether to go on (`false` stops early: the rest cannot matter). Pages
+    /// come from the `Link` header, as GitHub asks, and stay on the API host (the
+    /// token goes along).
     pub fn walk_pages(
         &self,
         path: &str,
@@ -366,7 +279,7 @@ impl Client {
                 return Err(Error::TooManyPages { path: path_for_log(path), pages });
             }
             pages += 1;
-            let reply = self.send("GET", &url, None, true, None)?;
+            let reply = self.send(Request::get(&url))?;
             if !page(&reply.body)? {
                 break;
             }
@@ -381,16 +294,17 @@ impl Client {
     }
 
     pub fn post_json<T: DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<T, Error> {
-        let text =
-            serde_json::to_string(body).map_err(|e| Error::Decode { path: path.to_string(), detail: e.to_string() })?;
-        let reply = self.send("POST", &self.url(path), Some(&text), true, None)?;
-        decode(path, &reply.body)
+        self.send_json("POST", path, body)
     }
 
     pub fn patch_json<T: DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<T, Error> {
-        let text =
-            serde_json::to_string(body).map_err(|e| Error::Decode { path: path.to_string(), detail: e.to_string() })?;
-        let reply = self.send("PATCH", &self.url(path), Some(&text), true, None)?;
+        self.send_json("PATCH", path, body)
+    }
+
+    fn send_json<T: DeserializeOwned>(&self, method: &str, path: &str, body: &serde_json::Value) -> Result<T, Error> {
+        let text = serde_json::to_string(body).map_err(|source| Error::Decode { path: path.to_string(), source })?;
+        let url = self.url(path);
+        let reply = self.send(Request { method, body: Some(&text), ..Request::get(&url) })?;
         decode(path, &reply.body)
     }
 
@@ -402,282 +316,61 @@ impl Client {
         if !with_token && !url.starts_with("https://") {
             return Err(Error::ForeignHost { url: url.to_string() });
         }
-        Ok(self.send("GET", url, None, with_token, None)?.body)
-    }
-
-    /// One logical request: retries, redirects on the same host, bounded waits, every
-    /// attempt through the governor. With `if_none_match`, a 304 is a success.
-    fn send(
-        &self,
-        method: &str,
-        url: &str,
-        body: Option<&str>,
-        auth: bool,
-        if_none_match: Option<&str>,
-    ) -> Result<Reply, Error> {
-        if auth && !self.same_origin(url) {
-            return Err(Error::ForeignHost { url: url.to_string() });
-        }
-        let path = path_for_log(url);
-        let mut url = url.to_string();
-        let mut redirects = 0;
-        let mut attempt = 0;
-        // Only API requests are governed: raw gist files come from a CDN with no budget.
-        let governed = auth || self.same_origin(&url);
-        loop {
-            if governed {
-                self.governor.acquire().map_err(|o| Error::RateLimited {
-                    path: path.clone(),
-                    wait: o.wait,
-                    waited: o.waited,
-                })?;
-            }
-            let result = self.send_once(method, &url, body, auth, if_none_match);
-            let (status, reply) = match &result {
-                Ok(r) => (Some(r.status), r.clone()),
-                Err(_) => (None, Reply::default()),
-            };
-            let num = |v: &Option<String>| v.as_deref().and_then(|v| v.trim().parse::<i64>().ok());
-            let core = reply.resource.as_deref().is_none_or(|r| r == "core");
-            let remaining = num(&reply.remaining).filter(|_| core).and_then(|r| u64::try_from(r).ok());
-            if governed {
-                self.governor.release(
-                    remaining,
-                    num(&reply.limit).and_then(|l| u64::try_from(l).ok()),
-                    num(&reply.reset).filter(|_| core),
-                    reply.date.as_deref().and_then(parse_http_date),
-                );
-            }
-            if let Ok(mut u) = self.usage.lock() {
-                u.requests += 1;
-                if status == Some(304) {
-                    u.not_modified += 1;
-                } else if reply.remaining.is_some() && core {
-                    u.quota_used += 1;
-                }
-            }
-            log::debug!(
-                "{method} {path} -> {} (rate limit remaining {})",
-                status.map_or("transport error".to_string(), |s| s.to_string()),
-                reply.remaining.as_deref().unwrap_or("?")
-            );
-            if let Some(301 | 302 | 307 | 308) = status {
-                let target = reply.location.clone().unwrap_or_default();
-                let target = if target.starts_with('/') { format!("{}{target}", self.origin) } else { target };
-                if method != "GET" || redirects == MAX_REDIRECTS || (auth && !self.same_origin(&target)) {
-                    return Err(Error::ForeignHost { url: target });
-                }
-                redirects += 1;
-                url = target;
-                continue;
-            }
-            match decide(status, &reply, attempt, jitter()) {
-                Decision::Accept => {
-                    return match result {
-                        Ok(r) if (200..300).contains(&r.status) => Ok(r),
-                        Ok(r) if r.status == 304 && if_none_match.is_some() => Ok(r),
-                        Ok(r) => Err(Error::Status { status: r.status, message: github_message(&r.body), path }),
-                        Err(detail) => Err(Error::Transport { path, detail }),
-                    };
-                }
-                Decision::Retry(wait) if matches!(status, Some(403 | 429)) => {
-                    // A rate limit holds for the whole token: everyone waits, once.
-                    if attempt + 1 >= MAX_ATTEMPTS {
-                        return Err(Error::RateLimited { path, wait, waited: self.max_wait });
-                    }
-                    self.governor.pause(wait).map_err(|o| Error::RateLimited {
-                        path: path.clone(),
-                        wait: o.wait,
-                        waited: o.waited,
-                    })?;
-                    log::warn!(
-                        "{method} {path}: rate limited (HTTP {}); all requests wait {}s",
-                        reply.status,
-                        wait.as_secs()
-                    );
-                    attempt += 1;
-                }
-                Decision::Retry(wait) => {
-                    let waited = self.waited.lock().map_or(Duration::ZERO, |w| *w);
-                    if attempt + 1 >= MAX_ATTEMPTS || waited + wait > self.max_wait {
-                        return match result {
-                            Ok(r) => Err(Error::Status { status: r.status, message: github_message(&r.body), path }),
-                            Err(detail) => Err(Error::Transport { path, detail }),
-                        };
-                    }
-                    log::warn!(
-                        "{method} {path}: {}; retrying in {:.1}s",
-                        status.map_or("connection failed".to_string(), |s| format!("HTTP {s}")),
-                        wait.as_secs_f64()
-                    );
-                    if let Ok(mut w) = self.waited.lock() {
-                        *w += wait;
-                    }
-                    std::thread::sleep(wait);
-                    attempt += 1;
-                }
-            }
-        }
-    }
-
-    fn send_once(
-        &self,
-        method: &str,
-        url: &str,
-        body: Option<&str>,
-        auth: bool,
-        if_none_match: Option<&str>,
-    ) -> Result<Reply, String> {
-        let mut builder = ureq::http::Request::builder()
-            .method(method)
-            .uri(url)
-            .header("Accept", "application/vnd.github+json")
-            .header("X-GitHub-Api-Version", API_VERSION)
-            .header("User-Agent", USER_AGENT);
-        if let Some(tag) = if_none_match {
-            builder = builder.header("If-None-Match", tag);
-        }
-        if auth {
-            builder = builder.header("Authorization", format!("Bearer {}", self.token.expose()));
-        }
-        let result = match body {
-            Some(b) => {
-                let req = builder
-                    .header("Content-Type", "application/json")
-                    .body(b.to_string())
-                    .map_err(|e| e.to_string())?;
-                self.agent.run(req)
-            }
-            None => {
-                let req = builder.body(()).map_err(|e| e.to_string())?;
-                self.agent.run(req)
-            }
-        };
-        let mut resp = result.map_err(|e| e.to_string())?;
-        let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-        let mut reply = Reply {
-            status: resp.status().as_u16(),
-            body: String::new(),
-            link: header("link"),
-            retry_after: header("retry-after"),
-            remaining: header("x-ratelimit-remaining"),
-            reset: header("x-ratelimit-reset"),
-            date: header("date"),
-            location: header("location"),
-            etag: header("etag"),
-            limit: header("x-ratelimit-limit"),
-            resource: header("x-ratelimit-resource"),
-        };
-        reply.body = resp.body_mut().with_config().limit(BODY_LIMIT).read_to_string().map_err(|e| e.to_string())?;
-        Ok(reply)
+        Ok(self.send(Request { auth: with_token, ..Request::get(url) })?.body)
     }
 }
 
 fn decode<T: DeserializeOwned>(path: &str, body: &str) -> Result<T, Error> {
-    serde_json::from_str(body).map_err(|e| Error::Decode { path: path_for_log(path), detail: e.to_string() })
-}
-
-/// GitHub's error `message`, or the start of a non-JSON body, on one line.
-fn github_message(body: &str) -> String {
-    #[derive(serde::Deserialize)]
-    struct Msg {
-        message: String,
-    }
-    let msg = serde_json::from_str::<Msg>(body).map(|m| m.message).unwrap_or_else(|_| body.chars().take(120).collect());
-    msg.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// A fraction in 0..1 that differs between calls and threads; spreads retries so
-/// parallel workers do not hammer GitHub in step.
-fn jitter() -> f64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
-    (h.finish() % 10_000) as f64 / 10_000.0
+    serde_json::from_str(body).map_err(|source| Error::Decode { path: path_for_log(path), source })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn reply(retry_after: Option<&str>, remaining: Option<&str>, reset: Option<&str>, body: &str) -> Reply {
-        Reply {
-            retry_after: retry_after.map(String::from),
-            remaining: remaining.map(String::from),
-            reset: reset.map(String::from),
-            date: Some("Sun, 01 Nov 2026 12:00:00 GMT".to_string()),
-            body: body.to_string(),
-            ..Reply::default()
-        }
-    }
+    use std::error::Error as _;
 
     #[test]
-    fn retry_decisions_follow_githubs_rule() {
-        let now = parse_http_date("Sun, 01 Nov 2026 12:00:00 GMT").expect("date");
-        let reset = (now + 30).to_string();
-        let secondary = "You have exceeded a secondary rate limit. Please wait.";
-        let cases: Vec<(Option<u16>, Reply, u32, Decision)> = vec![
-            (Some(200), reply(None, None, None, ""), 0, Decision::Accept),
-            (Some(404), reply(None, None, None, ""), 0, Decision::Accept),
-            (Some(403), reply(None, Some("4999"), None, "Must have push access to repository"), 0, Decision::Accept),
-            (Some(403), reply(Some("7"), None, None, secondary), 0, Decision::Retry(Duration::from_secs(7))),
-            (Some(429), reply(Some("3"), Some("0"), Some(&reset), ""), 0, Decision::Retry(Duration::from_secs(3))),
+    fn errors_name_the_request_and_keep_the_cause_table() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused by peer");
+        let json = serde_json::from_str::<u8>("x").expect_err("not JSON");
+        let cases: Vec<(Error, &str, bool)> = vec![
             (
-                Some(403),
-                reply(None, Some("0"), Some(&reset), "API rate limit exceeded"),
-                0,
-                Decision::Retry(Duration::from_secs(31)),
+                Error::Status { status: 404, message: "Not Found".into(), path: "/repos/o/r".into() },
+                "GitHub answered 404 for /repos/o/r: Not Found",
+                false,
             ),
             (
-                Some(403),
-                reply(None, Some("0"), Some("0"), "API rate limit exceeded"),
-                0,
-                Decision::Retry(Duration::from_secs(1)),
+                Error::Transport { path: "/meta".into(), source: SendError::Transport(ureq::Error::Io(io)) },
+                "could not reach GitHub for /meta: ",
+                true,
             ),
-            (Some(403), reply(None, Some("12"), None, secondary), 0, Decision::Retry(Duration::from_secs(60))),
-            (Some(403), reply(None, None, None, secondary), 2, Decision::Retry(Duration::from_secs(240))),
-            (Some(429), reply(None, None, None, ""), 0, Decision::Retry(Duration::from_secs(60))),
-            (Some(502), reply(None, None, None, ""), 0, Decision::Retry(Duration::from_millis(1000))),
-            (Some(503), reply(None, None, None, ""), 3, Decision::Retry(Duration::from_millis(8000))),
-            (None, reply(None, None, None, ""), 1, Decision::Retry(Duration::from_millis(2000))),
+            (
+                Error::RateLimited { path: "/x".into(), wait: Duration::from_secs(90), waited: Duration::from_secs(5) },
+                "rate limited on /x: GitHub asks to wait 90s more after 5s of waiting, beyond input `max-wait`",
+                false,
+            ),
+            (Error::Decode { path: "/user".into(), source: json }, "unexpected answer from GitHub for /user: ", true),
+            (
+                Error::UnaskedNotModified { path: "/r".into() },
+                "unexpected answer from GitHub for /r: 304 to an unconditional request",
+                false,
+            ),
+            (
+                Error::ForeignHost { url: "https://evil.example/steal?t=1".into() },
+                "refusing to follow https://evil.example off the API host",
+                false,
+            ),
+            (Error::TooManyPages { path: "/p".into(), pages: 3 }, "/p has more than 3 pages; stopped", false),
+            (Error::ThreadFailed { what: "CI thread" }, "could not reach GitHub: CI thread failed", false),
         ];
-        for (status, r, attempt, want) in cases {
-            assert_eq!(decide(status, &r, attempt, 0.5), want, "{status:?} {r:?} attempt {attempt}");
+        for (e, start, has_source) in cases {
+            let text = e.to_string();
+            assert!(text.starts_with(start), "{text:?} does not start with {start:?}");
+            assert_eq!(e.source().is_some(), has_source, "{text}");
+            if let Some(cause) = e.source() {
+                assert!(text.ends_with(&cause.to_string()), "the message says the cause: {text}");
+            }
         }
-        // Jitter spreads backoff between half and one and a half of the base.
-        assert_eq!(decide(Some(500), &Reply::default(), 0, 0.0), Decision::Retry(Duration::from_millis(500)));
-        assert_eq!(decide(Some(500), &Reply::default(), 0, 1.0), Decision::Retry(Duration::from_millis(1500)));
-    }
-
-    #[test]
-    fn link_next_is_found_in_githubs_format() {
-        let cases = [
-            (
-                r#"<https://api.github.com/repositories/1/releases?page=2>; rel="next", <https://api.github.com/repositories/1/releases?page=5>; rel="last""#,
-                Some("https://api.github.com/repositories/1/releases?page=2"),
-            ),
-            (r#"<https://x/a?page=1>; rel="prev", <https://x/a?page=3>; rel="next""#, Some("https://x/a?page=3")),
-            (r#"<https://x/a?page=1>; rel="first", <https://x/a?page=1>; rel="prev""#, None),
-            ("", None),
-            ("garbage", None),
-        ];
-        for (h, want) in cases {
-            assert_eq!(parse_link_next(h).as_deref(), want, "{h}");
-        }
-    }
-
-    #[test]
-    fn origins_compare_scheme_host_and_port() {
-        assert_eq!(origin_of("https://API.github.com/repos/a/b").as_deref(), Some("https://api.github.com"));
-        assert_eq!(origin_of("http://127.0.0.1:8080").as_deref(), Some("http://127.0.0.1:8080"));
-        assert_eq!(origin_of("https://user@evil.example/x"), None);
-        assert_ne!(origin_of("https://api.github.com.evil.example/"), origin_of("https://api.github.com/"));
-    }
-
-    #[test]
-    fn messages_are_one_line() {
-        assert_eq!(github_message(r#"{"message":"Not\nFound"}"#), "Not Found");
-        assert_eq!(github_message("<html>\n502</html>"), "<html> 502</html>");
     }
 
     #[test]

@@ -1,13 +1,11 @@
 //! Behaviour of `gtt collect` and `gtt export` against the in-process fake GitHub:
 //! headers, pagination, retries, token diagnostics, and the storage safety rules.
-#![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::path::Path;
 
-use common::fake::*;
-use common::run::{Run, gtt, tempdir};
+use crate::fake::*;
+use crate::support::{Run, gtt, tempdir};
 use jiff::civil::Date;
 use serde_json::Value;
 

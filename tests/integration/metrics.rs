@@ -1,14 +1,12 @@
 //! Badges, CI clones, downloads over time and monthly archives, measured right: each of
 //! ghtraf's defects (anchors.md) as a scenario against the fake GitHub API.
-#![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::fake::*;
-use common::run::{gtt, tempdir};
+use crate::fake::*;
+use crate::support::{gtt, tempdir};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 
@@ -35,7 +33,7 @@ fn world() -> FakeGitHub {
 }
 
 /// Runs `gtt collect` at `when` (fake clock and --now) into `dir`.
-fn collect(fake: &FakeGitHub, dir: &Path, when: Timestamp, extra: &[&str]) -> common::run::Run {
+fn collect(fake: &FakeGitHub, dir: &Path, when: Timestamp, extra: &[&str]) -> crate::support::Run {
     fake.set_now(when);
     let d = dir.display().to_string();
     let mut args = vec!["collect", "--repos", REPO, "--data-dir", &d];

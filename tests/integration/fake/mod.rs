@@ -12,6 +12,9 @@
 //! socket open so the client waits forever. `FaultKind::DropConnection` needs
 //! a real transport error.
 
+#[cfg(test)]
+mod selftest;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};

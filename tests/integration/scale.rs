@@ -1,14 +1,12 @@
 //! Many repositories in one run: discovery by globs with exclusions and filters, skips,
 //! and sharding across a job matrix with a final aggregate job.
-#![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::fake::*;
-use common::run::{gtt, tempdir};
+use crate::fake::*;
+use crate::support::{gtt, tempdir};
 
 const TOKEN: &str = "ghp_scale";
 

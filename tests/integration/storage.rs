@@ -2,14 +2,12 @@
 //! stops at 300 files. Each repository's files live in exactly one gist and never move;
 //! the first gist's gtt.json is the combined index; a write that cannot fit is refused
 //! before anything is written.
-#![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::collections::BTreeMap;
 
-use common::fake::*;
-use common::run::{Run, gtt, tempdir};
+use crate::fake::*;
+use crate::support::{Run, gtt, tempdir};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "ghp_storage";

@@ -5,15 +5,13 @@
 //!
 //! Needs Node.js and /usr/bin/chromium (`.ci/run` installs both); runs `npm ci` in
 //! dashboard/ when node_modules is missing and always rebuilds dashboard/dist.
-#![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::fake::*;
-use common::run::{Run, gtt, tempdir};
+use crate::fake::*;
+use crate::support::{Run, gtt, tempdir};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp};

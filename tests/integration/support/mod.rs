@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use super::fake::FakeGitHub;
+use crate::fake::FakeGitHub;
 
 pub struct Run {
     pub code: i32,

@@ -2,14 +2,12 @@
 //! in the documented shape (https://docs.github.com/en/rest/metrics/traffic) fails its
 //! repository with one clear line and stores nothing from it; listed repository names
 //! that GitHub could not have given never reach output.
-#![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::fake::*;
-use common::run::{Run, gtt, tempdir};
+use crate::fake::*;
+use crate::support::{Run, gtt, tempdir};
 use jiff::civil::Date;
 
 const TOKEN: &str = "ghp_answers";

@@ -7,9 +7,7 @@
 //! 2. `static_binary_runs_in_an_empty_distroless_like_chroot` builds the static
 //!    binary the way the Dockerfile does and runs it in a chroot laid out like
 //!    `gcr.io/distroless/static`: no shell, no libc.
-#![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -17,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use common::fake::{FakeGitHub, TokenKind};
+use crate::fake::{FakeGitHub, TokenKind};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp};

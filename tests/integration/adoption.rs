@@ -1,11 +1,9 @@
 //! Adoption: `gtt doctor` against fakes that exhibit each problem, and exports for
 //! analysis.
-#![allow(clippy::unwrap_used)]
 
-mod common;
 
-use common::fake::*;
-use common::run::{gtt, tempdir};
+use crate::fake::*;
+use crate::support::{gtt, tempdir};
 use jiff::{SignedDuration, Timestamp};
 
 const TOKEN: &str = "ghp_doctor";
@@ -25,7 +23,7 @@ fn collect(fake: &FakeGitHub) {
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
-fn doctor(fake: &FakeGitHub, token: &str) -> common::run::Run {
+fn doctor(fake: &FakeGitHub, token: &str) -> crate::support::Run {
     gtt(fake, &["doctor", "--repos", REPO, "--gist-id", GIST, "--token", token], &[])
 }
 

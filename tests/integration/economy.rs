@@ -2,15 +2,13 @@
 //! concurrent-request cap gtt never trips, a per-window secondary limit it recovers
 //! from, and a primary budget too small for every repository (oldest collected first,
 //! the rest deferred, failing only when a deferral loses days).
-#![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::path::Path;
 use std::time::Duration;
 
-use common::fake::*;
-use common::run::{Run, gtt, tempdir};
+use crate::fake::*;
+use crate::support::{Run, gtt, tempdir};
 use jiff::SignedDuration;
 use serde_json::Value;
 

@@ -1,16 +1,14 @@
 //! End-to-end simulation: the built `gtt` binary collects from the fake GitHub over
 //! weeks of simulated time (daily runs, sparse runs, a hole longer than GitHub's
 //! window), and what it stored is checked against the ground truth the fake served.
-#![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use common::fake::{FakeGitHub, TokenKind};
+use crate::fake::{FakeGitHub, TokenKind};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Span, Timestamp};

@@ -1,14 +1,13 @@
-//! Self-test of the fake GitHub in `tests/common/fake.rs`: every feature the
-//! integration tests of gtt rely on, exercised with a plain HTTP client.
-
-mod common;
+//! Self-test of the fake GitHub: every feature the integration tests of gtt rely on,
+//! exercised with a plain HTTP client.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::fake::{FakeGitHub, FakeJob, FakeRun, FakeStep, Fault, FaultKind, TokenKind};
+use super::{FakeGitHub, FakeJob, FakeRun, FakeStep, Fault, FaultKind, TokenKind};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Span, Timestamp};
 use serde_json::{Value, json};

@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
+use crate::cmd::collect;
 use crate::config::{Config, Secret};
 use crate::history::History;
 use crate::store;
-use crate::cmd::collect;
 use crate::{Error, escape, github, import};
 
 /// Biggest file a backfill reads.

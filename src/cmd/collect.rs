@@ -11,10 +11,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
+use crate::cmd::doctor;
 use crate::config::Config;
 use crate::history::{self, Gap, History};
 use crate::store::{self, Backend, Files, INDEX_FILE, Index};
-use crate::cmd::doctor;
 use crate::{Error, archive, discover, fetch, github, report};
 
 /// How often a run re-reads and re-merges after losing a race to another writer.

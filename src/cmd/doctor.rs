@@ -8,10 +8,10 @@ use std::io::Write;
 use jiff::Timestamp;
 use serde::Deserialize;
 
+use crate::cmd::collect;
 use crate::config::{Config, Storage};
 use crate::history::History;
 use crate::store::GIST_FILE_LIMIT;
-use crate::cmd::collect;
 use crate::{Error, escape, fetch, github};
 
 /// Days without a collection before gtt warns, and before days are being lost.

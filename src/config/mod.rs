@@ -568,9 +568,9 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
     let concurrency = match raw.concurrency {
         None => 16,
         Some(s) => {
-            s.parse::<usize>().ok().filter(|n| (1..=crate::github::governor::MAX_IN_FLIGHT).contains(n)).ok_or_else(|| {
-                Error(format!("input `concurrency` is `{}`: use a number from 1 to 32", printable(&s)))
-            })?
+            s.parse::<usize>().ok().filter(|n| (1..=crate::github::governor::MAX_IN_FLIGHT).contains(n)).ok_or_else(
+                || Error(format!("input `concurrency` is `{}`: use a number from 1 to 32", printable(&s))),
+            )?
         }
     };
     let ci = Ci {

@@ -1314,7 +1314,8 @@ mod tests {
     const RS_FORKS: &str = include_str!("../../tests/fixtures/import/github-repo-stats/forks.csv");
     const TA_VIEWS: &str = include_str!("../../tests/fixtures/import/repository-traffic-action/views.csv");
     const TA_CLONES: &str = include_str!("../../tests/fixtures/import/repository-traffic-action/clones.csv");
-    const TTB_VIEWS: &str = include_str!("../../tests/fixtures/import/traffic-to-badge/traffic-hello/traffic_views.json");
+    const TTB_VIEWS: &str =
+        include_str!("../../tests/fixtures/import/traffic-to-badge/traffic-hello/traffic_views.json");
     const TTB_CLONES: &str =
         include_str!("../../tests/fixtures/import/traffic-to-badge/traffic-hello/traffic_clones.json");
     const CLONE_JSON: &str = include_str!("../../tests/fixtures/import/github-clone-count-badge/clone.json");

@@ -8,7 +8,6 @@
 //!    binary the way the Dockerfile does and runs it in a chroot laid out like
 //!    `gcr.io/distroless/static`: no shell, no libc.
 
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -196,12 +195,10 @@ fn run(mut cmd: Command, scratch: &Path, tag: &str) -> Ran {
     }
 }
 
-/// A fresh scratch directory under cargo's per-test temp dir.
-fn scratch_dir(tag: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("container-{tag}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh scratch directory under cargo's per-test temp dir (inside target/, where
+/// binaries may run), removed when dropped.
+fn scratch_dir(tag: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("container-{tag}-")).tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()
 }
 
 // ----- the fake's ground truth -----
@@ -389,7 +386,8 @@ fn assert_masked_first(ran: &Ran) {
 
 #[test]
 fn runs_like_the_runner_starts_the_container() {
-    let scratch = scratch_dir("runner");
+    let scratch_tmp = scratch_dir("runner");
+    let scratch = scratch_tmp.path();
     let workspace = scratch.join("workspace");
     let home = scratch.join("home");
     let file_commands = scratch.join("file_commands");
@@ -476,8 +474,6 @@ fn runs_like_the_runner_starts_the_container() {
     assert_eq!(fake.count("PATCH", "/gists/"), 0);
     assert_eq!(fs::read_to_string(&output).unwrap(), out_text, "no outputs appended");
     assert_eq!(fs::read_to_string(&summary).unwrap(), md, "no summary appended");
-
-    let _ = fs::remove_dir_all(&scratch);
 }
 
 // ----- test 2 -----
@@ -587,7 +583,8 @@ fn static_binary_runs_in_an_empty_distroless_like_chroot() {
     let bytes = fs::read(&binary).unwrap();
     assert!(!elf_has_interpreter(&bytes), "{} has a PT_INTERP segment: it is not static", binary.display());
 
-    let scratch = scratch_dir("chroot");
+    let scratch_tmp = scratch_dir("chroot");
+    let scratch = scratch_tmp.path();
     let root = scratch.join("root");
     distroless_root(&root, &binary);
     let chroot = chroot_program();
@@ -631,6 +628,4 @@ fn static_binary_runs_in_an_empty_distroless_like_chroot() {
     assert!(md.contains(&format!("### {}", gtt::escape::markdown(REPO))), "{md}");
     assert_gist_written(&fake, &truth);
     assert_api_etiquette(&fake);
-
-    let _ = fs::remove_dir_all(&scratch);
 }

@@ -1,7 +1,8 @@
 //! Running the built `gtt` binary against the fake, the way a user or the runner would.
 
-use std::path::PathBuf;
 use std::process::Command;
+
+use tempfile::TempDir;
 
 use crate::fake::FakeGitHub;
 
@@ -28,9 +29,8 @@ pub fn gtt(fake: &FakeGitHub, args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
-/// A fresh, empty temporary folder path unique to this test process and `name`.
-pub fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("gtt-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
+/// A fresh, empty temporary folder, its name starting `gtt-test-{name}-`. Removed when
+/// the value is dropped, also when the test panics: keep it alive for the whole test.
+pub fn tempdir(name: &str) -> TempDir {
+    tempfile::Builder::new().prefix(&format!("gtt-test-{name}-")).tempdir().expect("a temporary folder")
 }

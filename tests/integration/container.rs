@@ -436,7 +436,7 @@ fn runs_like_the_runner_starts_the_container() {
     };
 
     // A scheduled run.
-    let ran = run(start(&env), &scratch, "collect");
+    let ran = run(start(&env), scratch, "collect");
     eprintln!("runner-style collect run: {}", ran.describe());
     assert_eq!(ran.code(), Some(0), "{}", ran.describe());
     assert_masked_first(&ran);
@@ -463,7 +463,7 @@ fn runs_like_the_runner_starts_the_container() {
     let revisions = fake.gist_revisions(GIST);
     let files_before = fake.gist_file_names(GIST);
     fake.clear_requests();
-    let ran = run(start(&set_env(&env, "INPUT_TOKEN", "")), &scratch, "no-token");
+    let ran = run(start(&set_env(&env, "INPUT_TOKEN", "")), scratch, "no-token");
     assert_eq!(ran.code(), Some(2), "{}", ran.describe());
     let errors: Vec<&str> = ran.stdout.lines().chain(ran.stderr.lines()).filter(|l| l.starts_with("::error")).collect();
     assert_eq!(errors.len(), 1, "one ::error line:\n{}", ran.describe());
@@ -595,7 +595,7 @@ fn static_binary_runs_in_an_empty_distroless_like_chroot() {
     };
 
     // --version, with nothing but what the chroot holds.
-    let ran = run(in_root(&["--version"], &[]), &scratch, "version");
+    let ran = run(in_root(&["--version"], &[]), scratch, "version");
     if ran.code() != Some(0)
         && (ran.stderr.contains("Operation not permitted") || ran.stderr.contains("cannot change root"))
     {
@@ -617,7 +617,7 @@ fn static_binary_runs_in_an_empty_distroless_like_chroot() {
         event: "/github/workflow/event.json".into(),
     };
     let env = runner_env(&paths, &fake.url(), &[("token", TOKEN), ("gist-id", GIST), ("repos", REPO)]);
-    let ran = run(in_root(&[], &env), &scratch, "collect");
+    let ran = run(in_root(&[], &env), scratch, "collect");
     eprintln!("chrooted collect run: {}", ran.describe());
     assert_eq!(ran.code(), Some(0), "{}", ran.describe());
     assert_masked_first(&ran);

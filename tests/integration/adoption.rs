@@ -139,6 +139,7 @@ fn ndjson_export_has_one_typed_object_per_day() {
         (Some(REPO), Some(12), Some(2))
     );
     assert!(y["stars"].is_null(), "not observed that day: null, not 0");
+    insta::assert_snapshot!("export_ndjson", e.stdout);
 }
 
 /// A checkout of `octo/hello` with a GitHub origin remote.

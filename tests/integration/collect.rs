@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::fake::*;
-use crate::support::{Run, gtt, tempdir};
+use crate::support::{Run, gtt, redact, tempdir};
 use jiff::civil::Date;
 use serde_json::Value;
 
@@ -89,6 +89,7 @@ fn collects_into_a_folder_and_exports_csv() {
     // The collection day has the counters; today is not recounted for CI yet.
     assert!(rows.contains(&"octo/hello,2026-11-01,0,0,0,0,42,7,5,3,,0,0,0,,2026-11-01T12:00:00Z"), "{rows:?}");
     assert!(rows.windows(2).all(|w| w[0] < w[1]), "dates ascending");
+    insta::assert_snapshot!("export_csv", e.stdout);
 }
 
 #[test]
@@ -398,7 +399,9 @@ fn action_mode_masks_tokens_groups_and_warns_escaped() {
     for key in ["views=", "clones=", "views-14d=", "clones-14d=", "stars=42", "downloads=120", "repos=octo/hello"] {
         assert!(outputs.lines().any(|l| l.starts_with(key)), "{key} in {outputs}");
     }
+    insta::assert_snapshot!("action_outputs", redact(&outputs, dir.path(), &fake));
     let summary_text = std::fs::read_to_string(&summary).unwrap();
+    insta::assert_snapshot!("action_summary", redact(&summary_text, dir.path(), &fake));
     assert!(summary_text.contains("| Views |"));
     assert!(
         summary_text.contains("requests to GitHub for traffic (0 answered 304 Not Modified, free); quota used: ")
@@ -430,6 +433,18 @@ fn bad_input_exits_2_and_writes_nothing() {
         assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
     }
     assert!(fake.requests().is_empty(), "bad input never reaches GitHub");
+}
+
+#[test]
+fn help_is_the_documented_text() {
+    let fake = FakeGitHub::start();
+    let r = gtt(&fake, &["help"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("USAGE:") && r.stdout.contains("--gist-id"), "{}", r.stdout);
+    // The version is the one thing that changes from release to release.
+    let text = r.stdout.replace(env!("CARGO_PKG_VERSION"), "[version]");
+    insta::assert_snapshot!("help", text);
+    assert!(fake.requests().is_empty(), "help asks GitHub nothing");
 }
 
 /// The environment of an action-mode run into the gist, its outputs and summary in `dir`.

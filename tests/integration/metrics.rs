@@ -346,6 +346,10 @@ fn badges_pass_shields_validation_and_render_as_svg() {
     assert_eq!(views["label"], "visitors");
     // 14 window days of 100 views each; the last complete day had 100.
     assert_eq!(views["message"], "1,400 (+100 24h)");
+    for file in ["views.json", "views.svg", "badge-octo.hello-stars.json", "badge-octo.hello-stars.svg"] {
+        let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+        insta::assert_snapshot!(format!("badge_{file}"), text);
+    }
 }
 
 #[test]

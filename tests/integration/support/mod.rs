@@ -1,5 +1,6 @@
 //! Running the built `gtt` binary against the fake, the way a user or the runner would.
 
+use std::path::Path;
 use std::process::Command;
 
 use tempfile::TempDir;
@@ -33,4 +34,10 @@ pub fn gtt(fake: &FakeGitHub, args: &[&str], env: &[(&str, &str)]) -> Run {
 /// the value is dropped, also when the test panics: keep it alive for the whole test.
 pub fn tempdir(name: &str) -> TempDir {
     tempfile::Builder::new().prefix(&format!("gtt-test-{name}-")).tempdir().expect("a temporary folder")
+}
+
+/// `text` with what differs from run to run replaced before a snapshot: the temporary
+/// folder `dir` becomes `[dir]`, the fake's address `[fake]`.
+pub fn redact(text: &str, dir: &Path, fake: &FakeGitHub) -> String {
+    text.replace(&dir.display().to_string(), "[dir]").replace(&fake.url(), "[fake]")
 }

@@ -15,6 +15,7 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::fake::{FakeGitHub, TokenKind};
+use crate::support::lib;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp};
@@ -413,7 +414,7 @@ fn runs_like_the_runner_starts_the_container() {
     // The inputs gtt documents are the inputs action.yml declares, with the same defaults.
     let declared = action_inputs();
     let documented: Vec<(String, Option<String>)> =
-        gtt::config::INPUTS.iter().map(|(n, d, _)| (n.to_string(), (!d.is_empty()).then(|| d.to_string()))).collect();
+        lib::INPUTS.iter().map(|(n, d, _)| (n.to_string(), (!d.is_empty()).then(|| d.to_string()))).collect();
     let declared_cmp: Vec<(String, Option<String>)> =
         declared.iter().map(|(n, d)| (n.clone(), d.clone().filter(|d| !d.is_empty()))).collect();
     assert_eq!(declared_cmp, documented, "action.yml inputs vs gtt::config::INPUTS");
@@ -445,13 +446,9 @@ fn runs_like_the_runner_starts_the_container() {
     assert_outputs(&out_text, &truth);
     let md = fs::read_to_string(&summary).unwrap();
     assert!(md.starts_with("## "), "summary is Markdown with a heading:\n{md}");
-    assert!(md.contains(&format!("### {}", gtt::escape::markdown(REPO))), "{md}");
+    assert!(md.contains(&format!("### {}", lib::escape_markdown(REPO))), "{md}");
     assert!(md.contains("|---|"), "summary has a table:\n{md}");
-    let views_row = format!(
-        "| Views | {} | {} |",
-        gtt::report::group_digits(truth.views),
-        gtt::report::group_digits(truth.views_14d)
-    );
+    let views_row = format!("| Views | {} | {} |", lib::group_digits(truth.views), lib::group_digits(truth.views_14d));
     assert!(md.contains(&views_row), "summary lacks `{views_row}`:\n{md}");
     assert!(md.contains("| Release downloads | 155 |"), "{md}");
     assert!(!md.contains(TOKEN));
@@ -625,7 +622,7 @@ fn static_binary_runs_in_an_empty_distroless_like_chroot() {
     assert!(out_text.contains("views="), "{out_text}");
     assert_outputs(&out_text, &truth);
     let md = fs::read_to_string(root.join("github/file_commands/step_summary_6f1c")).unwrap();
-    assert!(md.contains(&format!("### {}", gtt::escape::markdown(REPO))), "{md}");
+    assert!(md.contains(&format!("### {}", lib::escape_markdown(REPO))), "{md}");
     assert_gist_written(&fake, &truth);
     assert_api_etiquette(&fake);
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::fake::*;
-use crate::support::{gtt, tempdir};
+use crate::support::{gtt, lib, tempdir};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 
@@ -337,7 +337,7 @@ fn badges_pass_shields_validation_and_render_as_svg() {
         .collect();
     for stem in &stems {
         let json = std::fs::read_to_string(dir.path().join(format!("{stem}.json"))).unwrap();
-        gtt::badge::validate_endpoint(&json).unwrap_or_else(|e| panic!("{stem}.json: {e}: {json}"));
+        lib::validate_endpoint(&json).unwrap_or_else(|e| panic!("{stem}.json: {e}: {json}"));
         let svg = std::fs::read_to_string(dir.path().join(format!("{stem}.svg"))).unwrap();
         assert!(svg.starts_with("<svg") && svg.contains("<title>"), "{stem}.svg");
     }

@@ -13,6 +13,15 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// The few items of the `gtt` library the tests use, named in this one place, so a
+/// path that moves inside the library changes only this.
+pub mod lib {
+    pub use gtt::badge::validate_endpoint;
+    pub use gtt::config::INPUTS;
+    pub use gtt::escape::markdown as escape_markdown;
+    pub use gtt::report::group_digits;
+}
+
 /// Runs gtt with a clean environment (PATH only, plus `env`), the fake's API URL and
 /// clock first, so a test's own flags win (the last flag wins).
 pub fn gtt(fake: &FakeGitHub, args: &[&str], env: &[(&str, &str)]) -> Run {

@@ -11,6 +11,13 @@
 //! `tiny_http::Request` answers 500, and `Request::into_writer` leaves the
 //! socket open so the client waits forever. `FaultKind::DropConnection` needs
 //! a real transport error.
+//!
+//! Here: the public types and the server's start and stop. `setup/` holds the public
+//! `FakeGitHub` methods tests call (by area), `state` the data model, `http` the
+//! transport, `routes/` the request handling (`gate` first, then one module per API
+//! area), `util` small shared helpers, and `selftest` checks the fake itself with a
+//! plain HTTP client. `benches/scale.rs` includes this file by `#[path]`, so modules
+//! here refer to each other with `super::`, never `crate::`.
 
 mod http;
 mod routes;

@@ -18,7 +18,7 @@
 //! smoke test. Nothing here asserts a timing.
 
 #[allow(dead_code, unused_imports, unreachable_pub)]
-#[path = "../tests/common/fake.rs"]
+#[path = "../tests/integration/fake/mod.rs"]
 mod fake;
 
 use std::collections::BTreeMap;

@@ -1,14 +1,11 @@
 //! Many repositories in one run: discovery by globs with exclusions and filters, skips,
 //! and sharding across a job matrix with a final aggregate job.
-#![allow(clippy::unwrap_used)]
-
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::fake::*;
-use common::run::{gtt, tempdir};
+use crate::fake::*;
+use crate::support::{gtt, tempdir};
 
 const TOKEN: &str = "ghp_scale";
 
@@ -35,11 +32,11 @@ fn globs_exclusions_and_filters_pick_the_repositories_over_every_listing_page() 
     fake.set_repo_flags("octo/gtt-fork", false, true, false);
     fake.add_repo("octo/gtt-legacy");
     let dir = tempdir("globs");
-    let d = dir.display().to_string();
+    let d = dir.path().display().to_string();
     let r = gtt(&fake, &["--repos", "octo/gtt-*, !octo/gtt-leg*", "--data-dir", &d], &[("GITHUB_TOKEN", TOKEN)]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let index: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("gtt.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("gtt.json")).unwrap()).unwrap();
     let tracked: Vec<&String> = index["repos"].as_object().unwrap().keys().collect();
     assert_eq!(tracked, ["octo/gtt-core", "octo/gtt-web"]);
     assert!(r.stdout.contains("octo/gtt-old: skipped: archived"), "{}", r.stdout);
@@ -58,9 +55,8 @@ fn globs_exclusions_and_filters_pick_the_repositories_over_every_listing_page() 
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let index: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("gtt.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("gtt.json")).unwrap()).unwrap();
     assert_eq!(index["repos"].as_object().unwrap().len(), 4);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -71,14 +67,13 @@ fn a_globbed_repository_without_traffic_access_is_skipped_but_a_named_one_fails(
     fake.add_repo("octo/gtt-b");
     fake.inject(Fault::new("GET", "/repos/octo/gtt-b/traffic", 100, FaultKind::Status(403)));
     let dir = tempdir("skip403");
-    let d = dir.display().to_string();
+    let d = dir.path().display().to_string();
     let r = gtt(&fake, &["--repos", "octo/gtt-*", "--data-dir", &d], &[("GITHUB_TOKEN", TOKEN)]);
     assert_eq!(r.code, 0, "a glob's unreadable repository is skipped: {}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("octo/gtt-b: skipped"), "{}", r.stdout);
-    assert!(dir.join("history-octo.gtt-a.json").exists());
+    assert!(dir.path().join("history-octo.gtt-a.json").exists());
     let r = gtt(&fake, &["--repos", "octo/gtt-a,octo/gtt-b", "--data-dir", &d], &[("GITHUB_TOKEN", TOKEN)]);
     assert_eq!(r.code, 1, "named explicitly, it fails the run");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -99,9 +94,9 @@ fn matrix_shards_plus_the_aggregate_job_write_what_one_run_writes() {
     let one = tempdir("shard-one");
     let many = tempdir("shard-many");
     let env = [("GITHUB_TOKEN", TOKEN)];
-    let r = gtt(&fake, &["--repos", "octo/*", "--data-dir", &one.display().to_string()], &env);
+    let r = gtt(&fake, &["--repos", "octo/*", "--data-dir", &one.path().display().to_string()], &env);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let m = many.display().to_string();
+    let m = many.path().display().to_string();
     let mut shard_sizes = Vec::new();
     for i in 1..=3 {
         let shard = format!("{i}/3");
@@ -110,12 +105,9 @@ fn matrix_shards_plus_the_aggregate_job_write_what_one_run_writes() {
         shard_sizes.push(r.stdout.lines().filter(|l| l.starts_with("octo/r")).count());
     }
     assert_eq!(shard_sizes.iter().sum::<usize>(), 10, "every repository in exactly one shard: {shard_sizes:?}");
-    assert!(!many.join("views.json").exists(), "shards leave the sums to the aggregate job");
+    assert!(!many.path().join("views.json").exists(), "shards leave the sums to the aggregate job");
     let r = gtt(&fake, &["--aggregate", "--data-dir", &m], &env);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("aggregated 10 repositories"), "{}", r.stdout);
-    assert_eq!(files_of(&many), files_of(&one), "the same files, byte for byte");
-    for p in [one, many] {
-        let _ = std::fs::remove_dir_all(p);
-    }
+    assert_eq!(files_of(many.path()), files_of(one.path()), "the same files, byte for byte");
 }

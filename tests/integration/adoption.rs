@@ -1,11 +1,8 @@
 //! Adoption: `gtt doctor` against fakes that exhibit each problem, and exports for
 //! analysis.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::fake::*;
-use common::run::{gtt, tempdir};
+use crate::fake::*;
+use crate::support::{gtt, tempdir};
 use jiff::{SignedDuration, Timestamp};
 
 const TOKEN: &str = "ghp_doctor";
@@ -25,7 +22,7 @@ fn collect(fake: &FakeGitHub) {
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
-fn doctor(fake: &FakeGitHub, token: &str) -> common::run::Run {
+fn doctor(fake: &FakeGitHub, token: &str) -> crate::support::Run {
     gtt(fake, &["doctor", "--repos", REPO, "--gist-id", GIST, "--token", token], &[])
 }
 
@@ -129,7 +126,7 @@ fn ndjson_export_has_one_typed_object_per_day() {
     let today = fake.now().to_zoned(jiff::tz::TimeZone::UTC).date();
     fake.set_traffic(REPO, today.yesterday().unwrap(), 12, 3, 4, 2);
     let dir = tempdir("ndjson");
-    let d = dir.display().to_string();
+    let d = dir.path().display().to_string();
     let r = gtt(&fake, &["collect", "--repos", REPO, "--data-dir", &d], &[("GITHUB_TOKEN", TOKEN)]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let e = gtt(&fake, &["export", "--format", "ndjson", "--data-dir", &d], &[]);
@@ -142,15 +139,15 @@ fn ndjson_export_has_one_typed_object_per_day() {
         (Some(REPO), Some(12), Some(2))
     );
     assert!(y["stars"].is_null(), "not observed that day: null, not 0");
-    let _ = std::fs::remove_dir_all(&dir);
+    insta::assert_snapshot!("export_ndjson", e.stdout);
 }
 
 /// A checkout of `octo/hello` with a GitHub origin remote.
-fn checkout(name: &str) -> std::path::PathBuf {
+fn checkout(name: &str) -> tempfile::TempDir {
     let dir = tempdir(name);
-    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
     std::fs::write(
-        dir.join(".git/config"),
+        dir.path().join(".git/config"),
         "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = git@github.com:octo/hello.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n",
     )
     .unwrap();
@@ -163,14 +160,13 @@ fn init_dry_run_creates_nothing() {
     fake.add_token(TOKEN, TokenKind::Full);
     fake.add_repo(REPO);
     let dir = checkout("init-dry");
-    let r = gtt(&fake, &["init", "--repo-dir", &dir.display().to_string(), "--token", TOKEN, "--dry-run"], &[]);
+    let r = gtt(&fake, &["init", "--repo-dir", &dir.path().display().to_string(), "--token", TOKEN, "--dry-run"], &[]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("would create a public gist") && r.stdout.contains("would create a secret gist"));
     assert!(r.stdout.contains("gh secret set GTT_TOKEN --repo octo/hello"), "{}", r.stdout);
     assert!(fake.gist_ids().is_empty(), "no gist created");
-    assert!(!dir.join(".github").exists(), "no workflow written");
+    assert!(!dir.path().join(".github").exists(), "no workflow written");
     assert_eq!(fake.count("POST", "/gists"), 0);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -179,7 +175,7 @@ fn init_creates_the_gists_and_a_valid_workflow_and_is_safe_to_rerun() {
     fake.add_token(TOKEN, TokenKind::Full);
     fake.add_repo(REPO);
     let dir = checkout("init");
-    let d = dir.display().to_string();
+    let d = dir.path().display().to_string();
     let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN], &[]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let ids = fake.gist_ids();
@@ -191,7 +187,7 @@ fn init_creates_the_gists_and_a_valid_workflow_and_is_safe_to_rerun() {
     }
     assert!(!r.stdout.contains(TOKEN), "the token is never printed");
 
-    let text = std::fs::read_to_string(dir.join(".github/workflows/gtt.yml")).unwrap();
+    let text = std::fs::read_to_string(dir.path().join(".github/workflows/gtt.yml")).unwrap();
     let y: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
     assert!(y["on"]["schedule"][0]["cron"].is_string());
     assert!(y["on"]["workflow_dispatch"]["inputs"]["from"].is_object());
@@ -208,11 +204,10 @@ fn init_creates_the_gists_and_a_valid_workflow_and_is_safe_to_rerun() {
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert_eq!(fake.gist_ids(), ids, "no new gists");
     assert!(r.stdout.contains("found gist") && r.stdout.contains("is up to date"), "{}", r.stdout);
-    std::fs::write(dir.join(".github/workflows/gtt.yml"), "# mine\n").unwrap();
+    std::fs::write(dir.path().join(".github/workflows/gtt.yml"), "# mine\n").unwrap();
     let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN], &[]);
     assert!(r.stdout.contains("exists and differs; left as is"));
-    assert_eq!(std::fs::read_to_string(dir.join(".github/workflows/gtt.yml")).unwrap(), "# mine\n");
-    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(std::fs::read_to_string(dir.path().join(".github/workflows/gtt.yml")).unwrap(), "# mine\n");
 }
 
 #[test]
@@ -221,11 +216,10 @@ fn init_refuses_to_create_anything_with_a_token_that_cannot_read_traffic() {
     fake.add_token("weak", TokenKind::FineGrainedNoAdmin);
     fake.add_repo(REPO);
     let dir = checkout("init-weak");
-    let r = gtt(&fake, &["init", "--repo-dir", &dir.display().to_string(), "--token", "weak"], &[]);
+    let r = gtt(&fake, &["init", "--repo-dir", &dir.path().display().to_string(), "--token", "weak"], &[]);
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("Administration: read") && r.stdout.contains("nothing was created"), "{}", r.stdout);
     assert!(fake.gist_ids().is_empty());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -235,9 +229,9 @@ fn init_apply_runs_gh_with_the_secret_on_stdin() {
     fake.add_token(TOKEN, TokenKind::Full);
     fake.add_repo(REPO);
     let dir = checkout("init-apply");
-    let bin = dir.join("bin");
+    let bin = dir.path().join("bin");
     std::fs::create_dir_all(&bin).unwrap();
-    let log = dir.join("gh.log");
+    let log = dir.path().join("gh.log");
     std::fs::write(
         bin.join("gh"),
         format!("#!/bin/sh\necho \"ARGS $*\" >> {0}\necho \"STDIN $(cat)\" >> {0}\n", log.display()),
@@ -247,7 +241,7 @@ fn init_apply_runs_gh_with_the_secret_on_stdin() {
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
     let r = gtt(
         &fake,
-        &["init", "--repo-dir", &dir.display().to_string(), "--token", TOKEN, "--apply"],
+        &["init", "--repo-dir", &dir.path().display().to_string(), "--token", TOKEN, "--apply"],
         &[("PATH", &path)],
     );
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
@@ -256,7 +250,6 @@ fn init_apply_runs_gh_with_the_secret_on_stdin() {
     assert!(calls.contains(&format!("STDIN {TOKEN}")), "the token goes through stdin: {calls}");
     assert!(!calls.lines().filter(|l| l.starts_with("ARGS")).any(|l| l.contains(TOKEN)), "never in argv");
     assert_eq!(calls.matches("ARGS variable set").count(), 2);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn fixture(path: &str) -> String {
@@ -272,25 +265,25 @@ fn folder_days(dir: &std::path::Path, file: &str) -> serde_json::Value {
 fn backfill_raises_only_what_it_should_lowers_nothing_and_remembers_sources() {
     let fake = world();
     let dir = tempdir("backfill");
-    let d = dir.display().to_string();
+    let d = dir.path().display().to_string();
     // Collected history first, overlapping the import: 2026-03-03 collected higher.
     fake.set_now("2026-03-09T12:00:00Z".parse().unwrap());
     fake.set_traffic(REPO, "2026-03-03".parse().unwrap(), 500, 100, 50, 10);
     let r = gtt(&fake, &["collect", "--repos", REPO, "--data-dir", &d], &[("GITHUB_TOKEN", TOKEN)]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let before = folder_days(&dir, "history-octo.hello.json");
+    let before = folder_days(dir.path(), "history-octo.hello.json");
 
     // A dry run says what would change and writes nothing.
     let state = fixture("ghtraf/state.json");
-    let snapshot = std::fs::read(dir.join("history-octo.hello.json")).unwrap();
+    let snapshot = std::fs::read(dir.path().join("history-octo.hello.json")).unwrap();
     let r = gtt(&fake, &["backfill", "--repos", REPO, "--data-dir", &d, "--from", &state, "--dry-run"], &[]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("none lowered") && r.stdout.contains("[dry run: not written]"), "{}", r.stdout);
-    assert_eq!(std::fs::read(dir.join("history-octo.hello.json")).unwrap(), snapshot);
+    assert_eq!(std::fs::read(dir.path().join("history-octo.hello.json")).unwrap(), snapshot);
 
     let r = gtt(&fake, &["backfill", "--repos", REPO, "--data-dir", &d, "--from", &state], &[]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let after = folder_days(&dir, "history-octo.hello.json");
+    let after = folder_days(dir.path(), "history-octo.hello.json");
     assert_eq!(after["2026-03-03"], before["2026-03-03"], "the higher collected day is kept");
     assert_eq!(after["2026-03-01"], serde_json::json!([140, 38, 12, 5]), "an imported day is added");
     for (day, v) in before.as_object().unwrap() {
@@ -300,21 +293,19 @@ fn backfill_raises_only_what_it_should_lowers_nothing_and_remembers_sources() {
         }
     }
     let h: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("history-octo.hello.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("history-octo.hello.json")).unwrap()).unwrap();
     let sources = h["imported"].as_object().unwrap();
     assert!(sources.keys().any(|k| k.contains("ghtraf") && k.contains("state.json")), "{sources:?}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn backfill_of_a_malformed_file_names_it_and_writes_nothing() {
     let fake = world();
     let dir = tempdir("backfill-bad");
-    std::fs::create_dir_all(&dir).unwrap();
-    let bad = dir.join("state.json");
+    let bad = dir.path().join("state.json");
     let good = std::fs::read_to_string(fixture("ghtraf/state.json")).unwrap();
     std::fs::write(&bad, good.replacen("\"clones\": 12", "\"clones\": \"twelve\"", 1)).unwrap();
-    let data = dir.join("data");
+    let data = dir.path().join("data");
     let r = gtt(
         &fake,
         &["backfill", "--repos", REPO, "--data-dir", &data.display().to_string(), "--from", &bad.display().to_string()],
@@ -339,14 +330,13 @@ fn backfill_of_a_malformed_file_names_it_and_writes_nothing() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("evil.example") && r.stderr.contains("gist.githubusercontent.com"), "{}", r.stderr);
     assert!(fake.requests().is_empty(), "nothing fetched from a foreign host, nothing sent");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn backfill_from_a_gist_imports_known_files_and_moves_gtt_history_losslessly() {
     let fake = world();
     let src = tempdir("backfill-src");
-    let s = src.display().to_string();
+    let s = src.path().display().to_string();
     for day in 0..20 {
         let d = "2026-10-01".parse::<jiff::civil::Date>().unwrap().checked_add(jiff::Span::new().days(day)).unwrap();
         fake.set_traffic(REPO, d, 10 + day as u64, 3, 2, 1);
@@ -358,12 +348,9 @@ fn backfill_from_a_gist_imports_known_files_and_moves_gtt_history_losslessly() {
     fake.create_gist("0ldgist1", vec![("export.json", export.stdout.as_str()), ("README.md", "notes")]);
 
     let dst = tempdir("backfill-dst");
-    let d = dst.display().to_string();
+    let d = dst.path().display().to_string();
     let r = gtt(&fake, &["backfill", "--data-dir", &d, "--from", "0ldgist1", "--token", TOKEN], &[]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("skipped gist 0ldgist1/README.md"), "{}", r.stdout);
-    assert_eq!(folder_days(&dst, "history-octo.hello.json"), folder_days(&src, "history-octo.hello.json"));
-    for p in [src, dst] {
-        let _ = std::fs::remove_dir_all(p);
-    }
+    assert_eq!(folder_days(dst.path(), "history-octo.hello.json"), folder_days(src.path(), "history-octo.hello.json"));
 }

@@ -2,15 +2,12 @@
 //! concurrent-request cap gtt never trips, a per-window secondary limit it recovers
 //! from, and a primary budget too small for every repository (oldest collected first,
 //! the rest deferred, failing only when a deferral loses days).
-#![allow(clippy::unwrap_used)]
-
-mod common;
 
 use std::path::Path;
 use std::time::Duration;
 
-use common::fake::*;
-use common::run::{Run, gtt, tempdir};
+use crate::fake::*;
+use crate::support::{Run, gtt, tempdir};
 use jiff::SignedDuration;
 use serde_json::Value;
 
@@ -55,9 +52,9 @@ fn a_warm_run_asks_conditionally_and_gets_304s_that_cost_no_quota() {
     fake.add_pages_build(&names[0], fake.now().checked_sub(SignedDuration::from_hours(30)).unwrap());
     let dir = tempdir("etag-warm");
     let repos = "fleet/*";
-    let cold = collect(&fake, &dir, repos, &[]);
+    let cold = collect(&fake, dir.path(), repos, &[]);
     assert_eq!(cold.code, 0, "{}{}", cold.stdout, cold.stderr);
-    let before: Vec<Value> = names.iter().map(|r| history(&dir, r)).collect();
+    let before: Vec<Value> = names.iter().map(|r| history(dir.path(), r)).collect();
     for h in &before {
         let v = h["validators"].as_object().unwrap();
         for key in ["repo", "views", "clones", "referrers", "paths", "releases"] {
@@ -68,7 +65,7 @@ fn a_warm_run_asks_conditionally_and_gets_304s_that_cost_no_quota() {
     assert_eq!(fake.count("GET", &format!("/repos/{}/pages/builds", names[1])), 0, "no site, no Pages request");
 
     fake.clear_requests();
-    let warm = collect(&fake, &dir, repos, &[]);
+    let warm = collect(&fake, dir.path(), repos, &[]);
     assert_eq!(warm.code, 0, "{}{}", warm.stdout, warm.stderr);
     let sent: Vec<_> = fake.requests();
     for r in sent.iter().filter(|r| r.path.starts_with("/repos/")) {
@@ -84,13 +81,13 @@ fn a_warm_run_asks_conditionally_and_gets_304s_that_cost_no_quota() {
     assert!(per_repo <= 8.0, "{per_repo} requests per repository at steady state");
     assert!(warm.stderr.contains("19 answered 304 Not Modified"), "{}", warm.stderr);
     for (r, old) in names.iter().zip(&before) {
-        assert_eq!(data(history(&dir, r)), data(old.clone()), "a 304 stores exactly what the 200 did");
+        assert_eq!(data(history(dir.path(), r)), data(old.clone()), "a 304 stores exactly what the 200 did");
     }
 
     // A changed answer comes back in full and is stored; the others stay 304.
     fake.set_repo_stats(&names[1], 500, 1, 1, 1);
     fake.clear_requests();
-    let r = collect(&fake, &dir, repos, &[]);
+    let r = collect(&fake, dir.path(), repos, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         fake.requests()
@@ -100,32 +97,30 @@ fn a_warm_run_asks_conditionally_and_gets_304s_that_cost_no_quota() {
             .collect::<Vec<_>>(),
         [200]
     );
-    let stats = history(&dir, &names[1])["stats"].clone();
+    let stats = history(dir.path(), &names[1])["stats"].clone();
     let last = stats.as_object().unwrap().values().next_back().unwrap().clone();
     assert_eq!(last[1], 500, "new stars stored: {stats}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_new_day_refetches_what_moved_and_keeps_the_rest_free() {
     let (fake, names) = fleet(2);
     let dir = tempdir("etag-day");
-    assert_eq!(collect(&fake, &dir, "fleet/*", &[]).code, 0);
+    assert_eq!(collect(&fake, dir.path(), "fleet/*", &[]).code, 0);
     fake.advance(SignedDuration::from_hours(24));
     // Yesterday (the day the first run saw as today, without traffic yet) got views.
     let yesterday = fake.now().to_zoned(jiff::tz::TimeZone::UTC).date().yesterday().unwrap();
     fake.set_traffic(&names[0], yesterday, 9, 9, 9, 9);
     fake.clear_requests();
-    let r = collect(&fake, &dir, "fleet/*", &[]);
+    let r = collect(&fake, dir.path(), "fleet/*", &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let views = format!("/repos/{}/traffic/views", names[0]);
     let got: Vec<u16> = fake.requests().iter().filter(|q| q.path.starts_with(&views)).map(|q| q.status).collect();
     assert_eq!(got, [200], "today's views changed the answer");
-    assert_eq!(history(&dir, &names[0])["days"][yesterday.to_string()][0], 9);
+    assert_eq!(history(dir.path(), &names[0])["days"][yesterday.to_string()][0], 9);
     let release = format!("/repos/{}/releases", names[1]);
     let got: Vec<u16> = fake.requests().iter().filter(|q| q.path.starts_with(&release)).map(|q| q.status).collect();
     assert_eq!(got, [304], "unchanged releases are free");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -133,21 +128,20 @@ fn requests_in_flight_never_exceed_the_concurrency_github_allows() {
     let (fake, names) = fleet(24);
     fake.set_limits(Limits { latency: Duration::from_millis(15), max_concurrent: Some(6), per_window: None });
     let dir = tempdir("concurrent");
-    let r = collect(&fake, &dir, "fleet/*", &["--concurrency", "6"]);
+    let r = collect(&fake, dir.path(), "fleet/*", &["--concurrency", "6"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let stats = fake.limit_stats();
     assert_eq!(stats.concurrent_violations, 0, "{stats:?}");
     assert!(stats.peak_in_flight >= 2, "requests did overlap: {stats:?}");
     for n in &names {
-        assert!(dir.join(format!("history-{}.json", n.replacen('/', ".", 1))).exists(), "{n} stored");
+        assert!(dir.path().join(format!("history-{}.json", n.replacen('/', ".", 1))).exists(), "{n} stored");
     }
 
     // The default stays within a stricter-than-GitHub cap of 16 as well.
     fake.set_limits(Limits { latency: Duration::from_millis(15), max_concurrent: Some(16), per_window: None });
-    let r = collect(&fake, &dir, "fleet/*", &[]);
+    let r = collect(&fake, dir.path(), "fleet/*", &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(fake.limit_stats().concurrent_violations, 0, "{:?}", fake.limit_stats());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -159,7 +153,7 @@ fn a_secondary_limit_pauses_every_worker_and_the_run_recovers() {
         per_window: Some((30, Duration::from_secs(2))),
     });
     let dir = tempdir("secondary");
-    let r = collect(&fake, &dir, "fleet/*", &["--concurrency", "8"]);
+    let r = collect(&fake, dir.path(), "fleet/*", &["--concurrency", "8"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let stats = fake.limit_stats();
     assert!(stats.window_violations >= 1, "the limit was met: {stats:?}");
@@ -168,9 +162,8 @@ fn a_secondary_limit_pauses_every_worker_and_the_run_recovers() {
     assert!(stats.window_violations <= 8 * windows, "{stats:?}");
     assert!(r.stderr.contains("all requests wait"), "{}", r.stderr);
     for n in &names {
-        assert!(history(&dir, n)["days"].as_object().is_some_and(|d| !d.is_empty()), "{n} stored");
+        assert!(history(dir.path(), n)["days"].as_object().is_some_and(|d| !d.is_empty()), "{n} stored");
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Collects `names` one at a time, an hour apart, first to last: the first is then
@@ -187,11 +180,11 @@ fn stagger(fake: &FakeGitHub, dir: &Path, names: &[String]) {
 fn a_budget_too_small_collects_the_oldest_first_and_defers_the_rest() {
     let (fake, names) = fleet(6);
     let dir = tempdir("budget");
-    stagger(&fake, &dir, &names);
+    stagger(&fake, dir.path(), &names);
     fake.advance(SignedDuration::from_hours(20));
     fake.set_rate_remaining(TOKEN, 34);
     fake.clear_requests();
-    let r = collect(&fake, &dir, "fleet/*", &["--concurrency", "1"]);
+    let r = collect(&fake, dir.path(), "fleet/*", &["--concurrency", "1"]);
     // Collected yesterday: deferring them loses nothing, so the run still succeeds.
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let collected: Vec<bool> =
@@ -209,18 +202,17 @@ fn a_budget_too_small_collects_the_oldest_first_and_defers_the_rest() {
     // A repository never collected loses a day for every day it waits: that fails the run.
     fake.add_repo("fleet/newcomer");
     fake.set_rate_remaining(TOKEN, 5);
-    let r = collect(&fake, &dir, "fleet/*", &[]);
+    let r = collect(&fake, dir.path(), "fleet/*", &[]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("lose days") && r.stderr.contains("fleet/newcomer"), "{}", r.stderr);
     assert!(!r.stderr.contains("fleet/svc-0001"), "only those losing days are named: {}", r.stderr);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn quota_running_out_mid_run_defers_what_is_left() {
     let (fake, names) = fleet(4);
     let dir = tempdir("midrun");
-    stagger(&fake, &dir, &names);
+    stagger(&fake, dir.path(), &names);
     fake.advance(SignedDuration::from_hours(20));
     // GitHub's count was off (another job shares the token): the third repository's
     // views meet an exhausted budget that resets in 50 minutes, beyond max-wait.
@@ -231,7 +223,7 @@ fn quota_running_out_mid_run_defers_what_is_left() {
         FaultKind::PrimaryExhausted { reset_in: 3000 },
     ));
     fake.clear_requests();
-    let r = collect(&fake, &dir, "fleet/*", &["--concurrency", "1"]);
+    let r = collect(&fake, dir.path(), "fleet/*", &["--concurrency", "1"]);
     assert_eq!(r.code, 0, "deferred days are still in the window: {}{}", r.stdout, r.stderr);
     for n in &names[..2] {
         assert!(r.stdout.contains(&format!("{n}: ")) && !r.stdout.contains(&format!("{n}: skipped")), "{}", r.stdout);
@@ -244,5 +236,4 @@ fn quota_running_out_mid_run_defers_what_is_left() {
         0,
         "nothing is sent once the budget is known to be spent"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,9 +7,6 @@
 //! 2. `static_binary_runs_in_an_empty_distroless_like_chroot` builds the static
 //!    binary the way the Dockerfile does and runs it in a chroot laid out like
 //!    `gcr.io/distroless/static`: no shell, no libc.
-#![allow(clippy::unwrap_used)]
-
-mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -17,7 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use common::fake::{FakeGitHub, TokenKind};
+use crate::fake::{FakeGitHub, TokenKind};
+use crate::support::lib;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp};
@@ -198,12 +196,10 @@ fn run(mut cmd: Command, scratch: &Path, tag: &str) -> Ran {
     }
 }
 
-/// A fresh scratch directory under cargo's per-test temp dir.
-fn scratch_dir(tag: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("container-{tag}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh scratch directory under cargo's per-test temp dir (inside target/, where
+/// binaries may run), removed when dropped.
+fn scratch_dir(tag: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("container-{tag}-")).tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()
 }
 
 // ----- the fake's ground truth -----
@@ -391,7 +387,8 @@ fn assert_masked_first(ran: &Ran) {
 
 #[test]
 fn runs_like_the_runner_starts_the_container() {
-    let scratch = scratch_dir("runner");
+    let scratch_tmp = scratch_dir("runner");
+    let scratch = scratch_tmp.path();
     let workspace = scratch.join("workspace");
     let home = scratch.join("home");
     let file_commands = scratch.join("file_commands");
@@ -417,7 +414,7 @@ fn runs_like_the_runner_starts_the_container() {
     // The inputs gtt documents are the inputs action.yml declares, with the same defaults.
     let declared = action_inputs();
     let documented: Vec<(String, Option<String>)> =
-        gtt::config::INPUTS.iter().map(|(n, d, _)| (n.to_string(), (!d.is_empty()).then(|| d.to_string()))).collect();
+        lib::INPUTS.iter().map(|(n, d, _)| (n.to_string(), (!d.is_empty()).then(|| d.to_string()))).collect();
     let declared_cmp: Vec<(String, Option<String>)> =
         declared.iter().map(|(n, d)| (n.clone(), d.clone().filter(|d| !d.is_empty()))).collect();
     assert_eq!(declared_cmp, documented, "action.yml inputs vs gtt::config::INPUTS");
@@ -440,7 +437,7 @@ fn runs_like_the_runner_starts_the_container() {
     };
 
     // A scheduled run.
-    let ran = run(start(&env), &scratch, "collect");
+    let ran = run(start(&env), scratch, "collect");
     eprintln!("runner-style collect run: {}", ran.describe());
     assert_eq!(ran.code(), Some(0), "{}", ran.describe());
     assert_masked_first(&ran);
@@ -449,13 +446,9 @@ fn runs_like_the_runner_starts_the_container() {
     assert_outputs(&out_text, &truth);
     let md = fs::read_to_string(&summary).unwrap();
     assert!(md.starts_with("## "), "summary is Markdown with a heading:\n{md}");
-    assert!(md.contains(&format!("### {}", gtt::escape::markdown(REPO))), "{md}");
+    assert!(md.contains(&format!("### {}", lib::escape_markdown(REPO))), "{md}");
     assert!(md.contains("|---|"), "summary has a table:\n{md}");
-    let views_row = format!(
-        "| Views | {} | {} |",
-        gtt::report::group_digits(truth.views),
-        gtt::report::group_digits(truth.views_14d)
-    );
+    let views_row = format!("| Views | {} | {} |", lib::group_digits(truth.views), lib::group_digits(truth.views_14d));
     assert!(md.contains(&views_row), "summary lacks `{views_row}`:\n{md}");
     assert!(md.contains("| Release downloads | 155 |"), "{md}");
     assert!(!md.contains(TOKEN));
@@ -467,7 +460,7 @@ fn runs_like_the_runner_starts_the_container() {
     let revisions = fake.gist_revisions(GIST);
     let files_before = fake.gist_file_names(GIST);
     fake.clear_requests();
-    let ran = run(start(&set_env(&env, "INPUT_TOKEN", "")), &scratch, "no-token");
+    let ran = run(start(&set_env(&env, "INPUT_TOKEN", "")), scratch, "no-token");
     assert_eq!(ran.code(), Some(2), "{}", ran.describe());
     let errors: Vec<&str> = ran.stdout.lines().chain(ran.stderr.lines()).filter(|l| l.starts_with("::error")).collect();
     assert_eq!(errors.len(), 1, "one ::error line:\n{}", ran.describe());
@@ -478,8 +471,6 @@ fn runs_like_the_runner_starts_the_container() {
     assert_eq!(fake.count("PATCH", "/gists/"), 0);
     assert_eq!(fs::read_to_string(&output).unwrap(), out_text, "no outputs appended");
     assert_eq!(fs::read_to_string(&summary).unwrap(), md, "no summary appended");
-
-    let _ = fs::remove_dir_all(&scratch);
 }
 
 // ----- test 2 -----
@@ -589,7 +580,8 @@ fn static_binary_runs_in_an_empty_distroless_like_chroot() {
     let bytes = fs::read(&binary).unwrap();
     assert!(!elf_has_interpreter(&bytes), "{} has a PT_INTERP segment: it is not static", binary.display());
 
-    let scratch = scratch_dir("chroot");
+    let scratch_tmp = scratch_dir("chroot");
+    let scratch = scratch_tmp.path();
     let root = scratch.join("root");
     distroless_root(&root, &binary);
     let chroot = chroot_program();
@@ -600,7 +592,7 @@ fn static_binary_runs_in_an_empty_distroless_like_chroot() {
     };
 
     // --version, with nothing but what the chroot holds.
-    let ran = run(in_root(&["--version"], &[]), &scratch, "version");
+    let ran = run(in_root(&["--version"], &[]), scratch, "version");
     if ran.code() != Some(0)
         && (ran.stderr.contains("Operation not permitted") || ran.stderr.contains("cannot change root"))
     {
@@ -622,7 +614,7 @@ fn static_binary_runs_in_an_empty_distroless_like_chroot() {
         event: "/github/workflow/event.json".into(),
     };
     let env = runner_env(&paths, &fake.url(), &[("token", TOKEN), ("gist-id", GIST), ("repos", REPO)]);
-    let ran = run(in_root(&[], &env), &scratch, "collect");
+    let ran = run(in_root(&[], &env), scratch, "collect");
     eprintln!("chrooted collect run: {}", ran.describe());
     assert_eq!(ran.code(), Some(0), "{}", ran.describe());
     assert_masked_first(&ran);
@@ -630,9 +622,7 @@ fn static_binary_runs_in_an_empty_distroless_like_chroot() {
     assert!(out_text.contains("views="), "{out_text}");
     assert_outputs(&out_text, &truth);
     let md = fs::read_to_string(root.join("github/file_commands/step_summary_6f1c")).unwrap();
-    assert!(md.contains(&format!("### {}", gtt::escape::markdown(REPO))), "{md}");
+    assert!(md.contains(&format!("### {}", lib::escape_markdown(REPO))), "{md}");
     assert_gist_written(&fake, &truth);
     assert_api_etiquette(&fake);
-
-    let _ = fs::remove_dir_all(&scratch);
 }

@@ -1,13 +1,10 @@
 //! Behaviour of `gtt collect` and `gtt export` against the in-process fake GitHub:
 //! headers, pagination, retries, token diagnostics, and the storage safety rules.
-#![allow(clippy::unwrap_used)]
-
-mod common;
 
 use std::path::Path;
 
-use common::fake::*;
-use common::run::{Run, gtt, tempdir};
+use crate::fake::*;
+use crate::support::{Run, gtt, redact, tempdir};
 use jiff::civil::Date;
 use serde_json::Value;
 
@@ -63,7 +60,9 @@ fn gist_history(fake: &FakeGitHub) -> Value {
 #[test]
 fn collects_into_a_folder_and_exports_csv() {
     let fake = world();
-    let dir = tempdir("folder");
+    let tmp = tempdir("folder");
+    // A data folder that does not exist yet: collect creates it.
+    let dir = tmp.path().join("data");
     let r = run_folder(&fake, &dir, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("octo/hello:"), "{}", r.stdout);
@@ -90,7 +89,7 @@ fn collects_into_a_folder_and_exports_csv() {
     // The collection day has the counters; today is not recounted for CI yet.
     assert!(rows.contains(&"octo/hello,2026-11-01,0,0,0,0,42,7,5,3,,0,0,0,,2026-11-01T12:00:00Z"), "{rows:?}");
     assert!(rows.windows(2).all(|w| w[0] < w[1]), "dates ascending");
-    let _ = std::fs::remove_dir_all(&dir);
+    insta::assert_snapshot!("export_csv", e.stdout);
 }
 
 #[test]
@@ -101,9 +100,9 @@ fn every_request_has_githubs_headers_and_releases_are_all_read() {
         fake.add_release(REPO, &format!("v0.{i}"), vec![("a.zip", 1)]);
     }
     let dir = tempdir("headers");
-    let r = run_folder(&fake, &dir, &[]);
+    let r = run_folder(&fake, dir.path(), &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let h = history_json(&std::fs::read_to_string(dir.join("history-octo.hello.json")).unwrap());
+    let h = history_json(&std::fs::read_to_string(dir.path().join("history-octo.hello.json")).unwrap());
     assert_eq!(h["assets"].as_object().unwrap().len(), 132, "all 131 releases' assets");
     assert_eq!(fake.count("GET", "releases"), 2);
     for req in fake.requests() {
@@ -114,7 +113,6 @@ fn every_request_has_githubs_headers_and_releases_are_all_read() {
         assert!(!req.path.contains(TOKEN), "no token in URLs");
     }
     assert!(!r.stdout.contains(TOKEN) && !r.stderr.contains(TOKEN));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -123,12 +121,11 @@ fn server_errors_and_dropped_connections_are_retried() {
     fake.inject(Fault::new("GET", "/traffic/views", 2, FaultKind::Status(502)));
     fake.inject(Fault::new("GET", "/traffic/clones", 1, FaultKind::DropConnection));
     let dir = tempdir("retry");
-    let r = run_folder(&fake, &dir, &[]);
+    let r = run_folder(&fake, dir.path(), &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(fake.count("GET", "/traffic/views"), 3);
     assert_eq!(fake.count("GET", "/traffic/clones"), 2);
     assert!(r.stderr.contains("retrying"), "{}", r.stderr);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -137,7 +134,7 @@ fn rate_limits_are_waited_out_as_github_asks() {
     fake.inject(Fault::new("GET", "/traffic/views", 1, FaultKind::SecondaryLimit { retry_after: 1 }));
     fake.inject(Fault::new("GET", "/traffic/clones", 1, FaultKind::PrimaryExhausted { reset_in: 1 }));
     let dir = tempdir("ratelimit");
-    let r = run_folder(&fake, &dir, &[]);
+    let r = run_folder(&fake, dir.path(), &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(fake.count("GET", "/traffic/views"), 2);
     assert_eq!(fake.count("GET", "/traffic/clones"), 2);
@@ -145,18 +142,16 @@ fn rate_limits_are_waited_out_as_github_asks() {
     // A wait beyond max-wait is not taken: the repository is deferred, and as its
     // stored days still reach into GitHub's window, nothing is lost and the run passes.
     fake.inject(Fault::new("GET", "/traffic/views", 1, FaultKind::PrimaryExhausted { reset_in: 3000 }));
-    let r = run_folder(&fake, &dir, &["--max-wait", "5"]);
+    let r = run_folder(&fake, dir.path(), &["--max-wait", "5"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("skipped: deferred") && r.stdout.contains("max-wait"), "{}", r.stdout);
 
     // Never collected, the same deferral loses days: the run fails loudly.
     let fresh = tempdir("ratelimit-fresh");
     fake.inject(Fault::new("GET", "/traffic/views", 1, FaultKind::PrimaryExhausted { reset_in: 3000 }));
-    let r = run_folder(&fake, &fresh, &["--max-wait", "5"]);
+    let r = run_folder(&fake, fresh.path(), &["--max-wait", "5"]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("lose days unless collected today"), "{}", r.stderr);
-    let _ = std::fs::remove_dir_all(&fresh);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -170,18 +165,16 @@ fn token_problems_get_actionable_messages() {
         let fake = world();
         fake.add_token("weak", kind);
         let dir = tempdir("tokens");
-        let r = gtt(&fake, &["--repos", REPO, "--data-dir", &dir.display().to_string(), "--token", "weak"], &[]);
+        let r = gtt(&fake, &["--repos", REPO, "--data-dir", &dir.path().display().to_string(), "--token", "weak"], &[]);
         assert_eq!(r.code, 1, "{kind:?}");
         assert!(r.stderr.contains(want), "{kind:?}: {}", r.stderr);
-        assert!(!dir.join("history-octo.hello.json").exists(), "nothing stored for a failed repo");
-        let _ = std::fs::remove_dir_all(&dir);
+        assert!(!dir.path().join("history-octo.hello.json").exists(), "nothing stored for a failed repo");
     }
     let fake = world();
     let dir = tempdir("badcreds");
-    let r = gtt(&fake, &["--repos", REPO, "--data-dir", &dir.display().to_string(), "--token", "wrong"], &[]);
+    let r = gtt(&fake, &["--repos", REPO, "--data-dir", &dir.path().display().to_string(), "--token", "wrong"], &[]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("401") && r.stderr.contains("`token`"), "{}", r.stderr);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -191,15 +184,14 @@ fn a_failing_repository_does_not_stop_the_others() {
     let dir = tempdir("partial");
     let r = gtt(
         &fake,
-        &["--repos", "octo/missing, octo/other,octo/hello", "--data-dir", &dir.display().to_string()],
+        &["--repos", "octo/missing, octo/other,octo/hello", "--data-dir", &dir.path().display().to_string()],
         &[("GITHUB_TOKEN", TOKEN)],
     );
     assert_eq!(r.code, 1, "a run that did not do all its job does not exit 0");
     assert!(r.stderr.contains("octo/missing not found"), "{}", r.stderr);
     assert!(r.stderr.contains("1 of 3 repositories had errors: octo/missing"), "{}", r.stderr);
-    assert!(dir.join("history-octo.hello.json").exists());
-    assert!(dir.join("history-octo.other.json").exists());
-    let _ = std::fs::remove_dir_all(&dir);
+    assert!(dir.path().join("history-octo.hello.json").exists());
+    assert!(dir.path().join("history-octo.other.json").exists());
 }
 
 #[test]
@@ -207,10 +199,9 @@ fn enterprise_server_is_detected() {
     let fake = world();
     fake.set_enterprise(true);
     let dir = tempdir("ghes");
-    let r = run_folder(&fake, &dir, &[]);
+    let r = run_folder(&fake, dir.path(), &[]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("GitHub Enterprise Server"), "{}", r.stderr);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -287,13 +278,11 @@ fn corrupt_or_newer_history_is_never_overwritten() {
     // The same in a folder.
     let fake = world();
     let dir = tempdir("corrupt");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("gtt.json"), "garbage").unwrap();
-    let r = run_folder(&fake, &dir, &[]);
+    std::fs::write(dir.path().join("gtt.json"), "garbage").unwrap();
+    let r = run_folder(&fake, dir.path(), &[]);
     assert_eq!(r.code, 3);
-    assert_eq!(std::fs::read_to_string(dir.join("gtt.json")).unwrap(), "garbage");
-    assert!(!dir.join("history-octo.hello.json").exists());
-    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(std::fs::read_to_string(dir.path().join("gtt.json")).unwrap(), "garbage");
+    assert!(!dir.path().join("history-octo.hello.json").exists());
 }
 
 #[test]
@@ -392,9 +381,8 @@ fn action_mode_masks_tokens_groups_and_warns_escaped() {
     let fake = world();
     fake.create_gist(GIST, vec![("README.md", "x")]);
     let dir = tempdir("action");
-    std::fs::create_dir_all(&dir).unwrap();
-    let out = dir.join("out");
-    let summary = dir.join("summary");
+    let out = dir.path().join("out");
+    let summary = dir.path().join("summary");
     let env = [
         ("GITHUB_ACTIONS", "true"),
         ("INPUT_TOKEN", TOKEN),
@@ -411,7 +399,9 @@ fn action_mode_masks_tokens_groups_and_warns_escaped() {
     for key in ["views=", "clones=", "views-14d=", "clones-14d=", "stars=42", "downloads=120", "repos=octo/hello"] {
         assert!(outputs.lines().any(|l| l.starts_with(key)), "{key} in {outputs}");
     }
+    insta::assert_snapshot!("action_outputs", redact(&outputs, dir.path(), &fake));
     let summary_text = std::fs::read_to_string(&summary).unwrap();
+    insta::assert_snapshot!("action_summary", redact(&summary_text, dir.path(), &fake));
     assert!(summary_text.contains("| Views |"));
     assert!(
         summary_text.contains("requests to GitHub for traffic (0 answered 304 Not Modified, free); quota used: ")
@@ -425,7 +415,6 @@ fn action_mode_masks_tokens_groups_and_warns_escaped() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let warning = r.stdout.lines().find(|l| l.starts_with("::warning") && l.contains("lost")).expect("gap warning");
     assert!(warning.contains("no data for 2026-11-02..2026-11-07 (6 days)"), "{warning}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -444,6 +433,18 @@ fn bad_input_exits_2_and_writes_nothing() {
         assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
     }
     assert!(fake.requests().is_empty(), "bad input never reaches GitHub");
+}
+
+#[test]
+fn help_is_the_documented_text() {
+    let fake = FakeGitHub::start();
+    let r = gtt(&fake, &["help"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("USAGE:") && r.stdout.contains("--gist-id"), "{}", r.stdout);
+    // The version is the one thing that changes from release to release.
+    let text = r.stdout.replace(env!("CARGO_PKG_VERSION"), "[version]");
+    insta::assert_snapshot!("help", text);
+    assert!(fake.requests().is_empty(), "help asks GitHub nothing");
 }
 
 /// The environment of an action-mode run into the gist, its outputs and summary in `dir`.
@@ -471,8 +472,7 @@ fn terminal_escapes_in_an_api_error_never_reach_the_log() {
         FaultKind::Body { status: 500, body: "{\"message\":\"\\u001b[2Jboom\"}" },
     ));
     let dir = tempdir("ansi");
-    std::fs::create_dir_all(&dir).unwrap();
-    let env = action_env(&dir);
+    let env = action_env(dir.path());
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = gtt(&fake, &["--max-wait", "0"], &env);
     assert_ne!(r.code, 0, "the repository failed: {}", r.stdout);
@@ -483,9 +483,8 @@ fn terminal_escapes_in_an_api_error_never_reach_the_log() {
     }
     let error = r.stdout.lines().find(|l| l.starts_with("::error") && l.contains("boom")).expect("an ::error line");
     assert!(error.starts_with("::error title=gtt%3A octo/hello::"), "{error}");
-    let summary = std::fs::read_to_string(dir.join("summary")).unwrap();
+    let summary = std::fs::read_to_string(dir.path().join("summary")).unwrap();
     assert!(!summary.bytes().any(|b| b == 0x1b), "{summary:?}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -502,16 +501,14 @@ fn the_summary_links_no_referrer_path_or_title() {
     );
     fake.set_paths(REPO, vec![("/foo](javascript:alert(1))".into(), "https://evil.example".into(), 40, 30)]);
     let dir = tempdir("autolink");
-    std::fs::create_dir_all(&dir).unwrap();
-    let env = action_env(&dir);
+    let env = action_env(dir.path());
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = gtt(&fake, &[], &env);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let summary = std::fs::read_to_string(dir.join("summary")).unwrap();
+    let summary = std::fs::read_to_string(dir.path().join("summary")).unwrap();
     assert!(summary.contains("evil.example"), "the referrers are shown: {summary}");
     let lower = summary.to_ascii_lowercase();
     assert!(!lower.contains("www.") && !lower.contains("://"), "an autolink: {summary}");
     assert!(!summary.replace("\u{2060}@\u{2060}", "").contains('@'), "an e-mail autolink: {summary}");
     assert!(!summary.contains("](javascript"), "{summary}");
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,16 +1,13 @@
 //! End-to-end simulation: the built `gtt` binary collects from the fake GitHub over
 //! weeks of simulated time (daily runs, sparse runs, a hole longer than GitHub's
 //! window), and what it stored is checked against the ground truth the fake served.
-#![allow(clippy::unwrap_used)]
-
-mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicU64, Ordering};
 
-use common::fake::{FakeGitHub, TokenKind};
+use crate::fake::{FakeGitHub, TokenKind};
+use crate::support::tempdir;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Span, Timestamp};
@@ -75,32 +72,6 @@ fn at(base: Date, i: i32, secs_into_day: i64) -> Timestamp {
 
 fn hms(h: i64, m: i64, s: i64) -> i64 {
     h * 3600 + m * 60 + s
-}
-
-/// A data folder unique to one test, removed on drop (also when the test fails).
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static N: AtomicU64 = AtomicU64::new(0);
-        let p = std::env::temp_dir().join(format!(
-            "gtt-simulation-{name}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        TempDir(p)
-    }
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 fn gtt(args: &[&str]) -> Output {
@@ -224,7 +195,7 @@ fn multi_week_simulation_matches_ground_truth() {
     // A busy last day, so its partial value is visibly partial.
     truth.insert(LAST, [4_800, 1_200, 960, 240]);
     let fake = fake_with(base, &truth);
-    let data = TempDir::new("multi-week");
+    let data = tempdir("multi-week");
 
     // The schedule: (day index, seconds into the UTC day).
     let mut r = Rng(0xD1CE_0000_0000_0042);
@@ -351,7 +322,7 @@ fn reruns_and_out_of_order_histories_converge() {
     ];
 
     // In order, then the last run again at the same instant: nothing changes.
-    let x = TempDir::new("in-order");
+    let x = tempdir("in-order");
     for &t in &times {
         collect_ok(&fake, x.path(), t);
     }
@@ -363,7 +334,7 @@ fn reruns_and_out_of_order_histories_converge() {
     assert_same_files(&snapshot(x.path()).unwrap(), &before, "a rerun at the same --now left files changed");
 
     // Out of order: later runs first. No run may lower or drop a stored day.
-    let y = TempDir::new("out-of-order");
+    let y = tempdir("out-of-order");
     let mut stored: BTreeMap<Date, Day> = BTreeMap::new();
     for &k in &[3, 1, 0, 2] {
         collect_ok(&fake, y.path(), times[k]);
@@ -385,7 +356,7 @@ fn dry_run_writes_nothing() {
     let base: Date = "2026-07-01".parse().unwrap();
     let truth = ground_truth(0x0DD_BA11_0000_0003, 30);
     let fake = fake_with(base, &truth);
-    let data = TempDir::new("dry-run");
+    let data = tempdir("dry-run");
     collect_ok(&fake, data.path(), at(base, 20, hms(8, 0, 0)));
     let before = snapshot(data.path()).unwrap();
     assert!(!before.is_empty());
@@ -399,7 +370,7 @@ fn dry_run_writes_nothing() {
     assert_same_files(&snapshot(data.path()).unwrap(), &before, "a dry run changed the data folder");
 
     // A data folder that does not exist is not created.
-    let parent = TempDir::new("dry-run-missing");
+    let parent = tempdir("dry-run-missing");
     let missing = parent.path().join("not-there");
     let out = collect(&fake, &missing, at(base, 23, hms(9, 0, 0)), &["--dry-run"]);
     assert_eq!(out.status.code(), Some(0), "dry run failed: {}", text(&out.stderr));

@@ -5,15 +5,12 @@
 //!
 //! Needs Node.js and /usr/bin/chromium (`.ci/run` installs both); runs `npm ci` in
 //! dashboard/ when node_modules is missing and always rebuilds dashboard/dist.
-#![allow(clippy::unwrap_used)]
-
-mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::fake::*;
-use common::run::{Run, gtt, tempdir};
+use crate::fake::*;
+use crate::support::{Run, gtt, tempdir};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp};
@@ -232,8 +229,9 @@ fn dashboard_renders_gtt_data_in_chromium() {
     let site = dash.join("dist");
 
     let tmp = tempdir("dashboard");
-    let (data_single, data_multi, data_xss) = (tmp.join("data-single"), tmp.join("data-multi"), tmp.join("data-xss"));
-    let data_long = tmp.join("data-long");
+    let (data_single, data_multi, data_xss) =
+        (tmp.path().join("data-single"), tmp.path().join("data-multi"), tmp.path().join("data-xss"));
+    let data_long = tmp.path().join("data-long");
     let fake = world();
     simulate(&fake, &data_single, &data_multi);
     for d in ["2026-10-30", "2026-10-31"] {
@@ -242,13 +240,14 @@ fn dashboard_renders_gtt_data_in_chromium() {
         collect(&fake, &data_long, LONG);
     }
 
-    let (site_single, site_multi, site_xss) = (tmp.join("site-single"), tmp.join("site-multi"), tmp.join("site-xss"));
+    let (site_single, site_multi, site_xss) =
+        (tmp.path().join("site-single"), tmp.path().join("site-multi"), tmp.path().join("site-xss"));
     dashboard(&fake, &data_single, &site_single, &site);
     dashboard(&fake, &data_multi, &site_multi, &site);
     dashboard(&fake, &data_xss, &site_xss, &site);
-    let site_long = tmp.join("site-long");
+    let site_long = tmp.path().join("site-long");
     dashboard(&fake, &data_long, &site_long, &site);
-    let (csv_single, csv_multi) = (tmp.join("single.csv"), tmp.join("multi.csv"));
+    let (csv_single, csv_multi) = (tmp.path().join("single.csv"), tmp.path().join("multi.csv"));
     export_csv(&fake, &data_single, &csv_single);
     export_csv(&fake, &data_multi, &csv_multi);
 
@@ -273,7 +272,6 @@ fn dashboard_renders_gtt_data_in_chromium() {
     eprintln!("{stderr}");
     assert!(out.status.success(), "node --test dashboard/test/ failed (output above)");
     assert!(stdout.contains("browser"), "the browser tests ran");
-    let _ = std::fs::remove_dir_all(&tmp);
 }
 
 // ---- The site folder and the data folder (issue 10, item 2) ----
@@ -320,9 +318,9 @@ fn one_repo_world() -> FakeGitHub {
 #[test]
 fn a_dashboard_folder_holding_the_data_folder_is_refused_before_anything_is_written() {
     let tmp = tempdir("dashboard-overlap");
-    let site_dir = tiny_site(&tmp.join("built"), &[]);
+    let site_dir = tiny_site(&tmp.path().join("built"), &[]);
     let fake = one_repo_world();
-    let (site, data) = (tmp.join("site"), tmp.join("site").join("data"));
+    let (site, data) = (tmp.path().join("site"), tmp.path().join("site").join("data"));
     collect(&fake, &data, HELLO);
     // What a store may hold beyond the index: an archive, a badge, a history it no
     // longer lists. The old cleanup removed every .json the index did not name.
@@ -366,15 +364,14 @@ fn a_dashboard_folder_holding_the_data_folder_is_refused_before_anything_is_writ
     assert_eq!(r.code, 2, "dashboard --out over the data folder\n{}", r.stderr);
     assert!(r.stderr.contains("input `out`"), "{}", r.stderr);
     assert_eq!(snapshot(&site), before);
-    let _ = std::fs::remove_dir_all(&tmp);
 }
 
 #[test]
 fn a_dashboard_folder_that_is_the_data_folder_is_refused() {
     let tmp = tempdir("dashboard-same");
-    let site_dir = tiny_site(&tmp.join("built"), &[]);
+    let site_dir = tiny_site(&tmp.path().join("built"), &[]);
     let fake = one_repo_world();
-    let data = tmp.join("x");
+    let data = tmp.path().join("x");
     collect(&fake, &data, HELLO);
     let before = snapshot(&data);
     let (d, built) = (data.display().to_string(), site_dir.display().to_string());
@@ -399,7 +396,6 @@ fn a_dashboard_folder_that_is_the_data_folder_is_refused() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("is the same folder as"), "{}", r.stderr);
     assert_eq!(snapshot(&data), before);
-    let _ = std::fs::remove_dir_all(&tmp);
 }
 
 fn write_dashboard(fake: &FakeGitHub, data: &Path, out: &Path, site: &Path) {
@@ -411,11 +407,11 @@ fn write_dashboard(fake: &FakeGitHub, data: &Path, out: &Path, site: &Path) {
 #[test]
 fn the_users_own_files_in_the_site_folder_survive_dashboard_writes() {
     let tmp = tempdir("dashboard-userfiles");
-    let built = tiny_site(&tmp.join("built"), &[]);
+    let built = tiny_site(&tmp.path().join("built"), &[]);
     let fake = one_repo_world();
-    let data = tmp.join("gtt-data");
+    let data = tmp.path().join("gtt-data");
     collect(&fake, &data, &format!("{HELLO},{WORLD}"));
-    let site = tmp.join("site");
+    let site = tmp.path().join("site");
     std::fs::create_dir_all(site.join("data")).unwrap();
     std::fs::write(site.join("CNAME"), "traffic.example.org").unwrap();
     std::fs::write(site.join("data").join("notes.json"), "{\"mine\":true}").unwrap();
@@ -427,20 +423,19 @@ fn the_users_own_files_in_the_site_folder_survive_dashboard_writes() {
         assert_eq!(std::fs::read_to_string(site.join("data/notes.json")).unwrap(), "{\"mine\":true}");
         assert_eq!(std::fs::read_to_string(site.join("data/README.txt")).unwrap(), "mine");
     }
-    let _ = std::fs::remove_dir_all(&tmp);
 }
 
 #[test]
 fn a_file_gtt_wrote_before_but_not_now_is_removed() {
     let tmp = tempdir("dashboard-stale");
     // Run 1: a build that ships old-chunk.js, a store with two repositories.
-    let built_1 = tiny_site(&tmp.join("built-1"), &["old-chunk.js"]);
-    let built_2 = tiny_site(&tmp.join("built-2"), &[]);
+    let built_1 = tiny_site(&tmp.path().join("built-1"), &["old-chunk.js"]);
+    let built_2 = tiny_site(&tmp.path().join("built-2"), &[]);
     let fake = one_repo_world();
-    let (both, one) = (tmp.join("data-both"), tmp.join("data-one"));
+    let (both, one) = (tmp.path().join("data-both"), tmp.path().join("data-one"));
     collect(&fake, &both, &format!("{HELLO},{WORLD}"));
     collect(&fake, &one, HELLO);
-    let site = tmp.join("site");
+    let site = tmp.path().join("site");
     write_dashboard(&fake, &both, &site, &built_1);
     assert!(site.join("old-chunk.js").is_file());
     assert!(site.join("data/history-octo.world.json").is_file());
@@ -449,5 +444,4 @@ fn a_file_gtt_wrote_before_but_not_now_is_removed() {
     assert!(!site.join("old-chunk.js").exists(), "the old build's file is gone");
     assert!(!site.join("data/history-octo.world.json").exists(), "the dropped repository's copy is gone");
     assert!(site.join("data/history-octo.hello.json").is_file() && site.join("index.html").is_file());
-    let _ = std::fs::remove_dir_all(&tmp);
 }

@@ -1,14 +1,13 @@
-//! Self-test of the fake GitHub in `tests/common/fake.rs`: every feature the
-//! integration tests of gtt rely on, exercised with a plain HTTP client.
-
-mod common;
+//! Self-test of the fake GitHub: every feature the integration tests of gtt rely on,
+//! exercised with a plain HTTP client.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::fake::{FakeGitHub, FakeJob, FakeRun, FakeStep, Fault, FaultKind, TokenKind};
+use super::{FakeGitHub, FakeJob, FakeRun, FakeStep, Fault, FaultKind, TokenKind};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Span, Timestamp};
 use serde_json::{Value, json};
@@ -408,6 +407,27 @@ fn links(h: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// A release and its first asset carry GitHub's fields.
+fn assert_release_shape(rel: &Value) {
+    for key in ["id", "tag_name", "name", "draft", "prerelease", "created_at", "published_at", "html_url"] {
+        assert!(rel.get(key).is_some(), "release has {key}");
+    }
+    let asset = &rel["assets"][0];
+    for key in [
+        "id",
+        "name",
+        "label",
+        "content_type",
+        "size",
+        "download_count",
+        "created_at",
+        "updated_at",
+        "browser_download_url",
+    ] {
+        assert!(asset.get(key).is_some(), "asset has {key}");
+    }
+}
+
 #[test]
 fn releases_paginate_with_github_link_headers() {
     let fake = fake_with_token();
@@ -438,25 +458,8 @@ fn releases_paginate_with_github_link_headers() {
     let arr = page1.as_array().expect("array");
     assert_eq!(arr.len(), 100);
     assert_eq!(arr[0]["tag_name"], "v0.249", "newest first");
-    let rel = &arr[0];
-    for key in ["id", "tag_name", "name", "draft", "prerelease", "created_at", "published_at", "html_url"] {
-        assert!(rel.get(key).is_some(), "release has {key}");
-    }
-    let asset = &rel["assets"][0];
-    for key in [
-        "id",
-        "name",
-        "label",
-        "content_type",
-        "size",
-        "download_count",
-        "created_at",
-        "updated_at",
-        "browser_download_url",
-    ] {
-        assert!(asset.get(key).is_some(), "asset has {key}");
-    }
-    assert_eq!(asset["download_count"], 249);
+    assert_release_shape(&arr[0]);
+    assert_eq!(arr[0]["assets"][0]["download_count"], 249);
 
     // Follow rel="next" to the end.
     let mut url = links(r.header("link").unwrap_or_default()).get("next").cloned();
@@ -934,6 +937,33 @@ fn run_ids(fake: &FakeGitHub, query: &str) -> Vec<u64> {
     ids
 }
 
+/// The run object of `add_simple_run` at 2026-10-30T10:00Z, the repository's first run.
+fn assert_simple_run_json(fake: &FakeGitHub, run: &Value, r1: u64) {
+    let base = fake.url();
+    let repo_id = fake.repo_id("octo/hello");
+    assert_eq!(run["id"], r1);
+    assert_eq!(run["name"], "CI");
+    assert_eq!(run["head_branch"], "main");
+    assert_eq!(run["path"], ".github/workflows/ci.yml");
+    assert_eq!(run["run_number"], 1);
+    assert_eq!(run["event"], "push");
+    assert_eq!(run["status"], "completed");
+    assert_eq!(run["conclusion"], "success");
+    assert_eq!(run["created_at"], "2026-10-30T10:00:00Z");
+    assert_eq!(run["updated_at"], "2026-10-30T10:01:00Z");
+    assert_eq!(run["run_started_at"], "2026-10-30T10:00:00Z");
+    assert_eq!(run["run_attempt"], 1);
+    assert_eq!(run["jobs_url"], format!("{base}/repos/octo/hello/actions/runs/{r1}/jobs"));
+    assert_eq!(run["html_url"], format!("https://github.com/octo/hello/actions/runs/{r1}"));
+    assert_eq!(run["repository"]["id"], repo_id);
+    assert_eq!(run["repository"]["full_name"], "octo/hello");
+    assert!(run["previous_attempt_url"].is_null());
+    for key in ["node_id", "head_sha", "display_title", "workflow_id", "url"] {
+        assert!(!run[key].is_null(), "run has {key}");
+    }
+    assert_eq!(run["head_sha"].as_str().map(str::len), Some(40));
+}
+
 #[test]
 fn workflow_runs_created_filter_forms() {
     let fake = fake_with_token();
@@ -1002,29 +1032,7 @@ fn workflow_runs_created_filter_forms() {
     // The run object.
     let v = get(&fake, "/repos/octo/hello/actions/runs?created=2026-10-30", Some(TOKEN)).json();
     let run = &v["workflow_runs"][0];
-    let base = fake.url();
-    let repo_id = fake.repo_id("octo/hello");
-    assert_eq!(run["id"], r1);
-    assert_eq!(run["name"], "CI");
-    assert_eq!(run["head_branch"], "main");
-    assert_eq!(run["path"], ".github/workflows/ci.yml");
-    assert_eq!(run["run_number"], 1);
-    assert_eq!(run["event"], "push");
-    assert_eq!(run["status"], "completed");
-    assert_eq!(run["conclusion"], "success");
-    assert_eq!(run["created_at"], "2026-10-30T10:00:00Z");
-    assert_eq!(run["updated_at"], "2026-10-30T10:01:00Z");
-    assert_eq!(run["run_started_at"], "2026-10-30T10:00:00Z");
-    assert_eq!(run["run_attempt"], 1);
-    assert_eq!(run["jobs_url"], format!("{base}/repos/octo/hello/actions/runs/{r1}/jobs"));
-    assert_eq!(run["html_url"], format!("https://github.com/octo/hello/actions/runs/{r1}"));
-    assert_eq!(run["repository"]["id"], repo_id);
-    assert_eq!(run["repository"]["full_name"], "octo/hello");
-    assert!(run["previous_attempt_url"].is_null());
-    for key in ["node_id", "head_sha", "display_title", "workflow_id", "url"] {
-        assert!(!run[key].is_null(), "run has {key}");
-    }
-    assert_eq!(run["head_sha"].as_str().map(str::len), Some(40));
+    assert_simple_run_json(&fake, run, r1);
     assert_eq!(v["workflow_runs"].as_array().map(Vec::len), Some(1));
 
     // One run, the same object.
@@ -1150,14 +1158,11 @@ fn filtered_run_search_stops_after_1000_results() {
     assert_eq!((total, ids.len()), (1200, 100));
 }
 
-#[test]
-fn jobs_filter_latest_and_all_attempts() {
-    let fake = fake_with_token();
-    fake.add_repo("octo/hello");
-    fake.add_repo("octo/other");
-    let t0 = ts("2026-10-31T10:00:00Z");
+/// A run created at `t0` and re-run: attempt 1 (`collect` with an unstarted step, and
+/// `lint`), attempt 2 (`collect`) listed first on purpose, completed at `t0` + 15 minutes.
+fn rerun_two_attempts(t0: Timestamp) -> FakeRun {
     let at = |secs: i64| Some(t0 + SignedDuration::from_secs(secs));
-    let run = FakeRun {
+    FakeRun {
         name: "Traffic".into(),
         event: "schedule".into(),
         created_at: t0,
@@ -1181,8 +1186,15 @@ fn jobs_filter_latest_and_all_attempts() {
             ),
             FakeJob::new("lint", at(6), vec![FakeStep::new("Run actions/checkout@v4", at(8))]),
         ],
-    };
-    let id = fake.add_workflow_run("octo/hello", run);
+    }
+}
+
+#[test]
+fn jobs_filter_latest_and_all_attempts() {
+    let fake = fake_with_token();
+    fake.add_repo("octo/hello");
+    fake.add_repo("octo/other");
+    let id = fake.add_workflow_run("octo/hello", rerun_two_attempts(ts("2026-10-31T10:00:00Z")));
     let base = fake.url();
 
     let v = get(&fake, &format!("/repos/octo/hello/actions/runs/{id}"), Some(TOKEN)).json();

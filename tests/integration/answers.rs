@@ -2,14 +2,11 @@
 //! in the documented shape (https://docs.github.com/en/rest/metrics/traffic) fails its
 //! repository with one clear line and stores nothing from it; listed repository names
 //! that GitHub could not have given never reach output.
-#![allow(clippy::unwrap_used)]
-
-mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::fake::*;
-use common::run::{Run, gtt, tempdir};
+use crate::fake::*;
+use crate::support::{Run, gtt, tempdir};
 use jiff::civil::Date;
 
 const TOKEN: &str = "ghp_answers";
@@ -42,12 +39,12 @@ fn history_file(dir: &Path) -> PathBuf {
 
 /// A folder store after one good collection, the clock then moved a day on with new
 /// traffic, so any run that stores something changes the history file.
-fn collected_once(name: &str) -> (FakeGitHub, PathBuf, String) {
+fn collected_once(name: &str) -> (FakeGitHub, tempfile::TempDir, String) {
     let fake = world();
     let dir = tempdir(name);
-    let r = collect(&fake, &dir);
+    let r = collect(&fake, dir.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let before = std::fs::read_to_string(history_file(&dir)).unwrap();
+    let before = std::fs::read_to_string(history_file(dir.path())).unwrap();
     fake.advance(jiff::SignedDuration::from_hours(24));
     fake.set_traffic(REPO, date("2026-11-02"), 99, 9, 9, 9);
     (fake, dir, before)
@@ -58,7 +55,7 @@ fn collected_once(name: &str) -> (FakeGitHub, PathBuf, String) {
 fn refused(name: &str, endpoint: &str, what: &str, body: &'static str) {
     let (fake, dir, before) = collected_once(name);
     fake.inject(Fault::new("GET", endpoint, 1, FaultKind::Body { status: 200, body }));
-    let r = collect(&fake, &dir);
+    let r = collect(&fake, dir.path());
     assert_eq!(r.code, 1, "{body}: {}\n{}", r.stdout, r.stderr);
     let says = format!("GitHub's {what} answer is not in the documented shape (");
     let everything = format!("{}\n{}", r.stdout, r.stderr);
@@ -68,9 +65,8 @@ fn refused(name: &str, endpoint: &str, what: &str, body: &'static str) {
             && line.ends_with("nothing from it was stored (see https://docs.github.com/en/rest/metrics/traffic)"),
         "{line}"
     );
-    let after = std::fs::read_to_string(history_file(&dir)).unwrap();
+    let after = std::fs::read_to_string(history_file(dir.path())).unwrap();
     assert_eq!(before, after, "{body}: nothing from the repository was stored");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -126,15 +122,14 @@ fn a_good_answer_still_stores_normally() {
     // GitHub's own shape, sent raw: the oldest day of the window and today.
     let body = r#"{"count":12,"uniques":4,"views":[{"timestamp":"2026-10-19T00:00:00Z","count":7,"uniques":3},{"timestamp":"2026-11-02T00:00:00Z","count":5,"uniques":1}]}"#;
     fake.inject(Fault::new("GET", "/traffic/views", 1, FaultKind::Body { status: 200, body }));
-    let r = collect(&fake, &dir);
+    let r = collect(&fake, dir.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let after = std::fs::read_to_string(history_file(&dir)).unwrap();
+    let after = std::fs::read_to_string(history_file(dir.path())).unwrap();
     assert_ne!(before, after);
     let h: serde_json::Value = serde_json::from_str(&after).unwrap();
     assert_eq!(h["days"]["2026-11-02"][0], 5, "views of today as answered");
     assert!(h["days"]["2026-11-02"][2].as_u64().unwrap() > 0, "clones from the fake's own answer");
     assert_eq!(h["days"]["2026-10-19"][0], 17, "a day already stored keeps its maximum");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -144,13 +139,12 @@ fn listed_names_github_could_not_give_never_reach_output() {
     fake.add_repo(hostile);
     fake.add_repo("octo/also-good");
     let dir = tempdir("names");
-    std::fs::create_dir_all(&dir).unwrap();
-    let (out, summary) = (dir.join("out"), dir.join("summary"));
+    let (out, summary) = (dir.path().join("out"), dir.path().join("summary"));
     let env = [
         ("GITHUB_ACTIONS", "true"),
         ("INPUT_TOKEN", TOKEN),
         ("INPUT_REPOS", "octo/*"),
-        ("INPUT_DATA-DIR", dir.to_str().unwrap()),
+        ("INPUT_DATA-DIR", dir.path().to_str().unwrap()),
         ("GITHUB_OUTPUT", out.to_str().unwrap()),
         ("GITHUB_STEP_SUMMARY", summary.to_str().unwrap()),
     ];
@@ -165,17 +159,16 @@ fn listed_names_github_could_not_give_never_reach_output() {
         assert!(!text.contains("pwned"), "{text}");
     }
     let names: Vec<String> =
-        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     assert!(names.iter().all(|n| !n.contains("pwned")), "{names:?}");
     assert!(names.contains(&"history-octo.also-good.json".to_string()), "{names:?}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_run_clock_ahead_of_github_zeroes_no_day_github_did_not_answer() {
     let fake = world();
     let dir = tempdir("clock-ahead");
-    let d = dir.display().to_string();
+    let d = dir.path().display().to_string();
     // GitHub's clock (the answers' Date) says 2026-11-01; the run's own says 11-02.
     let r = gtt(
         &fake,
@@ -183,8 +176,8 @@ fn a_run_clock_ahead_of_github_zeroes_no_day_github_did_not_answer() {
         &[("GITHUB_TOKEN", TOKEN)],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let h: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(history_file(&dir)).unwrap()).unwrap();
+    let h: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(history_file(dir.path())).unwrap()).unwrap();
     assert!(h["days"].get("2026-11-02").is_none(), "no invented zero: {}", h["days"]);
     assert!(h["days"]["2026-11-01"][0].as_u64().unwrap() > 0, "GitHub's today is kept");
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -2,14 +2,11 @@
 //! stops at 300 files. Each repository's files live in exactly one gist and never move;
 //! the first gist's gtt.json is the combined index; a write that cannot fit is refused
 //! before anything is written.
-#![allow(clippy::unwrap_used)]
-
-mod common;
 
 use std::collections::BTreeMap;
 
-use common::fake::*;
-use common::run::{Run, gtt, tempdir};
+use crate::fake::*;
+use crate::support::{Run, gtt, tempdir};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "ghp_storage";
@@ -146,18 +143,17 @@ fn many_repositories_over_several_gists_never_move() {
 
     // The dashboard, here without a public URL (not github.com), gets every history.
     let site = tempdir("storage-site");
-    std::fs::create_dir_all(&site).unwrap();
-    std::fs::write(site.join("index.html"), "<!doctype html>").unwrap();
+    std::fs::write(site.path().join("index.html"), "<!doctype html>").unwrap();
     let out = tempdir("storage-dash");
-    let (s, o) = (site.display().to_string(), out.display().to_string());
+    let (s, o) = (site.path().display().to_string(), out.path().display().to_string());
     let d =
         gtt(&fake, &["dashboard", "--out", &o, "--site-dir", &s, "--gist-id", "g1,g2,g3,g4", "--token", TOKEN], &[]);
     assert_eq!(d.code, 0, "{}", d.stderr);
     for repo in &repos {
-        assert!(out.join("data").join(format!("history-{}.json", key(repo))).is_file(), "{repo} in the dashboard");
-    }
-    for p in [site, out] {
-        let _ = std::fs::remove_dir_all(p);
+        assert!(
+            out.path().join("data").join(format!("history-{}.json", key(repo))).is_file(),
+            "{repo} in the dashboard"
+        );
     }
 }
 
@@ -336,12 +332,11 @@ fn a_gist_answer_that_does_not_show_the_history_never_overwrites_it() {
     }
 }
 
-fn folder_store(name: &str, history: &str, index: &str) -> std::path::PathBuf {
+fn folder_store(name: &str, history: &str, index: &str) -> tempfile::TempDir {
     let dir = tempdir(name);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("gtt.json"), index).unwrap();
+    std::fs::write(dir.path().join("gtt.json"), index).unwrap();
     if !history.is_empty() {
-        std::fs::write(dir.join(HISTORY), history).unwrap();
+        std::fs::write(dir.path().join(HISTORY), history).unwrap();
     }
     dir
 }
@@ -360,34 +355,33 @@ fn a_folder_history_that_is_missing_a_link_or_dangling_stops_the_run() {
     with_traffic(&fake);
     // Listed by the index, but not there.
     let dir = folder_store("ledger-missing", "", &index);
-    let r = collect_folder(&fake, &dir, &[]);
+    let r = collect_folder(&fake, dir.path(), &[]);
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains(HISTORY) && r.stderr.contains("missing"), "{}", r.stderr);
-    assert!(!dir.join(HISTORY).exists(), "nothing written");
+    assert!(!dir.path().join(HISTORY).exists(), "nothing written");
     // A dangling link is not "no history yet".
     let dir = folder_store("ledger-dangling", "", &index);
-    std::os::unix::fs::symlink(dir.join("gone.json"), dir.join(HISTORY)).unwrap();
-    let r = collect_folder(&fake, &dir, &[]);
+    std::os::unix::fs::symlink(dir.path().join("gone.json"), dir.path().join(HISTORY)).unwrap();
+    let r = collect_folder(&fake, dir.path(), &[]);
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("not a regular file"), "{}", r.stderr);
-    assert!(std::fs::symlink_metadata(dir.join(HISTORY)).unwrap().file_type().is_symlink(), "the link stays");
+    assert!(std::fs::symlink_metadata(dir.path().join(HISTORY)).unwrap().file_type().is_symlink(), "the link stays");
     // A link to a real file elsewhere is neither followed nor replaced.
     let outside = tempdir("ledger-outside");
-    std::fs::create_dir_all(&outside).unwrap();
-    std::fs::write(outside.join("h.json"), &history).unwrap();
+    std::fs::write(outside.path().join("h.json"), &history).unwrap();
     let dir = folder_store("ledger-link", "", &index);
-    std::os::unix::fs::symlink(outside.join("h.json"), dir.join(HISTORY)).unwrap();
-    let r = collect_folder(&fake, &dir, &[]);
+    std::os::unix::fs::symlink(outside.path().join("h.json"), dir.path().join(HISTORY)).unwrap();
+    let r = collect_folder(&fake, dir.path(), &[]);
     assert_eq!(r.code, 3, "{}", r.stderr);
-    assert_eq!(std::fs::read_to_string(outside.join("h.json")).unwrap(), history);
-    assert!(std::fs::symlink_metadata(dir.join(HISTORY)).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read_to_string(outside.path().join("h.json")).unwrap(), history);
+    assert!(std::fs::symlink_metadata(dir.path().join(HISTORY)).unwrap().file_type().is_symlink());
 }
 
 #[test]
 fn a_tampered_index_cannot_name_paths_outside_the_store() {
     let fake = fake();
     let base = tempdir("ledger-traversal");
-    let dir = base.join("a").join("b").join("data");
+    let dir = base.path().join("a").join("b").join("data");
     std::fs::create_dir_all(&dir).unwrap();
     let index = r#"{"schema":1,"repos":{"x/y/../../../outside/pwn":"history-x.y.json"}}"#;
     std::fs::write(dir.join("gtt.json"), index).unwrap();
@@ -396,7 +390,7 @@ fn a_tampered_index_cannot_name_paths_outside_the_store() {
     assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("not a repository name"), "{}", r.stderr);
     let mut found = Vec::new();
-    let mut stack = vec![base.clone()];
+    let mut stack = vec![base.path().to_path_buf()];
     while let Some(p) = stack.pop() {
         for e in std::fs::read_dir(&p).unwrap().flatten() {
             if e.file_type().unwrap().is_dir() {
@@ -419,12 +413,12 @@ fn fields_this_gtt_does_not_know_survive_a_collect() {
     let fake = fake();
     with_traffic(&fake);
     let dir = folder_store("ledger-unknown", &history, &index);
-    let r = collect_folder(&fake, &dir, &[]);
+    let r = collect_folder(&fake, dir.path(), &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let h = json(&std::fs::read_to_string(dir.join(HISTORY)).unwrap());
+    let h = json(&std::fs::read_to_string(dir.path().join(HISTORY)).unwrap());
     assert_eq!(h["from_the_future"], serde_json::json!({"kept": [1, 2, 3]}));
     assert!(h["days"].as_object().unwrap().len() > 20);
-    let i = json(&std::fs::read_to_string(dir.join("gtt.json")).unwrap());
+    let i = json(&std::fs::read_to_string(dir.path().join("gtt.json")).unwrap());
     assert_eq!(i["index_future"], serde_json::json!(true));
 }
 
@@ -437,13 +431,12 @@ fn a_planted_temporary_file_link_is_never_followed() {
     with_traffic(&fake);
     let dir = folder_store("ledger-tmp", &history, &index);
     let outside = tempdir("ledger-tmp-victim");
-    std::fs::create_dir_all(&outside).unwrap();
-    std::fs::write(outside.join("victim"), "precious").unwrap();
+    std::fs::write(outside.path().join("victim"), "precious").unwrap();
     for name in [HISTORY, "gtt.json", "badge-octo.hello-views.svg"] {
-        std::os::unix::fs::symlink(outside.join("victim"), dir.join(format!(".{name}.tmp1"))).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("victim"), dir.path().join(format!(".{name}.tmp1"))).unwrap();
     }
-    std::fs::write(dir.join(".gtt.json.tmp424242"), "left by a killed run").unwrap();
-    let d = dir.display().to_string();
+    std::fs::write(dir.path().join(".gtt.json.tmp424242"), "left by a killed run").unwrap();
+    let d = dir.path().display().to_string();
     let out = std::process::Command::new("unshare")
         .args(["--pid", "--fork", env!("CARGO_BIN_EXE_gtt"), "collect", "--repos", REPO, "--data-dir", &d])
         .args(["--token", TOKEN, "--api-url", &fake.url(), "--now", &fake.now().to_string()])
@@ -451,15 +444,15 @@ fn a_planted_temporary_file_link_is_never_followed() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(std::fs::read_to_string(outside.join("victim")).unwrap(), "precious");
-    let left: Vec<String> = std::fs::read_dir(&dir)
+    assert_eq!(std::fs::read_to_string(outside.path().join("victim")).unwrap(), "precious");
+    let left: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains(".tmp"))
         .collect();
     assert!(left.is_empty(), "stale temporaries and planted links are cleaned up: {left:?}");
-    assert!(day_count(&std::fs::read_to_string(dir.join(HISTORY)).unwrap()) > 20);
+    assert!(day_count(&std::fs::read_to_string(dir.path().join(HISTORY)).unwrap()) > 20);
 }
 
 #[test]
@@ -468,15 +461,19 @@ fn a_second_writer_waits_for_the_folder_lock_then_gives_up_with_one_line() {
     let fake = fake();
     with_traffic(&fake);
     let dir = folder_store("ledger-lock", &history, &index);
-    let lock =
-        std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(".gtt.lock")).unwrap();
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.path().join(".gtt.lock"))
+        .unwrap();
     lock.lock().unwrap();
-    let r = collect_folder(&fake, &dir, &["--max-wait", "1"]);
+    let r = collect_folder(&fake, dir.path(), &["--max-wait", "1"]);
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("another gtt process is writing folder"), "{}", r.stderr);
-    assert_eq!(std::fs::read_to_string(dir.join(HISTORY)).unwrap(), history, "nothing written");
+    assert_eq!(std::fs::read_to_string(dir.path().join(HISTORY)).unwrap(), history, "nothing written");
     lock.unlock().unwrap();
-    let r = collect_folder(&fake, &dir, &["--max-wait", "1"]);
+    let r = collect_folder(&fake, dir.path(), &["--max-wait", "1"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
@@ -488,7 +485,7 @@ fn concurrent_writers_of_one_folder_lose_nothing() {
     // Slow answers keep each collect in flight while the other writer runs.
     fake.set_limits(Limits { latency: std::time::Duration::from_millis(40), ..Limits::default() });
     let dir = tempdir("ledger-race");
-    let d = dir.display().to_string();
+    let d = dir.path().display().to_string();
     // 200 days before the window, in gtt's own CSV.
     let mut csv = String::from("repo,date,views,views_uniques,clones,clones_uniques\n");
     let start: jiff::civil::Date = "2025-01-01".parse().unwrap();
@@ -496,7 +493,8 @@ fn concurrent_writers_of_one_folder_lose_nothing() {
         let day = start.checked_add(jiff::Span::new().days(i)).unwrap();
         csv.push_str(&format!("{REPO},{day},{},1,1,1\n", i + 1));
     }
-    let csv_path = tempdir("ledger-race-csv");
+    let csv_dir = tempdir("ledger-race-csv");
+    let csv_path = csv_dir.path().join("ledger-race-csv");
     std::fs::write(&csv_path, csv).unwrap();
     let from = csv_path.display().to_string();
     for round in 0..3 {
@@ -510,13 +508,13 @@ fn concurrent_writers_of_one_folder_lose_nothing() {
         for r in [&a, &b, &c] {
             assert_eq!(r.code, 0, "round {round}: {}{}", r.stdout, r.stderr);
         }
-        let index = json(&std::fs::read_to_string(dir.join("gtt.json")).unwrap());
+        let index = json(&std::fs::read_to_string(dir.path().join("gtt.json")).unwrap());
         let listed = index["repos"].as_object().unwrap();
         assert!(listed.contains_key(REPO) && listed.contains_key("octo/world"), "round {round}: {index}");
-        let days = json(&std::fs::read_to_string(dir.join(HISTORY)).unwrap())["days"].clone();
+        let days = json(&std::fs::read_to_string(dir.path().join(HISTORY)).unwrap())["days"].clone();
         let days = days.as_object().unwrap();
         assert!(days.len() >= 210, "round {round}: the backfilled and the collected days: {}", days.len());
         assert_eq!(days["2025-01-01"], serde_json::json!([1, 1, 1, 1]), "round {round}");
-        assert!(dir.join("history-octo.world.json").exists());
+        assert!(dir.path().join("history-octo.world.json").exists());
     }
 }

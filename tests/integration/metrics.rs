@@ -1,14 +1,11 @@
 //! Badges, CI clones, downloads over time and monthly archives, measured right: each of
 //! ghtraf's defects (anchors.md) as a scenario against the fake GitHub API.
-#![allow(clippy::unwrap_used)]
-
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::fake::*;
-use common::run::{gtt, tempdir};
+use crate::fake::*;
+use crate::support::{gtt, lib, tempdir};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 
@@ -35,7 +32,7 @@ fn world() -> FakeGitHub {
 }
 
 /// Runs `gtt collect` at `when` (fake clock and --now) into `dir`.
-fn collect(fake: &FakeGitHub, dir: &Path, when: Timestamp, extra: &[&str]) -> common::run::Run {
+fn collect(fake: &FakeGitHub, dir: &Path, when: Timestamp, extra: &[&str]) -> crate::support::Run {
     fake.set_now(when);
     let d = dir.display().to_string();
     let mut args = vec!["collect", "--repos", REPO, "--data-dir", &d];
@@ -78,15 +75,14 @@ fn ninety_days_at_a_steady_rate_give_the_right_organic_total() {
     }
     let dir = tempdir("steady");
     for i in 0..95 {
-        let r = collect(&fake, &dir, at(plus(start, i), 7, 30), &[]);
+        let r = collect(&fake, dir.path(), at(plus(start, i), 7, 30), &[]);
         assert_eq!(r.code, 0, "day {i}: {}", r.stderr);
     }
-    let rows = export(&fake, &dir);
+    let rows = export(&fake, dir.path());
     let organic: u64 = (0..90).map(|i| num(&rows[&plus(start, i)], "organic_clones")).sum();
     assert_eq!(organic, 90 * 7);
     let ci: u64 = (0..90).map(|i| num(&rows[&plus(start, i)], "ci_checkouts")).sum();
     assert_eq!(ci, 90 * 3);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -127,8 +123,8 @@ fn checkouts_count_steps_not_jobs_and_an_all_ci_day_is_zero_organic() {
     fake.add_pages_build(REPO, at(d3, 13, 0));
 
     let dir = tempdir("steps");
-    assert_eq!(collect(&fake, &dir, at(date("2026-10-25"), 6, 0), &[]).code, 0);
-    let rows = export(&fake, &dir);
+    assert_eq!(collect(&fake, dir.path(), at(date("2026-10-25"), 6, 0), &[]).code, 0);
+    let rows = export(&fake, dir.path());
     let get = |d: Date, c: &str| num(&rows[&d], c);
     assert_eq!((get(d1, "ci_checkouts"), get(d1, "organic_clones"), get(d1, "organic_clones_uniques")), (4, 0, 0));
     assert_eq!(get(d2, "ci_checkouts"), 11, "9 matrix jobs + 2 steps in one job");
@@ -141,27 +137,29 @@ fn checkouts_count_steps_not_jobs_and_an_all_ci_day_is_zero_organic() {
     let dir2 = tempdir("steps-pattern");
     let r = collect(
         &fake,
-        &dir2,
+        dir2.path(),
         at(date("2026-10-25"), 6, 0),
         &["--ci-checkout-pattern", "get sources|actions/checkout*"],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(num(&export(&fake, &dir2)[&d3], "ci_checkouts"), 2);
+    assert_eq!(num(&export(&fake, dir2.path())[&d3], "ci_checkouts"), 2);
     let dir3 = tempdir("steps-runs");
-    let r = collect(&fake, &dir3, at(date("2026-10-25"), 6, 0), &["--ci-clones", "runs", "--ci-pages-builds", "false"]);
+    let r = collect(
+        &fake,
+        dir3.path(),
+        at(date("2026-10-25"), 6, 0),
+        &["--ci-clones", "runs", "--ci-pages-builds", "false"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let rows = export(&fake, &dir3);
+    let rows = export(&fake, dir3.path());
     assert_eq!(num(&rows[&d1], "ci_checkouts"), 2);
     assert_eq!(num(&rows[&d2], "ci_checkouts"), 2);
     assert_eq!(num(&rows[&d3], "ci_checkouts"), 1);
     let dir4 = tempdir("steps-off");
-    assert_eq!(collect(&fake, &dir4, at(date("2026-10-25"), 6, 0), &["--ci-clones", "off"]).code, 0);
-    let rows = export(&fake, &dir4);
+    assert_eq!(collect(&fake, dir4.path(), at(date("2026-10-25"), 6, 0), &["--ci-clones", "off"]).code, 0);
+    let rows = export(&fake, dir4.path());
     assert_eq!(rows[&d1]["ci_checkouts"], "", "off: CI not counted is empty, not 0");
     assert_eq!(num(&rows[&d1], "organic_clones"), 4);
-    for d in [dir, dir2, dir3, dir4] {
-        let _ = std::fs::remove_dir_all(d);
-    }
 }
 
 #[test]
@@ -187,17 +185,16 @@ fn ci_runs_finishing_after_a_collection_are_counted_the_next_time() {
     );
     let dir = tempdir("late");
     // The day itself is not recounted while it is today.
-    assert_eq!(collect(&fake, &dir, at(d, 22, 0), &[]).code, 0);
-    assert_eq!(export(&fake, &dir)[&d]["ci_checkouts"], "");
+    assert_eq!(collect(&fake, dir.path(), at(d, 22, 0), &[]).code, 0);
+    assert_eq!(export(&fake, dir.path())[&d]["ci_checkouts"], "");
     // Just after midnight the nightly run is still going: only the finished one counts.
-    assert_eq!(collect(&fake, &dir, at(plus(d, 1), 0, 10), &[]).code, 0);
-    assert_eq!(num(&export(&fake, &dir)[&d], "ci_checkouts"), 1);
+    assert_eq!(collect(&fake, dir.path(), at(plus(d, 1), 0, 10), &[]).code, 0);
+    assert_eq!(num(&export(&fake, dir.path())[&d], "ci_checkouts"), 1);
     fake.complete_workflow_run(late, at(plus(d, 1), 0, 40));
     let jobs_before = fake.count("GET", "/jobs");
-    assert_eq!(collect(&fake, &dir, at(plus(d, 2), 6, 0), &[]).code, 0);
-    assert_eq!(num(&export(&fake, &dir)[&d], "ci_checkouts"), 2);
+    assert_eq!(collect(&fake, dir.path(), at(plus(d, 2), 6, 0), &[]).code, 0);
+    assert_eq!(num(&export(&fake, dir.path())[&d], "ci_checkouts"), 2);
     assert_eq!(fake.count("GET", "/jobs") - jobs_before, 1, "the finished run's jobs were cached");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -215,9 +212,9 @@ fn every_run_of_a_busy_window_is_read() {
         }
     }
     let dir = tempdir("busy");
-    let r = collect(&fake, &dir, at(today, 12, 0), &[]);
+    let r = collect(&fake, dir.path(), at(today, 12, 0), &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let rows = export(&fake, &dir);
+    let rows = export(&fake, dir.path());
     for back in 1..=14 {
         let want = if back == 3 { 150 } else { 70 };
         assert_eq!(num(&rows[&plus(today, -back)], "ci_checkouts"), want, "{back} days back");
@@ -228,9 +225,8 @@ fn every_run_of_a_busy_window_is_read() {
     for k in 0..5 {
         fake.add_simple_run(REPO, at(today, 2, 0) + SignedDuration::from_secs(k * 60), &["actions/checkout@v4"]);
     }
-    assert_eq!(collect(&fake, &dir, at(plus(today, 1), 12, 0), &[]).code, 0);
+    assert_eq!(collect(&fake, dir.path(), at(plus(today, 1), 12, 0), &[]).code, 0);
     assert_eq!(fake.count("GET", "/jobs") - before, 5);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -242,33 +238,32 @@ fn several_runs_a_day_keep_the_days_downloads_whole() {
     let asset = fake.release_asset_ids(release)[0];
     let dir = tempdir("downloads");
     let d0 = date("2026-10-10");
-    assert_eq!(collect(&fake, &dir, at(d0, 6, 0), &[]).code, 0);
+    assert_eq!(collect(&fake, dir.path(), at(d0, 6, 0), &[]).code, 0);
     let d1 = plus(d0, 1);
     for (hh, n) in [(6, 110), (12, 125), (18, 140)] {
         fake.set_asset_downloads(asset, n);
-        assert_eq!(collect(&fake, &dir, at(d1, hh, 0), &[]).code, 0);
+        assert_eq!(collect(&fake, dir.path(), at(d1, hh, 0), &[]).code, 0);
     }
     let d2 = plus(d0, 2);
     fake.set_asset_downloads(asset, 150);
-    assert_eq!(collect(&fake, &dir, at(d2, 6, 0), &[]).code, 0);
+    assert_eq!(collect(&fake, dir.path(), at(d2, 6, 0), &[]).code, 0);
     let d3 = plus(d0, 3);
     fake.delete_asset(asset);
     fake.add_release(REPO, "v1.1", vec![("b.tar.gz", 5)]);
-    assert_eq!(collect(&fake, &dir, at(d3, 6, 0), &[]).code, 0);
+    assert_eq!(collect(&fake, dir.path(), at(d3, 6, 0), &[]).code, 0);
 
-    let rows = export(&fake, &dir);
+    let rows = export(&fake, dir.path());
     assert_eq!(num(&rows[&d0], "downloads"), 0, "downloads before tracking belong to no day");
     assert_eq!(num(&rows[&d1], "downloads"), 40, "three runs, one whole day");
     assert_eq!(num(&rows[&d2], "downloads"), 10);
     assert_eq!(num(&rows[&d3], "downloads"), 5, "a new release's first count");
     let badge: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("downloads.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("downloads.json")).unwrap()).unwrap();
     assert!(badge["message"].as_str().unwrap().starts_with("155"), "deleted asset keeps its count: {badge}");
-    let json = gtt(&fake, &["export", "--format", "json", "--data-dir", &dir.display().to_string()], &[]);
+    let json = gtt(&fake, &["export", "--format", "json", "--data-dir", &dir.path().display().to_string()], &[]);
     let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(v["repos"][0]["downloads_by_release"]["v1.0"], 150);
     assert_eq!(v["repos"][0]["downloads_by_release"]["v1.1"], 5);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -283,32 +278,29 @@ fn a_months_archive_holds_exactly_its_days_even_when_the_1st_is_missed() {
     }
     let dir = tempdir("archive");
     let archive = tempdir("archive-out");
-    let a = archive.display().to_string();
+    let a = archive.path().display().to_string();
     let mut day = date("2026-09-20");
     while day <= date("2026-10-31") {
-        assert_eq!(collect(&fake, &dir, at(day, 12, 0), &["--archive-dir", &a]).code, 0);
+        assert_eq!(collect(&fake, dir.path(), at(day, 12, 0), &["--archive-dir", &a]).code, 0);
         day = plus(day, 1);
     }
-    assert!(!archive.join("archive-2026-10.json").exists(), "October is not complete on the 31st");
+    assert!(!archive.path().join("archive-2026-10.json").exists(), "October is not complete on the 31st");
     // No run on 1 November; the run on the 2nd catches up.
-    let r = collect(&fake, &dir, at(date("2026-11-02"), 12, 0), &["--archive-dir", &a]);
+    let r = collect(&fake, dir.path(), at(date("2026-11-02"), 12, 0), &["--archive-dir", &a]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("archived 2026-10"), "{}", r.stdout);
-    let text = std::fs::read_to_string(archive.join("archive-2026-10.json")).unwrap();
+    let text = std::fs::read_to_string(archive.path().join("archive-2026-10.json")).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let days: Vec<&String> = v["repos"][REPO]["days"].as_object().unwrap().keys().collect();
     assert_eq!(days.len(), 31);
     assert_eq!(days.first().map(|s| s.as_str()), Some("2026-10-01"));
     assert_eq!(days.last().map(|s| s.as_str()), Some("2026-10-31"));
     assert_eq!(v["repos"][REPO]["totals"]["views"], (1..=31).sum::<u64>());
-    assert!(archive.join("archive-2026-09.json").exists());
+    assert!(archive.path().join("archive-2026-09.json").exists());
     // Nothing rose: the next run leaves the archive alone.
-    let r = collect(&fake, &dir, at(date("2026-11-03"), 12, 0), &["--archive-dir", &a]);
+    let r = collect(&fake, dir.path(), at(date("2026-11-03"), 12, 0), &["--archive-dir", &a]);
     assert!(!r.stdout.contains("archived"), "{}", r.stdout);
-    assert_eq!(std::fs::read_to_string(archive.join("archive-2026-10.json")).unwrap(), text);
-    for p in [dir, archive] {
-        let _ = std::fs::remove_dir_all(p);
-    }
+    assert_eq!(std::fs::read_to_string(archive.path().join("archive-2026-10.json")).unwrap(), text);
 }
 
 #[test]
@@ -322,7 +314,7 @@ fn badges_pass_shields_validation_and_render_as_svg() {
     fake.set_repo_stats(REPO, 1234, 5, 6, 7);
     let dir = tempdir("badges");
     fake.set_now(at(today, 8, 0));
-    let d = dir.display().to_string();
+    let d = dir.path().display().to_string();
     let r = gtt(
         &fake,
         &[
@@ -344,17 +336,20 @@ fn badges_pass_shields_validation_and_render_as_svg() {
         .flat_map(|m| [m.to_string(), format!("badge-octo.hello-{m}"), format!("badge-octo.other-{m}")])
         .collect();
     for stem in &stems {
-        let json = std::fs::read_to_string(dir.join(format!("{stem}.json"))).unwrap();
-        gtt::badge::validate_endpoint(&json).unwrap_or_else(|e| panic!("{stem}.json: {e}: {json}"));
-        let svg = std::fs::read_to_string(dir.join(format!("{stem}.svg"))).unwrap();
+        let json = std::fs::read_to_string(dir.path().join(format!("{stem}.json"))).unwrap();
+        lib::validate_endpoint(&json).unwrap_or_else(|e| panic!("{stem}.json: {e}: {json}"));
+        let svg = std::fs::read_to_string(dir.path().join(format!("{stem}.svg"))).unwrap();
         assert!(svg.starts_with("<svg") && svg.contains("<title>"), "{stem}.svg");
     }
     let views: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("views.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("views.json")).unwrap()).unwrap();
     assert_eq!(views["label"], "visitors");
     // 14 window days of 100 views each; the last complete day had 100.
     assert_eq!(views["message"], "1,400 (+100 24h)");
-    let _ = std::fs::remove_dir_all(&dir);
+    for file in ["views.json", "views.svg", "badge-octo.hello-stars.json", "badge-octo.hello-stars.svg"] {
+        let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+        insta::assert_snapshot!(format!("badge_{file}"), text);
+    }
 }
 
 #[test]
@@ -363,11 +358,10 @@ fn ci_that_cannot_be_read_still_stores_traffic_and_fails_loudly() {
     fake.set_traffic(REPO, date("2026-10-19"), 3, 1, 2, 1);
     fake.inject(Fault::new("GET", "/actions/runs", 5, FaultKind::Status(403)));
     let dir = tempdir("ci-403");
-    let r = collect(&fake, &dir, at(date("2026-10-20"), 8, 0), &[]);
+    let r = collect(&fake, dir.path(), at(date("2026-10-20"), 8, 0), &[]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("Actions: read") && r.stderr.contains("ci-clones: off"), "{}", r.stderr);
-    let rows = export(&fake, &dir);
+    let rows = export(&fake, dir.path());
     assert_eq!(num(&rows[&date("2026-10-19")], "clones"), 2, "traffic was stored");
     assert_eq!(rows[&date("2026-10-19")]["ci_checkouts"], "", "CI not counted is a gap, not 0");
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,0 +1,81 @@
+//! What tests do to the fake: the public `FakeGitHub` methods, by area. Here: limits,
+//! the clock, tokens, Enterprise Server mode, faults, and what the fake saw.
+
+mod actions;
+mod gists;
+mod repos;
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::state::*;
+use super::*;
+
+impl FakeGitHub {
+    /// Wall-clock latency and secondary limits for every request from now on.
+    pub fn set_limits(&self, limits: Limits) {
+        *lock(&self.shared.limits) = limits;
+        *lock(&self.shared.limit_state) = LimitState::default();
+    }
+
+    /// What the limits saw so far.
+    pub fn limit_stats(&self) -> LimitStats {
+        lock(&self.shared.limit_state).stats
+    }
+
+    pub fn set_now(&self, t: Timestamp) {
+        self.state().now = t;
+    }
+
+    pub fn advance(&self, d: SignedDuration) {
+        let mut st = self.state();
+        st.now = st.now.checked_add(d).expect("fake clock stays in range");
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.state().now
+    }
+
+    pub fn add_token(&self, token: &str, kind: TokenKind) {
+        self.state().tokens.insert(token.to_owned(), TokenState::new(Some(kind), RATE_LIMIT));
+    }
+
+    /// Sets what `x-ratelimit-remaining` will be before the token's next request
+    /// (that request then reports one less). At 0 the token is refused with a
+    /// primary rate limit 403 until its window resets.
+    pub fn set_rate_remaining(&self, token: &str, remaining: u64) {
+        let mut st = self.state();
+        let now = st.now.as_second();
+        let t = st.tokens.get_mut(token).expect("set_rate_remaining: unknown token");
+        t.roll(now);
+        t.used = t.limit.saturating_sub(remaining);
+    }
+
+    /// GitHub Enterprise Server mode: traffic endpoints answer 404 and `GET /meta`
+    /// reports `installed_version`.
+    pub fn set_enterprise(&self, on: bool) {
+        self.state().enterprise = on;
+    }
+
+    pub fn inject(&self, fault: Fault) {
+        self.state().faults.push(fault);
+    }
+
+    /// Every request so far, in the order handled.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.state().requests.clone()
+    }
+
+    pub fn clear_requests(&self) {
+        self.state().requests.clear();
+    }
+
+    /// Requests whose method matches (`"*"` for any) and whose path+query contains `path_contains`.
+    pub fn count(&self, method: &str, path_contains: &str) -> usize {
+        self.state()
+            .requests
+            .iter()
+            .filter(|r| method == "*" || r.method.eq_ignore_ascii_case(method))
+            .filter(|r| r.path.contains(path_contains))
+            .count()
+    }
+}

@@ -1,0 +1,18 @@
+//! gtt's integration tests, one binary: the built `gtt` run against an in-process fake
+//! GitHub on loopback. One module per area; `fake` is the fake GitHub (with its own
+//! self-test), `support` runs the binary the way a user or the runner would.
+#![allow(clippy::unwrap_used)]
+
+mod fake;
+mod support;
+
+mod adoption;
+mod answers;
+mod collect;
+mod container;
+mod dashboard;
+mod economy;
+mod metrics;
+mod scale;
+mod simulation;
+mod storage;

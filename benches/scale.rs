@@ -16,6 +16,8 @@
 //! and `GTT_BENCH_WRAP` a command to run it under (`perf record -g --`, `heaptrack`).
 //! Without `--bench` (`cargo test --bench scale`) it runs the same code at toy sizes, as a
 //! smoke test. Nothing here asserts a timing.
+// A benchmark: like a test, it may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, unreachable_pub)]
 
 #[allow(dead_code, unused_imports, unreachable_pub)]
 #[path = "../tests/integration/fake/mod.rs"]
@@ -792,13 +794,13 @@ fn cpu(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
         let dir = base.join(format!("cpu-{attempt}"));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
-        let mut index = gtt::store::Index::new();
+        let mut index = gtt::testing::Index::new();
         for name in &names {
-            let file = gtt::store::history_file(name);
+            let file = gtt::testing::history_file(name);
             std::fs::write(dir.join(&file), text.replace(template, name)).map_err(|e| format!("write {file}: {e}"))?;
             index.repos.insert(name.clone(), file);
         }
-        std::fs::write(dir.join(gtt::store::INDEX_FILE), index.to_json()).map_err(|e| format!("write index: {e}"))?;
+        std::fs::write(dir.join(gtt::testing::INDEX_FILE), index.to_json()).map_err(|e| format!("write index: {e}"))?;
         let limits = Limits { latency: Duration::ZERO, max_concurrent: Some(MAX_CONCURRENT), per_window: None };
         let args = vec!["--repos".to_string(), "cpu/*".into(), "--data-dir".into(), dir.display().to_string()];
         let run = run_gtt(&fake, &limits, &format!("ghp_cpu{attempt}"), &args, hz)?;

@@ -14,7 +14,7 @@ use crate::store::{Backend, Error, Files};
 
 /// Why a stored archive cannot be used.
 #[derive(Debug, thiserror::Error)]
-pub enum ArchiveError {
+pub(crate) enum ArchiveError {
     #[error("not a gtt archive ({0})")]
     Json(#[from] serde_json::Error),
     #[error("written by a newer gtt (schema {found}); upgrade gtt")]
@@ -22,44 +22,44 @@ pub enum ArchiveError {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Totals {
-    pub views: u64,
-    pub views_uniques: u64,
-    pub clones: u64,
-    pub clones_uniques: u64,
-    pub ci_checkouts: u64,
-    pub organic_clones: u64,
-    pub organic_clones_uniques: u64,
-    pub downloads: u64,
+pub(crate) struct Totals {
+    pub(crate) views: u64,
+    pub(crate) views_uniques: u64,
+    pub(crate) clones: u64,
+    pub(crate) clones_uniques: u64,
+    pub(crate) ci_checkouts: u64,
+    pub(crate) organic_clones: u64,
+    pub(crate) organic_clones_uniques: u64,
+    pub(crate) downloads: u64,
 }
 
 /// One repository's month.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RepoMonth {
-    pub days: BTreeMap<Date, Traffic>,
+pub(crate) struct RepoMonth {
+    pub(crate) days: BTreeMap<Date, Traffic>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub ci: BTreeMap<Date, CiDay>,
+    pub(crate) ci: BTreeMap<Date, CiDay>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub stats: BTreeMap<Date, RepoStats>,
+    pub(crate) stats: BTreeMap<Date, RepoStats>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub downloads: BTreeMap<Date, u64>,
+    pub(crate) downloads: BTreeMap<Date, u64>,
     /// Derived from the days above when written; kept in the file for readers that
     /// want the month at a glance.
-    pub totals: Totals,
+    pub(crate) totals: Totals,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Archive {
-    pub schema: u32,
+pub(crate) struct Archive {
+    pub(crate) schema: u32,
     /// `YYYY-MM`.
-    pub month: String,
-    pub repos: BTreeMap<String, RepoMonth>,
+    pub(crate) month: String,
+    pub(crate) repos: BTreeMap<String, RepoMonth>,
 }
 
 /// `(year, month)` of a day.
-pub type Month = (i16, i8);
+pub(crate) type Month = (i16, i8);
 
-pub fn file_name((y, m): Month) -> String {
+pub(crate) fn file_name((y, m): Month) -> String {
     crate::store::layout::archive_file(y, m)
 }
 
@@ -95,7 +95,7 @@ fn totals(r: &RepoMonth) -> Totals {
 }
 
 /// A repository's month, or None if no day of it was ever covered.
-pub fn repo_month(h: &History, m: Month) -> Option<RepoMonth> {
+pub(crate) fn repo_month(h: &History, m: Month) -> Option<RepoMonth> {
     let mut r = RepoMonth {
         days: h.days.iter().filter(|(d, _)| in_month(d, m)).map(|(d, t)| (*d, *t)).collect(),
         ci: h.ci.iter().filter(|(d, _)| in_month(d, m)).map(|(d, c)| (*d, *c)).collect(),
@@ -117,11 +117,11 @@ fn max_into<K: Ord + Copy, V: Copy>(a: &mut BTreeMap<K, V>, b: &BTreeMap<K, V>, 
 }
 
 impl Archive {
-    pub fn new(m: Month) -> Archive {
+    pub(crate) fn new(m: Month) -> Archive {
         Archive { schema: history::SCHEMA, month: format!("{:04}-{:02}", m.0, m.1), repos: BTreeMap::new() }
     }
 
-    pub fn parse(text: &str) -> Result<Archive, ArchiveError> {
+    pub(crate) fn parse(text: &str) -> Result<Archive, ArchiveError> {
         let a: Archive = serde_json::from_str(text)?;
         if a.schema > history::SCHEMA {
             return Err(ArchiveError::Newer { found: a.schema });
@@ -129,12 +129,12 @@ impl Archive {
         Ok(a)
     }
 
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
 
     /// Per-day maximum of both, totals recomputed: an archive only ever gains.
-    pub fn merge(&self, other: &Archive) -> Archive {
+    pub(crate) fn merge(&self, other: &Archive) -> Archive {
         let mut out = self.clone();
         for (repo, o) in &other.repos {
             let r = out.repos.entry(repo.clone()).or_default();
@@ -154,25 +154,10 @@ impl Archive {
         }
         out
     }
-
-    /// The archive read back as history fragments, one per repository, for merging
-    /// into a history (restoring from archives, or moving between stores).
-    pub fn to_histories(&self) -> Vec<History> {
-        self.repos
-            .iter()
-            .map(|(repo, r)| {
-                let mut h = History::new(repo);
-                h.days = r.days.clone();
-                h.ci = r.ci.clone();
-                h.stats = r.stats.clone();
-                h
-            })
-            .collect()
-    }
 }
 
 /// Months that have ended before `today` and hold at least one covered day.
-pub fn complete_months(histories: &[History], today: Date) -> BTreeSet<Month> {
+pub(crate) fn complete_months(histories: &[History], today: Date) -> BTreeSet<Month> {
     histories
         .iter()
         .flat_map(|h| h.days.keys().map(|d| month_of(*d)))
@@ -181,7 +166,7 @@ pub fn complete_months(histories: &[History], today: Date) -> BTreeSet<Month> {
 }
 
 /// The archive of month `m` for these histories.
-pub fn build(histories: &[History], m: Month) -> Archive {
+pub(crate) fn build(histories: &[History], m: Month) -> Archive {
     let mut a = Archive::new(m);
     for h in histories {
         if let Some(r) = repo_month(h, m) {
@@ -193,7 +178,7 @@ pub fn build(histories: &[History], m: Month) -> Archive {
 
 /// Writes every complete month whose archive is missing or would gain a value.
 /// Returns the months written (or, in a dry run, that would be).
-pub fn write_complete_months(
+pub(crate) fn write_complete_months(
     backend: &mut dyn Backend,
     histories: &[History],
     today: Date,
@@ -303,8 +288,6 @@ mod tests {
         let a = build(std::slice::from_ref(&h), (2026, 10));
         let back = Archive::parse(&a.to_json()).expect("parses");
         assert_eq!(back, a);
-        let restored = back.to_histories();
-        assert_eq!(restored[0].days, a.repos["o/r"].days);
         assert_eq!(a.merge(&a), a, "idempotent");
         let mut lower = a.clone();
         if let Some(r) = lower.repos.get_mut("o/r") {

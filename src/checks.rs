@@ -11,15 +11,15 @@ use crate::history::History;
 use crate::store::GIST_FILE_LIMIT;
 
 /// Days without a collection before gtt warns, and before days are being lost.
-pub const STALE_WARN_DAYS: i64 = 10;
-pub const STALE_FAIL_DAYS: i64 = 14;
+pub(crate) const STALE_WARN_DAYS: i64 = 10;
+pub(crate) const STALE_FAIL_DAYS: i64 = 14;
 /// GitHub disables scheduled workflows of public repositories after 60 days without
 /// activity; warn from day 45.
-pub const INACTIVE_WARN_DAYS: i64 = 45;
-pub const INACTIVE_DISABLE_DAYS: i64 = 60;
+pub(crate) const INACTIVE_WARN_DAYS: i64 = 45;
+pub(crate) const INACTIVE_DISABLE_DAYS: i64 = 60;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
+pub(crate) enum Level {
     Ok,
     Warn,
     Fail,
@@ -36,11 +36,11 @@ impl fmt::Display for Level {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Check {
-    pub level: Level,
-    pub what: String,
+pub(crate) struct Check {
+    pub(crate) level: Level,
+    pub(crate) what: String,
     /// Empty when nothing needs doing.
-    pub fix: String,
+    pub(crate) fix: String,
 }
 
 impl Check {
@@ -65,7 +65,7 @@ fn days_between(earlier: Timestamp, later: Timestamp) -> i64 {
 }
 
 /// How long since the last collection, against GitHub's 14-day window.
-pub fn staleness(repo: &str, last: Option<Timestamp>, now: Timestamp) -> Check {
+pub(crate) fn staleness(repo: &str, last: Option<Timestamp>, now: Timestamp) -> Check {
     let Some(last) = last else {
         return Check::new(Level::Warn, format!("{repo}: never collected"), "run `gtt collect` (or the workflow) now");
     };
@@ -86,7 +86,7 @@ pub fn staleness(repo: &str, last: Option<Timestamp>, now: Timestamp) -> Check {
 
 /// The repository's inactivity against GitHub's 60-day disabling of scheduled workflows
 /// (public repositories only).
-pub fn schedule(repo: &str, pushed_at: Option<Timestamp>, private: bool, now: Timestamp) -> Check {
+pub(crate) fn schedule(repo: &str, pushed_at: Option<Timestamp>, private: bool, now: Timestamp) -> Check {
     let Some(pushed) = pushed_at.filter(|_| !private) else {
         return Check::new(Level::Ok, format!("{repo}: scheduled workflows are not disabled for inactivity"), "");
     };
@@ -103,7 +103,7 @@ pub fn schedule(repo: &str, pushed_at: Option<Timestamp>, private: bool, now: Ti
     }
 }
 
-pub fn gaps(h: &History) -> Check {
+pub(crate) fn gaps(h: &History) -> Check {
     let gaps = h.gaps();
     if gaps.is_empty() {
         return Check::new(Level::Ok, format!("{}: no gaps in {} covered days", h.repo, h.days.len()), "");
@@ -116,7 +116,7 @@ pub fn gaps(h: &History) -> Check {
     )
 }
 
-pub fn file_count(gist: &str, files: usize, truncated: bool) -> Check {
+pub(crate) fn file_count(gist: &str, files: usize, truncated: bool) -> Check {
     let what = format!("gist {gist}: {files} files (GitHub lists at most {GIST_FILE_LIMIT})");
     if truncated || files >= GIST_FILE_LIMIT {
         Check::new(

@@ -4,14 +4,14 @@
 
 use serde::Deserialize;
 
-pub use crate::config::{Filters, Spec};
+pub(crate) use crate::config::{Filters, Spec};
 use crate::github::{self, Client};
 
 const MAX_LIST_PAGES: usize = 100;
 
 /// Why the repositories input `repos` names could not be resolved.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+pub(crate) enum Error {
     /// An owner with a glob could not be listed (GitHub's answer is the source).
     #[error("cannot list the repositories of {owner} for input `repos` ({source})")]
     List {
@@ -30,7 +30,7 @@ fn spec_matches(spec: &Spec, full: &str) -> bool {
 
 /// `*` matches any run of characters; everything else literally. Iterative, so no input
 /// can make it recurse or take more than O(pattern x text).
-pub fn glob_match(pattern: &str, text: &str) -> bool {
+pub(crate) fn glob_match(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     let (mut pi, mut ti) = (0, 0);
@@ -58,39 +58,39 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct Listed {
-    pub full_name: String,
+pub(crate) struct Listed {
+    pub(crate) full_name: String,
     #[serde(default)]
-    pub fork: bool,
+    pub(crate) fork: bool,
     #[serde(default)]
-    pub archived: bool,
+    pub(crate) archived: bool,
     #[serde(default)]
-    pub private: bool,
+    pub(crate) private: bool,
     #[serde(default)]
-    pub permissions: Option<Permissions>,
+    pub(crate) permissions: Option<Permissions>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
-pub struct Permissions {
+pub(crate) struct Permissions {
     #[serde(default)]
-    pub push: bool,
+    pub(crate) push: bool,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Resolved {
+pub(crate) struct Resolved {
     /// To collect, in input order, then listing order for globs.
-    pub repos: Vec<String>,
+    pub(crate) repos: Vec<String>,
     /// Matched by a glob but left out, with the reason (no push access: no traffic).
-    pub skipped: Vec<(String, String)>,
+    pub(crate) skipped: Vec<(String, String)>,
     /// Named explicitly: a failure there fails the run; a globbed one is skipped.
-    pub explicit: Vec<String>,
+    pub(crate) explicit: Vec<String>,
 }
 
 /// Whether `full` is `owner/name` as GitHub allows them ([`crate::config::is_full_name`],
 /// the rule input `repos` applies, so a repository is never accepted one way and refused
 /// the other). Listed names become file names, request paths and workflow output, so
 /// anything else (a newline, a slash, `..`) is refused before it is used.
-pub fn valid_full_name(full: &str) -> bool {
+pub(crate) fn valid_full_name(full: &str) -> bool {
     crate::config::is_full_name(full)
 }
 
@@ -105,7 +105,7 @@ fn valid_listed(owner: &str, listed: Vec<Listed>) -> Vec<Listed> {
                 let shown: String = l.full_name.chars().take(120).collect();
                 log::warn!(
                     "the listing of {} holds a repository named {shown:?}, which is not a GitHub repository name; skipped",
-                    crate::report::escape_terminal(owner)
+                    crate::escape::terminal(owner)
                 );
             }
             ok
@@ -115,7 +115,7 @@ fn valid_listed(owner: &str, listed: Vec<Listed>) -> Vec<Listed> {
 
 /// Applies specs, filters and the exclusions to listings (`owner -> repositories`).
 /// Pure, so it is tested without a server.
-pub fn select(specs: &[Spec], listings: &[(String, Vec<Listed>)], filters: Filters) -> Resolved {
+pub(crate) fn select(specs: &[Spec], listings: &[(String, Vec<Listed>)], filters: Filters) -> Resolved {
     let mut out = Resolved::default();
     let excluded = |full: &str| specs.iter().any(|s| s.exclude && spec_matches(s, full));
     let add = |out: &mut Resolved, name: &str| {
@@ -182,7 +182,7 @@ fn list_owner(client: &Client, owner: &str, me: Option<&str>) -> Result<Vec<List
 }
 
 /// Resolves the specs against GitHub (listing only owners that have a glob).
-pub fn resolve(client: &Client, specs: &[Spec], filters: Filters) -> Result<Resolved, Error> {
+pub(crate) fn resolve(client: &Client, specs: &[Spec], filters: Filters) -> Result<Resolved, Error> {
     let mut owners: Vec<String> = Vec::new();
     for s in specs.iter().filter(|s| !s.exclude && s.is_glob()) {
         if !owners.iter().any(|o| o.eq_ignore_ascii_case(&s.owner)) {
@@ -207,7 +207,7 @@ pub fn resolve(client: &Client, specs: &[Spec], filters: Filters) -> Result<Reso
 
 /// The shard a repository belongs to: a hash of its lower-cased name, so adding or
 /// removing other repositories never moves it (unlike splitting a sorted list).
-pub fn shard_of(repo: &str, n: u32) -> u32 {
+pub(crate) fn shard_of(repo: &str, n: u32) -> u32 {
     // FNV-1a, 64 bit: stable across platforms and versions, unlike std's hasher.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in repo.to_ascii_lowercase().bytes() {

@@ -19,7 +19,7 @@ pub mod exit {
 
 /// Everything that can end a run, each mapped to one exit code.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+pub(crate) enum Error {
     #[error(transparent)]
     Config(#[from] crate::config::Error),
     #[error(transparent)]
@@ -39,7 +39,7 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         match self {
             Error::Config(_) => exit::USAGE,
             Error::Store(_) => exit::STORAGE,

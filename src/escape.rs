@@ -81,12 +81,12 @@ fn visible(s: &str, keep_breaks: bool) -> String {
 /// Workflow-command data exactly as the runner unescapes it (`%`, CR, LF), nothing else
 /// changed: for `::add-mask::`, whose value must reach the runner unchanged. A
 /// stranger's text goes through [`command_message`] instead.
-pub fn command_data(s: &str) -> String {
+pub(crate) fn command_data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// Workflow-command property values additionally escape `:` and `,`.
-pub fn command_property(s: &str) -> String {
+pub(crate) fn command_property(s: &str) -> String {
     command_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
@@ -94,18 +94,18 @@ pub fn command_property(s: &str) -> String {
 /// title): terminal escapes and invisible characters shown, `##[` broken; line breaks
 /// kept as the runner's `%0A` (an annotation may span lines, and the runner never reads
 /// a command out of them).
-pub fn command_message(s: &str) -> String {
+pub(crate) fn command_message(s: &str) -> String {
     command_data(&visible(s, true))
 }
 
 /// A stranger's text as a workflow-command property value (a title): on one line.
-pub fn command_title(s: &str) -> String {
+pub(crate) fn command_title(s: &str) -> String {
     command_property(&visible(s, false))
 }
 
 /// A stranger's text quoted inside a line (never at its start; see [`terminal`]): one
 /// line, controls and invisible characters shown as escapes, `##[` broken.
-pub fn inline(s: &str) -> String {
+pub(crate) fn inline(s: &str) -> String {
     visible(s, false)
 }
 

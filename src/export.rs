@@ -9,30 +9,30 @@ use crate::history::{self, History};
 /// counters, CI, downloads on a day without a collection) are None: empty in CSV, null in
 /// NDJSON, never 0.
 #[derive(Debug, serde::Serialize)]
-pub struct Row<'a> {
-    pub repo: &'a str,
-    pub date: String,
+pub(crate) struct Row<'a> {
+    pub(crate) repo: &'a str,
+    pub(crate) date: String,
     /// None only for a figure no source observed (an imported day, see `History::unknown`).
-    pub views: Option<u64>,
-    pub views_uniques: Option<u64>,
-    pub clones: Option<u64>,
-    pub clones_uniques: Option<u64>,
-    pub stars: Option<u64>,
-    pub forks: Option<u64>,
-    pub watchers: Option<u64>,
-    pub open_issues: Option<u64>,
-    pub ci_checkouts: Option<u64>,
-    pub organic_clones: Option<u64>,
-    pub organic_clones_uniques: Option<u64>,
-    pub downloads: Option<u64>,
-    pub ci_runs: Option<u64>,
+    pub(crate) views: Option<u64>,
+    pub(crate) views_uniques: Option<u64>,
+    pub(crate) clones: Option<u64>,
+    pub(crate) clones_uniques: Option<u64>,
+    pub(crate) stars: Option<u64>,
+    pub(crate) forks: Option<u64>,
+    pub(crate) watchers: Option<u64>,
+    pub(crate) open_issues: Option<u64>,
+    pub(crate) ci_checkouts: Option<u64>,
+    pub(crate) organic_clones: Option<u64>,
+    pub(crate) organic_clones_uniques: Option<u64>,
+    pub(crate) downloads: Option<u64>,
+    pub(crate) ci_runs: Option<u64>,
     /// When the counters were read: with `ci_runs`, makes the CSV a lossless way to move
     /// days, counters and CI between stores.
-    pub stats_at: Option<String>,
+    pub(crate) stats_at: Option<String>,
 }
 
 /// Every covered day of every history, dates ascending; gap days are absent.
-pub fn rows(histories: &[History]) -> Vec<Row<'_>> {
+pub(crate) fn rows(histories: &[History]) -> Vec<Row<'_>> {
     let mut out = Vec::new();
     for h in histories {
         let downloads = h.daily_downloads();
@@ -67,7 +67,7 @@ pub fn rows(histories: &[History]) -> Vec<Row<'_>> {
 }
 
 /// `rows` as CSV with a header line.
-pub fn csv(histories: &[History]) -> String {
+pub(crate) fn csv(histories: &[History]) -> String {
     let mut s = String::from(
         "repo,date,views,views_uniques,clones,clones_uniques,stars,forks,watchers,open_issues,ci_checkouts,organic_clones,organic_clones_uniques,downloads,ci_runs,stats_at\n",
     );
@@ -98,13 +98,13 @@ pub fn csv(histories: &[History]) -> String {
 
 /// `rows` as one JSON object per line, for DuckDB's `read_json_auto`, pandas'
 /// `read_json(lines=True)` and friends.
-pub fn ndjson(histories: &[History]) -> String {
+pub(crate) fn ndjson(histories: &[History]) -> String {
     rows(histories).iter().filter_map(|r| serde_json::to_string(r).ok()).map(|l| l + "\n").collect()
 }
 
 /// A history as exported to JSON: everything stored, plus the derived per-day downloads
 /// and per-release totals, without the internal CI run cache.
-pub fn export_json(h: &History) -> serde_json::Value {
+pub(crate) fn export_json(h: &History) -> serde_json::Value {
     let mut v = serde_json::to_value(h).unwrap_or_default();
     if let Some(o) = v.as_object_mut() {
         o.remove("ci_cache");

@@ -141,12 +141,21 @@ impl Asset {
     }
 }
 
+/// Why a stored repository snapshot cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum StatsError {
+    #[error("negative count {0}")]
+    Negative(i64),
+    #[error("not a time: {0}")]
+    Time(#[from] jiff::Error),
+}
+
 impl TryFrom<[i64; 5]> for RepoStats {
-    type Error = String;
-    fn try_from([at, stars, forks, watchers, open_issues]: [i64; 5]) -> Result<Self, String> {
-        let n = |v: i64| u64::try_from(v).map_err(|_| format!("negative count {v}"));
+    type Error = StatsError;
+    fn try_from([at, stars, forks, watchers, open_issues]: [i64; 5]) -> Result<Self, StatsError> {
+        let n = |v: i64| u64::try_from(v).map_err(|_| StatsError::Negative(v));
         Ok(RepoStats {
-            at: Timestamp::from_second(at).map_err(|e| e.to_string())?,
+            at: Timestamp::from_second(at)?,
             stars: n(stars)?,
             forks: n(forks)?,
             watchers: n(watchers)?,
@@ -259,6 +268,19 @@ pub fn organic(t: Traffic, ci: Option<CiDay>) -> Organic {
     let rate = if t.clones == 0 { 0.0 } else { (ci.checkouts as f64 / t.clones as f64).min(1.0) };
     let ci_uniques = ((t.clones_uniques as f64 * rate).round() as u64).min(ci.runs);
     Organic { clones, uniques: t.clones_uniques.saturating_sub(ci_uniques) }
+}
+
+/// What a write would lose, found by [`History::check_no_loss`] (a gtt bug if ever seen).
+#[derive(Debug, thiserror::Error)]
+pub enum Loss {
+    #[error("day {0} would be dropped")]
+    DayDropped(Date),
+    #[error("day {day} would be lowered from {old:?} to {new:?}")]
+    DayLowered { day: Date, old: Traffic, new: Traffic },
+    #[error("asset {id} ({name}) would fall from {old} to {new}")]
+    AssetFell { id: u64, name: String, old: u64, new: u64 },
+    #[error("a repository snapshot would be dropped")]
+    SnapshotDropped,
 }
 
 /// A repository's whole history, as stored in one file.
@@ -764,24 +786,22 @@ impl History {
     /// Why `new` may not replace `self` in storage, if it would lose anything: every
     /// stored day must still be there with values at least as high, and no asset count
     /// may fall. This guards against bugs, not against users.
-    pub fn check_no_loss(&self, new: &History) -> Result<(), String> {
+    pub fn check_no_loss(&self, new: &History) -> Result<(), Loss> {
         for (d, old) in &self.days {
             match new.days.get(d) {
-                None => return Err(format!("day {d} would be dropped")),
-                Some(t) if !t.dominates(*old) => {
-                    return Err(format!("day {d} would be lowered from {old:?} to {t:?}"));
-                }
+                None => return Err(Loss::DayDropped(*d)),
+                Some(t) if !t.dominates(*old) => return Err(Loss::DayLowered { day: *d, old: *old, new: *t }),
                 Some(_) => {}
             }
         }
         for (id, a) in &self.assets {
             let new_total = new.assets.get(id).map_or(0, Asset::total);
             if new_total < a.total() {
-                return Err(format!("asset {id} ({}) would fall from {} to {new_total}", a.name, a.total()));
+                return Err(Loss::AssetFell { id: *id, name: a.name.clone(), old: a.total(), new: new_total });
             }
         }
         if self.stats.keys().any(|d| !new.stats.contains_key(d)) {
-            return Err("a repository snapshot would be dropped".to_string());
+            return Err(Loss::SnapshotDropped);
         }
         Ok(())
     }
@@ -1034,7 +1054,7 @@ mod tests {
         lower.days.insert(d("2026-01-01"), Traffic::from([4, 2, 1, 1]));
         assert!(old.check_no_loss(&lower).is_err());
         let empty = History::new("o/r");
-        assert!(old.check_no_loss(&empty).expect_err("loses a day").contains("2026-01-01"));
+        assert!(old.check_no_loss(&empty).expect_err("loses a day").to_string().contains("2026-01-01"));
     }
 
     #[test]

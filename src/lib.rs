@@ -23,22 +23,22 @@
 //! [`run`] dispatches to them and maps every failure to a documented exit code
 //! ([`error`]).
 
-pub mod archive;
-pub mod badge;
-pub mod checks;
+mod archive;
+mod badge;
+mod checks;
 mod cmd;
-pub mod config;
-pub mod discover;
-pub mod error;
-pub mod escape;
-pub mod export;
-pub mod fetch;
-pub mod github;
+mod config;
+mod discover;
+mod error;
+mod escape;
+mod export;
+mod fetch;
+mod github;
 pub mod history;
-pub mod import;
-pub mod report;
-pub mod site;
-pub mod store;
+mod import;
+mod report;
+mod site;
+mod store;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -46,7 +46,20 @@ use std::io::Write;
 use jiff::Timestamp;
 
 use config::Command;
-pub use error::{Error, exit};
+use error::Error;
+pub use error::exit;
+/// Makes a stranger's text safe for a terminal line (the binary's log format uses it).
+pub use escape::terminal as escape_terminal;
+
+/// The few pieces the integration tests and benchmarks use directly; everything else
+/// is reached through [`run`], as a user would.
+pub mod testing {
+    pub use crate::badge::group_digits;
+    pub use crate::badge::{EndpointError, validate_endpoint};
+    pub use crate::config::INPUTS;
+    pub use crate::escape::markdown as escape_markdown;
+    pub use crate::store::{INDEX_FILE, Index, IndexError, history_file};
+}
 
 /// The whole program behind `main`: arguments without the program name, the
 /// environment, and the wall clock, which logic below only sees as `Config::now`.

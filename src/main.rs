@@ -10,7 +10,7 @@ fn main() -> ExitCode {
     // message can start a command; terminal escapes in it are shown, not obeyed.
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info"))
         .format(|buf, record| {
-            let msg = gtt::escape::terminal(&record.args().to_string());
+            let msg = gtt::escape_terminal(&record.args().to_string());
             writeln!(buf, "[{} gtt] {msg}", record.level())
         })
         .init();

@@ -5,54 +5,60 @@
 //! `data.js` (`window.GTT_DATA`), because a page opened from `file://` cannot fetch.
 
 use std::collections::BTreeSet;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::store::Files;
 
-#[derive(Debug)]
-pub struct Error(pub String);
+/// Why the site could not be written.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Error {
+    #[error(
+        "no built dashboard found (looked for index.html in input `site-dir`, /dashboard, ./dashboard/dist): run `npm ci && npm run build` in dashboard/, or pass --site-dir"
+    )]
+    NoSite,
+    #[error("cannot {doing} {}: {source}", path.display())]
+    Io { doing: &'static str, path: PathBuf, source: std::io::Error },
+    #[error("cannot serialise the dashboard data: {0}")]
+    Json(#[from] serde_json::Error),
+    /// A write gtt refuses to make; the text says why and the fix.
+    #[error("{0}")]
+    Refused(String),
+}
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+impl Error {
+    fn io(doing: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Error + use<> {
+        let path = path.to_path_buf();
+        move |source| Error::Io { doing, path, source }
     }
 }
 
-impl std::error::Error for Error {}
-
 /// Where the site finds gtt's files.
 #[derive(Debug, Clone, Serialize)]
-pub struct SiteConfig {
+pub(crate) struct SiteConfig {
     /// A base URL ending in `/` (a gist's raw URL) or a relative folder (`data/`).
-    pub source: String,
+    pub(crate) source: String,
 }
 
 /// The folder under the output that holds a copy of a local folder's files.
-pub const DATA_DIR: &str = "data";
+pub(crate) const DATA_DIR: &str = "data";
 
 /// The built site: `--site-dir`, else `/dashboard` (the image), else `dashboard/dist`.
-pub fn find_site(given: Option<&Path>) -> Result<PathBuf, Error> {
+pub(crate) fn find_site(given: Option<&Path>) -> Result<PathBuf, Error> {
     let candidates: Vec<PathBuf> = match given {
         Some(p) => vec![p.to_path_buf()],
         None => vec![PathBuf::from("/dashboard"), PathBuf::from("dashboard/dist")],
     };
-    candidates.into_iter().find(|p| p.join("index.html").is_file()).ok_or_else(|| {
-        Error(
-            "no built dashboard found (looked for index.html in input `site-dir`, /dashboard, ./dashboard/dist): run `npm ci && npm run build` in dashboard/, or pass --site-dir"
-                .to_string(),
-        )
-    })
+    candidates.into_iter().find(|p| p.join("index.html").is_file()).ok_or(Error::NoSite)
 }
 
 /// JSON that is safe inside a `<script>` element and in any JavaScript source: `<`, `>`
 /// and `&` become `\u003c`, `\u003e`, `\u0026` (so no content can close the element
 /// or open a comment), and U+2028/U+2029 are escaped too. Still valid JSON, with the
 /// same value.
-pub fn script_json<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
-    let json = serde_json::to_string(value).map_err(|e| Error(format!("cannot serialise the dashboard data: {e}")))?;
+pub(crate) fn script_json<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
+    let json = serde_json::to_string(value)?;
     let mut out = String::with_capacity(json.len() + json.len() / 16);
     for c in json.chars() {
         match c {
@@ -68,7 +74,7 @@ pub fn script_json<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
 }
 
 /// The text of `config.js`.
-pub fn config_js(config: &SiteConfig) -> Result<String, Error> {
+pub(crate) fn config_js(config: &SiteConfig) -> Result<String, Error> {
     Ok(format!(
         "// Written by `gtt dashboard`: where this site reads gtt's files.\nwindow.GTT_CONFIG = {};\n",
         script_json(config)?
@@ -76,7 +82,7 @@ pub fn config_js(config: &SiteConfig) -> Result<String, Error> {
 }
 
 /// The text of `data.js`: the files themselves (name -> content), or null.
-pub fn data_js(files: Option<&Files>) -> Result<String, Error> {
+pub(crate) fn data_js(files: Option<&Files>) -> Result<String, Error> {
     let body = match files {
         Some(f) => script_json(f)?,
         None => "null".to_string(),
@@ -103,7 +109,7 @@ fn is_plain_file_name(name: &str) -> bool {
 /// the site folder (`CNAME`, `.nojekyll`, anything of theirs in `data/`) stay. A folder
 /// without a manifest (the first write, or one by an older gtt) or with an unreadable one
 /// has nothing removed.
-pub const MANIFEST: &str = ".gtt-site-manifest";
+pub(crate) const MANIFEST: &str = ".gtt-site-manifest";
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Manifest {
@@ -115,23 +121,22 @@ struct Manifest {
 /// local folder (`data` given) with its files, which are also copied under `data/`;
 /// otherwise null. Then removes what the previous write listed in [`MANIFEST`] and this
 /// one did not write, and lists this write's files there.
-pub fn write_site(site: &Path, out: &Path, config: &SiteConfig, data: Option<&Files>) -> Result<(), Error> {
-    let io = |p: &Path, e: std::io::Error| Error(format!("cannot write {}: {e}", p.display()));
+pub(crate) fn write_site(site: &Path, out: &Path, config: &SiteConfig, data: Option<&Files>) -> Result<(), Error> {
     if let Some(bad) = data.and_then(|files| files.keys().find(|n| !is_plain_file_name(n))) {
-        return Err(Error(format!("refusing to write data file {bad:?}: not a plain file name (check gtt.json)")));
+        return Err(Error::Refused(format!("refusing to write data file {bad:?}: not a plain file name (check gtt.json)")));
     }
-    std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
-    let site_abs = site.canonicalize().map_err(|e| Error(format!("cannot read {}: {e}", site.display())))?;
-    let out_abs = out.canonicalize().map_err(|e| io(out, e))?;
+    std::fs::create_dir_all(out).map_err(Error::io("write", out))?;
+    let site_abs = site.canonicalize().map_err(Error::io("read", site))?;
+    let out_abs = out.canonicalize().map_err(Error::io("write", out))?;
     if out_abs.starts_with(&site_abs) {
-        return Err(Error(format!(
+        return Err(Error::Refused(format!(
             "input `out` ({}) is inside the built site ({}): choose another folder",
             out.display(),
             site.display()
         )));
     }
     if site_abs.starts_with(&out_abs) {
-        return Err(Error(format!(
+        return Err(Error::Refused(format!(
             "the built site ({}) is inside input `out` ({}): choose another folder",
             site.display(),
             out.display()
@@ -140,13 +145,13 @@ pub fn write_site(site: &Path, out: &Path, config: &SiteConfig, data: Option<&Fi
     let old = read_manifest(out);
     let mut written = BTreeSet::new();
     copy_dir(site, out, "", &mut written)?;
-    let cfg = serde_json::to_string_pretty(config).map_err(|e| Error(e.to_string()))? + "\n";
+    let cfg = serde_json::to_string_pretty(config)? + "\n";
     write(out, "config.json", &cfg, &mut written)?;
     write(out, "config.js", &config_js(config)?, &mut written)?;
     if let Some(files) = data {
         let dir = out.join(DATA_DIR);
         refuse_symlink(&dir)?;
-        std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+        std::fs::create_dir_all(&dir).map_err(Error::io("write", &dir))?;
         for (name, content) in files {
             write(out, &format!("{DATA_DIR}/{name}"), content, &mut written)?;
         }
@@ -156,10 +161,10 @@ pub fn write_site(site: &Path, out: &Path, config: &SiteConfig, data: Option<&Fi
         remove_own_file(out, stale)?;
     }
     let manifest = Manifest { written_by: "gtt".into(), files: written };
-    let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error(e.to_string()))? + "\n";
+    let text = serde_json::to_string_pretty(&manifest)? + "\n";
     let path = out.join(MANIFEST);
     refuse_symlink(&path)?;
-    std::fs::write(&path, text).map_err(|e| io(&path, e))
+    std::fs::write(&path, text).map_err(Error::io("write", &path))
 }
 
 /// The previous write's manifest; empty when there is none or it cannot be read.
@@ -180,7 +185,7 @@ fn read_manifest(out: &Path) -> Manifest {
 /// at (a link could lead into the data store).
 fn refuse_symlink(path: &Path) -> Result<(), Error> {
     match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => Err(Error(format!(
+        Ok(m) if m.file_type().is_symlink() => Err(Error::Refused(format!(
             "refusing to write {}: it is a symbolic link (gtt writes its own files in the dashboard folder; remove the link)",
             path.display()
         ))),
@@ -192,7 +197,7 @@ fn refuse_symlink(path: &Path) -> Result<(), Error> {
 fn write(out: &Path, rel: &str, text: &str, written: &mut BTreeSet<String>) -> Result<(), Error> {
     let path = out.join(rel);
     refuse_symlink(&path)?;
-    std::fs::write(&path, text).map_err(|e| Error(format!("cannot write {}: {e}", path.display())))?;
+    std::fs::write(&path, text).map_err(Error::io("write", &path))?;
     written.insert(rel.to_string());
     Ok(())
 }
@@ -217,7 +222,7 @@ fn remove_own_file(out: &Path, rel: &str) -> Result<(), Error> {
     }
     match std::fs::remove_file(&path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(Error(format!("cannot remove {} (written by an earlier run): {e}", path.display())))
+            Err(Error::io("remove (written by an earlier run)", &path)(e))
         }
         _ => Ok(()),
     }
@@ -225,12 +230,11 @@ fn remove_own_file(out: &Path, rel: &str) -> Result<(), Error> {
 
 /// Copies the folder `from` into `out/rel`, recording each file copied.
 fn copy_dir(from: &Path, out: &Path, rel: &str, written: &mut BTreeSet<String>) -> Result<(), Error> {
-    let io = |p: &Path, e: std::io::Error| Error(format!("cannot copy {}: {e}", p.display()));
     let to = out.join(rel);
     refuse_symlink(&to)?;
-    std::fs::create_dir_all(&to).map_err(|e| io(&to, e))?;
-    for entry in std::fs::read_dir(from).map_err(|e| io(from, e))? {
-        let entry = entry.map_err(|e| io(from, e))?;
+    std::fs::create_dir_all(&to).map_err(Error::io("copy", &to))?;
+    for entry in std::fs::read_dir(from).map_err(Error::io("copy", from))? {
+        let entry = entry.map_err(Error::io("copy", from))?;
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
         let child = if rel.is_empty() { name } else { format!("{rel}/{name}") };
@@ -239,7 +243,7 @@ fn copy_dir(from: &Path, out: &Path, rel: &str, written: &mut BTreeSet<String>) 
         } else {
             let target = out.join(&child);
             refuse_symlink(&target)?;
-            std::fs::copy(&path, &target).map_err(|e| io(&path, e))?;
+            std::fs::copy(&path, &target).map_err(Error::io("copy", &path))?;
             written.insert(child);
         }
     }
@@ -401,7 +405,7 @@ mod tests {
         std::fs::write(store.join("gtt.json"), "mine").unwrap();
         std::os::unix::fs::symlink(&store, out.join(DATA_DIR)).unwrap();
         let err = write_site(&s, &out, &SiteConfig { source: "data/".into() }, Some(&hostile())).unwrap_err();
-        assert!(err.0.contains("symbolic link"), "{err}");
+        assert!(err.to_string().contains("symbolic link"), "{err}");
         assert_eq!(std::fs::read_to_string(store.join("gtt.json")).unwrap(), "mine");
         let _ = std::fs::remove_dir_all(&root);
     }
@@ -429,13 +433,13 @@ mod tests {
         let root = tempdir("refuse");
         let s = site(&root);
         let cfg = SiteConfig { source: "data/".into() };
-        assert!(write_site(&s, &s, &cfg, None).unwrap_err().0.contains("inside the built site"));
+        assert!(write_site(&s, &s, &cfg, None).unwrap_err().to_string().contains("inside the built site"));
         assert!(write_site(&s, &s.join("sub"), &cfg, None).is_err());
-        assert!(write_site(&s, &root, &cfg, None).unwrap_err().0.contains("inside input `out`"));
+        assert!(write_site(&s, &root, &cfg, None).unwrap_err().to_string().contains("inside input `out`"));
         let mut evil = Files::new();
         evil.insert("../../escape.json".into(), "{}".into());
         let err = write_site(&s, &root.join("out"), &cfg, Some(&evil)).unwrap_err();
-        assert!(err.0.contains("not a plain file name"), "{err}");
+        assert!(err.to_string().contains("not a plain file name"), "{err}");
         assert!(!root.join("escape.json").exists());
         assert_eq!(std::fs::read_to_string(s.join("index.html")).unwrap(), "<!doctype html>", "site untouched");
         let _ = std::fs::remove_dir_all(&root);
@@ -445,7 +449,7 @@ mod tests {
     fn find_site_names_the_fix() {
         let root = tempdir("find");
         let err = find_site(Some(&root)).unwrap_err();
-        assert!(err.0.contains("npm ci && npm run build"), "{err}");
+        assert!(err.to_string().contains("npm ci && npm run build"), "{err}");
         let s = site(&root);
         assert_eq!(find_site(Some(&s)).unwrap(), s);
         let _ = std::fs::remove_dir_all(&root);

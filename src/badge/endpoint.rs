@@ -32,7 +32,7 @@ const KEYS: &[&str] = &[
 /// `{"schemaVersion":1,"label":..,"message":..,"color":..,"labelColor":..,"style":..,"cacheSeconds":..}`:
 /// only keys shields accepts, and always a file [`validate_endpoint`] accepts (an empty
 /// or blank message becomes `n/a`, an empty color the default, an unknown style `flat`).
-pub fn endpoint_json(label: &str, message: &str, badges: &Badges) -> String {
+pub(crate) fn endpoint_json(label: &str, message: &str, badges: &Badges) -> String {
     let defaults = Badges::default();
     let or = |v: &str, d: &str| if v.is_empty() { d.to_string() } else { v.to_string() };
     let message = if message.trim().is_empty() { "n/a" } else { message };

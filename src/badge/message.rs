@@ -8,7 +8,7 @@ use jiff::civil::Date;
 
 /// Activity in the most recent window that had any, for the message suffix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Recency {
+pub(crate) enum Recency {
     /// The last complete day (yesterday, UTC) had this many.
     Day(u64),
     /// The last 7 complete days had this many (yesterday had none).
@@ -23,7 +23,7 @@ pub enum Recency {
 /// itself is partial and ignored): `Day(n)` if the last complete day (today-1) had n>0;
 /// else `Week(n)` if the 7 complete days today-7..=today-1 sum to n>0; else `Month(n)` for
 /// the 30 complete days today-30..=today-1; else `None`.
-pub fn recency(daily: &BTreeMap<Date, u64>, today: Date) -> Recency {
+pub(crate) fn recency(daily: &BTreeMap<Date, u64>, today: Date) -> Recency {
     let last = |days: i64| -> u64 {
         let start = today.checked_sub(jiff::Span::new().days(days)).unwrap_or(Date::MIN);
         daily.range(start..today).fold(0u64, |sum, (_, n)| sum.saturating_add(*n))
@@ -41,7 +41,7 @@ pub fn recency(daily: &BTreeMap<Date, u64>, today: Date) -> Recency {
 /// of a unit moves to the next unit: 999,950 is `"1M"`, never `"1000k"`), then the
 /// suffix `" (+18 24h)"`, `" (+88 wk)"`, `" (+145 mo)"` (N formatted the same way), or
 /// nothing.
-pub fn message(total: u64, recency: &Recency, compact_above: u64) -> String {
+pub(crate) fn message(total: u64, recency: &Recency, compact_above: u64) -> String {
     let n = |v: u64| if v >= compact_above { compact(v) } else { group_digits(v) };
     let mut s = n(total);
     match recency {

@@ -23,17 +23,18 @@ mod message;
 mod svg;
 mod verdana;
 
-pub use crate::config::Metric;
-pub use endpoint::{EndpointError, endpoint_json, validate_endpoint};
-pub use message::{Recency, group_digits, message, recency};
-pub use svg::svg;
-pub use verdana::text_width;
+pub(crate) use crate::config::Metric;
+pub(crate) use endpoint::endpoint_json;
+pub use endpoint::{EndpointError, validate_endpoint};
+pub use message::group_digits;
+pub(crate) use message::{message, recency};
+pub(crate) use svg::svg;
 
 use crate::config::Badges;
 
 /// The label a badge for `metric` shows: the configured text (input `badge-labels`), or
 /// the metric's name.
-pub fn label(cfg: &Badges, metric: Metric) -> &str {
+pub(crate) fn label(cfg: &Badges, metric: Metric) -> &str {
     cfg.labels.get(metric.name()).map_or(metric.name(), String::as_str)
 }
 

@@ -102,7 +102,7 @@ fn text_element(out: &mut String, text: &str, margin: i64, width: i64, backgroun
 ///
 /// An empty label gives a message-only badge (badge-maker does so when no label color
 /// is given; with one it would draw a 10 px stub).
-pub fn svg(label: &str, message: &str, badges: &Badges) -> String {
+pub(crate) fn svg(label: &str, message: &str, badges: &Badges) -> String {
     let named = |name: &str| svg_color(name).unwrap_or_default();
     let (label, message) = (clean(label), clean(message));
     let square = badges.style == "flat-square";

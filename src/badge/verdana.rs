@@ -117,7 +117,7 @@ fn char_width(c: char) -> f64 {
 /// floating-point sum is the same), control characters counting 0 and characters outside
 /// the table the width of "m". Characters outside the part of the table embedded here
 /// (see [`VERDANA_11_MORE`]) also count as "m", which may differ from shields for them.
-pub fn text_width(text: &str) -> f64 {
+pub(crate) fn text_width(text: &str) -> f64 {
     text.chars().fold(0.0, |sum, c| sum + char_width(c))
 }
 

@@ -84,7 +84,7 @@ fn label(format: import::Format, file: &str) -> String {
     format!("{format}: {name}")
 }
 
-pub fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
+pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
     let io = |source| Error::Output { what: "stdout".into(), source };
     let client = c.token.clone().map(|t| github::Client::new(&c.api_url, t, c.max_wait));
     let hint = match c.repos.as_slice() {

@@ -36,7 +36,7 @@ struct Login {
 }
 
 /// Runs every check; returns the exit code (0 all OK, 4 a warning, 1 a failure).
-pub fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
+pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
     let mut checks = Vec::new();
     let token = c.token.clone().ok_or(crate::config::Error::Unset { input: "token", fix: None })?;
     let client = github::Client::new(&c.api_url, token, c.max_wait);

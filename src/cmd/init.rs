@@ -19,7 +19,7 @@ fn io(source: std::io::Error) -> Error {
 }
 
 /// The repository that publishes this action; release builds set `GTT_ACTION_REPO`.
-pub const ACTION_REPO: &str = match option_env!("GTT_ACTION_REPO") {
+pub(crate) const ACTION_REPO: &str = match option_env!("GTT_ACTION_REPO") {
     Some(r) => r,
     None => "OWNER/gtt",
 };
@@ -31,7 +31,7 @@ const CHECKOUT: &str = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af68
 /// The workflow gtt installs (also `examples/traffic.yml`): a daily collection, and a
 /// manual run that can backfill, diagnose or dry-run. `repos` is None when the workflow
 /// tracks its own repository.
-pub fn workflow_yaml(action: &str, repos: Option<&str>) -> String {
+pub(crate) fn workflow_yaml(action: &str, repos: Option<&str>) -> String {
     let repos_line = repos.map_or(String::new(), |r| format!("          repos: {r}\n"));
     format!(
         r#"# gtt: keeps this repository's GitHub traffic forever (https://github.com/{repo_of_action}).
@@ -94,7 +94,7 @@ jobs:
 }
 
 /// `owner/name` of a GitHub remote URL (`https://github.com/o/n(.git)`, `git@github.com:o/n.git`).
-pub fn repo_from_remote(url: &str) -> Option<String> {
+pub(crate) fn repo_from_remote(url: &str) -> Option<String> {
     let rest = url.trim().split_once("github.com").map(|(_, r)| r)?;
     let path = rest.trim_start_matches([':', '/']).trim_end_matches('/');
     let path = path.strip_suffix(".git").unwrap_or(path);

@@ -11,7 +11,7 @@ use super::{Badges, Error};
 /// misspelt metric is a compile error or an input error, never a badge that silently
 /// shows nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Metric {
+pub(crate) enum Metric {
     Views,
     Clones,
     Installs,
@@ -21,10 +21,11 @@ pub enum Metric {
 
 impl Metric {
     /// Every metric, in file-name order.
-    pub const ALL: [Metric; 5] = [Metric::Views, Metric::Clones, Metric::Installs, Metric::Downloads, Metric::Stars];
+    pub(crate) const ALL: [Metric; 5] =
+        [Metric::Views, Metric::Clones, Metric::Installs, Metric::Downloads, Metric::Stars];
 
     /// The name in file names, inputs and outputs.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Metric::Views => "views",
             Metric::Clones => "clones",
@@ -34,7 +35,7 @@ impl Metric {
         }
     }
 
-    pub fn from_name(name: &str) -> Option<Metric> {
+    pub(crate) fn from_name(name: &str) -> Option<Metric> {
         Metric::ALL.into_iter().find(|m| m.name() == name)
     }
 }
@@ -45,13 +46,11 @@ impl fmt::Display for Metric {
     }
 }
 
-/// The metrics gtt writes badges for, in file-name order.
-pub const BADGE_METRICS: &[&str] = &["views", "clones", "installs", "downloads", "stars"];
 /// The badge styles shields.io draws; input `badge-style` takes one of them.
-pub const BADGE_STYLES: &[&str] = &["flat", "flat-square", "plastic", "for-the-badge", "social"];
+pub(crate) const BADGE_STYLES: &[&str] = &["flat", "flat-square", "plastic", "for-the-badge", "social"];
 /// shields.io's named colors (and aliases) as badge-maker 6 draws them; anything else
 /// must be hex.
-pub const NAMED_COLORS: &[(&str, &str)] = &[
+pub(crate) const NAMED_COLORS: &[(&str, &str)] = &[
     ("brightgreen", "4b0"),
     ("green", "67ac09"),
     ("yellowgreen", "95991a"),
@@ -76,7 +75,7 @@ impl Default for Badges {
             style: "flat".into(),
             color: "blue".into(),
             label_color: "grey".into(),
-            labels: BADGE_METRICS.iter().map(|m| (m.to_string(), m.to_string())).collect(),
+            labels: Metric::ALL.iter().map(|m| (m.name().to_string(), m.name().to_string())).collect(),
             cache_seconds: 3600,
             compact_above: 100_000,
         }
@@ -122,7 +121,7 @@ fn parse_labels(text: &str, b: &mut Badges) -> Result<(), Error> {
             return Err(Error::BadItem { input: "badge-labels", item: printable(pair), why });
         };
         let metric = metric.trim();
-        if !BADGE_METRICS.contains(&metric) {
+        if Metric::from_name(metric).is_none() {
             return Err(Error::UnknownMetric(printable(metric)));
         }
         let label: String = label.trim().chars().filter(|c| !c.is_control()).take(60).collect();
@@ -138,7 +137,6 @@ mod tests {
     #[test]
     fn metrics_and_their_names_agree() {
         assert_eq!(Metric::ALL.map(Metric::name), ["views", "clones", "installs", "downloads", "stars"]);
-        assert_eq!(BADGE_METRICS, Metric::ALL.map(Metric::name));
         for m in Metric::ALL {
             assert_eq!(Metric::from_name(m.name()), Some(m));
         }

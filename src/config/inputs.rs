@@ -91,7 +91,7 @@ pub const INPUTS: &[(&str, &str, &str)] = &[
 ];
 
 /// `gtt help`: commands, every input of [`INPUTS`] and the exit codes.
-pub fn help_text() -> String {
+pub(crate) fn help_text() -> String {
     let mut s = format!(
         "gtt {} - keeps GitHub traffic (views, clones, referrers, stars, downloads) forever\n\n\
          USAGE:\n  gtt [COMMAND] [--INPUT VALUE]...\n\n\

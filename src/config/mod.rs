@@ -33,28 +33,32 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-pub use badges::{BADGE_METRICS, BADGE_STYLES, Metric, NAMED_COLORS};
-pub use inputs::{INPUTS, help_text};
-pub use raw::secrets_to_mask;
-pub use repos::{Filters, Spec, is_full_name, parse_repos, parse_shard, parse_specs};
-pub use storage::{Overlap, check_dashboard_folder, gist_id_list, lexical_absolute, path_overlap};
-pub use values::{parse_api_url, parse_color, parse_now};
+pub(crate) use badges::{BADGE_STYLES, Metric, NAMED_COLORS};
+pub use inputs::INPUTS;
+pub(crate) use inputs::help_text;
+pub(crate) use raw::secrets_to_mask;
+#[cfg(test)]
+pub(crate) use repos::parse_specs;
+pub(crate) use repos::{Filters, Spec, is_full_name, parse_repos};
+pub(crate) use storage::{Overlap, check_dashboard_folder};
+pub(crate) use values::parse_now;
 
 /// Most requests to GitHub in flight at once (input `concurrency`, and the governor's
 /// cap). GitHub allows 100 concurrent requests per user
 /// (<https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits>);
 /// gtt stays well below, because its secondary limits punish bursts.
-pub const MAX_CONCURRENCY: usize = 32;
+pub(crate) const MAX_CONCURRENCY: usize = 32;
 
 /// A token. Its Debug never shows it, so a Config can be logged.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+pub(crate) struct Secret(String);
 
 impl Secret {
-    pub fn new(s: impl Into<String>) -> Secret {
+    #[cfg(test)]
+    pub(crate) fn new(s: impl Into<String>) -> Secret {
         Secret(s.into())
     }
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         &self.0
     }
 }
@@ -66,7 +70,7 @@ impl fmt::Debug for Secret {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Command {
+pub(crate) enum Command {
     Collect,
     Export,
     Dashboard,
@@ -79,18 +83,18 @@ pub enum Command {
 
 /// How badges look. Colors are shields names or hex digits without `#`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Badges {
-    pub style: String,
-    pub color: String,
-    pub label_color: String,
-    /// Metric -> label text, for every metric in [`BADGE_METRICS`].
-    pub labels: BTreeMap<String, String>,
-    pub cache_seconds: u64,
-    pub compact_above: u64,
+pub(crate) struct Badges {
+    pub(crate) style: String,
+    pub(crate) color: String,
+    pub(crate) label_color: String,
+    /// Metric -> label text, for every [`Metric`].
+    pub(crate) labels: BTreeMap<String, String>,
+    pub(crate) cache_seconds: u64,
+    pub(crate) compact_above: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CiMode {
+pub(crate) enum CiMode {
     Steps,
     Runs,
     Off,
@@ -98,22 +102,22 @@ pub enum CiMode {
 
 /// How CI checkouts are recognised and counted (the matching itself is the fetcher's).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ci {
-    pub mode: CiMode,
+pub(crate) struct Ci {
+    pub(crate) mode: CiMode,
     /// Lower-cased alternatives; `*` matches any run of characters.
-    pub patterns: Vec<String>,
-    pub pages_builds: bool,
+    pub(crate) patterns: Vec<String>,
+    pub(crate) pages_builds: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     Csv,
     Json,
     Ndjson,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Storage {
+pub(crate) enum Storage {
     /// One gist (the monthly archives).
     Gist(String),
     /// The history: the gists input `gist-id` lists, in order (at least one). The first
@@ -123,52 +127,50 @@ pub enum Storage {
 }
 
 #[derive(Debug, Clone)]
-pub struct Config {
-    pub command: Command,
+pub(crate) struct Config {
+    pub(crate) command: Command,
     /// Running as a GitHub Action (`GITHUB_ACTIONS=true`): workflow commands, outputs,
     /// job summary.
-    pub action: bool,
-    pub token: Option<Secret>,
-    pub gist_token: Option<Secret>,
-    pub storage: Storage,
-    pub repos: Vec<String>,
+    pub(crate) action: bool,
+    pub(crate) token: Option<Secret>,
+    pub(crate) gist_token: Option<Secret>,
+    pub(crate) storage: Storage,
+    pub(crate) repos: Vec<String>,
     /// Every item of `repos`, globs and exclusions included.
-    pub repo_specs: Vec<Spec>,
-    pub filters: Filters,
+    pub(crate) repo_specs: Vec<Spec>,
+    pub(crate) filters: Filters,
     /// This job's shard `(I, N)`, 1-based.
-    pub shard: Option<(u32, u32)>,
+    pub(crate) shard: Option<(u32, u32)>,
     /// Recompute the index's aggregate badges from every stored history; collect nothing.
-    pub aggregate: bool,
-    pub api_url: String,
-    pub now: Timestamp,
-    pub dry_run: bool,
-    pub format: Format,
-    pub max_wait: Duration,
-    pub concurrency: usize,
-    pub output_file: Option<PathBuf>,
-    pub summary_file: Option<PathBuf>,
-    pub badges: Badges,
-    pub ci: Ci,
+    pub(crate) aggregate: bool,
+    pub(crate) api_url: String,
+    pub(crate) now: Timestamp,
+    pub(crate) dry_run: bool,
+    pub(crate) format: Format,
+    pub(crate) max_wait: Duration,
+    pub(crate) concurrency: usize,
+    pub(crate) output_file: Option<PathBuf>,
+    pub(crate) summary_file: Option<PathBuf>,
+    pub(crate) badges: Badges,
+    pub(crate) ci: Ci,
     /// Where monthly archives go, if anywhere.
-    pub archive: Option<Storage>,
+    pub(crate) archive: Option<Storage>,
     /// `dashboard`: where to write the site.
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     /// `collect`: also write the site here.
-    pub dashboard_dir: Option<PathBuf>,
-    pub site_dir: Option<PathBuf>,
-    /// `GITHUB_WORKSPACE`, under which an action's folders must stay.
-    pub workspace: Option<PathBuf>,
+    pub(crate) dashboard_dir: Option<PathBuf>,
+    pub(crate) site_dir: Option<PathBuf>,
     /// `backfill`: what to import.
-    pub from: Vec<String>,
-    pub repo_dir: Option<PathBuf>,
-    pub apply: bool,
+    pub(crate) from: Vec<String>,
+    pub(crate) repo_dir: Option<PathBuf>,
+    pub(crate) apply: bool,
 }
 
 /// A user mistake: one line naming the input (or flag) and the fix. Values echoed back
 /// went through `values::printable` where they come from an input, so they cannot
 /// break the line or start a workflow command.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+pub(crate) enum Error {
     #[error("unknown flag --{0}: run `gtt help` for the list of flags")]
     UnknownFlag(String),
     #[error("flag --{0} needs a value: --{0} VALUE")]
@@ -224,7 +226,7 @@ pub enum Error {
 }
 
 /// Parses the command line (without the program name) and the environment.
-pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) -> Result<Config, Error> {
+pub(crate) fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) -> Result<Config, Error> {
     let action = env.get("GITHUB_ACTIONS").is_some_and(|v| v == "true");
     let raw = raw::read(args, env)?;
     let badges = badges::parse(&raw)?;
@@ -272,7 +274,6 @@ pub fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) 
         out: path(&raw.out),
         dashboard_dir: path(&raw.dashboard_dir),
         site_dir: path(&raw.site_dir),
-        workspace: raw::nonempty(env, "GITHUB_WORKSPACE").map(PathBuf::from),
         from,
         repo_dir: path(&raw.repo_dir),
         apply,

@@ -125,7 +125,7 @@ fn is_bool_input(name: &str) -> bool {
 
 /// The token values present in the environment or arguments, before any validation,
 /// so they can be masked before anything else is printed.
-pub fn secrets_to_mask(args: &[String], env: &BTreeMap<String, String>) -> Vec<String> {
+pub(crate) fn secrets_to_mask(args: &[String], env: &BTreeMap<String, String>) -> Vec<String> {
     let mut out: Vec<String> = ["INPUT_TOKEN", "INPUT_GIST-TOKEN", "GITHUB_TOKEN", "GH_TOKEN"]
         .iter()
         .filter_map(|k| env.get(*k).cloned())

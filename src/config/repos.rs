@@ -10,25 +10,25 @@ use super::values::{bool_input, items, printable};
 
 /// One item of input `repos`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Spec {
-    pub exclude: bool,
-    pub owner: String,
+pub(crate) struct Spec {
+    pub(crate) exclude: bool,
+    pub(crate) owner: String,
     /// The name or glob as written (matching ignores case).
-    pub name: String,
+    pub(crate) name: String,
 }
 
 impl Spec {
-    pub fn is_glob(&self) -> bool {
+    pub(crate) fn is_glob(&self) -> bool {
         self.name.contains('*')
     }
 }
 
 /// Which listed repositories globs may pick.
 #[derive(Debug, Clone, Copy)]
-pub struct Filters {
-    pub forks: bool,
-    pub archived: bool,
-    pub private: bool,
+pub(crate) struct Filters {
+    pub(crate) forks: bool,
+    pub(crate) archived: bool,
+    pub(crate) private: bool,
 }
 
 /// The repository inputs, checked.
@@ -67,7 +67,7 @@ pub(super) fn filters(raw: &Raw) -> Result<Filters, Error> {
 /// It does not refuse double or trailing hyphens, which older accounts have. One rule
 /// for input `repos` and for the names GitHub lists, so a repository is never accepted
 /// one way and refused the other.
-pub fn is_full_name(full: &str) -> bool {
+pub(crate) fn is_full_name(full: &str) -> bool {
     let Some((owner, name)) = full.split_once('/') else { return false };
     (1..=39).contains(&owner.len())
         && !owner.starts_with('-')
@@ -80,7 +80,7 @@ pub fn is_full_name(full: &str) -> bool {
 
 /// Exact `owner/name`s separated by commas, spaces or newlines, each checked with
 /// [`is_full_name`]. Duplicates (any case) are dropped.
-pub fn parse_repos(text: &str) -> Result<Vec<String>, Error> {
+pub(crate) fn parse_repos(text: &str) -> Result<Vec<String>, Error> {
     let mut out: Vec<String> = Vec::new();
     for item in items(text) {
         if !is_full_name(item) {
@@ -96,7 +96,7 @@ pub fn parse_repos(text: &str) -> Result<Vec<String>, Error> {
 
 /// Parses `repos` items; exact names are validated as `owner/name`, globs by their
 /// owner and the characters a name may hold (plus `*`).
-pub fn parse_specs(items: &[String]) -> Result<Vec<Spec>, Error> {
+pub(crate) fn parse_specs(items: &[String]) -> Result<Vec<Spec>, Error> {
     items.iter().map(|item| parse_spec(item)).collect()
 }
 
@@ -126,7 +126,7 @@ fn parse_spec(item: &str) -> Result<Spec, Error> {
 /// `I/N`: this job is shard I of N (1-based), N at most 256 (GitHub runs at most 256
 /// jobs from one matrix,
 /// <https://docs.github.com/en/actions/using-jobs/using-a-matrix-for-your-jobs>).
-pub fn parse_shard(s: &str) -> Result<(u32, u32), Error> {
+pub(crate) fn parse_shard(s: &str) -> Result<(u32, u32), Error> {
     let bad = || Error::Invalid { input: "shard", value: s.to_string(), fix: "use I/N with 1 <= I <= N, e.g. 2/4" };
     let (i, n) = s.split_once('/').ok_or_else(bad)?;
     let (i, n): (u32, u32) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);

@@ -66,7 +66,7 @@ fn gist_id(input: &'static str, id: &str) -> Result<String, Error> {
 /// A list of gist ids separated by commas, spaces or newlines (a YAML block scalar in a
 /// workflow), in order: the order decides which gist holds the combined index, so it is
 /// kept, and a repeated id (which would make two places for one repository) is refused.
-pub fn gist_id_list(input: &'static str, text: &str) -> Result<Vec<String>, Error> {
+pub(crate) fn gist_id_list(input: &'static str, text: &str) -> Result<Vec<String>, Error> {
     let mut out: Vec<String> = Vec::new();
     for item in items(text) {
         let id = gist_id(input, item)?;
@@ -92,7 +92,7 @@ pub fn gist_id_list(input: &'static str, text: &str) -> Result<Vec<String>, Erro
 /// clean up stored files. Paths are compared made absolute against `cwd` and normalised
 /// lexically (folders may not exist yet), and again resolved through symlinks as far as
 /// they exist. Reads the filesystem (no writes); run it before anything is written.
-pub fn check_dashboard_folder(c: &Config, cwd: &Path) -> Result<(), Error> {
+pub(crate) fn check_dashboard_folder(c: &Config, cwd: &Path) -> Result<(), Error> {
     let out = match c.command {
         Command::Dashboard => c.out.as_deref().map(|p| ("out", p)),
         Command::Collect => c.dashboard_dir.as_deref().map(|p| ("dashboard-dir", p)),
@@ -122,7 +122,7 @@ pub fn check_dashboard_folder(c: &Config, cwd: &Path) -> Result<(), Error> {
 
 /// How two folders overlap; see [`path_overlap`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Overlap {
+pub(crate) enum Overlap {
     Same,
     /// The first contains the second.
     Contains,
@@ -132,7 +132,7 @@ pub enum Overlap {
 
 impl Overlap {
     /// "A {phrase} B".
-    pub fn phrase(self) -> &'static str {
+    pub(crate) fn phrase(self) -> &'static str {
         match self {
             Overlap::Same => "is the same folder as",
             Overlap::Contains => "contains",
@@ -143,7 +143,7 @@ impl Overlap {
 
 /// Whether `a` and `b` (absolute, normalised) are the same folder or one holds the
 /// other, comparing whole components: `site2` is not inside `site`.
-pub fn path_overlap(a: &Path, b: &Path) -> Option<Overlap> {
+pub(crate) fn path_overlap(a: &Path, b: &Path) -> Option<Overlap> {
     if a == b {
         Some(Overlap::Same)
     } else if b.starts_with(a) {
@@ -157,7 +157,7 @@ pub fn path_overlap(a: &Path, b: &Path) -> Option<Overlap> {
 
 /// `path` made absolute against `cwd`, with `.` dropped and `..` applied to the part
 /// before it (never above the root), without looking at the filesystem.
-pub fn lexical_absolute(cwd: &Path, path: &Path) -> PathBuf {
+pub(crate) fn lexical_absolute(cwd: &Path, path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in cwd.join(path).components() {
         match part {

@@ -100,7 +100,7 @@ pub(super) fn api_url(raw: &Raw, env: &BTreeMap<String, String>) -> Result<Strin
 
 /// The API base must be https, except on loopback (tests, local proxies), so a token is
 /// never sent in clear over a network.
-pub fn parse_api_url(s: &str) -> Result<String, Error> {
+pub(crate) fn parse_api_url(s: &str) -> Result<String, Error> {
     let url = s.trim().trim_end_matches('/');
     let rest =
         url.strip_prefix("https://").or_else(|| url.strip_prefix("http://").filter(|r| is_loopback_authority(r)));
@@ -126,7 +126,7 @@ fn is_loopback_authority(rest: &str) -> bool {
 }
 
 /// An RFC 3339 timestamp, or a date meaning 00:00 UTC of that day.
-pub fn parse_now(s: &str) -> Result<Timestamp, Error> {
+pub(crate) fn parse_now(s: &str) -> Result<Timestamp, Error> {
     if let Ok(t) = s.parse::<Timestamp>() {
         return Ok(t);
     }
@@ -144,7 +144,7 @@ pub fn parse_now(s: &str) -> Result<Timestamp, Error> {
 }
 
 /// A shields color name, or hex digits (3 or 6, `#` optional), returned without `#`.
-pub fn parse_color(input: &'static str, v: &str) -> Result<String, Error> {
+pub(crate) fn parse_color(input: &'static str, v: &str) -> Result<String, Error> {
     let lower = v.trim().to_ascii_lowercase();
     if NAMED_COLORS.iter().any(|(n, _)| *n == lower) {
         return Ok(lower);

@@ -28,19 +28,19 @@ const JOB_THREADS: usize = 16;
 
 /// What a collection needs to know besides the repository name.
 #[derive(Debug, Clone, Copy)]
-pub struct Context<'a> {
-    pub now: Timestamp,
-    pub today: Date,
+pub(crate) struct Context<'a> {
+    pub(crate) now: Timestamp,
+    pub(crate) today: Date,
     /// Answers of the last collection with their ETags, for conditional requests.
-    pub validators: &'a BTreeMap<String, Validator>,
-    pub ci: &'a Ci,
+    pub(crate) validators: &'a BTreeMap<String, Validator>,
+    pub(crate) ci: &'a Ci,
     /// Completed runs already counted: their jobs are not fetched again.
-    pub ci_cache: &'a BTreeMap<u64, BTreeMap<Date, u64>>,
+    pub(crate) ci_cache: &'a BTreeMap<u64, BTreeMap<Date, u64>>,
 }
 
 /// What kind of failure stopped a repository, which decides what the run does next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// Every repository would meet it (a bad token, a server without a traffic API):
     /// no point going on.
     Fatal,
@@ -60,31 +60,31 @@ pub enum Kind {
 /// Why a repository could not be collected, phrased as what the user should do.
 #[derive(Debug, thiserror::Error)]
 #[error("{repo}: {message}")]
-pub struct Error {
-    pub repo: String,
-    pub kind: Kind,
+pub(crate) struct Error {
+    pub(crate) repo: String,
+    pub(crate) kind: Kind,
     /// What went wrong and what fixes it; GitHub's own error is quoted in it where it
     /// helps. Without the repository name.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 impl Error {
-    pub fn new(repo: &str, kind: Kind, message: impl Into<String>) -> Error {
+    pub(crate) fn new(repo: &str, kind: Kind, message: impl Into<String>) -> Error {
         Error { repo: repo.to_string(), kind, message: message.into() }
     }
 
     /// Every repository would fail the same way: stop fetching.
-    pub fn is_fatal(&self) -> bool {
+    pub(crate) fn is_fatal(&self) -> bool {
         self.kind == Kind::Fatal
     }
 
     /// The token may not read this repository: skip it when a glob picked it.
-    pub fn is_access(&self) -> bool {
+    pub(crate) fn is_access(&self) -> bool {
         self.kind == Kind::Access
     }
 
     /// Out of budget: defer the repository to the next run.
-    pub fn is_rate_limited(&self) -> bool {
+    pub(crate) fn is_rate_limited(&self) -> bool {
         self.kind == Kind::RateLimited
     }
 }
@@ -168,7 +168,7 @@ use crate::history::utc_day as day;
 /// Requests run at once where they do not depend on each other, so the run's critical
 /// path is two round trips (the repository, then its Pages builds; the runs listing,
 /// then new runs' jobs). Endpoints whose answer gtt keeps are asked conditionally.
-pub fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Result<(Observation, Option<Error>), Error> {
+pub(crate) fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Result<(Observation, Option<Error>), Error> {
     let base = format!("/repos/{repo}");
     let kept = std::sync::Mutex::new(BTreeMap::new());
     let get = |key: &str, path: String| conditional(client, &path, key, ctx, &kept);

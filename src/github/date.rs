@@ -6,7 +6,7 @@
 //! (<https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api>).
 
 /// `Date: Sun, 06 Nov 1994 08:49:37 GMT` as epoch seconds; None when unreadable.
-pub fn parse_http_date(s: &str) -> Option<i64> {
+pub(crate) fn parse_http_date(s: &str) -> Option<i64> {
     let t = jiff::fmt::rfc2822::parse(s.trim()).ok()?;
     Some(t.timestamp().as_second())
 }

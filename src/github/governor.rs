@@ -12,25 +12,25 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// GitHub allows at most 100 concurrent requests per user; gtt stays well below.
-pub const MAX_IN_FLIGHT: usize = crate::config::MAX_CONCURRENCY;
+pub(crate) const MAX_IN_FLIGHT: usize = crate::config::MAX_CONCURRENCY;
 /// Below this many requests left, one request at a time: every answer updates the
 /// budget before the next request is sent.
-pub const LOW_WATER: u64 = 50;
+pub(crate) const LOW_WATER: u64 = 50;
 
 /// The primary budget as GitHub last reported it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Budget {
-    pub remaining: Option<u64>,
-    pub limit: Option<u64>,
+pub(crate) struct Budget {
+    pub(crate) remaining: Option<u64>,
+    pub(crate) limit: Option<u64>,
     /// Epoch seconds on GitHub's clock.
-    pub reset: Option<i64>,
+    pub(crate) reset: Option<i64>,
 }
 
 impl Budget {
     /// Folds in one answer's headers. Answers arrive out of order across threads: within
     /// one reset window the lowest `remaining` is the latest truth; a later reset starts
     /// a new window.
-    pub fn observe(&mut self, remaining: u64, limit: Option<u64>, reset: Option<i64>) {
+    pub(crate) fn observe(&mut self, remaining: u64, limit: Option<u64>, reset: Option<i64>) {
         match (self.reset, reset) {
             (Some(old), Some(new)) if new < old => {}
             (Some(old), Some(new)) if new == old => {
@@ -47,7 +47,7 @@ impl Budget {
     }
 
     /// How many requests may be in flight at once.
-    pub fn in_flight_cap(&self, max: usize) -> usize {
+    pub(crate) fn in_flight_cap(&self, max: usize) -> usize {
         match self.remaining {
             Some(r) if r < LOW_WATER => 1,
             _ => max.max(1),
@@ -55,7 +55,7 @@ impl Budget {
     }
 
     /// With the budget spent, how long until it resets (`server_now` on GitHub's clock).
-    pub fn exhausted_for(&self, server_now: i64) -> Option<Duration> {
+    pub(crate) fn exhausted_for(&self, server_now: i64) -> Option<Duration> {
         match (self.remaining, self.reset) {
             (Some(0), Some(reset)) if reset >= server_now => Some(Duration::from_secs((reset - server_now) as u64 + 1)),
             _ => None,
@@ -64,7 +64,7 @@ impl Budget {
 
     /// Whether `cost` more requests fit, keeping `reserve` for writing the results and
     /// `cost` for each repository already being fetched. Unknown budget: yes.
-    pub fn affords(&self, cost: u64, active: u64, reserve: u64) -> bool {
+    pub(crate) fn affords(&self, cost: u64, active: u64, reserve: u64) -> bool {
         self.remaining.is_none_or(|r| r >= cost.saturating_mul(active + 1).saturating_add(reserve))
     }
 }
@@ -82,13 +82,13 @@ struct State {
 
 /// A pause would go past `max-wait`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OverBudget {
-    pub wait: Duration,
-    pub waited: Duration,
+pub(crate) struct OverBudget {
+    pub(crate) wait: Duration,
+    pub(crate) waited: Duration,
 }
 
 #[derive(Debug)]
-pub struct Governor {
+pub(crate) struct Governor {
     state: Mutex<State>,
     changed: Condvar,
     max_in_flight: usize,
@@ -101,7 +101,7 @@ fn local_epoch() -> i64 {
 }
 
 impl Governor {
-    pub fn new(max_in_flight: usize, max_wait: Duration) -> Governor {
+    pub(crate) fn new(max_in_flight: usize, max_wait: Duration) -> Governor {
         Governor {
             state: Mutex::new(State::default()),
             changed: Condvar::new(),
@@ -114,14 +114,14 @@ impl Governor {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub fn budget(&self) -> Budget {
+    pub(crate) fn budget(&self) -> Budget {
         self.lock().budget
     }
 
     /// Waits for a slot: until any pause is over, the budget has reset if it was spent,
     /// and fewer than the cap are in flight. Errs when the budget is spent and its reset
     /// is further away than `max-wait` leaves: sending would only earn another 403.
-    pub fn acquire(&self) -> Result<(), OverBudget> {
+    pub(crate) fn acquire(&self) -> Result<(), OverBudget> {
         let mut st = self.lock();
         loop {
             let now = Instant::now();
@@ -150,7 +150,13 @@ impl Governor {
     }
 
     /// Ends a request, folding in what its answer said about the budget.
-    pub fn release(&self, remaining: Option<u64>, limit: Option<u64>, reset: Option<i64>, server_date: Option<i64>) {
+    pub(crate) fn release(
+        &self,
+        remaining: Option<u64>,
+        limit: Option<u64>,
+        reset: Option<i64>,
+        server_date: Option<i64>,
+    ) {
         let mut st = self.lock();
         st.in_flight = st.in_flight.saturating_sub(1);
         if let Some(r) = remaining {
@@ -163,7 +169,7 @@ impl Governor {
     }
 
     /// Sets the budget from `GET /rate_limit`, which costs nothing.
-    pub fn set_budget(&self, remaining: u64, limit: u64, reset: i64) {
+    pub(crate) fn set_budget(&self, remaining: u64, limit: u64, reset: i64) {
         let mut st = self.lock();
         st.budget = Budget { remaining: Some(remaining), limit: Some(limit), reset: Some(reset) };
         self.changed.notify_all();
@@ -171,7 +177,7 @@ impl Governor {
 
     /// Pauses every worker for `wait` from now (a secondary limit, or a spent budget),
     /// unless that would take the run's total pause past `max-wait`.
-    pub fn pause(&self, wait: Duration) -> Result<(), OverBudget> {
+    pub(crate) fn pause(&self, wait: Duration) -> Result<(), OverBudget> {
         let mut st = self.lock();
         Self::extend_pause(&mut st, wait, self.max_wait)?;
         self.changed.notify_all();
@@ -196,7 +202,7 @@ impl Governor {
 
     /// Whether a repository costing about `cost` requests may start now, with `active`
     /// others being fetched and `reserve` kept for storage.
-    pub fn affords(&self, cost: u64, active: u64, reserve: u64) -> bool {
+    pub(crate) fn affords(&self, cost: u64, active: u64, reserve: u64) -> bool {
         self.lock().budget.affords(cost, active, reserve)
     }
 }

@@ -5,7 +5,7 @@
 //! (<https://docs.github.com/en/rest/using-the-rest-api/using-pagination-in-the-rest-api>).
 
 /// The `rel="next"` target of a `Link` header, if there is one.
-pub fn parse_link_next(header: &str) -> Option<String> {
+pub(crate) fn parse_link_next(header: &str) -> Option<String> {
     header.split(',').find_map(|part| {
         let (url, params) = part.split_once(';')?;
         let url = url.trim().strip_prefix('<')?.strip_suffix('>')?;

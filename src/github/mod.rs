@@ -27,23 +27,22 @@ use serde::de::DeserializeOwned;
 use crate::config::Secret;
 
 mod date;
-pub mod governor;
+pub(crate) mod governor;
 mod link;
 mod retry;
 mod send;
 
-pub use date::parse_http_date;
+pub(crate) use date::parse_http_date;
 use governor::Governor;
-pub use link::parse_link_next;
-pub use retry::{Decision, decide};
-pub use send::{Reply, SendError, USER_AGENT, origin_of};
+pub(crate) use link::parse_link_next;
 use send::{Request, path_for_log};
+pub(crate) use send::{SendError, origin_of};
 
 /// Why a request gave no usable answer. Each names the request and says the cause;
 /// a cause that is itself an error (the connection's, the JSON decoder's) is kept as
 /// the [`std::error::Error::source`]. Off-host URLs are named by their origin only.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+pub(crate) enum Error {
     /// GitHub answered with a status we do not retry (or stopped retrying).
     #[error("GitHub answered {status} for {path}: {message}")]
     Status { status: u16, message: String, path: String },
@@ -83,7 +82,7 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn status(&self) -> Option<u16> {
+    pub(crate) fn status(&self) -> Option<u16> {
         match self {
             Error::Status { status, .. } => Some(*status),
             _ => None,
@@ -91,7 +90,7 @@ impl Error {
     }
 
     /// GitHub's own `message` for a status answer; empty otherwise.
-    pub fn message(&self) -> &str {
+    pub(crate) fn message(&self) -> &str {
         match self {
             Error::Status { message, .. } => message,
             _ => "",
@@ -110,32 +109,32 @@ impl Error {
 
 /// An answer to a conditional GET: `body` is None when GitHub said 304 Not Modified.
 #[derive(Debug, Clone, Default)]
-pub struct Conditional {
-    pub body: Option<String>,
-    pub etag: Option<String>,
+pub(crate) struct Conditional {
+    pub(crate) body: Option<String>,
+    pub(crate) etag: Option<String>,
     /// The `rel="next"` page, if the answer had one.
-    pub next: Option<String>,
+    pub(crate) next: Option<String>,
     /// The answer's `Date` header: GitHub's clock, which sets its traffic window.
-    pub date: Option<String>,
+    pub(crate) date: Option<String>,
 }
 
 /// What the run cost, for the report.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Usage {
+pub(crate) struct Usage {
     /// Requests sent, retries and 304s included.
-    pub requests: u64,
+    pub(crate) requests: u64,
     /// Answers that were 304 Not Modified: they cost no primary quota.
-    pub not_modified: u64,
+    pub(crate) not_modified: u64,
     /// Requests that counted against the primary rate limit.
-    pub quota_used: u64,
+    pub(crate) quota_used: u64,
     /// The primary rate limit left after the latest answer, as GitHub reported it.
-    pub remaining: Option<u64>,
+    pub(crate) remaining: Option<u64>,
     /// When the primary limit resets (epoch seconds, GitHub's clock).
-    pub reset: Option<i64>,
+    pub(crate) reset: Option<i64>,
 }
 
 #[derive(Debug)]
-pub struct Client {
+pub(crate) struct Client {
     agent: ureq::Agent,
     base: String,
     origin: String,
@@ -149,12 +148,12 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(api_url: &str, token: Secret, max_wait: Duration) -> Client {
+    pub(crate) fn new(api_url: &str, token: Secret, max_wait: Duration) -> Client {
         Client::with_concurrency(api_url, token, max_wait, governor::MAX_IN_FLIGHT)
     }
 
     /// A client that keeps at most `in_flight` requests open at once across threads.
-    pub fn with_concurrency(api_url: &str, token: Secret, max_wait: Duration, in_flight: usize) -> Client {
+    pub(crate) fn with_concurrency(api_url: &str, token: Secret, max_wait: Duration, in_flight: usize) -> Client {
         Client {
             agent: send::agent(governor::MAX_IN_FLIGHT),
             base: api_url.trim_end_matches('/').to_string(),
@@ -168,17 +167,12 @@ impl Client {
         }
     }
 
-    pub fn base(&self) -> &str {
+    pub(crate) fn base(&self) -> &str {
         &self.base
     }
 
-    /// Requests sent so far (retries included), for the run report.
-    pub fn request_count(&self) -> u64 {
-        self.usage().requests
-    }
-
     /// What the run has cost so far, and the budget left.
-    pub fn usage(&self) -> Usage {
+    pub(crate) fn usage(&self) -> Usage {
         let budget = self.governor.budget();
         let mut u = self.usage.lock().map_or_else(|_| Usage::default(), |u| *u);
         u.remaining = budget.remaining;
@@ -188,7 +182,7 @@ impl Client {
 
     /// Asks GitHub for the primary budget (`GET /rate_limit` costs none of it) so the
     /// run can plan before spending. None where rate limits are off (Enterprise Server).
-    pub fn probe_budget(&self) -> Option<governor::Budget> {
+    pub(crate) fn probe_budget(&self) -> Option<governor::Budget> {
         #[derive(serde::Deserialize)]
         struct Core {
             limit: u64,
@@ -211,13 +205,13 @@ impl Client {
 
     /// Whether a repository costing about `cost` requests fits in the budget, with
     /// `active` others being fetched and `reserve` kept back.
-    pub fn affords(&self, cost: u64, active: u64, reserve: u64) -> bool {
+    pub(crate) fn affords(&self, cost: u64, active: u64, reserve: u64) -> bool {
         self.governor.affords(cost, active, reserve)
     }
 
     /// Enterprise Server reports `installed_version` in `/meta`; github.com does not.
     /// Asked once per run: the answer cannot change while the run lasts.
-    pub fn is_enterprise_server(&self) -> bool {
+    pub(crate) fn is_enterprise_server(&self) -> bool {
         #[derive(serde::Deserialize)]
         struct Meta {
             installed_version: Option<String>,
@@ -227,7 +221,7 @@ impl Client {
 
     /// A GET with `If-None-Match: etag`. A 304 comes back as `body: None`: GitHub's
     /// answer is the one that ETag names, and it cost no primary quota.
-    pub fn get_conditional(&self, path: &str, etag: Option<&str>) -> Result<Conditional, Error> {
+    pub(crate) fn get_conditional(&self, path: &str, etag: Option<&str>) -> Result<Conditional, Error> {
         let url = self.url(path);
         let reply = self.send(Request { if_none_match: etag, ..Request::get(&url) })?;
         Ok(Conditional {
@@ -246,13 +240,13 @@ impl Client {
         }
     }
 
-    pub fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
+    pub(crate) fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
         let reply = self.send(Request::get(&self.url(path)))?;
         decode(path, &reply.body)
     }
 
     /// Every page of a list endpoint, following `Link: rel="next"` on the API host.
-    pub fn get_pages<T: DeserializeOwned>(&self, path: &str, max_pages: usize) -> Result<Vec<T>, Error> {
+    pub(crate) fn get_pages<T: DeserializeOwned>(&self, path: &str, max_pages: usize) -> Result<Vec<T>, Error> {
         let mut out = Vec::new();
         self.walk_pages(path, max_pages, |body| {
             let mut items: Vec<T> = decode(path, body)?;
@@ -266,7 +260,7 @@ impl Client {
     /// returns whether to go on (`false` stops early: the rest cannot matter). Pages
     /// come from the `Link` header, as GitHub asks, and stay on the API host (the
     /// token goes along).
-    pub fn walk_pages(
+    pub(crate) fn walk_pages(
         &self,
         path: &str,
         max_pages: usize,
@@ -289,15 +283,15 @@ impl Client {
     }
 
     /// Decodes a page body, naming the request in the error.
-    pub fn decode_page<T: DeserializeOwned>(path: &str, body: &str) -> Result<T, Error> {
+    pub(crate) fn decode_page<T: DeserializeOwned>(path: &str, body: &str) -> Result<T, Error> {
         decode(path, body)
     }
 
-    pub fn post_json<T: DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<T, Error> {
+    pub(crate) fn post_json<T: DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<T, Error> {
         self.send_json("POST", path, body)
     }
 
-    pub fn patch_json<T: DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<T, Error> {
+    pub(crate) fn patch_json<T: DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<T, Error> {
         self.send_json("PATCH", path, body)
     }
 
@@ -311,7 +305,7 @@ impl Client {
     /// A file by absolute URL (a gist's `raw_url`). The token goes along only when the
     /// URL is on the API host (GitHub Enterprise); gist.githubusercontent.com serves
     /// public and secret gists without it.
-    pub fn get_raw(&self, url: &str) -> Result<String, Error> {
+    pub(crate) fn get_raw(&self, url: &str) -> Result<String, Error> {
         let with_token = self.same_origin(url);
         if !with_token && !url.starts_with("https://") {
             return Err(Error::ForeignHost { url: url.to_string() });
@@ -379,7 +373,7 @@ mod tests {
         let e = c.get_json::<serde_json::Value>("https://elsewhere.example/x").expect_err("refused");
         assert!(matches!(e, Error::ForeignHost { .. }));
         assert!(!e.to_string().contains("/x"), "only the host is named");
-        assert_eq!(c.request_count(), 0);
+        assert_eq!(c.usage().requests, 0);
         let e = c.get_raw("http://elsewhere.example/raw").expect_err("plain http raw refused");
         assert!(matches!(e, Error::ForeignHost { .. }));
     }

@@ -29,7 +29,7 @@ pub(super) const MAX_ATTEMPTS: u32 = 6;
 
 /// What to do after an answer (or a transport failure: `status` None).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
+pub(crate) enum Decision {
     Accept,
     Retry(Duration),
 }
@@ -39,7 +39,7 @@ pub enum Decision {
 /// answer's own `Date`); else for a secondary limit at least a minute, doubling; 5xx and
 /// transport errors back off from a second, doubling, with `jitter` in 0..1 spreading
 /// the waits. `attempt` counts from 0.
-pub fn decide(status: Option<u16>, reply: &Reply, attempt: u32, jitter: f64) -> Decision {
+pub(crate) fn decide(status: Option<u16>, reply: &Reply, attempt: u32, jitter: f64) -> Decision {
     let exp = 2u64.saturating_pow(attempt.min(16));
     let backoff = |base_ms: u64| {
         let ms = base_ms.saturating_mul(exp) as f64 * (0.5 + jitter.clamp(0.0, 1.0));

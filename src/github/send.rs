@@ -16,7 +16,7 @@ use super::date::parse_http_date;
 use super::retry::{Decision, decide, jitter};
 use super::{Client, Error};
 
-pub const USER_AGENT: &str = concat!("gtt/", env!("CARGO_PKG_VERSION"));
+pub(crate) const USER_AGENT: &str = concat!("gtt/", env!("CARGO_PKG_VERSION"));
 /// The REST API version gtt is written against; GitHub answers it until it retires it.
 const API_VERSION: &str = "2022-11-28";
 const MAX_REDIRECTS: u32 = 3;
@@ -25,18 +25,18 @@ const BODY_LIMIT: u64 = 16 * 1024 * 1024;
 
 /// What one HTTP exchange gave back, reduced to what gtt reads.
 #[derive(Debug, Clone, Default)]
-pub struct Reply {
-    pub status: u16,
-    pub body: String,
-    pub link: Option<String>,
-    pub retry_after: Option<String>,
-    pub remaining: Option<String>,
-    pub reset: Option<String>,
-    pub date: Option<String>,
-    pub location: Option<String>,
-    pub etag: Option<String>,
-    pub limit: Option<String>,
-    pub resource: Option<String>,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) body: String,
+    pub(crate) link: Option<String>,
+    pub(crate) retry_after: Option<String>,
+    pub(crate) remaining: Option<String>,
+    pub(crate) reset: Option<String>,
+    pub(crate) date: Option<String>,
+    pub(crate) location: Option<String>,
+    pub(crate) etag: Option<String>,
+    pub(crate) limit: Option<String>,
+    pub(crate) resource: Option<String>,
 }
 
 impl Reply {
@@ -49,7 +49,7 @@ impl Reply {
 
 /// Why one exchange gave no answer at all.
 #[derive(Debug, thiserror::Error)]
-pub enum SendError {
+pub(crate) enum SendError {
     /// The request could not be built (a URL the HTTP library cannot use).
     #[error(transparent)]
     Request(#[from] ureq::http::Error),
@@ -65,25 +65,25 @@ pub(super) type Outcome = Result<Reply, SendError>;
 /// What gtt sends: the method, where, and what goes along.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Request<'a> {
-    pub method: &'a str,
-    pub url: &'a str,
+    pub(crate) method: &'a str,
+    pub(crate) url: &'a str,
     /// A JSON body (POST, PATCH).
-    pub body: Option<&'a str>,
+    pub(crate) body: Option<&'a str>,
     /// Whether the token goes along; only ever to the API origin.
-    pub auth: bool,
+    pub(crate) auth: bool,
     /// An ETag: GitHub then answers 304 Not Modified, free of primary quota, when the
     /// answer is still the one it names.
-    pub if_none_match: Option<&'a str>,
+    pub(crate) if_none_match: Option<&'a str>,
 }
 
 impl<'a> Request<'a> {
-    pub fn get(url: &'a str) -> Request<'a> {
+    pub(crate) fn get(url: &'a str) -> Request<'a> {
         Request { method: "GET", url, body: None, auth: true, if_none_match: None }
     }
 }
 
 /// `scheme://host[:port]` of a URL, lower-cased, for same-origin checks.
-pub fn origin_of(url: &str) -> Option<String> {
+pub(crate) fn origin_of(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next()?;
     if authority.is_empty() || authority.contains('@') {

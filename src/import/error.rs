@@ -16,15 +16,15 @@ use super::Format;
 /// the causes of the problem (a date parser's, a JSON parser's), each part present when
 /// known.
 #[derive(Debug, thiserror::Error)]
-pub struct Error {
-    pub file: String,
+pub(crate) struct Error {
+    pub(crate) file: String,
     /// 1-based line of a text format, or where JSON stopped being valid.
-    pub line: Option<usize>,
+    pub(crate) line: Option<usize>,
     /// A column name, or a path into JSON (`dailyHistory[3].clones`).
-    pub field: Option<String>,
+    pub(crate) field: Option<String>,
     /// What is wrong.
     #[source]
-    pub problem: Problem,
+    pub(crate) problem: Problem,
 }
 
 impl fmt::Display for Error {
@@ -50,7 +50,7 @@ impl fmt::Display for Error {
 /// What is wrong with a file, a line or a field. Values quoted in these messages are
 /// already shortened and escaped ([`show`]), since they come from a stranger's file.
 #[derive(Debug, thiserror::Error)]
-pub enum Problem {
+pub(crate) enum Problem {
     // The file as a whole.
     #[error("the file is empty: nothing to import")]
     Empty,

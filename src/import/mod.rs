@@ -73,7 +73,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-pub use error::{Error, Problem};
+pub(crate) use error::{Error, Problem};
 
 use crate::history::{History, RepoStats};
 use error::Ctx;
@@ -84,7 +84,7 @@ use traffic_to_badge::{API_SPAN_DAYS, api_list, span_days};
 
 /// The formats [`import`] reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Format {
+pub(crate) enum Format {
     /// ghtraf's `state.json` (schemaVersion 3 and the earlier shapes it migrates from).
     Ghtraf,
     /// ghtraf's monthly `archive-YYYY-MM.json`.
@@ -112,7 +112,7 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 12] = [
+    pub(crate) const ALL: [Format; 12] = [
         Format::Ghtraf,
         Format::GhtrafArchive,
         Format::Gitratra,
@@ -128,7 +128,7 @@ impl Format {
     ];
 
     /// What the format is, for messages.
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             Format::Ghtraf => "ghtraf state.json",
             Format::GhtrafArchive => "ghtraf archive-YYYY-MM.json",
@@ -154,9 +154,9 @@ impl fmt::Display for Format {
 
 /// What one file held: one history fragment per repository, in the order first met.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Imported {
-    pub format: Format,
-    pub histories: Vec<History>,
+pub(crate) struct Imported {
+    pub(crate) format: Format,
+    pub(crate) histories: Vec<History>,
 }
 
 /// Detects the format of `content` (see the module documentation), parses it, and returns
@@ -164,7 +164,7 @@ pub struct Imported {
 /// traffic-to-badge, its `traffic-NAME/` folder is a fallback for the repository name);
 /// `repo_hint` is the repository (`owner/name`) to attribute data to when the file names
 /// none, or the owner of the bare names some formats use.
-pub fn import(file: &str, content: &str, repo_hint: Option<&str>) -> Result<Imported, Error> {
+pub(crate) fn import(file: &str, content: &str, repo_hint: Option<&str>) -> Result<Imported, Error> {
     let ctx = Ctx { file };
     let hint = Hint::parse(&ctx, repo_hint)?;
     let content = content.strip_prefix('\u{feff}').unwrap_or(content);
@@ -196,7 +196,7 @@ fn read(ctx: &Ctx<'_>, sniffed: &Sniffed, format: Format, content: &str, hint: &
 }
 
 /// The format [`import`] would read `content` as, if any.
-pub fn detect(content: &str) -> Option<Format> {
+pub(crate) fn detect(content: &str) -> Option<Format> {
     let content = content.strip_prefix('\u{feff}').unwrap_or(content);
     sniff(&Ctx { file: "" }, content).ok().as_ref().and_then(detect_sniffed)
 }
@@ -206,7 +206,7 @@ pub fn detect(content: &str) -> Option<Format> {
 /// counters without a collection time are all stamped 00:00 UTC, so this joins a stars
 /// series and a forks series of the same repository into one snapshot per day; a snapshot
 /// gtt took itself (later that day) still wins, as with `merge`.
-pub fn combine(a: &History, b: &History) -> History {
+pub(crate) fn combine(a: &History, b: &History) -> History {
     let mut m = a.merge(b);
     for (d, s) in &mut m.stats {
         if let (Some(x), Some(y)) = (a.stats.get(d), b.stats.get(d))

@@ -14,23 +14,28 @@ use crate::history::History;
 
 /// Which badge files a write carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BadgeScope {
+pub(crate) struct BadgeScope {
     /// `badge-OWNER.NAME-METRIC.*` for each repository.
-    pub per_repo: bool,
+    pub(crate) per_repo: bool,
     /// `METRIC.*`, summed over the repositories given.
-    pub summed: bool,
+    pub(crate) summed: bool,
 }
 
 impl BadgeScope {
     /// One run that sees every tracked repository: ghtraf's names for one repository;
     /// with several, sums under those names and a set per repository.
-    pub fn whole(repos: usize) -> BadgeScope {
+    pub(crate) fn whole(repos: usize) -> BadgeScope {
         BadgeScope { per_repo: repos > 1, summed: true }
     }
 }
 
 /// Badge files: shields endpoint JSON and a self-rendered SVG per metric.
-pub fn badge_files(histories: &[&History], today: Date, cfg: &Badges, scope: BadgeScope) -> BTreeMap<String, String> {
+pub(crate) fn badge_files(
+    histories: &[&History],
+    today: Date,
+    cfg: &Badges,
+    scope: BadgeScope,
+) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
     let mut write = |stem: &str, metric: Metric, s: &Series| {
         let label = badge::label(cfg, metric);
@@ -57,7 +62,7 @@ pub fn badge_files(histories: &[&History], today: Date, cfg: &Badges, scope: Bad
 /// `https://img.shields.io/endpoint?url=...` for a public endpoint file: the URL
 /// percent-encoded except RFC 3986 unreserved characters, as shields needs it in its
 /// query (https://shields.io/badges/endpoint-badge).
-pub fn shields_url(file_url: &str) -> String {
+pub(crate) fn shields_url(file_url: &str) -> String {
     let mut enc = String::new();
     for b in file_url.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {

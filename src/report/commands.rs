@@ -13,23 +13,23 @@ use crate::history::History;
 
 /// `::warning title=T::message`: a stranger's title and message escaped (see
 /// [`crate::escape`]), so the line stays one command with no terminal escapes.
-pub fn warning(title: &str, msg: &str) -> String {
+pub(crate) fn warning(title: &str, msg: &str) -> String {
     format!("::warning title={}::{}", escape::command_title(title), escape::command_message(msg))
 }
 
 /// `::error title=T::message`, escaped as [`warning`].
-pub fn error(title: &str, msg: &str) -> String {
+pub(crate) fn error(title: &str, msg: &str) -> String {
     format!("::error title={}::{}", escape::command_title(title), escape::command_message(msg))
 }
 
 /// `::group::T` for a stranger's title: one terminal line, as command data.
-pub fn group(title: &str) -> String {
+pub(crate) fn group(title: &str) -> String {
     format!("::group::{}", escape::command_data(&escape::terminal(title)))
 }
 
 /// The terminal line for a repository's figures; the name escaped, so the line
 /// cannot start a workflow command.
-pub fn repo_line(r: &RepoReport<'_>, h: &History, today: Date, dry_run: bool) -> String {
+pub(crate) fn repo_line(r: &RepoReport<'_>, h: &History, today: Date, dry_run: bool) -> String {
     let f = figures(h, today);
     format!(
         "{}: {} views, {} clones ({} organic) over {} days ({} new, {} raised){}; last 14 days: {} views, {} clones; {} stars, {} downloads",
@@ -49,12 +49,12 @@ pub fn repo_line(r: &RepoReport<'_>, h: &History, today: Date, dry_run: bool) ->
 }
 
 /// The terminal line for a repository left out of the run, and why.
-pub fn skipped_line(repo: &str, why: &str) -> String {
+pub(crate) fn skipped_line(repo: &str, why: &str) -> String {
     format!("{}: skipped: {}", escape::terminal(repo), escape::terminal(why))
 }
 
 /// The terminal line for a repository whose collection failed.
-pub fn failed_line(repo: &str, error: &str) -> String {
+pub(crate) fn failed_line(repo: &str, error: &str) -> String {
     format!("{}: FAILED: {}", escape::terminal(repo), escape::terminal(error))
 }
 

@@ -11,26 +11,26 @@ use crate::history::{self, History, Traffic};
 /// Per-repository figures derived from stored days; nothing here is kept as a running
 /// total.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Figures {
-    pub total: Traffic,
+pub(crate) struct Figures {
+    pub(crate) total: Traffic,
     /// The 14 complete days before `today`.
-    pub last14: Traffic,
-    pub organic_clones: u64,
-    pub organic_clones_uniques: u64,
-    pub organic_clones_14d: u64,
+    pub(crate) last14: Traffic,
+    pub(crate) organic_clones: u64,
+    pub(crate) organic_clones_uniques: u64,
+    pub(crate) organic_clones_14d: u64,
     /// CI checkouts in the last 14 complete days, and whether CI was counted there.
-    pub ci_checkouts_14d: Option<u64>,
-    pub covered_days: usize,
-    pub stars: Option<u64>,
-    pub forks: Option<u64>,
-    pub watchers: Option<u64>,
-    pub open_issues: Option<u64>,
-    pub downloads: u64,
+    pub(crate) ci_checkouts_14d: Option<u64>,
+    pub(crate) covered_days: usize,
+    pub(crate) stars: Option<u64>,
+    pub(crate) forks: Option<u64>,
+    pub(crate) watchers: Option<u64>,
+    pub(crate) open_issues: Option<u64>,
+    pub(crate) downloads: u64,
 }
 
 impl Figures {
     /// Release downloads plus organic clones: every way the code left GitHub.
-    pub fn installs(&self) -> u64 {
+    pub(crate) fn installs(&self) -> u64 {
         self.downloads.saturating_add(self.organic_clones)
     }
 }
@@ -42,7 +42,7 @@ pub(super) fn days_back(today: Date, n: i32) -> Date {
 
 /// The figures of one repository; "last 14 days" are the 14 complete days before
 /// `today`.
-pub fn figures(h: &History, today: Date) -> Figures {
+pub(crate) fn figures(h: &History, today: Date) -> Figures {
     let stats = h.latest_stats();
     let (from, to) = (days_back(today, 14), days_back(today, 1));
     let mut f = Figures {
@@ -103,9 +103,9 @@ pub(super) fn sum(figs: &[Figures]) -> Figures {
 /// A badge metric: its all-time figure and its per-day increments (for the recency
 /// suffix), derived from stored days.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Series {
-    pub total: u64,
-    pub daily: BTreeMap<Date, u64>,
+pub(crate) struct Series {
+    pub(crate) total: u64,
+    pub(crate) daily: BTreeMap<Date, u64>,
 }
 
 /// Two series added day by day, saturating.
@@ -121,7 +121,7 @@ pub(super) fn add_series(mut a: Series, b: &Series) -> Series {
 /// The figure a badge for `metric` shows: `Views`, `Clones` (organic: CI checkouts
 /// removed), `Downloads` (release assets), `Installs` (downloads + organic clones) or
 /// `Stars` (latest count; daily gains between snapshots).
-pub fn series(h: &History, metric: Metric) -> Series {
+pub(crate) fn series(h: &History, metric: Metric) -> Series {
     match metric {
         Metric::Views => Series { total: h.totals().views, daily: h.days.iter().map(|(d, t)| (*d, t.views)).collect() },
         Metric::Clones => {

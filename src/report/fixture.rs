@@ -11,14 +11,14 @@ use super::figures::days_back;
 use crate::history::{Asset, CiDay, Gap, History, Popular, Referrer, RepoStats, Traffic};
 
 /// The run's day.
-pub fn today() -> Date {
+pub(crate) fn today() -> Date {
     "2026-11-21".parse().expect("date")
 }
 
 /// `octo/hello`: 20 days back from yesterday with days 9 and 10 missing (a gap), CI on
 /// the last week, stars 10 then 12, 57 downloads, three referrers. `octo/quiet`: three
 /// days of one view and one clone each.
-pub fn histories() -> (History, History) {
+pub(crate) fn histories() -> (History, History) {
     let today = today();
     let at = |d: Date| d.to_zoned(jiff::tz::TimeZone::UTC).expect("zoned").timestamp();
     let mut hello = History::new("octo/hello");
@@ -50,7 +50,7 @@ pub fn histories() -> (History, History) {
 
 /// The run's reports over [`histories`]: a new gap and a warning on `octo/hello`, and
 /// `octo/broken`, whose collection failed.
-pub fn reports<'a>(hello: &'a History, quiet: &'a History) -> Vec<RepoReport<'a>> {
+pub(crate) fn reports<'a>(hello: &'a History, quiet: &'a History) -> Vec<RepoReport<'a>> {
     let today = today();
     let report = |h: &'a History| RepoReport {
         repo: h.repo.as_str(),
@@ -71,6 +71,6 @@ pub fn reports<'a>(hello: &'a History, quiet: &'a History) -> Vec<RepoReport<'a>
 }
 
 /// Repositories left out of the run, and why.
-pub fn skipped() -> Vec<(String, String)> {
+pub(crate) fn skipped() -> Vec<(String, String)> {
     vec![("octo/old".into(), "archived".into())]
 }

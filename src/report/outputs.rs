@@ -13,7 +13,7 @@ use crate::history::History;
 /// Step outputs, summed over the tracked repositories. Values are numbers, validated
 /// repository names and URLs of our own files: one line each, nothing to escape.
 /// `public_url` gives a file's public address when the storage has one.
-pub fn outputs(
+pub(crate) fn outputs(
     histories: &[&History],
     today: Date,
     public_url: impl Fn(&str) -> Option<String>,
@@ -48,7 +48,7 @@ pub fn outputs(
 }
 
 /// The `$GITHUB_OUTPUT` file text for `outputs`.
-pub fn output_file_text(outputs: &[(String, String)]) -> String {
+pub(crate) fn output_file_text(outputs: &[(String, String)]) -> String {
     outputs.iter().map(|(k, v)| format!("{k}={}\n", v.replace(['\r', '\n'], " "))).collect()
 }
 

@@ -16,7 +16,7 @@ fn opt(v: Option<u64>) -> String {
 }
 
 /// A Unicode sparkline of `values` scaled to their maximum; `None` (a gap) is a space.
-pub fn sparkline(values: &[Option<u64>]) -> String {
+pub(crate) fn sparkline(values: &[Option<u64>]) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let max = values.iter().flatten().copied().max().unwrap_or(0);
     values
@@ -58,7 +58,7 @@ const SUMMARY_LIMIT: usize = 900_000;
 
 /// The Markdown job summary: an aggregate table when there are several repositories,
 /// failures, then a section per repository.
-pub fn summary(
+pub(crate) fn summary(
     reports: &[RepoReport<'_>],
     skipped: &[(String, String)],
     today: Date,

@@ -11,7 +11,7 @@ use super::{Backend, Error, Files};
 
 /// A folder store. `wait` bounds how long a run waits for another gtt process that is
 /// writing the same folder (see [`Folder`]).
-pub fn folder(dir: &Path, wait: Duration) -> Folder {
+pub(crate) fn folder(dir: &Path, wait: Duration) -> Folder {
     Folder { dir: dir.to_path_buf(), wait, lock: None, locked_at_read: false }
 }
 
@@ -23,7 +23,7 @@ pub fn folder(dir: &Path, wait: Duration) -> Folder {
 /// read or write outside the folder, and a link that points nowhere is not taken for
 /// "no history yet".
 #[derive(Debug)]
-pub struct Folder {
+pub(crate) struct Folder {
     dir: PathBuf,
     wait: Duration,
     lock: Option<Arc<std::fs::File>>,

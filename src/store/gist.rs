@@ -45,12 +45,12 @@ struct GistRevision {
     version: String,
 }
 
-pub fn gist(client: Client, id: &str) -> Gist {
+pub(crate) fn gist(client: Client, id: &str) -> Gist {
     Gist { client, id: id.to_string(), version: None, read: Files::new(), owner: None, listed: None }
 }
 
 #[derive(Debug)]
-pub struct Gist {
+pub(crate) struct Gist {
     client: Client,
     pub(super) id: String,
     /// The revision our read saw; a write whose parent is not this one raced another writer.
@@ -63,10 +63,6 @@ pub struct Gist {
 }
 
 impl Gist {
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-
     fn remember_listing(&mut self, gist: &GistJson) {
         self.listed = Some((gist.files.keys().cloned().collect(), gist.truncated));
     }
@@ -172,7 +168,7 @@ impl Gist {
     }
 
     /// Every file of the gist, read in full (for importing another tool's gist).
-    pub fn read_all(&mut self) -> Result<Files, Error> {
+    pub(crate) fn read_all(&mut self) -> Result<Files, Error> {
         let gist: GistJson =
             self.client.get_json(&format!("/gists/{}", self.id)).map_err(|e| self.explain(e, "reading it"))?;
         let names: Vec<String> = gist.files.keys().cloned().collect();

@@ -20,7 +20,7 @@ use super::{Backend, Error, Files};
 /// Stored repositories are never routed: they stay in the gist whose listing holds their
 /// history, which is why appending a gist id (which changes the hash's modulus) moves
 /// nothing.
-pub fn route(repo: &str, gists: usize, has_room: impl Fn(usize) -> bool) -> Option<usize> {
+pub(crate) fn route(repo: &str, gists: usize, has_room: impl Fn(usize) -> bool) -> Option<usize> {
     let n = u32::try_from(gists).ok().filter(|n| *n > 0)?;
     let first = usize::try_from(crate::discover::shard_of(repo, n).saturating_sub(1)).ok()?;
     (0..gists).map(|k| (first + k) % gists).find(|i| has_room(*i))
@@ -202,12 +202,12 @@ fn plan(ids: &[String], listings: &[&BTreeSet<String>], files: &Files) -> Result
 /// together in exactly one gist, found by the gists' listings, so a stored repository
 /// never moves; a new one goes where [`route`] finds room. With one id this is exactly
 /// a single [`Gist`], plus the capacity checks.
-pub fn gists(gists: Vec<Gist>) -> Gists {
+pub(crate) fn gists(gists: Vec<Gist>) -> Gists {
     Gists { gists, warned: BTreeSet::new() }
 }
 
 #[derive(Debug)]
-pub struct Gists {
+pub(crate) struct Gists {
     gists: Vec<Gist>,
     /// What this run already warned about: a rewrite after a race plans again.
     warned: BTreeSet<String>,
@@ -438,7 +438,7 @@ mod tests {
         for i in 0..n {
             let key = format!("o.{prefix}-{i}");
             out.push(format!("history-{key}.json"));
-            for m in crate::config::BADGE_METRICS {
+            for m in Metric::ALL {
                 out.push(format!("badge-{key}-{m}.json"));
                 out.push(format!("badge-{key}-{m}.svg"));
             }
@@ -511,7 +511,7 @@ mod tests {
         crowded.push("history-o.a.json".into());
         let crowded = listing(&crowded);
         let mut badges = Files::new();
-        for m in crate::config::BADGE_METRICS {
+        for m in Metric::ALL {
             badges.insert(format!("badge-o.a-{m}.json"), "{}".into());
         }
         let err = plan(&ids[..1], &[&crowded], &badges).expect_err("past 300");

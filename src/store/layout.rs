@@ -13,21 +13,21 @@ pub const INDEX_FILE: &str = "gtt.json";
 pub(crate) const MAX_CONCURRENT_REVISIONS: usize = 10;
 /// GitHub's gist API lists at most this many files (<https://docs.github.com/en/rest/gists/gists#truncation>); a file past it can
 /// be neither found nor read through the API, so gtt never lets a gist grow past it.
-pub const GIST_FILE_LIMIT: usize = 300;
+pub(crate) const GIST_FILE_LIMIT: usize = 300;
 /// A run that leaves a gist at or above this many files (about 90% of the limit) warns,
 /// while adding a gist is still a one-line change rather than a failed run.
-pub const GIST_FILE_WARN: usize = 270;
+pub(crate) const GIST_FILE_WARN: usize = 270;
 /// The files one repository comes to hold: its history, and an endpoint JSON and an SVG
 /// per badge metric. Routing reserves this much for every repository even when a write
 /// carries fewer (a backfill writes no badges; the next collect will).
-pub const FILES_PER_REPO: usize = 1 + 2 * Metric::ALL.len();
+pub(crate) const FILES_PER_REPO: usize = 1 + 2 * Metric::ALL.len();
 
 /// The lock file in a folder store. Its content does not matter: a run holds an
 /// exclusive advisory lock (`flock`) on it from its first read to its end, so a
 /// backfill and a collect (or two collects of different repositories) cannot each merge
 /// into what they read and then overwrite the other's work. The kernel drops the lock
 /// when the process ends, however it ends, so a stale file never blocks anyone.
-pub const LOCK_FILE: &str = ".gtt.lock";
+pub(crate) const LOCK_FILE: &str = ".gtt.lock";
 
 /// The history file of a repository: stable, lower-case, and free of `/`, which gist
 /// file names cannot hold. Owners cannot contain `.`, so the first dot separates.
@@ -36,13 +36,13 @@ pub fn history_file(repo: &str) -> String {
 }
 
 /// A repository's part of its file names: `owner.name`, lower case.
-pub fn repo_file_key(repo: &str) -> String {
+pub(crate) fn repo_file_key(repo: &str) -> String {
     repo.to_ascii_lowercase().replacen('/', ".", 1)
 }
 
 /// A badge's file name without `.json` / `.svg`: `badge-KEY-METRIC` for one repository,
 /// `METRIC` for the sum over every repository.
-pub fn badge_stem(repo: Option<&str>, metric: Metric) -> String {
+pub(crate) fn badge_stem(repo: Option<&str>, metric: Metric) -> String {
     match repo {
         Some(r) => format!("badge-{}-{metric}", repo_file_key(r)),
         None => metric.name().to_string(),
@@ -50,14 +50,14 @@ pub fn badge_stem(repo: Option<&str>, metric: Metric) -> String {
 }
 
 /// The archive of one month: `archive-YYYY-MM.json`.
-pub fn archive_file(year: i16, month: i8) -> String {
+pub(crate) fn archive_file(year: i16, month: i8) -> String {
     format!("archive-{year:04}-{month:02}.json")
 }
 
 /// Refuses a file name that could leave the store or hide in it: empty, a path
 /// (`/`, `\\`), `.` or `..`, a leading dot (gtt's own lock and temporary files), a control
 /// character, or longer than a file name may be. Checked for every name read or written.
-pub fn check_file_name(name: &str) -> Result<(), Error> {
+pub(crate) fn check_file_name(name: &str) -> Result<(), Error> {
     let bad = name.is_empty()
         || name.len() > 255
         || name.starts_with('.')
@@ -73,7 +73,7 @@ pub fn check_file_name(name: &str) -> Result<(), Error> {
 /// [`history_file`]) from a file name: `history-KEY.json`, `badge-KEY-METRIC.json` or
 /// `badge-KEY-METRIC.svg`. None for files shared by every repository (the index, the
 /// summed badges) or put there by someone else.
-pub fn repo_key(file: &str) -> Option<&str> {
+pub(crate) fn repo_key(file: &str) -> Option<&str> {
     if let Some(key) = file.strip_prefix("history-").and_then(|r| r.strip_suffix(".json")) {
         return Some(key).filter(|k| !k.is_empty());
     }

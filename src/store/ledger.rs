@@ -54,15 +54,15 @@ fn parse_files(files: &Files, repos: &[String], place: &str) -> Result<(Index, V
 /// all of them (badges), recomputed after every re-merge.
 pub(crate) struct Write<'a> {
     /// The index as read; the repositories written are added to it, never removed.
-    pub index: &'a Index,
+    pub(crate) index: &'a Index,
     /// Every history in `all`, by name: re-read from a concurrent writer's revision.
-    pub repos: &'a [String],
+    pub(crate) repos: &'a [String],
     /// Which histories of `all` this run changed (the others are written as they are
     /// only if the derived files need them).
-    pub written: &'a [bool],
-    pub now: Timestamp,
+    pub(crate) written: &'a [bool],
+    pub(crate) now: Timestamp,
     /// Files derived from every history (badges), or none.
-    pub derived: &'a dyn Fn(&[History]) -> Files,
+    pub(crate) derived: &'a dyn Fn(&[History]) -> Files,
 }
 
 /// Writes the changed histories with the index and the derived files; then merges

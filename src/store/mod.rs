@@ -7,28 +7,27 @@
 mod folder;
 mod gist;
 mod gists;
-pub mod index;
-pub mod layout;
+pub(crate) mod index;
+pub(crate) mod layout;
 pub(crate) mod ledger;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-pub use folder::{Folder, folder};
-pub use gist::{Gist, gist};
-pub use gists::{Gists, gists, route};
+pub(crate) use folder::folder;
+pub(crate) use gist::gist;
+pub(crate) use gists::gists;
 pub use index::{Index, IndexError};
-pub use layout::{
-    FILES_PER_REPO, GIST_FILE_LIMIT, GIST_FILE_WARN, INDEX_FILE, LOCK_FILE, check_file_name, history_file, repo_key,
-};
+pub(crate) use layout::{GIST_FILE_LIMIT, GIST_FILE_WARN, LOCK_FILE};
+pub use layout::{INDEX_FILE, history_file};
 
 /// File name -> content.
-pub type Files = BTreeMap<String, String>;
+pub(crate) type Files = BTreeMap<String, String>;
 
 /// Why a store could not be read or written. Every variant means nothing was written
 /// by the call that failed (exit 3 at the top).
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+pub(crate) enum Error {
     /// A stored file exists but cannot be used: the run stops before any write.
     #[error(
         "{file} in {place} cannot be used: {why}; nothing was written (fix the file or restore it from a backup or the gist's revisions, then run again)"
@@ -68,7 +67,7 @@ impl Error {
     }
 }
 
-pub trait Backend {
+pub(crate) trait Backend {
     /// Reads the named files; a file that does not exist is simply absent from the map.
     fn read(&mut self, names: &[String]) -> Result<Files, Error>;
     /// Writes `files` (only those that changed since the read) and returns, for the

@@ -1,7 +1,8 @@
 //! gtt's integration tests, one binary: the built `gtt` run against an in-process fake
 //! GitHub on loopback. One module per area; `fake` is the fake GitHub (with its own
 //! self-test), `support` runs the binary the way a user or the runner would.
-#![allow(clippy::unwrap_used)]
+// A test binary: `pub` only shares helpers between its modules.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, unreachable_pub)]
 
 mod fake;
 mod support;

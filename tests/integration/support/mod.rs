@@ -16,10 +16,10 @@ pub struct Run {
 /// The few items of the `gtt` library the tests use, named in this one place, so a
 /// path that moves inside the library changes only this.
 pub mod lib {
-    pub use gtt::badge::validate_endpoint;
-    pub use gtt::config::INPUTS;
-    pub use gtt::escape::markdown as escape_markdown;
-    pub use gtt::report::group_digits;
+    pub use gtt::testing::INPUTS;
+    pub use gtt::testing::escape_markdown;
+    pub use gtt::testing::group_digits;
+    pub use gtt::testing::validate_endpoint;
 }
 
 /// Runs gtt with a clean environment (PATH only, plus `env`), the fake's API URL and

@@ -13,6 +13,7 @@ mod collect;
 mod container;
 mod dashboard;
 mod economy;
+mod layout;
 mod metrics;
 mod scale;
 mod simulation;

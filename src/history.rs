@@ -283,6 +283,25 @@ pub enum Loss {
     SnapshotDropped,
 }
 
+/// Both maps' keys, each with `join` of the two values where both have one: the shape
+/// of every per-key part of [`History::merge`]. `join` must be commutative,
+/// associative and idempotent for the merge to be.
+fn join_max<K: Ord + Clone, V: Clone>(
+    a: &BTreeMap<K, V>,
+    b: &BTreeMap<K, V>,
+    join: impl Fn(V, V) -> V,
+) -> BTreeMap<K, V> {
+    let mut out = a.clone();
+    for (k, v) in b {
+        let joined = match out.remove(k) {
+            Some(mine) => join(mine, v.clone()),
+            None => v.clone(),
+        };
+        out.insert(k.clone(), joined);
+    }
+    out
+}
+
 /// A repository's whole history, as stored in one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct History {
@@ -631,56 +650,10 @@ impl History {
         h
     }
 
-    /// The join of two histories of the same repository.
+    /// The join of two histories of the same repository: per day and per figure the
+    /// larger value, unions of everything else.
     pub fn merge(&self, other: &History) -> History {
-        let mut days = self.days.clone();
-        for (d, t) in &other.days {
-            days.entry(*d).and_modify(|x| *x = x.max(*t)).or_insert(*t);
-        }
-        let mut stats = self.stats.clone();
-        for (d, s) in &other.stats {
-            stats.entry(*d).and_modify(|x| *x = (*x).max(*s)).or_insert(*s);
-        }
-        let mut assets = self.assets.clone();
-        for (id, a) in &other.assets {
-            let merged = match assets.get(id) {
-                Some(x) => merge_asset(x, a),
-                None => a.clone(),
-            };
-            assets.insert(*id, merged);
-        }
-        let mut popular = self.popular.clone();
-        for (d, p) in &other.popular {
-            match popular.get(d) {
-                Some(x) if x >= p => {}
-                _ => {
-                    popular.insert(*d, p.clone());
-                }
-            }
-        }
-        // A figure is unknown only if no side observed it; a side without the day
-        // observed nothing of it.
-        let unknown = days
-            .keys()
-            .filter_map(|d| {
-                let side = |h: &History| if h.days.contains_key(d) { h.unknown_on(*d) } else { UNKNOWN_ALL };
-                let bits = side(self) & side(other);
-                (bits != 0).then_some((*d, bits))
-            })
-            .collect();
-        let mut ci = self.ci.clone();
-        for (d, c) in &other.ci {
-            ci.entry(*d)
-                .and_modify(|x| *x = CiDay { checkouts: x.checkouts.max(c.checkouts), runs: x.runs.max(c.runs) })
-                .or_insert(*c);
-        }
-        let mut ci_cache = self.ci_cache.clone();
-        for (id, days) in &other.ci_cache {
-            let entry = ci_cache.entry(*id).or_default();
-            for (d, n) in days {
-                entry.entry(*d).and_modify(|x| *x = (*x).max(*n)).or_insert(*n);
-            }
-        }
+        let days = join_max(&self.days, &other.days, |x, y| x.max(y));
         History {
             schema: SCHEMA,
             repo: self.repo.clone().max(other.repo.clone()),
@@ -688,42 +661,35 @@ impl History {
             created_at: min_opt(self.created_at, other.created_at),
             first_collected: min_opt(self.first_collected, other.first_collected),
             last_collected: self.last_collected.max(other.last_collected),
+            unknown: self.join_unknown(other, &days),
             days,
-            stats,
-            assets,
-            popular: thin_popular(popular),
-            ci,
-            ci_cache: prune_ci_cache(ci_cache),
-            unknown,
-            validators: {
-                let mut v = self.validators.clone();
-                for (k, o) in &other.validators {
-                    if v.get(k).is_none_or(|mine| o.later(mine)) {
-                        v.insert(k.clone(), o.clone());
-                    }
-                }
-                v
-            },
-            imported: {
-                let mut imported = self.imported.clone();
-                for (label, ranges) in &other.imported {
-                    let mine = imported.remove(label).unwrap_or_default();
-                    imported.insert(label.clone(), union_ranges(&mine, ranges.clone()));
-                }
-                imported
-            },
+            stats: join_max(&self.stats, &other.stats, |x, y| x.max(y)),
+            assets: join_max(&self.assets, &other.assets, |x, y| merge_asset(&x, &y)),
+            popular: thin_popular(join_max(&self.popular, &other.popular, |x, y| if x >= y { x } else { y })),
+            ci: join_max(&self.ci, &other.ci, |x, y| CiDay {
+                checkouts: x.checkouts.max(y.checkouts),
+                runs: x.runs.max(y.runs),
+            }),
+            ci_cache: prune_ci_cache(join_max(&self.ci_cache, &other.ci_cache, |x, y| join_max(&x, &y, u64::max))),
+            validators: join_max(&self.validators, &other.validators, |x, y| if y.later(&x) { y } else { x }),
+            imported: join_max(&self.imported, &other.imported, |x, y| union_ranges(&x, y)),
             // A field both sides have: the larger value, so the join stays order-free.
-            extra: {
-                let mut extra = self.extra.clone();
-                for (k, o) in &other.extra {
-                    if extra.get(k).is_none_or(|mine| serde_json::to_string(o).ok() > serde_json::to_string(mine).ok())
-                    {
-                        extra.insert(k.clone(), o.clone());
-                    }
-                }
-                extra
-            },
+            extra: join_max(&self.extra, &other.extra, |x, y| {
+                if serde_json::to_string(&y).ok() > serde_json::to_string(&x).ok() { y } else { x }
+            }),
         }
+    }
+
+    /// A figure is unknown only if no side observed it; a side without the day observed
+    /// nothing of it.
+    fn join_unknown(&self, other: &History, days: &BTreeMap<Date, Traffic>) -> BTreeMap<Date, u8> {
+        days.keys()
+            .filter_map(|d| {
+                let side = |h: &History| if h.days.contains_key(d) { h.unknown_on(*d) } else { UNKNOWN_ALL };
+                let bits = side(self) & side(other);
+                (bits != 0).then_some((*d, bits))
+            })
+            .collect()
     }
 
     /// The canonical form of a history read from anywhere: what merging it with

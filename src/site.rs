@@ -123,7 +123,9 @@ struct Manifest {
 /// one did not write, and lists this write's files there.
 pub(crate) fn write_site(site: &Path, out: &Path, config: &SiteConfig, data: Option<&Files>) -> Result<(), Error> {
     if let Some(bad) = data.and_then(|files| files.keys().find(|n| !is_plain_file_name(n))) {
-        return Err(Error::Refused(format!("refusing to write data file {bad:?}: not a plain file name (check gtt.json)")));
+        return Err(Error::Refused(format!(
+            "refusing to write data file {bad:?}: not a plain file name (check gtt.json)"
+        )));
     }
     std::fs::create_dir_all(out).map_err(Error::io("write", out))?;
     let site_abs = site.canonicalize().map_err(Error::io("read", site))?;

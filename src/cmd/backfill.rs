@@ -93,38 +93,7 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
     };
 
     // Read and parse everything first: a malformed file stops the run before any write.
-    let mut fragments: BTreeMap<String, History> = BTreeMap::new();
-    for src in &c.from {
-        for (file, text, explicit) in read_source(c, client.as_ref(), src)? {
-            let imported = match import::import(&file, &text, hint) {
-                Ok(i) => i,
-                Err(_) if !explicit && import::detect(&text).is_none() => {
-                    writeln!(out, "skipped {}: not a format gtt imports", escape::terminal(&file)).map_err(io)?;
-                    continue;
-                }
-                Err(e) => {
-                    return Err(bad_input(format!("{}; nothing was written", escape::terminal(&e.to_string()))));
-                }
-            };
-            writeln!(
-                out,
-                "read {} as {} ({} repositories)",
-                escape::terminal(&file),
-                imported.format,
-                imported.histories.len()
-            )
-            .map_err(io)?;
-            for mut h in imported.histories {
-                h.mark_imported(&label(imported.format, &file));
-                let key = h.repo.to_ascii_lowercase();
-                let merged = match fragments.remove(&key) {
-                    Some(prev) => import::combine(&prev, &h),
-                    None => h,
-                };
-                fragments.insert(key, merged);
-            }
-        }
-    }
+    let fragments = read_fragments(c, client.as_ref(), hint, out)?;
     if fragments.is_empty() {
         return Err(bad_input("input `from`: nothing to import was found".into()));
     }
@@ -163,4 +132,48 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
         writeln!(out, "stored in {}", backend.describe()).map_err(io)?;
     }
     Ok(exit::OK)
+}
+
+/// Every source read and parsed, by lower-cased repository: one fragment each, the
+/// combination of every file that had days of it.
+fn read_fragments(
+    c: &Config,
+    client: Option<&github::Client>,
+    hint: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<BTreeMap<String, History>, Error> {
+    let io = |source| Error::Output { what: "stdout".into(), source };
+    let mut fragments: BTreeMap<String, History> = BTreeMap::new();
+    for src in &c.from {
+        for (file, text, explicit) in read_source(c, client, src)? {
+            let imported = match import::import(&file, &text, hint) {
+                Ok(i) => i,
+                Err(_) if !explicit && import::detect(&text).is_none() => {
+                    writeln!(out, "skipped {}: not a format gtt imports", escape::terminal(&file)).map_err(io)?;
+                    continue;
+                }
+                Err(e) => {
+                    return Err(bad_input(format!("{}; nothing was written", escape::terminal(&e.to_string()))));
+                }
+            };
+            writeln!(
+                out,
+                "read {} as {} ({} repositories)",
+                escape::terminal(&file),
+                imported.format,
+                imported.histories.len()
+            )
+            .map_err(io)?;
+            for mut h in imported.histories {
+                h.mark_imported(&label(imported.format, &file));
+                let key = h.repo.to_ascii_lowercase();
+                let merged = match fragments.remove(&key) {
+                    Some(prev) => import::combine(&prev, &h),
+                    None => h,
+                };
+                fragments.insert(key, merged);
+            }
+        }
+    }
+    Ok(fragments)
 }

@@ -110,73 +110,9 @@ fn plan(ids: &[String], listings: &[&BTreeSet<String>], files: &Files) -> Result
             first.insert(name.clone(), content.clone());
         }
     }
-    let names_of = |i: usize, planned: &[Files]| -> BTreeSet<String> {
-        let mut names: BTreeSet<String> = listings.get(i).map(|l| (*l).clone()).unwrap_or_default();
-        names.extend(planned.get(i).into_iter().flat_map(|f| f.keys().cloned()));
-        names.extend(reserved(i));
-        names
-    };
-    let mut no_room = Vec::new();
-    for (key, fs) in by_key {
-        let home = match homes.get(key) {
-            Some(i) => Some(*i),
-            None => route(&repo_of_key(key), n, |i| {
-                footprint(names_of(i, &planned).iter()) + FILES_PER_REPO <= GIST_FILE_LIMIT
-            }),
-        };
-        match home.and_then(|i| planned.get_mut(i).map(|p| (i, p))) {
-            Some((i, p)) => {
-                p.extend(fs);
-                homes.insert(key.to_string(), i);
-            }
-            None => no_room.push(repo_of_key(key)),
-        }
-    }
-    if let Some(first) = no_room.first() {
-        return Err(Error::Refused(format!(
-            "no gist in input `gist-id` has room for {first}{}: each repository takes {FILES_PER_REPO} files and GitHub lists at most {GIST_FILE_LIMIT} per gist; add another gist id at the end of `gist-id` (stored repositories stay where they are) or use data-dir; nothing was written",
-            match no_room.len() {
-                1 => String::new(),
-                k => format!(" and {} other new repositories", k - 1),
-            }
-        )));
-    }
-    let home_of = |file: &str| repo_key(file).and_then(|k| homes.get(k).copied());
+    place_repositories(listings, by_key, &mut homes, &mut planned)?;
     if let Some(text) = index_text {
-        let mut index =
-            Index::parse(text).map_err(|e| Error::Refused(format!("refusing to write {INDEX_FILE}: {e}")))?;
-        let gists: BTreeMap<String, String> = index
-            .repos
-            .iter()
-            .filter_map(|(repo, file)| match home_of(file) {
-                Some(i) if i > 0 => ids.get(i).map(|id| (repo.clone(), id.clone())),
-                _ => None,
-            })
-            .collect();
-        // A gist this write does not touch keeps its index as it is: writing it anyway
-        // would make every job of a matrix race on every gist.
-        for (i, p) in planned.iter_mut().enumerate().skip(1).filter(|(_, p)| !p.is_empty()) {
-            let own: BTreeMap<String, String> = index
-                .repos
-                .iter()
-                .filter(|(_, f)| home_of(f) == Some(i))
-                .map(|(r, f)| (r.clone(), f.clone()))
-                .collect();
-            if !own.is_empty() {
-                let mine = Index { repos: own, gists: BTreeMap::new(), ..index.clone() };
-                p.insert(INDEX_FILE.to_string(), mine.to_json());
-            }
-        }
-        // Unchanged, the text goes as it came: one gist writes exactly what it always did.
-        let combined = if index.gists == gists {
-            text.clone()
-        } else {
-            index.gists = gists;
-            index.to_json()
-        };
-        if let Some(first) = planned.first_mut() {
-            first.insert(INDEX_FILE.to_string(), combined);
-        }
+        plan_indexes(ids, text, &homes, &mut planned)?;
     }
     let mut out = Plan { files: Vec::new(), footprint: Vec::new(), repos: Vec::new() };
     for (i, p) in planned.iter().enumerate() {
@@ -189,11 +125,95 @@ fn plan(ids: &[String], listings: &[&BTreeSet<String>], files: &Files) -> Result
                 actual.len()
             )));
         }
-        out.footprint.push(footprint(names_of(i, &planned).iter()));
+        out.footprint.push(footprint(names_of(listings, i, &planned).iter()));
         out.repos.push(homes.values().filter(|h| **h == i).count());
     }
     out.files = planned;
     Ok(out)
+}
+
+/// The names gist `i` holds or is bound to hold once `planned` is written.
+fn names_of(listings: &[&BTreeSet<String>], i: usize, planned: &[Files]) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = listings.get(i).map(|l| (*l).clone()).unwrap_or_default();
+    names.extend(planned.get(i).into_iter().flat_map(|f| f.keys().cloned()));
+    names.extend(reserved(i));
+    names
+}
+
+/// Puts each repository's files in the gist that holds it, or a new one where [`route`]
+/// finds room; refuses when any new repository has nowhere to go.
+fn place_repositories(
+    listings: &[&BTreeSet<String>],
+    by_key: BTreeMap<&str, Files>,
+    homes: &mut BTreeMap<String, usize>,
+    planned: &mut [Files],
+) -> Result<(), Error> {
+    let n = planned.len();
+    let mut no_room = Vec::new();
+    for (key, fs) in by_key {
+        let home = match homes.get(key) {
+            Some(i) => Some(*i),
+            None => route(&repo_of_key(key), n, |i| {
+                footprint(names_of(listings, i, planned).iter()) + FILES_PER_REPO <= GIST_FILE_LIMIT
+            }),
+        };
+        match home.and_then(|i| planned.get_mut(i).map(|p| (i, p))) {
+            Some((i, p)) => {
+                p.extend(fs);
+                homes.insert(key.to_string(), i);
+            }
+            None => no_room.push(repo_of_key(key)),
+        }
+    }
+    let Some(first) = no_room.first() else { return Ok(()) };
+    Err(Error::Refused(format!(
+        "no gist in input `gist-id` has room for {first}{}: each repository takes {FILES_PER_REPO} files and GitHub lists at most {GIST_FILE_LIMIT} per gist; add another gist id at the end of `gist-id` (stored repositories stay where they are) or use data-dir; nothing was written",
+        match no_room.len() {
+            1 => String::new(),
+            k => format!(" and {} other new repositories", k - 1),
+        }
+    )))
+}
+
+/// The combined index for the first gist (with [`Index::gists`] saying where each
+/// repository is), and for each other gist this write touches, an index of its own.
+fn plan_indexes(
+    ids: &[String],
+    text: &str,
+    homes: &BTreeMap<String, usize>,
+    planned: &mut [Files],
+) -> Result<(), Error> {
+    let home_of = |file: &str| repo_key(file).and_then(|k| homes.get(k).copied());
+    let mut index = Index::parse(text).map_err(|e| Error::Refused(format!("refusing to write {INDEX_FILE}: {e}")))?;
+    let gists: BTreeMap<String, String> = index
+        .repos
+        .iter()
+        .filter_map(|(repo, file)| match home_of(file) {
+            Some(i) if i > 0 => ids.get(i).map(|id| (repo.clone(), id.clone())),
+            _ => None,
+        })
+        .collect();
+    // A gist this write does not touch keeps its index as it is: writing it anyway
+    // would make every job of a matrix race on every gist.
+    for (i, p) in planned.iter_mut().enumerate().skip(1).filter(|(_, p)| !p.is_empty()) {
+        let own: BTreeMap<String, String> =
+            index.repos.iter().filter(|(_, f)| home_of(f) == Some(i)).map(|(r, f)| (r.clone(), f.clone())).collect();
+        if !own.is_empty() {
+            let mine = Index { repos: own, gists: BTreeMap::new(), ..index.clone() };
+            p.insert(INDEX_FILE.to_string(), mine.to_json());
+        }
+    }
+    // Unchanged, the text goes as it came: one gist writes exactly what it always did.
+    let combined = if index.gists == gists {
+        text.to_string()
+    } else {
+        index.gists = gists;
+        index.to_json()
+    };
+    if let Some(first) = planned.first_mut() {
+        first.insert(INDEX_FILE.to_string(), combined);
+    }
+    Ok(())
 }
 
 /// History over the gists that input `gist-id` lists, for users whose repositories do

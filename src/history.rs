@@ -250,7 +250,10 @@ pub const UNKNOWN_CLONES: u8 = 4;
 pub const UNKNOWN_CLONES_UNIQUES: u8 = 8;
 pub const UNKNOWN_ALL: u8 = 15;
 
-/// Clones with CI subtracted, by ghtraf's formulas (anchors.md), for one day.
+/// Clones with CI subtracted, for one day, by the formulas of ghtraf
+/// (<https://github.com/djdarcy/github-traffic-tracker>): organic clones are
+/// `max(0, clones - ci_checkouts)`; CI's unique cloners are the checkout share of the
+/// uniques, rounded, at most one per run; organic uniques are the rest.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Organic {
     pub clones: u64,

@@ -370,7 +370,7 @@ fn print_repo(c: &Config, r: &report::RepoReport<'_>, today: Date, out: &mut dyn
         if c.action {
             writeln!(out, "{}", report::error(&format!("gtt: {}", r.repo), e))?;
         }
-        eprintln!("{}", report::failed_line(r.repo, e));
+        log::error!("{}", report::failed_line(r.repo, e));
     }
     if c.action {
         writeln!(out, "{}", report::group(r.repo))?;

@@ -1,5 +1,6 @@
-//! Badges, CI clones, downloads over time and monthly archives, measured right: each of
-//! ghtraf's defects (anchors.md) as a scenario against the fake GitHub API.
+//! Badges, CI clones, downloads over time and monthly archives, measured right: each
+//! defect of ghtraf (<https://github.com/djdarcy/github-traffic-tracker>) that gtt set out
+//! to avoid, as a scenario against the fake GitHub API.
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -5,7 +5,7 @@
 
 import { dayNum, tsDay } from './dates.js';
 
-/** CI's share of one day's clones, by ghtraf's formulas (anchors.md) as gtt applies them:
+/** CI's share of one day's clones, by ghtraf's formulas (github.com/djdarcy/github-traffic-tracker) as gtt applies them:
  * organic = max(0, clones - ci); CI uniques = the checkout share of uniques, rounded,
  * at most one per run; organic uniques = the rest. Without CI counted, all is organic. */
 export function organicDay(clones, uniques, ci) {

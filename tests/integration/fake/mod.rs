@@ -1,7 +1,8 @@
 //! An in-process fake of the parts of GitHub's REST API that gtt uses.
 //!
 //! The fake listens on `127.0.0.1:0` only, answers with the response shapes
-//! of api.github.com (see `shared/reference/platform.md`, sections 3 and 4),
+//! of api.github.com (<https://docs.github.com/en/rest>: traffic, repositories,
+//! Actions runs and jobs, releases, gists),
 //! and is fully deterministic: its clock only moves when a test moves it, ids
 //! and gist revision versions come from counters.
 //!

@@ -643,8 +643,9 @@ struct PagesBuildJson {
     created_at: Timestamp,
 }
 
+/// `d` moved by `n` days, or `d` itself past the calendar's ends.
 fn add_days(d: Date, n: i32) -> Date {
-    d.checked_add(jiff::Span::new().days(n)).unwrap_or(d)
+    crate::history::add_days(d, n).unwrap_or(d)
 }
 
 /// Recounts CI checkouts for every complete day of the window: the days' completed

@@ -26,9 +26,8 @@ mod fake;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use fake::{FakeGitHub, LimitStats, Limits, Recorded, TokenKind};
@@ -148,8 +147,30 @@ fn run_gtt(fake: &FakeGitHub, limits: &Limits, token: &str, args: &[String], hz:
     fake.add_token(token, TokenKind::Full);
     fake.clear_requests();
     fake.set_limits(limits.clone());
-    let log = std::env::var("GTT_BENCH_LOG").unwrap_or_else(|_| "info".into());
     let before = proc_stat("self").ok_or("cannot read /proc/self/stat")?;
+    let mut cmd = collect_command(fake, token, args);
+    let start = Instant::now();
+    let child = cmd.spawn().map_err(|e| format!("cannot start {}: {e}", gtt_binary()))?;
+    let seen = watch(fake, child, start, hz)?;
+    let after = proc_stat("self").ok_or("cannot read /proc/self/stat")?;
+    let delta = |i: usize| after.get(i).copied().unwrap_or(0).saturating_sub(before.get(i).copied().unwrap_or(0));
+    Ok(Run {
+        code: seen.status.code().unwrap_or(-1),
+        requests: answer_times(fake.requests(), &seen.counts, seen.wall),
+        stderr: seen.stderr,
+        wall: seen.wall,
+        user: ticks(delta(13), hz),
+        sys: ticks(delta(14), hz),
+        peak_rss_kb: seen.peak_rss_kb,
+        cpu_samples: seen.cpu_samples,
+        limits: fake.limit_stats(),
+    })
+}
+
+/// `gtt collect` against the fake, with only PATH, the token and RUST_LOG (`GTT_BENCH_LOG`,
+/// default `info`) in its environment; stdout and stderr piped.
+fn collect_command(fake: &FakeGitHub, token: &str, args: &[String]) -> Command {
+    let log = std::env::var("GTT_BENCH_LOG").unwrap_or_else(|_| "info".into());
     let mut cmd = gtt_command();
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -164,79 +185,96 @@ fn run_gtt(fake: &FakeGitHub, limits: &Limits, token: &str, args: &[String], hz:
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let start = Instant::now();
-    let mut child = cmd.spawn().map_err(|e| format!("cannot start {}: {e}", gtt_binary()))?;
+    cmd
+}
+
+/// What the watchers saw of one gtt process.
+#[derive(Debug)]
+struct Watched {
+    status: ExitStatus,
+    wall: Duration,
+    stderr: Vec<(Duration, String)>,
+    /// `(time since spawn, requests the fake has recorded)` at each change of the count.
+    counts: Vec<(Duration, usize)>,
+    cpu_samples: Vec<(Duration, Duration)>,
+    peak_rss_kb: u64,
+}
+
+/// Drains gtt's output and, until it exits, polls how many requests the fake has answered
+/// and the child's CPU time and peak memory.
+fn watch(fake: &FakeGitHub, mut child: Child, start: Instant, hz: u64) -> Res<Watched> {
     let pid = child.id();
     let mut stdout_pipe = child.stdout.take().ok_or("no stdout pipe")?;
     let stderr_pipe = child.stderr.take().ok_or("no stderr pipe")?;
-    let done = Arc::new(AtomicBool::new(false));
-    let counts: Mutex<Vec<(Duration, usize)>> = Mutex::new(Vec::new());
-    let samples: Mutex<Vec<(Duration, Duration)>> = Mutex::new(Vec::new());
-    let peak = Mutex::new(0u64);
-    let (status, stderr) = std::thread::scope(|s| {
+    let done = AtomicBool::new(false);
+    let (status, stderr, counts, (cpu_samples, peak_rss_kb)) = std::thread::scope(|s| {
         // The per-repository lines are not needed: drained so gtt never blocks on the pipe.
         let out = s.spawn(move || std::io::copy(&mut stdout_pipe, &mut std::io::sink()));
         let err = s.spawn(move || {
             BufReader::new(stderr_pipe).lines().map_while(Result::ok).map(|l| (start.elapsed(), l)).collect::<Vec<_>>()
         });
-        // When each request is answered: the fake records it as it answers.
-        s.spawn(|| {
-            let mut last = 0;
-            while !done.load(Ordering::SeqCst) {
-                let n = fake.count("*", "");
-                if n != last {
-                    last = n;
-                    if let Ok(mut c) = counts.lock() {
-                        c.push((start.elapsed(), n));
-                    }
-                }
-                std::thread::sleep(Duration::from_millis(1));
-            }
-        });
-        // CPU and peak memory of the running child.
-        s.spawn(|| {
-            let pid_s = pid.to_string();
-            while !done.load(Ordering::SeqCst) {
-                if let (Some(hwm), Ok(mut p)) = (vm_hwm_kb(pid), peak.lock()) {
-                    *p = (*p).max(hwm);
-                }
-                let f = proc_stat(&pid_s).unwrap_or_default();
-                if let (Some(u), Some(st), Ok(mut v)) = (f.get(11), f.get(12), samples.lock()) {
-                    v.push((start.elapsed(), ticks(u + st, hz)));
-                }
-                std::thread::sleep(Duration::from_millis(2));
-            }
-        });
+        let answers = s.spawn(|| poll_answers(fake, &done, start));
+        let process = s.spawn(|| poll_process(pid, &done, start, hz));
         let status = child.wait();
         let wall = start.elapsed();
         done.store(true, Ordering::SeqCst);
         let _ = out.join();
-        (status.map(|st| (st, wall)), err.join().unwrap_or_default())
+        (
+            status.map(|st| (st, wall)),
+            err.join().unwrap_or_default(),
+            answers.join().expect("the request poller panicked"),
+            process.join().expect("the process poller panicked"),
+        )
     });
     let (status, wall) = status.map_err(|e| format!("waiting for gtt: {e}"))?;
-    let after = proc_stat("self").ok_or("cannot read /proc/self/stat")?;
-    let delta = |i: usize| after.get(i).copied().unwrap_or(0).saturating_sub(before.get(i).copied().unwrap_or(0));
-    let recorded = fake.requests();
-    let counts = counts.into_inner().unwrap_or_default();
-    let requests = recorded
+    Ok(Watched { status, wall, stderr, counts, cpu_samples, peak_rss_kb })
+}
+
+/// When each request is answered: the fake records it as it answers; polled every
+/// millisecond, the time is noted whenever the count changes.
+fn poll_answers(fake: &FakeGitHub, done: &AtomicBool, start: Instant) -> Vec<(Duration, usize)> {
+    let mut counts = Vec::new();
+    let mut last = 0;
+    while !done.load(Ordering::SeqCst) {
+        let n = fake.count("*", "");
+        if n != last {
+            last = n;
+            counts.push((start.elapsed(), n));
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    counts
+}
+
+/// CPU and peak memory of the running child, every 2 ms: `(time since spawn, user+sys CPU
+/// so far)` samples and the largest VmHWM seen (KB).
+fn poll_process(pid: u32, done: &AtomicBool, start: Instant, hz: u64) -> (Vec<(Duration, Duration)>, u64) {
+    let pid_s = pid.to_string();
+    let mut samples = Vec::new();
+    let mut peak = 0u64;
+    while !done.load(Ordering::SeqCst) {
+        if let Some(hwm) = vm_hwm_kb(pid) {
+            peak = peak.max(hwm);
+        }
+        let f = proc_stat(&pid_s).unwrap_or_default();
+        if let (Some(u), Some(st)) = (f.get(11), f.get(12)) {
+            samples.push((start.elapsed(), ticks(u + st, hz)));
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    (samples, peak)
+}
+
+/// Each recorded request with the first poll that saw it answered (the run's end if none did).
+fn answer_times(recorded: Vec<Recorded>, counts: &[(Duration, usize)], wall: Duration) -> Vec<(Recorded, Duration)> {
+    recorded
         .into_iter()
         .enumerate()
         .map(|(i, r)| {
             let at = counts.iter().find(|(_, n)| *n > i).map_or(wall, |(t, _)| *t);
             (r, at)
         })
-        .collect();
-    Ok(Run {
-        code: status.code().unwrap_or(-1),
-        stderr,
-        wall,
-        user: ticks(delta(13), hz),
-        sys: ticks(delta(14), hz),
-        peak_rss_kb: peak.into_inner().unwrap_or(0),
-        cpu_samples: samples.into_inner().unwrap_or_default(),
-        requests,
-        limits: fake.limit_stats(),
-    })
+        .collect()
 }
 
 /// A failed run is reported, not fatal: the figures of the others still count.
@@ -484,6 +522,9 @@ fn add_day(fake: &FakeGitHub, repo: &str, back: i64) -> Res<()> {
     Ok(())
 }
 
+/// The repository of the one-repository scenario.
+const ONE_REPO: &str = "bench/one";
+
 struct OneFigures {
     label: &'static str,
     wall: Duration,
@@ -491,132 +532,194 @@ struct OneFigures {
     depth: u32,
 }
 
+/// Runs of the one-repository scenario: its fake and limits, and a fresh token per run.
+struct OneRunner {
+    fake: FakeGitHub,
+    limits: Limits,
+    hz: u64,
+    token: u32,
+}
+
+impl OneRunner {
+    /// One `gtt collect` of the repository into `dir`; a failure is reported as `what`.
+    fn run(&mut self, dir: &Path, what: &str) -> Res<Run> {
+        self.token += 1;
+        let args = vec!["--repos".to_string(), ONE_REPO.into(), "--data-dir".into(), dir.display().to_string()];
+        let r = run_gtt(&self.fake, &self.limits, &format!("ghp_one{}", self.token), &args, self.hz)?;
+        check(&r, what);
+        Ok(r)
+    }
+}
+
 fn one(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
-    const REPO: &str = "bench/one";
     let l = sizes.latency;
     println!("\n## one repository, one run ({} ms latency per request, folder storage)", l.as_millis());
-    let fake = one_repo_fake(REPO)?;
-    let ids: BTreeMap<String, String> = [(fake.repo_id(REPO).to_string(), REPO.to_string())].into();
+    let fake = one_repo_fake(ONE_REPO)?;
+    let ids: BTreeMap<String, String> = [(fake.repo_id(ONE_REPO).to_string(), ONE_REPO.to_string())].into();
     let limits = Limits { latency: l, max_concurrent: Some(MAX_CONCURRENT), per_window: None };
-    let args = |dir: &Path| vec!["--repos".to_string(), REPO.into(), "--data-dir".into(), dir.display().to_string()];
-    let mut token = 0;
-    let mut next_token = || {
-        token += 1;
-        format!("ghp_one{token}")
-    };
-    let mut figures = Vec::new();
-    let mut measure = |label: &'static str, runs: Vec<Run>| {
-        let wall = median(runs.iter().map(|r| r.wall).collect());
-        let Some(run) = runs.into_iter().min_by_key(|r| r.wall.abs_diff(wall)) else { return };
-        let recorded: Vec<&Recorded> = run.requests.iter().map(|(r, _)| r).collect();
-        let reqs: Vec<Req> = recorded.iter().map(|r| parse_req(r, &ids)).collect();
-        let depth = depths(&reqs, &recorded).into_iter().max().unwrap_or(0);
-        figures.push(OneFigures { label, wall, run, depth });
-    };
+    let mut runner = OneRunner { fake, limits, hz, token: 0 };
+    let figures = one_runs(&mut runner, sizes.repeats, base, &ids)?;
+    for f in &figures {
+        report_one(f, sizes, &ids, rows);
+    }
+    Ok(())
+}
 
+/// Cold, warm and next-day runs, each kind reduced to its median run.
+fn one_runs(
+    runner: &mut OneRunner,
+    repeats: usize,
+    base: &Path,
+    ids: &BTreeMap<String, String>,
+) -> Res<Vec<OneFigures>> {
+    let mut figures = Vec::new();
     // Cold: an empty folder each time.
     let mut cold = Vec::new();
     let warm_dir = base.join("one-warm");
-    for i in 0..sizes.repeats {
+    for i in 0..repeats {
         let dir = if i == 0 { warm_dir.clone() } else { base.join(format!("one-cold-{i}")) };
-        let r = run_gtt(&fake, &limits, &next_token(), &args(&dir), hz)?;
-        check(&r, "one repository, cold");
-        cold.push(r);
+        cold.push(runner.run(&dir, "one repository, cold")?);
     }
-    measure("cold (empty folder)", cold);
+    figures.extend(one_figures("cold (empty folder)", cold, ids));
     // Warm: the same day again, everything stored (ETags too, where gtt keeps them).
     let mut warm = Vec::new();
-    for _ in 0..sizes.repeats {
-        let r = run_gtt(&fake, &limits, &next_token(), &args(&warm_dir), hz)?;
-        check(&r, "one repository, warm");
-        warm.push(r);
+    for _ in 0..repeats {
+        warm.push(runner.run(&warm_dir, "one repository, warm")?);
     }
-    measure("warm (same day again)", warm);
+    figures.extend(one_figures("warm (same day again)", warm, ids));
     // Next day: the daily schedule's steady state, one new day of traffic and one new CI run.
     let mut next = Vec::new();
-    for _ in 0..sizes.repeats.min(3) {
-        fake.advance(SignedDuration::from_hours(24));
-        add_day(&fake, REPO, 1)?;
-        let r = run_gtt(&fake, &limits, &next_token(), &args(&warm_dir), hz)?;
-        check(&r, "one repository, next day");
-        next.push(r);
+    for _ in 0..repeats.min(3) {
+        runner.fake.advance(SignedDuration::from_hours(24));
+        add_day(&runner.fake, ONE_REPO, 1)?;
+        next.push(runner.run(&warm_dir, "one repository, next day")?);
     }
-    measure("next day (daily schedule)", next);
+    figures.extend(one_figures("next day (daily schedule)", next, ids));
+    Ok(figures)
+}
 
-    for f in &figures {
-        let bound = l * f.depth;
-        let ratio = f.wall.as_secs_f64() / bound.as_secs_f64().max(1e-9);
-        let w = waves(&f.run, l);
-        // gtt may ask `/rate_limit` before anything else, to plan its budget: free of
-        // quota, but a round trip of its own when nothing goes out beside it.
-        let preflight = w.first().is_some_and(|first| {
-            first.iter().all(|i| f.run.requests.get(*i).is_some_and(|(r, _)| r.path.starts_with("/rate_limit")))
-        });
-        let first = f.run.requests.iter().map(|(_, t)| *t).min().unwrap_or_default();
-        let last = f.run.requests.iter().map(|(_, t)| *t).max().unwrap_or_default();
+/// The run nearest the median wall time of `runs`, with its critical path in round trips.
+fn one_figures(label: &'static str, runs: Vec<Run>, ids: &BTreeMap<String, String>) -> Option<OneFigures> {
+    let wall = median(runs.iter().map(|r| r.wall).collect());
+    let run = runs.into_iter().min_by_key(|r| r.wall.abs_diff(wall))?;
+    let recorded: Vec<&Recorded> = run.requests.iter().map(|(r, _)| r).collect();
+    let reqs: Vec<Req> = recorded.iter().map(|r| parse_req(r, ids)).collect();
+    let depth = depths(&reqs, &recorded).into_iter().max().unwrap_or(0);
+    Some(OneFigures { label, wall, run, depth })
+}
+
+/// Prints one kind of run (summary and waves) and adds its rows to the table.
+fn report_one(f: &OneFigures, sizes: Sizes, ids: &BTreeMap<String, String>, rows: &mut Vec<Row>) {
+    let l = sizes.latency;
+    let bound = l * f.depth;
+    let ratio = f.wall.as_secs_f64() / bound.as_secs_f64().max(1e-9);
+    let w = waves(&f.run, l);
+    print_one_run(f, sizes, &w);
+    print_waves(&f.run, &w, ids);
+    rows.push(row(
+        &format!("one repository, {}: wall time", f.label),
+        ms(f.wall),
+        format!("{} ({} x {} ms)", ms(bound), f.depth, l.as_millis()),
+        format!("{ratio:.2}x"),
+        "<= 1.5x",
+        Some(ratio <= 1.5 && f.run.code == 0),
+    ));
+    rows.push(row(
+        &format!("one repository, {}: requests (304)", f.label),
+        format!("{} ({})", f.run.requests.len(), f.run.count_status(304)),
+        "-".into(),
+        "-".into(),
+        "-",
+        None,
+    ));
+}
+
+/// The run's requests, waves and critical path, and the time before and after the requests.
+fn print_one_run(f: &OneFigures, sizes: Sizes, w: &[Vec<usize>]) {
+    let l = sizes.latency;
+    // gtt may ask `/rate_limit` before anything else, to plan its budget: free of
+    // quota, but a round trip of its own when nothing goes out beside it.
+    let preflight = w.first().is_some_and(|first| {
+        first.iter().all(|i| f.run.requests.get(*i).is_some_and(|(r, _)| r.path.starts_with("/rate_limit")))
+    });
+    let first = f.run.requests.iter().map(|(_, t)| *t).min().unwrap_or_default();
+    let last = f.run.requests.iter().map(|(_, t)| *t).max().unwrap_or_default();
+    println!(
+        "\n{}: wall {} (median of {}), {} requests ({} answered 304), {} sequential waves observed, critical path {} round trips{}",
+        f.label,
+        ms(f.wall),
+        sizes.repeats,
+        f.run.requests.len(),
+        f.run.count_status(304),
+        w.len(),
+        f.depth,
+        check(&f.run, f.label),
+    );
+    if preflight {
+        let with = l * (f.depth + 1);
         println!(
-            "\n{}: wall {} (median of {}), {} requests ({} answered 304), {} sequential waves observed, critical path {} round trips{}",
-            f.label,
-            ms(f.wall),
-            sizes.repeats,
-            f.run.requests.len(),
-            f.run.count_status(304),
-            w.len(),
-            f.depth,
-            check(&f.run, f.label),
+            "  the first wave is gtt's /rate_limit alone: counted as a step every run must take first, the bound would be {} ({:.2}x)",
+            ms(with),
+            f.wall.as_secs_f64() / with.as_secs_f64().max(1e-9)
         );
-        if preflight {
-            let with = l * (f.depth + 1);
-            println!(
-                "  the first wave is gtt's /rate_limit alone: counted as a step every run must take first, the bound would be {} ({:.2}x)",
-                ms(with),
-                f.wall.as_secs_f64() / with.as_secs_f64().max(1e-9)
-            );
-        }
-        println!(
-            "  time before the first answer {} (start-up, reading the folder, one latency), after the last {} (merge, write, report); CPU {}, peak RSS {:.1} MB",
-            ms(first),
-            ms(f.wall.saturating_sub(last)),
-            ms(f.run.cpu()),
-            f.run.peak_rss_kb as f64 / 1024.0
-        );
-        for (k, wave) in w.iter().enumerate() {
-            let mut names: BTreeMap<String, usize> = BTreeMap::new();
-            for i in wave {
-                if let Some((r, _)) = f.run.requests.get(*i) {
-                    let q = parse_req(r, &ids);
-                    let name = if q.page > 1 { format!("{} p{}", q.endpoint, q.page) } else { q.endpoint };
-                    *names.entry(name).or_default() += 1;
-                }
-            }
-            let at = wave.first().and_then(|i| f.run.requests.get(*i)).map_or(Duration::ZERO, |(_, t)| *t);
-            let list: Vec<String> =
-                names.iter().map(|(n, c)| if *c > 1 { format!("{n} x{c}") } else { n.clone() }).collect();
-            println!("  wave {} (answered at {}): {}", k + 1, ms(at), list.join(", "));
-        }
-        rows.push(row(
-            &format!("one repository, {}: wall time", f.label),
-            ms(f.wall),
-            format!("{} ({} x {} ms)", ms(bound), f.depth, l.as_millis()),
-            format!("{ratio:.2}x"),
-            "<= 1.5x",
-            Some(ratio <= 1.5 && f.run.code == 0),
-        ));
-        rows.push(row(
-            &format!("one repository, {}: requests (304)", f.label),
-            format!("{} ({})", f.run.requests.len(), f.run.count_status(304)),
-            "-".into(),
-            "-".into(),
-            "-",
-            None,
-        ));
     }
-    Ok(())
+    println!(
+        "  time before the first answer {} (start-up, reading the folder, one latency), after the last {} (merge, write, report); CPU {}, peak RSS {:.1} MB",
+        ms(first),
+        ms(f.wall.saturating_sub(last)),
+        ms(f.run.cpu()),
+        f.run.peak_rss_kb as f64 / 1024.0
+    );
+}
+
+/// Each wave of answers: when it came and which endpoints (and pages) it held.
+fn print_waves(run: &Run, w: &[Vec<usize>], ids: &BTreeMap<String, String>) {
+    for (k, wave) in w.iter().enumerate() {
+        let mut names: BTreeMap<String, usize> = BTreeMap::new();
+        for i in wave {
+            if let Some((r, _)) = run.requests.get(*i) {
+                let q = parse_req(r, ids);
+                let name = if q.page > 1 { format!("{} p{}", q.endpoint, q.page) } else { q.endpoint };
+                *names.entry(name).or_default() += 1;
+            }
+        }
+        let at = wave.first().and_then(|i| run.requests.get(*i)).map_or(Duration::ZERO, |(_, t)| *t);
+        let list: Vec<String> =
+            names.iter().map(|(n, c)| if *c > 1 { format!("{n} x{c}") } else { n.clone() }).collect();
+        println!("  wave {} (answered at {}): {}", k + 1, ms(at), list.join(", "));
+    }
 }
 
 // ===================================================================
 // Scenario 2: 500 repositories from one owner
 // ===================================================================
+
+/// One `--concurrency` setting of the fleet scenario.
+struct FleetSetting {
+    /// The `--concurrency` value, `default` for none.
+    value: String,
+    n: usize,
+    latency: Duration,
+    dir: PathBuf,
+    /// The fake's repository ids to names.
+    ids: BTreeMap<String, String>,
+}
+
+/// One fleet run measured against its bound.
+struct FleetFigures {
+    discovery_depth: u32,
+    needed_fetch: usize,
+    peak: u64,
+    rounds: u32,
+    bound: Duration,
+    ratio: f64,
+    per_repo: f64,
+    /// First and last answer to a request that is not discovery.
+    first: Duration,
+    last: Duration,
+    window: Duration,
+    mean_in_flight: f64,
+}
 
 fn fleet(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
     let l = sizes.latency;
@@ -639,97 +742,134 @@ fn fleet(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
         if value != "default" {
             args.extend(["--concurrency".to_string(), value.to_string()]);
         }
+        let set = FleetSetting { value: value.to_string(), n, latency: l, dir, ids };
         for label in ["cold", "warm"] {
             token += 1;
             let run = run_gtt(&fake, &limits, &format!("ghp_fleet{token}"), &args, hz)?;
-            let failed = check(&run, &format!("fleet --concurrency {value} {label}"));
-            let recorded: Vec<&Recorded> = run.requests.iter().map(|(r, _)| r).collect();
-            let reqs: Vec<Req> = recorded.iter().map(|r| parse_req(r, &ids)).collect();
-            let d = depths(&reqs, &recorded);
-            let discovery_depth =
-                reqs.iter().zip(&d).filter(|(q, _)| is_discovery(q)).map(|(_, d)| *d).max().unwrap_or(0);
-            let needed_fetch = reqs.iter().zip(&d).filter(|(q, d)| **d > 0 && !is_discovery(q)).count();
-            // gtt's `--concurrency` is the requests it keeps in flight; the default is
-            // taken as what the fake saw at the peak.
-            let peak = run.limits.peak_in_flight.max(value.parse().unwrap_or(0)).max(1);
-            let rounds = u32::try_from(needed_fetch.div_ceil(usize::try_from(peak).unwrap_or(1))).unwrap_or(u32::MAX);
-            let bound = l * (discovery_depth + rounds);
-            let ratio = run.wall.as_secs_f64() / bound.as_secs_f64().max(1e-9);
-            let total = run.requests.len();
-            let c304 = run.count_status(304);
-            let per_repo = total as f64 / n as f64;
-            let fetch_times: Vec<Duration> =
-                run.requests.iter().zip(&reqs).filter(|(_, q)| !is_discovery(q)).map(|((_, t), _)| *t).collect();
-            let first = fetch_times.iter().min().copied().unwrap_or_default();
-            let last = fetch_times.iter().max().copied().unwrap_or_default();
-            let window = last.saturating_sub(first) + l;
-            let mean_in_flight = (fetch_times.len() as f64 * l.as_secs_f64()) / window.as_secs_f64().max(1e-9);
-            println!(
-                "\n--concurrency {value}, {label}: wall {}{failed}; {total} requests ({per_repo:.2} per repository, {c304} answered 304, {} refused), peak in flight {} (mean {mean_in_flight:.1} over the fetch), {} over the limit",
-                ms(run.wall),
-                run.count_status(403),
-                run.limits.peak_in_flight,
-                run.limits.concurrent_violations,
-            );
-            println!(
-                "  bound: {discovery_depth} discovery round trips (listing pages) + ceil({needed_fetch} requests / {peak} in flight) = {} round trips, x {} ms = {}",
-                discovery_depth + rounds,
-                l.as_millis(),
-                ms(bound)
-            );
-            println!(
-                "  phases: start to last discovery answer {}, fetch window {}, after the last answer {} (merge, write {} files, report); CPU {}, peak RSS {:.1} MB",
-                ms(first.saturating_sub(l)),
-                ms(window),
-                ms(run.wall.saturating_sub(last)),
-                std::fs::read_dir(&dir).map_or(0, Iterator::count),
-                ms(run.cpu()),
-                run.peak_rss_kb as f64 / 1024.0
-            );
-            let eps = by_endpoint(&run, &ids);
-            let list: Vec<String> = eps
-                .iter()
-                .map(|(e, k, c)| if *c > 0 { format!("{e} {k} ({c} x 304)") } else { format!("{e} {k}") })
-                .collect();
-            println!("  requests: {}", list.join(", "));
-            let what = format!("{n} repositories, --concurrency {value}, {label}");
-            rows.push(row(
-                &format!("{what}: wall time"),
-                ms(run.wall),
-                format!("{} ({} round trips at {} in flight)", ms(bound), discovery_depth + rounds, peak),
-                format!("{ratio:.2}x"),
-                "<= 1.3x",
-                Some(ratio <= 1.3 && run.code == 0),
-            ));
-            let network = last;
-            rows.push(row(
-                &format!("{what}: start to last answer (network part)"),
-                ms(network),
-                ms(bound),
-                format!("{:.2}x", network.as_secs_f64() / bound.as_secs_f64().max(1e-9)),
-                "-",
-                None,
-            ));
-            rows.push(row(
-                &format!("{what}: requests per repository (304)"),
-                format!("{per_repo:.2} ({c304})"),
-                "-".into(),
-                "-".into(),
-                if label == "warm" { "<= 8" } else { "-" },
-                (label == "warm").then_some(per_repo <= 8.0),
-            ));
-            rows.push(row(
-                &format!("{what}: requests over {MAX_CONCURRENT} in flight"),
-                run.limits.concurrent_violations.to_string(),
-                "-".into(),
-                "-".into(),
-                "0",
-                Some(run.limits.concurrent_violations == 0),
-            ));
+            report_fleet(&set, label, &run, rows);
         }
-        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(&set.dir);
     }
     Ok(())
+}
+
+/// Prints one fleet run against its bound and adds its rows to the table.
+fn report_fleet(set: &FleetSetting, label: &str, run: &Run, rows: &mut Vec<Row>) {
+    let failed = check(run, &format!("fleet --concurrency {} {label}", set.value));
+    let fig = fleet_figures(set, run);
+    print_fleet_run(set, label, run, &fig, &failed);
+    fleet_rows(set, label, run, &fig, rows);
+}
+
+/// The bound of a fleet run (discovery's round trips, then the other requests at the
+/// peak in flight) and when the fetch began and ended.
+fn fleet_figures(set: &FleetSetting, run: &Run) -> FleetFigures {
+    let l = set.latency;
+    let recorded: Vec<&Recorded> = run.requests.iter().map(|(r, _)| r).collect();
+    let reqs: Vec<Req> = recorded.iter().map(|r| parse_req(r, &set.ids)).collect();
+    let d = depths(&reqs, &recorded);
+    let discovery_depth = reqs.iter().zip(&d).filter(|(q, _)| is_discovery(q)).map(|(_, d)| *d).max().unwrap_or(0);
+    let needed_fetch = reqs.iter().zip(&d).filter(|(q, d)| **d > 0 && !is_discovery(q)).count();
+    // gtt's `--concurrency` is the requests it keeps in flight; the default is
+    // taken as what the fake saw at the peak.
+    let peak = run.limits.peak_in_flight.max(set.value.parse().unwrap_or(0)).max(1);
+    let rounds = u32::try_from(needed_fetch.div_ceil(usize::try_from(peak).unwrap_or(1))).unwrap_or(u32::MAX);
+    let bound = l * (discovery_depth + rounds);
+    let ratio = run.wall.as_secs_f64() / bound.as_secs_f64().max(1e-9);
+    let per_repo = run.requests.len() as f64 / set.n as f64;
+    let fetch_times: Vec<Duration> =
+        run.requests.iter().zip(&reqs).filter(|(_, q)| !is_discovery(q)).map(|((_, t), _)| *t).collect();
+    let first = fetch_times.iter().min().copied().unwrap_or_default();
+    let last = fetch_times.iter().max().copied().unwrap_or_default();
+    let window = last.saturating_sub(first) + l;
+    let mean_in_flight = (fetch_times.len() as f64 * l.as_secs_f64()) / window.as_secs_f64().max(1e-9);
+    FleetFigures {
+        discovery_depth,
+        needed_fetch,
+        peak,
+        rounds,
+        bound,
+        ratio,
+        per_repo,
+        first,
+        last,
+        window,
+        mean_in_flight,
+    }
+}
+
+/// The run's requests, its bound, its phases and its requests by endpoint.
+fn print_fleet_run(set: &FleetSetting, label: &str, run: &Run, fig: &FleetFigures, failed: &str) {
+    let (value, l) = (&set.value, set.latency);
+    let FleetFigures { discovery_depth, needed_fetch, peak, per_repo, mean_in_flight, .. } = *fig;
+    let total = run.requests.len();
+    let c304 = run.count_status(304);
+    println!(
+        "\n--concurrency {value}, {label}: wall {}{failed}; {total} requests ({per_repo:.2} per repository, {c304} answered 304, {} refused), peak in flight {} (mean {mean_in_flight:.1} over the fetch), {} over the limit",
+        ms(run.wall),
+        run.count_status(403),
+        run.limits.peak_in_flight,
+        run.limits.concurrent_violations,
+    );
+    println!(
+        "  bound: {discovery_depth} discovery round trips (listing pages) + ceil({needed_fetch} requests / {peak} in flight) = {} round trips, x {} ms = {}",
+        discovery_depth + fig.rounds,
+        l.as_millis(),
+        ms(fig.bound)
+    );
+    println!(
+        "  phases: start to last discovery answer {}, fetch window {}, after the last answer {} (merge, write {} files, report); CPU {}, peak RSS {:.1} MB",
+        ms(fig.first.saturating_sub(l)),
+        ms(fig.window),
+        ms(run.wall.saturating_sub(fig.last)),
+        std::fs::read_dir(&set.dir).map_or(0, Iterator::count),
+        ms(run.cpu()),
+        run.peak_rss_kb as f64 / 1024.0
+    );
+    let eps = by_endpoint(run, &set.ids);
+    let list: Vec<String> =
+        eps.iter().map(|(e, k, c)| if *c > 0 { format!("{e} {k} ({c} x 304)") } else { format!("{e} {k}") }).collect();
+    println!("  requests: {}", list.join(", "));
+}
+
+/// The table's rows for one fleet run: wall time, network part, requests per repository,
+/// requests over the limit.
+fn fleet_rows(set: &FleetSetting, label: &str, run: &Run, fig: &FleetFigures, rows: &mut Vec<Row>) {
+    let what = format!("{} repositories, --concurrency {}, {label}", set.n, set.value);
+    let (bound, per_repo) = (fig.bound, fig.per_repo);
+    rows.push(row(
+        &format!("{what}: wall time"),
+        ms(run.wall),
+        format!("{} ({} round trips at {} in flight)", ms(bound), fig.discovery_depth + fig.rounds, fig.peak),
+        format!("{:.2}x", fig.ratio),
+        "<= 1.3x",
+        Some(fig.ratio <= 1.3 && run.code == 0),
+    ));
+    let network = fig.last;
+    rows.push(row(
+        &format!("{what}: start to last answer (network part)"),
+        ms(network),
+        ms(bound),
+        format!("{:.2}x", network.as_secs_f64() / bound.as_secs_f64().max(1e-9)),
+        "-",
+        None,
+    ));
+    rows.push(row(
+        &format!("{what}: requests per repository (304)"),
+        format!("{per_repo:.2} ({})", run.count_status(304)),
+        "-".into(),
+        "-".into(),
+        if label == "warm" { "<= 8" } else { "-" },
+        (label == "warm").then_some(per_repo <= 8.0),
+    ));
+    rows.push(row(
+        &format!("{what}: requests over {MAX_CONCURRENT} in flight"),
+        run.limits.concurrent_violations.to_string(),
+        "-".into(),
+        "-".into(),
+        "0",
+        Some(run.limits.concurrent_violations == 0),
+    ));
 }
 
 // ===================================================================
@@ -792,15 +932,7 @@ fn cpu(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
     let attempts = if sizes.repeats > 1 { 2 } else { 1 };
     for attempt in 1..=attempts {
         let dir = base.join(format!("cpu-{attempt}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
-        let mut index = gtt::testing::Index::new();
-        for name in &names {
-            let file = gtt::testing::history_file(name);
-            std::fs::write(dir.join(&file), text.replace(template, name)).map_err(|e| format!("write {file}: {e}"))?;
-            index.repos.insert(name.clone(), file);
-        }
-        std::fs::write(dir.join(gtt::testing::INDEX_FILE), index.to_json()).map_err(|e| format!("write index: {e}"))?;
+        write_history_folder(&dir, &names, template, &text)?;
         let limits = Limits { latency: Duration::ZERO, max_concurrent: Some(MAX_CONCURRENT), per_window: None };
         let args = vec!["--repos".to_string(), "cpu/*".into(), "--data-dir".into(), dir.display().to_string()];
         let run = run_gtt(&fake, &limits, &format!("ghp_cpu{attempt}"), &args, hz)?;
@@ -820,8 +952,29 @@ fn cpu(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
         run.requests.len(),
         all.join("; ")
     );
+    print_cpu_phases(run, hz);
+    print_in_process_split(template, &text, fake.now(), n)?;
+    cpu_rows(run, n, years, rows);
+    Ok(())
+}
 
-    // Where the time goes: phases from the requests' answer times, CPU from /proc samples.
+/// A fresh data folder holding `text` once per repository (the template's name replaced
+/// by the repository's) and the index naming them.
+fn write_history_folder(dir: &Path, names: &[String], template: &str, text: &str) -> Res<()> {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+    let mut index = gtt::testing::Index::new();
+    for name in names {
+        let file = gtt::testing::history_file(name);
+        std::fs::write(dir.join(&file), text.replace(template, name)).map_err(|e| format!("write {file}: {e}"))?;
+        index.repos.insert(name.clone(), file);
+    }
+    std::fs::write(dir.join(gtt::testing::INDEX_FILE), index.to_json()).map_err(|e| format!("write index: {e}"))
+}
+
+/// Where the time goes: phases from the requests' answer times, CPU from /proc samples,
+/// and the first log lines with the CPU spent when each was written.
+fn print_cpu_phases(run: &Run, hz: u64) {
     let ids = BTreeMap::new();
     let reqs: Vec<(Req, Duration)> = run.requests.iter().map(|(r, t)| (parse_req(r, &ids), *t)).collect();
     let disc_last = reqs.iter().filter(|(q, _)| is_discovery(q)).map(|(_, t)| *t).max().unwrap_or_default();
@@ -845,9 +998,10 @@ fn cpu(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
     for (t, line) in run.stderr.iter().filter(|(_, l)| !l.starts_with("[DEBUG")).take(12) {
         println!("  log at {} (CPU {}): {line}", ms(*t), ms(run.cpu_at(*t)));
     }
+}
 
-    // The same work in-process on gtt's library, one history at a time, for the split.
-    let fragment_now = fake.now();
+/// The same work in-process on gtt's library, one history at a time, for the split.
+fn print_in_process_split(template: &str, text: &str, fragment_now: Timestamp, n: usize) -> Res<()> {
     let today = fragment_now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let fragment = History::from_observation(template, fragment_now, &observation(template, today, 0));
     let iters = 20u32;
@@ -858,9 +1012,9 @@ fn cpu(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
         }
         t.elapsed() / iters
     };
-    let stored = History::parse(&text, template).map_err(|e| format!("template does not parse: {e}"))?;
+    let stored = History::parse(text, template).map_err(|e| format!("template does not parse: {e}"))?;
     let merged = stored.merge(&fragment);
-    let parse = time(&mut || drop(std::hint::black_box(History::parse(&text, template))));
+    let parse = time(&mut || drop(std::hint::black_box(History::parse(text, template))));
     let merge = time(&mut || drop(std::hint::black_box(stored.merge(&fragment))));
     let check_loss = time(&mut || drop(std::hint::black_box(stored.check_no_loss(&merged))));
     let clone = time(&mut || drop(std::hint::black_box(merged.clone())));
@@ -879,7 +1033,11 @@ fn cpu(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
         "  the stored text of {n} histories is {:.0} MB; gtt holds it, the parsed histories and the rendered files at once",
         (text.len() * n) as f64 / 1e6
     );
+    Ok(())
+}
 
+/// The table's rows for the CPU scenario: CPU time and peak memory of gtt collect.
+fn cpu_rows(run: &Run, n: usize, years: f64, rows: &mut Vec<Row>) {
     let mb = run.peak_rss_kb as f64 / 1024.0;
     // Under a wrapper (a profiler) the figures are the wrapper's: no verdict.
     let judge = |ok: bool| std::env::var_os("GTT_BENCH_WRAP").is_none().then_some(ok && run.code == 0);
@@ -899,7 +1057,6 @@ fn cpu(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
         "< 100 MB",
         judge(mb < 100.0),
     ));
-    Ok(())
 }
 
 // ===================================================================

@@ -1,5 +1,5 @@
 // Browser tests: the built site, with data written by gtt itself, in Debian's Chromium.
-// `cargo test --test dashboard` makes the fixtures and runs this file with
+// `cargo test --test integration dashboard::` makes the fixtures and runs this file with
 // GTT_FIXTURES set; without it (plain `npm test`) these tests are skipped.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { serve } from '../tools/server.mjs';
 import { launch } from '../tools/browser.mjs';
 
 const FIX = process.env.GTT_FIXTURES ? JSON.parse(process.env.GTT_FIXTURES) : null;
-const skip = FIX ? false : 'GTT_FIXTURES not set (cargo test --test dashboard sets it)';
+const skip = FIX ? false : 'GTT_FIXTURES not set (cargo test --test integration dashboard:: sets it)';
 const T = { timeout: 120000, skip };
 
 let browser;

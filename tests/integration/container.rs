@@ -385,10 +385,17 @@ fn assert_masked_first(ran: &Ran) {
 
 // ----- test 1 -----
 
-#[test]
-fn runs_like_the_runner_starts_the_container() {
-    let scratch_tmp = scratch_dir("runner");
-    let scratch = scratch_tmp.path();
+/// The runner's folders and files on the host, laid out under a scratch folder.
+struct HostRunner {
+    workspace: PathBuf,
+    output: PathBuf,
+    summary: PathBuf,
+    paths: RunnerPaths,
+}
+
+/// Creates the workspace, home, file-commands, runner-temp and workflow folders under
+/// `scratch`, and the scheduled run's event file.
+fn host_runner(scratch: &Path) -> HostRunner {
     let workspace = scratch.join("workspace");
     let home = scratch.join("home");
     let file_commands = scratch.join("file_commands");
@@ -410,29 +417,87 @@ fn runs_like_the_runner_starts_the_container() {
         runner_temp: s(&runner_temp),
         event: s(&event),
     };
+    HostRunner { workspace, output, summary, paths }
+}
 
-    // The inputs gtt documents are the inputs action.yml declares, with the same defaults.
+/// The inputs gtt documents are the inputs action.yml declares, with the same defaults;
+/// returns the declared ones.
+fn declared_inputs_are_documented() -> Vec<(String, Option<String>)> {
     let declared = action_inputs();
     let documented: Vec<(String, Option<String>)> =
         lib::INPUTS.iter().map(|(n, d, _)| (n.to_string(), (!d.is_empty()).then(|| d.to_string()))).collect();
     let declared_cmp: Vec<(String, Option<String>)> =
         declared.iter().map(|(n, d)| (n.clone(), d.clone().filter(|d| !d.is_empty()))).collect();
     assert_eq!(declared_cmp, documented, "action.yml inputs vs gtt::config::INPUTS");
+    declared
+}
 
-    let fake = FakeGitHub::start();
-    let truth = seed(&fake);
-    let env = runner_env(&paths, &fake.url(), &[("token", TOKEN), ("gist-id", GIST), ("repos", REPO)]);
-    for (name, default) in &declared {
+/// Every input the workflow does not set has its default in the environment, and input
+/// names keep their hyphens.
+fn assert_env_has_defaults(env: &[(String, String)], declared: &[(String, Option<String>)]) {
+    for (name, default) in declared {
         let v = &env.iter().find(|(k, _)| *k == input_var(name)).unwrap().1;
         if !["token", "gist-id", "repos"].contains(&name.as_str()) {
             assert_eq!(v, &default.clone().unwrap_or_default(), "{name}");
         }
     }
     assert!(env.iter().any(|(k, _)| k == "INPUT_GIST-ID"), "hyphen kept in input names");
+}
+
+/// The step summary: Markdown with a heading, the repository's section, and a table with
+/// the truth's views and downloads; no token.
+fn assert_summary(md: &str, truth: &Truth) {
+    assert!(md.starts_with("## "), "summary is Markdown with a heading:\n{md}");
+    assert!(md.contains(&format!("### {}", lib::escape_markdown(REPO))), "{md}");
+    assert!(md.contains("|---|"), "summary has a table:\n{md}");
+    let views_row = format!("| Views | {} | {} |", lib::group_digits(truth.views), lib::group_digits(truth.views_14d));
+    assert!(md.contains(&views_row), "summary lacks `{views_row}`:\n{md}");
+    assert!(md.contains("| Release downloads | 155 |"), "{md}");
+    assert!(!md.contains(TOKEN));
+}
+
+/// The workflow forgot `token:` (e.g. an unset secret) and the runner passes "": `cmd`
+/// fails with exit 2 and one `::error` naming the input, and writes nothing (no gist
+/// write, no output or summary appended to `out_text` and `md`).
+fn assert_no_token_writes_nothing(
+    fake: &FakeGitHub,
+    cmd: Command,
+    scratch: &Path,
+    host: &HostRunner,
+    out_text: &str,
+    md: &str,
+) {
+    let revisions = fake.gist_revisions(GIST);
+    let files_before = fake.gist_file_names(GIST);
+    fake.clear_requests();
+    let ran = run(cmd, scratch, "no-token");
+    assert_eq!(ran.code(), Some(2), "{}", ran.describe());
+    let errors: Vec<&str> = ran.stdout.lines().chain(ran.stderr.lines()).filter(|l| l.starts_with("::error")).collect();
+    assert_eq!(errors.len(), 1, "one ::error line:\n{}", ran.describe());
+    assert!(errors[0].contains("input `token`"), "the error names input `token`: {}", errors[0]);
+    assert!(!ran.stdout.contains("::add-mask::"), "nothing to mask:\n{}", ran.describe());
+    assert_eq!(fake.gist_revisions(GIST), revisions, "no gist write");
+    assert_eq!(fake.gist_file_names(GIST), files_before);
+    assert_eq!(fake.count("PATCH", "/gists/"), 0);
+    assert_eq!(fs::read_to_string(&host.output).unwrap(), out_text, "no outputs appended");
+    assert_eq!(fs::read_to_string(&host.summary).unwrap(), md, "no summary appended");
+}
+
+#[test]
+fn runs_like_the_runner_starts_the_container() {
+    let scratch_tmp = scratch_dir("runner");
+    let scratch = scratch_tmp.path();
+    let host = host_runner(scratch);
+    let declared = declared_inputs_are_documented();
+
+    let fake = FakeGitHub::start();
+    let truth = seed(&fake);
+    let env = runner_env(&host.paths, &fake.url(), &[("token", TOKEN), ("gist-id", GIST), ("repos", REPO)]);
+    assert_env_has_defaults(&env, &declared);
 
     let start = |env: &[(String, String)]| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_gtt"));
-        cmd.env_clear().envs(env.iter().map(|(k, v)| (k, v))).current_dir(&workspace);
+        cmd.env_clear().envs(env.iter().map(|(k, v)| (k, v))).current_dir(&host.workspace);
         cmd
     };
 
@@ -442,35 +507,17 @@ fn runs_like_the_runner_starts_the_container() {
     assert_eq!(ran.code(), Some(0), "{}", ran.describe());
     assert_masked_first(&ran);
     assert!(!ran.stdout.contains("::error"), "{}", ran.describe());
-    let out_text = fs::read_to_string(&output).unwrap();
+    let out_text = fs::read_to_string(&host.output).unwrap();
     assert_outputs(&out_text, &truth);
-    let md = fs::read_to_string(&summary).unwrap();
-    assert!(md.starts_with("## "), "summary is Markdown with a heading:\n{md}");
-    assert!(md.contains(&format!("### {}", lib::escape_markdown(REPO))), "{md}");
-    assert!(md.contains("|---|"), "summary has a table:\n{md}");
-    let views_row = format!("| Views | {} | {} |", lib::group_digits(truth.views), lib::group_digits(truth.views_14d));
-    assert!(md.contains(&views_row), "summary lacks `{views_row}`:\n{md}");
-    assert!(md.contains("| Release downloads | 155 |"), "{md}");
-    assert!(!md.contains(TOKEN));
+    let md = fs::read_to_string(&host.summary).unwrap();
+    assert_summary(&md, &truth);
     assert_gist_written(&fake, &truth);
     assert_api_etiquette(&fake);
-    assert!(fs::read_dir(&workspace).unwrap().next().is_none(), "a gist run leaves the workspace alone");
+    assert!(fs::read_dir(&host.workspace).unwrap().next().is_none(), "a gist run leaves the workspace alone");
 
     // The workflow forgot `token:` (e.g. an unset secret): the runner passes "".
-    let revisions = fake.gist_revisions(GIST);
-    let files_before = fake.gist_file_names(GIST);
-    fake.clear_requests();
-    let ran = run(start(&set_env(&env, "INPUT_TOKEN", "")), scratch, "no-token");
-    assert_eq!(ran.code(), Some(2), "{}", ran.describe());
-    let errors: Vec<&str> = ran.stdout.lines().chain(ran.stderr.lines()).filter(|l| l.starts_with("::error")).collect();
-    assert_eq!(errors.len(), 1, "one ::error line:\n{}", ran.describe());
-    assert!(errors[0].contains("input `token`"), "the error names input `token`: {}", errors[0]);
-    assert!(!ran.stdout.contains("::add-mask::"), "nothing to mask:\n{}", ran.describe());
-    assert_eq!(fake.gist_revisions(GIST), revisions, "no gist write");
-    assert_eq!(fake.gist_file_names(GIST), files_before);
-    assert_eq!(fake.count("PATCH", "/gists/"), 0);
-    assert_eq!(fs::read_to_string(&output).unwrap(), out_text, "no outputs appended");
-    assert_eq!(fs::read_to_string(&summary).unwrap(), md, "no summary appended");
+    let no_token = start(&set_env(&env, "INPUT_TOKEN", ""));
+    assert_no_token_writes_nothing(&fake, no_token, scratch, &host, &out_text, &md);
 }
 
 // ----- test 2 -----

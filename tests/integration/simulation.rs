@@ -182,22 +182,25 @@ fn le(a: Day, b: Day) -> bool {
     a.iter().zip(b).all(|(x, y)| *x <= y)
 }
 
-#[test]
-fn multi_week_simulation_matches_ground_truth() {
-    // Crosses a year boundary on purpose.
-    let base: Date = "2026-11-20".parse().unwrap();
-    const LAST: i32 = 82;
-    const HOLE_RUN: i32 = 69;
+/// The multi-week simulation's last day (an index from its base date) and its first run
+/// after the hole.
+const LAST: i32 = 82;
+const HOLE_RUN: i32 = 69;
+
+/// The multi-week ground truth: random days, and the two days the checks lean on.
+fn multi_week_truth() -> BTreeMap<i32, Day> {
     let mut truth = ground_truth(0x5EED_CAFE_F00D_0001, LAST + 1);
     // The day that is the oldest bucket of the first run after the hole has no traffic:
     // GitHub omits it, and gtt must not store it as a zero day (it is lost).
     truth.insert(HOLE_RUN - 14, [0, 0, 0, 0]);
     // A busy last day, so its partial value is visibly partial.
     truth.insert(LAST, [4_800, 1_200, 960, 240]);
-    let fake = fake_with(base, &truth);
-    let data = tempdir("multi-week");
+    truth
+}
 
-    // The schedule: (day index, seconds into the UTC day).
+/// The schedule: (day index, seconds into the UTC day), with runs just after and just
+/// before midnight.
+fn multi_week_schedule() -> Vec<(i32, i64)> {
     let mut r = Rng(0xD1CE_0000_0000_0042);
     let forced: BTreeMap<i32, i64> = BTreeMap::from([
         (15, hms(0, 5, 0)),
@@ -217,13 +220,28 @@ fn multi_week_simulation_matches_ground_truth() {
     let schedule: Vec<(i32, i64)> =
         run_days.iter().map(|&i| (i, forced.get(&i).copied().unwrap_or_else(|| r.below(86_400) as i64))).collect();
     assert!(schedule.iter().any(|&(_, s)| s < hms(0, 10, 0)) && schedule.iter().any(|&(_, s)| s > hms(23, 50, 0)));
+    schedule
+}
 
-    // What each run can see, from the schedule and the truth alone: days today-13..today-1
-    // complete, today-14 complete if GitHub lists it (it had traffic), today partial.
+/// The days the runs can see, by day index.
+struct Coverage {
+    /// Seen complete by some run.
+    complete: BTreeSet<i32>,
+    /// Some run's today.
+    partial: BTreeSet<i32>,
+    /// Seen at all.
+    covered: BTreeSet<i32>,
+    /// Between the first and the last covered day, and seen by no run.
+    lost: Vec<i32>,
+}
+
+/// What each run can see, from the schedule and the truth alone: days today-13..today-1
+/// complete, today-14 complete if GitHub lists it (it had traffic), today partial.
+fn coverage(schedule: &[(i32, i64)], truth: &BTreeMap<i32, Day>) -> Coverage {
     let nonzero = |i: i32| truth.get(&i).is_some_and(|t| t[0] > 0 || t[2] > 0);
     let mut complete: BTreeSet<i32> = BTreeSet::new();
     let mut partial: BTreeSet<i32> = BTreeSet::new();
-    for &(t, _) in &schedule {
+    for &(t, _) in schedule {
         complete.extend(t - 13..t);
         if nonzero(t - 14) {
             complete.insert(t - 14);
@@ -239,10 +257,15 @@ fn multi_week_simulation_matches_ground_truth() {
         "the truth has zero days among the complete days"
     );
     assert!(partial.contains(&48) && !complete.contains(&48), "the run before the hole left its day partial");
+    Coverage { complete, partial, covered, lost }
+}
 
-    for &(i, secs) in &schedule {
+/// Runs gtt at each scheduled time: every run reports the repository, and only the run
+/// after the hole reports a gap, a warning naming the lost days.
+fn run_schedule(fake: &FakeGitHub, dir: &Path, base: Date, schedule: &[(i32, i64)], lost: &[i32]) {
+    for &(i, secs) in schedule {
         let now = at(base, i, secs);
-        let out = collect_ok(&fake, data.path(), now);
+        let out = collect_ok(fake, dir, now);
         let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
         assert!(stdout.contains(&format!("{REPO}:")), "run at {now}: no repository line in {stdout:?}");
         if i == HOLE_RUN {
@@ -256,9 +279,12 @@ fn multi_week_simulation_matches_ground_truth() {
             assert!(!stderr.contains("no data for"), "run at {now} reported a gap: {stderr}");
         }
     }
+}
 
-    // CSV export.
-    let csv = export(data.path(), "csv");
+/// The CSV export's rows by date, after checking its header, its repository column and
+/// that its dates strictly ascend.
+fn csv_rows(dir: &Path) -> BTreeMap<Date, Day> {
+    let csv = export(dir, "csv");
     let mut lines = csv.lines();
     let header = lines.next().unwrap();
     assert!(header.starts_with("repo,date,views,views_uniques,clones,clones_uniques"), "header: {header}");
@@ -274,8 +300,13 @@ fn multi_week_simulation_matches_ground_truth() {
         let n = |k: usize| f[k].parse::<u64>().unwrap_or_else(|_| panic!("field {k} of {line:?}"));
         rows.insert(d, [n(2), n(3), n(4), n(5)]);
     }
+    rows
+}
 
-    let want_days: BTreeSet<Date> = covered.iter().map(|&i| day(base, i)).collect();
+/// The exported rows are exactly the covered days: complete days equal the truth, days
+/// only ever seen partial are at most the truth, lost days have no row.
+fn assert_rows_match(rows: &BTreeMap<Date, Day>, base: Date, truth: &BTreeMap<i32, Day>, cov: &Coverage) {
+    let want_days: BTreeSet<Date> = cov.covered.iter().map(|&i| day(base, i)).collect();
     let got_days: BTreeSet<Date> = rows.keys().copied().collect();
     assert_eq!(
         got_days.difference(&want_days).collect::<Vec<_>>(),
@@ -287,24 +318,40 @@ fn multi_week_simulation_matches_ground_truth() {
         Vec::<&Date>::new(),
         "observed days missing from the export"
     );
-    for &i in &complete {
+    for &i in &cov.complete {
         assert_eq!(rows[&day(base, i)], truth[&i], "complete day {} (index {i})", day(base, i));
     }
-    for i in partial.difference(&complete) {
+    for i in cov.partial.difference(&cov.complete) {
         let got = rows[&day(base, *i)];
         assert!(le(got, truth[i]), "partial-only day {} is {got:?}, above the truth {:?}", day(base, *i), truth[i]);
     }
-    for &i in &lost {
+    for &i in &cov.lost {
         assert!(!rows.contains_key(&day(base, i)), "lost day {} has a row", day(base, i));
     }
     let last = rows[&day(base, LAST)];
     assert!(le(last, truth[&LAST]), "partial today {last:?} above the truth {:?}", truth[&LAST]);
     assert!(last[0] < truth[&LAST][0], "today at 14:30 is partial: {last:?}");
+}
+
+#[test]
+fn multi_week_simulation_matches_ground_truth() {
+    // Crosses a year boundary on purpose.
+    let base: Date = "2026-11-20".parse().unwrap();
+    let truth = multi_week_truth();
+    let fake = fake_with(base, &truth);
+    let data = tempdir("multi-week");
+    let schedule = multi_week_schedule();
+    let cov = coverage(&schedule, &truth);
+    run_schedule(&fake, data.path(), base, &schedule, &cov.lost);
+
+    // CSV export.
+    let rows = csv_rows(data.path());
+    assert_rows_match(&rows, base, &truth, &cov);
 
     // JSON export: same days, and the gap is absent from `days`.
     let jd = json_days(data.path());
     assert_eq!(jd, rows, "JSON and CSV exports agree");
-    for &i in &lost {
+    for &i in &cov.lost {
         assert!(!jd.contains_key(&day(base, i)), "JSON export has a key for lost day {}", day(base, i));
     }
 }

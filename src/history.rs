@@ -460,6 +460,9 @@ pub struct Observation {
     /// GitHub's today for the views and clones answers (the earlier of their `Date`
     /// headers), which sets the days their window covers. None: the collection's own.
     pub traffic_today: Option<Date>,
+    /// GitHub's clock when it answered (the views answer's `Date` header): the time the
+    /// collection is stamped with, whatever the local clock or `now` says.
+    pub github_now: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone)]

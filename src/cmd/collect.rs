@@ -29,7 +29,7 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     let targets = targets(c, &client)?;
     let (index, stored) = read_with_budget(&client, backend.as_mut(), &targets.repos)?;
     let fetched = fetch::all::all(&client, c, &targets.repos, &stored);
-    let mut tally = Tally { skipped: targets.skipped.clone(), deferred: Vec::new(), outcomes: Vec::new() };
+    let mut tally = Tally { skipped: targets.skipped.clone(), deferred: Vec::new(), outcomes: Vec::new(), clock: None };
     for ((repo, old), result) in targets.repos.iter().zip(stored).zip(fetched) {
         tally.take(c, &targets, repo, old, result)?;
     }
@@ -51,6 +51,14 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
         super::dashboard::write(c, backend.as_mut(), dir)?;
     }
     let reports = tally.reports(&kept, &all);
+    if let Some((ours, github)) = tally.clock {
+        let line = clock_line(ours, github);
+        if c.action {
+            writeln!(out, "{}", report::warning("gtt: clock", &line)).map_err(Error::output("stdout"))?;
+        } else {
+            log::warn!("{line}");
+        }
+    }
     let requests = requests_line(&client, kept.len());
     for (repo, why) in &tally.skipped {
         writeln!(out, "{}", report::skipped_line(repo, why)).map_err(Error::output("stdout"))?;
@@ -134,7 +142,12 @@ struct Tally {
     /// Deferred by the rate limit, and whether that loses days.
     deferred: Vec<(String, bool)>,
     outcomes: Vec<Outcome>,
+    /// The run's clock and GitHub's, when they disagree by more than [`CLOCK_SLACK`].
+    clock: Option<(Timestamp, Timestamp)>,
 }
+
+/// How far the run's clock (or `now`) may be from GitHub's before the run says so.
+const CLOCK_SLACK: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
 
 impl Tally {
     /// Sorts one repository's fetch result into deferred, skipped or an outcome.
@@ -165,7 +178,12 @@ impl Tally {
                 collected: false,
                 warnings: Vec::new(),
             }),
-            Ok((obs, ci_error)) => self.outcomes.push(merge(c, repo, old, &obs, ci_error)?),
+            Ok((obs, ci_error)) => {
+                if let Some(github) = obs.github_now.filter(|g| c.now.duration_since(*g).abs() > CLOCK_SLACK) {
+                    self.clock.get_or_insert((c.now, github));
+                }
+                self.outcomes.push(merge(c, repo, old, &obs, ci_error)?);
+            }
         }
         Ok(())
     }
@@ -206,7 +224,8 @@ fn merge(
     obs: &history::Observation,
     ci_error: Option<fetch::Error>,
 ) -> Result<Outcome, Error> {
-    let fragment = History::from_observation(repo, c.now, obs);
+    // Stamped with GitHub's clock: a wrong local clock (or `now`) must not date a day.
+    let fragment = History::from_observation(repo, obs.github_now.unwrap_or(c.now), obs);
     let merged = old.merge(&fragment);
     old.check_no_loss(&merged).map_err(|why| {
         crate::store::Error::Refused(format!(
@@ -287,6 +306,12 @@ fn store(
     };
     let w = ledger::Write { index, repos, written, now: c.now, derived: &badges };
     Ok(ledger::write(backend, &w, all)?)
+}
+
+fn clock_line(ours: Timestamp, github: Timestamp) -> String {
+    format!(
+        "the run's clock says {ours} but GitHub's says {github}: days were dated and windowed by GitHub's clock, and only days its window covers were stored (set the machine's clock right, or pass a `now` close to GitHub's)"
+    )
 }
 
 fn requests_line(client: &Client, repos: usize) -> String {
@@ -370,7 +395,8 @@ fn print_repo(c: &Config, r: &report::RepoReport<'_>, today: Date, out: &mut dyn
         if c.action {
             writeln!(out, "{}", report::error(&format!("gtt: {}", r.repo), e))?;
         }
-        log::error!("{}", report::failed_line(r.repo, e));
+        // The report's line for the terminal, whatever the log level.
+        eprintln!("{}", report::failed_line(r.repo, e));
     }
     if c.action {
         writeln!(out, "{}", report::group(r.repo))?;

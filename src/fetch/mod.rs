@@ -199,8 +199,8 @@ pub(crate) fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Resul
         (info, join(views), join(clones), join(referrers), join(paths), join(releases), ci)
     });
     let info = info.map_err(|e| explain(client, repo, e, false))?;
-    let (views, views_today) = traffic_days(client, repo, ctx, views, Daily::Views)?;
-    let (clones, clones_today) = traffic_days(client, repo, ctx, clones, Daily::Clones)?;
+    let (views, views_today, views_at) = traffic_days(client, repo, ctx, views, Daily::Views)?;
+    let (clones, clones_today, clones_at) = traffic_days(client, repo, ctx, clones, Daily::Clones)?;
     let referrers: Vec<ReferrerJson> = popular(client, repo, referrers, Popular::Referrers)?;
     let paths: Vec<PathJson> = popular(client, repo, paths, Popular::Paths)?;
     let releases = releases.map_err(|e| explain(client, repo, e, false))?;
@@ -238,6 +238,7 @@ pub(crate) fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Resul
         ci,
         validators: kept.into_inner().unwrap_or_default(),
         traffic_today: Some(views_today.min(clones_today)),
+        github_now: views_at.or(clones_at),
     };
     Ok((obs, ci_error))
 }
@@ -250,12 +251,13 @@ fn traffic_days(
     ctx: Context<'_>,
     answer: Result<Got, github::Error>,
     what: Daily,
-) -> Result<(Days, Date), Error> {
+) -> Result<(Days, Date, Option<Timestamp>), Error> {
     let got = answer.map_err(|e| explain(client, repo, e, true))?;
+    let stamped = stamp(got.date.as_deref());
     let window = Window::of_answer(got.date.as_deref(), ctx.today);
     // A 304 replays the copy an older gtt kept, which dropped the totals.
     let days = check_daily(what, &got.value, window, got.fresh).map_err(|r| refused(repo, what.name(), &r))?;
-    Ok((days, window.last))
+    Ok((days, window.last, stamped))
 }
 
 /// A referrers or paths answer, checked ([`check_popular`]) before it is decoded.
@@ -379,13 +381,17 @@ impl Window {
     /// From the answer's `Date` header; without a readable one (GitHub always sends
     /// it), from the run's own clock.
     fn of_answer(date: Option<&str>, fallback: Date) -> Window {
-        let from_header = date.and_then(github::parse_http_date).and_then(|s| Timestamp::from_second(s).ok());
-        Window::ending(from_header.map_or(fallback, day))
+        Window::ending(stamp(date).map_or(fallback, day))
     }
 
     pub(crate) fn contains(&self, d: Date) -> bool {
         self.first <= d && d <= self.last
     }
+}
+
+/// GitHub's clock as an answer's `Date` header gives it.
+fn stamp(date: Option<&str>) -> Option<Timestamp> {
+    date.and_then(github::parse_http_date).and_then(|s| Timestamp::from_second(s).ok())
 }
 
 /// `(day, count, uniques)` as a views or clones answer reported them.

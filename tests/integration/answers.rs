@@ -181,3 +181,32 @@ fn a_run_clock_ahead_of_github_zeroes_no_day_github_did_not_answer() {
     assert!(h["days"].get("2026-11-02").is_none(), "no invented zero: {}", h["days"]);
     assert!(h["days"]["2026-11-01"][0].as_u64().unwrap() > 0, "GitHub's today is kept");
 }
+
+/// The stored days of a first collection into a fresh folder with the run's clock at
+/// `now`, and what the run said on stderr.
+fn days_collected_at(now: &str) -> (serde_json::Value, String) {
+    let fake = world();
+    let dir = tempdir("skew");
+    let d = dir.path().display().to_string();
+    let r = gtt(&fake, &["collect", "--repos", REPO, "--data-dir", &d, "--now", now], &[("GITHUB_TOKEN", TOKEN)]);
+    assert_eq!(r.code, 0, "{now}: {}", r.stderr);
+    let h: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(history_file(dir.path())).unwrap()).unwrap();
+    (h["days"].clone(), r.stderr)
+}
+
+#[test]
+fn githubs_clock_defines_the_window_and_a_wrong_one_is_said_once() {
+    let fake_now = world().now().to_string();
+    let (truth, quiet) = days_collected_at(&fake_now);
+    assert!(!quiet.contains("the run's clock"), "a right clock is not mentioned: {quiet}");
+    let days = truth.as_object().unwrap();
+    assert!(days.keys().all(|d| d.as_str() <= "2026-11-01" && d.as_str() >= "2026-10-17"), "{truth}");
+    // Ten days behind and eight ahead of GitHub's: the same days, the same figures.
+    for now in ["2026-10-22T12:00:00Z", "2026-11-09T12:00:00Z"] {
+        let (got, stderr) = days_collected_at(now);
+        assert_eq!(got, truth, "{now}: only what GitHub's window covers");
+        assert_eq!(stderr.matches("the run's clock says").count(), 1, "{now}: one clock line: {stderr}");
+        assert!(stderr.contains(&now[..10]) && stderr.contains("2026-11-01"), "{now}: both dates: {stderr}");
+    }
+}

@@ -71,7 +71,11 @@ pub const INPUTS: &[(&str, &str, &str)] = &[
     ("archive-dir", "", "Folder that receives the monthly archives instead of a gist."),
     ("out", "", "dashboard: folder to write the built dashboard into."),
     ("dashboard-dir", "", "collect: also write the built dashboard into this folder (e.g. for a Pages deployment)."),
-    ("site-dir", "", "Where the built dashboard is. Default: /dashboard (in the image), else ./dashboard/dist."),
+    (
+        "site-dir",
+        "",
+        "A built dashboard folder to write instead of the one built into gtt (for developing the dashboard).",
+    ),
     (
         "from",
         "",

@@ -83,6 +83,16 @@ pub const INPUTS: &[(&str, &str, &str)] = &[
     ),
     ("repo-dir", "", "init: the repository checkout to write the workflow into. Default: the current folder."),
     ("apply", "false", "init: run the gh commands (secret, variables) instead of printing them."),
+    (
+        "action",
+        "",
+        "init: the repository that publishes the gtt action (owner/name), for the workflow's `uses:`. Default: the one this gtt was built for (release builds), else none: init asks for it.",
+    ),
+    (
+        "pages",
+        "false",
+        "init: also write .github/workflows/gtt-pages.yml, which publishes the dashboard on GitHub Pages.",
+    ),
     ("include-forks", "false", "Let globs in `repos` pick forks."),
     ("include-archived", "false", "Let globs in `repos` pick archived repositories."),
     ("include-private", "true", "Let globs in `repos` pick private repositories the token can see."),

@@ -1,17 +1,21 @@
-// `npm run build`: writes dist/ — the static site — from src/ and uPlot's own dist files.
+// `npm run build`: writes site/ — the static site — from src/ and uPlot's own dist files.
+// `npm run build -- DIR` writes it into DIR instead. site/ is committed: gtt embeds it at
+// compile time (build.rs), so building gtt needs no Node, and a test rebuilds it into a
+// temporary folder and fails when the committed copy differs. The output is the same
+// bytes on every build (no timestamps, no hashes): keep it so.
 //
-// The app's ES modules are joined into one classic script, dist/app.js, because module
+// The app's ES modules are joined into one classic script, site/app.js, because module
 // scripts do not load from file:// (the site must open from disk). The modules keep to
 // a small subset this joiner understands, and it fails loudly on anything else:
 //   import { a, b as c } from './x.js';      (one line, relative paths only)
 //   export function f() / export async function f() / export const x = / export class X
-import { readFileSync, writeFileSync, mkdirSync, rmSync, copyFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, rmSync, copyFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const src = join(root, 'src');
-const dist = join(root, 'dist');
+const defaultOut = join(root, 'site');
 
 const IMPORT = /^import\s*\{([^}]*)\}\s*from\s*'(\.\/[A-Za-z0-9_-]+\.js)';\s*$/;
 const EXPORT_DECL = /^export\s+(async\s+function|function|const|let|class)\s+([A-Za-z_$][\w$]*)/;
@@ -75,8 +79,16 @@ function copy(from, to) {
   copyFileSync(from, to);
 }
 
-function build() {
+/** Empties `dist` for a new build: refuses a folder that holds files but no site. */
+function clean(dist) {
+  if (existsSync(dist) && readdirSync(dist).length > 0 && !existsSync(join(dist, 'index.html'))) {
+    throw new Error(`${dist} is not empty and holds no index.html: refusing to delete it`);
+  }
   rmSync(dist, { recursive: true, force: true });
+}
+
+function build(dist) {
+  clean(dist);
   mkdirSync(dist, { recursive: true });
   for (const f of ['index.html', 'style.css', 'config.js', 'data.js', 'config.json', 'favicon.svg']) {
     copy(join(src, f), join(dist, f));
@@ -93,7 +105,7 @@ function build() {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    build();
+    build(process.argv[2] ? resolve(process.argv[2]) : defaultOut);
   } catch (e) {
     console.error(`build failed: ${e.message}`);
     process.exit(1);

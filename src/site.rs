@@ -1,6 +1,7 @@
-//! `gtt dashboard`: writes the prebuilt static site (dashboard/dist, or /dashboard in the
-//! image) with where its data is. One build serves every user; nothing in the HTML is
-//! patched. The site reads, in order: the URL parameter `?source=`, `config.js`
+//! `gtt dashboard`: writes the prebuilt static site with where its data is. The site is
+//! compiled into gtt (`dashboard/site/`, committed, embedded by build.rs), so any gtt
+//! binary writes it anywhere; input `site-dir` names another build instead. One build
+//! serves every user; nothing in the HTML is patched. The site reads, in order: the URL parameter `?source=`, `config.js`
 //! (`window.GTT_CONFIG`), `config.json`. For a local folder the data also goes into
 //! `data.js` (`window.GTT_DATA`), because a page opened from `file://` cannot fetch.
 
@@ -15,9 +16,10 @@ use crate::store::Files;
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum Error {
     #[error(
-        "no built dashboard found (looked for index.html in input `site-dir`, /dashboard, ./dashboard/dist): run `npm ci && npm run build` in dashboard/, or pass --site-dir"
+        "input `site-dir` ({}) holds no index.html: point it at a built dashboard (`npm ci && npm run build` in dashboard/ writes dashboard/site), or leave it unset to use the one built into gtt",
+        .0.display()
     )]
-    NoSite,
+    NoSite(PathBuf),
     #[error("cannot {doing} {}: {source}", path.display())]
     Io { doing: &'static str, path: PathBuf, source: std::io::Error },
     #[error("cannot serialise the dashboard data: {0}")]
@@ -44,13 +46,31 @@ pub(crate) struct SiteConfig {
 /// The folder under the output that holds a copy of a local folder's files.
 pub(crate) const DATA_DIR: &str = "data";
 
-/// The built site: `--site-dir`, else `/dashboard` (the image), else `dashboard/dist`.
-pub(crate) fn find_site(given: Option<&Path>) -> Result<PathBuf, Error> {
-    let candidates: Vec<PathBuf> = match given {
-        Some(p) => vec![p.to_path_buf()],
-        None => vec![PathBuf::from("/dashboard"), PathBuf::from("dashboard/dist")],
-    };
-    candidates.into_iter().find(|p| p.join("index.html").is_file()).ok_or(Error::NoSite)
+mod embedded {
+    // `SITE_FILES`: every file of dashboard/site, written by build.rs.
+    include!(concat!(env!("OUT_DIR"), "/site_files.rs"));
+}
+
+/// The files of the site compiled into gtt: (`/`-separated path, bytes), sorted.
+pub(crate) fn embedded_files() -> &'static [(&'static str, &'static [u8])] {
+    embedded::SITE_FILES
+}
+
+/// A built dashboard: the one compiled into gtt, or a folder (input `site-dir`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Site {
+    Embedded,
+    Folder(PathBuf),
+}
+
+/// The built site: the folder `--site-dir` names (it must hold `index.html`), else the
+/// one compiled into gtt.
+pub(crate) fn find_site(given: Option<&Path>) -> Result<Site, Error> {
+    match given {
+        None => Ok(Site::Embedded),
+        Some(p) if p.join("index.html").is_file() => Ok(Site::Folder(p.to_path_buf())),
+        Some(p) => Err(Error::NoSite(p.to_path_buf())),
+    }
 }
 
 /// JSON that is safe inside a `<script>` element and in any JavaScript source: `<`, `>`
@@ -121,13 +141,48 @@ struct Manifest {
 /// local folder (`data` given) with its files, which are also copied under `data/`;
 /// otherwise null. Then removes what the previous write listed in [`MANIFEST`] and this
 /// one did not write, and lists this write's files there.
-pub(crate) fn write_site(site: &Path, out: &Path, config: &SiteConfig, data: Option<&Files>) -> Result<(), Error> {
+pub(crate) fn write_site(site: &Site, out: &Path, config: &SiteConfig, data: Option<&Files>) -> Result<(), Error> {
     if let Some(bad) = data.and_then(|files| files.keys().find(|n| !is_plain_file_name(n))) {
         return Err(Error::Refused(format!(
             "refusing to write data file {bad:?}: not a plain file name (check gtt.json)"
         )));
     }
     std::fs::create_dir_all(out).map_err(Error::io("write", out))?;
+    if let Site::Folder(folder) = site {
+        check_apart(folder, out)?;
+    }
+    let old = read_manifest(out);
+    let mut written = BTreeSet::new();
+    match site {
+        Site::Folder(folder) => copy_dir(folder, out, "", &mut written)?,
+        Site::Embedded => {
+            for (rel, bytes) in embedded_files() {
+                write(out, rel, bytes, &mut written)?;
+            }
+        }
+    }
+    let cfg = serde_json::to_string_pretty(config)? + "\n";
+    write(out, "config.json", &cfg, &mut written)?;
+    write(out, "config.js", &config_js(config)?, &mut written)?;
+    if let Some(files) = data {
+        for (name, content) in files {
+            write(out, &format!("{DATA_DIR}/{name}"), content, &mut written)?;
+        }
+    }
+    write(out, "data.js", &data_js(data)?, &mut written)?;
+    for stale in old.files.difference(&written) {
+        remove_own_file(out, stale)?;
+    }
+    let manifest = Manifest { written_by: "gtt".into(), files: written };
+    let text = serde_json::to_string_pretty(&manifest)? + "\n";
+    let path = out.join(MANIFEST);
+    refuse_symlink(&path)?;
+    std::fs::write(&path, text).map_err(Error::io("write", &path))
+}
+
+/// Refuses a site folder and an output folder that hold one another: the copy would
+/// overwrite the site or copy itself into itself.
+fn check_apart(site: &Path, out: &Path) -> Result<(), Error> {
     let site_abs = site.canonicalize().map_err(Error::io("read", site))?;
     let out_abs = out.canonicalize().map_err(Error::io("write", out))?;
     if out_abs.starts_with(&site_abs) {
@@ -144,29 +199,7 @@ pub(crate) fn write_site(site: &Path, out: &Path, config: &SiteConfig, data: Opt
             out.display()
         )));
     }
-    let old = read_manifest(out);
-    let mut written = BTreeSet::new();
-    copy_dir(site, out, "", &mut written)?;
-    let cfg = serde_json::to_string_pretty(config)? + "\n";
-    write(out, "config.json", &cfg, &mut written)?;
-    write(out, "config.js", &config_js(config)?, &mut written)?;
-    if let Some(files) = data {
-        let dir = out.join(DATA_DIR);
-        refuse_symlink(&dir)?;
-        std::fs::create_dir_all(&dir).map_err(Error::io("write", &dir))?;
-        for (name, content) in files {
-            write(out, &format!("{DATA_DIR}/{name}"), content, &mut written)?;
-        }
-    }
-    write(out, "data.js", &data_js(data)?, &mut written)?;
-    for stale in old.files.difference(&written) {
-        remove_own_file(out, stale)?;
-    }
-    let manifest = Manifest { written_by: "gtt".into(), files: written };
-    let text = serde_json::to_string_pretty(&manifest)? + "\n";
-    let path = out.join(MANIFEST);
-    refuse_symlink(&path)?;
-    std::fs::write(&path, text).map_err(Error::io("write", &path))
+    Ok(())
 }
 
 /// The previous write's manifest; empty when there is none or it cannot be read.
@@ -195,11 +228,19 @@ fn refuse_symlink(path: &Path) -> Result<(), Error> {
     }
 }
 
-/// Writes `out/rel` (`rel` is `/`-separated) and records it as written.
-fn write(out: &Path, rel: &str, text: &str, written: &mut BTreeSet<String>) -> Result<(), Error> {
-    let path = out.join(rel);
-    refuse_symlink(&path)?;
-    std::fs::write(&path, text).map_err(Error::io("write", &path))?;
+/// Writes `out/rel` (`rel` is `/`-separated), creating its folders, and records it as
+/// written. Neither the file nor a folder on the way may be a symbolic link.
+fn write(out: &Path, rel: &str, bytes: impl AsRef<[u8]>, written: &mut BTreeSet<String>) -> Result<(), Error> {
+    let mut path = out.to_path_buf();
+    let mut parts = rel.split('/').peekable();
+    while let Some(part) = parts.next() {
+        path.push(part);
+        refuse_symlink(&path)?;
+        if parts.peek().is_some() {
+            std::fs::create_dir_all(&path).map_err(Error::io("write", &path))?;
+        }
+    }
+    std::fs::write(&path, bytes).map_err(Error::io("write", &path))?;
     written.insert(rel.to_string());
     Ok(())
 }
@@ -256,6 +297,7 @@ fn copy_dir(from: &Path, out: &Path, rel: &str, written: &mut BTreeSet<String>) 
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn tempdir(name: &str) -> PathBuf {
         let d = std::env::temp_dir().join(format!("gtt-dashboard-unit-{name}-{}", std::process::id()));
@@ -264,7 +306,11 @@ mod tests {
         d
     }
 
-    fn site(root: &Path) -> PathBuf {
+    fn site(root: &Path) -> Site {
+        Site::Folder(site_dir(root))
+    }
+
+    fn site_dir(root: &Path) -> PathBuf {
         let s = root.join("site");
         std::fs::create_dir_all(s.join("vendor")).unwrap();
         std::fs::write(s.join("index.html"), "<!doctype html>").unwrap();
@@ -433,14 +479,15 @@ mod tests {
     #[test]
     fn refuses_to_write_into_the_site_itself_or_outside_the_data_folder() {
         let root = tempdir("refuse");
-        let s = site(&root);
+        let s = site_dir(&root);
         let cfg = SiteConfig { source: "data/".into() };
-        assert!(write_site(&s, &s, &cfg, None).unwrap_err().to_string().contains("inside the built site"));
-        assert!(write_site(&s, &s.join("sub"), &cfg, None).is_err());
-        assert!(write_site(&s, &root, &cfg, None).unwrap_err().to_string().contains("inside input `out`"));
+        let folder = Site::Folder(s.clone());
+        assert!(write_site(&folder, &s, &cfg, None).unwrap_err().to_string().contains("inside the built site"));
+        assert!(write_site(&folder, &s.join("sub"), &cfg, None).is_err());
+        assert!(write_site(&folder, &root, &cfg, None).unwrap_err().to_string().contains("inside input `out`"));
         let mut evil = Files::new();
         evil.insert("../../escape.json".into(), "{}".into());
-        let err = write_site(&s, &root.join("out"), &cfg, Some(&evil)).unwrap_err();
+        let err = write_site(&folder, &root.join("out"), &cfg, Some(&evil)).unwrap_err();
         assert!(err.to_string().contains("not a plain file name"), "{err}");
         assert!(!root.join("escape.json").exists());
         assert_eq!(std::fs::read_to_string(s.join("index.html")).unwrap(), "<!doctype html>", "site untouched");
@@ -448,12 +495,60 @@ mod tests {
     }
 
     #[test]
-    fn find_site_names_the_fix() {
+    fn find_site_names_the_fix_and_defaults_to_the_embedded_site() {
         let root = tempdir("find");
         let err = find_site(Some(&root)).unwrap_err();
-        assert!(err.to_string().contains("npm ci && npm run build"), "{err}");
-        let s = site(&root);
-        assert_eq!(find_site(Some(&s)).unwrap(), s);
+        assert!(err.to_string().contains("input `site-dir`") && err.to_string().contains("npm run build"), "{err}");
+        let s = site_dir(&root);
+        assert_eq!(find_site(Some(&s)).unwrap(), Site::Folder(s));
+        assert_eq!(find_site(None).unwrap(), Site::Embedded);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// Every file of the committed dashboard/site, by relative path.
+    fn committed_site() -> BTreeMap<String, Vec<u8>> {
+        fn walk(dir: &Path, rel: &str, out: &mut BTreeMap<String, Vec<u8>>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let e = e.unwrap();
+                let name = e.file_name().into_string().unwrap();
+                let child = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+                if e.file_type().unwrap().is_dir() {
+                    walk(&e.path(), &child, out);
+                } else {
+                    out.insert(child, std::fs::read(e.path()).unwrap());
+                }
+            }
+        }
+        let mut out = BTreeMap::new();
+        walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("dashboard/site"), "", &mut out);
+        out
+    }
+
+    #[test]
+    fn the_embedded_site_is_the_committed_one_and_complete() {
+        let embedded: BTreeMap<String, Vec<u8>> =
+            embedded_files().iter().map(|(rel, bytes)| (rel.to_string(), bytes.to_vec())).collect();
+        assert_eq!(embedded, committed_site(), "build.rs embeds every file of dashboard/site");
+        for want in ["index.html", "app.js", "style.css", "config.js", "data.js", "vendor/uPlot.iife.min.js"] {
+            assert!(embedded.contains_key(want), "{want} missing from the embedded site");
+        }
+        let sorted: Vec<&str> = embedded_files().iter().map(|(rel, _)| *rel).collect();
+        assert!(sorted.is_sorted(), "{sorted:?}");
+    }
+
+    #[test]
+    fn the_embedded_site_writes_out_with_its_folders_and_config() {
+        let root = tempdir("embedded");
+        let out = root.join("out");
+        write_site(&Site::Embedded, &out, &SiteConfig { source: "data/".into() }, Some(&hostile())).unwrap();
+        for (rel, bytes) in embedded_files() {
+            if !matches!(*rel, "config.js" | "config.json" | "data.js") {
+                assert_eq!(std::fs::read(out.join(rel)).unwrap(), *bytes, "{rel}");
+            }
+        }
+        assert!(std::fs::read_to_string(out.join("config.js")).unwrap().contains(r#""source":"data/""#));
+        assert!(manifest_files(&out).contains("vendor/uPlot.iife.min.js"));
+        assert!(out.join("data/history-x.y.json").is_file());
         let _ = std::fs::remove_dir_all(&root);
     }
 

@@ -16,9 +16,9 @@ import { serve } from '../tools/server.mjs';
 import { launch } from '../tools/browser.mjs';
 
 const [repos = 50, years = 10, loads = 5] = process.argv.slice(2).map(Number);
-const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const dist = fileURLToPath(new URL('../site/', import.meta.url));
 if (!existsSync(join(dist, 'index.html'))) {
-  console.error('dashboard/dist is missing: run `npm run build` first');
+  console.error('dashboard/site is missing: run `npm run build` first');
   process.exit(2);
 }
 

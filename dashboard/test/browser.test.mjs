@@ -492,8 +492,8 @@ test('browser: the shipped site without data explains itself, without errors', T
   const w = await browser.context.newPage();
   const problems = [];
   w.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  // The unconfigured dist is dashboard/dist itself: config.js/data.js null, config.json null.
-  const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+  // The unconfigured site is dashboard/site itself: config.js/data.js null, config.json null.
+  const dist = fileURLToPath(new URL('../site/', import.meta.url));
   const s = await serve({ '/': dist });
   await w.goto(`${s.url}/index.html`);
   await w.waitForSelector('html[data-state="nosource"]');

@@ -1,8 +1,10 @@
 //! `gtt init`: from nothing to a collecting workflow. Checks the token against every
 //! repository's traffic, finds or creates the history gist (public) and the archive gist
-//! (secret), writes the workflow file, and prints (or, with `--apply`, runs) the `gh`
-//! commands that store the secret and variables. Safe to run again: gists are found by
-//! their description, and a workflow file that differs is left alone.
+//! (secret), writes the workflow file (with `--pages` also the one that publishes the
+//! dashboard), and prints (or, with `--apply`, runs) the `gh` commands that store the
+//! secret and variables. Safe to run again: gists are found by their description, and a
+//! workflow file that differs is left alone. The workflows use the action of input
+//! `action` (or the repository the build names), never a placeholder.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,13 +20,12 @@ fn io(source: std::io::Error) -> Error {
     Error::Output { what: "stdout".into(), source }
 }
 
-/// The repository that publishes this action; release builds set `GTT_ACTION_REPO`.
-pub(crate) const ACTION_REPO: &str = match option_env!("GTT_ACTION_REPO") {
-    Some(r) => r,
-    None => "OWNER/gtt",
-};
 const MAX_GIST_PAGES: usize = 10;
 const WORKFLOW_PATH: &str = ".github/workflows/gtt.yml";
+const PAGES_PATH: &str = ".github/workflows/gtt-pages.yml";
+/// actions/upload-pages-artifact v4.0.0 and actions/deploy-pages v4.0.5, pinned by commit.
+const UPLOAD_PAGES: &str = "actions/upload-pages-artifact@7b1f4a764d45c48632c6b24a0339c27f5614fb0b # v4.0.0";
+const DEPLOY_PAGES: &str = "actions/deploy-pages@d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e # v4.0.5";
 /// actions/checkout v4.2.2, pinned by commit for the backfill step.
 const CHECKOUT: &str = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2";
 
@@ -89,6 +90,69 @@ jobs:
           gist-id: ${{{{ vars.GTT_GIST_ID }}}}
           archive-gist-id: ${{{{ vars.GTT_ARCHIVE_GIST_ID }}}}
 {repos_line}"#,
+        repo_of_action = action.split('@').next().unwrap_or(action),
+    )
+}
+
+/// The Pages workflow `gtt init --pages` installs (also `examples/traffic-pages.yml`):
+/// writes the dashboard, configured to read the history gist, and publishes it. The
+/// site fetches the gist whenever it is opened, so only a newer gtt's site needs a new
+/// deployment: weekly, or by hand.
+pub(crate) fn pages_yaml(action: &str) -> String {
+    format!(
+        r#"# gtt: publishes this repository's traffic dashboard on GitHub Pages (https://github.com/{repo_of_action}).
+# The site reads the history gist whenever it is opened; a new deployment only brings a
+# newer gtt's site. Needs: secret GTT_TOKEN, variable GTT_GIST_ID, and Settings -> Pages
+# -> Source: GitHub Actions. `gtt init --pages` writes this file.
+name: dashboard
+
+on:
+  schedule:
+    - cron: "47 4 * * 1" # weekly: a newer gtt's site
+  workflow_dispatch:
+
+# Each job asks for what it needs; gtt talks to the API with its own token.
+permissions: {{}}
+
+# One deployment at a time.
+concurrency:
+  group: gtt-pages
+  cancel-in-progress: false
+
+jobs:
+  build:
+    name: Write the dashboard
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    steps:
+      - name: Write the dashboard
+        uses: {action}
+        with:
+          command: dashboard
+          out: site # the site, configured to read the gist's raw files
+          token: ${{{{ secrets.GTT_TOKEN }}}}
+          gist-id: ${{{{ vars.GTT_GIST_ID }}}}
+      - name: Upload the dashboard
+        uses: {UPLOAD_PAGES}
+        with:
+          path: site
+
+  deploy:
+    name: Publish the dashboard
+    needs: build
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    permissions:
+      pages: write # publish the site
+      id-token: write # prove to Pages that the artifact is this run's
+    environment:
+      name: github-pages
+      url: ${{{{ steps.deployment.outputs.page_url }}}}
+    steps:
+      - name: Deploy to GitHub Pages
+        id: deployment
+        uses: {DEPLOY_PAGES}
+"#,
         repo_of_action = action.split('@').next().unwrap_or(action),
     )
 }
@@ -235,20 +299,37 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
         Some(Storage::Gist(id)) => id.clone(),
         _ => find_or_create(&gist_client, &format!("gtt traffic archive: {label}"), false, c.dry_run, out)?,
     };
-    // 3. The workflow file, pinned to this major version.
+    // 3. The workflow files, pinned to this major version of the action.
     let own_repo = repo_of_dir(&dir);
     let tracks_only_itself = repos.len() == 1 && own_repo.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(&home));
     let joined = repos.join(", ");
-    write_workflow(c, &dir.join(WORKFLOW_PATH), (!tracks_only_itself).then_some(joined.as_str()), out)?;
+    let action = action_ref(c)?;
+    let workflow = workflow_yaml(&action, (!tracks_only_itself).then_some(joined.as_str()));
+    write_workflow(c, &dir.join(WORKFLOW_PATH), &workflow, out)?;
+    if c.pages {
+        write_workflow(c, &dir.join(PAGES_PATH), &pages_yaml(&action), out)?;
+    }
     // 4. Secret and variables for the workflow's repository.
     let target = own_repo.unwrap_or_else(|| home.clone());
     let steps = gh_steps(&target, &gist, &archive);
     if c.apply && !c.dry_run {
-        apply(c, &steps, out)?
+        apply(c, &steps, &target, out)?
     } else {
-        print_next_steps(c, &steps, &target, out)?
+        let dry = if c.dry_run { " (dry run: nothing was created)" } else { "" };
+        writeln!(out, "\nNext steps{dry}:").map_err(io)?;
+        print_commands(c, &steps, &target, out)?;
+        writeln!(out, "(`gtt init --apply` runs the gh commands itself when gh is installed.)").map_err(io)?;
     }
     Ok(exit::OK)
+}
+
+/// `owner/name@vMAJOR` of the action the workflows use: input `action`, else the
+/// repository the build names (config refuses `init` without either).
+fn action_ref(c: &Config) -> Result<String, Error> {
+    let fix = Some("name the repository that publishes the gtt action, e.g. `--action acme/gtt`");
+    let home = c.action_home.as_deref().ok_or(crate::config::Error::Unset { input: "action", fix })?;
+    let major = env!("CARGO_PKG_VERSION").split('.').next().unwrap_or("1");
+    Ok(format!("{home}@v{major}"))
 }
 
 /// Whether the token reads every repository's traffic, each said on one line.
@@ -267,11 +348,9 @@ fn token_reads_traffic(client: &github::Client, repos: &[String], out: &mut dyn 
     Ok(ok)
 }
 
-/// Writes the workflow unless a file is there already (an identical one is up to date;
-/// a different one is the user's and left alone).
-fn write_workflow(c: &Config, path: &Path, repos: Option<&str>, out: &mut dyn Write) -> Result<(), Error> {
-    let major = env!("CARGO_PKG_VERSION").split('.').next().unwrap_or("1");
-    let yaml = workflow_yaml(&format!("{ACTION_REPO}@v{major}"), repos);
+/// Writes a workflow file unless a file is there already (an identical one is up to
+/// date; a different one is the user's and left alone).
+fn write_workflow(c: &Config, path: &Path, yaml: &str, out: &mut dyn Write) -> Result<(), Error> {
     match std::fs::read_to_string(path) {
         Ok(existing) if existing == yaml => writeln!(out, "{} is up to date", path.display()).map_err(io)?,
         Ok(_) => writeln!(
@@ -285,7 +364,7 @@ fn write_workflow(c: &Config, path: &Path, repos: Option<&str>, out: &mut dyn Wr
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(Error::output(parent.display().to_string()))?;
             }
-            std::fs::write(path, &yaml).map_err(Error::output(path.display().to_string()))?;
+            std::fs::write(path, yaml).map_err(Error::output(path.display().to_string()))?;
             writeln!(out, "wrote {}", path.display()).map_err(io)?;
         }
     }
@@ -304,26 +383,37 @@ fn gh_steps(target: &str, gist: &str, archive: &str) -> Vec<(Vec<String>, bool)>
     ]
 }
 
-fn apply(c: &Config, steps: &[(Vec<String>, bool)], out: &mut dyn Write) -> Result<(), Error> {
-    for (args, secret) in steps {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+/// Runs the `gh` commands. When one fails (or gh is not installed), prints it and every
+/// later step to run by hand, and fails.
+fn apply(c: &Config, steps: &[(Vec<String>, bool)], target: &str, out: &mut dyn Write) -> Result<(), Error> {
+    for (i, (args, secret)) in steps.iter().enumerate() {
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
         let stdin = secret.then(|| c.token.as_ref().map(|t| t.expose().to_string())).flatten();
-        gh(&args, stdin.as_deref()).map_err(|e| Error::Incomplete(format!("{e}; run the commands below by hand")))?;
-        writeln!(out, "ran gh {}", args.iter().take(3).copied().collect::<Vec<_>>().join(" ")).map_err(io)?;
+        if let Err(e) = gh(&argv, stdin.as_deref()) {
+            writeln!(out, "\n{e}; the remaining steps, to run by hand:").map_err(io)?;
+            print_commands(c, steps.get(i..).unwrap_or_default(), target, out)?;
+            return Err(Error::Incomplete(format!("{e}; run the commands printed above by hand")));
+        }
+        writeln!(out, "ran gh {}", argv.iter().take(3).copied().collect::<Vec<_>>().join(" ")).map_err(io)?;
     }
-    writeln!(out, "\nLast step: commit and push {WORKFLOW_PATH}, then start the workflow once from the Actions tab.")
-        .map_err(io)
+    writeln!(out, "\nLast steps:").map_err(io)?;
+    print_commands(c, &[], target, out)
 }
 
-fn print_next_steps(c: &Config, steps: &[(Vec<String>, bool)], target: &str, out: &mut dyn Write) -> Result<(), Error> {
-    writeln!(out, "\nNext steps{}:", if c.dry_run { " (dry run: nothing was created)" } else { "" }).map_err(io)?;
+/// The `gh` commands of `steps`, then committing the workflows and a first run.
+fn print_commands(c: &Config, steps: &[(Vec<String>, bool)], target: &str, out: &mut dyn Write) -> Result<(), Error> {
     for (args, secret) in steps {
         let note = if *secret { "   # paste the token when asked" } else { "" };
         writeln!(out, "  gh {}{note}", args.join(" ")).map_err(io)?;
     }
-    writeln!(out, "  git add {WORKFLOW_PATH} && git commit -m \"Track traffic with gtt\" && git push").map_err(io)?;
+    let files = if c.pages { format!("{WORKFLOW_PATH} {PAGES_PATH}") } else { WORKFLOW_PATH.to_string() };
+    writeln!(out, "  git add {files} && git commit -m \"Track traffic with gtt\" && git push").map_err(io)?;
     writeln!(out, "  gh workflow run traffic --repo {target}     # a first run now").map_err(io)?;
-    writeln!(out, "(`gtt init --apply` runs the gh commands itself when gh is installed.)").map_err(io)
+    if c.pages {
+        writeln!(out, "  # Settings -> Pages -> Source: GitHub Actions, then:").map_err(io)?;
+        writeln!(out, "  gh workflow run dashboard --repo {target}   # publish the dashboard").map_err(io)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -351,5 +441,13 @@ mod tests {
         assert_eq!(example, workflow_yaml("OWNER/gtt@v1", None));
         let multi = workflow_yaml("OWNER/gtt@v1", Some("a/b, c/d"));
         assert!(multi.ends_with("          repos: a/b, c/d\n"));
+    }
+
+    #[test]
+    fn the_pages_example_is_what_init_pages_writes() {
+        let example = include_str!("../../examples/traffic-pages.yml");
+        assert_eq!(example, pages_yaml("OWNER/gtt@v1"));
+        let mine = pages_yaml("acme/gtt@v1");
+        assert!(mine.contains("uses: acme/gtt@v1\n") && !mine.contains("OWNER"), "{mine}");
     }
 }

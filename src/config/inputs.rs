@@ -71,7 +71,11 @@ pub const INPUTS: &[(&str, &str, &str)] = &[
     ("archive-dir", "", "Folder that receives the monthly archives instead of a gist."),
     ("out", "", "dashboard: folder to write the built dashboard into."),
     ("dashboard-dir", "", "collect: also write the built dashboard into this folder (e.g. for a Pages deployment)."),
-    ("site-dir", "", "Where the built dashboard is. Default: /dashboard (in the image), else ./dashboard/dist."),
+    (
+        "site-dir",
+        "",
+        "A built dashboard folder to write instead of the one built into gtt (for developing the dashboard).",
+    ),
     (
         "from",
         "",
@@ -79,6 +83,16 @@ pub const INPUTS: &[(&str, &str, &str)] = &[
     ),
     ("repo-dir", "", "init: the repository checkout to write the workflow into. Default: the current folder."),
     ("apply", "false", "init: run the gh commands (secret, variables) instead of printing them."),
+    (
+        "action",
+        "",
+        "init: the repository that publishes the gtt action (owner/name), for the workflow's `uses:`. Default: the one this gtt was built for (release builds), else none: init asks for it.",
+    ),
+    (
+        "pages",
+        "false",
+        "init: also write .github/workflows/gtt-pages.yml, which publishes the dashboard on GitHub Pages.",
+    ),
     ("include-forks", "false", "Let globs in `repos` pick forks."),
     ("include-archived", "false", "Let globs in `repos` pick archived repositories."),
     ("include-private", "true", "Let globs in `repos` pick private repositories the token can see."),

@@ -164,7 +164,17 @@ pub(crate) struct Config {
     pub(crate) from: Vec<String>,
     pub(crate) repo_dir: Option<PathBuf>,
     pub(crate) apply: bool,
+    /// `init`: the repository that publishes the gtt action (`owner/name`): input
+    /// `action`, else [`BUILT_FOR`]; None when neither names one.
+    pub(crate) action_home: Option<String>,
+    /// `init`: also write the Pages workflow.
+    pub(crate) pages: bool,
 }
+
+/// The repository that publishes the gtt action, as the build named it: release builds
+/// set `GTT_ACTION_REPO` (release.yml passes it to the Dockerfile). Unset in a build
+/// from source, where `gtt init` asks for input `action` instead of guessing.
+pub(crate) const BUILT_FOR: Option<&str> = option_env!("GTT_ACTION_REPO");
 
 /// A user mistake: one line naming the input (or flag) and the fix. Values echoed back
 /// went through `values::printable` where they come from an input, so they cannot
@@ -246,6 +256,8 @@ pub(crate) fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Time
     let archive = storage::archive(&raw, &storage)?;
     let from = values::sources(raw.from.as_deref(), command)?;
     let apply = values::bool_input("apply", raw.apply.as_deref(), false)?;
+    let action_home = values::action_home(raw.action.as_deref(), BUILT_FOR)?;
+    let pages = values::bool_input("pages", raw.pages.as_deref(), false)?;
     let filters = repos::filters(&raw)?;
     let aggregate = values::bool_input("aggregate", raw.aggregate.as_deref(), false)?;
     let path = |p: &Option<String>| p.as_ref().map(PathBuf::from);
@@ -277,6 +289,8 @@ pub(crate) fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Time
         from,
         repo_dir: path(&raw.repo_dir),
         apply,
+        action_home,
+        pages,
     };
     check_needs(&c)?;
     Ok(c)
@@ -304,6 +318,10 @@ fn check_needs(c: &Config) -> Result<(), Error> {
         if c.token.is_none() {
             return Err(Error::NoToken);
         }
+    }
+    if c.command == Command::Init && c.action_home.is_none() {
+        let fix = "name the repository that publishes the gtt action, e.g. `--action acme/gtt` (the workflow then uses acme/gtt@v1); this gtt was built without one (GTT_ACTION_REPO)";
+        return Err(Error::Unset { input: "action", fix: Some(fix) });
     }
     let writes_gist = matches!(c.command, Command::Collect | Command::Export);
     if matches!(c.storage, Storage::Gists(_)) && c.gist_token.is_none() && writes_gist {
@@ -387,6 +405,8 @@ mod tests {
             (&["--dry-run=maybe"], &base, "`dry-run`"),
             (&["--concurrency", "0"], &base, "`concurrency`"),
             (&["--format", "xml"], &base, "`format`"),
+            (&["init", "--action", "acme/gtt@v1"], &base, "input `action` `acme/gtt@v1` is not owner/name"),
+            (&["init", "--action", "OWNER"], &base, "input `action`"),
             (&["--repos"], &base, "needs a value"),
             (&[], &[("INPUT_REPOS", "a/b")], "token"),
             (&[], &[("GITHUB_TOKEN", "t")], "`repos` is empty"),
@@ -397,6 +417,24 @@ mod tests {
             assert!(got.contains(want), "{a:?}: {got}");
             assert!(!got.contains('\n'), "one line: {got}");
         }
+    }
+
+    #[test]
+    fn init_needs_the_action_home_unless_the_build_names_one() {
+        let e = env(&[("GITHUB_TOKEN", "t")]);
+        let c = parse(&args(&["init", "--action", "acme/gtt"]), &e, clock()).expect("parses");
+        assert_eq!(c.action_home.as_deref(), Some("acme/gtt"));
+        let without = parse(&args(&["init"]), &e, clock());
+        match BUILT_FOR {
+            None => {
+                let err = without.expect_err("no home").to_string();
+                assert!(err.starts_with("input `action` is not set") && err.contains("--action acme/gtt"), "{err}");
+            }
+            Some(home) => assert_eq!(without.expect("the build names it").action_home.as_deref(), Some(home)),
+        }
+        assert_eq!(values::action_home(None, Some("octo/gtt")).expect("ok").as_deref(), Some("octo/gtt"));
+        assert_eq!(values::action_home(None, Some("not a repo")).expect("ok"), None, "a bad build value is no home");
+        assert_eq!(values::action_home(Some("a/b"), Some("octo/gtt")).expect("ok").as_deref(), Some("a/b"));
     }
 
     #[test]

@@ -47,6 +47,8 @@ pub(super) struct Raw {
     pub(super) from: Option<String>,
     pub(super) repo_dir: Option<String>,
     pub(super) apply: Option<String>,
+    pub(super) action: Option<String>,
+    pub(super) pages: Option<String>,
     pub(super) include_forks: Option<String>,
     pub(super) include_archived: Option<String>,
     pub(super) include_private: Option<String>,

@@ -57,6 +57,21 @@ pub(super) fn command(v: Option<&str>) -> Result<Command, Error> {
     })
 }
 
+/// Input `action`: the repository that publishes the gtt action, `owner/name`; unset,
+/// the one the build names (`built`), if that is an `owner/name` itself.
+pub(super) fn action_home(v: Option<&str>, built: Option<&str>) -> Result<Option<String>, Error> {
+    match v {
+        Some(v) if super::is_full_name(v) => Ok(Some(v.to_string())),
+        Some(v) => Err(Error::NotA {
+            input: "action",
+            value: printable(v),
+            what: "owner/name",
+            fix: "name the repository that publishes the gtt action, e.g. `--action acme/gtt` (no @version: init pins the major version)",
+        }),
+        None => Ok(built.map(str::trim).filter(|b| super::is_full_name(b)).map(String::from)),
+    }
+}
+
 pub(super) fn format(v: Option<&str>) -> Result<Format, Error> {
     match v.unwrap_or("csv") {
         "csv" => Ok(Format::Csv),

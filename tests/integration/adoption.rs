@@ -8,6 +8,8 @@ use jiff::{SignedDuration, Timestamp};
 const TOKEN: &str = "ghp_doctor";
 const REPO: &str = "octo/hello";
 const GIST: &str = "d0c70r";
+/// The repository that publishes the gtt action, for `gtt init --action`.
+const HOME: &str = "acme/gtt";
 
 fn world() -> FakeGitHub {
     let fake = FakeGitHub::start();
@@ -160,8 +162,11 @@ fn init_dry_run_creates_nothing() {
     fake.add_token(TOKEN, TokenKind::Full);
     fake.add_repo(REPO);
     let dir = checkout("init-dry");
-    let r = gtt(&fake, &["init", "--repo-dir", &dir.path().display().to_string(), "--token", TOKEN, "--dry-run"], &[]);
+    let d = dir.path().display().to_string();
+    let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN, "--dry-run", "--action", HOME], &[]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("uses: acme/gtt@v1\n"), "the printed workflow uses --action's: {}", r.stdout);
+    assert!(!r.stdout.contains("OWNER"), "no placeholder: {}", r.stdout);
     assert!(r.stdout.contains("would create a public gist") && r.stdout.contains("would create a secret gist"));
     assert!(r.stdout.contains("gh secret set GTT_TOKEN --repo octo/hello"), "{}", r.stdout);
     assert!(fake.gist_ids().is_empty(), "no gist created");
@@ -176,7 +181,7 @@ fn init_creates_the_gists_and_a_valid_workflow_and_is_safe_to_rerun() {
     fake.add_repo(REPO);
     let dir = checkout("init");
     let d = dir.path().display().to_string();
-    let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN], &[]);
+    let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN, "--action", HOME], &[]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let ids = fake.gist_ids();
     assert_eq!(ids.len(), 2);
@@ -195,17 +200,18 @@ fn init_creates_the_gists_and_a_valid_workflow_and_is_safe_to_rerun() {
     assert!(y["permissions"].as_object().unwrap().is_empty());
     let steps = y["jobs"]["gtt"]["steps"].as_array().unwrap();
     let gtt_step = steps.iter().find(|s| s["uses"].as_str().is_some_and(|u| u.contains("/gtt@v"))).unwrap();
-    assert_eq!(gtt_step["uses"], format!("OWNER/gtt@v{}", env!("CARGO_PKG_VERSION").split('.').next().unwrap()));
+    assert_eq!(gtt_step["uses"], format!("{HOME}@v{}", env!("CARGO_PKG_VERSION").split('.').next().unwrap()));
+    assert!(!text.contains("OWNER"), "no placeholder in the written file:\n{text}");
     assert_eq!(gtt_step["with"]["token"], "${{ secrets.GTT_TOKEN }}");
     assert!(gtt_step["with"].get("repos").is_none(), "tracks its own repository by default");
 
     // Again: the same gists are found, the workflow is left as it is.
-    let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN], &[]);
+    let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN, "--action", HOME], &[]);
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert_eq!(fake.gist_ids(), ids, "no new gists");
     assert!(r.stdout.contains("found gist") && r.stdout.contains("is up to date"), "{}", r.stdout);
     std::fs::write(dir.path().join(".github/workflows/gtt.yml"), "# mine\n").unwrap();
-    let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN], &[]);
+    let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN, "--action", HOME], &[]);
     assert!(r.stdout.contains("exists and differs; left as is"));
     assert_eq!(std::fs::read_to_string(dir.path().join(".github/workflows/gtt.yml")).unwrap(), "# mine\n");
 }
@@ -216,7 +222,8 @@ fn init_refuses_to_create_anything_with_a_token_that_cannot_read_traffic() {
     fake.add_token("weak", TokenKind::FineGrainedNoAdmin);
     fake.add_repo(REPO);
     let dir = checkout("init-weak");
-    let r = gtt(&fake, &["init", "--repo-dir", &dir.path().display().to_string(), "--token", "weak"], &[]);
+    let d = dir.path().display().to_string();
+    let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", "weak", "--action", HOME], &[]);
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("Administration: read") && r.stdout.contains("nothing was created"), "{}", r.stdout);
     assert!(fake.gist_ids().is_empty());
@@ -241,7 +248,7 @@ fn init_apply_runs_gh_with_the_secret_on_stdin() {
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
     let r = gtt(
         &fake,
-        &["init", "--repo-dir", &dir.path().display().to_string(), "--token", TOKEN, "--apply"],
+        &["init", "--repo-dir", &dir.path().display().to_string(), "--token", TOKEN, "--apply", "--action", HOME],
         &[("PATH", &path)],
     );
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
@@ -250,6 +257,103 @@ fn init_apply_runs_gh_with_the_secret_on_stdin() {
     assert!(calls.contains(&format!("STDIN {TOKEN}")), "the token goes through stdin: {calls}");
     assert!(!calls.lines().filter(|l| l.starts_with("ARGS")).any(|l| l.contains(TOKEN)), "never in argv");
     assert_eq!(calls.matches("ARGS variable set").count(), 2);
+}
+
+#[test]
+fn init_without_a_known_action_home_asks_for_it_and_writes_no_placeholder() {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    fake.add_repo(REPO);
+    let dir = checkout("init-home");
+    let d = dir.path().display().to_string();
+    let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN, "--dry-run"], &[]);
+    match option_env!("GTT_ACTION_REPO") {
+        // A build from source does not know where the action is published.
+        None => {
+            assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+            assert!(r.stderr.contains("input `action`") && r.stderr.contains("--action acme/gtt"), "{}", r.stderr);
+            assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+            assert_eq!(
+                fake.count("GET", "/repos/octo/hello/traffic/views"),
+                0,
+                "nothing asked before the inputs are right"
+            );
+        }
+        // A release build names it.
+        Some(home) => {
+            assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+            assert!(r.stdout.contains(&format!("uses: {home}@v")), "{}", r.stdout);
+        }
+    }
+    assert!(!r.stdout.contains("OWNER/") && !r.stderr.contains("OWNER/"), "{}{}", r.stdout, r.stderr);
+    assert!(!dir.path().join(".github").exists());
+
+    let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN, "--dry-run", "--action", "acme/gtt@v1"], &[]);
+    assert_eq!(r.code, 2, "a version is init's to pin: {}", r.stderr);
+    assert!(r.stderr.contains("input `action`"), "{}", r.stderr);
+}
+
+#[test]
+fn init_pages_writes_the_pages_workflow_too() {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    fake.add_repo(REPO);
+    let dir = checkout("init-pages");
+    let d = dir.path().display().to_string();
+    let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN, "--action", HOME, "--pages"], &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let pages_path = dir.path().join(".github/workflows/gtt-pages.yml");
+    let text = std::fs::read_to_string(&pages_path).unwrap();
+    assert!(!text.contains("OWNER"), "no placeholder:\n{text}");
+    let y: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    let step = &y["jobs"]["build"]["steps"][0];
+    assert_eq!(step["uses"], "acme/gtt@v1");
+    assert_eq!(step["with"]["command"], "dashboard");
+    assert_eq!(step["with"]["gist-id"], "${{ vars.GTT_GIST_ID }}");
+    assert_eq!(y["jobs"]["deploy"]["permissions"]["pages"], "write");
+    assert!(
+        r.stdout.contains("git add .github/workflows/gtt.yml .github/workflows/gtt-pages.yml"),
+        "both files to commit: {}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("Pages -> Source: GitHub Actions"), "{}", r.stdout);
+
+    // Again: up to date; a file of the user's is left alone.
+    let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN, "--action", HOME, "--pages"], &[]);
+    assert_eq!(r.stdout.matches("is up to date").count(), 2, "{}", r.stdout);
+    std::fs::write(&pages_path, "# mine\n").unwrap();
+    let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN, "--action", HOME, "--pages"], &[]);
+    assert!(r.stdout.contains("gtt-pages.yml exists and differs; left as is"), "{}", r.stdout);
+    assert_eq!(std::fs::read_to_string(&pages_path).unwrap(), "# mine\n");
+}
+
+#[test]
+fn init_apply_without_gh_prints_every_remaining_command() {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    fake.add_repo(REPO);
+    let dir = checkout("init-no-gh");
+    let empty = dir.path().join("empty-path");
+    std::fs::create_dir_all(&empty).unwrap();
+    let d = dir.path().display().to_string();
+    let r = gtt(
+        &fake,
+        &["init", "--repo-dir", &d, "--token", TOKEN, "--apply", "--action", HOME],
+        &[("PATH", &empty.display().to_string())],
+    );
+    assert_eq!(r.code, 1, "the job is not done\n{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("cannot run gh") && r.stderr.contains("by hand"), "{}", r.stderr);
+    for want in [
+        "gh secret set GTT_TOKEN --repo octo/hello",
+        "gh variable set GTT_GIST_ID --repo octo/hello --body ",
+        "gh variable set GTT_ARCHIVE_GIST_ID --repo octo/hello --body ",
+        "git add .github/workflows/gtt.yml",
+        "gh workflow run traffic --repo octo/hello",
+    ] {
+        assert!(r.stdout.contains(want), "{want:?} missing from:\n{}", r.stdout);
+    }
+    assert!(!r.stdout.contains(TOKEN), "the token is never printed");
+    assert!(dir.path().join(".github/workflows/gtt.yml").is_file());
 }
 
 fn fixture(path: &str) -> String {

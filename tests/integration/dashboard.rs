@@ -4,7 +4,9 @@
 //! (playwright-core driving Debian's Chromium on 127.0.0.1) and must pass.
 //!
 //! Needs Node.js and /usr/bin/chromium (`.ci/run` installs both); runs `npm ci` in
-//! dashboard/ when node_modules is missing and always rebuilds dashboard/dist.
+//! dashboard/ when node_modules is missing. The site under test is the one compiled into
+//! gtt (the committed dashboard/site); another test rebuilds it from dashboard/src into a
+//! temporary folder and fails when the committed copy differs.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -182,20 +184,10 @@ fn export_csv(fake: &FakeGitHub, data: &Path, out: &Path) {
     std::fs::write(out, &r.stdout).unwrap();
 }
 
-fn dashboard(fake: &FakeGitHub, data: &Path, out: &Path, site: &Path) {
-    let r = gtt(
-        fake,
-        &[
-            "dashboard",
-            "--out",
-            &out.display().to_string(),
-            "--data-dir",
-            &data.display().to_string(),
-            "--site-dir",
-            &site.display().to_string(),
-        ],
-        &[],
-    );
+/// `gtt dashboard` with the site compiled into gtt.
+fn dashboard(fake: &FakeGitHub, data: &Path, out: &Path) {
+    let r =
+        gtt(fake, &["dashboard", "--out", &out.display().to_string(), "--data-dir", &data.display().to_string()], &[]);
     ok(&r, "dashboard");
     assert!(out.join("index.html").is_file());
     assert!(out.join("data.js").is_file() && out.join("config.js").is_file());
@@ -217,16 +209,20 @@ fn npm(dir: &Path, args: &[&str]) {
     );
 }
 
-#[test]
-fn dashboard_renders_gtt_data_in_chromium() {
-    let root = repo_root();
-    let dash = root.join("dashboard");
+/// dashboard/, its npm packages installed.
+fn dashboard_with_node_modules() -> PathBuf {
+    let dash = repo_root().join("dashboard");
     if !dash.join("node_modules").join("uplot").is_dir() || !dash.join("node_modules").join("playwright-core").is_dir()
     {
         npm(&dash, &["ci", "--no-audit", "--no-fund"]);
     }
-    npm(&dash, &["run", "build"]);
-    let site = dash.join("dist");
+    dash
+}
+
+#[test]
+fn dashboard_renders_gtt_data_in_chromium() {
+    let root = repo_root();
+    let dash = dashboard_with_node_modules();
 
     let tmp = tempdir("dashboard");
     let (data_single, data_multi, data_xss) =
@@ -242,11 +238,11 @@ fn dashboard_renders_gtt_data_in_chromium() {
 
     let (site_single, site_multi, site_xss) =
         (tmp.path().join("site-single"), tmp.path().join("site-multi"), tmp.path().join("site-xss"));
-    dashboard(&fake, &data_single, &site_single, &site);
-    dashboard(&fake, &data_multi, &site_multi, &site);
-    dashboard(&fake, &data_xss, &site_xss, &site);
+    dashboard(&fake, &data_single, &site_single);
+    dashboard(&fake, &data_multi, &site_multi);
+    dashboard(&fake, &data_xss, &site_xss);
     let site_long = tmp.path().join("site-long");
-    dashboard(&fake, &data_long, &site_long, &site);
+    dashboard(&fake, &data_long, &site_long);
     let (csv_single, csv_multi) = (tmp.path().join("single.csv"), tmp.path().join("multi.csv"));
     export_csv(&fake, &data_single, &csv_single);
     export_csv(&fake, &data_multi, &csv_multi);
@@ -444,4 +440,88 @@ fn a_file_gtt_wrote_before_but_not_now_is_removed() {
     assert!(!site.join("old-chunk.js").exists(), "the old build's file is gone");
     assert!(!site.join("data/history-octo.world.json").exists(), "the dropped repository's copy is gone");
     assert!(site.join("data/history-octo.hello.json").is_file() && site.join("index.html").is_file());
+}
+
+// ---- The site ships inside gtt (issue 13, item 2) ----
+
+/// Every file under `dir` by `/`-separated relative path.
+fn files_of(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    snapshot(dir).into_iter().map(|(p, bytes)| (p.to_string_lossy().replace('\\', "/"), bytes)).collect()
+}
+
+#[test]
+fn the_committed_site_is_what_npm_run_build_makes_of_dashboard_src() {
+    let dash = dashboard_with_node_modules();
+    let tmp = tempdir("dashboard-drift");
+    let fresh = tmp.path().join("site");
+    npm(&dash, &["run", "build", "--", &fresh.display().to_string()]);
+    let (built, committed) = (files_of(&fresh), files_of(&dash.join("site")));
+    let fix = "run `npm ci && npm run build` in dashboard/ and commit dashboard/site";
+    let names = |m: &std::collections::BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        names(&committed),
+        names(&built),
+        "dashboard/site lists other files than a build of dashboard/src: {fix}"
+    );
+    for (name, bytes) in &built {
+        assert!(
+            committed.get(name) == Some(bytes),
+            "dashboard/site/{name} differs from a build of dashboard/src: {fix}"
+        );
+    }
+}
+
+#[test]
+fn the_bare_binary_writes_a_complete_site_from_an_empty_folder() {
+    let tmp = tempdir("dashboard-bare");
+    let fake = one_repo_world();
+    let home = tmp.path().join("anywhere");
+    collect(&fake, &home.join("data"), HELLO);
+    let bin = home.join("gtt");
+    std::fs::copy(env!("CARGO_BIN_EXE_gtt"), &bin).unwrap();
+    let out = Command::new(&bin)
+        .args(["dashboard", "--out", "site", "--data-dir", "data"])
+        .current_dir(&home)
+        .env_clear()
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "gtt dashboard from a bare binary\n{stdout}\n{stderr}");
+    let site = files_of(&home.join("site"));
+    for want in
+        ["index.html", "app.js", "style.css", "vendor/uPlot.iife.min.js", "config.js", "data.js", "data/gtt.json"]
+    {
+        assert!(site.contains_key(want), "{want} missing from {:?}", site.keys().collect::<Vec<_>>());
+    }
+    for (name, bytes) in files_of(&repo_root().join("dashboard/site")) {
+        if !matches!(name.as_str(), "config.js" | "config.json" | "data.js") {
+            assert!(site.get(&name) == Some(&bytes), "site/{name} is not the committed dashboard/site/{name}");
+        }
+    }
+    let config = String::from_utf8_lossy(&site["config.js"]).into_owned();
+    assert!(config.contains(r#"window.GTT_CONFIG = {"source":"data/"};"#), "{config}");
+    let data = String::from_utf8_lossy(&site["data.js"]).into_owned();
+    assert!(data.contains("history-octo.hello.json"), "data.js carries the folder's files");
+}
+
+#[test]
+fn the_crate_package_carries_the_site() {
+    let out = Command::new(env!("CARGO"))
+        .args(["package", "--list", "--allow-dirty", "--offline"])
+        .current_dir(repo_root())
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "cargo package --list\n{listed}\n{}", String::from_utf8_lossy(&out.stderr));
+    let listed: Vec<&str> = listed.lines().collect();
+    let mut want: Vec<String> =
+        files_of(&repo_root().join("dashboard/site")).into_keys().map(|n| format!("dashboard/site/{n}")).collect();
+    want.extend(["build.rs", "src/lib.rs", "README.md", "examples/traffic.yml"].map(String::from));
+    want.extend(
+        files_of(&repo_root().join("tests/fixtures/import")).into_keys().map(|n| format!("tests/fixtures/import/{n}")),
+    );
+    for w in &want {
+        assert!(listed.contains(&w.as_str()), "the package lacks {w} (Cargo.toml `include`)");
+    }
+    assert!(!listed.iter().any(|l| l.contains("node_modules")), "no node_modules in the package");
 }

@@ -1,0 +1,2334 @@
+// gtt dashboard: built by build.mjs from src/js/ (do not edit)
+(() => {
+'use strict';
+// js/format.js
+const __m_js_format_js = (() => {
+// Number and time formatting for labels. Pure apart from Intl.
+
+const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const pctFmt = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
+
+/** The most characters shown of a string from the data (a referrer, a path, a title, a
+ * release tag): a longer one is cut for display, whole in its tooltip and in every CSV,
+ * so a 50,000-character referrer costs no more to lay out than a short one. */
+const SHOW_MAX = 200;
+
+/** `s` as text, cut to `max` characters plus "…" when longer (never inside a surrogate
+ * pair); shorter strings unchanged. */
+function shorten(s, max = SHOW_MAX) {
+  const t = String(s ?? '');
+  if (t.length <= max) return t;
+  let cut = max;
+  const c = t.charCodeAt(cut - 1);
+  if (c >= 0xd800 && c <= 0xdbff) cut--;
+  return t.slice(0, cut) + '…';
+}
+
+/** 12345 -> "12,345"; null -> "–". */
+function int(n) {
+  return n === null || n === undefined || !Number.isFinite(n) ? '–' : intFmt.format(n);
+}
+
+/** A change with its sign: +12, −3, 0. */
+function signed(n) {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
+  if (n > 0) return '+' + intFmt.format(n);
+  if (n < 0) return '−' + intFmt.format(-n);
+  return '0';
+}
+
+function pct(x) {
+  return x === null || x === undefined || !Number.isFinite(x) ? '–' : pctFmt.format(x);
+}
+
+/** Compact figure for axes: 1.2k, 3.4M. */
+function compact(n) {
+  const a = Math.abs(n);
+  if (a >= 1e9) return +(n / 1e9).toFixed(1) + 'G';
+  if (a >= 1e6) return +(n / 1e6).toFixed(1) + 'M';
+  if (a >= 1e4) return +(n / 1e3).toFixed(0) + 'k';
+  if (a >= 1e3) return +(n / 1e3).toFixed(1) + 'k';
+  return String(+n.toFixed(2));
+}
+
+/** "2026-11-01 12:00 UTC" from an RFC 3339 timestamp; "unknown" when absent. */
+function utc(ts) {
+  const ms = Date.parse(ts);
+  if (!Number.isFinite(ms)) return 'unknown';
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+}
+
+/** "3 hours ago", "2 days ago", relative to `now` (ms). */
+function ago(ts, now) {
+  const ms = Date.parse(ts);
+  if (!Number.isFinite(ms)) return '';
+  const s = Math.round((now - ms) / 1000);
+  if (s < 0) return 'in the future';
+  if (s < 90) return 'just now';
+  const m = Math.round(s / 60);
+  if (m < 90) return `${m} minutes ago`;
+  const h = Math.round(m / 60);
+  if (h < 36) return `${h} hours ago`;
+  const d = Math.round(h / 24);
+  return d === 1 ? '1 day ago' : `${d} days ago`;
+}
+
+/** Age in whole days of a timestamp, relative to `now` (ms); NaN when unknown. */
+function ageDays(ts, now) {
+  const ms = Date.parse(ts);
+  return Number.isFinite(ms) ? (now - ms) / 86400000 : NaN;
+}
+
+return { SHOW_MAX, shorten, int, signed, pct, compact, utc, ago, ageDays };
+})();
+
+// js/dom.js
+const __m_js_dom_js = (() => {
+// The only way the dashboard builds DOM: elements with a fixed set of safe properties,
+// and every string inserted as a text node. No innerHTML, no inline handlers, no style
+// attributes; links only to https://github.com. Strings from the data are shown cut to
+// SHOW_MAX characters (`clipped`, `githubLink`), whole in a tooltip.
+
+const { shorten } = __m_js_format_js;
+
+const ALLOWED = new Set([
+  'class',
+  'id',
+  'role',
+  'tabindex',
+  'type',
+  'for',
+  'name',
+  'value',
+  'title',
+  'scope',
+  'colspan',
+  'hidden',
+  'disabled',
+  'checked',
+  'selected',
+  'lang',
+  'download',
+]);
+
+/** `el('p', {class: 'x', 'aria-label': 'y'}, 'text', child)`. */
+function el(tag, props, ...children) {
+  const e = document.createElement(tag);
+  if (props) {
+    for (const [k, v] of Object.entries(props)) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'href') throw new Error('use githubLink for links');
+      if (!(ALLOWED.has(k) || k.startsWith('aria-') || k.startsWith('data-'))) {
+        throw new Error(`attribute not allowed: ${k}`);
+      }
+      if (k === 'checked' || k === 'selected' || k === 'disabled' || k === 'hidden') e[k] = Boolean(v);
+      else if (k === 'value') e.value = String(v);
+      else e.setAttribute(k, v === true ? '' : String(v));
+    }
+  }
+  append(e, children);
+  return e;
+}
+
+/** Appends strings (as text nodes), nodes and arrays of them; skips null. */
+function append(parent, children) {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    if (Array.isArray(c)) append(parent, c);
+    else if (c instanceof Node) parent.appendChild(c);
+    else parent.appendChild(document.createTextNode(String(c)));
+  }
+  return parent;
+}
+
+/** `text` as a text node; when longer than SHOW_MAX, a span showing it cut, with the
+ * whole text as its tooltip (a `title` attribute: still text, never markup). */
+function clipped(text) {
+  const full = String(text ?? '');
+  const shown = shorten(full);
+  if (shown === full) return document.createTextNode(full);
+  return el('span', { class: 'clipped', title: full }, shown);
+}
+
+function clear(node) {
+  while (node.firstChild) node.removeChild(node.firstChild);
+}
+
+const REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+
+/** True for a plausible `owner/name`. */
+function isRepoName(s) {
+  return typeof s === 'string' && REPO.test(s) && !s.endsWith('/.') && !s.endsWith('/..');
+}
+
+/** The https://github.com URL of a path such as `/octo/hello/blob/main/README.md`, or
+ * null when the path is not plainly a path on github.com. */
+function githubUrl(path) {
+  if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//')) return null;
+  if (/[\s\\<>"'`\u0000-\u001f\u007f]/.test(path)) return null;
+  let u;
+  try {
+    u = new URL(path, 'https://github.com');
+  } catch {
+    return null;
+  }
+  if (u.protocol !== 'https:' || u.host !== 'github.com' || u.username || u.password) return null;
+  return u.href;
+}
+
+/** A link to github.com when `path` is safe, else the text alone; a long text is cut
+ * (see `clipped`), whole in the tooltip. */
+function githubLink(path, text) {
+  const url = githubUrl(path);
+  const full = String(text ?? '');
+  const shown = shorten(full);
+  const title = shown === full ? null : full;
+  if (!url) return el('span', { title }, shown);
+  const a = document.createElement('a');
+  a.href = url;
+  a.rel = 'noopener noreferrer';
+  if (title) a.setAttribute('title', title);
+  a.appendChild(document.createTextNode(shown));
+  return a;
+}
+
+/** Offers `text` as a file download. */
+function download(name, text, type = 'text/csv') {
+  const blob = new Blob([text], { type: `${type};charset=utf-8` });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+return { el, append, clipped, clear, isRepoName, githubUrl, githubLink, download };
+})();
+
+// js/load.js
+const __m_js_load_js = (() => {
+// Where the data is and how it is read. The URL parameter `?source=` wins; then
+// `window.GTT_CONFIG` (config.js, written by `gtt dashboard`); then `config.json`.
+// Data written into `window.GTT_DATA` (data.js, for a local folder opened from file://)
+// is used as it is; otherwise gtt.json and every history file are fetched once.
+
+/** A gtt file name as gtt writes them: no folders, no tricks. */
+function isFileName(s) {
+  return typeof s === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]*\.json$/.test(s) && !s.includes('..');
+}
+
+/** Resolves a source (absolute URL or relative folder) against the page; ends in "/".
+ * Only http(s) sources are accepted. Returns null for anything else. */
+function resolveSource(source, pageUrl) {
+  if (typeof source !== 'string' || !source.trim()) return null;
+  let u;
+  try {
+    u = new URL(source.trim(), pageUrl);
+  } catch {
+    return null;
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:' && u.protocol !== 'file:') return null;
+  if (u.username || u.password) return null;
+  u.search = '';
+  u.hash = '';
+  if (!u.pathname.endsWith('/')) u.pathname += '/';
+  return u.href;
+}
+
+/** The base URL of another gist of the same owner, from a gist's raw base URL
+ * (`https://HOST/OWNER/GIST_ID/raw/`): gtt spreads many repositories over several gists
+ * (one token writes them all, so one owner), and the first gist's gtt.json names the gist
+ * of each repository stored elsewhere in `gists`. Null when `base` is not such a URL or
+ * `id` is not a gist id. */
+function gistBase(base, id) {
+  if (typeof id !== 'string' || !/^[A-Za-z0-9]{1,64}$/.test(id)) return null;
+  const m = /^(https?:\/\/[^/?#]+\/[^/?#]+\/)[A-Za-z0-9]+(\/raw\/)$/.exec(typeof base === 'string' ? base : '');
+  return m ? m[1] + id + m[2] : null;
+}
+
+/** Decides where the data comes from. `env`: {search, pageUrl, config, data, fetchJson}. */
+async function discover(env) {
+  const param = new URLSearchParams(env.search || '').get('source');
+  if (param) return { source: param, from: 'the URL parameter source', data: null };
+  const cfg = env.config;
+  if (env.data && typeof env.data === 'object') {
+    return { source: cfg?.source || 'data/', from: 'data.js', data: env.data };
+  }
+  if (cfg && typeof cfg.source === 'string' && cfg.source) return { source: cfg.source, from: 'config.js', data: null };
+  try {
+    const j = await env.fetchJson('config.json');
+    if (j && typeof j.source === 'string' && j.source) return { source: j.source, from: 'config.json', data: null };
+  } catch {
+    // No config.json: the page explains how to point it at data.
+  }
+  return { source: null, from: null, data: null };
+}
+
+/** Reads gtt.json and every history file it lists, from `data` (data.js) or over the
+ * network with `fetchText(url)`. Files that fail are reported, the rest are kept.
+ * `onIndex(repos)` is told the repositories once gtt.json is read, and `onFile(repo)`
+ * each history as it arrives (so work can overlap the downloads still running). */
+async function loadAll(found, pageUrl, fetchText, { onIndex, onFile } = {}) {
+  const errors = [];
+  const texts = new Map();
+  let base = null;
+  if (found.data) {
+    for (const [k, v] of Object.entries(found.data)) if (typeof v === 'string') texts.set(k, v);
+  } else {
+    base = resolveSource(found.source, pageUrl);
+    if (!base) throw new Error(`the data source is not an http(s) URL or folder: ${found.source}`);
+  }
+  const read = async (name, from = base) => {
+    if (found.data) {
+      if (!texts.has(name)) throw new Error(`${name} is missing from data.js`);
+      return texts.get(name);
+    }
+    const t = await fetchText(from + name);
+    texts.set(name, t);
+    return t;
+  };
+  let index;
+  try {
+    index = JSON.parse(await read('gtt.json'));
+  } catch (e) {
+    throw new Error(`cannot read gtt.json from ${base ?? 'data.js'}: ${e.message}`);
+  }
+  const repos = index && typeof index.repos === 'object' && index.repos ? index.repos : {};
+  // Several gists: repository -> the gist that holds it, for those not beside gtt.json.
+  const gists = index && typeof index.gists === 'object' && index.gists ? index.gists : {};
+  const files = new Map();
+  const loaded = new Set();
+  if (onIndex) onIndex(Object.keys(repos).filter((r) => isFileName(repos[r])));
+  await Promise.all(
+    Object.entries(repos).map(async ([repo, file]) => {
+      if (!isFileName(file)) {
+        errors.push(`${repo}: unexpected file name in gtt.json`);
+        return;
+      }
+      let from = base;
+      if (!found.data && Object.hasOwn(gists, repo)) {
+        from = gistBase(base, gists[repo]);
+        if (!from) {
+          errors.push(`${repo}: stored in another gist, which cannot be reached from ${base} (use a gist's raw URL as the source)`);
+          return;
+        }
+      }
+      try {
+        files.set(repo, await read(file, from));
+        loaded.add(repo);
+        if (onFile) onFile(repo, files);
+      } catch (e) {
+        errors.push(`${repo}: cannot read ${file} (${e.message})`);
+      }
+    }),
+  );
+  const order = Object.keys(repos).filter((r) => loaded.has(r));
+  order.sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+  return { index, base, files, repos: order, errors };
+}
+
+return { isFileName, resolveSource, gistBase, discover, loadAll };
+})();
+
+// js/dates.js
+const __m_js_dates_js = (() => {
+// UTC calendar days as integers (days since 1970-01-01), so a series is an array indexed
+// by day offset and a range is two integers. Pure: no clock, no DOM.
+
+const DAY_MS = 86400000;
+
+/** "YYYY-MM-DD" -> day number, or NaN when it is not a valid calendar day. */
+function dayNum(s) {
+  if (typeof s !== 'string' || s.length !== 10 || s[4] !== '-' || s[7] !== '-') return NaN;
+  const y = +s.slice(0, 4);
+  const m = +s.slice(5, 7);
+  const d = +s.slice(8, 10);
+  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d)) return NaN;
+  if (m < 1 || m > 12 || d < 1 || d > 31) return NaN;
+  const ms = Date.UTC(y, m - 1, d);
+  const back = new Date(ms);
+  if (back.getUTCDate() !== d) return NaN; // 2026-02-30
+  return ms / DAY_MS;
+}
+
+/** Day number -> "YYYY-MM-DD". */
+function dayStr(n) {
+  return new Date(n * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Day number -> Unix seconds at 00:00 UTC (uPlot's x values). */
+function daySec(n) {
+  return n * 86400;
+}
+
+/** An RFC 3339 timestamp -> its UTC day number, or NaN. */
+function tsDay(ts) {
+  const ms = Date.parse(ts);
+  return Number.isFinite(ms) ? Math.floor(ms / DAY_MS) : NaN;
+}
+
+/** Unix seconds -> UTC day number. */
+function secDay(sec) {
+  return Math.floor(sec / 86400);
+}
+
+return { dayNum, dayStr, daySec, tsDay, secDay };
+})();
+
+// js/derive.js
+const __m_js_derive_js = (() => {
+// Everything the dashboard shows, derived from gtt's stored files with the formulas gtt
+// itself uses (src/history.rs). Pure: no DOM, no clock. A repository's per-day series
+// are built once, on first use, over one continuous day axis; a day that gtt never
+// observed is `null` (a gap), never 0.
+
+const { dayNum, tsDay } = __m_js_dates_js;
+
+/** CI's share of one day's clones, by ghtraf's formulas (github.com/djdarcy/github-traffic-tracker) as gtt applies them:
+ * organic = max(0, clones - ci); CI uniques = the checkout share of uniques, rounded,
+ * at most one per run; organic uniques = the rest. Without CI counted, all is organic. */
+function organicDay(clones, uniques, ci) {
+  if (!ci) return { clones, uniques, ciUniques: 0 };
+  const checkouts = ci[0];
+  const runs = ci[1];
+  const rate = clones > 0 ? Math.min(1, checkouts / clones) : 0;
+  const ciUniques = Math.min(Math.round(uniques * rate), runs);
+  return {
+    clones: Math.max(0, clones - checkouts),
+    uniques: Math.max(0, uniques - ciUniques),
+    ciUniques,
+  };
+}
+
+const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+function objectOf(v) {
+  return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
+}
+
+// Every repository's file repeats the same day strings: each is turned into a number once.
+const dayCache = new Map();
+function dayKey(s) {
+  let d = dayCache.get(s);
+  if (d === undefined) {
+    d = dayNum(s);
+    if (dayCache.size < 100000) dayCache.set(s, d);
+  }
+  return d;
+}
+
+/** Takes a history file's parsed JSON as it is (sections stay the parsed objects, read
+ * once by buildModel); tolerant of missing sections (older files). */
+function readHistory(h, fallbackName = '') {
+  const src = objectOf(h);
+  return {
+    name: typeof src.repo === 'string' && src.repo ? src.repo : fallbackName,
+    schema: num(src.schema),
+    writtenBy: typeof src.written_by === 'string' ? src.written_by : '',
+    createdAt: typeof src.created_at === 'string' ? src.created_at : null,
+    firstCollected: typeof src.first_collected === 'string' ? src.first_collected : null,
+    lastCollected: typeof src.last_collected === 'string' ? src.last_collected : null,
+    days: objectOf(src.days),
+    stats: objectOf(src.stats),
+    ci: objectOf(src.ci),
+    // Day -> bits of figures no source observed (1 views, 2 unique visitors, 4 clones,
+    // 8 unique cloners): drawn as gaps, like days never collected.
+    unknown: objectOf(src.unknown),
+    assets: objectOf(src.assets),
+    popular: objectOf(src.popular),
+  };
+}
+
+/** Every per-day series a repository model carries, in a stable order. Each is a
+ * Float64Array over the model's days, NaN where nothing was observed. */
+const SERIES = [
+  'views',
+  'viewsUniques',
+  'clones',
+  'clonesUniques',
+  'ciCheckouts',
+  'ciRuns',
+  'ciUniques',
+  'organicClones',
+  'organicUniques',
+  'ciShare',
+  'downloads',
+  'installs',
+  'stars',
+  'forks',
+  'watchers',
+  'openIssues',
+];
+
+const NOT_SUMMED = new Set(['ciShare', 'stars', 'forks', 'watchers', 'openIssues']);
+
+function gapsArray(n) {
+  return new Float64Array(n).fill(NaN);
+}
+
+/** Daily downloads per asset rise: the cumulative count as of a day is the highest
+ * count recorded on or before it; a day's downloads are the sum of each asset's rise
+ * since the day before. An asset's first count contributes 0 when it was recorded on
+ * the first collection day (downloads from before tracking), else all of it.
+ * `assets`: [{counts: [[day, count], ...] ascending}]. Returns [day, downloads] pairs
+ * for days with a record, ascending. */
+function dailyDownloads(assets, firstDay) {
+  const out = new Map();
+  for (const a of assets) {
+    let prev = null;
+    for (const [d, c] of a.counts) {
+      let rise;
+      if (prev === null) rise = d === firstDay ? 0 : c;
+      else rise = Math.max(0, c - prev);
+      prev = prev === null ? c : Math.max(prev, c);
+      out.set(d, (out.get(d) ?? 0) + rise);
+    }
+  }
+  return [...out.entries()].sort((x, y) => x[0] - y[0]);
+}
+
+/** An asset's counts as ascending [day, count] pairs. */
+function assetCounts(a) {
+  const c = objectOf(a && a.counts);
+  const keys = Object.keys(c);
+  const counts = new Array(keys.length);
+  let sorted = true;
+  let n = 0;
+  for (let j = 0; j < keys.length; j++) {
+    const d = dayKey(keys[j]);
+    if (d !== d) continue;
+    if (n && counts[n - 1][0] > d) sorted = false;
+    counts[n++] = [d, num(c[keys[j]])];
+  }
+  counts.length = n;
+  if (!sorted) counts.sort((x, y) => x[0] - y[0]);
+  return counts;
+}
+
+/** The day numbers of a section's keys whose values are arrays or objects (NaN for the
+ * others), and the lowest and highest. gtt writes keys in order, so this is one pass. */
+function sectionDays(obj) {
+  const keys = Object.keys(obj);
+  const days = new Float64Array(keys.length);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let j = 0; j < keys.length; j++) {
+    const v = obj[keys[j]];
+    const d = v && typeof v === 'object' ? dayKey(keys[j]) : NaN;
+    days[j] = d;
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+  }
+  return { keys, days, lo, hi };
+}
+
+/** Builds a repository's model: one day axis from its first to its last recorded day
+ * and every series over it (NaN: no observation). One pass over each section. */
+function buildModel(r) {
+  const sDays = sectionDays(r.days);
+  const sStats = sectionDays(r.stats);
+  const sCi = sectionDays(r.ci);
+  const sPop = sectionDays(r.popular);
+  let start = Math.min(sDays.lo, sStats.lo, sCi.lo, sPop.lo);
+  let end = Math.max(sDays.hi, sStats.hi, sCi.hi, sPop.hi);
+  const assets = [];
+  for (const id in r.assets) {
+    const a = r.assets[id];
+    const counts = assetCounts(a);
+    if (counts.length) {
+      if (counts[0][0] < start) start = counts[0][0];
+      if (counts[counts.length - 1][0] > end) end = counts[counts.length - 1][0];
+    }
+    assets.push({ id, release: typeof a?.release === 'string' ? a.release : '', name: typeof a?.name === 'string' ? a.name : '', counts });
+  }
+  const empty = !Number.isFinite(start);
+  if (empty) {
+    start = 0;
+    end = -1;
+  }
+  const n = end - start + 1;
+  const m = { name: r.name, start, end, n, empty, source: r };
+  for (const k of SERIES) m[k] = gapsArray(n);
+  const { views, viewsUniques, clones, clonesUniques, ciCheckouts, ciRuns, ciUniques, organicClones, organicUniques } = m;
+  let hasCi = false;
+  for (let j = 0; j < sCi.keys.length; j++) {
+    const d = sCi.days[j];
+    const v = r.ci[sCi.keys[j]];
+    if (d !== d || !Array.isArray(v)) continue;
+    ciCheckouts[d - start] = num(v[0]);
+    ciRuns[d - start] = num(v[1]);
+    hasCi = true;
+  }
+  let covered = 0;
+  const ciShare = m.ciShare;
+  for (let j = 0; j < sDays.keys.length; j++) {
+    const d = sDays.days[j];
+    const v = r.days[sDays.keys[j]];
+    if (d !== d || !Array.isArray(v)) continue;
+    const i = d - start;
+    const c = num(v[2]);
+    const cu = num(v[3]);
+    views[i] = num(v[0]);
+    viewsUniques[i] = num(v[1]);
+    clones[i] = c;
+    clonesUniques[i] = cu;
+    covered++;
+    const co = ciCheckouts[i];
+    if (co === co) {
+      // organicDay(), inlined: this loop runs for every day of every repository.
+      const rate = c > 0 ? Math.min(1, co / c) : 0;
+      const ciu = Math.min(Math.round(cu * rate), ciRuns[i]);
+      organicClones[i] = Math.max(0, c - co);
+      organicUniques[i] = Math.max(0, cu - ciu);
+      ciUniques[i] = ciu;
+      ciShare[i] = c > 0 ? co / c : 0;
+    } else {
+      organicClones[i] = c;
+      organicUniques[i] = cu;
+    }
+    const u = num(r.unknown[sDays.keys[j]]);
+    if (u > 0) {
+      if (u & 1) views[i] = NaN;
+      if (u & 2) viewsUniques[i] = NaN;
+      if (u & 4) clones[i] = organicClones[i] = ciShare[i] = NaN;
+      if (u & 8) clonesUniques[i] = organicUniques[i] = ciUniques[i] = NaN;
+    }
+  }
+  let firstStats = Infinity;
+  const { stars, forks, watchers, openIssues, downloads, installs } = m;
+  for (let j = 0; j < sStats.keys.length; j++) {
+    const d = sStats.days[j];
+    const v = r.stats[sStats.keys[j]];
+    if (d !== d || !Array.isArray(v)) continue;
+    const i = d - start;
+    stars[i] = num(v[1]);
+    forks[i] = num(v[2]);
+    watchers[i] = num(v[3]);
+    openIssues[i] = num(v[4]);
+    // Downloads are known on collection days (0 when nothing rose), as `gtt export`
+    // reports them; other days are gaps.
+    downloads[i] = 0;
+    if (d < firstStats) firstStats = d;
+  }
+  // The first collection day: `first_collected`, else the first stats day. Asset counts
+  // first recorded that day predate tracking and count for no day.
+  const fc = r.firstCollected ? tsDay(r.firstCollected) : NaN;
+  const firstDay = Number.isFinite(fc) ? fc : Number.isFinite(firstStats) ? firstStats : NaN;
+  let allTime = 0;
+  for (const a of assets) {
+    let prev = -1;
+    for (const [d, c] of a.counts) {
+      const rise = prev < 0 ? (d === firstDay ? 0 : c) : Math.max(0, c - prev);
+      prev = Math.max(prev, c);
+      const i = d - start;
+      const cur = downloads[i];
+      downloads[i] = (cur === cur ? cur : 0) + rise;
+    }
+    if (prev > 0) allTime += prev;
+  }
+  for (let i = 0; i < n; i++) {
+    const o = organicClones[i];
+    if (o === o) {
+      const dl = downloads[i];
+      installs[i] = o + (dl === dl ? dl : 0);
+    }
+  }
+  m.firstDay = Number.isFinite(firstDay) ? firstDay : start;
+  m.covered = covered;
+  m.hasCi = hasCi;
+  m.lastCollected = r.lastCollected;
+  m.firstCollected = r.firstCollected;
+  m.createdAt = r.createdAt;
+  m.allTimeDownloads = allTime;
+  m.repos = [r.name];
+  let rel = null;
+  let pop = null;
+  Object.defineProperty(m, 'releases', { get: () => rel || (rel = releases(assets, firstDay)), enumerable: true });
+  Object.defineProperty(m, 'popular', { get: () => pop || (pop = readPopular(r.popular)), enumerable: true });
+  return m;
+}
+
+/** Referrer/path snapshots, ascending by day. */
+function readPopular(obj) {
+  const popular = [];
+  for (const k in obj) {
+    const d = dayKey(k);
+    if (d !== d) continue;
+    const p = objectOf(obj[k]);
+    const referrers = (Array.isArray(p.referrers) ? p.referrers : [])
+      .filter(Array.isArray)
+      .map((x) => [String(x[0] ?? ''), num(x[1]), num(x[2])]);
+    const paths = (Array.isArray(p.paths) ? p.paths : [])
+      .filter(Array.isArray)
+      .map((x) => [String(x[0] ?? ''), String(x[1] ?? ''), num(x[2]), num(x[3])]);
+    popular.push({ day: d, referrers, paths });
+  }
+  popular.sort((x, y) => x.day - y.day);
+  return popular;
+}
+
+/** Releases with their assets' downloads: all-time totals (deleted assets included, as
+ * gtt's badges count them) and the per-day rises, for range sums. */
+function releases(assets, firstDay) {
+  const by = new Map();
+  for (const a of assets) {
+    let rel = by.get(a.release);
+    if (!rel) {
+      rel = { release: a.release, assets: 0, total: 0, first: Infinity, rises: [] };
+      by.set(a.release, rel);
+    }
+    rel.assets++;
+    let top = 0;
+    for (const [, c] of a.counts) top = Math.max(top, c);
+    rel.total += top;
+    if (a.counts.length) rel.first = Math.min(rel.first, a.counts[0][0]);
+    for (const [d, dl] of dailyDownloads([a], firstDay)) rel.rises.push([d, dl]);
+  }
+  const out = [...by.values()];
+  for (const r of out) r.rises.sort((x, y) => x[0] - y[0]);
+  out.sort((x, y) => y.total - x.total || (x.release < y.release ? -1 : 1));
+  return out;
+}
+
+/** Sums several repositories' models into one ("All repositories"). Traffic is summed
+ * over the repositories that observed a day (a gap when none did); counters such as
+ * stars carry each repository's latest value forward, on days at least one of them was
+ * observed. */
+function aggregate(models, name = 'All repositories') {
+  const live = models.filter((m) => !m.empty);
+  if (live.length === 0) {
+    const e = buildModel(readHistory({}, name));
+    e.repos = models.map((m) => m.name);
+    return e;
+  }
+  const start = Math.min(...live.map((m) => m.start));
+  const end = Math.max(...live.map((m) => m.end));
+  const n = end - start + 1;
+  const a = { name, start, end, n, empty: false, aggregate: true };
+  for (const k of SERIES) a[k] = gapsArray(n);
+  // Traffic, CI and downloads add up across repositories; the CI share is recomputed
+  // below and the counters (stars, ...) are carried, not summed.
+  const sumKeys = SERIES.filter((k) => !NOT_SUMMED.has(k));
+  const ciClones = new Float64Array(n);
+  for (const m of live) {
+    const off = m.start - start;
+    for (const k of sumKeys) addInto(a[k], m[k], off, m.n);
+    const ci = m.ciCheckouts;
+    const cl = m.clones;
+    for (let i = 0; i < m.n; i++) if (ci[i] === ci[i] && cl[i] === cl[i]) ciClones[i + off] += cl[i];
+  }
+  for (let i = 0; i < n; i++) {
+    const ci = a.ciCheckouts[i];
+    if (ci === ci && a.clones[i] === a.clones[i]) a.ciShare[i] = ciClones[i] > 0 ? Math.min(ci, ciClones[i]) / ciClones[i] : 0;
+  }
+  for (const k of ['stars', 'forks', 'watchers', 'openIssues']) {
+    const observed = new Uint8Array(n);
+    const carry = new Float64Array(n);
+    for (const m of live) carryInto(carry, observed, m[k], m.start - start, m.n, n);
+    const dst = a[k];
+    for (let i = 0; i < n; i++) if (observed[i]) dst[i] = carry[i];
+  }
+  a.firstDay = Math.min(...live.map((m) => m.firstDay));
+  a.covered = Math.max(...live.map((m) => m.covered));
+  a.hasCi = live.some((m) => m.hasCi);
+  const lasts = live.map((m) => m.lastCollected).filter(Boolean).sort();
+  a.lastCollected = lasts.length ? lasts[lasts.length - 1] : null;
+  a.oldestLastCollected = lasts.length ? lasts[0] : null;
+  const firsts = live.map((m) => m.firstCollected).filter(Boolean).sort();
+  a.firstCollected = firsts.length ? firsts[0] : null;
+  a.createdAt = null;
+  a.allTimeDownloads = live.reduce((s, m) => s + m.allTimeDownloads, 0);
+  a.repos = models.map((m) => m.name);
+  let rel = null;
+  let pop = null;
+  Object.defineProperty(a, 'releases', {
+    get: () =>
+      rel ||
+      (rel = live
+        .flatMap((m) => m.releases.map((r) => ({ ...r, release: `${m.name} ${r.release}` })))
+        .sort((x, y) => y.total - x.total)),
+    enumerable: true,
+  });
+  Object.defineProperty(a, 'popular', { get: () => pop || (pop = aggregatePopular(live)), enumerable: true });
+  return a;
+}
+
+/** dst[i + off] += src[i] where src has a value (a gap plus a value is the value).
+ * A small function of its own, so the engine optimises it after a few calls. */
+function addInto(dst, src, off, n) {
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    if (v === v) {
+      const cur = dst[i + off];
+      dst[i + off] = cur === cur ? cur + v : v;
+    }
+  }
+}
+
+/** Adds a counter's latest value as of each day (carried forward) into `carry`, and
+ * marks the days it was observed. */
+function carryInto(carry, observed, src, off, m, n) {
+  let last = NaN;
+  for (let i = 0; i < n - off; i++) {
+    const v = i < m ? src[i] : NaN;
+    if (v === v) {
+      last = v;
+      observed[i + off] = 1;
+    }
+    if (last === last) carry[i + off] += last;
+  }
+}
+
+/** Snapshots of several repositories on the union of their snapshot days: each
+ * repository contributes its latest snapshot still inside GitHub's 14-day window. */
+function aggregatePopular(models) {
+  const days = [...new Set(models.flatMap((m) => m.popular.map((p) => p.day)))].sort((x, y) => x - y);
+  const cursors = models.map(() => -1);
+  const out = [];
+  for (const d of days) {
+    const refs = new Map();
+    const paths = new Map();
+    models.forEach((m, j) => {
+      while (cursors[j] + 1 < m.popular.length && m.popular[cursors[j] + 1].day <= d) cursors[j]++;
+      const p = m.popular[cursors[j]];
+      if (!p || d - p.day >= 14) return;
+      for (const [r, c, u] of p.referrers) {
+        const x = refs.get(r) || [r, 0, 0];
+        x[1] += c;
+        x[2] += u;
+        refs.set(r, x);
+      }
+      for (const [path, title, c, u] of p.paths) {
+        const x = paths.get(path) || [path, title, 0, 0];
+        x[2] += c;
+        x[3] += u;
+        paths.set(path, x);
+      }
+    });
+    out.push({
+      day: d,
+      referrers: [...refs.values()].sort((x, y) => y[1] - x[1]),
+      paths: [...paths.values()].sort((x, y) => y[2] - x[2]),
+    });
+  }
+  return out;
+}
+
+/** The day range a view shows: `days` days ending at `end` (inclusive), clipped to the
+ * model's own axis only when the range is "all". */
+function rangeBounds(range, globalStart, globalEnd) {
+  const span = { '30d': 30, '90d': 90, '1y': 365 }[range];
+  if (!span) return [globalStart, globalEnd];
+  return [globalEnd - span + 1, globalEnd];
+}
+
+/** A model's series `key` over days [a, b]: values outside its own axis are gaps. */
+function slice(m, key, a, b) {
+  const src = m[key];
+  const out = new Array(Math.max(0, b - a + 1));
+  for (let d = a, i = 0; d <= b; d++, i++) {
+    const j = d - m.start;
+    const v = j >= 0 && j < m.n ? src[j] : NaN;
+    out[i] = v === v ? v : null;
+  }
+  return out;
+}
+
+/** Sum of the non-gap values of a model's series over days [a, b]. */
+function sum(m, key, a, b) {
+  const src = m[key];
+  let s = 0;
+  const i0 = Math.max(0, a - m.start);
+  const i1 = Math.min(m.n - 1, b - m.start);
+  for (let i = i0; i <= i1; i++) {
+    const v = src[i];
+    if (v === v) s += v;
+  }
+  return s;
+}
+
+/** The last and first observed values of a series within [a, b] (counters). */
+function lastFirst(m, key, a, b) {
+  const src = m[key];
+  const i0 = Math.max(0, a - m.start);
+  const i1 = Math.min(m.n - 1, b - m.start);
+  let last = null;
+  let first = null;
+  for (let i = i1; i >= i0; i--) {
+    if (src[i] === src[i]) {
+      last = src[i];
+      break;
+    }
+  }
+  for (let i = i0; i <= i1; i++) {
+    if (src[i] === src[i]) {
+      first = src[i];
+      break;
+    }
+  }
+  return { last, first };
+}
+
+/** Runs of uncovered days within [a, b], limited to the model's own tracked span
+ * (days before its first observed day are not gaps: nothing was tracked yet). */
+function gaps(m, a, b) {
+  const out = [];
+  if (m.empty) return out;
+  const lo = Math.max(a, m.start);
+  const hi = Math.min(b, m.end);
+  let runStart = null;
+  for (let d = lo; d <= hi; d++) {
+    const gap = Number.isNaN(m.views[d - m.start]);
+    if (gap && runStart === null) runStart = d;
+    if (!gap && runStart !== null) {
+      out.push([runStart, d - 1]);
+      runStart = null;
+    }
+  }
+  if (runStart !== null) out.push([runStart, hi]);
+  return out;
+}
+
+/** Totals of a model over days [a, b], as the cards and the repositories table show.
+ * Kept per model and range: switching back costs nothing. */
+function totals(m, a, b) {
+  const key = `${a}:${b}`;
+  if (!m.totalsCache) Object.defineProperty(m, 'totalsCache', { value: new Map() });
+  const hit = m.totalsCache.get(key);
+  if (hit) return hit;
+  const t = computeTotals(m, a, b);
+  m.totalsCache.set(key, t);
+  return t;
+}
+
+function computeTotals(m, a, b) {
+  const t = {};
+  for (const k of [
+    'views',
+    'viewsUniques',
+    'clones',
+    'clonesUniques',
+    'organicClones',
+    'organicUniques',
+    'ciCheckouts',
+    'downloads',
+  ]) {
+    t[k] = sum(m, k, a, b);
+  }
+  t.installs = t.downloads + t.organicClones;
+  for (const k of ['stars', 'forks', 'watchers', 'openIssues']) {
+    const lf = lastFirst(m, k, a, b);
+    t[k] = lf.last;
+    t[k + 'Change'] = lf.last !== null && lf.first !== null ? lf.last - lf.first : null;
+  }
+  const lo = Math.max(a, m.start);
+  const hi = Math.min(b, m.end);
+  let covered = 0;
+  for (let d = lo; d <= hi; d++) if (!Number.isNaN(m.views[d - m.start])) covered++;
+  t.coveredDays = covered;
+  t.trackedDays = Math.max(0, hi - lo + 1);
+  t.gapDays = t.trackedDays - covered;
+  return t;
+}
+
+/** The latest snapshot on or before `b`, and the earliest within [a, b] to compare it
+ * with; referrers and paths get their change in count since that one. */
+function popularTables(m, a, b) {
+  const within = m.popular.filter((p) => p.day <= b);
+  const latest = within.length ? within[within.length - 1] : null;
+  if (!latest) return { latest: null, base: null, referrers: [], paths: [] };
+  const inRange = within.filter((p) => p.day >= a);
+  const base = inRange.length > 1 ? inRange[0] : null;
+  const baseRefs = new Map(base ? base.referrers.map((r) => [r[0], r[1]]) : []);
+  const basePaths = new Map(base ? base.paths.map((p) => [p[0], p[2]]) : []);
+  const referrers = latest.referrers.map(([name, count, uniques]) => ({
+    name,
+    count,
+    uniques,
+    change: base ? (baseRefs.has(name) ? count - baseRefs.get(name) : null) : undefined,
+  }));
+  const paths = latest.paths.map(([path, title, count, uniques]) => ({
+    path,
+    title,
+    count,
+    uniques,
+    change: base ? (basePaths.has(path) ? count - basePaths.get(path) : null) : undefined,
+  }));
+  return { latest, base, referrers, paths };
+}
+
+/** Counts of the top `k` referrers (by the latest snapshot) on each snapshot day within
+ * [a, b]: x = snapshot days, one series per referrer, null where it was not in the
+ * top 10 that day. `field` is "referrers" or "paths". */
+function popularSeries(m, a, b, field = 'referrers', k = 5) {
+  const snaps = m.popular.filter((p) => p.day >= a && p.day <= b);
+  if (!snaps.length) return { days: [], names: [], values: [] };
+  const latest = snaps[snaps.length - 1];
+  const countAt = field === 'referrers' ? 1 : 2;
+  const names = latest[field].slice(0, k).map((r) => r[0]);
+  const values = names.map((name) =>
+    snaps.map((s) => {
+      const row = s[field].find((r) => r[0] === name);
+      return row ? row[countAt] : null;
+    }),
+  );
+  return { days: snaps.map((s) => s.day), names, values };
+}
+
+/** Downloads per release within [a, b] plus all-time totals. */
+function releaseRows(m, a, b) {
+  return m.releases.map((r) => {
+    let inRange = 0;
+    for (const [d, dl] of r.rises) if (d >= a && d <= b) inRange += dl;
+    return { release: r.release, assets: r.assets, total: r.total, inRange, first: r.first };
+  });
+}
+
+/** The `updated` of gtt.json as a day, for freshness. */
+function indexDay(index) {
+  return index && typeof index.updated === 'string' ? tsDay(index.updated) : NaN;
+}
+
+
+return { organicDay, readHistory, SERIES, dailyDownloads, buildModel, releases, aggregate, rangeBounds, slice, sum, lastFirst, gaps, totals, popularTables, popularSeries, releaseRows, indexDay };
+})();
+
+// js/hash.js
+const __m_js_hash_js = (() => {
+// The view's state in the URL hash, so a view can be linked and restored:
+// #tab=views&range=1y&repo=octo/hello. Unknown or missing values fall back to defaults.
+
+const TABS = ['overview', 'installs', 'views', 'community', 'dev'];
+const RANGES = ['30d', '90d', '1y', 'all'];
+const ALL = 'all';
+const DEFAULT_TAB = 'overview';
+const DEFAULT_RANGE = '90d';
+
+/** The default repository: all of them when there are several, else the only one. */
+function defaultRepo(repos) {
+  if (repos.length === 1) return repos[0];
+  return ALL;
+}
+
+/** Parses `location.hash` against the repositories that exist (case-insensitively). */
+function parseHash(hash, repos) {
+  const params = new URLSearchParams(String(hash || '').replace(/^#/, ''));
+  const tab = TABS.includes(params.get('tab')) ? params.get('tab') : DEFAULT_TAB;
+  const range = RANGES.includes(params.get('range')) ? params.get('range') : DEFAULT_RANGE;
+  const want = (params.get('repo') || '').toLowerCase();
+  let repo = defaultRepo(repos);
+  if (want === ALL && repos.length > 1) repo = ALL;
+  else if (want) repo = repos.find((r) => r.toLowerCase() === want) ?? repo;
+  return { tab, range, repo };
+}
+
+/** The canonical hash of a state; `parseHash(formatHash(s))` gives `s` back. */
+function formatHash(state) {
+  const repo = encodeURIComponent(state.repo).replace(/%2F/gi, '/');
+  return `#tab=${state.tab}&range=${state.range}&repo=${repo}`;
+}
+
+return { TABS, RANGES, ALL, DEFAULT_TAB, DEFAULT_RANGE, defaultRepo, parseHash, formatHash };
+})();
+
+// js/csv.js
+const __m_js_csv_js = (() => {
+// CSV for the "Download CSV" buttons: RFC 4180 quoting, gaps as empty cells, and text
+// cells that a spreadsheet would run as a formula prefixed with a quote.
+
+/** One cell. Numbers as they are, null/undefined as empty, text quoted when needed. */
+function csvCell(v) {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  let s = String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
+  if (/[",\r\n]/.test(s)) s = '"' + s.replace(/"/g, '""') + '"';
+  return s;
+}
+
+/** A header row plus rows, CRLF-free (one "\n" per line, as gtt export writes). */
+function toCsv(header, rows) {
+  const lines = [header.map(csvCell).join(',')];
+  for (const r of rows) lines.push(r.map(csvCell).join(','));
+  return lines.join('\n') + '\n';
+}
+
+/** A chart's data as CSV: a `date` column then one column per series shown. */
+function chartCsv(dates, series) {
+  const header = ['date', ...series.map((s) => s.key)];
+  const rows = dates.map((d, i) => [d, ...series.map((s) => s.values[i])]);
+  return toCsv(header, rows);
+}
+
+/** A file name made only of safe characters. */
+function csvFileName(...parts) {
+  return (
+    parts
+      .filter((p) => p !== null && p !== undefined && p !== '')
+      .map((p) => String(p).replace(/[^A-Za-z0-9._-]+/g, '-'))
+      .join('_')
+      .replace(/^[-.]+/, '') + '.csv'
+  );
+}
+
+return { csvCell, toCsv, chartCsv, csvFileName };
+})();
+
+// js/chart.js
+const __m_js_chart_js = (() => {
+// Charts: a uPlot line chart with labelled series toggles, a CSV download of exactly
+// what it shows, a text summary for screen readers, a hover/keyboard readout, and
+// gaps (null) drawn as breaks. uPlot is loaded as a classic script (window.uPlot).
+
+const { el, download } = __m_js_dom_js;
+const { int, pct, compact, shorten } = __m_js_format_js;
+const { chartCsv, csvFileName } = __m_js_csv_js;
+
+/** Colour slot (CSS variables --c1..--c8) and label of every series key. */
+const META = {
+  views: { label: 'Views', color: 1 },
+  viewsUniques: { label: 'Unique visitors', color: 2 },
+  clones: { label: 'Clones', color: 3 },
+  clonesUniques: { label: 'Unique cloners', color: 4 },
+  ciCheckouts: { label: 'CI checkouts', color: 5 },
+  ciUniques: { label: 'CI unique cloners', color: 5 },
+  organicClones: { label: 'Organic clones', color: 6 },
+  organicUniques: { label: 'Organic unique cloners', color: 6 },
+  downloads: { label: 'Downloads', color: 7 },
+  installs: { label: 'Installs', color: 8 },
+  stars: { label: 'Stars', color: 1 },
+  watchers: { label: 'Watchers', color: 2 },
+  forks: { label: 'Forks', color: 3 },
+  openIssues: { label: 'Open issues', color: 5 },
+  ciShare: { label: 'CI share of clones', color: 5 },
+};
+
+/** Reads the theme's colours (they follow prefers-color-scheme). */
+function theme() {
+  const cs = getComputedStyle(document.documentElement);
+  const v = (n) => cs.getPropertyValue(n).trim();
+  const colors = [];
+  for (let i = 1; i <= 8; i++) colors[i] = v(`--c${i}`) || '#888';
+  return { colors, axis: v('--muted') || '#666', grid: v('--grid') || '#ddd', text: v('--text') || '#222' };
+}
+
+function isolated(values) {
+  const out = [];
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
+    if (values[i] === null) continue;
+    if ((i === 0 || values[i - 1] === null) && (i === n - 1 || values[i + 1] === null)) out.push(i);
+  }
+  return out;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Tick labels for UTC days: "Oct 5", "Oct 2026", "2026", by tick spacing; the year
+ * is added where it changes. */
+function dateTicks(splits, incr) {
+  let prevYear = null;
+  return splits.map((sec) => {
+    const d = new Date(sec * 1000);
+    const y = d.getUTCFullYear();
+    const m = MONTHS[d.getUTCMonth()];
+    const newYear = y !== prevYear;
+    prevYear = y;
+    if (incr >= 360 * 86400) return String(y);
+    if (incr >= 28 * 86400) return newYear ? `${m}\n${y}` : m;
+    return newYear ? `${m} ${d.getUTCDate()}\n${y}` : `${m} ${d.getUTCDate()}`;
+  });
+}
+
+let seq = 0;
+
+/**
+ * spec: { id, title, note, x (unix seconds), dates ("YYYY-MM-DD"), series: [{key, label,
+ *   values, color}], zero (y from 0), pct (values are shares), points (always draw
+ *   points), csv: {repo, range} }
+ * ctx: { hidden: Map chartId -> Set of hidden keys, charts: array to register into }
+ */
+function lineChart(parent, spec, ctx) {
+  const uPlot = globalThis.uPlot;
+  const uid = `ch${++seq}`;
+  const hidden = ctx.hidden.get(spec.id) || new Set();
+  ctx.hidden.set(spec.id, hidden);
+  const fmt = spec.pct ? pct : int;
+  const gapCount = spec.gapDays ?? (spec.series.length ? spec.series[0].values.filter((v) => v === null).length : 0);
+  const n = spec.x.length;
+  // Series labels can be data (referrers, paths): shown cut, whole in the tooltip.
+  const shown = spec.series.map((s) => shorten(s.label));
+
+  const title = el('h2', { id: `${uid}-title` }, spec.title);
+  const toggles = el('div', { class: 'toggles', role: 'group', 'aria-label': `Series shown in ${spec.title}` });
+  const csvBtn = el(
+    'button',
+    { type: 'button', class: 'csv', 'data-csv': spec.id, 'aria-label': `Download CSV of ${spec.title}` },
+    'CSV',
+  );
+  const summaryText =
+    n === 0
+      ? 'No data in this range.'
+      : `${n} ${spec.points ? 'snapshots' : 'days'}, ${spec.dates[0]} to ${spec.dates[n - 1]}` +
+        (spec.points ? '.' : gapCount ? `; ${gapCount} not collected (gaps)` : '; every tracked day collected') +
+        (spec.since ? `; tracking began ${spec.since}.` : '.');
+  const summary = el('p', { class: 'chart-summary', id: `${uid}-desc` }, summaryText, spec.note ? ' ' + spec.note : null);
+  const plot = el('div', {
+    class: 'plot',
+    tabindex: n ? 0 : -1,
+    role: 'group',
+    'aria-roledescription': 'chart',
+    'aria-labelledby': `${uid}-title`,
+    'aria-describedby': `${uid}-desc`,
+  });
+  const readout = el('p', { class: 'readout', 'aria-live': 'polite' });
+  const section = el(
+    'section',
+    {
+      class: 'panel chart',
+      'data-chart': spec.id,
+      'data-points': n,
+      'data-gaps': gapCount,
+      'aria-labelledby': `${uid}-title`,
+    },
+    el('div', { class: 'chart-head' }, title, el('div', { class: 'chart-tools' }, toggles, csvBtn)),
+    summary,
+    plot,
+    readout,
+  );
+  parent.appendChild(section);
+
+  const th = theme();
+  const width = Math.max(240, plot.clientWidth || parent.clientWidth || 600);
+  const height = plot.clientHeight || 240;
+  const data = [spec.x, ...spec.series.map((s) => s.values)];
+  const iso = spec.series.map((s) => (spec.points ? null : isolated(s.values)));
+  const opts = {
+    width,
+    height,
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
+    legend: { show: false },
+    cursor: { drag: { x: false, y: false }, points: { size: 7 } },
+    scales: {
+      x: { time: true },
+      y: {
+        range: (u, min, max) => {
+          if (spec.pct) return [0, 1];
+          if (spec.zero || min === null) return [0, max > 0 ? max * 1.08 : 1];
+          const pad = Math.max(1, (max - min) * 0.1);
+          return [Math.max(0, Math.floor(min - pad)), Math.ceil(max + pad)];
+        },
+      },
+    },
+    axes: [
+      {
+        stroke: th.axis,
+        grid: { stroke: th.grid, width: 1 },
+        ticks: { stroke: th.grid, width: 1 },
+        values: (u, splits, ax, space, incr) => dateTicks(splits, incr),
+      },
+      {
+        stroke: th.axis,
+        grid: { stroke: th.grid, width: 1 },
+        ticks: { stroke: th.grid, width: 1 },
+        size: 52,
+        values: (u, splits) => splits.map((v) => (spec.pct ? pct(v) : compact(v))),
+      },
+    ],
+    series: [
+      { label: 'date' },
+      ...spec.series.map((s, j) => ({
+        label: shown[j],
+        stroke: th.colors[s.color] || th.colors[1],
+        width: 1.75,
+        show: !hidden.has(s.key),
+        spanGaps: false,
+        points: spec.points
+          ? { show: true, size: 6, fill: th.colors[s.color] }
+          : { show: false, size: 5, fill: th.colors[s.color], filter: () => (iso[j].length ? iso[j] : null) },
+      })),
+    ],
+    hooks: {
+      setCursor: [
+        (u) => {
+          const i = u.cursor.idx;
+          if (i === null || i === undefined) {
+            readout.textContent = '';
+            return;
+          }
+          const parts = spec.series
+            .map((s, j) => [s, shown[j]])
+            .filter(([s]) => !hidden.has(s.key))
+            .map(([s, label]) => `${label} ${s.values[i] === null ? 'not collected' : fmt(s.values[i])}`);
+          readout.textContent = `${spec.dates[i]}: ${parts.join(' · ')}`;
+        },
+      ],
+    },
+  };
+  const u = new uPlot(opts, data, plot);
+
+  spec.series.forEach((s, j) => {
+    const box = el('input', { type: 'checkbox', checked: !hidden.has(s.key), 'data-series': s.key });
+    box.addEventListener('change', () => {
+      if (box.checked) hidden.delete(s.key);
+      else hidden.add(s.key);
+      u.setSeries(j + 1, { show: box.checked });
+    });
+    const title = shown[j] === s.label ? null : s.label;
+    toggles.appendChild(el('label', { class: 'toggle', title }, box, el('span', { class: `swatch c${s.color}` }), shown[j]));
+  });
+
+  csvBtn.addEventListener('click', () => {
+    const shown = spec.series.filter((s) => !hidden.has(s.key));
+    const text = chartCsv(spec.dates, shown);
+    download(csvFileName('gtt', spec.csv?.repo, spec.id, spec.csv?.range), text);
+  });
+
+  // Keyboard: arrows move the cursor a day (Shift: a week), Home/End jump.
+  let kbIdx = null;
+  plot.addEventListener('keydown', (e) => {
+    if (!n) return;
+    const step = e.shiftKey ? 7 : 1;
+    let i = kbIdx ?? n - 1;
+    if (e.key === 'ArrowLeft') i -= step;
+    else if (e.key === 'ArrowRight') i += step;
+    else if (e.key === 'Home') i = 0;
+    else if (e.key === 'End') i = n - 1;
+    else if (e.key === 'Escape') {
+      kbIdx = null;
+      u.setCursor({ left: -10, top: -10 });
+      return;
+    } else return;
+    e.preventDefault();
+    kbIdx = Math.max(0, Math.min(n - 1, i));
+    u.setCursor({ left: u.valToPos(spec.x[kbIdx], 'x'), top: u.bbox.height / devicePixelRatio / 2 });
+  });
+
+  let lastW = width;
+  const ro = new ResizeObserver(() => {
+    const w = Math.max(240, plot.clientWidth);
+    if (Math.abs(w - lastW) > 1) {
+      lastW = w;
+      u.setSize({ width: w, height });
+    }
+  });
+  ro.observe(plot);
+  const handle = {
+    u,
+    section,
+    destroy() {
+      ro.disconnect();
+      u.destroy();
+    },
+  };
+  ctx.charts.push(handle);
+  return handle;
+}
+
+/** Sizes a canvas for the screen's pixel density and returns its 2D context scaled to
+ * CSS pixels, with the CSS size (defaults when the canvas is not laid out yet). */
+function sharpCanvas(canvas, defaultW, defaultH) {
+  const w = canvas.clientWidth || defaultW;
+  const h = canvas.clientHeight || defaultH;
+  const dpr = globalThis.devicePixelRatio || 1;
+  canvas.width = Math.round(w * dpr);
+  canvas.height = Math.round(h * dpr);
+  const g = canvas.getContext('2d');
+  if (!g) return null;
+  g.scale(dpr, dpr);
+  return { g, w, h };
+}
+
+/** A tiny sparkline on a canvas: gaps break the line, isolated days are dots. */
+function sparkline(canvas, values, color) {
+  const c = sharpCanvas(canvas, 120, 32);
+  if (!c) return;
+  const { g, w, h } = c;
+  let max = 0;
+  for (const v of values) if (v !== null && v > max) max = v;
+  let min = max;
+  for (const v of values) if (v !== null && v < min) min = v;
+  const counter = min > 0 && max - min < max * 0.5;
+  const lo = counter ? min : 0;
+  const span = max - lo || 1;
+  const n = values.length;
+  const x = (i) => (n <= 1 ? w / 2 : (i / (n - 1)) * (w - 2) + 1);
+  const y = (v) => h - 2 - ((v - lo) / span) * (h - 4);
+  g.strokeStyle = color;
+  g.fillStyle = color;
+  g.lineWidth = 1.5;
+  g.beginPath();
+  let open = false;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === null) {
+      open = false;
+      continue;
+    }
+    const alone = (i === 0 || values[i - 1] === null) && (i === n - 1 || values[i + 1] === null);
+    if (alone) g.fillRect(x(i) - 1, y(v) - 1, 2.5, 2.5);
+    if (open) g.lineTo(x(i), y(v));
+    else g.moveTo(x(i), y(v));
+    open = true;
+  }
+  g.stroke();
+}
+
+return { META, theme, dateTicks, lineChart, sharpCanvas, sparkline };
+})();
+
+// js/views.js
+const __m_js_views_js = (() => {
+// The five tabs. Each renderer gets the panel to fill and a context with the model of
+// the selected repository (or of all of them), the day bounds of the range, and the
+// chart registry; it only builds DOM through dom.js and charts through chart.js.
+
+const { el, githubLink, isRepoName, download, clipped } = __m_js_dom_js;
+const { lineChart, sparkline, sharpCanvas, theme, META } = __m_js_chart_js;
+const { slice, totals, gaps, popularTables, popularSeries, releaseRows } = __m_js_derive_js;
+const { dayStr, daySec } = __m_js_dates_js;
+const { int, signed, pct, utc, ago, ageDays, shorten } = __m_js_format_js;
+const { toCsv, csvFileName } = __m_js_csv_js;
+
+function axis(a, b) {
+  const x = [];
+  const dates = [];
+  for (let d = a; d <= b; d++) {
+    x.push(daySec(d));
+    dates.push(dayStr(d));
+  }
+  return { x, dates };
+}
+
+/** A chart of model series over the range. */
+function seriesChart(parent, ctx, id, title, keys, opts = {}) {
+  const [a, b] = ctx.bounds;
+  const { x, dates } = ctx.axis || (ctx.axis = axis(a, b));
+  return lineChart(
+    parent,
+    {
+      id,
+      title,
+      note: opts.note,
+      x,
+      dates,
+      series: keys.map((k) => ({ key: k, label: META[k].label, color: META[k].color, values: slice(ctx.model, k, a, b) })),
+      zero: opts.zero ?? true,
+      pct: opts.pct,
+      gapDays: ctx.totals.gapDays,
+      since: !ctx.model.empty && ctx.model.start > a ? dayStr(ctx.model.start) : null,
+      csv: { repo: ctx.repoLabel, range: ctx.state.range },
+    },
+    ctx,
+  );
+}
+
+function card(metric, label, value, sub, spark, color) {
+  const canvas = spark ? el('canvas', { class: 'spark', 'aria-hidden': 'true' }) : null;
+  const c = el(
+    'div',
+    { class: 'card', 'data-metric': metric, role: 'group', 'aria-label': label },
+    el('p', { class: 'card-label' }, label),
+    el('p', { class: 'value' }, value),
+    el('p', { class: 'sub' }, sub),
+    canvas,
+  );
+  return { node: c, draw: () => canvas && sparkline(canvas, spark, color) };
+}
+
+function cards(parent, list) {
+  const grid = el('div', { class: 'cards' });
+  parent.appendChild(grid);
+  const made = list.map((x) => card(...x));
+  for (const m of made) grid.appendChild(m.node);
+  for (const m of made) m.draw();
+  return grid;
+}
+
+function heading(parent, text, id) {
+  parent.appendChild(el('h2', { class: 'section-title', id }, text));
+}
+
+/** A table whose rows can be sorted by any column, with an optional totals row. */
+function sortableTable(parent, spec, ctx) {
+  const sortState = ctx.sorts.get(spec.id) || { col: spec.defaultSort ?? 0, desc: spec.defaultDesc ?? true };
+  ctx.sorts.set(spec.id, sortState);
+  const caption = el('caption', null, spec.caption);
+  const thead = el('thead');
+  const tbody = el('tbody');
+  const tfoot = el('tfoot');
+  const table = el('table', { class: 'data', 'data-table': spec.id }, caption, thead, tbody, tfoot);
+  const wrap = el('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': spec.caption }, table);
+  const csvBtn = el(
+    'button',
+    { type: 'button', class: 'csv', 'data-csv': spec.id, 'aria-label': `Download CSV of ${spec.caption}` },
+    'CSV',
+  );
+  const section = el(
+    'section',
+    { class: 'panel table-panel', 'data-panel': spec.id },
+    el('div', { class: 'chart-head' }, el('h2', null, spec.title), csvBtn),
+    spec.note ? el('p', { class: 'chart-summary' }, spec.note) : null,
+    wrap,
+  );
+  parent.appendChild(section);
+
+  const headRow = el('tr');
+  thead.appendChild(headRow);
+  const buttons = spec.columns.map((col, i) => {
+    const th = el('th', { scope: 'col', class: col.num ? 'num' : null });
+    if (spec.rows.length > 1 && col.sortable !== false) {
+      const btn = el('button', { type: 'button', class: 'sort', 'data-col': i }, col.label);
+      btn.addEventListener('click', () => {
+        if (sortState.col === i) sortState.desc = !sortState.desc;
+        else {
+          sortState.col = i;
+          sortState.desc = Boolean(col.num);
+        }
+        fill();
+      });
+      th.appendChild(btn);
+    } else th.appendChild(document.createTextNode(col.label));
+    headRow.appendChild(th);
+    return th;
+  });
+
+  const cell = (col, row, tag) => {
+    const v = row[col.key];
+    const td = el(tag, { class: col.num ? 'num' : null, scope: tag === 'th' ? 'row' : null });
+    // Text from the data is shown cut (whole in the tooltip); the CSV has it whole.
+    const content = col.render ? col.render(row) : col.num ? int(v) : String(v ?? '');
+    td.appendChild(typeof content === 'string' ? clipped(content) : content);
+    return td;
+  };
+
+  // Long tables (the sum of many repositories) show their top rows until asked.
+  const limit = spec.limit ?? 30;
+  let showAll = spec.rows.length <= limit + 5;
+  const more = el('button', { type: 'button', class: 'csv more' }, `Show all ${spec.rows.length} rows`);
+  more.addEventListener('click', () => {
+    showAll = true;
+    more.remove();
+    fill();
+  });
+  if (!showAll) section.appendChild(more);
+
+  function fill() {
+    const col = spec.columns[sortState.col];
+    const key = col.sortKey || col.key;
+    const rows = [...spec.rows].sort((x, y) => {
+      const a = x[key];
+      const b = y[key];
+      let c;
+      if (typeof a === 'number' || typeof b === 'number') c = (a ?? -Infinity) - (b ?? -Infinity);
+      else c = String(a ?? '').localeCompare(String(b ?? ''));
+      return sortState.desc ? -c : c;
+    });
+    while (tbody.firstChild) tbody.removeChild(tbody.firstChild);
+    for (const r of showAll ? rows : rows.slice(0, limit)) {
+      tbody.appendChild(el('tr', null, spec.columns.map((c, i) => cell(c, r, i === 0 ? 'th' : 'td'))));
+    }
+    if (!rows.length) {
+      tbody.appendChild(el('tr', null, el('td', { colspan: spec.columns.length, class: 'empty' }, spec.empty || 'Nothing recorded.')));
+    }
+    buttons.forEach((th, i) => {
+      if (i === sortState.col && spec.rows.length > 1) th.setAttribute('aria-sort', sortState.desc ? 'descending' : 'ascending');
+      else th.removeAttribute('aria-sort');
+    });
+  }
+  fill();
+  if (spec.totals) {
+    tfoot.appendChild(el('tr', null, spec.columns.map((c, i) => cell(c, spec.totals, i === 0 ? 'th' : 'td'))));
+  }
+  csvBtn.addEventListener('click', () => {
+    const cols = spec.columns.filter((c) => c.csv !== false);
+    const header = cols.map((c) => c.csvLabel || c.label);
+    const rows = spec.rows.map((r) => cols.map((c) => (c.csvValue ? c.csvValue(r) : r[c.key])));
+    if (spec.totals) rows.push(cols.map((c) => (c.csvValue ? c.csvValue(spec.totals) : spec.totals[c.key])));
+    download(csvFileName('gtt', ctx.repoLabel, spec.id, ctx.state.range), toCsv(header, rows));
+  });
+  return section;
+}
+
+function changeText(v) {
+  if (v === undefined) return '';
+  if (v === null) return 'new';
+  return signed(v);
+}
+
+function rangeLabel(ctx) {
+  const [a, b] = ctx.bounds;
+  return `${dayStr(a)} to ${dayStr(b)}`;
+}
+
+function freshness(parent, ctx) {
+  const m = ctx.model;
+  const now = Date.now();
+  const [a, b] = ctx.bounds;
+  const t = ctx.totals;
+  const list = el('dl', { class: 'facts' });
+  const row = (k, ...v) => list.append(el('dt', null, k), el('dd', null, ...v));
+  if (m.lastCollected) row('Last collected', utc(m.lastCollected), ' ', el('span', { class: 'muted' }, `(${ago(m.lastCollected, now)})`));
+  if (m.aggregate && m.oldestLastCollected && m.oldestLastCollected !== m.lastCollected) {
+    row('Least recently collected', utc(m.oldestLastCollected), ' ', el('span', { class: 'muted' }, `(${ago(m.oldestLastCollected, now)})`));
+  }
+  if (ctx.index?.updated) row('Index updated', utc(ctx.index.updated));
+  if (m.firstCollected) row('Tracking since', utc(m.firstCollected));
+  if (m.createdAt) row('Repository created', utc(m.createdAt));
+  row('Days collected in range', `${int(t.coveredDays)} of ${int(t.trackedDays)}`, t.gapDays ? `; ${int(t.gapDays)} not collected` : '');
+  const runs = gaps(m, a, b);
+  const section = el(
+    'section',
+    { class: 'panel freshness', 'data-panel': 'freshness', 'aria-labelledby': 'fresh-title' },
+    el('h2', { id: 'fresh-title' }, 'Data freshness'),
+    list,
+  );
+  const stale = m.aggregate ? m.oldestLastCollected : m.lastCollected;
+  const age = stale ? ageDays(stale, now) : NaN;
+  if (age > 2) {
+    section.appendChild(
+      el(
+        'p',
+        { class: age > 12 ? 'warn danger' : 'warn', role: 'note' },
+        `No collection for ${Math.floor(age)} days. GitHub keeps only 14 days of traffic: days not collected by then are lost for good.`,
+      ),
+    );
+  }
+  if (runs.length) {
+    const shown = runs.slice(-8).reverse();
+    section.appendChild(el('p', { class: 'gaps-title' }, `Gaps in range (${runs.length}):`));
+    section.appendChild(
+      el(
+        'ul',
+        { class: 'gaps' },
+        shown.map(([g0, g1]) => el('li', null, g0 === g1 ? dayStr(g0) : `${dayStr(g0)} – ${dayStr(g1)} (${g1 - g0 + 1} days)`)),
+      ),
+    );
+  }
+  parent.appendChild(section);
+}
+
+function reposTable(parent, ctx) {
+  const [a, b] = ctx.bounds;
+  const rows = ctx.repos.map((name) => {
+    const m = ctx.modelOf(name);
+    const t = totals(m, a, b);
+    return { repo: name, ...t, lastCollected: m.lastCollected || '', allTimeDownloads: m.allTimeDownloads };
+  });
+  const sumKey = (k) => rows.reduce((s, r) => s + (r[k] ?? 0), 0);
+  const tot = { repo: `Total (${rows.length} repositories)`, lastCollected: '' };
+  for (const k of ['views', 'viewsUniques', 'clones', 'organicClones', 'downloads', 'installs', 'stars', 'forks', 'gapDays']) {
+    tot[k] = sumKey(k);
+  }
+  const repoCell = (r) => {
+    if (r === tot) return document.createTextNode(r.repo);
+    const name = shorten(r.repo);
+    const btn = el('button', { type: 'button', class: 'link', 'data-repo': r.repo, 'aria-label': `Show ${name}` }, name);
+    btn.addEventListener('click', () => ctx.go({ repo: r.repo }));
+    const gh = isRepoName(r.repo) ? githubLink(`/${r.repo}`, 'GitHub') : null;
+    if (gh) {
+      gh.setAttribute('class', 'ext');
+      gh.setAttribute('aria-label', `${r.repo} on GitHub`);
+    }
+    return el('span', { class: 'repo-cell' }, btn, gh ? ' ' : null, gh);
+  };
+  sortableTable(
+    parent,
+    {
+      id: 'repos',
+      title: 'All repositories',
+      caption: `All repositories, ${rangeLabel(ctx)}`,
+      note: 'Unique visitors and cloners are per day, summed. Stars and forks are the latest observed in the range.',
+      defaultSort: 1,
+      limit: 50,
+      columns: [
+        { key: 'repo', label: 'Repository', render: repoCell, csvValue: (r) => r.repo },
+        { key: 'views', label: 'Views', num: true },
+        { key: 'viewsUniques', label: 'Unique visitors', num: true },
+        { key: 'clones', label: 'Clones', num: true },
+        { key: 'organicClones', label: 'Organic clones', num: true },
+        { key: 'downloads', label: 'Downloads', num: true },
+        { key: 'installs', label: 'Installs', num: true },
+        { key: 'stars', label: 'Stars', num: true },
+        { key: 'forks', label: 'Forks', num: true },
+        { key: 'gapDays', label: 'Days not collected', num: true },
+        {
+          key: 'lastCollected',
+          label: 'Last collected',
+          render: (r) => (r.lastCollected ? utc(r.lastCollected) : ''),
+        },
+      ],
+      rows,
+      totals: tot,
+    },
+    ctx,
+  );
+}
+
+function overview(panel, ctx) {
+  const [a, b] = ctx.bounds;
+  const m = ctx.model;
+  const t = ctx.totals;
+  const th = theme();
+  cards(panel, [
+    ['views', 'Views', int(t.views), `${int(t.viewsUniques)} unique visitors (per day, summed)`, slice(m, 'views', a, b), th.colors[1]],
+    ['clones', 'Clones', int(t.clones), `${int(t.organicClones)} organic`, slice(m, 'clones', a, b), th.colors[3]],
+    ['installs', 'Installs', int(t.installs), 'downloads + organic clones', slice(m, 'installs', a, b), th.colors[8]],
+    [
+      'downloads',
+      'Downloads',
+      int(t.downloads),
+      `${int(m.allTimeDownloads)} all time, with downloads before tracking`,
+      slice(m, 'downloads', a, b),
+      th.colors[7],
+    ],
+    ['stars', 'Stars', int(t.stars), `${signed(t.starsChange)} in range`, slice(m, 'stars', a, b), th.colors[1]],
+    ['forks', 'Forks', int(t.forks), `${signed(t.forksChange)} in range`, slice(m, 'forks', a, b), th.colors[3]],
+  ]);
+  const grid = el('div', { class: 'split' });
+  panel.appendChild(grid);
+  const main = el('div', { class: 'split-main' });
+  grid.appendChild(main);
+  seriesChart(main, ctx, 'traffic', 'Traffic per day', ['views', 'viewsUniques', 'clones', 'clonesUniques', 'installs']);
+  freshness(grid, ctx);
+  if (ctx.repos.length > 1) {
+    const slot = el('div', { class: 'later' });
+    panel.appendChild(slot);
+    ctx.later(() => reposTable(slot, ctx));
+  }
+}
+
+function installs(panel, ctx) {
+  const [a, b] = ctx.bounds;
+  const m = ctx.model;
+  const t = ctx.totals;
+  const th = theme();
+  cards(panel, [
+    ['installs', 'Installs', int(t.installs), 'downloads + organic clones', slice(m, 'installs', a, b), th.colors[8]],
+    ['downloads', 'Release downloads', int(t.downloads), `${int(m.allTimeDownloads)} all time`, slice(m, 'downloads', a, b), th.colors[7]],
+    ['organicClones', 'Organic clones', int(t.organicClones), m.hasCi ? 'clones less CI checkouts' : 'CI not counted: all clones', slice(m, 'organicClones', a, b), th.colors[6]],
+  ]);
+  seriesChart(panel, ctx, 'installs', 'Installs per day', ['installs', 'downloads', 'organicClones'], {
+    note: 'Downloads are counted on the day a collection saw them rise.',
+  });
+  const rows = releaseRows(m, a, b).map((r) => ({ ...r, firstDate: Number.isFinite(r.first) ? dayStr(r.first) : '' }));
+  sortableTable(
+    panel,
+    {
+      id: 'releases',
+      title: 'Downloads per release',
+      caption: `Downloads per release, ${rangeLabel(ctx)}`,
+      defaultSort: 3,
+      columns: [
+        { key: 'release', label: 'Release' },
+        { key: 'assets', label: 'Assets', num: true },
+        { key: 'inRange', label: 'In range', num: true },
+        { key: 'total', label: 'All time', num: true },
+        { key: 'firstDate', label: 'First recorded' },
+      ],
+      rows,
+      empty: 'No release assets recorded.',
+    },
+    ctx,
+  );
+}
+
+function snapshotChart(parent, ctx, id, title, field) {
+  const [a, b] = ctx.bounds;
+  const s = popularSeries(ctx.model, a, b, field, 5);
+  if (!s.days.length) return;
+  const keys = s.names.map((_, i) => `top${i + 1}`);
+  lineChart(
+    parent,
+    {
+      id,
+      title,
+      note: 'Each point is a 14-day total as GitHub reported it that day; a missing point means the entry was not in the top 10.',
+      x: s.days.map(daySec),
+      dates: s.days.map(dayStr),
+      series: s.names.map((name, i) => ({ key: keys[i], label: name, color: i + 1, values: s.values[i] })),
+      zero: true,
+      points: true,
+      csv: { repo: ctx.repoLabel, range: ctx.state.range },
+    },
+    ctx,
+  );
+}
+
+function views(panel, ctx) {
+  const [a, b] = ctx.bounds;
+  const m = ctx.model;
+  const t = ctx.totals;
+  const th = theme();
+  cards(panel, [
+    ['views', 'Views', int(t.views), 'in range', slice(m, 'views', a, b), th.colors[1]],
+    ['viewsUniques', 'Unique visitors', int(t.viewsUniques), 'per day, summed', slice(m, 'viewsUniques', a, b), th.colors[2]],
+  ]);
+  seriesChart(panel, ctx, 'views', 'Views per day', ['views', 'viewsUniques']);
+  const p = popularTables(m, a, b);
+  const when = p.latest ? `14 days to ${dayStr(p.latest.day)}` : 'none recorded';
+  const changeLabel = p.base ? `Change since ${dayStr(p.base.day)}` : 'Change';
+  const grid = el('div', { class: 'two' });
+  panel.appendChild(grid);
+  const left = el('div');
+  const right = el('div');
+  grid.append(left, right);
+  sortableTable(
+    left,
+    {
+      id: 'referrers',
+      title: 'Top referrers',
+      caption: `Top referrers, ${when}`,
+      defaultSort: 1,
+      columns: [
+        { key: 'name', label: 'Referrer' },
+        { key: 'count', label: 'Views', num: true },
+        { key: 'uniques', label: 'Unique', num: true },
+        { key: 'change', label: changeLabel, num: true, render: (r) => changeText(r.change) },
+      ],
+      rows: p.referrers,
+      empty: 'No referrers recorded.',
+    },
+    ctx,
+  );
+  snapshotChart(right, ctx, 'referrers-over-time', 'Top referrers over time', 'referrers');
+  sortableTable(
+    panel,
+    {
+      id: 'paths',
+      title: 'Popular content',
+      caption: `Popular content, ${when}`,
+      defaultSort: 2,
+      columns: [
+        { key: 'path', label: 'Path', render: (r) => githubLink(r.path, r.path), csvValue: (r) => r.path },
+        { key: 'title', label: 'Title' },
+        { key: 'count', label: 'Views', num: true },
+        { key: 'uniques', label: 'Unique', num: true },
+        { key: 'change', label: changeLabel, num: true, render: (r) => changeText(r.change) },
+      ],
+      rows: p.paths,
+      empty: 'No popular content recorded.',
+    },
+    ctx,
+  );
+  snapshotChart(panel, ctx, 'paths-over-time', 'Popular content over time', 'paths');
+}
+
+function community(panel, ctx) {
+  const [a, b] = ctx.bounds;
+  const m = ctx.model;
+  const t = ctx.totals;
+  const th = theme();
+  cards(panel, [
+    ['stars', 'Stars', int(t.stars), `${signed(t.starsChange)} in range`, slice(m, 'stars', a, b), th.colors[1]],
+    ['watchers', 'Watchers', int(t.watchers), `${signed(t.watchersChange)} in range`, slice(m, 'watchers', a, b), th.colors[2]],
+    ['forks', 'Forks', int(t.forks), `${signed(t.forksChange)} in range`, slice(m, 'forks', a, b), th.colors[3]],
+    ['openIssues', 'Open issues', int(t.openIssues), `${signed(t.openIssuesChange)} in range`, slice(m, 'openIssues', a, b), th.colors[5]],
+  ]);
+  const note = m.aggregate
+    ? 'Sums of each repository’s latest observed value, on days at least one was collected.'
+    : 'As observed by each collection; days without one are gaps.';
+  seriesChart(panel, ctx, 'stars', 'Stars and watchers', ['stars', 'watchers'], { zero: false, note });
+  seriesChart(panel, ctx, 'forks', 'Forks and open issues', ['forks', 'openIssues'], { zero: false, note });
+}
+
+function coverageStrip(parent, ctx) {
+  const [a, b] = ctx.bounds;
+  const m = ctx.model;
+  const n = b - a + 1;
+  const canvas = el('canvas', { class: 'strip', 'aria-hidden': 'true' });
+  const t = ctx.totals;
+  const runs = gaps(m, a, b);
+  const ciDays = slice(m, 'ciCheckouts', a, b).filter((v) => v !== null).length;
+  const section = el(
+    'section',
+    { class: 'panel coverage', 'data-panel': 'coverage', 'aria-labelledby': 'cov-title' },
+    el('h2', { id: 'cov-title' }, 'Coverage'),
+    el(
+      'p',
+      { class: 'chart-summary' },
+      `${int(t.coveredDays)} of ${int(t.trackedDays)} tracked days collected` +
+        (t.gapDays ? `, ${int(t.gapDays)} not collected in ${runs.length} gap${runs.length === 1 ? '' : 's'}` : ', no gaps') +
+        `; CI counted on ${int(ciDays)} days.`,
+    ),
+    canvas,
+    el(
+      'p',
+      { class: 'legend' },
+      el('span', { class: 'swatch cov-ok' }),
+      'collected ',
+      el('span', { class: 'swatch cov-gap' }),
+      'not collected (gap) ',
+      el('span', { class: 'swatch cov-ci' }),
+      'CI counted ',
+      el('span', { class: 'swatch cov-none' }),
+      'before tracking',
+    ),
+  );
+  if (runs.length) {
+    section.appendChild(
+      el(
+        'ul',
+        { class: 'gaps' },
+        runs
+          .slice(-12)
+          .reverse()
+          .map(([g0, g1]) => el('li', null, g0 === g1 ? dayStr(g0) : `${dayStr(g0)} – ${dayStr(g1)} (${g1 - g0 + 1} days)`)),
+      ),
+    );
+  }
+  parent.appendChild(section);
+  const cs = getComputedStyle(document.documentElement);
+  const col = (v) => cs.getPropertyValue(v).trim();
+  const c = sharpCanvas(canvas, 600, 36);
+  if (!c) return;
+  const { g, w, h } = c;
+  const cw = w / n;
+  const ok = col('--cov-ok');
+  const gap = col('--cov-gap');
+  const none = col('--cov-none');
+  const ci = col('--cov-ci');
+  // One rectangle per run of days in the same state: a few rectangles, not thousands.
+  const stateOf = (i) => {
+    const d = a + i;
+    if (m.empty || d < m.start || d > m.end) return 0;
+    return Number.isNaN(m.views[d - m.start]) ? 1 : 2;
+  };
+  const ciOf = (i) => {
+    const d = a + i;
+    return !m.empty && d >= m.start && d <= m.end && !Number.isNaN(m.ciCheckouts[d - m.start]) ? 1 : 0;
+  };
+  const runs2 = (f, draw) => {
+    let from = 0;
+    for (let i = 1; i <= n; i++) {
+      if (i === n || f(i) !== f(from)) {
+        draw(f(from), from, i);
+        from = i;
+      }
+    }
+  };
+  runs2(stateOf, (st, i0, i1) => {
+    g.fillStyle = [none, gap, ok][st];
+    g.fillRect(i0 * cw, 0, Math.max((i1 - i0) * cw, 1), h * 0.62);
+  });
+  g.fillStyle = ci;
+  runs2(ciOf, (st, i0, i1) => st && g.fillRect(i0 * cw, h * 0.7, Math.max((i1 - i0) * cw, 1), h * 0.3));
+}
+
+function dev(panel, ctx) {
+  const [a, b] = ctx.bounds;
+  const m = ctx.model;
+  const t = ctx.totals;
+  const th = theme();
+  cards(panel, [
+    ['clones', 'Clones', int(t.clones), `${int(t.clonesUniques)} unique cloners (per day, summed)`, slice(m, 'clones', a, b), th.colors[3]],
+    ['ciCheckouts', 'CI checkouts', m.hasCi ? int(t.ciCheckouts) : '–', m.hasCi ? `${pct(t.clones ? t.ciCheckouts / t.clones : 0)} of clones` : 'not counted', slice(m, 'ciCheckouts', a, b), th.colors[5]],
+    ['organicClones', 'Organic clones', int(t.organicClones), `${int(t.organicUniques)} organic unique cloners`, slice(m, 'organicClones', a, b), th.colors[6]],
+  ]);
+  const ciNote = m.hasCi ? null : 'CI checkouts are not counted for this data: organic clones equal clones.';
+  seriesChart(panel, ctx, 'clones', 'Clones: raw, CI and organic', ['clones', 'ciCheckouts', 'organicClones'], { note: ciNote });
+  seriesChart(panel, ctx, 'uniques', 'Unique cloners: raw, CI and organic', ['clonesUniques', 'ciUniques', 'organicUniques'], {
+    note: 'CI unique cloners are the checkout share of uniques, at most one per workflow run.',
+  });
+  if (m.hasCi) seriesChart(panel, ctx, 'ci-share', 'CI share of clones', ['ciShare'], { pct: true });
+  coverageStrip(panel, ctx);
+}
+
+const RENDER = { overview, installs, views, community, dev };
+
+
+return { sortableTable, overview, installs, views, community, dev, RENDER };
+})();
+
+// js/app.js
+const __m_js_app_js = (() => {
+// The application: finds the data, reads it once, keeps one model per repository
+// (built on first use, then cached), and renders the selected tab. Tab, repository and
+// range live in the URL hash, so every view can be linked and restored.
+
+const { el, clear, githubLink, isRepoName } = __m_js_dom_js;
+const { discover, loadAll } = __m_js_load_js;
+const { readHistory, buildModel, aggregate, totals, indexDay } = __m_js_derive_js;
+const { parseHash, formatHash, TABS, RANGES, ALL } = __m_js_hash_js;
+const { RENDER } = __m_js_views_js;
+const { utc, shorten } = __m_js_format_js;
+
+const $ = (id) => document.getElementById(id);
+
+const app = {
+  data: null,
+  models: new Map(),
+  aggregate: null,
+  state: null,
+  charts: [],
+  hidden: new Map(),
+  sorts: new Map(),
+  renders: 0,
+};
+
+function setState(s) {
+  document.documentElement.setAttribute('data-state', s);
+}
+
+function status(kind, ...parts) {
+  const box = $('status');
+  clear(box);
+  if (!parts.length) {
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  box.setAttribute('class', `status ${kind}`);
+  for (const p of parts) box.appendChild(typeof p === 'string' ? el('p', null, p) : p);
+}
+
+/** A repository's model: parsed and derived on first use, then kept. */
+function modelOf(name, files = app.data.files) {
+  let m = app.models.get(name);
+  if (!m) {
+    const text = files.get(name);
+    let parsed;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`${name}: its history file is not valid JSON (${e.message})`);
+    }
+    m = buildModel(readHistory(parsed, name));
+    m.name = name;
+    app.models.set(name, m);
+    files.delete(name); // the text is not needed again
+  }
+  return m;
+}
+
+function currentModel() {
+  if (app.state.repo === ALL) {
+    if (!app.aggregate) app.aggregate = aggregate(app.data.repos.map((r) => modelOf(r)));
+    return app.aggregate;
+  }
+  return modelOf(app.state.repo);
+}
+
+/** The days a view shows: the range ending on the day the index was last updated
+ * (the latest collection of any repository), so every repository shares one axis. */
+function bounds(m) {
+  const idx = indexDay(app.data.index);
+  let end = m.empty ? idx : Math.max(Number.isFinite(idx) ? idx : -Infinity, m.end);
+  if (!Number.isFinite(end)) end = Math.floor(Date.now() / 86400000);
+  const span = { '30d': 30, '90d': 90, '1y': 365 }[app.state.range];
+  if (span) return [end - span + 1, end];
+  return [m.empty ? end : Math.min(m.start, end), end];
+}
+
+/** Puts `hash` in the address bar; from file:// some browsers refuse the History API,
+ * and then the hash is set directly (its hashchange finds the state unchanged). */
+function setHash(hash, push) {
+  if (location.hash === hash) return;
+  try {
+    if (push) history.pushState(null, '', hash);
+    else history.replaceState(null, '', hash);
+  } catch {
+    location.hash = hash;
+  }
+}
+
+function go(partial) {
+  if (!app.data || !app.state) return; // nothing loaded: the status panel says why
+  const next = { ...app.state, ...partial };
+  app.state = next;
+  setHash(formatHash(next), true);
+  render();
+}
+
+function syncControls() {
+  const s = app.state;
+  for (const t of TABS) {
+    const b = $(`tab-${t}`);
+    const on = t === s.tab;
+    b.setAttribute('aria-selected', on ? 'true' : 'false');
+    b.tabIndex = on ? 0 : -1;
+  }
+  $('panel').setAttribute('aria-labelledby', `tab-${s.tab}`);
+  for (const r of RANGES) $(`range-${r}`).checked = r === s.range;
+  const sel = $('repo');
+  if (sel.value !== s.repo) sel.value = s.repo;
+  const sub = $('subtitle');
+  clear(sub);
+  if (s.repo === ALL) sub.appendChild(document.createTextNode(`All repositories (${app.data.repos.length})`));
+  else if (isRepoName(s.repo)) sub.appendChild(githubLink(`/${s.repo}`, s.repo));
+  else sub.appendChild(document.createTextNode(shorten(s.repo)));
+  const tabName = $(`tab-${s.tab}`).textContent;
+  document.title = `${tabName} · ${s.repo === ALL ? 'all repositories' : shorten(s.repo)} · gtt`;
+}
+
+function render() {
+  if (!app.data || !app.state) return;
+  const t0 = performance.now();
+  for (const c of app.charts) c.destroy();
+  app.charts.length = 0;
+  const panel = $('panel');
+  clear(panel);
+  syncControls();
+  let ok = true;
+  const later = [];
+  try {
+    const m = currentModel();
+    if (app.renders === 0) performance.mark('gtt:model');
+    const [a, b] = bounds(m);
+    const ctx = {
+      model: m,
+      bounds: [a, b],
+      state: app.state,
+      totals: totals(m, a, b),
+      charts: app.charts,
+      hidden: app.hidden,
+      sorts: app.sorts,
+      repos: app.data.repos,
+      index: app.data.index,
+      repoLabel: app.state.repo === ALL ? 'all' : app.state.repo,
+      modelOf,
+      go,
+      // Work below the fold, done after the charts are on screen.
+      later: (fn) => later.push(fn),
+    };
+    panel.setAttribute('data-tab', app.state.tab);
+    panel.setAttribute('data-repo', app.state.repo);
+    panel.setAttribute('data-range', app.state.range);
+    panel.setAttribute('data-from', new Date(a * 86400000).toISOString().slice(0, 10));
+    panel.setAttribute('data-to', new Date(b * 86400000).toISOString().slice(0, 10));
+    RENDER[app.state.tab](panel, ctx);
+  } catch (e) {
+    ok = false;
+    panel.appendChild(el('p', { class: 'warn danger', role: 'alert' }, `Cannot show this view: ${shorten(e.message, 500)}`));
+  }
+  const n = ++app.renders;
+  const built = performance.now();
+  // uPlot draws in a microtask queued while the charts were built: this one runs after.
+  queueMicrotask(() => {
+    const drawn = performance.now();
+    requestAnimationFrame(() => {
+      const painted = performance.now();
+      if (n === 1) performance.mark('gtt:first-chart');
+      setTimeout(() => {
+        if (n !== app.renders) return; // a newer render replaced this one
+        for (const fn of later) {
+          try {
+            fn();
+          } catch (e) {
+            ok = false;
+            $('panel').appendChild(el('p', { class: 'warn danger', role: 'alert' }, `Cannot show this view: ${shorten(e.message, 500)}`));
+          }
+        }
+        const done = performance.now();
+        if (n === 1) warmUp();
+        setState(ok ? 'ready' : 'error');
+        document.documentElement.setAttribute('data-renders', String(n));
+        document.dispatchEvent(
+          new CustomEvent('gtt:rendered', {
+            detail: { n, build: built - t0, drawn: drawn - t0, painted: painted - t0, done: done - t0, state: { ...app.state } },
+          }),
+        );
+      }, 0);
+    });
+  });
+}
+
+/** After the first view is on screen, derive in idle time what other tabs will need
+ * (releases and referrer snapshots, of the sum too), so a first switch is quick. */
+function warmUp() {
+  const idle = globalThis.requestIdleCallback || ((fn) => setTimeout(fn, 1));
+  const jobs = [];
+  for (const r of app.data.repos) {
+    jobs.push(() => {
+      if (!app.models.has(r)) return;
+      const m = app.models.get(r);
+      void m.releases;
+      void m.popular;
+    });
+  }
+  if (app.data.repos.length > 1) {
+    jobs.push(() => {
+      const a = currentModelOrNull(ALL);
+      if (a) {
+        void a.releases;
+        void a.popular;
+      }
+    });
+  }
+  const step = (deadline) => {
+    while (jobs.length && (!deadline || deadline.timeRemaining() > 4)) jobs.shift()();
+    if (jobs.length) idle(step);
+  };
+  idle(step);
+}
+
+function currentModelOrNull(repo) {
+  if (repo !== ALL) return app.models.get(repo) ?? null;
+  if (!app.aggregate && app.data.repos.every((r) => app.models.has(r))) {
+    app.aggregate = aggregate(app.data.repos.map((r) => modelOf(r)));
+  }
+  return app.aggregate;
+}
+
+function onHash() {
+  if (!app.data) return;
+  const next = parseHash(location.hash, app.data.repos);
+  const s = app.state;
+  if (next.tab !== s.tab || next.repo !== s.repo || next.range !== s.range) {
+    app.state = next;
+    render();
+  }
+  setHash(formatHash(app.state), false);
+}
+
+function wireControls() {
+  const tabs = TABS.map((t) => $(`tab-${t}`));
+  tabs.forEach((b, i) => {
+    b.addEventListener('click', () => go({ tab: TABS[i] }));
+    b.addEventListener('keydown', (e) => {
+      let j = null;
+      if (e.key === 'ArrowRight') j = (i + 1) % tabs.length;
+      else if (e.key === 'ArrowLeft') j = (i - 1 + tabs.length) % tabs.length;
+      else if (e.key === 'Home') j = 0;
+      else if (e.key === 'End') j = tabs.length - 1;
+      if (j === null) return;
+      e.preventDefault();
+      tabs[j].focus();
+      go({ tab: TABS[j] });
+    });
+  });
+  for (const r of RANGES) $(`range-${r}`).addEventListener('change', (e) => e.target.checked && go({ range: r }));
+  $('repo').addEventListener('change', (e) => go({ repo: e.target.value }));
+  $('skip').addEventListener('click', () => $('panel').focus());
+  window.addEventListener('hashchange', onHash);
+  window.addEventListener('popstate', onHash);
+  const dark = window.matchMedia('(prefers-color-scheme: dark)');
+  dark.addEventListener('change', () => app.data && render());
+}
+
+function fillRepoSelect() {
+  const sel = $('repo');
+  clear(sel);
+  const repos = app.data.repos;
+  if (repos.length > 1) sel.appendChild(el('option', { value: ALL }, `All repositories (${repos.length})`));
+  for (const r of repos) sel.appendChild(el('option', { value: r }, shorten(r)));
+  $('repo-control').hidden = repos.length < 2;
+}
+
+function footer(found) {
+  const f = $('source');
+  clear(f);
+  const where = app.data.base ?? `${found.source} (embedded in data.js)`;
+  f.appendChild(document.createTextNode(`Data: ${where}`));
+  if (app.data.index?.updated) f.appendChild(document.createTextNode(` · updated ${utc(app.data.index.updated)}`));
+}
+
+async function fetchText(url) {
+  const r = await fetch(url, { cache: 'no-cache', credentials: 'omit', referrerPolicy: 'no-referrer' });
+  if (!r.ok) throw new Error(`HTTP ${r.status}`);
+  return r.text();
+}
+
+function noSource() {
+  setState('nosource');
+  status(
+    'info',
+    'No data source is configured.',
+    'Write this site with `gtt dashboard --out DIR` (it adds the configuration), or open it with ?source=https://gist.githubusercontent.com/OWNER/GIST_ID/raw/ (a gist that gtt writes) or ?source=data/ (a folder beside this page), or set "source" in config.json.',
+  );
+}
+
+/** What to check when the data did not load, by where it was to come from. */
+function loadHint(found) {
+  if (found.data) {
+    return 'Check data.js beside this page: it is written by `gtt dashboard --out DIR` (or the input `dashboard-dir`); write the site again.';
+  }
+  if (location.protocol === 'file:') {
+    return 'Check the source: a page opened from disk cannot fetch files; write the site with `gtt dashboard --out DIR` (the data goes into data.js) or serve the folder over http(s).';
+  }
+  return 'Check the source (config.js, config.json or ?source=): it must be the folder or the gist raw URL (https://gist.githubusercontent.com/OWNER/GIST_ID/raw/) where gtt writes gtt.json, reachable from this page; then reload.';
+}
+
+async function start() {
+  performance.mark('gtt:start');
+  setState('loading');
+  wireControls();
+  status('info', 'Loading…');
+  let found;
+  try {
+    found = await discover({
+      search: location.search,
+      pageUrl: location.href,
+      config: globalThis.GTT_CONFIG ?? null,
+      data: globalThis.GTT_DATA ?? null,
+      fetchJson: async (u) => {
+        if (location.protocol === 'file:') return null;
+        return JSON.parse(await fetchText(u));
+      },
+    });
+  } catch {
+    found = { source: null };
+  }
+  if (!found.source && !found.data) {
+    noSource();
+    return;
+  }
+  // With several repositories the first view needs them all (the totals table, the
+  // sum): each is parsed as soon as it arrives, while the others are still downloading.
+  let eager = false;
+  const hooks = {
+    onIndex: (repos) => (eager = repos.length > 1),
+    onFile: (repo, files) => {
+      if (!eager) return;
+      try {
+        modelOf(repo, files);
+      } catch {
+        // Reported when the view needs it.
+      }
+    },
+  };
+  try {
+    app.data = await loadAll(found, location.href, fetchText, found.data ? {} : hooks);
+  } catch (e) {
+    setState('error');
+    status('error', `Cannot load the data: ${shorten(e.message, 500)}`, loadHint(found));
+    return;
+  }
+  performance.mark('gtt:data');
+  if (!app.data.repos.length) {
+    setState('empty');
+    status('info', 'No repositories in this history yet: run `gtt collect` first.', ...app.data.errors);
+    return;
+  }
+  status(app.data.errors.length ? 'error' : 'info', ...app.data.errors);
+  fillRepoSelect();
+  footer(found);
+  app.state = parseHash(location.hash, app.data.repos);
+  setHash(formatHash(app.state), false);
+  render();
+}
+
+/** For tests and the benchmark: what is cached, without exposing the data. */
+function stats() {
+  return { models: app.models.size, aggregate: Boolean(app.aggregate), renders: app.renders };
+}
+
+return { start, stats };
+})();
+
+// js/main.js
+const __m_js_main_js = (() => {
+// Entry point of the built app.js (a classic script, so index.html also works from
+// file://, where module scripts are blocked).
+const { start, stats } = __m_js_app_js;
+
+globalThis.gtt = Object.freeze({ stats });
+start();
+
+return {  };
+})();
+
+})();

@@ -9,7 +9,8 @@ pub mod exit {
     /// A repository or GitHub request failed (the others were stored), or an output
     /// could not be written.
     pub const FAILED: u8 = 1;
-    /// Bad input: nothing was written and GitHub was not asked.
+    /// Bad input: nothing was written and GitHub was not asked (also: no stored
+    /// history where a command needs some, no built dashboard).
     pub const USAGE: u8 = 2;
     /// The store could not be read or written safely: nothing was overwritten.
     pub const STORAGE: u8 = 3;
@@ -32,6 +33,10 @@ pub(crate) enum Error {
     GitHub { context: String, source: crate::github::Error },
     #[error("cannot write {what}: {source}")]
     Output { what: String, source: std::io::Error },
+    /// A command that reads stored history found none: the store does not exist yet or
+    /// tracks no repository (usage: the inputs name the wrong store, or too little).
+    #[error("{place} holds no history{why}: {fix}")]
+    NoHistory { place: String, why: &'static str, fix: &'static str },
     /// The run did part of its job: which repositories failed or lose days, and why,
     /// composed by the command (each repository's own cause was printed as it happened).
     #[error("{0}")]
@@ -41,7 +46,9 @@ pub(crate) enum Error {
 impl Error {
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
-            Error::Config(_) => exit::USAGE,
+            Error::Config(_) | Error::NoHistory { .. } => exit::USAGE,
+            // A missing built site is found before anything is fetched or written.
+            Error::Site(crate::site::Error::NoSite(_)) => exit::USAGE,
             Error::Store(_) => exit::STORAGE,
             Error::Site(_) | Error::GitHub { .. } | Error::Output { .. } | Error::Incomplete(_) => exit::FAILED,
         }

@@ -46,6 +46,7 @@ use std::io::Write;
 use jiff::Timestamp;
 
 use config::Command;
+pub use config::verbosity;
 use error::Error;
 pub use error::exit;
 /// Makes a stranger's text safe for a terminal line (the binary's log format uses it).
@@ -96,7 +97,10 @@ fn dispatch(
     config::check_dashboard_folder(&c, &cwd)?;
     let done = |r: Result<(), Error>| r.map(|()| exit::OK);
     match c.command {
-        Command::Help => done(writeln!(out, "{}", config::help_text()).map_err(Error::output("stdout"))),
+        Command::Help => {
+            let text = c.topic.and_then(|t| config::command_help(t.name())).unwrap_or_else(config::help_text);
+            done(writeln!(out, "{text}").map_err(Error::output("stdout")))
+        }
         Command::Version => done(writeln!(out, "gtt {}", env!("CARGO_PKG_VERSION")).map_err(Error::output("stdout"))),
         Command::Collect => done(cmd::collect::run(&c, out)),
         Command::Export => done(cmd::export::run(&c, out)),

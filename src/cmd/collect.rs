@@ -23,6 +23,14 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     if c.aggregate {
         return aggregate(c, backend.as_mut(), out);
     }
+    let Some(c) = &super::with_repos(c, backend.as_mut(), "collecting")? else {
+        let fix = "name the repositories to collect as owner/name, e.g. `--repos octo/hello` (input `repos`)";
+        return Err(Error::NoHistory { place: backend.describe(), why: " and no `repos` were given", fix });
+    };
+    if let (Some(_), false) = (&c.dashboard_dir, c.dry_run) {
+        // Before anything is fetched or written: a missing site is bad input, not a failure.
+        crate::site::find_site(c.site_dir.as_deref())?;
+    }
     let token = c.token.as_ref().ok_or(crate::config::Error::Unset { input: "token", fix: None })?;
     let client = Client::with_concurrency(&c.api_url, token.clone(), c.max_wait, c.concurrency);
     let mut archive_backend = c.archive.as_ref().map(|s| super::open_store(c, s)).transpose()?;
@@ -90,7 +98,7 @@ fn targets(c: &Config, client: &Client) -> Result<discover::Resolved, Error> {
     };
     if let Some((i, n)) = c.shard {
         t.repos.retain(|r| discover::shard_of(r, n) == i);
-        log::info!("shard {i}/{n}: {} repositories", t.repos.len());
+        log::info!("shard {i}/{n}: {}", report::count(t.repos.len() as u64, "repository", "repositories"));
     }
     if t.repos.is_empty() && c.shard.is_none() {
         return Err(Error::Incomplete(
@@ -113,7 +121,13 @@ fn read_with_budget(
         (loaded, probe.and_then(|p| p.join().ok().flatten()))
     });
     let (index, stored) = loaded?;
-    log::info!("read the history of {} repositories from {}", stored.len(), backend.describe());
+    let known = repos.iter().filter(|r| index.repos.keys().any(|k| k.eq_ignore_ascii_case(r))).count();
+    if index.repos.is_empty() {
+        log::info!("new store: no history yet in {}", backend.describe());
+    } else {
+        let n = report::count(known as u64, "repository", "repositories");
+        log::info!("read the stored history of {n} from {} ({} new)", backend.describe(), repos.len() - known);
+    }
     if let Some(b) = budget {
         log::info!(
             "rate limit: {} of {} requests left, resets at {}",
@@ -333,21 +347,22 @@ fn verdict(reports: &[report::RepoReport<'_>], deferred: &[(String, bool)], stor
     let failed: Vec<&str> = reports.iter().filter(|r| r.error.is_some()).map(|r| r.repo).collect();
     let losing: Vec<&str> = deferred.iter().filter(|(_, loses)| *loses).map(|(r, _)| r.as_str()).collect();
     if !deferred.is_empty() {
-        log::warn!("{} repositories deferred to the next run: the rate limit could not cover them", deferred.len());
+        let n = report::count(deferred.len() as u64, "repository", "repositories");
+        log::warn!("{n} deferred to the next run: the rate limit could not cover them");
     }
     if !failed.is_empty() {
         return Err(Error::Incomplete(format!(
-            "{} of {} repositories had errors: {}{}",
+            "{} of {} had errors: {}{}",
             failed.len(),
-            reports.len(),
+            report::count(reports.len() as u64, "repository", "repositories"),
             failed.join(", "),
             if stored { " (what was collected was stored)" } else { "" }
         )));
     }
     if !losing.is_empty() {
         return Err(Error::Incomplete(format!(
-            "{} repositories were deferred by the rate limit and lose days unless collected today: {} (run again after the limit resets, or split the repositories across tokens or shards)",
-            losing.len(),
+            "{} deferred by the rate limit and will lose days unless collected today: {} (run again after the limit resets, or split the repositories across tokens or shards)",
+            report::count(losing.len() as u64, "repository was", "repositories were"),
             losing.join(", ")
         )));
     }
@@ -367,8 +382,8 @@ fn aggregate(c: &Config, backend: &mut dyn Backend, out: &mut dyn Write) -> Resu
         store(c, backend, &index, &repos, &mut all, &written, scope)?;
     }
     let today = history::utc_day(c.now);
-    writeln!(out, "aggregated {} repositories in {}", all.len(), backend.describe())
-        .map_err(Error::output("stdout"))?;
+    let n = report::count(all.len() as u64, "repository", "repositories");
+    writeln!(out, "aggregated {n} in {}", backend.describe()).map_err(Error::output("stdout"))?;
     if c.action {
         let refs: Vec<&History> = all.iter().collect();
         let reports: Vec<report::RepoReport<'_>> = all

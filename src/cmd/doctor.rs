@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::checks::{Check, Level, file_count, gaps, schedule, staleness};
 use crate::config::{Config, Storage};
 use crate::error::{Error, exit};
+use crate::store::Backend;
 use crate::store::ledger::load;
 use crate::{fetch, github};
 
@@ -37,44 +38,20 @@ struct Login {
 
 /// Runs every check; returns the exit code (0 all OK, 4 a warning, 1 a failure).
 pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
+    let mut backend = super::open_store(c, &c.storage)?;
+    let c = &super::with_repos(c, backend.as_mut(), "checking")?.unwrap_or_else(|| c.clone());
     let mut checks = Vec::new();
     let token = c.token.clone().ok_or(crate::config::Error::Unset { input: "token", fix: None })?;
     let client = github::Client::new(&c.api_url, token, c.max_wait);
     for repo in &c.repos {
-        match client.get_json::<serde_json::Value>(&format!("/repos/{repo}/traffic/views?per=day")) {
-            Ok(_) => checks.push(Check::new(Level::Ok, format!("{repo}: the token reads traffic"), "")),
-            Err(e) => {
-                let e = fetch::explain(&client, repo, e, true);
-                checks.push(Check::new(Level::Fail, format!("{repo}: the token cannot read traffic"), e.message));
-            }
-        }
-        match client.get_json::<RepoInfo>(&format!("/repos/{repo}")) {
-            Ok(info) => checks.push(schedule(repo, info.pushed_at, info.private, c.now)),
-            Err(e) => {
-                checks.push(Check::new(Level::Fail, format!("{repo}: cannot read the repository"), e.to_string()))
-            }
-        }
+        checks.extend(repo_checks(c, &client, repo));
     }
     if let Storage::Gists(ids) = &c.storage {
         for id in ids {
             checks.extend(gist_checks(c, id));
         }
     }
-    let mut backend = super::open_store(c, &c.storage)?;
-    match load(backend.as_mut(), &c.repos) {
-        Ok((_, histories)) => {
-            checks.push(Check::new(
-                Level::Ok,
-                format!("history in {} reads with schema {}", backend.describe(), crate::history::SCHEMA),
-                "",
-            ));
-            for h in &histories {
-                checks.push(staleness(&h.repo, h.last_collected, c.now));
-                checks.push(gaps(h));
-            }
-        }
-        Err(e) => checks.push(Check::new(Level::Fail, "the stored history cannot be read", e.to_string())),
-    }
+    checks.extend(store_checks(c, backend.as_mut()));
     for check in &checks {
         writeln!(out, "{check}").map_err(Error::output("stdout"))?;
     }
@@ -85,6 +62,45 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
         Level::Warn => exit::WARN,
         Level::Fail => exit::FAILED,
     })
+}
+
+/// The token reads the repository's traffic, and its last push against the schedule rule.
+fn repo_checks(c: &Config, client: &github::Client, repo: &str) -> Vec<Check> {
+    let mut checks = Vec::new();
+    match client.get_json::<serde_json::Value>(&format!("/repos/{repo}/traffic/views?per=day")) {
+        Ok(_) => checks.push(Check::new(Level::Ok, format!("{repo}: the token reads traffic"), "")),
+        Err(e) => {
+            let e = fetch::explain(client, repo, e, true);
+            checks.push(Check::new(Level::Fail, format!("{repo}: the token cannot read traffic"), e.message));
+        }
+    }
+    match client.get_json::<RepoInfo>(&format!("/repos/{repo}")) {
+        Ok(info) => checks.push(schedule(repo, info.pushed_at, info.private, c.now)),
+        Err(e) => checks.push(Check::new(Level::Fail, format!("{repo}: cannot read the repository"), e.to_string())),
+    }
+    checks
+}
+
+/// The stored history reads, exists, and each repository's is fresh and without gaps.
+fn store_checks(c: &Config, backend: &mut dyn Backend) -> Vec<Check> {
+    let place = backend.describe();
+    match load(backend, &c.repos) {
+        Ok((index, _)) if index.repos.is_empty() => vec![Check::new(
+            Level::Fail,
+            format!("{place} holds no history"),
+            "run `gtt collect` first, or name the store that holds it with input `data-dir` or `gist-id`",
+        )],
+        Ok((_, histories)) => {
+            let schema = crate::history::SCHEMA;
+            let mut checks = vec![Check::new(Level::Ok, format!("history in {place} reads with schema {schema}"), "")];
+            for h in &histories {
+                checks.push(staleness(&h.repo, h.last_collected, c.now));
+                checks.push(gaps(h));
+            }
+            checks
+        }
+        Err(e) => vec![Check::new(Level::Fail, "the stored history cannot be read", e.to_string())],
+    }
 }
 
 /// The gist is readable, belongs to the gist token's account (only the owner can write

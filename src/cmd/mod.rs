@@ -7,10 +7,11 @@ pub(crate) mod doctor;
 pub(crate) mod export;
 pub(crate) mod init;
 
-use crate::config::{Config, Storage};
+use crate::config::{Config, Spec, Storage};
 use crate::error::Error;
 use crate::github::Client;
 use crate::store::{self, Backend};
+use crate::{discover, escape, report};
 
 /// The store `storage` names, with the gist token where it is a gist.
 pub(crate) fn open_store(c: &Config, storage: &Storage) -> Result<Box<dyn Backend>, Error> {
@@ -31,4 +32,36 @@ pub(crate) fn open_store(c: &Config, storage: &Storage) -> Result<Box<dyn Backen
             Box::new(store::gists(gists))
         }
     })
+}
+
+/// `c` with its repositories: as given, or, when neither input `repos` nor
+/// `GITHUB_REPOSITORY` names one, those the store's index tracks (exclusions still
+/// apply), said in one line on stderr (`doing`: "collecting", "exporting"). `None` when
+/// none was given and the store tracks none.
+pub(crate) fn with_repos(c: &Config, backend: &mut dyn Backend, doing: &str) -> Result<Option<Config>, Error> {
+    if c.repo_specs.iter().any(|s| !s.exclude) {
+        return Ok(Some(c.clone()));
+    }
+    let (index, _) = store::ledger::load(backend, &[])?;
+    let mut specs: Vec<Spec> = index
+        .repos
+        .keys()
+        .filter_map(|r| r.split_once('/'))
+        .map(|(owner, name)| Spec { exclude: false, owner: owner.to_string(), name: name.to_string() })
+        .collect();
+    specs.extend(c.repo_specs.iter().cloned());
+    let repos = discover::select(&specs, &[], c.filters).repos;
+    if repos.is_empty() {
+        return Ok(None);
+    }
+    log::info!(
+        "no repos given: {doing} the {} {} that {} tracks",
+        report::count(repos.len() as u64, "repository", "repositories"),
+        escape::terminal(&repos.join(", ")),
+        backend.describe()
+    );
+    let mut c = c.clone();
+    c.repos = repos;
+    c.repo_specs = specs;
+    Ok(Some(c))
 }

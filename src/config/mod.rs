@@ -35,8 +35,9 @@ use jiff::Timestamp;
 
 pub(crate) use badges::{BADGE_STYLES, Metric, NAMED_COLORS};
 pub use inputs::INPUTS;
-pub(crate) use inputs::help_text;
+pub(crate) use inputs::{command_help, help_text};
 pub(crate) use raw::secrets_to_mask;
+pub use raw::verbosity;
 #[cfg(test)]
 pub(crate) use repos::parse_specs;
 pub(crate) use repos::{Filters, Spec, is_full_name, parse_repos};
@@ -79,6 +80,22 @@ pub(crate) enum Command {
     Backfill,
     Help,
     Version,
+}
+
+impl Command {
+    /// The command's name, as typed.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Command::Collect => "collect",
+            Command::Export => "export",
+            Command::Dashboard => "dashboard",
+            Command::Doctor => "doctor",
+            Command::Init => "init",
+            Command::Backfill => "backfill",
+            Command::Help => "help",
+            Command::Version => "version",
+        }
+    }
 }
 
 /// How badges look. Colors are shields names or hex digits without `#`.
@@ -129,6 +146,8 @@ pub(crate) enum Storage {
 #[derive(Debug, Clone)]
 pub(crate) struct Config {
     pub(crate) command: Command,
+    /// `help`: the command whose help to show (`gtt help collect`), none for all.
+    pub(crate) topic: Option<Command>,
     /// Running as a GitHub Action (`GITHUB_ACTIONS=true`): workflow commands, outputs,
     /// job summary.
     pub(crate) action: bool,
@@ -181,16 +200,17 @@ pub(crate) const BUILT_FOR: Option<&str> = option_env!("GTT_ACTION_REPO");
 /// break the line or start a workflow command.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum Error {
-    #[error("unknown flag --{0}: run `gtt help` for the list of flags")]
-    UnknownFlag(String),
+    #[error("unknown flag --{flag}: {}", hint(*.suggestion, "--"))]
+    UnknownFlag { flag: String, suggestion: Option<&'static str> },
     #[error("flag --{0} needs a value: --{0} VALUE")]
     NoValue(String),
     #[error("unexpected argument `{0}`: run `gtt help` for usage")]
     UnexpectedArgument(String),
     #[error(
-        "unknown command `{0}` (input `command`): use one of collect, export, dashboard, doctor, init, backfill, help, version"
+        "unknown command `{name}` (input `command`): {}use one of collect, export, dashboard, doctor, init, backfill, help, version",
+        .suggestion.map(|s| format!("did you mean `{s}`? ")).unwrap_or_default()
     )]
-    UnknownCommand(String),
+    UnknownCommand { name: String, suggestion: Option<&'static str> },
     /// The inputs could not be mapped onto the raw struct at all.
     #[error("could not read inputs: {0}")]
     Unreadable(#[source] envy::Error),
@@ -235,12 +255,21 @@ pub(crate) enum Error {
     Source(String),
 }
 
+/// "did you mean `--repos`? (...)" or where to look.
+fn hint(suggestion: Option<&str>, prefix: &str) -> String {
+    match suggestion {
+        Some(s) => format!("did you mean `{prefix}{s}`? (`gtt help` lists the flags)"),
+        None => "run `gtt help` for the list of flags".to_string(),
+    }
+}
+
 /// Parses the command line (without the program name) and the environment.
 pub(crate) fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Timestamp) -> Result<Config, Error> {
     let action = env.get("GITHUB_ACTIONS").is_some_and(|v| v == "true");
-    let raw = raw::read(args, env)?;
+    let (raw, topic) = raw::read(args, env)?;
     let badges = badges::parse(&raw)?;
     let command = values::command(raw.command.as_deref())?;
+    let topic = topic.as_deref().map(|t| values::command(Some(t))).transpose()?;
     let token = raw.token.clone().or_else(|| raw::nonempty(env, "GITHUB_TOKEN"));
     let token = token.or_else(|| raw::nonempty(env, "GH_TOKEN")).map(Secret);
     let gist_token = raw.gist_token.clone().map(Secret).or_else(|| token.clone());
@@ -263,6 +292,7 @@ pub(crate) fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Time
     let path = |p: &Option<String>| p.as_ref().map(PathBuf::from);
     let c = Config {
         command,
+        topic,
         action,
         token,
         gist_token,
@@ -297,8 +327,9 @@ pub(crate) fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Time
 }
 
 /// Refuses a command without what it cannot run without: a dashboard without a folder,
-/// a collection without repositories or a traffic token, a gist without a token that
-/// writes it.
+/// a collection without a traffic token, a gist without a token that writes it. Without
+/// `repos` (and `GITHUB_REPOSITORY`) the repositories are left empty: the command takes
+/// those the store tracks, which only it can read.
 fn check_needs(c: &Config) -> Result<(), Error> {
     if c.command == Command::Dashboard && c.out.is_none() {
         let fix = "name the folder to write the dashboard into, e.g. `gtt dashboard --out site`";
@@ -307,10 +338,6 @@ fn check_needs(c: &Config) -> Result<(), Error> {
     // The aggregate job reads stored histories only: no repositories, no traffic token.
     let aggregate_only = c.command == Command::Collect && c.aggregate;
     if matches!(c.command, Command::Collect | Command::Doctor | Command::Init) && !aggregate_only {
-        if c.repos.is_empty() && !c.repo_specs.iter().any(|s| !s.exclude) && c.command != Command::Init {
-            let fix = "name repositories as owner/name (e.g. `--repos octo/hello`)";
-            return Err(Error::Unusable { input: "repos", problem: "is empty".into(), fix });
-        }
         if c.token.is_none() && c.action {
             let fix = "pass a token that can read traffic, e.g. `token: ${{ secrets.GTT_TOKEN }}` (the workflow's GITHUB_TOKEN cannot read traffic)";
             return Err(Error::Unset { input: "token", fix: Some(fix) });
@@ -409,7 +436,8 @@ mod tests {
             (&["init", "--action", "OWNER"], &base, "input `action`"),
             (&["--repos"], &base, "needs a value"),
             (&[], &[("INPUT_REPOS", "a/b")], "token"),
-            (&[], &[("GITHUB_TOKEN", "t")], "`repos` is empty"),
+            (&["--repo", "a/b"], &base, "unknown flag --repo: did you mean `--repos`?"),
+            (&["colect"], &base, "unknown command `colect` (input `command`): did you mean `collect`?"),
             (&[], &[("GITHUB_TOKEN", "t"), ("INPUT_REPOS", "a/b"), ("GITHUB_ACTIONS", "true")], "`gist-id` is not set"),
         ];
         for (a, e, want) in cases {

@@ -53,7 +53,11 @@ pub(super) fn command(v: Option<&str>) -> Result<Command, Error> {
         "backfill" => Command::Backfill,
         "help" => Command::Help,
         "version" => Command::Version,
-        other => return Err(Error::UnknownCommand(other.to_string())),
+        other => {
+            let names = super::inputs::COMMANDS.iter().map(|(n, _)| *n);
+            let suggestion = super::inputs::closest(other, names);
+            return Err(Error::UnknownCommand { name: printable(other), suggestion });
+        }
     })
 }
 

@@ -40,6 +40,7 @@ pub(crate) fn all(client: &Client, c: &Config, repos: &[String], stored: &[Histo
     let next = Mutex::new((0usize, false));
     let active = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
+    let finished = AtomicUsize::new(0);
     let results: Mutex<BTreeMap<usize, Fetched>> = Mutex::new(BTreeMap::new());
     let not_fetched = |repo: &str, message: &str, kind: Kind| Err(Error::new(repo, kind, message));
     std::thread::scope(|s| {
@@ -85,6 +86,11 @@ pub(crate) fn all(client: &Client, c: &Config, repos: &[String], stored: &[Histo
                         Err(e) if e.is_fatal() => stop.store(true, Ordering::SeqCst),
                         _ => {}
                     }
+                    if affordable {
+                        // Those the budget leaves out are summed up once by the caller.
+                        let k = finished.fetch_add(1, Ordering::SeqCst) + 1;
+                        log::info!("{}", progress(k, repos.len(), repo, h, &r));
+                    }
                     if let Ok(mut m) = results.lock() {
                         m.insert(i, r);
                     }
@@ -98,6 +104,21 @@ pub(crate) fn all(client: &Client, c: &Config, repos: &[String], stored: &[Histo
             map.remove(&i).unwrap_or_else(|| not_fetched(repos.get(i).map_or("", |r| r), "not fetched", Kind::Other))
         })
         .collect()
+}
+
+/// The line for a repository whose fetch finished, the `k`th of `total`:
+/// `[37/500] owner/name: 2 new days of 14 in the window`.
+fn progress(k: usize, total: usize, repo: &str, stored: &History, r: &Fetched) -> String {
+    let what = match r {
+        Ok((o, _)) => {
+            let days: std::collections::BTreeSet<_> = o.views.iter().chain(&o.clones).map(|(d, _, _)| *d).collect();
+            let new = days.iter().filter(|d| !stored.days.contains_key(d)).count() as u64;
+            format!("{} of {} in the window", crate::report::count(new, "new day", "new days"), days.len())
+        }
+        Err(e) if e.is_rate_limited() => "deferred".to_string(),
+        Err(_) => "failed (the error follows)".to_string(),
+    };
+    format!("[{k}/{total}] {}: {what}", crate::escape::terminal(repo))
 }
 
 /// Indices of `stored` in the order to collect them: never collected first, then the

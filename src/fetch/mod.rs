@@ -866,6 +866,8 @@ pub(crate) fn explain(client: &Client, repo: &str, e: github::Error, traffic: bo
             Kind::Access,
         ),
         (_, github::Error::RateLimited { .. }) => (e.to_string(), Kind::RateLimited),
+        // Every repository would meet the same dead host: stop the run.
+        (_, github::Error::Unreachable { .. }) => (e.to_string(), Kind::Fatal),
         (Some(403), _) => (e.to_string(), Kind::Access),
         _ => (e.to_string(), Kind::Other),
     };

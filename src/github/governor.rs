@@ -131,6 +131,7 @@ impl Governor {
             }
             if let Some(wait) = st.budget.exhausted_for(local_epoch() + st.skew) {
                 Self::extend_pause(&mut st, wait, self.max_wait)?;
+                log::warn!("the rate limit is spent: all requests wait {}s for GitHub to reset it", wait.as_secs());
                 // The budget will be fresh after the reset; the next answer says by how much.
                 st.budget.remaining = None;
                 self.changed.notify_all();

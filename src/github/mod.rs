@@ -53,6 +53,16 @@ pub(crate) enum Error {
         #[source]
         source: SendError,
     },
+    /// No connection could be made: the host does not resolve or refuses connections.
+    #[error(
+        "could not connect to {origin} ({source}; {attempts} attempts): check input `api-url` (or GITHUB_API_URL) and the network"
+    )]
+    Unreachable {
+        origin: String,
+        attempts: u32,
+        #[source]
+        source: SendError,
+    },
     /// GitHub asked us to wait longer than `max-wait` allows.
     #[error(
         "rate limited on {path}: GitHub asks to wait {}s more after {}s of waiting, beyond input `max-wait`; run again later or raise max-wait",

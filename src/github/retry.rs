@@ -15,6 +15,9 @@
 //! local clock cannot shorten the wait. A rate limit holds for the whole token, so its
 //! wait is a pause for every thread (`governor.rs`); server errors (5xx) and
 //! dropped connections are this request's alone and back off from a second, doubling.
+//! A host that does not resolve or refuses connections is tried
+//! [`UNREACHABLE_ATTEMPTS`] times (waits of about 1 s and 2 s), so a wrong `api-url` or
+//! a dead network ends the run within seconds rather than minutes.
 //! Either way the run never waits longer in total than `max-wait` allows: it stops and
 //! says so instead.
 
@@ -27,27 +30,51 @@ use super::{Client, Error};
 /// Attempts per request, the first included.
 pub(super) const MAX_ATTEMPTS: u32 = 6;
 
-/// What to do after an answer (or a transport failure: `status` None).
+/// Attempts at a host that does not resolve or refuses connections, the first
+/// included: the waits between them (at most 1.5 s and 3 s with jitter) stay far below
+/// ten seconds.
+pub(crate) const UNREACHABLE_ATTEMPTS: u32 = 3;
+
+/// How one attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Status {
+    /// An answer with this HTTP status.
+    Answered(u16),
+    /// No connection: the host does not resolve or refuses connections.
+    Unreachable,
+    /// A connection that failed later: TLS, a timeout, a dropped answer.
+    Dropped,
+}
+
+/// What to do after an attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Decision {
     Accept,
     Retry(Duration),
+    /// Stop retrying now (an unreachable host after [`UNREACHABLE_ATTEMPTS`]).
+    GiveUp,
 }
 
 /// GitHub's retry rule (see the module documentation): `retry-after` if present; else,
 /// with `x-ratelimit-remaining: 0`, until `x-ratelimit-reset` (measured against the
 /// answer's own `Date`); else for a secondary limit at least a minute, doubling; 5xx and
 /// transport errors back off from a second, doubling, with `jitter` in 0..1 spreading
-/// the waits. `attempt` counts from 0.
-pub(crate) fn decide(status: Option<u16>, reply: &Reply, attempt: u32, jitter: f64) -> Decision {
+/// the waits; an unreachable host is given up after [`UNREACHABLE_ATTEMPTS`]. `attempt`
+/// counts from 0.
+pub(crate) fn decide(status: Status, reply: &Reply, attempt: u32, jitter: f64) -> Decision {
     let exp = 2u64.saturating_pow(attempt.min(16));
     let backoff = |base_ms: u64| {
         let ms = base_ms.saturating_mul(exp) as f64 * (0.5 + jitter.clamp(0.0, 1.0));
         Duration::from_millis(ms as u64)
     };
+    let status = match status {
+        Status::Unreachable if attempt + 1 >= UNREACHABLE_ATTEMPTS => return Decision::GiveUp,
+        Status::Unreachable | Status::Dropped => return Decision::Retry(backoff(1000)),
+        Status::Answered(s) => s,
+    };
     match status {
-        None | Some(500 | 502 | 503 | 504) => Decision::Retry(backoff(1000)),
-        Some(403 | 429) => {
+        500 | 502 | 503 | 504 => Decision::Retry(backoff(1000)),
+        403 | 429 => {
             if let Some(secs) = reply.retry_after.as_deref().and_then(|s| s.trim().parse::<u64>().ok()) {
                 return Decision::Retry(Duration::from_secs(secs));
             }
@@ -63,12 +90,12 @@ pub(crate) fn decide(status: Option<u16>, reply: &Reply, attempt: u32, jitter: f
                 return Decision::Retry(backoff(60_000));
             }
             let lower = reply.body.to_ascii_lowercase();
-            if status == Some(429) || lower.contains("secondary rate limit") || lower.contains("abuse") {
+            if status == 429 || lower.contains("secondary rate limit") || lower.contains("abuse") {
                 return Decision::Retry(backoff(60_000));
             }
             Decision::Accept
         }
-        Some(_) => Decision::Accept,
+        _ => Decision::Accept,
     }
 }
 
@@ -106,7 +133,11 @@ impl Client {
                 wait: o.wait,
                 waited: o.waited,
             })?;
-            log::warn!("{method} {path}: rate limited (HTTP {}); all requests wait {}s", reply.status, wait.as_secs());
+            log::warn!(
+                "{method} {path}: rate limited (HTTP {}); all requests wait {}s for GitHub's limit to reset",
+                reply.status,
+                wait.as_secs()
+            );
             return Ok(());
         }
         let waited = self.waited.lock().map_or(Duration::ZERO, |w| *w);
@@ -114,15 +145,26 @@ impl Client {
             return Err(Error::failed(path, outcome));
         }
         log::warn!(
-            "{method} {path}: {}; retrying in {:.1}s",
-            outcome.as_ref().map_or("connection failed".to_string(), |r| format!("HTTP {}", r.status)),
-            wait.as_secs_f64()
+            "{method} {path}: {}; retrying in {:.1}s (attempt {} of at most {MAX_ATTEMPTS})",
+            outcome.as_ref().map_or_else(|e| format!("no answer ({e})"), |r| format!("HTTP {}", r.status)),
+            wait.as_secs_f64(),
+            attempt + 2
         );
         if let Ok(mut w) = self.waited.lock() {
             *w += wait;
         }
         std::thread::sleep(wait);
         Ok(())
+    }
+}
+
+impl Client {
+    /// The error for a host that could not be connected to after `attempts` tries.
+    pub(super) fn unreachable(&self, outcome: Outcome, attempts: u32) -> Error {
+        match outcome {
+            Err(source) => Error::Unreachable { origin: self.origin.clone(), attempts, source },
+            Ok(reply) => Error::failed("", Ok(reply)),
+        }
     }
 }
 
@@ -146,36 +188,82 @@ mod tests {
         let now = parse_http_date("Sun, 01 Nov 2026 12:00:00 GMT").expect("date");
         let reset = (now + 30).to_string();
         let secondary = "You have exceeded a secondary rate limit. Please wait.";
-        let cases: Vec<(Option<u16>, Reply, u32, Decision)> = vec![
-            (Some(200), reply(None, None, None, ""), 0, Decision::Accept),
-            (Some(404), reply(None, None, None, ""), 0, Decision::Accept),
-            (Some(403), reply(None, Some("4999"), None, "Must have push access to repository"), 0, Decision::Accept),
-            (Some(403), reply(Some("7"), None, None, secondary), 0, Decision::Retry(Duration::from_secs(7))),
-            (Some(429), reply(Some("3"), Some("0"), Some(&reset), ""), 0, Decision::Retry(Duration::from_secs(3))),
+        let cases: Vec<(Status, Reply, u32, Decision)> = vec![
+            (Status::Answered(200), reply(None, None, None, ""), 0, Decision::Accept),
+            (Status::Answered(404), reply(None, None, None, ""), 0, Decision::Accept),
             (
-                Some(403),
+                Status::Answered(403),
+                reply(None, Some("4999"), None, "Must have push access to repository"),
+                0,
+                Decision::Accept,
+            ),
+            (
+                Status::Answered(403),
+                reply(Some("7"), None, None, secondary),
+                0,
+                Decision::Retry(Duration::from_secs(7)),
+            ),
+            (
+                Status::Answered(429),
+                reply(Some("3"), Some("0"), Some(&reset), ""),
+                0,
+                Decision::Retry(Duration::from_secs(3)),
+            ),
+            (
+                Status::Answered(403),
                 reply(None, Some("0"), Some(&reset), "API rate limit exceeded"),
                 0,
                 Decision::Retry(Duration::from_secs(31)),
             ),
             (
-                Some(403),
+                Status::Answered(403),
                 reply(None, Some("0"), Some("0"), "API rate limit exceeded"),
                 0,
                 Decision::Retry(Duration::from_secs(1)),
             ),
-            (Some(403), reply(None, Some("12"), None, secondary), 0, Decision::Retry(Duration::from_secs(60))),
-            (Some(403), reply(None, None, None, secondary), 2, Decision::Retry(Duration::from_secs(240))),
-            (Some(429), reply(None, None, None, ""), 0, Decision::Retry(Duration::from_secs(60))),
-            (Some(502), reply(None, None, None, ""), 0, Decision::Retry(Duration::from_millis(1000))),
-            (Some(503), reply(None, None, None, ""), 3, Decision::Retry(Duration::from_millis(8000))),
-            (None, reply(None, None, None, ""), 1, Decision::Retry(Duration::from_millis(2000))),
+            (
+                Status::Answered(403),
+                reply(None, Some("12"), None, secondary),
+                0,
+                Decision::Retry(Duration::from_secs(60)),
+            ),
+            (Status::Answered(403), reply(None, None, None, secondary), 2, Decision::Retry(Duration::from_secs(240))),
+            (Status::Answered(429), reply(None, None, None, ""), 0, Decision::Retry(Duration::from_secs(60))),
+            (Status::Answered(502), reply(None, None, None, ""), 0, Decision::Retry(Duration::from_millis(1000))),
+            (Status::Answered(503), reply(None, None, None, ""), 3, Decision::Retry(Duration::from_millis(8000))),
+            (Status::Dropped, reply(None, None, None, ""), 1, Decision::Retry(Duration::from_millis(2000))),
+            (Status::Dropped, reply(None, None, None, ""), 4, Decision::Retry(Duration::from_millis(16000))),
+            (Status::Unreachable, reply(None, None, None, ""), 1, Decision::Retry(Duration::from_millis(2000))),
+            (Status::Unreachable, reply(None, None, None, ""), 2, Decision::GiveUp),
         ];
         for (status, r, attempt, want) in cases {
             assert_eq!(decide(status, &r, attempt, 0.5), want, "{status:?} {r:?} attempt {attempt}");
         }
         // Jitter spreads backoff between half and one and a half of the base.
-        assert_eq!(decide(Some(500), &Reply::default(), 0, 0.0), Decision::Retry(Duration::from_millis(500)));
-        assert_eq!(decide(Some(500), &Reply::default(), 0, 1.0), Decision::Retry(Duration::from_millis(1500)));
+        assert_eq!(
+            decide(Status::Answered(500), &Reply::default(), 0, 0.0),
+            Decision::Retry(Duration::from_millis(500))
+        );
+        assert_eq!(
+            decide(Status::Answered(500), &Reply::default(), 0, 1.0),
+            Decision::Retry(Duration::from_millis(1500))
+        );
+    }
+
+    #[test]
+    fn an_unreachable_host_is_given_up_within_ten_seconds() {
+        // The worst jitter, every attempt: the waits before giving up stay under 10 s.
+        let mut total = Duration::ZERO;
+        let mut attempts = 0;
+        for attempt in 0..MAX_ATTEMPTS {
+            attempts += 1;
+            match decide(Status::Unreachable, &Reply::default(), attempt, 1.0) {
+                Decision::Retry(wait) => total += wait,
+                Decision::GiveUp => break,
+                Decision::Accept => panic!("an unreachable host is never an answer"),
+            }
+        }
+        assert_eq!(attempts, UNREACHABLE_ATTEMPTS);
+        assert!(total <= Duration::from_secs(10), "{total:?}");
     }
 }

@@ -13,7 +13,7 @@
 use std::time::Duration;
 
 use super::date::parse_http_date;
-use super::retry::{Decision, decide, jitter};
+use super::retry::{Decision, Status, decide, jitter};
 use super::{Client, Error};
 
 pub(crate) const USER_AGENT: &str = concat!("gtt/", env!("CARGO_PKG_VERSION"));
@@ -57,6 +57,25 @@ pub(crate) enum SendError {
     /// over the size limit).
     #[error(transparent)]
     Transport(#[from] ureq::Error),
+}
+
+impl SendError {
+    /// Whether no connection could be made at all: the host does not resolve or
+    /// refuses connections. Retrying that long only delays the run's end.
+    pub(crate) fn is_unreachable(&self) -> bool {
+        match self {
+            SendError::Request(_) => false,
+            SendError::Transport(ureq::Error::HostNotFound | ureq::Error::ConnectionFailed) => true,
+            SendError::Transport(ureq::Error::Io(e)) => matches!(
+                e.kind(),
+                std::io::ErrorKind::ConnectionRefused
+                    | std::io::ErrorKind::AddrNotAvailable
+                    | std::io::ErrorKind::HostUnreachable
+                    | std::io::ErrorKind::NetworkUnreachable
+            ),
+            SendError::Transport(_) => false,
+        }
+    }
 }
 
 /// One attempt's result: GitHub's answer, whatever its status, or none.
@@ -163,7 +182,11 @@ impl Client {
                 redirects += 1;
                 continue;
             }
-            let status = outcome.as_ref().ok().map(|r| r.status);
+            let status = match &outcome {
+                Ok(r) => Status::Answered(r.status),
+                Err(e) if e.is_unreachable() => Status::Unreachable,
+                Err(_) => Status::Dropped,
+            };
             let empty = Reply::default();
             match decide(status, outcome.as_ref().unwrap_or(&empty), attempt, jitter()) {
                 Decision::Accept => {
@@ -174,6 +197,7 @@ impl Client {
                     };
                 }
                 Decision::Retry(wait) => self.back_off(req.method, &path, outcome, attempt, wait)?,
+                Decision::GiveUp => return Err(self.unreachable(outcome, attempt + 1)),
             }
             attempt += 1;
         }

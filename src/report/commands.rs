@@ -27,24 +27,29 @@ pub(crate) fn group(title: &str) -> String {
     format!("::group::{}", escape::command_data(&escape::terminal(title)))
 }
 
+/// `1 repository`, `2 repositories`, `1,234 stars`: the number grouped, the noun agreeing.
+pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", group_digits(n), if n == 1 { one } else { many })
+}
+
 /// The terminal line for a repository's figures; the name escaped, so the line
 /// cannot start a workflow command.
 pub(crate) fn repo_line(r: &RepoReport<'_>, h: &History, today: Date, dry_run: bool) -> String {
     let f = figures(h, today);
     format!(
-        "{}: {} views, {} clones ({} organic) over {} days ({} new, {} raised){}; last 14 days: {} views, {} clones; {} stars, {} downloads",
+        "{}: {}, {} ({} organic) over {} ({} new, {} raised){}; last 14 days: {}, {}; {}, {}",
         escape::terminal(r.repo),
-        group_digits(f.total.views),
-        group_digits(f.total.clones),
+        count(f.total.views, "view", "views"),
+        count(f.total.clones, "clone", "clones"),
         group_digits(f.organic_clones),
-        f.covered_days,
+        count(f.covered_days as u64, "day", "days"),
         r.new_days,
         r.raised_days,
         if dry_run { " [dry run: not written]" } else { "" },
-        group_digits(f.last14.views),
-        group_digits(f.last14.clones),
-        group_digits(f.stars.unwrap_or(0)),
-        group_digits(f.downloads),
+        count(f.last14.views, "view", "views"),
+        count(f.last14.clones, "clone", "clones"),
+        count(f.stars.unwrap_or(0), "star", "stars"),
+        count(f.downloads, "download", "downloads"),
     )
 }
 
@@ -146,7 +151,7 @@ mod tests {
                 today,
                 true
             )
-            .starts_with("o/a: 1 views, 1 clones")
+            .starts_with("o/a: 1 view, 1 clone")
         );
     }
 

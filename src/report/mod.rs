@@ -16,7 +16,7 @@ mod outputs;
 mod summary;
 
 pub(crate) use badges::{BadgeScope, badge_files};
-pub(crate) use commands::{error, failed_line, group, repo_line, skipped_line, warning};
+pub(crate) use commands::{count, error, failed_line, group, repo_line, skipped_line, warning};
 pub(crate) use outputs::{output_file_text, outputs};
 pub(crate) use summary::summary;
 

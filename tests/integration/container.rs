@@ -425,7 +425,7 @@ fn host_runner(scratch: &Path) -> HostRunner {
 fn declared_inputs_are_documented() -> Vec<(String, Option<String>)> {
     let declared = action_inputs();
     let documented: Vec<(String, Option<String>)> =
-        lib::INPUTS.iter().map(|(n, d, _)| (n.to_string(), (!d.is_empty()).then(|| d.to_string()))).collect();
+        lib::INPUTS.iter().map(|(n, d, _, _)| (n.to_string(), (!d.is_empty()).then(|| d.to_string()))).collect();
     let declared_cmp: Vec<(String, Option<String>)> =
         declared.iter().map(|(n, d)| (n.clone(), d.clone().filter(|d| !d.is_empty()))).collect();
     assert_eq!(declared_cmp, documented, "action.yml inputs vs gtt::config::INPUTS");

@@ -281,6 +281,8 @@ pub enum Loss {
     DayDropped(Date),
     #[error("day {day} would be lowered from {old:?} to {new:?}")]
     DayLowered { day: Date, old: Traffic, new: Traffic },
+    #[error("day {0}, seen complete, would be marked partial")]
+    DayIncomplete(Date),
     #[error("asset {id} ({name}) would fall from {old} to {new}")]
     AssetFell { id: u64, name: String, old: u64, new: u64 },
     #[error("a repository snapshot would be dropped")]
@@ -793,13 +795,14 @@ impl History {
     }
 
     /// Why `new` may not replace `self` in storage, if it would lose anything: every
-    /// stored day must still be there with values at least as high, and no asset count
-    /// may fall. This guards against bugs, not against users.
+    /// stored day must still be there with values at least as high (and still complete
+    /// if it was; partial may become complete), and no asset count may fall. This guards against bugs, not against users.
     pub fn check_no_loss(&self, new: &History) -> Result<(), Loss> {
         for (d, old) in &self.days {
             match new.days.get(d) {
                 None => return Err(Loss::DayDropped(*d)),
                 Some(t) if !t.dominates(*old) => return Err(Loss::DayLowered { day: *d, old: *old, new: *t }),
+                Some(_) if self.complete(*d) && !new.complete(*d) => return Err(Loss::DayIncomplete(*d)),
                 Some(_) => {}
             }
         }
@@ -1064,6 +1067,10 @@ mod tests {
         assert!(old.check_no_loss(&lower).is_err());
         let empty = History::new("o/r");
         assert!(old.check_no_loss(&empty).expect_err("loses a day").to_string().contains("2026-01-01"));
+        let mut partial = old.clone();
+        partial.partial.insert(d("2026-01-01"));
+        assert!(partial.check_no_loss(&old).is_ok(), "a partial day seen complete");
+        assert!(matches!(old.check_no_loss(&partial), Err(Loss::DayIncomplete(_))));
     }
 
     #[test]

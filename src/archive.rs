@@ -12,6 +12,12 @@ use serde::{Deserialize, Serialize};
 use crate::history::{self, CiDay, History, RepoStats, Traffic};
 use crate::store::{Backend, Error, Files};
 
+/// The archive format this build writes, apart from [`history::SCHEMA`]: archives hold
+/// a finished month's figures and did not change when histories gained partial days
+/// (history schema 2), so an older gtt still reads and writes them. Moves only when the
+/// archive itself changes; a reader refuses a higher one.
+pub(crate) const ARCHIVE_SCHEMA: u32 = 1;
+
 /// Why a stored archive cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ArchiveError {
@@ -118,12 +124,12 @@ fn max_into<K: Ord + Copy, V: Copy>(a: &mut BTreeMap<K, V>, b: &BTreeMap<K, V>, 
 
 impl Archive {
     pub(crate) fn new(m: Month) -> Archive {
-        Archive { schema: history::SCHEMA, month: format!("{:04}-{:02}", m.0, m.1), repos: BTreeMap::new() }
+        Archive { schema: ARCHIVE_SCHEMA, month: format!("{:04}-{:02}", m.0, m.1), repos: BTreeMap::new() }
     }
 
     pub(crate) fn parse(text: &str) -> Result<Archive, ArchiveError> {
         let a: Archive = serde_json::from_str(text)?;
-        if a.schema > history::SCHEMA {
+        if a.schema > ARCHIVE_SCHEMA {
             return Err(ArchiveError::Newer { found: a.schema });
         }
         Ok(a)

@@ -1,7 +1,8 @@
 //! What `gtt export` writes: one row per covered day and repository (CSV, NDJSON), or
 //! every stored history with its derived series (JSON). Gap days are absent; a figure
-//! not observed on a covered day is empty (CSV) or null (NDJSON), never 0. gtt's own
-//! importer reads these back losslessly.
+//! not observed on a covered day is empty (CSV) or null (NDJSON), never 0. A day only
+//! ever seen in progress has `partial` 1 (its counts are a lower bound); a complete day
+//! has it empty (CSV) or null (NDJSON). gtt's own importer reads these back losslessly.
 
 use crate::history::{self, History};
 
@@ -29,6 +30,8 @@ pub(crate) struct Row<'a> {
     /// When the counters were read: with `ci_runs`, makes the CSV a lossless way to move
     /// days, counters and CI between stores.
     pub(crate) stats_at: Option<String>,
+    /// 1 for a day only ever seen in progress (`History::partial`), else None.
+    pub(crate) partial: Option<u8>,
 }
 
 /// Every covered day of every history, dates ascending; gap days are absent.
@@ -60,6 +63,7 @@ pub(crate) fn rows(histories: &[History]) -> Vec<Row<'_>> {
                 downloads: collected_that_day.then(|| downloads.get(d).copied().unwrap_or(0)),
                 ci_runs: ci.map(|c| c.runs),
                 stats_at: st.map(|s| s.at.to_string()),
+                partial: h.partial.contains(d).then_some(1),
             });
         }
     }
@@ -69,12 +73,12 @@ pub(crate) fn rows(histories: &[History]) -> Vec<Row<'_>> {
 /// `rows` as CSV with a header line.
 pub(crate) fn csv(histories: &[History]) -> String {
     let mut s = String::from(
-        "repo,date,views,views_uniques,clones,clones_uniques,stars,forks,watchers,open_issues,ci_checkouts,organic_clones,organic_clones_uniques,downloads,ci_runs,stats_at\n",
+        "repo,date,views,views_uniques,clones,clones_uniques,stars,forks,watchers,open_issues,ci_checkouts,organic_clones,organic_clones_uniques,downloads,ci_runs,stats_at,partial\n",
     );
     let f = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
     for r in rows(histories) {
         s.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             r.repo,
             r.date,
             f(r.views),
@@ -91,6 +95,7 @@ pub(crate) fn csv(histories: &[History]) -> String {
             f(r.downloads),
             f(r.ci_runs),
             r.stats_at.unwrap_or_default(),
+            r.partial.map_or(String::new(), |p| p.to_string()),
         ));
     }
     s

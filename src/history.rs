@@ -6,7 +6,7 @@
 //! any order, twice, or concurrently, and the result is the same. Totals are never
 //! stored: they are derived from the stored days on demand.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use jiff::Timestamp;
@@ -14,8 +14,9 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// The history file format this build writes. Readers refuse anything newer, because a
-/// newer writer may keep data this build would silently drop on rewrite.
-pub const SCHEMA: u32 = 1;
+/// newer writer may keep data this build would silently drop on rewrite. Schema 2 added
+/// [`History::partial`]; a schema-1 file is read and migrated ([`History::upgraded`]).
+pub const SCHEMA: u32 = 2;
 
 /// How many most recent referrer/path snapshots are kept one per collection day; older
 /// ones are thinned to one per [`POPULAR_STRIDE_DAYS`] so ten years stay small.
@@ -280,6 +281,8 @@ pub enum Loss {
     DayDropped(Date),
     #[error("day {day} would be lowered from {old:?} to {new:?}")]
     DayLowered { day: Date, old: Traffic, new: Traffic },
+    #[error("day {0}, seen complete, would be marked partial")]
+    DayIncomplete(Date),
     #[error("asset {id} ({name}) would fall from {old} to {new}")]
     AssetFell { id: u64, name: String, old: u64, new: u64 },
     #[error("a repository snapshot would be dropped")]
@@ -345,6 +348,11 @@ pub struct History {
     /// empty: not collected is a gap, not a zero. Absent: all four were observed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub unknown: BTreeMap<Date, u8>,
+    /// Covered days only ever seen in progress: no run observed them after they ended
+    /// (UTC), so their counts are a lower bound. A collection's own day (GitHub's today)
+    /// is partial until a later run sees it complete; the last day before a gap stays so.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub partial: BTreeSet<Date>,
     /// The latest answer of each conditional endpoint ("repo", "views", ...) with its
     /// ETag: the next run asks `If-None-Match`, and a 304 (free of primary quota)
     /// reuses the stored answer, which is exactly what GitHub would have sent again.
@@ -375,6 +383,7 @@ const KNOWN_FIELDS: &[&str] = &[
     "ci_cache",
     "imported",
     "unknown",
+    "partial",
     "validators",
 ];
 
@@ -523,9 +532,35 @@ impl History {
             ci_cache: BTreeMap::new(),
             imported: BTreeMap::new(),
             unknown: BTreeMap::new(),
+            partial: BTreeSet::new(),
             validators: BTreeMap::new(),
             extra: BTreeMap::new(),
         }
+    }
+
+    /// Whether a covered day was seen complete (false for a partial or uncovered day).
+    pub fn complete(&self, day: Date) -> bool {
+        self.days.contains_key(&day) && !self.partial.contains(&day)
+    }
+
+    /// A history read in an older schema, brought to [`SCHEMA`]. Schema 1 did not record
+    /// completeness: each covered day that no run can be proven to have seen after it
+    /// ended is marked partial. A run on day `s` (a `stats` key, or the day of
+    /// `last_collected`) saw the days `s - 14..s` complete; imported days are taken as
+    /// complete, as their source stated them.
+    pub fn upgraded(mut self) -> History {
+        if self.schema < 2 {
+            let runs: BTreeSet<Date> = self.stats.keys().copied().chain(self.last_collected.map(utc_day)).collect();
+            let imported = |d: Date| self.imported.values().flatten().any(|(a, b)| (*a..=*b).contains(&d));
+            let proven = |d: Date| {
+                let last = add_days(d, WINDOW_DAYS).unwrap_or(d);
+                d < last && runs.range((std::ops::Bound::Excluded(d), std::ops::Bound::Included(last))).next().is_some()
+            };
+            let partial: BTreeSet<Date> = self.days.keys().copied().filter(|d| !imported(*d) && !proven(*d)).collect();
+            self.partial.extend(partial);
+        }
+        self.schema = SCHEMA;
+        self
     }
 
     /// The `UNKNOWN_*` bits of a covered day (0: all four figures observed).
@@ -565,7 +600,7 @@ impl History {
             return Err(Error::WrongRepo { expected: repo.to_string(), found: h.repo });
         }
         h.extra = serde_json::from_str::<Extra>(text).map_err(Error::Json)?.0;
-        Ok(h.normalized())
+        Ok(h.upgraded().normalized())
     }
 
     /// Serialises compactly (one line per top-level field would not help gzip or the
@@ -578,7 +613,8 @@ impl History {
     /// `today` lie inside the answered window: a day missing from the arrays there had
     /// no traffic and is stored as 0. `today` is GitHub's where the answers said it
     /// ([`Observation::traffic_today`]): a run whose clock is a day ahead must not
-    /// zero a day GitHub has not answered for.
+    /// zero a day GitHub has not answered for. That day (and any later one an answer
+    /// names) is still in progress: partial; every earlier day was seen complete.
     pub fn from_observation(repo: &str, at: Timestamp, obs: &Observation) -> History {
         let today = utc_day(at);
         let mut h = History::new(repo);
@@ -605,6 +641,7 @@ impl History {
             t.clones = t.clones.max(count);
             t.clones_uniques = t.clones_uniques.max(uniques);
         }
+        h.partial = h.days.range(answered..).map(|(d, _)| *d).collect();
         if let Some((stars, forks, watchers, open_issues)) = obs.stats {
             h.stats.insert(today, RepoStats { at, stars, forks, watchers, open_issues });
         }
@@ -668,6 +705,7 @@ impl History {
             first_collected: min_opt(self.first_collected, other.first_collected),
             last_collected: self.last_collected.max(other.last_collected),
             unknown: self.join_unknown(other, &days),
+            partial: days.keys().filter(|d| !self.complete(**d) && !other.complete(**d)).copied().collect(),
             days,
             stats: join_max(&self.stats, &other.stats, |x, y| x.max(y)),
             assets: join_max(&self.assets, &other.assets, |x, y| merge_asset(&x, &y)),
@@ -714,6 +752,7 @@ impl History {
             *bits &= UNKNOWN_ALL;
             *bits != 0 && days.contains_key(d)
         });
+        self.partial.retain(|d| days.contains_key(d));
         self
     }
 
@@ -756,13 +795,14 @@ impl History {
     }
 
     /// Why `new` may not replace `self` in storage, if it would lose anything: every
-    /// stored day must still be there with values at least as high, and no asset count
-    /// may fall. This guards against bugs, not against users.
+    /// stored day must still be there with values at least as high (and still complete
+    /// if it was; partial may become complete), and no asset count may fall. This guards against bugs, not against users.
     pub fn check_no_loss(&self, new: &History) -> Result<(), Loss> {
         for (d, old) in &self.days {
             match new.days.get(d) {
                 None => return Err(Loss::DayDropped(*d)),
                 Some(t) if !t.dominates(*old) => return Err(Loss::DayLowered { day: *d, old: *old, new: *t }),
+                Some(_) if self.complete(*d) && !new.complete(*d) => return Err(Loss::DayIncomplete(*d)),
                 Some(_) => {}
             }
         }
@@ -1027,6 +1067,10 @@ mod tests {
         assert!(old.check_no_loss(&lower).is_err());
         let empty = History::new("o/r");
         assert!(old.check_no_loss(&empty).expect_err("loses a day").to_string().contains("2026-01-01"));
+        let mut partial = old.clone();
+        partial.partial.insert(d("2026-01-01"));
+        assert!(partial.check_no_loss(&old).is_ok(), "a partial day seen complete");
+        assert!(matches!(old.check_no_loss(&partial), Err(Loss::DayIncomplete(_))));
     }
 
     #[test]
@@ -1036,8 +1080,8 @@ mod tests {
         let text = h.to_json();
         assert_eq!(History::parse(&text, "O/R").expect("parses"), h);
         assert!(matches!(History::parse(&text, "o/x"), Err(Error::WrongRepo { .. })));
-        let newer = text.replacen("\"schema\":1", "\"schema\":2", 1);
-        assert!(matches!(History::parse(&newer, "o/r"), Err(Error::NewerSchema { found: 2 })));
+        let newer = text.replacen("\"schema\":2", "\"schema\":3", 1);
+        assert!(matches!(History::parse(&newer, "o/r"), Err(Error::NewerSchema { found: 3 })));
         assert!(matches!(History::parse("{\"schema\":1,", "o/r"), Err(Error::Json(_))));
         assert!(matches!(History::parse("", "o/r"), Err(Error::Json(_))));
     }
@@ -1183,22 +1227,29 @@ mod tests {
             })
     }
 
-    /// One run's history; a third of them imported, with some figures of some days
-    /// unknown (`bits` on the days `mask` picks).
+    /// One run's history (its last day partial); a third of them imported, with some
+    /// figures of some days unknown (`bits` on the days `mask` picks) and the days
+    /// `partial` picks only seen in progress (a gtt CSV with `partial` set, say).
     fn fragment() -> impl Strategy<Value = History> {
-        (observation(), option::weighted(1.0 / 3.0, (0..2u8, 0..16u8, any::<u64>()))).prop_map(|((at, obs), import)| {
-            let mut f = History::from_observation("o/r", at, &obs);
-            if let Some((label, bits, mask)) = import {
-                f.mark_imported(&format!("import{label}"));
-                let days: Vec<Date> = f.days.keys().copied().collect();
-                for (i, day) in days.into_iter().enumerate() {
-                    if bits != 0 && mask & (1 << (i % 64)) != 0 {
-                        f.unknown.insert(day, bits);
+        (observation(), option::weighted(1.0 / 3.0, (0..2u8, 0..16u8, any::<u64>(), any::<u64>()))).prop_map(
+            |((at, obs), import)| {
+                let mut f = History::from_observation("o/r", at, &obs);
+                if let Some((label, bits, mask, partial)) = import {
+                    f.mark_imported(&format!("import{label}"));
+                    f.partial.clear();
+                    let days: Vec<Date> = f.days.keys().copied().collect();
+                    for (i, day) in days.into_iter().enumerate() {
+                        if bits != 0 && mask & (1 << (i % 64)) != 0 {
+                            f.unknown.insert(day, bits);
+                        }
+                        if partial & (1 << (i % 64)) != 0 {
+                            f.partial.insert(day);
+                        }
                     }
                 }
-            }
-            f
-        })
+                f
+            },
+        )
     }
 
     /// A stored history: up to 11 runs merged.
@@ -1234,6 +1285,17 @@ mod tests {
             prop_assert!(a.check_no_loss(&a.merge(&b)).is_ok());
         }
 
+        /// A day is partial in the merge iff it is covered and no side saw it complete:
+        /// a day seen complete never turns partial again.
+        #[test]
+        fn a_day_is_partial_until_someone_sees_it_complete(a in history(), b in history()) {
+            let m = a.merge(&b);
+            prop_assert!(m.partial.iter().all(|d| m.days.contains_key(d)));
+            for d in m.days.keys() {
+                prop_assert_eq!(m.complete(*d), a.complete(*d) || b.complete(*d), "{}", d);
+            }
+        }
+
         #[test]
         fn the_stored_form_round_trips(a in history()) {
             let round = History::parse(&a.to_json(), "o/r").expect("round trip");
@@ -1245,6 +1307,8 @@ mod tests {
         fn every_field_written_is_a_known_one(mut full in history()) {
             full.imported.insert("x".into(), vec![(d("2026-01-01"), d("2026-01-02"))]);
             full.unknown.insert(d("2026-01-01"), 1);
+            full.days.entry(d("2026-01-02")).or_default();
+            full.partial.insert(d("2026-01-02"));
             full.created_at = Some(ts("2020-01-01T00:00:00Z"));
             full.validators.insert(
                 "views".into(),
@@ -1273,6 +1337,59 @@ mod tests {
         assert_eq!(views_only.merge(&other_day).unknown_on(day), UNKNOWN_CLONES | UNKNOWN_CLONES_UNIQUES);
         let collected = History::from_observation("o/r", ts("2026-01-10T00:00:00Z"), &Observation::default());
         assert_eq!(views_only.merge(&collected).unknown_on(day), 0, "a collection observed every figure");
+    }
+
+    #[test]
+    fn an_observation_sees_githubs_today_in_progress_and_the_window_complete() {
+        let obs = Observation { traffic_today: Some(d("2026-11-01")), ..Observation::default() };
+        let h = History::from_observation("o/r", ts("2026-11-02T00:30:00Z"), &obs);
+        assert_eq!(h.partial, BTreeSet::from([d("2026-11-01")]), "GitHub's today, not the run clock's");
+        assert!(h.complete(d("2026-10-31")) && h.complete(d("2026-10-19")));
+        let next = History::from_observation("o/r", ts("2026-11-02T12:00:00Z"), &Observation::default());
+        let m = h.merge(&next);
+        assert_eq!(m.partial, BTreeSet::from([d("2026-11-02")]), "a later run saw 11-01 complete");
+        assert_eq!(next.merge(&h), m);
+        let later = History::from_observation("o/r", ts("2026-12-01T12:00:00Z"), &Observation::default());
+        assert!(m.merge(&later).partial.contains(&d("2026-11-02")), "the last day before a gap stays partial");
+    }
+
+    #[test]
+    fn a_schema_1_history_is_migrated_to_partial_days() {
+        // Runs at noon on 01-01..01-05, a 20-day hole, then a run on 01-26.
+        let mut h = History::new("o/r");
+        for day in ["2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04", "2026-01-05", "2026-01-26"] {
+            let at = ts(&format!("{day}T12:00:00Z"));
+            let obs = Observation { stats: Some((1, 0, 0, 0)), ..Observation::default() };
+            h = h.merge(&History::from_observation("o/r", at, &obs));
+        }
+        assert_eq!(h.partial, BTreeSet::from([d("2026-01-05"), d("2026-01-26")]));
+        // The same history as schema 1 wrote it: no `partial`, and one imported range.
+        let mut old = History { partial: BTreeSet::new(), schema: 1, ..h.clone() };
+        old.days.insert(d("2025-11-01"), Traffic::default());
+        old.days.insert(d("2025-11-02"), Traffic::default());
+        old.imported.insert("x".into(), vec![(d("2025-11-01"), d("2025-11-01"))]);
+        let text = serde_json::to_string(&old).expect("json");
+        assert!(!text.contains("partial") && text.starts_with("{\"schema\":1,"));
+        let read = History::parse(&text, "o/r").expect("reads schema 1");
+        assert_eq!(read.schema, SCHEMA);
+        // (day, partial after the migration)
+        let cases = [
+            ("2025-11-01", false), // imported: as its source stated it
+            ("2025-11-02", true),  // no run within 14 days after it
+            ("2025-12-19", false), // seen complete by the 01-01 run (14 days later)
+            ("2026-01-01", false), // seen complete by the 01-02 run
+            ("2026-01-04", false),
+            ("2026-01-05", true),  // the last day before the hole
+            ("2026-01-12", false), // seen complete by the 01-26 run
+            ("2026-01-25", false),
+            ("2026-01-26", true), // the last day
+        ];
+        for (day, partial) in cases {
+            assert_eq!(read.partial.contains(&d(day)), partial, "{day}");
+        }
+        assert!(read.days.keys().all(|day| read.partial.contains(day) != read.complete(*day)));
+        let again = History::parse(&read.to_json(), "o/r").expect("schema 2");
+        assert_eq!(again, read, "a schema-2 file is not migrated again");
     }
 
     #[test]

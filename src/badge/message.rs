@@ -19,8 +19,9 @@ pub(crate) enum Recency {
     None,
 }
 
-/// From per-day counts (a day absent = no data, counts as 0) and `today` (UTC; today
-/// itself is partial and ignored): `Day(n)` if the last complete day (today-1) had n>0;
+/// From per-day counts of complete days (a day absent = no data or only seen in
+/// progress, counts as 0; see `report::figures::series`, which leaves partial days out)
+/// and `today` (UTC; today itself is partial and ignored): `Day(n)` if the last complete day (today-1) had n>0;
 /// else `Week(n)` if the 7 complete days today-7..=today-1 sum to n>0; else `Month(n)` for
 /// the 30 complete days today-30..=today-1; else `None`.
 pub(crate) fn recency(daily: &BTreeMap<Date, u64>, today: Date) -> Recency {

@@ -12,7 +12,12 @@
 //! downloads) are not read back; a CI day's run count, which older exports do not carry,
 //! is the smallest one that gives back the exported organic uniques. The optional columns
 //! `ci_runs` and `stats_at` (RFC 3339), if an export carries them, are read and make the
-//! round trip exact. An empty traffic figure is one gtt never observed for that day.
+//! round trip exact. An empty traffic figure is one gtt never observed for that day. The
+//! optional column `partial` (1: the day was only ever seen in progress) is read back into
+//! `History::partial`; a CSV without it states every day complete.
+//!
+//! A JSON export or stored file of an older schema is migrated as a stored file is
+//! ([`History::upgraded`]).
 
 use serde_json::Value;
 
@@ -36,6 +41,7 @@ struct Columns {
     runs: Option<usize>,
     organic: Option<usize>,
     stats_at: Option<usize>,
+    partial: Option<usize>,
 }
 
 impl Columns {
@@ -54,6 +60,7 @@ impl Columns {
             runs: t.col("ci_runs"),
             organic: t.col("organic_clones_uniques"),
             stats_at: t.col("stats_at"),
+            partial: t.col("partial"),
         })
     }
 }
@@ -88,7 +95,9 @@ pub(crate) fn read_csv(ctx: &Ctx<'_>, content: &str) -> Result<Vec<History>, Err
         let (traffic, unknown_bits) = row_traffic(&row, &cols)?;
         let stats = row_stats(&row, &cols, day)?;
         let ci = row_ci(&row, &cols, traffic.clones_uniques)?;
+        let partial = row.opt(cols.partial, "partial")?.is_some_and(|p| p > 0);
         let h = repos.get(repo);
+        mark_partial(h, day, partial);
         add_traffic(h, day, traffic);
         if unknown_bits != 0 {
             h.unknown.insert(day, unknown_bits);
@@ -101,6 +110,16 @@ pub(crate) fn read_csv(ctx: &Ctx<'_>, content: &str) -> Result<Vec<History>, Err
         }
     }
     Ok(repos.into_vec())
+}
+
+/// A day is partial only if no row of it states it complete (as a merge would have it);
+/// called before the row's figures are added.
+fn mark_partial(h: &mut History, day: jiff::civil::Date, partial: bool) {
+    if !partial {
+        h.partial.remove(&day);
+    } else if !h.complete(day) {
+        h.partial.insert(day);
+    }
 }
 
 /// The four traffic figures, and which of them were empty (never observed; see
@@ -193,7 +212,7 @@ fn history_of(ctx: &Ctx<'_>, o: Object, path: &str) -> Result<History, Error> {
     if !valid_repo(&h.repo) {
         return Err(ctx.field(&join(path, "repo"), Problem::NotARepository(show(&h.repo))));
     }
-    Ok(h.normalized())
+    Ok(h.upgraded().normalized())
 }
 
 #[cfg(test)]
@@ -239,8 +258,14 @@ mod tests {
         assert_eq!(hello.assets[&987_654].total(), 47);
         assert_eq!(hello.downloads(), 59);
         assert_eq!(world.days.len(), 2);
-        // The hand-written fixture is exactly what gtt exports for what it imports as.
-        let fixture: Value = serde_json::from_str(GTT_JSON).expect("json");
+        // The hand-written fixture (schema 1) is exactly what gtt exports for what it
+        // imports as, once migrated: schema 2, and the last collected day, which no run
+        // saw after it ended, partial.
+        let mut fixture: Value = serde_json::from_str(GTT_JSON).expect("json");
+        for repo in fixture["repos"].as_array_mut().expect("repos") {
+            repo["schema"] = history::SCHEMA.into();
+            repo["partial"] = serde_json::json!(["2026-03-07"]);
+        }
         let exported: Vec<Value> = got.histories.iter().map(crate::export::export_json).collect();
         assert_eq!(Some(&Value::Array(exported)), fixture.get("repos"));
         // A single stored history file is read too, and must be the hinted repository's.
@@ -248,9 +273,9 @@ mod tests {
         assert_eq!(&one("octo.hello.json", &stored, Some("octo/hello")), hello);
         let e = import("octo.hello.json", &stored, Some("octo/world")).expect_err("wrong repository");
         assert_eq!(e.field.as_deref(), Some("repo"));
-        let newer = stored.replacen("\"schema\":1", "\"schema\":2", 1);
+        let newer = stored.replacen("\"schema\":2", "\"schema\":3", 1);
         let e = import("octo.hello.json", &newer, None).expect_err("newer schema");
-        assert!(matches!(e.problem, Problem::NewerGtt { found: 2, .. }), "{e}");
+        assert!(matches!(e.problem, Problem::NewerGtt { found: 3, .. }), "{e}");
         assert!(e.to_string().contains("newer gtt"), "{e}");
     }
 
@@ -275,8 +300,11 @@ mod tests {
         assert!(!h.stats.is_empty() && !h.ci.is_empty());
         let text = crate::export::csv(std::slice::from_ref(&h));
         let back = one("export.csv", &text, None);
-        // `ci_runs` and `stats_at` make the round trip exact for days, counters and CI.
+        // `ci_runs`, `stats_at` and `partial` make the round trip exact for days,
+        // counters, CI and completeness.
         assert_eq!((&back.days, &back.stats, &back.ci), (&h.days, &h.stats, &h.ci));
+        assert!(!h.partial.is_empty());
+        assert_eq!(back.partial, h.partial);
         for day in h.days.keys() {
             assert_eq!(back.organic(*day), h.organic(*day));
         }
@@ -293,9 +321,21 @@ mod tests {
             .collect();
         let back = one("export.csv", &short, None);
         assert_eq!(back.days, h.days);
+        assert!(back.partial.is_empty(), "a CSV without `partial` states every day complete");
         for (day, c) in &h.ci {
             assert_eq!(back.ci[day].checkouts, c.checkouts);
             assert!(back.ci[day].runs <= c.runs, "a lower bound");
+        }
+    }
+
+    #[test]
+    fn a_csv_day_is_partial_only_if_no_row_states_it_complete() {
+        let head = "repo,date,views,views_uniques,clones,clones_uniques,partial\n";
+        let (seen, done) = ("octo/a,2026-03-01,1,1,0,0,1\n", "octo/a,2026-03-01,2,1,0,0,\n");
+        let next = "octo/a,2026-03-02,1,1,0,0,1\n";
+        for rows in [[seen, done, next], [done, seen, next], [next, seen, done]] {
+            let h = one("export.csv", &format!("{head}{}", rows.concat()), None);
+            assert_eq!(h.partial.iter().map(ToString::to_string).collect::<Vec<_>>(), ["2026-03-02"], "{rows:?}");
         }
     }
 

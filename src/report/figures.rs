@@ -101,7 +101,9 @@ pub(super) fn sum(figs: &[Figures]) -> Figures {
 }
 
 /// A badge metric: its all-time figure and its per-day increments (for the recency
-/// suffix), derived from stored days.
+/// suffix), derived from stored days. The total counts every stored day (a partial day's
+/// counts are a real lower bound); `daily` holds complete days only, so the recency
+/// suffix compares whole days (a day absent there counts as no activity).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Series {
     pub(crate) total: u64,
@@ -123,11 +125,16 @@ pub(super) fn add_series(mut a: Series, b: &Series) -> Series {
 /// `Stars` (latest count; daily gains between snapshots).
 pub(crate) fn series(h: &History, metric: Metric) -> Series {
     match metric {
-        Metric::Views => Series { total: h.totals().views, daily: h.days.iter().map(|(d, t)| (*d, t.views)).collect() },
+        Metric::Views => Series {
+            total: h.totals().views,
+            daily: h.days.iter().filter(|(d, _)| h.complete(**d)).map(|(d, t)| (*d, t.views)).collect(),
+        },
         Metric::Clones => {
-            let daily: BTreeMap<Date, u64> =
+            let mut daily: BTreeMap<Date, u64> =
                 h.days.iter().map(|(d, t)| (*d, history::organic(*t, h.ci.get(d).copied()).clones)).collect();
-            Series { total: daily.values().fold(0u64, |a, n| a.saturating_add(*n)), daily }
+            let total = daily.values().fold(0u64, |a, n| a.saturating_add(*n));
+            daily.retain(|d, _| h.complete(*d));
+            Series { total, daily }
         }
         Metric::Downloads => Series { total: h.downloads(), daily: h.daily_downloads() },
         Metric::Installs => add_series(series(h, Metric::Clones), &series(h, Metric::Downloads)),
@@ -164,5 +171,25 @@ mod tests {
         assert_eq!(stars.daily.values().copied().collect::<Vec<_>>(), [2], "gains between snapshots");
         let f = figures(&hello, fixture::today());
         assert_eq!((f.organic_clones, f.installs()), (series(&hello, Metric::Clones).total, 288));
+    }
+
+    #[test]
+    fn a_partial_day_counts_in_totals_but_not_in_the_recency_series() {
+        let (mut hello, _) = fixture::histories();
+        let yesterday = days_back(fixture::today(), 1);
+        let before = Metric::ALL.map(|m| series(&hello, m));
+        hello.partial.insert(yesterday);
+        for (m, was) in Metric::ALL.into_iter().zip(before) {
+            let s = series(&hello, m);
+            assert_eq!(s.total, was.total, "{}: totals keep every stored day", m.name());
+            let left_out = matches!(m, Metric::Views | Metric::Clones | Metric::Installs);
+            assert_eq!(
+                s.daily.contains_key(&yesterday),
+                !left_out && was.daily.contains_key(&yesterday),
+                "{}",
+                m.name()
+            );
+        }
+        assert_eq!(figures(&hello, fixture::today()).total, hello.totals());
     }
 }

@@ -32,11 +32,17 @@ pub(crate) fn sparkline(values: &[Option<u64>]) -> String {
         .collect()
 }
 
-/// Percent change of the last 7 complete days against the 7 before, if both exist.
+/// Percent change of the last 7 days against the 7 before, if both have a complete day:
+/// a day only seen in progress (`History::partial`) would compare a lower bound, so it
+/// is left out of both weeks.
 fn week_change(h: &History, today: Date, pick: impl Fn(&Traffic) -> u64) -> String {
     let sum = |from: i32, to: i32| -> Option<u64> {
-        let days: Vec<u64> =
-            h.days.range(days_back(today, from)..=days_back(today, to)).map(|(_, t)| pick(t)).collect();
+        let days: Vec<u64> = h
+            .days
+            .range(days_back(today, from)..=days_back(today, to))
+            .filter(|(d, _)| !h.partial.contains(*d))
+            .map(|(_, t)| pick(t))
+            .collect();
         (!days.is_empty()).then(|| days.iter().sum())
     };
     match (sum(7, 1), sum(14, 8)) {
@@ -306,6 +312,21 @@ mod tests {
         // The text still reads the same once the invisible joiners are gone.
         let read = md.replace('\u{2060}', "");
         assert!(read.contains("| www.evil.example |") && read.contains("https://evil.example/x"), "{md}");
+    }
+
+    #[test]
+    fn week_change_leaves_out_days_only_seen_in_progress() {
+        let today: Date = "2026-11-21".parse().expect("d");
+        let mut h = History::new("o/a");
+        for n in 2..=14 {
+            h.days.insert(days_back(today, n), Traffic::from([10, 1, 0, 0]));
+        }
+        h.days.insert(days_back(today, 1), Traffic::from([1, 1, 0, 0]));
+        assert_eq!(week_change(&h, today, |t| t.views), "-13% vs the 7 days before");
+        h.partial.insert(days_back(today, 1));
+        assert_eq!(week_change(&h, today, |t| t.views), "-14% vs the 7 days before", "60 over 6 complete days");
+        h.partial.extend((1..=7).map(|n| days_back(today, n)));
+        assert_eq!(week_change(&h, today, |t| t.views), "–", "no complete day this week");
     }
 
     #[test]

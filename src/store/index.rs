@@ -8,6 +8,12 @@ use serde::{Deserialize, Serialize};
 
 use super::layout::{check_file_name, history_file};
 
+/// The index format this build writes, apart from [`crate::history::SCHEMA`]: a history
+/// schema bump (2 added partial days) leaves the index as it was, and an older gtt must
+/// refuse only what it cannot read. So the index keeps its own number, still 1, and
+/// moves only when the index itself changes; a reader refuses a higher one.
+pub(crate) const INDEX_SCHEMA: u32 = 1;
+
 /// Why a stored `gtt.json` cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -45,7 +51,7 @@ pub struct Index {
 impl Index {
     pub fn new() -> Index {
         Index {
-            schema: crate::history::SCHEMA,
+            schema: INDEX_SCHEMA,
             updated: None,
             repos: BTreeMap::new(),
             gists: BTreeMap::new(),
@@ -55,7 +61,7 @@ impl Index {
 
     pub fn parse(text: &str) -> Result<Index, IndexError> {
         let i: Index = serde_json::from_str(text)?;
-        if i.schema > crate::history::SCHEMA {
+        if i.schema > INDEX_SCHEMA {
             return Err(IndexError::Newer { found: i.schema });
         }
         // Keys become file names and output lines: a tampered index must not reach either.
@@ -91,7 +97,7 @@ impl Index {
         let mut extra = other.extra.clone();
         extra.extend(self.extra.iter().map(|(k, v)| (k.clone(), v.clone())));
         Index {
-            schema: crate::history::SCHEMA,
+            schema: INDEX_SCHEMA,
             updated: self.updated.max(other.updated),
             repos: union(&self.repos, &other.repos),
             gists: union(&self.gists, &other.gists),
@@ -125,6 +131,8 @@ mod tests {
         assert_eq!(m.repos.len(), 2);
         assert_eq!(Index::parse(&m.to_json()).expect("round trip"), m);
         assert!(Index::parse("{\"schema\":9}").is_err());
+        assert!(Index::parse("{\"schema\":2}").is_err(), "a history schema bump is not the index's");
+        assert_eq!(Index::new().schema, 1);
         // An index from before several gists reads, and one gist writes no `gists` key.
         let old = Index::parse(r#"{"schema":1,"repos":{"o/a":"history-o.a.json"}}"#).expect("old index");
         assert!(old.gists.is_empty() && !old.to_json().contains("gists"));

@@ -67,7 +67,7 @@ fn collects_into_a_folder_and_exports_csv() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("octo/hello:"), "{}", r.stdout);
     let h = history_json(&std::fs::read_to_string(dir.join("history-octo.hello.json")).unwrap());
-    assert_eq!(h["schema"], 1);
+    assert_eq!(h["schema"], 2);
     assert_eq!(h["repo"], REPO);
     // Fake "now" is 2026-11-01T12:00Z: the window is 10-18..11-01, with 10-19.. guaranteed.
     assert_eq!(h["days"]["2026-10-20"], serde_json::json!([18, 5, 10, 1]));
@@ -80,14 +80,15 @@ fn collects_into_a_folder_and_exports_csv() {
     let mut lines = e.stdout.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "repo,date,views,views_uniques,clones,clones_uniques,stars,forks,watchers,open_issues,ci_checkouts,organic_clones,organic_clones_uniques,downloads,ci_runs,stats_at"
+        "repo,date,views,views_uniques,clones,clones_uniques,stars,forks,watchers,open_issues,ci_checkouts,organic_clones,organic_clones_uniques,downloads,ci_runs,stats_at,partial"
     );
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 15, "window of 15 days (edge day present)");
     // No CI runs: CI was counted (0 checkouts); not a collection day: no counters.
-    assert!(rows.contains(&"octo/hello,2026-10-20,18,5,10,1,,,,,0,10,1,,0,"), "{rows:?}");
-    // The collection day has the counters; today is not recounted for CI yet.
-    assert!(rows.contains(&"octo/hello,2026-11-01,0,0,0,0,42,7,5,3,,0,0,0,,2026-11-01T12:00:00Z"), "{rows:?}");
+    assert!(rows.contains(&"octo/hello,2026-10-20,18,5,10,1,,,,,0,10,1,,0,,"), "{rows:?}");
+    // The collection day has the counters; today is not recounted for CI yet, and is
+    // only seen in progress: partial.
+    assert!(rows.contains(&"octo/hello,2026-11-01,0,0,0,0,42,7,5,3,,0,0,0,,2026-11-01T12:00:00Z,1"), "{rows:?}");
     assert!(rows.windows(2).all(|w| w[0] < w[1]), "dates ascending");
     insta::assert_snapshot!("export_csv", e.stdout);
 }
@@ -262,7 +263,7 @@ fn an_unreadable_gist_fails_the_run_and_nothing_is_written() {
 fn corrupt_or_newer_history_is_never_overwritten() {
     let cases = [
         ("{\"schema\":1,\"repo\":\"octo/hello\",\"days\":{", "not valid gtt history JSON"),
-        ("{\"schema\":2,\"repo\":\"octo/hello\",\"days\":{}}", "newer gtt"),
+        ("{\"schema\":3,\"repo\":\"octo/hello\",\"days\":{}}", "newer gtt"),
         ("{\"schema\":1,\"repo\":\"someone/else\",\"days\":{}}", "holds history of someone/else"),
         ("[1,2,3]", "not valid gtt history JSON"),
     ];

@@ -348,6 +348,12 @@ fn multi_week_simulation_matches_ground_truth() {
     let rows = csv_rows(data.path());
     assert_rows_match(&rows, base, &truth, &cov);
 
+    // Only days no run saw after they ended are partial: the run before the hole left
+    // its day so, and the last run its own.
+    let want: BTreeSet<Date> = cov.partial.difference(&cov.complete).map(|&i| day(base, i)).collect();
+    assert!(want.contains(&day(base, 48)) && want.contains(&day(base, LAST)), "{want:?}");
+    assert_eq!(csv_partial(data.path()), want);
+
     // JSON export: same days, and the gap is absent from `days`.
     let jd = json_days(data.path());
     assert_eq!(jd, rows, "JSON and CSV exports agree");
@@ -424,4 +430,77 @@ fn dry_run_writes_nothing() {
     assert!(text(&out.stdout).contains("dry run"));
     assert!(!missing.exists(), "a dry run created the data folder");
     assert_same_files(&snapshot(parent.path()).unwrap(), &Files::new(), "a dry run wrote next to the data folder");
+}
+
+/// The dates the CSV export marks `partial` (1), after checking the column is the last
+/// one and holds nothing but 1 or empty.
+fn csv_partial(dir: &Path) -> BTreeSet<Date> {
+    let csv = export(dir, "csv");
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().ends_with(",stats_at,partial"), "`partial` is the last column");
+    let mut out = BTreeSet::new();
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        match *f.last().unwrap() {
+            "1" => out.insert(f[1].parse().unwrap()),
+            "" => false,
+            other => panic!("partial is {other:?} in {line:?}"),
+        };
+    }
+    out
+}
+
+/// Noon runs on days 14..=20, a 20-day hole, and a noon run on day 41.
+fn runs_around_a_hole(fake: &FakeGitHub, dir: &Path, base: Date, days: impl Iterator<Item = i32>) {
+    for i in days.chain([41]) {
+        collect_ok(fake, dir, at(base, i, hms(12, 0, 0)));
+    }
+}
+
+#[test]
+fn days_only_seen_in_progress_are_exported_partial() {
+    let base: Date = "2027-05-01".parse().unwrap();
+    let truth = ground_truth(0x9A27_1A15_0000_0012, 45);
+    let fake = fake_with(base, &truth);
+    let data = tempdir("partial");
+    runs_around_a_hole(&fake, data.path(), base, 14..=20);
+    let rows = csv_rows(data.path());
+    assert!(rows.contains_key(&day(base, 19)) && rows.contains_key(&day(base, 35)), "covered days");
+    // Day 20, the last before the hole, was only seen at noon; day 41 is the last run's.
+    assert_eq!(csv_partial(data.path()), BTreeSet::from([day(base, 20), day(base, 41)]));
+    let ndjson = export(data.path(), "ndjson");
+    let partial: Vec<&str> = ndjson.lines().filter(|l| l.ends_with(",\"partial\":1}")).collect();
+    assert_eq!(partial.len(), 2, "{partial:?}");
+    assert!(ndjson.lines().all(|l| l.ends_with(",\"partial\":1}") || l.ends_with(",\"partial\":null}")));
+}
+
+#[test]
+fn a_schema_1_history_is_migrated_when_read_merged_and_exported() {
+    let base: Date = "2027-05-01".parse().unwrap();
+    let truth = ground_truth(0x9A27_1A15_0000_0013, 45);
+    let fake = fake_with(base, &truth);
+    let data = tempdir("schema-1");
+    // What gtt 1 stored after noon runs on days 16..=20: days 1..=20 and their counters.
+    let noon = |i: i32| at(base, i, hms(12, 0, 0));
+    let days: serde_json::Map<String, Value> =
+        (1..=20).map(|i| (day(base, i).to_string(), serde_json::json!([i, 1, 0, 0]))).collect();
+    let stats: serde_json::Map<String, Value> =
+        (16..=20).map(|i| (day(base, i).to_string(), serde_json::json!([noon(i).as_second(), 12, 3, 4, 5]))).collect();
+    let history = serde_json::json!({
+        "schema": 1, "repo": REPO, "first_collected": noon(16).to_string(),
+        "last_collected": noon(20).to_string(), "days": days, "stats": stats,
+    });
+    let index = serde_json::json!({ "schema": 1, "repos": { REPO: "history-octo.sim.json" } });
+    std::fs::write(data.path().join("history-octo.sim.json"), history.to_string()).unwrap();
+    std::fs::write(data.path().join("gtt.json"), index.to_string()).unwrap();
+    // Read as it is: day 1 (no run within 14 days after it) and day 20 are partial.
+    assert_eq!(csv_partial(data.path()), BTreeSet::from([day(base, 1), day(base, 20)]));
+    runs_around_a_hole(&fake, data.path(), base, std::iter::empty());
+    assert_eq!(csv_partial(data.path()), BTreeSet::from([day(base, 1), day(base, 20), day(base, 41)]));
+    let stored: Value =
+        serde_json::from_str(&std::fs::read_to_string(data.path().join("history-octo.sim.json")).unwrap()).unwrap();
+    assert_eq!(stored["schema"], 2, "written in the new schema");
+    assert_eq!(stored["days"][day(base, 2).to_string()], serde_json::json!([2, 1, 0, 0]), "old days kept");
+    let index: Value = serde_json::from_str(&std::fs::read_to_string(data.path().join("gtt.json")).unwrap()).unwrap();
+    assert_eq!(index["schema"], 1, "the index is unchanged by the history schema");
 }

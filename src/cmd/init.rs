@@ -291,7 +291,7 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
         // Kept as listed: `gist-id` takes the same list back from the variable.
         Storage::Gists(ids) => ids.join(","),
         Storage::Gist(id) => id.clone(),
-        Storage::Folder(_) => {
+        Storage::Folder(_) | Storage::Branch { .. } => {
             find_or_create(&gist_client, &format!("gtt traffic history: {label}"), true, c.dry_run, out)?
         }
     };

@@ -13,7 +13,8 @@ use crate::github::Client;
 use crate::store::{self, Backend};
 use crate::{discover, escape, report};
 
-/// The store `storage` names, with the gist token where it is a gist.
+/// The store `storage` names, with the gist token where it is a gist and the data token
+/// where it is a branch.
 pub(crate) fn open_store(c: &Config, storage: &Storage) -> Result<Box<dyn Backend>, Error> {
     let client = || {
         c.gist_token
@@ -30,6 +31,10 @@ pub(crate) fn open_store(c: &Config, storage: &Storage) -> Result<Box<dyn Backen
                 gists.push(store::gist(client()?, id));
             }
             Box::new(store::gists(gists))
+        }
+        Storage::Branch { repo, branch } => {
+            let token = c.data_token.clone().ok_or(crate::config::Error::Unset { input: "data-token", fix: None })?;
+            Box::new(store::branch(Client::new(&c.api_url, token, c.max_wait), repo, branch))
         }
     })
 }

@@ -27,13 +27,26 @@ pub const INPUTS: &[(&str, &str, &str, &[&str])] = &[
     (
         "gist-id",
         "",
-        "Gist that holds history and badges, or several (separated by commas, spaces or newlines) when one gist's 300-file listing is not enough: the first holds the index and summed badges, each repository stays in the gist that holds it. Exclusive with data-dir.",
+        "Gist that holds history and badges, or several (separated by commas, spaces or newlines) when one gist's 300-file listing is not enough: the first holds the index and summed badges, each repository stays in the gist that holds it. Exclusive with data-dir and data-branch.",
         EVERY,
     ),
     (
         "data-dir",
         "",
         "Local folder that holds history instead of a gist. CLI default when no gist-id: ./gtt-data.",
+        EVERY,
+    ),
+    (
+        "data-branch",
+        "",
+        "Branch of a repository that holds history instead of a gist, e.g. gtt-data: one commit per run, created on first write (from an empty tree). Exclusive with gist-id and data-dir.",
+        EVERY,
+    ),
+    ("data-repo", "", "The repository (owner/name) that holds data-branch. Default: $GITHUB_REPOSITORY.", EVERY),
+    (
+        "data-token",
+        "",
+        "Token that writes data-branch (fine-grained: Contents: write on data-repo; a workflow's GITHUB_TOKEN with `contents: write` will do). Default: token.",
         EVERY,
     ),
     (

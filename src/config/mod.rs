@@ -141,6 +141,11 @@ pub(crate) enum Storage {
     /// holds the combined index and the summed badges, so the order is kept.
     Gists(Vec<String>),
     Folder(PathBuf),
+    /// A branch of a repository (`owner/name`), written one commit per run.
+    Branch {
+        repo: String,
+        branch: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -153,6 +158,8 @@ pub(crate) struct Config {
     pub(crate) action: bool,
     pub(crate) token: Option<Secret>,
     pub(crate) gist_token: Option<Secret>,
+    /// The token that writes a branch store: input `data-token`, else `token`.
+    pub(crate) data_token: Option<Secret>,
     pub(crate) storage: Storage,
     pub(crate) repos: Vec<String>,
     /// Every item of `repos`, globs and exclusions included.
@@ -273,7 +280,8 @@ pub(crate) fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Time
     let token = raw.token.clone().or_else(|| raw::nonempty(env, "GITHUB_TOKEN"));
     let token = token.or_else(|| raw::nonempty(env, "GH_TOKEN")).map(Secret);
     let gist_token = raw.gist_token.clone().map(Secret).or_else(|| token.clone());
-    let storage = storage::history(&raw, action)?;
+    let data_token = raw.data_token.clone().map(Secret).or_else(|| token.clone());
+    let storage = storage::history(&raw, env, action)?;
     let repos = repos::parse(&raw, env)?;
     let api_url = values::api_url(&raw, env)?;
     let now = raw.now.as_deref().map_or(Ok(clock), parse_now)?;
@@ -296,6 +304,7 @@ pub(crate) fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Time
         action,
         token,
         gist_token,
+        data_token,
         storage,
         repos: repos.names,
         repo_specs: repos.specs,
@@ -354,6 +363,10 @@ fn check_needs(c: &Config) -> Result<(), Error> {
     if matches!(c.storage, Storage::Gists(_)) && c.gist_token.is_none() && writes_gist {
         let fix = "pass a token with the gist scope (or set `token`)";
         return Err(Error::Unset { input: "gist-token", fix: Some(fix) });
+    }
+    if matches!(c.storage, Storage::Branch { .. }) && c.data_token.is_none() && writes_gist {
+        let fix = "pass a token that can write the branch (Contents: write), or set `token`";
+        return Err(Error::Unset { input: "data-token", fix: Some(fix) });
     }
     Ok(())
 }

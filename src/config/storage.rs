@@ -1,17 +1,31 @@
-//! Where history and archives are kept (inputs `gist-id`, `data-dir`, `archive-gist-id`,
-//! `archive-dir`), and the check that a dashboard folder stays clear of them.
+//! Where history and archives are kept (inputs `gist-id`, `data-dir`, `data-branch`,
+//! `data-repo`, `archive-gist-id`, `archive-dir`), and the check that a dashboard
+//! folder stays clear of them.
 
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-use super::raw::Raw;
+use super::raw::{Raw, nonempty};
+use super::repos::is_full_name;
 use super::values::{items, printable};
 use super::{Command, Config, Error, Storage};
 
 const DEFAULT_DATA_DIR: &str = "gtt-data";
 
-/// The history's storage: gists, a folder, or (CLI only) `./gtt-data`. An action
-/// without either would keep history in a workspace that is thrown away.
-pub(super) fn history(raw: &Raw, action: bool) -> Result<Storage, Error> {
+/// The history's storage: gists, a folder, a branch, or (CLI only) `./gtt-data`. An
+/// action without any would keep history in a workspace that is thrown away.
+pub(super) fn history(raw: &Raw, env: &BTreeMap<String, String>, action: bool) -> Result<Storage, Error> {
+    if let Some(branch) = &raw.data_branch {
+        let other = [("gist-id", &raw.gist_id), ("data-dir", &raw.data_dir)].into_iter().find(|(_, v)| v.is_some());
+        if let Some((a, _)) = other {
+            return Err(Error::Conflict { a, b: "data-branch", fix: "keep one (a gist, a local folder or a branch)" });
+        }
+        return branch_storage(raw, env, branch);
+    }
+    if raw.data_repo.is_some() {
+        let fix = "name the branch that holds history in `data-repo`, e.g. `data-branch: gtt-data`";
+        return Err(Error::Unset { input: "data-branch", fix: Some(fix) });
+    }
     match (&raw.gist_id, &raw.data_dir) {
         (Some(_), Some(_)) => {
             Err(Error::Conflict { a: "gist-id", b: "data-dir", fix: "keep one (a gist, or a local folder)" })
@@ -21,11 +35,44 @@ pub(super) fn history(raw: &Raw, action: bool) -> Result<Storage, Error> {
         (None, None) if action => Err(Error::Unset {
             input: "gist-id",
             fix: Some(
-                "create a gist at https://gist.github.com (any file, e.g. README.md), put its id in a repository variable and pass `gist-id: ${{ vars.GTT_GIST_ID }}`; or set `data-dir` to keep history in the workspace",
+                "create a gist at https://gist.github.com (any file, e.g. README.md), put its id in a repository variable and pass `gist-id: ${{ vars.GTT_GIST_ID }}`; or set `data-branch` (e.g. gtt-data) to keep history in a branch of this repository, or `data-dir` to keep it in the workspace",
             ),
         }),
         (None, None) => Ok(Storage::Folder(PathBuf::from(DEFAULT_DATA_DIR))),
     }
+}
+
+/// `data-branch` of `data-repo` (else `GITHUB_REPOSITORY`), both checked: the repository
+/// as `owner/name`, the branch as a plain git branch name safe in a request path.
+fn branch_storage(raw: &Raw, env: &BTreeMap<String, String>, branch: &str) -> Result<Storage, Error> {
+    let repo = raw.data_repo.clone().or_else(|| nonempty(env, "GITHUB_REPOSITORY")).ok_or(Error::Unset {
+        input: "data-repo",
+        fix: Some("name the repository that holds `data-branch` (owner/name)"),
+    })?;
+    if !is_full_name(&repo) {
+        let fix = "use owner/name, e.g. octo/hello-world";
+        return Err(Error::NotA { input: "data-repo", value: printable(&repo), what: "a repository", fix });
+    }
+    if !is_branch_name(branch) {
+        return Err(Error::NotA {
+            input: "data-branch",
+            value: printable(branch),
+            what: "a branch name gtt writes",
+            fix: "use letters, digits, `-`, `_`, `.` and `/` between them, e.g. gtt-data",
+        });
+    }
+    Ok(Storage::Branch { repo, branch: branch.to_string() })
+}
+
+/// A branch name git accepts and a URL path carries as it is: ASCII letters, digits,
+/// `-`, `_`, `.`, and `/` between non-empty parts that do not start with `.` or end with
+/// `.lock`; no `..`, at most 200 characters.
+pub(crate) fn is_branch_name(name: &str) -> bool {
+    (1..=200).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        && !name.contains("..")
+        && !name.ends_with('.')
+        && name.split('/').all(|part| !part.is_empty() && !part.starts_with('.') && !part.ends_with(".lock"))
 }
 
 /// Where monthly archives go, if anywhere: one gist of their own, or a folder.
@@ -212,6 +259,29 @@ mod tests {
         assert!(parse(&args(&["--archive-gist-id", "d4,e5"]), &e, clock()).is_err());
         let same = parse(&args(&["--gist-id", "b2,c3", "--archive-gist-id", "C3"]), &e, clock());
         assert!(same.is_err_and(|e| e.to_string().contains("archive-gist-id")), "archives need their own gist");
+    }
+
+    #[test]
+    fn a_branch_store_names_its_repository_and_excludes_the_others() {
+        let e = env(&[("GITHUB_TOKEN", "t"), ("INPUT_REPOS", "a/b"), ("GITHUB_REPOSITORY", "me/home")]);
+        let c = parse(&args(&["--data-branch", "gtt-data"]), &e, clock()).expect("valid");
+        assert_eq!(c.storage, Storage::Branch { repo: "me/home".into(), branch: "gtt-data".into() });
+        let c = parse(&args(&["--data-branch", "data/gtt", "--data-repo", "me/store"]), &e, clock()).expect("valid");
+        assert_eq!(c.storage, Storage::Branch { repo: "me/store".into(), branch: "data/gtt".into() });
+        for other in [["--gist-id", "abc1"], ["--data-dir", "d"]] {
+            let r = parse(&args(&["--data-branch", "b", other[0], other[1]]), &e, clock());
+            let named = format!("inputs `{}` and `data-branch`", other[0].trim_start_matches("--"));
+            assert!(r.as_ref().is_err_and(|e| e.to_string().contains(&named)), "{r:?}");
+        }
+        for bad in ["", "a..b", "/a", "a/", ".a", "a.lock", "a b", "a?b", "a//b"] {
+            assert!(!is_branch_name(bad), "{bad:?}");
+        }
+        assert!(parse(&args(&["--data-branch", "a b"]), &e, clock()).is_err());
+        assert!(parse(&args(&["--data-branch", "b", "--data-repo", "nope"]), &e, clock()).is_err());
+        assert!(parse(&args(&["--data-repo", "me/store"]), &e, clock()).is_err(), "a repository without a branch");
+        let no_home = env(&[("GITHUB_TOKEN", "t"), ("INPUT_REPOS", "a/b")]);
+        let r = parse(&args(&["--data-branch", "b"]), &no_home, clock());
+        assert!(r.is_err_and(|e| e.to_string().contains("data-repo")));
     }
 
     #[test]

@@ -1,9 +1,11 @@
-//! Where histories live: a gist the user owns, several gists, or a local folder, all
-//! behind [`Backend`], with every file name in [`layout`]. Reading is all-or-nothing: a
-//! file that exists but cannot be read in full is an error, never an empty history, so
-//! a bad read can never lead to an overwrite. [`ledger`] is the read-merge-write cycle
-//! every command that stores histories goes through.
+//! Where histories live: a gist the user owns, several gists, a branch of a repository,
+//! or a local folder, all behind [`Backend`], with every file name in [`layout`].
+//! Reading is all-or-nothing: a file that exists but cannot be read in full is an
+//! error, never an empty history, so a bad read can never lead to an overwrite.
+//! [`ledger`] is the read-merge-write cycle every command that stores histories goes
+//! through.
 
+mod branch;
 mod folder;
 mod gist;
 mod gists;
@@ -14,6 +16,7 @@ pub(crate) mod ledger;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+pub(crate) use branch::branch;
 pub(crate) use folder::folder;
 pub(crate) use gist::gist;
 pub(crate) use gists::gists;
@@ -50,6 +53,10 @@ pub(crate) enum Error {
     /// A gist request GitHub refused or failed; `message` says what to fix.
     #[error("{message}")]
     Gist { message: String, source: crate::github::Error },
+    /// A Git Data API request for a branch store GitHub refused or failed; `message`
+    /// says what to fix.
+    #[error("{message}")]
+    Branch { message: String, source: Box<crate::github::Error> },
     /// What the store answered cannot be believed, or a write would break a rule of the
     /// store (a gist past its listing limit, say); the text says which and the fix.
     #[error("{0}")]

@@ -9,6 +9,7 @@ mod support;
 
 mod adoption;
 mod answers;
+mod branch;
 mod cli;
 mod collect;
 mod container;

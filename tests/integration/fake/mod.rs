@@ -2,7 +2,7 @@
 //!
 //! The fake listens on `127.0.0.1:0` only, answers with the response shapes
 //! of api.github.com (<https://docs.github.com/en/rest>: traffic, repositories,
-//! Actions runs and jobs, releases, gists),
+//! Actions runs and jobs, releases, gists, the Git Data API),
 //! and is fully deterministic: its clock only moves when a test moves it, ids
 //! and gist revision versions come from counters.
 //!
@@ -15,11 +15,12 @@
 //!
 //! Here: the public types and the server's start and stop. `setup/` holds the public
 //! `FakeGitHub` methods tests call (by area), `state` the data model, `http` the
-//! transport, `routes/` the request handling (`gate` first, then one module per API
+//! transport, `git` the Git Data API's objects, `routes/` the request handling (`gate` first, then one module per API
 //! area), `util` small shared helpers, and `selftest` checks the fake itself with a
 //! plain HTTP client. `benches/scale.rs` includes this file by `#[path]`, so modules
 //! here refer to each other with `super::`, never `crate::`.
 
+mod git;
 mod http;
 mod routes;
 #[cfg(test)]

@@ -10,6 +10,7 @@ use std::thread::JoinHandle;
 use jiff::Timestamp;
 use jiff::civil::Date;
 
+use super::git::GitRepo;
 use super::util::*;
 use super::*;
 
@@ -211,6 +212,9 @@ pub(crate) struct State {
     pub(crate) gist_counter: u64,
     pub(crate) faults: Vec<Fault>,
     pub(crate) requests: Vec<Recorded>,
+    /// Git Data API objects and refs, by repository (`owner/name`, lower case).
+    pub(crate) git: BTreeMap<String, GitRepo>,
+    pub(crate) git_tree_truncated: bool,
 }
 
 impl State {
@@ -236,6 +240,8 @@ impl State {
             gist_counter: 0,
             faults: Vec::new(),
             requests: Vec::new(),
+            git: BTreeMap::new(),
+            git_tree_truncated: false,
         }
     }
 

@@ -1,11 +1,12 @@
 //! Request handling: `gate` polices, authenticates and applies faults, then `route`
 //! hands the request to its API area (meta, repos and traffic, actions and Pages,
-//! gists); the answers get GitHub's common headers and pagination here.
+//! gists, git data); the answers get GitHub's common headers and pagination here.
 
 mod actions;
 mod created;
 mod gate;
 mod gists;
+mod git;
 mod meta;
 mod repos;
 
@@ -76,6 +77,7 @@ impl State {
             ["user"] if get => self.user(ctx),
             ["user", "repos"] if get => self.list_repos(ctx, None),
             ["users", owner, "repos"] | ["orgs", owner, "repos"] if get => self.list_repos(ctx, Some(owner)),
+            ["repos", _, _, "git", ..] => self.route_git(ctx, &s),
             ["repos", ..] | ["repositories", ..] if get => self.route_repo(ctx, &s),
             ["gists", ..] => self.route_gists(ctx, &s),
             _ => not_found(DOC_REST),

@@ -3,6 +3,7 @@
 
 mod actions;
 mod gists;
+mod git;
 mod repos;
 
 use jiff::{SignedDuration, Timestamp};

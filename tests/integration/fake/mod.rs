@@ -14,9 +14,9 @@
 //! a real transport error.
 //!
 //! Here: the public types and the server's start and stop. `setup/` holds the public
-//! `FakeGitHub` methods tests call (by area), `state` the data model, `http` the
-//! transport, `git` the Git Data API's objects, `routes/` the request handling (`gate` first, then one module per API
-//! area), `util` small shared helpers, and `selftest` checks the fake itself with a
+//! `FakeGitHub` methods tests call (by area), `state` the data model, `git` the Git
+//! Data API's objects, `http` the transport, `routes/` the request handling (`gate`
+//! first, then one module per API area), `util` small shared helpers, and `selftest` checks the fake itself with a
 //! plain HTTP client. `benches/scale.rs` includes this file by `#[path]`, so modules
 //! here refer to each other with `super::`, never `crate::`.
 

@@ -439,8 +439,27 @@ function readHistory(h, fallbackName = '') {
     unknown: objectOf(src.unknown),
     assets: objectOf(src.assets),
     popular: objectOf(src.popular),
+    // Days only ever seen in progress (the collection day): their counts are a lower
+    // bound. Anything that is not a day string is ignored.
+    partial: Array.isArray(src.partial) ? src.partial.filter((d) => typeof d === 'string') : [],
   };
 }
+
+/** The series whose value on a partial day is a lower bound (traffic and what is
+ * derived from it); counters and downloads are read at collection time. */
+const PARTIAL_SERIES = new Set([
+  'views',
+  'viewsUniques',
+  'clones',
+  'clonesUniques',
+  'ciCheckouts',
+  'ciRuns',
+  'ciUniques',
+  'organicClones',
+  'organicUniques',
+  'ciShare',
+  'installs',
+]);
 
 /** Every per-day series a repository model carries, in a stable order. Each is a
  * Float64Array over the model's days, NaN where nothing was observed. */
@@ -636,6 +655,18 @@ function buildModel(r) {
       installs[i] = o + (dl === dl ? dl : 0);
     }
   }
+  // Partial days: covered days only ever seen in progress (1), else 0.
+  const partial = new Uint8Array(n);
+  let partialDays = 0;
+  for (const k of r.partial || []) {
+    const d = dayKey(k);
+    const i = d - start;
+    if (d !== d || i < 0 || i >= n || views[i] !== views[i] && clones[i] !== clones[i]) continue;
+    if (!partial[i]) partialDays++;
+    partial[i] = 1;
+  }
+  m.partial = partial;
+  m.partialDays = partialDays;
   m.firstDay = Number.isFinite(firstDay) ? firstDay : start;
   m.covered = covered;
   m.hasCi = hasCi;
@@ -713,8 +744,11 @@ function aggregate(models, name = 'All repositories') {
   // below and the counters (stars, ...) are carried, not summed.
   const sumKeys = SERIES.filter((k) => !NOT_SUMMED.has(k));
   const ciClones = new Float64Array(n);
+  // A sum is a lower bound on a day any of its repositories saw only in progress.
+  a.partial = new Uint8Array(n);
   for (const m of live) {
     const off = m.start - start;
+    if (m.partial) for (let i = 0; i < m.n; i++) if (m.partial[i]) a.partial[i + off] = 1;
     for (const k of sumKeys) addInto(a[k], m[k], off, m.n);
     const ci = m.ciCheckouts;
     const cl = m.clones;
@@ -731,6 +765,7 @@ function aggregate(models, name = 'All repositories') {
     const dst = a[k];
     for (let i = 0; i < n; i++) if (observed[i]) dst[i] = carry[i];
   }
+  a.partialDays = a.partial.reduce((s, v) => s + v, 0);
   a.firstDay = Math.min(...live.map((m) => m.firstDay));
   a.covered = Math.max(...live.map((m) => m.covered));
   a.hasCi = live.some((m) => m.hasCi);
@@ -837,6 +872,41 @@ function slice(m, key, a, b) {
   return out;
 }
 
+/** Whether each day of [a, b] is partial (only seen in progress) in a model. */
+function partialSlice(m, a, b) {
+  const out = new Array(Math.max(0, b - a + 1)).fill(false);
+  if (!m.partial) return out;
+  for (let d = Math.max(a, m.start), i = d - a; d <= Math.min(b, m.end); d++, i++) out[i] = m.partial[d - m.start] === 1;
+  return out;
+}
+
+/** The daily average of a series over the complete days of [a, b] (covered, not
+ * partial), and the same over the period of equal length just before: a trend never
+ * counts a day that was still running, nor a gap as a zero. `change` is the relative
+ * change of the average (null when either period has no complete day or the previous
+ * average is 0). */
+function periodChange(m, key, a, b) {
+  const avg = (lo, hi) => {
+    let s = 0;
+    let k = 0;
+    const src = m[key];
+    for (let d = Math.max(lo, m.start); d <= Math.min(hi, m.end); d++) {
+      const i = d - m.start;
+      const v = src[i];
+      if (v === v && !(m.partial && m.partial[i])) {
+        s += v;
+        k++;
+      }
+    }
+    return { avg: k ? s / k : null, days: k };
+  };
+  const len = b - a + 1;
+  const cur = avg(a, b);
+  const prev = avg(a - len, a - 1);
+  const change = cur.avg !== null && prev.avg !== null && prev.avg > 0 ? (cur.avg - prev.avg) / prev.avg : null;
+  return { avg: cur.avg, days: cur.days, prevAvg: prev.avg, prevDays: prev.days, change, len };
+}
+
 /** Sum of the non-gap values of a model's series over days [a, b]. */
 function sum(m, key, a, b) {
   const src = m[key];
@@ -931,6 +1001,9 @@ function computeTotals(m, a, b) {
   t.coveredDays = covered;
   t.trackedDays = Math.max(0, hi - lo + 1);
   t.gapDays = t.trackedDays - covered;
+  let partial = 0;
+  if (m.partial) for (let d = lo; d <= hi; d++) partial += m.partial[d - m.start];
+  t.partialDays = partial;
   return t;
 }
 
@@ -993,7 +1066,7 @@ function indexDay(index) {
 }
 
 
-return { organicDay, readHistory, SERIES, dailyDownloads, buildModel, releases, aggregate, rangeBounds, slice, sum, lastFirst, gaps, totals, popularTables, popularSeries, releaseRows, indexDay };
+return { organicDay, readHistory, PARTIAL_SERIES, SERIES, dailyDownloads, buildModel, releases, aggregate, rangeBounds, slice, partialSlice, periodChange, sum, lastFirst, gaps, totals, popularTables, popularSeries, releaseRows, indexDay };
 })();
 
 // js/hash.js
@@ -1125,6 +1198,34 @@ function isolated(values) {
   return out;
 }
 
+/** The meaning of a partial day, as the legend and the readout give it. */
+const PARTIAL_TEXT = 'partial: the day was still running when collected';
+
+/** Pixel ranges, in canvas pixels, where a series' line must not be drawn: between two
+ * x values further apart than `maxStep` seconds (snapshot days that do not follow
+ * each other), and next to a marked (partial) point, which the draw hook joins with a
+ * dashed line instead. uPlot clips its path outside these ranges. */
+function extraGaps(u, xs, idx0, idx1, maxStep, marked) {
+  const out = [];
+  const px = (i) => Math.round(u.valToPos(xs[i], 'x', true));
+  for (let i = idx0; i < idx1; i++) {
+    if ((maxStep && xs[i + 1] - xs[i] > maxStep) || (marked && (marked[i] || marked[i + 1]))) out.push([px(i), px(i + 1)]);
+  }
+  return out;
+}
+
+function mergeGaps(a, b) {
+  if (!b.length) return a;
+  const all = [...a, ...b].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const out = [];
+  for (const g of all) {
+    const last = out[out.length - 1];
+    if (last && g[0] <= last[1]) last[1] = Math.max(last[1], g[1]);
+    else out.push([g[0], g[1]]);
+  }
+  return out;
+}
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** Tick labels for UTC days: "Oct 5", "Oct 2026", "2026", by tick spacing; the year
@@ -1147,8 +1248,10 @@ let seq = 0;
 
 /**
  * spec: { id, title, note, x (unix seconds), dates ("YYYY-MM-DD"), series: [{key, label,
- *   values, color}], zero (y from 0), pct (values are shares), points (always draw
- *   points), csv: {repo, range} }
+ *   values, color, partial (its value on a partial day is a lower bound)}], zero (y from
+ *   0), pct (values are shares), points (always draw points), partial (per x: the day
+ *   was only seen in progress), maxStep (seconds: points further apart are not joined),
+ *   nullText (what a missing value means), csv: {repo, range} }
  * ctx: { hidden: Map chartId -> Set of hidden keys, charts: array to register into }
  */
 function lineChart(parent, spec, ctx) {
@@ -1159,6 +1262,11 @@ function lineChart(parent, spec, ctx) {
   const fmt = spec.pct ? pct : int;
   const gapCount = spec.gapDays ?? (spec.series.length ? spec.series[0].values.filter((v) => v === null).length : 0);
   const n = spec.x.length;
+  const nullText = spec.nullText || 'not collected';
+  // Partial days, where some shown series has a value: drawn hollow, joined dashed.
+  const marked = spec.partial && spec.series.some((s) => s.partial) ? spec.partial : null;
+  let partialCount = 0;
+  if (marked) for (let i = 0; i < n; i++) if (marked[i] && spec.series.some((s) => s.partial && s.values[i] !== null)) partialCount++;
   // Series labels can be data (referrers, paths): shown cut, whole in the tooltip.
   const shown = spec.series.map((s) => shorten(s.label));
 
@@ -1174,8 +1282,17 @@ function lineChart(parent, spec, ctx) {
       ? 'No data in this range.'
       : `${n} ${spec.points ? 'snapshots' : 'days'}, ${spec.dates[0]} to ${spec.dates[n - 1]}` +
         (spec.points ? '.' : gapCount ? `; ${gapCount} not collected (gaps)` : '; every tracked day collected') +
+        (partialCount ? `; ${partialCount} partial (a lower bound)` : '') +
         (spec.since ? `; tracking began ${spec.since}.` : '.');
   const summary = el('p', { class: 'chart-summary', id: `${uid}-desc` }, summaryText, spec.note ? ' ' + spec.note : null);
+  const legend = partialCount
+    ? el(
+        'p',
+        { class: 'legend partial-legend' },
+        el('span', { class: 'mark-partial', 'aria-hidden': 'true' }),
+        `Hollow point, dashed line: ${PARTIAL_TEXT}; its counts are a lower bound, left out of averages and changes.`,
+      )
+    : null;
   const plot = el('div', {
     class: 'plot',
     tabindex: n ? 0 : -1,
@@ -1192,11 +1309,13 @@ function lineChart(parent, spec, ctx) {
       'data-chart': spec.id,
       'data-points': n,
       'data-gaps': gapCount,
+      'data-partial': partialCount,
       'aria-labelledby': `${uid}-title`,
     },
     el('div', { class: 'chart-head' }, title, el('div', { class: 'chart-tools' }, toggles, csvBtn)),
     summary,
     plot,
+    legend,
     readout,
   );
   parent.appendChild(section);
@@ -1246,6 +1365,14 @@ function lineChart(parent, spec, ctx) {
         width: 1.75,
         show: !hidden.has(s.key),
         spanGaps: false,
+        // uPlot's default stays unless this series needs more breaks (an undefined
+        // value would replace it).
+        ...(spec.maxStep || (marked && s.partial)
+          ? {
+              gaps: (u, sidx, idx0, idx1, nullGaps) =>
+                mergeGaps(nullGaps, extraGaps(u, spec.x, idx0, idx1, spec.maxStep, marked && s.partial ? marked : null)),
+            }
+          : {}),
         points: spec.points
           ? { show: true, size: 6, fill: th.colors[s.color] }
           : { show: false, size: 5, fill: th.colors[s.color], filter: () => (iso[j].length ? iso[j] : null) },
@@ -1262,10 +1389,12 @@ function lineChart(parent, spec, ctx) {
           const parts = spec.series
             .map((s, j) => [s, shown[j]])
             .filter(([s]) => !hidden.has(s.key))
-            .map(([s, label]) => `${label} ${s.values[i] === null ? 'not collected' : fmt(s.values[i])}`);
-          readout.textContent = `${spec.dates[i]}: ${parts.join(' · ')}`;
+            .map(([s, label]) => `${label} ${s.values[i] === null ? nullText : fmt(s.values[i])}`);
+          const part = marked && marked[i] ? ` (${PARTIAL_TEXT}: a lower bound)` : '';
+          readout.textContent = `${spec.dates[i]}${part}: ${parts.join(' · ')}`;
         },
       ],
+      draw: marked ? [(u) => drawPartial(u, spec, marked, th)] : [],
     },
   };
   const u = new uPlot(opts, data, plot);
@@ -1328,6 +1457,51 @@ function lineChart(parent, spec, ctx) {
   return handle;
 }
 
+/** Over a drawn chart: each partial day of each shown series that has one as a hollow
+ * point, joined to its neighbours by a dashed line (uPlot left those segments out). */
+function drawPartial(u, spec, marked, th) {
+  const g = u.ctx;
+  const dpr = u.pxRatio || globalThis.devicePixelRatio || 1;
+  const { left, top, width, height } = u.bbox;
+  const bg = getComputedStyle(document.documentElement).getPropertyValue('--panel').trim() || '#fff';
+  g.save();
+  g.beginPath();
+  g.rect(left, top, width, height);
+  g.clip();
+  const xs = spec.x;
+  const n = xs.length;
+  const [i0, i1] = u.series[0].idxs || [0, n - 1];
+  spec.series.forEach((s, j) => {
+    if (!s.partial || !u.series[j + 1].show) return;
+    const v = s.values;
+    const color = th.colors[s.color] || th.colors[1];
+    const X = (i) => u.valToPos(xs[i], 'x', true);
+    const Y = (i) => u.valToPos(v[i], 'y', true);
+    g.strokeStyle = color;
+    g.lineWidth = 1.75 * dpr;
+    g.setLineDash([4 * dpr, 3 * dpr]);
+    g.beginPath();
+    for (let i = Math.max(0, i0 - 1); i < Math.min(n - 1, i1 + 1); i++) {
+      if ((marked[i] || marked[i + 1]) && v[i] !== null && v[i + 1] !== null) {
+        g.moveTo(X(i), Y(i));
+        g.lineTo(X(i + 1), Y(i + 1));
+      }
+    }
+    g.stroke();
+    g.setLineDash([]);
+    g.fillStyle = bg;
+    g.lineWidth = 1.5 * dpr;
+    for (let i = i0; i <= i1; i++) {
+      if (!marked[i] || v[i] === null) continue;
+      g.beginPath();
+      g.arc(X(i), Y(i), 3.5 * dpr, 0, 2 * Math.PI);
+      g.fill();
+      g.stroke();
+    }
+  });
+  g.restore();
+}
+
 /** Sizes a canvas for the screen's pixel density and returns its 2D context scaled to
  * CSS pixels, with the CSS size (defaults when the canvas is not laid out yet). */
 function sharpCanvas(canvas, defaultW, defaultH) {
@@ -1342,8 +1516,9 @@ function sharpCanvas(canvas, defaultW, defaultH) {
   return { g, w, h };
 }
 
-/** A tiny sparkline on a canvas: gaps break the line, isolated days are dots. */
-function sparkline(canvas, values, color) {
+/** A tiny sparkline on a canvas: gaps break the line, isolated days are dots, partial
+ * days (`partial[i]`) are hollow dots joined by a dashed line. */
+function sparkline(canvas, values, color, partial = null) {
   const c = sharpCanvas(canvas, 120, 32);
   if (!c) return;
   const { g, w, h } = c;
@@ -1360,11 +1535,12 @@ function sparkline(canvas, values, color) {
   g.strokeStyle = color;
   g.fillStyle = color;
   g.lineWidth = 1.5;
+  const part = (i) => Boolean(partial && partial[i]);
   g.beginPath();
   let open = false;
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (v === null) {
+    if (v === null || part(i)) {
       open = false;
       continue;
     }
@@ -1375,9 +1551,27 @@ function sparkline(canvas, values, color) {
     open = true;
   }
   g.stroke();
+  if (!partial) return;
+  g.setLineDash([3, 2]);
+  g.beginPath();
+  for (let i = 0; i + 1 < n; i++) {
+    if ((part(i) || part(i + 1)) && values[i] !== null && values[i + 1] !== null) {
+      g.moveTo(x(i), y(values[i]));
+      g.lineTo(x(i + 1), y(values[i + 1]));
+    }
+  }
+  g.stroke();
+  g.setLineDash([]);
+  g.lineWidth = 1;
+  for (let i = 0; i < n; i++) {
+    if (!part(i) || values[i] === null) continue;
+    g.beginPath();
+    g.arc(x(i), y(values[i]), 2, 0, 2 * Math.PI);
+    g.stroke();
+  }
 }
 
-return { META, theme, dateTicks, lineChart, sharpCanvas, sparkline };
+return { META, theme, PARTIAL_TEXT, dateTicks, lineChart, sharpCanvas, sparkline };
 })();
 
 // js/views.js
@@ -1387,8 +1581,8 @@ const __m_js_views_js = (() => {
 // chart registry; it only builds DOM through dom.js and charts through chart.js.
 
 const { el, githubLink, isRepoName, download, clipped } = __m_js_dom_js;
-const { lineChart, sparkline, sharpCanvas, theme, META } = __m_js_chart_js;
-const { slice, totals, gaps, popularTables, popularSeries, releaseRows } = __m_js_derive_js;
+const { lineChart, sparkline, sharpCanvas, theme, META, PARTIAL_TEXT } = __m_js_chart_js;
+const { slice, totals, gaps, popularTables, popularSeries, releaseRows, partialSlice, periodChange, PARTIAL_SERIES } = __m_js_derive_js;
 const { dayStr, daySec } = __m_js_dates_js;
 const { int, signed, pct, utc, ago, ageDays, shorten } = __m_js_format_js;
 const { toCsv, csvFileName } = __m_js_csv_js;
@@ -1415,7 +1609,14 @@ function seriesChart(parent, ctx, id, title, keys, opts = {}) {
       note: opts.note,
       x,
       dates,
-      series: keys.map((k) => ({ key: k, label: META[k].label, color: META[k].color, values: slice(ctx.model, k, a, b) })),
+      series: keys.map((k) => ({
+        key: k,
+        label: META[k].label,
+        color: META[k].color,
+        values: slice(ctx.model, k, a, b),
+        partial: PARTIAL_SERIES.has(k),
+      })),
+      partial: ctx.partial || (ctx.partial = partialSlice(ctx.model, a, b)),
       zero: opts.zero ?? true,
       pct: opts.pct,
       gapDays: ctx.totals.gapDays,
@@ -1426,27 +1627,61 @@ function seriesChart(parent, ctx, id, title, keys, opts = {}) {
   );
 }
 
-function card(metric, label, value, sub, spark, color) {
+/** A card's trend line: the daily average over the range's complete days against the
+ * period before (partial days and gaps left out). Empty for "all" (no period before). */
+function trendLine(ctx, key) {
+  const [a, b] = ctx.bounds;
+  if (ctx.state.range === 'all') return null;
+  const p = periodChange(ctx.model, key, a, b);
+  if (p.avg === null) return null;
+  const avg = p.avg >= 100 ? int(p.avg) : String(+p.avg.toFixed(1));
+  const rounded = p.change === null ? null : Math.round(p.change * 1000) / 10;
+  const change =
+    rounded === null ? 'no complete day in the period before' : `${rounded > 0 ? '+' : rounded < 0 ? '−' : '±'}${Math.abs(rounded)}% vs the ${p.len} days before`;
+  return el(
+    'p',
+    {
+      class: 'change',
+      'data-change': rounded === null ? '' : String(rounded),
+      'data-avg': String(p.avg),
+      title: `Daily average over the ${p.days} complete days of the range (partial days and gaps left out)${p.prevDays ? `, against ${p.prevDays} complete days before it` : ''}.`,
+    },
+    `${avg}/day, ${change}`,
+  );
+}
+
+function card(metric, label, value, sub, spark, color, ctx) {
   const canvas = spark ? el('canvas', { class: 'spark', 'aria-hidden': 'true' }) : null;
+  const trend = ctx && PARTIAL_SERIES.has(metric) ? trendLine(ctx, metric) : null;
   const c = el(
     'div',
     { class: 'card', 'data-metric': metric, role: 'group', 'aria-label': label },
     el('p', { class: 'card-label' }, label),
     el('p', { class: 'value' }, value),
     el('p', { class: 'sub' }, sub),
+    trend,
     canvas,
   );
-  return { node: c, draw: () => canvas && sparkline(canvas, spark, color) };
+  const partial = ctx && PARTIAL_SERIES.has(metric) ? ctx.partial || (ctx.partial = partialSlice(ctx.model, ...ctx.bounds)) : null;
+  return { node: c, draw: () => canvas && sparkline(canvas, spark, color, partial) };
 }
 
-function cards(parent, list) {
+function cards(parent, list, ctx) {
   const grid = el('div', { class: 'cards' });
   parent.appendChild(grid);
-  const made = list.map((x) => card(...x));
+  const made = list.map((x) => card(...x, ctx));
   for (const m of made) grid.appendChild(m.node);
   for (const m of made) m.draw();
   return grid;
 }
+
+/** One line for a panel with nothing to show (no releases, no CI), instead of zeros. */
+function emptyNote(parent, what, text) {
+  parent.appendChild(el('p', { class: 'panel empty-note', 'data-empty': what, role: 'note' }, text));
+}
+
+const NO_RELEASES = 'No release assets recorded: no downloads to show, and installs are organic clones.';
+const NO_CI = 'CI checkouts not counted for this data: organic clones equal clones.';
 
 function heading(parent, text, id) {
   parent.appendChild(el('h2', { class: 'section-title', id }, text));
@@ -1498,7 +1733,7 @@ function sortableTable(parent, spec, ctx) {
 
   const cell = (col, row, tag) => {
     const v = row[col.key];
-    const td = el(tag, { class: col.num ? 'num' : null, scope: tag === 'th' ? 'row' : null });
+    const td = el(tag, { class: col.num ? 'num' : null, scope: tag === 'th' ? 'row' : null, 'data-label': col.label });
     // Text from the data is shown cut (whole in the tooltip); the CSV has it whole.
     const content = col.render ? col.render(row) : col.num ? int(v) : String(v ?? '');
     td.appendChild(typeof content === 'string' ? clipped(content) : content);
@@ -1578,7 +1813,12 @@ function freshness(parent, ctx) {
   if (ctx.index?.updated) row('Index updated', utc(ctx.index.updated));
   if (m.firstCollected) row('Tracking since', utc(m.firstCollected));
   if (m.createdAt) row('Repository created', utc(m.createdAt));
-  row('Days collected in range', `${int(t.coveredDays)} of ${int(t.trackedDays)}`, t.gapDays ? `; ${int(t.gapDays)} not collected` : '');
+  row(
+    'Days collected in range',
+    `${int(t.coveredDays)} of ${int(t.trackedDays)}`,
+    t.gapDays ? `; ${int(t.gapDays)} not collected` : '',
+    t.partialDays ? `; ${int(t.partialDays)} partial (still running when collected)` : '',
+  );
   const runs = gaps(m, a, b);
   const section = el(
     'section',
@@ -1677,7 +1917,7 @@ function overview(panel, ctx) {
     ['views', 'Views', int(t.views), `${int(t.viewsUniques)} unique visitors (per day, summed)`, slice(m, 'views', a, b), th.colors[1]],
     ['clones', 'Clones', int(t.clones), `${int(t.organicClones)} organic`, slice(m, 'clones', a, b), th.colors[3]],
     ['installs', 'Installs', int(t.installs), 'downloads + organic clones', slice(m, 'installs', a, b), th.colors[8]],
-    [
+    m.releases.length && [
       'downloads',
       'Downloads',
       int(t.downloads),
@@ -1687,7 +1927,7 @@ function overview(panel, ctx) {
     ],
     ['stars', 'Stars', int(t.stars), `${signed(t.starsChange)} in range`, slice(m, 'stars', a, b), th.colors[1]],
     ['forks', 'Forks', int(t.forks), `${signed(t.forksChange)} in range`, slice(m, 'forks', a, b), th.colors[3]],
-  ]);
+  ].filter(Boolean), ctx);
   const grid = el('div', { class: 'split' });
   panel.appendChild(grid);
   const main = el('div', { class: 'split-main' });
@@ -1706,11 +1946,17 @@ function installs(panel, ctx) {
   const m = ctx.model;
   const t = ctx.totals;
   const th = theme();
+  const hasReleases = m.releases.length > 0;
   cards(panel, [
-    ['installs', 'Installs', int(t.installs), 'downloads + organic clones', slice(m, 'installs', a, b), th.colors[8]],
-    ['downloads', 'Release downloads', int(t.downloads), `${int(m.allTimeDownloads)} all time`, slice(m, 'downloads', a, b), th.colors[7]],
+    ['installs', 'Installs', int(t.installs), hasReleases ? 'downloads + organic clones' : 'organic clones (no releases)', slice(m, 'installs', a, b), th.colors[8]],
+    hasReleases && ['downloads', 'Release downloads', int(t.downloads), `${int(m.allTimeDownloads)} all time`, slice(m, 'downloads', a, b), th.colors[7]],
     ['organicClones', 'Organic clones', int(t.organicClones), m.hasCi ? 'clones less CI checkouts' : 'CI not counted: all clones', slice(m, 'organicClones', a, b), th.colors[6]],
-  ]);
+  ].filter(Boolean), ctx);
+  if (!hasReleases) {
+    emptyNote(panel, 'releases', NO_RELEASES);
+    seriesChart(panel, ctx, 'installs', 'Installs per day', ['installs']);
+    return;
+  }
   seriesChart(panel, ctx, 'installs', 'Installs per day', ['installs', 'downloads', 'organicClones'], {
     note: 'Downloads are counted on the day a collection saw them rise.',
   });
@@ -1746,12 +1992,14 @@ function snapshotChart(parent, ctx, id, title, field) {
     {
       id,
       title,
-      note: 'Each point is a 14-day total as GitHub reported it that day; a missing point means the entry was not in the top 10.',
+      note: 'Each point is a 14-day total as GitHub reported it that day; only snapshots of consecutive days are joined; a missing point means the entry was not in the top 10.',
       x: s.days.map(daySec),
       dates: s.days.map(dayStr),
       series: s.names.map((name, i) => ({ key: keys[i], label: name, color: i + 1, values: s.values[i] })),
       zero: true,
       points: true,
+      maxStep: 86400,
+      nullText: 'not in the top 10',
       csv: { repo: ctx.repoLabel, range: ctx.state.range },
     },
     ctx,
@@ -1766,7 +2014,7 @@ function views(panel, ctx) {
   cards(panel, [
     ['views', 'Views', int(t.views), 'in range', slice(m, 'views', a, b), th.colors[1]],
     ['viewsUniques', 'Unique visitors', int(t.viewsUniques), 'per day, summed', slice(m, 'viewsUniques', a, b), th.colors[2]],
-  ]);
+  ], ctx);
   seriesChart(panel, ctx, 'views', 'Views per day', ['views', 'viewsUniques']);
   const p = popularTables(m, a, b);
   const when = p.latest ? `14 days to ${dayStr(p.latest.day)}` : 'none recorded';
@@ -1827,7 +2075,7 @@ function community(panel, ctx) {
     ['watchers', 'Watchers', int(t.watchers), `${signed(t.watchersChange)} in range`, slice(m, 'watchers', a, b), th.colors[2]],
     ['forks', 'Forks', int(t.forks), `${signed(t.forksChange)} in range`, slice(m, 'forks', a, b), th.colors[3]],
     ['openIssues', 'Open issues', int(t.openIssues), `${signed(t.openIssuesChange)} in range`, slice(m, 'openIssues', a, b), th.colors[5]],
-  ]);
+  ], ctx);
   const note = m.aggregate
     ? 'Sums of each repository’s latest observed value, on days at least one was collected.'
     : 'As observed by each collection; days without one are gaps.';
@@ -1852,7 +2100,8 @@ function coverageStrip(parent, ctx) {
       { class: 'chart-summary' },
       `${int(t.coveredDays)} of ${int(t.trackedDays)} tracked days collected` +
         (t.gapDays ? `, ${int(t.gapDays)} not collected in ${runs.length} gap${runs.length === 1 ? '' : 's'}` : ', no gaps') +
-        `; CI counted on ${int(ciDays)} days.`,
+        (m.hasCi ? `; CI counted on ${int(ciDays)} days.` : '.') +
+        (t.partialDays ? ` ${int(t.partialDays)} partial (${PARTIAL_TEXT}).` : ''),
     ),
     canvas,
     el(
@@ -1862,8 +2111,8 @@ function coverageStrip(parent, ctx) {
       'collected ',
       el('span', { class: 'swatch cov-gap' }),
       'not collected (gap) ',
-      el('span', { class: 'swatch cov-ci' }),
-      'CI counted ',
+      t.partialDays ? [el('span', { class: 'swatch cov-partial' }), 'partial '] : null,
+      m.hasCi ? [el('span', { class: 'swatch cov-ci' }), 'CI counted '] : null,
       el('span', { class: 'swatch cov-none' }),
       'before tracking',
     ),
@@ -1891,11 +2140,13 @@ function coverageStrip(parent, ctx) {
   const gap = col('--cov-gap');
   const none = col('--cov-none');
   const ci = col('--cov-ci');
+  const part = col('--cov-partial');
   // One rectangle per run of days in the same state: a few rectangles, not thousands.
   const stateOf = (i) => {
     const d = a + i;
     if (m.empty || d < m.start || d > m.end) return 0;
-    return Number.isNaN(m.views[d - m.start]) ? 1 : 2;
+    if (Number.isNaN(m.views[d - m.start])) return 1;
+    return m.partial && m.partial[d - m.start] ? 3 : 2;
   };
   const ciOf = (i) => {
     const d = a + i;
@@ -1911,7 +2162,7 @@ function coverageStrip(parent, ctx) {
     }
   };
   runs2(stateOf, (st, i0, i1) => {
-    g.fillStyle = [none, gap, ok][st];
+    g.fillStyle = [none, gap, ok, part][st];
     g.fillRect(i0 * cw, 0, Math.max((i1 - i0) * cw, 1), h * 0.62);
   });
   g.fillStyle = ci;
@@ -1923,17 +2174,26 @@ function dev(panel, ctx) {
   const m = ctx.model;
   const t = ctx.totals;
   const th = theme();
+  if (!m.hasCi) {
+    cards(panel, [
+      ['clones', 'Clones', int(t.clones), `${int(t.clonesUniques)} unique cloners (per day, summed)`, slice(m, 'clones', a, b), th.colors[3]],
+    ], ctx);
+    emptyNote(panel, 'ci', NO_CI);
+    seriesChart(panel, ctx, 'clones', 'Clones per day', ['clones']);
+    seriesChart(panel, ctx, 'uniques', 'Unique cloners per day', ['clonesUniques']);
+    coverageStrip(panel, ctx);
+    return;
+  }
   cards(panel, [
     ['clones', 'Clones', int(t.clones), `${int(t.clonesUniques)} unique cloners (per day, summed)`, slice(m, 'clones', a, b), th.colors[3]],
-    ['ciCheckouts', 'CI checkouts', m.hasCi ? int(t.ciCheckouts) : '–', m.hasCi ? `${pct(t.clones ? t.ciCheckouts / t.clones : 0)} of clones` : 'not counted', slice(m, 'ciCheckouts', a, b), th.colors[5]],
+    ['ciCheckouts', 'CI checkouts', int(t.ciCheckouts), `${pct(t.clones ? t.ciCheckouts / t.clones : 0)} of clones`, slice(m, 'ciCheckouts', a, b), th.colors[5]],
     ['organicClones', 'Organic clones', int(t.organicClones), `${int(t.organicUniques)} organic unique cloners`, slice(m, 'organicClones', a, b), th.colors[6]],
-  ]);
-  const ciNote = m.hasCi ? null : 'CI checkouts are not counted for this data: organic clones equal clones.';
-  seriesChart(panel, ctx, 'clones', 'Clones: raw, CI and organic', ['clones', 'ciCheckouts', 'organicClones'], { note: ciNote });
+  ], ctx);
+  seriesChart(panel, ctx, 'clones', 'Clones: raw, CI and organic', ['clones', 'ciCheckouts', 'organicClones']);
   seriesChart(panel, ctx, 'uniques', 'Unique cloners: raw, CI and organic', ['clonesUniques', 'ciUniques', 'organicUniques'], {
     note: 'CI unique cloners are the checkout share of uniques, at most one per workflow run.',
   });
-  if (m.hasCi) seriesChart(panel, ctx, 'ci-share', 'CI share of clones', ['ciShare'], { pct: true });
+  seriesChart(panel, ctx, 'ci-share', 'CI share of clones', ['ciShare'], { pct: true });
   coverageStrip(panel, ctx);
 }
 
@@ -2052,6 +2312,14 @@ function syncControls() {
     b.tabIndex = on ? 0 : -1;
   }
   $('panel').setAttribute('aria-labelledby', `tab-${s.tab}`);
+  // On a narrow screen the tab strip may scroll: the active tab is brought into it
+  // (the strip only, never the page).
+  const strip = document.querySelector('.tabs');
+  const active = $(`tab-${s.tab}`);
+  if (strip && strip.scrollWidth > strip.clientWidth) {
+    const l = active.offsetLeft - strip.offsetLeft;
+    if (l < strip.scrollLeft || l + active.offsetWidth > strip.scrollLeft + strip.clientWidth) strip.scrollLeft = Math.max(0, l - 8);
+  }
   for (const r of RANGES) $(`range-${r}`).checked = r === s.range;
   const sel = $('repo');
   if (sel.value !== s.repo) sel.value = s.repo;

@@ -105,6 +105,14 @@ function syncControls() {
     b.tabIndex = on ? 0 : -1;
   }
   $('panel').setAttribute('aria-labelledby', `tab-${s.tab}`);
+  // On a narrow screen the tab strip may scroll: the active tab is brought into it
+  // (the strip only, never the page).
+  const strip = document.querySelector('.tabs');
+  const active = $(`tab-${s.tab}`);
+  if (strip && strip.scrollWidth > strip.clientWidth) {
+    const l = active.offsetLeft - strip.offsetLeft;
+    if (l < strip.scrollLeft || l + active.offsetWidth > strip.scrollLeft + strip.clientWidth) strip.scrollLeft = Math.max(0, l - 8);
+  }
   for (const r of RANGES) $(`range-${r}`).checked = r === s.range;
   const sel = $('repo');
   if (sel.value !== s.repo) sel.value = s.repo;

@@ -44,6 +44,34 @@ function isolated(values) {
   return out;
 }
 
+/** The meaning of a partial day, as the legend and the readout give it. */
+export const PARTIAL_TEXT = 'partial: the day was still running when collected';
+
+/** Pixel ranges, in canvas pixels, where a series' line must not be drawn: between two
+ * x values further apart than `maxStep` seconds (snapshot days that do not follow
+ * each other), and next to a marked (partial) point, which the draw hook joins with a
+ * dashed line instead. uPlot clips its path outside these ranges. */
+function extraGaps(u, xs, idx0, idx1, maxStep, marked) {
+  const out = [];
+  const px = (i) => Math.round(u.valToPos(xs[i], 'x', true));
+  for (let i = idx0; i < idx1; i++) {
+    if ((maxStep && xs[i + 1] - xs[i] > maxStep) || (marked && (marked[i] || marked[i + 1]))) out.push([px(i), px(i + 1)]);
+  }
+  return out;
+}
+
+function mergeGaps(a, b) {
+  if (!b.length) return a;
+  const all = [...a, ...b].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const out = [];
+  for (const g of all) {
+    const last = out[out.length - 1];
+    if (last && g[0] <= last[1]) last[1] = Math.max(last[1], g[1]);
+    else out.push([g[0], g[1]]);
+  }
+  return out;
+}
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** Tick labels for UTC days: "Oct 5", "Oct 2026", "2026", by tick spacing; the year
@@ -66,8 +94,10 @@ let seq = 0;
 
 /**
  * spec: { id, title, note, x (unix seconds), dates ("YYYY-MM-DD"), series: [{key, label,
- *   values, color}], zero (y from 0), pct (values are shares), points (always draw
- *   points), csv: {repo, range} }
+ *   values, color, partial (its value on a partial day is a lower bound)}], zero (y from
+ *   0), pct (values are shares), points (always draw points), partial (per x: the day
+ *   was only seen in progress), maxStep (seconds: points further apart are not joined),
+ *   nullText (what a missing value means), csv: {repo, range} }
  * ctx: { hidden: Map chartId -> Set of hidden keys, charts: array to register into }
  */
 export function lineChart(parent, spec, ctx) {
@@ -78,6 +108,11 @@ export function lineChart(parent, spec, ctx) {
   const fmt = spec.pct ? pct : int;
   const gapCount = spec.gapDays ?? (spec.series.length ? spec.series[0].values.filter((v) => v === null).length : 0);
   const n = spec.x.length;
+  const nullText = spec.nullText || 'not collected';
+  // Partial days, where some shown series has a value: drawn hollow, joined dashed.
+  const marked = spec.partial && spec.series.some((s) => s.partial) ? spec.partial : null;
+  let partialCount = 0;
+  if (marked) for (let i = 0; i < n; i++) if (marked[i] && spec.series.some((s) => s.partial && s.values[i] !== null)) partialCount++;
   // Series labels can be data (referrers, paths): shown cut, whole in the tooltip.
   const shown = spec.series.map((s) => shorten(s.label));
 
@@ -93,8 +128,17 @@ export function lineChart(parent, spec, ctx) {
       ? 'No data in this range.'
       : `${n} ${spec.points ? 'snapshots' : 'days'}, ${spec.dates[0]} to ${spec.dates[n - 1]}` +
         (spec.points ? '.' : gapCount ? `; ${gapCount} not collected (gaps)` : '; every tracked day collected') +
+        (partialCount ? `; ${partialCount} partial (a lower bound)` : '') +
         (spec.since ? `; tracking began ${spec.since}.` : '.');
   const summary = el('p', { class: 'chart-summary', id: `${uid}-desc` }, summaryText, spec.note ? ' ' + spec.note : null);
+  const legend = partialCount
+    ? el(
+        'p',
+        { class: 'legend partial-legend' },
+        el('span', { class: 'mark-partial', 'aria-hidden': 'true' }),
+        `Hollow point, dashed line: ${PARTIAL_TEXT}; its counts are a lower bound, left out of averages and changes.`,
+      )
+    : null;
   const plot = el('div', {
     class: 'plot',
     tabindex: n ? 0 : -1,
@@ -111,11 +155,13 @@ export function lineChart(parent, spec, ctx) {
       'data-chart': spec.id,
       'data-points': n,
       'data-gaps': gapCount,
+      'data-partial': partialCount,
       'aria-labelledby': `${uid}-title`,
     },
     el('div', { class: 'chart-head' }, title, el('div', { class: 'chart-tools' }, toggles, csvBtn)),
     summary,
     plot,
+    legend,
     readout,
   );
   parent.appendChild(section);
@@ -165,6 +211,14 @@ export function lineChart(parent, spec, ctx) {
         width: 1.75,
         show: !hidden.has(s.key),
         spanGaps: false,
+        // uPlot's default stays unless this series needs more breaks (an undefined
+        // value would replace it).
+        ...(spec.maxStep || (marked && s.partial)
+          ? {
+              gaps: (u, sidx, idx0, idx1, nullGaps) =>
+                mergeGaps(nullGaps, extraGaps(u, spec.x, idx0, idx1, spec.maxStep, marked && s.partial ? marked : null)),
+            }
+          : {}),
         points: spec.points
           ? { show: true, size: 6, fill: th.colors[s.color] }
           : { show: false, size: 5, fill: th.colors[s.color], filter: () => (iso[j].length ? iso[j] : null) },
@@ -181,10 +235,12 @@ export function lineChart(parent, spec, ctx) {
           const parts = spec.series
             .map((s, j) => [s, shown[j]])
             .filter(([s]) => !hidden.has(s.key))
-            .map(([s, label]) => `${label} ${s.values[i] === null ? 'not collected' : fmt(s.values[i])}`);
-          readout.textContent = `${spec.dates[i]}: ${parts.join(' · ')}`;
+            .map(([s, label]) => `${label} ${s.values[i] === null ? nullText : fmt(s.values[i])}`);
+          const part = marked && marked[i] ? ` (${PARTIAL_TEXT}: a lower bound)` : '';
+          readout.textContent = `${spec.dates[i]}${part}: ${parts.join(' · ')}`;
         },
       ],
+      draw: marked ? [(u) => drawPartial(u, spec, marked, th)] : [],
     },
   };
   const u = new uPlot(opts, data, plot);
@@ -247,6 +303,51 @@ export function lineChart(parent, spec, ctx) {
   return handle;
 }
 
+/** Over a drawn chart: each partial day of each shown series that has one as a hollow
+ * point, joined to its neighbours by a dashed line (uPlot left those segments out). */
+function drawPartial(u, spec, marked, th) {
+  const g = u.ctx;
+  const dpr = u.pxRatio || globalThis.devicePixelRatio || 1;
+  const { left, top, width, height } = u.bbox;
+  const bg = getComputedStyle(document.documentElement).getPropertyValue('--panel').trim() || '#fff';
+  g.save();
+  g.beginPath();
+  g.rect(left, top, width, height);
+  g.clip();
+  const xs = spec.x;
+  const n = xs.length;
+  const [i0, i1] = u.series[0].idxs || [0, n - 1];
+  spec.series.forEach((s, j) => {
+    if (!s.partial || !u.series[j + 1].show) return;
+    const v = s.values;
+    const color = th.colors[s.color] || th.colors[1];
+    const X = (i) => u.valToPos(xs[i], 'x', true);
+    const Y = (i) => u.valToPos(v[i], 'y', true);
+    g.strokeStyle = color;
+    g.lineWidth = 1.75 * dpr;
+    g.setLineDash([4 * dpr, 3 * dpr]);
+    g.beginPath();
+    for (let i = Math.max(0, i0 - 1); i < Math.min(n - 1, i1 + 1); i++) {
+      if ((marked[i] || marked[i + 1]) && v[i] !== null && v[i + 1] !== null) {
+        g.moveTo(X(i), Y(i));
+        g.lineTo(X(i + 1), Y(i + 1));
+      }
+    }
+    g.stroke();
+    g.setLineDash([]);
+    g.fillStyle = bg;
+    g.lineWidth = 1.5 * dpr;
+    for (let i = i0; i <= i1; i++) {
+      if (!marked[i] || v[i] === null) continue;
+      g.beginPath();
+      g.arc(X(i), Y(i), 3.5 * dpr, 0, 2 * Math.PI);
+      g.fill();
+      g.stroke();
+    }
+  });
+  g.restore();
+}
+
 /** Sizes a canvas for the screen's pixel density and returns its 2D context scaled to
  * CSS pixels, with the CSS size (defaults when the canvas is not laid out yet). */
 export function sharpCanvas(canvas, defaultW, defaultH) {
@@ -261,8 +362,9 @@ export function sharpCanvas(canvas, defaultW, defaultH) {
   return { g, w, h };
 }
 
-/** A tiny sparkline on a canvas: gaps break the line, isolated days are dots. */
-export function sparkline(canvas, values, color) {
+/** A tiny sparkline on a canvas: gaps break the line, isolated days are dots, partial
+ * days (`partial[i]`) are hollow dots joined by a dashed line. */
+export function sparkline(canvas, values, color, partial = null) {
   const c = sharpCanvas(canvas, 120, 32);
   if (!c) return;
   const { g, w, h } = c;
@@ -279,11 +381,12 @@ export function sparkline(canvas, values, color) {
   g.strokeStyle = color;
   g.fillStyle = color;
   g.lineWidth = 1.5;
+  const part = (i) => Boolean(partial && partial[i]);
   g.beginPath();
   let open = false;
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (v === null) {
+    if (v === null || part(i)) {
       open = false;
       continue;
     }
@@ -294,4 +397,22 @@ export function sparkline(canvas, values, color) {
     open = true;
   }
   g.stroke();
+  if (!partial) return;
+  g.setLineDash([3, 2]);
+  g.beginPath();
+  for (let i = 0; i + 1 < n; i++) {
+    if ((part(i) || part(i + 1)) && values[i] !== null && values[i + 1] !== null) {
+      g.moveTo(x(i), y(values[i]));
+      g.lineTo(x(i + 1), y(values[i + 1]));
+    }
+  }
+  g.stroke();
+  g.setLineDash([]);
+  g.lineWidth = 1;
+  for (let i = 0; i < n; i++) {
+    if (!part(i) || values[i] === null) continue;
+    g.beginPath();
+    g.arc(x(i), y(values[i]), 2, 0, 2 * Math.PI);
+    g.stroke();
+  }
 }

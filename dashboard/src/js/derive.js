@@ -57,8 +57,27 @@ export function readHistory(h, fallbackName = '') {
     unknown: objectOf(src.unknown),
     assets: objectOf(src.assets),
     popular: objectOf(src.popular),
+    // Days only ever seen in progress (the collection day): their counts are a lower
+    // bound. Anything that is not a day string is ignored.
+    partial: Array.isArray(src.partial) ? src.partial.filter((d) => typeof d === 'string') : [],
   };
 }
+
+/** The series whose value on a partial day is a lower bound (traffic and what is
+ * derived from it); counters and downloads are read at collection time. */
+export const PARTIAL_SERIES = new Set([
+  'views',
+  'viewsUniques',
+  'clones',
+  'clonesUniques',
+  'ciCheckouts',
+  'ciRuns',
+  'ciUniques',
+  'organicClones',
+  'organicUniques',
+  'ciShare',
+  'installs',
+]);
 
 /** Every per-day series a repository model carries, in a stable order. Each is a
  * Float64Array over the model's days, NaN where nothing was observed. */
@@ -254,6 +273,18 @@ export function buildModel(r) {
       installs[i] = o + (dl === dl ? dl : 0);
     }
   }
+  // Partial days: covered days only ever seen in progress (1), else 0.
+  const partial = new Uint8Array(n);
+  let partialDays = 0;
+  for (const k of r.partial || []) {
+    const d = dayKey(k);
+    const i = d - start;
+    if (d !== d || i < 0 || i >= n || views[i] !== views[i] && clones[i] !== clones[i]) continue;
+    if (!partial[i]) partialDays++;
+    partial[i] = 1;
+  }
+  m.partial = partial;
+  m.partialDays = partialDays;
   m.firstDay = Number.isFinite(firstDay) ? firstDay : start;
   m.covered = covered;
   m.hasCi = hasCi;
@@ -331,8 +362,11 @@ export function aggregate(models, name = 'All repositories') {
   // below and the counters (stars, ...) are carried, not summed.
   const sumKeys = SERIES.filter((k) => !NOT_SUMMED.has(k));
   const ciClones = new Float64Array(n);
+  // A sum is a lower bound on a day any of its repositories saw only in progress.
+  a.partial = new Uint8Array(n);
   for (const m of live) {
     const off = m.start - start;
+    if (m.partial) for (let i = 0; i < m.n; i++) if (m.partial[i]) a.partial[i + off] = 1;
     for (const k of sumKeys) addInto(a[k], m[k], off, m.n);
     const ci = m.ciCheckouts;
     const cl = m.clones;
@@ -349,6 +383,7 @@ export function aggregate(models, name = 'All repositories') {
     const dst = a[k];
     for (let i = 0; i < n; i++) if (observed[i]) dst[i] = carry[i];
   }
+  a.partialDays = a.partial.reduce((s, v) => s + v, 0);
   a.firstDay = Math.min(...live.map((m) => m.firstDay));
   a.covered = Math.max(...live.map((m) => m.covered));
   a.hasCi = live.some((m) => m.hasCi);
@@ -455,6 +490,41 @@ export function slice(m, key, a, b) {
   return out;
 }
 
+/** Whether each day of [a, b] is partial (only seen in progress) in a model. */
+export function partialSlice(m, a, b) {
+  const out = new Array(Math.max(0, b - a + 1)).fill(false);
+  if (!m.partial) return out;
+  for (let d = Math.max(a, m.start), i = d - a; d <= Math.min(b, m.end); d++, i++) out[i] = m.partial[d - m.start] === 1;
+  return out;
+}
+
+/** The daily average of a series over the complete days of [a, b] (covered, not
+ * partial), and the same over the period of equal length just before: a trend never
+ * counts a day that was still running, nor a gap as a zero. `change` is the relative
+ * change of the average (null when either period has no complete day or the previous
+ * average is 0). */
+export function periodChange(m, key, a, b) {
+  const avg = (lo, hi) => {
+    let s = 0;
+    let k = 0;
+    const src = m[key];
+    for (let d = Math.max(lo, m.start); d <= Math.min(hi, m.end); d++) {
+      const i = d - m.start;
+      const v = src[i];
+      if (v === v && !(m.partial && m.partial[i])) {
+        s += v;
+        k++;
+      }
+    }
+    return { avg: k ? s / k : null, days: k };
+  };
+  const len = b - a + 1;
+  const cur = avg(a, b);
+  const prev = avg(a - len, a - 1);
+  const change = cur.avg !== null && prev.avg !== null && prev.avg > 0 ? (cur.avg - prev.avg) / prev.avg : null;
+  return { avg: cur.avg, days: cur.days, prevAvg: prev.avg, prevDays: prev.days, change, len };
+}
+
 /** Sum of the non-gap values of a model's series over days [a, b]. */
 export function sum(m, key, a, b) {
   const src = m[key];
@@ -549,6 +619,9 @@ function computeTotals(m, a, b) {
   t.coveredDays = covered;
   t.trackedDays = Math.max(0, hi - lo + 1);
   t.gapDays = t.trackedDays - covered;
+  let partial = 0;
+  if (m.partial) for (let d = lo; d <= hi; d++) partial += m.partial[d - m.start];
+  t.partialDays = partial;
   return t;
 }
 

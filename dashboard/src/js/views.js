@@ -3,8 +3,8 @@
 // chart registry; it only builds DOM through dom.js and charts through chart.js.
 
 import { el, githubLink, isRepoName, download, clipped } from './dom.js';
-import { lineChart, sparkline, sharpCanvas, theme, META } from './chart.js';
-import { slice, totals, gaps, popularTables, popularSeries, releaseRows } from './derive.js';
+import { lineChart, sparkline, sharpCanvas, theme, META, PARTIAL_TEXT } from './chart.js';
+import { slice, totals, gaps, popularTables, popularSeries, releaseRows, partialSlice, periodChange, PARTIAL_SERIES } from './derive.js';
 import { dayStr, daySec } from './dates.js';
 import { int, signed, pct, utc, ago, ageDays, shorten } from './format.js';
 import { toCsv, csvFileName } from './csv.js';
@@ -31,7 +31,14 @@ function seriesChart(parent, ctx, id, title, keys, opts = {}) {
       note: opts.note,
       x,
       dates,
-      series: keys.map((k) => ({ key: k, label: META[k].label, color: META[k].color, values: slice(ctx.model, k, a, b) })),
+      series: keys.map((k) => ({
+        key: k,
+        label: META[k].label,
+        color: META[k].color,
+        values: slice(ctx.model, k, a, b),
+        partial: PARTIAL_SERIES.has(k),
+      })),
+      partial: ctx.partial || (ctx.partial = partialSlice(ctx.model, a, b)),
       zero: opts.zero ?? true,
       pct: opts.pct,
       gapDays: ctx.totals.gapDays,
@@ -42,27 +49,61 @@ function seriesChart(parent, ctx, id, title, keys, opts = {}) {
   );
 }
 
-function card(metric, label, value, sub, spark, color) {
+/** A card's trend line: the daily average over the range's complete days against the
+ * period before (partial days and gaps left out). Empty for "all" (no period before). */
+function trendLine(ctx, key) {
+  const [a, b] = ctx.bounds;
+  if (ctx.state.range === 'all') return null;
+  const p = periodChange(ctx.model, key, a, b);
+  if (p.avg === null) return null;
+  const avg = p.avg >= 100 ? int(p.avg) : String(+p.avg.toFixed(1));
+  const rounded = p.change === null ? null : Math.round(p.change * 1000) / 10;
+  const change =
+    rounded === null ? 'no complete day in the period before' : `${rounded > 0 ? '+' : rounded < 0 ? '−' : '±'}${Math.abs(rounded)}% vs the ${p.len} days before`;
+  return el(
+    'p',
+    {
+      class: 'change',
+      'data-change': rounded === null ? '' : String(rounded),
+      'data-avg': String(p.avg),
+      title: `Daily average over the ${p.days} complete days of the range (partial days and gaps left out)${p.prevDays ? `, against ${p.prevDays} complete days before it` : ''}.`,
+    },
+    `${avg}/day, ${change}`,
+  );
+}
+
+function card(metric, label, value, sub, spark, color, ctx) {
   const canvas = spark ? el('canvas', { class: 'spark', 'aria-hidden': 'true' }) : null;
+  const trend = ctx && PARTIAL_SERIES.has(metric) ? trendLine(ctx, metric) : null;
   const c = el(
     'div',
     { class: 'card', 'data-metric': metric, role: 'group', 'aria-label': label },
     el('p', { class: 'card-label' }, label),
     el('p', { class: 'value' }, value),
     el('p', { class: 'sub' }, sub),
+    trend,
     canvas,
   );
-  return { node: c, draw: () => canvas && sparkline(canvas, spark, color) };
+  const partial = ctx && PARTIAL_SERIES.has(metric) ? ctx.partial || (ctx.partial = partialSlice(ctx.model, ...ctx.bounds)) : null;
+  return { node: c, draw: () => canvas && sparkline(canvas, spark, color, partial) };
 }
 
-function cards(parent, list) {
+function cards(parent, list, ctx) {
   const grid = el('div', { class: 'cards' });
   parent.appendChild(grid);
-  const made = list.map((x) => card(...x));
+  const made = list.map((x) => card(...x, ctx));
   for (const m of made) grid.appendChild(m.node);
   for (const m of made) m.draw();
   return grid;
 }
+
+/** One line for a panel with nothing to show (no releases, no CI), instead of zeros. */
+function emptyNote(parent, what, text) {
+  parent.appendChild(el('p', { class: 'panel empty-note', 'data-empty': what, role: 'note' }, text));
+}
+
+const NO_RELEASES = 'No release assets recorded: no downloads to show, and installs are organic clones.';
+const NO_CI = 'CI checkouts not counted for this data: organic clones equal clones.';
 
 function heading(parent, text, id) {
   parent.appendChild(el('h2', { class: 'section-title', id }, text));
@@ -114,7 +155,7 @@ export function sortableTable(parent, spec, ctx) {
 
   const cell = (col, row, tag) => {
     const v = row[col.key];
-    const td = el(tag, { class: col.num ? 'num' : null, scope: tag === 'th' ? 'row' : null });
+    const td = el(tag, { class: col.num ? 'num' : null, scope: tag === 'th' ? 'row' : null, 'data-label': col.label });
     // Text from the data is shown cut (whole in the tooltip); the CSV has it whole.
     const content = col.render ? col.render(row) : col.num ? int(v) : String(v ?? '');
     td.appendChild(typeof content === 'string' ? clipped(content) : content);
@@ -194,7 +235,12 @@ function freshness(parent, ctx) {
   if (ctx.index?.updated) row('Index updated', utc(ctx.index.updated));
   if (m.firstCollected) row('Tracking since', utc(m.firstCollected));
   if (m.createdAt) row('Repository created', utc(m.createdAt));
-  row('Days collected in range', `${int(t.coveredDays)} of ${int(t.trackedDays)}`, t.gapDays ? `; ${int(t.gapDays)} not collected` : '');
+  row(
+    'Days collected in range',
+    `${int(t.coveredDays)} of ${int(t.trackedDays)}`,
+    t.gapDays ? `; ${int(t.gapDays)} not collected` : '',
+    t.partialDays ? `; ${int(t.partialDays)} partial (still running when collected)` : '',
+  );
   const runs = gaps(m, a, b);
   const section = el(
     'section',
@@ -293,7 +339,7 @@ export function overview(panel, ctx) {
     ['views', 'Views', int(t.views), `${int(t.viewsUniques)} unique visitors (per day, summed)`, slice(m, 'views', a, b), th.colors[1]],
     ['clones', 'Clones', int(t.clones), `${int(t.organicClones)} organic`, slice(m, 'clones', a, b), th.colors[3]],
     ['installs', 'Installs', int(t.installs), 'downloads + organic clones', slice(m, 'installs', a, b), th.colors[8]],
-    [
+    m.releases.length && [
       'downloads',
       'Downloads',
       int(t.downloads),
@@ -303,7 +349,7 @@ export function overview(panel, ctx) {
     ],
     ['stars', 'Stars', int(t.stars), `${signed(t.starsChange)} in range`, slice(m, 'stars', a, b), th.colors[1]],
     ['forks', 'Forks', int(t.forks), `${signed(t.forksChange)} in range`, slice(m, 'forks', a, b), th.colors[3]],
-  ]);
+  ].filter(Boolean), ctx);
   const grid = el('div', { class: 'split' });
   panel.appendChild(grid);
   const main = el('div', { class: 'split-main' });
@@ -322,11 +368,17 @@ export function installs(panel, ctx) {
   const m = ctx.model;
   const t = ctx.totals;
   const th = theme();
+  const hasReleases = m.releases.length > 0;
   cards(panel, [
-    ['installs', 'Installs', int(t.installs), 'downloads + organic clones', slice(m, 'installs', a, b), th.colors[8]],
-    ['downloads', 'Release downloads', int(t.downloads), `${int(m.allTimeDownloads)} all time`, slice(m, 'downloads', a, b), th.colors[7]],
+    ['installs', 'Installs', int(t.installs), hasReleases ? 'downloads + organic clones' : 'organic clones (no releases)', slice(m, 'installs', a, b), th.colors[8]],
+    hasReleases && ['downloads', 'Release downloads', int(t.downloads), `${int(m.allTimeDownloads)} all time`, slice(m, 'downloads', a, b), th.colors[7]],
     ['organicClones', 'Organic clones', int(t.organicClones), m.hasCi ? 'clones less CI checkouts' : 'CI not counted: all clones', slice(m, 'organicClones', a, b), th.colors[6]],
-  ]);
+  ].filter(Boolean), ctx);
+  if (!hasReleases) {
+    emptyNote(panel, 'releases', NO_RELEASES);
+    seriesChart(panel, ctx, 'installs', 'Installs per day', ['installs']);
+    return;
+  }
   seriesChart(panel, ctx, 'installs', 'Installs per day', ['installs', 'downloads', 'organicClones'], {
     note: 'Downloads are counted on the day a collection saw them rise.',
   });
@@ -362,12 +414,14 @@ function snapshotChart(parent, ctx, id, title, field) {
     {
       id,
       title,
-      note: 'Each point is a 14-day total as GitHub reported it that day; a missing point means the entry was not in the top 10.',
+      note: 'Each point is a 14-day total as GitHub reported it that day; only snapshots of consecutive days are joined; a missing point means the entry was not in the top 10.',
       x: s.days.map(daySec),
       dates: s.days.map(dayStr),
       series: s.names.map((name, i) => ({ key: keys[i], label: name, color: i + 1, values: s.values[i] })),
       zero: true,
       points: true,
+      maxStep: 86400,
+      nullText: 'not in the top 10',
       csv: { repo: ctx.repoLabel, range: ctx.state.range },
     },
     ctx,
@@ -382,7 +436,7 @@ export function views(panel, ctx) {
   cards(panel, [
     ['views', 'Views', int(t.views), 'in range', slice(m, 'views', a, b), th.colors[1]],
     ['viewsUniques', 'Unique visitors', int(t.viewsUniques), 'per day, summed', slice(m, 'viewsUniques', a, b), th.colors[2]],
-  ]);
+  ], ctx);
   seriesChart(panel, ctx, 'views', 'Views per day', ['views', 'viewsUniques']);
   const p = popularTables(m, a, b);
   const when = p.latest ? `14 days to ${dayStr(p.latest.day)}` : 'none recorded';
@@ -443,7 +497,7 @@ export function community(panel, ctx) {
     ['watchers', 'Watchers', int(t.watchers), `${signed(t.watchersChange)} in range`, slice(m, 'watchers', a, b), th.colors[2]],
     ['forks', 'Forks', int(t.forks), `${signed(t.forksChange)} in range`, slice(m, 'forks', a, b), th.colors[3]],
     ['openIssues', 'Open issues', int(t.openIssues), `${signed(t.openIssuesChange)} in range`, slice(m, 'openIssues', a, b), th.colors[5]],
-  ]);
+  ], ctx);
   const note = m.aggregate
     ? 'Sums of each repository’s latest observed value, on days at least one was collected.'
     : 'As observed by each collection; days without one are gaps.';
@@ -468,7 +522,8 @@ function coverageStrip(parent, ctx) {
       { class: 'chart-summary' },
       `${int(t.coveredDays)} of ${int(t.trackedDays)} tracked days collected` +
         (t.gapDays ? `, ${int(t.gapDays)} not collected in ${runs.length} gap${runs.length === 1 ? '' : 's'}` : ', no gaps') +
-        `; CI counted on ${int(ciDays)} days.`,
+        (m.hasCi ? `; CI counted on ${int(ciDays)} days.` : '.') +
+        (t.partialDays ? ` ${int(t.partialDays)} partial (${PARTIAL_TEXT}).` : ''),
     ),
     canvas,
     el(
@@ -478,8 +533,8 @@ function coverageStrip(parent, ctx) {
       'collected ',
       el('span', { class: 'swatch cov-gap' }),
       'not collected (gap) ',
-      el('span', { class: 'swatch cov-ci' }),
-      'CI counted ',
+      t.partialDays ? [el('span', { class: 'swatch cov-partial' }), 'partial '] : null,
+      m.hasCi ? [el('span', { class: 'swatch cov-ci' }), 'CI counted '] : null,
       el('span', { class: 'swatch cov-none' }),
       'before tracking',
     ),
@@ -507,11 +562,13 @@ function coverageStrip(parent, ctx) {
   const gap = col('--cov-gap');
   const none = col('--cov-none');
   const ci = col('--cov-ci');
+  const part = col('--cov-partial');
   // One rectangle per run of days in the same state: a few rectangles, not thousands.
   const stateOf = (i) => {
     const d = a + i;
     if (m.empty || d < m.start || d > m.end) return 0;
-    return Number.isNaN(m.views[d - m.start]) ? 1 : 2;
+    if (Number.isNaN(m.views[d - m.start])) return 1;
+    return m.partial && m.partial[d - m.start] ? 3 : 2;
   };
   const ciOf = (i) => {
     const d = a + i;
@@ -527,7 +584,7 @@ function coverageStrip(parent, ctx) {
     }
   };
   runs2(stateOf, (st, i0, i1) => {
-    g.fillStyle = [none, gap, ok][st];
+    g.fillStyle = [none, gap, ok, part][st];
     g.fillRect(i0 * cw, 0, Math.max((i1 - i0) * cw, 1), h * 0.62);
   });
   g.fillStyle = ci;
@@ -539,17 +596,26 @@ export function dev(panel, ctx) {
   const m = ctx.model;
   const t = ctx.totals;
   const th = theme();
+  if (!m.hasCi) {
+    cards(panel, [
+      ['clones', 'Clones', int(t.clones), `${int(t.clonesUniques)} unique cloners (per day, summed)`, slice(m, 'clones', a, b), th.colors[3]],
+    ], ctx);
+    emptyNote(panel, 'ci', NO_CI);
+    seriesChart(panel, ctx, 'clones', 'Clones per day', ['clones']);
+    seriesChart(panel, ctx, 'uniques', 'Unique cloners per day', ['clonesUniques']);
+    coverageStrip(panel, ctx);
+    return;
+  }
   cards(panel, [
     ['clones', 'Clones', int(t.clones), `${int(t.clonesUniques)} unique cloners (per day, summed)`, slice(m, 'clones', a, b), th.colors[3]],
-    ['ciCheckouts', 'CI checkouts', m.hasCi ? int(t.ciCheckouts) : '–', m.hasCi ? `${pct(t.clones ? t.ciCheckouts / t.clones : 0)} of clones` : 'not counted', slice(m, 'ciCheckouts', a, b), th.colors[5]],
+    ['ciCheckouts', 'CI checkouts', int(t.ciCheckouts), `${pct(t.clones ? t.ciCheckouts / t.clones : 0)} of clones`, slice(m, 'ciCheckouts', a, b), th.colors[5]],
     ['organicClones', 'Organic clones', int(t.organicClones), `${int(t.organicUniques)} organic unique cloners`, slice(m, 'organicClones', a, b), th.colors[6]],
-  ]);
-  const ciNote = m.hasCi ? null : 'CI checkouts are not counted for this data: organic clones equal clones.';
-  seriesChart(panel, ctx, 'clones', 'Clones: raw, CI and organic', ['clones', 'ciCheckouts', 'organicClones'], { note: ciNote });
+  ], ctx);
+  seriesChart(panel, ctx, 'clones', 'Clones: raw, CI and organic', ['clones', 'ciCheckouts', 'organicClones']);
   seriesChart(panel, ctx, 'uniques', 'Unique cloners: raw, CI and organic', ['clonesUniques', 'ciUniques', 'organicUniques'], {
     note: 'CI unique cloners are the checkout share of uniques, at most one per workflow run.',
   });
-  if (m.hasCi) seriesChart(panel, ctx, 'ci-share', 'CI share of clones', ['ciShare'], { pct: true });
+  seriesChart(panel, ctx, 'ci-share', 'CI share of clones', ['ciShare'], { pct: true });
   coverageStrip(panel, ctx);
 }
 

@@ -217,3 +217,23 @@ test('figures no source observed are gaps, not zeros', () => {
   assert.equal(all(m, 'views')[0], 10);
   assert.equal(all(m, 'organicClones')[0], null);
 });
+
+test('partial days: marked on the axis, summed in totals, left out of period changes', async () => {
+  const { partialSlice, periodChange } = await import('../../src/js/derive.js');
+  const days = {};
+  for (let d = D('2026-01-01'); d <= D('2026-01-20'); d++) days[dayStr(d)] = [10, 1, 2, 1];
+  days['2026-01-20'] = [1, 1, 0, 0];
+  const m = buildModel(readHistory({ days, partial: ['2026-01-20', '<b>', 7, '2025-01-01'] }, 'a/b'));
+  assert.equal(m.partialDays, 1, 'only covered days are partial; junk is ignored');
+  const a = D('2026-01-11');
+  const b = D('2026-01-20');
+  assert.deepEqual(partialSlice(m, a, b), [false, false, false, false, false, false, false, false, false, true]);
+  assert.equal(totals(m, a, b).views, 91, 'totals include the lower bound');
+  assert.equal(totals(m, a, b).partialDays, 1);
+  const p = periodChange(m, 'views', a, b);
+  assert.deepEqual([p.avg, p.days, p.prevAvg, p.prevDays, p.change], [10, 9, 10, 10, 0]);
+  // The sum is partial on a day any repository saw in progress.
+  const other = buildModel(readHistory({ days: { '2026-01-19': [1, 1, 1, 1] }, partial: ['2026-01-19'] }, 'c/d'));
+  const agg = aggregate([m, other]);
+  assert.deepEqual(partialSlice(agg, D('2026-01-18'), D('2026-01-20')), [false, true, true]);
+});

@@ -55,15 +55,29 @@ fn read_source(c: &Config, client: Option<&github::Client>, src: &str) -> Result
         let text = client.get_raw(src).map_err(|source| Error::GitHub { context: "input `from`".into(), source })?;
         return Ok(vec![(src.to_string(), text, true)]);
     }
+    if let Some((repo, branch)) = branch_source(src) {
+        let token = c.data_token.clone().or_else(|| c.token.clone());
+        let token =
+            token.ok_or_else(|| bad_input(format!("no token to read {src}: set input `data-token` or `token`")))?;
+        let mut store = store::branch(github::Client::new(&c.api_url, token, c.max_wait), repo, branch);
+        let files = store.read_data().map_err(|e| Error::Incomplete(format!("input `from`: {e}")))?;
+        return Ok(files.into_iter().map(|(name, text)| (format!("{src}/{name}"), text, false)).collect());
+    }
     if src.len() >= 8 && src.chars().all(|ch| ch.is_ascii_alphanumeric()) {
         let mut gist = store::gist(github::Client::new(&c.api_url, gist_token(c)?, c.max_wait), src);
         let files = gist.read_all().map_err(|e| Error::Incomplete(format!("input `from`: {e}")))?;
         return Ok(files.into_iter().map(|(name, text)| (format!("gist {src}/{name}"), text, false)).collect());
     }
     Err(bad_input(format!(
-        "input `from`: `{}` is neither a file or folder, a gist id, nor an https URL",
+        "input `from`: `{}` is neither a file or folder, a gist id, a branch (OWNER/REPO@BRANCH), nor an https URL",
         escape::terminal(src)
     )))
+}
+
+/// `OWNER/REPO@BRANCH`: a git-branch store to import from.
+fn branch_source(src: &str) -> Option<(&str, &str)> {
+    let (repo, branch) = src.split_once('@')?;
+    (crate::config::is_full_name(repo) && crate::config::is_branch_name(branch)).then_some((repo, branch))
 }
 
 fn gist_token(c: &Config) -> Result<Secret, Error> {

@@ -41,7 +41,7 @@ pub use raw::verbosity;
 #[cfg(test)]
 pub(crate) use repos::parse_specs;
 pub(crate) use repos::{Filters, Spec, is_full_name, parse_repos};
-pub(crate) use storage::{Overlap, check_dashboard_folder};
+pub(crate) use storage::{Overlap, check_dashboard_folder, is_branch_name};
 pub(crate) use values::parse_now;
 
 /// Most requests to GitHub in flight at once (input `concurrency`, and the governor's

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::github::{self, Client};
 
-use super::layout::check_file_name;
+use super::layout::{INDEX_FILE, check_file_name};
 use super::{Backend, Error, Files};
 
 /// Files up to this size go inline in the tree request (GitHub writes their blobs); a
@@ -249,6 +249,24 @@ impl Branch {
             Err(e) if e.status() == Some(422) => Ok((Landed::Moved, None)),
             Err(e) => Err(self.explain(e, "moving the head of")),
         }
+    }
+}
+
+impl Branch {
+    /// The index and every history on the branch, read in full: a source for
+    /// `gtt backfill --from OWNER/REPO@BRANCH` (badges are derived, so not read).
+    pub(crate) fn read_data(&mut self) -> Result<Files, Error> {
+        let Some((_, tree)) = self.read_head()? else {
+            return Err(Error::Refused(format!("branch {} does not exist", self.place())));
+        };
+        let listing = self.read_listing(&tree)?;
+        let mut out = Files::new();
+        for (name, (sha, size)) in &listing {
+            if name == INDEX_FILE || (name.starts_with("history-") && name.ends_with(".json")) {
+                out.insert(name.clone(), self.read_blob(name, sha, *size)?);
+            }
+        }
+        Ok(out)
     }
 }
 

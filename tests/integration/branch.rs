@@ -161,3 +161,26 @@ fn folder_to_branch_to_folder_is_lossless() {
     assert_eq!(on_branch(&fake, &["export"]).stdout, want.stdout, "folder -> branch");
     assert_eq!(in_folder(&fake, &["export"], &c_dir).stdout, want.stdout, "branch -> folder");
 }
+
+#[test]
+fn a_branch_is_a_backfill_source() {
+    let fake = fake();
+    for _ in 0..2 {
+        traffic(&fake);
+        ok(&on_branch(&fake, &["collect", "--repos", REPOS]));
+        fake.advance(SignedDuration::from_hours(24));
+    }
+    let d = tempdir("branch-source");
+    let dir = d.path().join("store").display().to_string();
+    let from = format!("{DATA}@{BRANCH}");
+    let r = in_folder(&fake, &["backfill", "--repos", REPOS, "--from", &from], &dir);
+    ok(&r);
+    assert!(r.stdout.contains(&format!("{from}/history-octo.alpha.json")), "{}", r.stdout);
+    let want = on_branch(&fake, &["export"]);
+    ok(&want);
+    assert_eq!(in_folder(&fake, &["export"], &dir).stdout, want.stdout, "branch -> folder through backfill");
+    let missing = format!("{DATA}@nope");
+    let r = in_folder(&fake, &["backfill", "--repos", REPOS, "--from", &missing], &dir);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("does not exist"), "{}", r.stderr);
+}

@@ -339,6 +339,14 @@ pub struct History {
     /// Completed workflow run id -> checkouts per day, so a run's jobs are fetched once.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub ci_cache: BTreeMap<u64, BTreeMap<Date, u64>>,
+    /// Days of `ci` whose checkouts were estimated from step names for some run (its
+    /// workflow definition could not be read), not read from the definitions. A count
+    /// read from definitions replaces an estimate in a merge.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub ci_estimated: BTreeSet<Date>,
+    /// Runs of `ci_cache` whose count is such an estimate (the newest 5,000 ids).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub ci_estimated_runs: BTreeSet<u64>,
     /// Where imported values came from: import label (format and file) -> the days it
     /// provided, as inclusive ranges. Days not listed were only collected.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -381,6 +389,8 @@ const KNOWN_FIELDS: &[&str] = &[
     "popular",
     "ci",
     "ci_cache",
+    "ci_estimated",
+    "ci_estimated_runs",
     "imported",
     "unknown",
     "partial",
@@ -446,6 +456,9 @@ pub struct ObservedRun {
     pub id: u64,
     /// Checkout steps per UTC day they started on.
     pub checkouts: BTreeMap<Date, u64>,
+    /// Counted from step names, not from the run's workflow definition: its days'
+    /// CI figures are estimates (the run's days are listed, with 0 where none).
+    pub estimated: bool,
 }
 
 /// What one collection fetched for one repository. Days are UTC.
@@ -530,6 +543,8 @@ impl History {
             popular: BTreeMap::new(),
             ci: BTreeMap::new(),
             ci_cache: BTreeMap::new(),
+            ci_estimated: BTreeSet::new(),
+            ci_estimated_runs: BTreeSet::new(),
             imported: BTreeMap::new(),
             unknown: BTreeMap::new(),
             partial: BTreeSet::new(),
@@ -671,12 +686,18 @@ impl History {
                 for (d, n) in &run.checkouts {
                     entry.entry(*d).and_modify(|x| *x = (*x).max(*n)).or_insert(*n);
                 }
+                if run.estimated {
+                    h.ci_estimated_runs.insert(run.id);
+                }
             }
             let mut d = ci.first;
             while d <= ci.last {
                 let pages = ci.pages.get(&d).copied().unwrap_or(0);
                 let mut day = CiDay { checkouts: pages, runs: pages };
                 for run in &ci.runs {
+                    if run.estimated && run.checkouts.contains_key(&d) {
+                        h.ci_estimated.insert(d);
+                    }
                     if let Some(n) = run.checkouts.get(&d).filter(|n| **n > 0) {
                         day.checkouts = day.checkouts.saturating_add(*n);
                         day.runs += 1;
@@ -689,6 +710,7 @@ impl History {
                 }
             }
             h.ci_cache = prune_ci_cache(std::mem::take(&mut h.ci_cache));
+            h.ci_estimated_runs = newest_runs(std::mem::take(&mut h.ci_estimated_runs));
         }
         h
     }
@@ -697,6 +719,9 @@ impl History {
     /// larger value, unions of everything else.
     pub fn merge(&self, other: &History) -> History {
         let days = join_max(&self.days, &other.days, |x, y| x.max(y));
+        let (ci, ci_estimated) = self.join_ci(other);
+        let ci_cache = prune_ci_cache(join_max(&self.ci_cache, &other.ci_cache, |x, y| join_max(&x, &y, u64::max)));
+        let ci_estimated_runs = newest_runs(self.ci_estimated_runs.union(&other.ci_estimated_runs).copied().collect());
         History {
             schema: SCHEMA,
             repo: self.repo.clone().max(other.repo.clone()),
@@ -710,11 +735,10 @@ impl History {
             stats: join_max(&self.stats, &other.stats, |x, y| x.max(y)),
             assets: join_max(&self.assets, &other.assets, |x, y| merge_asset(&x, &y)),
             popular: thin_popular(join_max(&self.popular, &other.popular, |x, y| if x >= y { x } else { y })),
-            ci: join_max(&self.ci, &other.ci, |x, y| CiDay {
-                checkouts: x.checkouts.max(y.checkouts),
-                runs: x.runs.max(y.runs),
-            }),
-            ci_cache: prune_ci_cache(join_max(&self.ci_cache, &other.ci_cache, |x, y| join_max(&x, &y, u64::max))),
+            ci,
+            ci_estimated,
+            ci_cache,
+            ci_estimated_runs,
             validators: join_max(&self.validators, &other.validators, |x, y| if y.later(&x) { y } else { x }),
             imported: join_max(&self.imported, &other.imported, |x, y| union_ranges(&x, y)),
             // A field both sides have: the larger value, so the join stays order-free.
@@ -722,6 +746,37 @@ impl History {
                 if serde_json::to_string(&y).ok() > serde_json::to_string(&x).ok() { y } else { x }
             }),
         }
+    }
+
+    /// CI days joined: a count read from definitions beats an estimate; within the same
+    /// kind, the larger figures. A day stays estimated only if no side read it.
+    fn join_ci(&self, other: &History) -> (BTreeMap<Date, CiDay>, BTreeSet<Date>) {
+        let mut ci = BTreeMap::new();
+        let mut estimated = BTreeSet::new();
+        for d in self.ci.keys().chain(other.ci.keys()) {
+            let side = |h: &History| h.ci.get(d).map(|c| (!h.ci_estimated.contains(d), *c));
+            let day = match (side(self), side(other)) {
+                (Some((ra, a)), Some((rb, b))) if ra == rb => {
+                    (ra, CiDay { checkouts: a.checkouts.max(b.checkouts), runs: a.runs.max(b.runs) })
+                }
+                (Some(a), Some(b)) => {
+                    if a.0 {
+                        a
+                    } else {
+                        b
+                    }
+                }
+                (a, b) => match a.or(b) {
+                    Some(x) => x,
+                    None => continue,
+                },
+            };
+            if !day.0 {
+                estimated.insert(*d);
+            }
+            ci.insert(*d, day.1);
+        }
+        (ci, estimated)
     }
 
     /// A figure is unknown only if no side observed it; a side without the day observed
@@ -744,6 +799,9 @@ impl History {
         }
         self.popular = thin_popular(std::mem::take(&mut self.popular));
         self.ci_cache = prune_ci_cache(std::mem::take(&mut self.ci_cache));
+        self.ci_estimated_runs = newest_runs(std::mem::take(&mut self.ci_estimated_runs));
+        let ci = &self.ci;
+        self.ci_estimated.retain(|d| ci.contains_key(d));
         for ranges in self.imported.values_mut() {
             *ranges = union_ranges(&[], std::mem::take(ranges));
         }
@@ -897,6 +955,12 @@ fn prune_ci_cache(cache: BTreeMap<u64, BTreeMap<Date, u64>>) -> BTreeMap<u64, BT
         })
         .take(CI_CACHE_RUNS)
         .collect()
+}
+
+/// The newest run ids (the largest), as many as `ci_cache` keeps: taking the largest
+/// commutes with the union, so the merge stays a join.
+fn newest_runs(runs: BTreeSet<u64>) -> BTreeSet<u64> {
+    runs.into_iter().rev().take(CI_CACHE_RUNS).collect()
 }
 
 fn min_opt<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
@@ -1136,6 +1200,7 @@ mod tests {
                     (0..5).map(move |k| ObservedRun {
                         id: u64::try_from((i - back) * 5 + k).unwrap_or(0),
                         checkouts: BTreeMap::from([(run_day, 2)]),
+                        estimated: false,
                     })
                 })
                 .collect();
@@ -1176,17 +1241,20 @@ mod tests {
 
     /// CI runs counted over a five-day window: (run id, day offset, checkouts).
     fn ci() -> impl Strategy<Value = CiObservation> {
-        (day(), vec((0..6u64, 0..5i32, 0..3u64), 0..4), 0..2u64).prop_map(|(first, runs, pages)| CiObservation {
-            first,
-            last: add_days(first, 4).expect("d"),
-            runs: runs
-                .into_iter()
-                .map(|(id, at, n)| ObservedRun {
-                    id,
-                    checkouts: BTreeMap::from([(add_days(first, at).expect("d"), n)]),
-                })
-                .collect(),
-            pages: BTreeMap::from([(first, pages)]),
+        (day(), vec((0..6u64, 0..5i32, 0..3u64, any::<bool>()), 0..4), 0..2u64).prop_map(|(first, runs, pages)| {
+            CiObservation {
+                first,
+                last: add_days(first, 4).expect("d"),
+                runs: runs
+                    .into_iter()
+                    .map(|(id, at, n, estimated)| ObservedRun {
+                        id,
+                        checkouts: BTreeMap::from([(add_days(first, at).expect("d"), n)]),
+                        estimated,
+                    })
+                    .collect(),
+                pages: BTreeMap::from([(first, pages)]),
+            }
         })
     }
 
@@ -1294,6 +1362,18 @@ mod tests {
             for d in m.days.keys() {
                 prop_assert_eq!(m.complete(*d), a.complete(*d) || b.complete(*d), "{}", d);
             }
+        }
+
+        #[test]
+        fn a_ci_day_is_estimated_until_some_side_reads_it(a in history(), b in history()) {
+            let m = a.merge(&b);
+            for (d, c) in &m.ci {
+                let read = |h: &History| h.ci.contains_key(d) && !h.ci_estimated.contains(d);
+                prop_assert_eq!(m.ci_estimated.contains(d), !read(&a) && !read(&b));
+                let from = |h: &History| h.ci.get(d).copied().filter(|_| read(h) != m.ci_estimated.contains(d));
+                prop_assert!(from(&a).or(from(&b)).is_some_and(|x| x.checkouts <= c.checkouts));
+            }
+            prop_assert!(m.ci_estimated.iter().all(|d| m.ci.contains_key(d)));
         }
 
         #[test]

@@ -40,8 +40,6 @@ mod import;
 mod report;
 mod site;
 mod store;
-// Used by `fetch` once it reads workflow definitions.
-#[allow(dead_code)]
 mod workflow;
 
 use std::collections::BTreeMap;

@@ -16,6 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Largest definition read: GitHub's own limit on a workflow file is 512 KB.
@@ -37,29 +38,32 @@ pub(crate) enum Error {
 
 /// One workflow file (its `jobs`) or composite action (its `runs.steps`), reduced to
 /// what decides clones.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Definition {
     jobs: Vec<Job>,
     /// A composite action's steps.
     steps: Vec<Step>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Job {
     /// The job's `name:` or, without one, its id.
     name: Pattern,
     /// A local reusable workflow this job calls, as a path in the repository.
     calls: Option<String>,
+    /// Calls a reusable workflow of another repository, which gtt does not read.
+    #[serde(default)]
+    remote: bool,
     steps: Vec<Step>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Step {
     name: Pattern,
     what: What,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 enum What {
     /// Clones this repository this many times.
     Clones(u64),
@@ -70,7 +74,7 @@ enum What {
 
 /// A name whose `${{ ... }}` expressions match any text: the literal pieces between
 /// them, compared ignoring case and surrounding blanks.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Pattern(Vec<String>);
 
 impl Pattern {
@@ -173,12 +177,14 @@ fn text(v: Option<&Value>) -> Option<String> {
 
 fn job(id: &str, v: &Value, repo: &str) -> Job {
     let name = Pattern::new(&text(v.get("name")).unwrap_or_else(|| id.to_string()));
-    let calls = text(v.get("uses")).and_then(|u| local(&u).map(str::to_string));
+    let uses = text(v.get("uses"));
+    let calls = uses.as_deref().and_then(|u| local(u).map(str::to_string));
+    let remote = uses.is_some() && calls.is_none();
     let steps = match v.get("steps") {
         Some(Value::Array(s)) => steps(s, repo),
         _ => Vec::new(),
     };
-    Job { name, calls, steps }
+    Job { name, calls, remote, steps }
 }
 
 /// A `uses` naming a file of this repository (`./path`), as a path without the `./`.
@@ -260,7 +266,12 @@ pub(crate) enum Unmatched {
     NoJob(String),
     #[error("{0} was not read")]
     Missing(String),
+    #[error("job {0:?} calls a reusable workflow of another repository")]
+    Remote(String),
 }
+
+/// Marks a job calling another repository's workflow (never a path: those have no `:`).
+const REMOTE: &str = "remote:";
 
 /// A job of the definition with reusable calls expanded: its API name and steps.
 struct Flat<'a> {
@@ -314,8 +325,10 @@ impl Definition {
         let candidates = if named.is_empty() { flat.iter().collect() } else { named };
         let best = candidates.into_iter().map(|f| (align(f.steps, steps), f)).max_by_key(|(a, _)| matched(a));
         let Some((aligned, f)) = best else { return Err(Unmatched::NoJob(job.to_string())) };
-        if let Some(path) = f.missing {
-            return Err(Unmatched::Missing(path.to_string()));
+        match f.missing {
+            Some(REMOTE) => return Err(Unmatched::Remote(job.to_string())),
+            Some(path) => return Err(Unmatched::Missing(path.to_string())),
+            None => {}
         }
         aligned.iter().map(|s| s.map_or(Ok(0), |s| step_clones(s, known, 0))).collect()
     }
@@ -338,6 +351,10 @@ impl Definition {
                         out.push(Flat { name, steps: &[], missing: Some(path) });
                     }
                 },
+                _ if j.remote => {
+                    let name = name.join(&Pattern(vec![String::new(), String::new()]));
+                    out.push(Flat { name, steps: &[], missing: Some(REMOTE) });
+                }
                 _ => out.push(Flat { name, steps: &j.steps, missing: None }),
             }
         }
@@ -497,6 +514,8 @@ runs:
         assert_eq!(got, Err(Unmatched::Missing(".github/actions/setup/action.yml".into())));
         let got = d.checkouts(&BTreeMap::new(), "call / Inner", &["Run actions/checkout@v4"]);
         assert_eq!(got, Err(Unmatched::Missing(".github/workflows/reusable.yml".into())));
+        let got = d.checkouts(&known(), "remote / x", &["Run actions/checkout@v4"]);
+        assert_eq!(got, Err(Unmatched::Remote("remote / x".into())));
     }
 
     #[test]

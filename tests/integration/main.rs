@@ -19,3 +19,4 @@ mod metrics;
 mod scale;
 mod simulation;
 mod storage;
+mod workflows;

@@ -449,6 +449,19 @@ pub struct CiObservation {
     pub last: Date,
     pub runs: Vec<ObservedRun>,
     pub pages: BTreeMap<Date, u64>,
+    /// Where the runs' counts came from (reported, not stored).
+    pub source: CiSource,
+}
+
+/// How one collection counted CI checkouts: identified from workflow definitions or
+/// estimated from step names (over the window's runs), the workflow files it read, and
+/// the warning to give when it had to estimate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CiSource {
+    pub identified: u64,
+    pub estimated: u64,
+    pub files: BTreeSet<String>,
+    pub warning: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -1209,6 +1222,7 @@ mod tests {
                 last: add_days(day, -1).expect("d"),
                 runs,
                 pages: BTreeMap::new(),
+                source: CiSource::default(),
             });
             o.views.push((day, 1234, 321));
             o.clones.push((day, 56, 12));
@@ -1254,6 +1268,7 @@ mod tests {
                     })
                     .collect(),
                 pages: BTreeMap::from([(first, pages)]),
+                source: CiSource::default(),
             }
         })
     }

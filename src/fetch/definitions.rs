@@ -35,6 +35,11 @@ pub(super) struct Tree {
 }
 
 impl Tree {
+    /// The local files read besides the run's own.
+    pub(super) fn referenced(&self) -> impl Iterator<Item = &String> {
+        self.refs.keys()
+    }
+
     /// Checkouts per listed step of one job of the run.
     pub(super) fn job(&self, j: &JobJson) -> Result<Vec<u64>, String> {
         let steps: Vec<&str> = j.steps.iter().map(|s| s.name.as_str()).collect();
@@ -58,31 +63,28 @@ pub(super) enum Fallback {
     Unmatched(String),
 }
 
-/// What a collection's definitions gave: checkouts identified from definitions and
-/// estimated from names, the files read, and why runs fell back.
+/// What a collection's definitions gave: the files read, and why runs fell back.
 #[derive(Debug, Default)]
 pub(super) struct DefinitionReport {
-    pub(super) identified: u64,
-    pub(super) estimated: u64,
+    pub(super) files: BTreeSet<String>,
     pub(super) fallbacks: Vec<Fallback>,
 }
 
 impl DefinitionReport {
-    /// One warning per repository and collection, naming the permission that fixes it.
-    pub(super) fn warn(&self, repo: &str) {
+    /// The one warning of a repository's collection, naming the permission that fixes it.
+    pub(super) fn warning(&self, repo: &str) -> Option<String> {
         let n = self.fallbacks.len();
         if n == 0 {
-            return;
+            return None;
         }
         if self.fallbacks.contains(&Fallback::Forbidden) {
-            log::warn!(
-                "{repo}: CI checkouts of {n} workflow runs estimated from step names: the token cannot read workflow files (403); give it repository permission Contents: read"
-            );
-        } else {
-            let why: BTreeSet<String> = self.fallbacks.iter().map(Fallback::describe).collect();
-            let why: Vec<String> = why.into_iter().take(3).collect();
-            log::warn!("{repo}: CI checkouts of {n} workflow runs estimated from step names: {}", why.join("; "));
+            return Some(format!(
+                "{repo}: CI checkouts of {n} new workflow runs estimated from step names: the token cannot read workflow files (403); give it repository permission Contents: read"
+            ));
         }
+        let why: BTreeSet<String> = self.fallbacks.iter().map(Fallback::describe).collect();
+        let why: Vec<String> = why.into_iter().take(3).collect();
+        Some(format!("{repo}: CI checkouts of {n} new workflow runs estimated from step names: {}", why.join("; ")))
     }
 }
 

@@ -15,7 +15,9 @@ use std::collections::BTreeMap;
 
 use crate::config::{Ci, CiMode};
 use crate::github::{self, Client};
-use crate::history::{CiObservation, Observation, ObservedAsset, ObservedRun, PopularPath, Referrer, Validator};
+use crate::history::{
+    CiObservation, CiSource, Observation, ObservedAsset, ObservedRun, PopularPath, Referrer, Validator,
+};
 use definitions::{DefinitionReport, Definitions, Fallback, definitions, run_file};
 
 /// Release pages of 100: 10,000 releases before gtt refuses to go on.
@@ -718,12 +720,22 @@ fn ci_runs(
     });
     let (jobs, defs) = (jobs?, defs?);
     let mut report = DefinitionReport::default();
+    for ((path, _), tree) in &defs {
+        if let Ok(tree) = tree {
+            report.files.insert(path.clone());
+            report.files.extend(tree.referenced().cloned());
+        }
+    }
     for (r, jobs) in to_fetch.iter().zip(&jobs) {
         runs.push(count_run(repo, r, jobs, &defs, ctx.ci, &mut report));
     }
-    report.warn(repo);
+    let mut source = CiSource { files: report.files.clone(), warning: report.warning(repo), ..CiSource::default() };
+    for r in &runs {
+        let n: u64 = r.checkouts.values().sum();
+        *if r.estimated { &mut source.estimated } else { &mut source.identified } += n;
+    }
     // Pages builds are added by the caller, which knows whether there is a Pages site.
-    Ok(Some(CiObservation { first, last, runs, pages: BTreeMap::new() }))
+    Ok(Some(CiObservation { first, last, runs, pages: BTreeMap::new(), source }))
 }
 
 /// The jobs of each run, in the runs' order, fetched on up to [`JOB_THREADS`] threads.
@@ -851,7 +863,6 @@ fn count_run(
         for (step, n) in job.steps.iter().zip(counts).filter(|(s, n)| *n > 0 && (estimated || !s.skipped())) {
             let at = step.started_at.or(job.started_at).unwrap_or(run.created_at);
             *checkouts.entry(day(at)).or_default() += n;
-            *if estimated { &mut report.estimated } else { &mut report.identified } += n;
         }
     }
     ObservedRun { id: run.id, checkouts, estimated }

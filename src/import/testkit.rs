@@ -109,6 +109,7 @@ fn observation(at: Timestamp, i: u64) -> Observation {
                 ObservedRun { id: 300 + i, checkouts: BTreeMap::from([(back(1), 1)]), estimated: true },
             ],
             pages: BTreeMap::from([(back(2), 1)]),
+            source: Default::default(),
         }),
         ..Observation::default()
     }

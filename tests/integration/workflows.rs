@@ -253,8 +253,9 @@ fn without_contents_read_checkouts_are_estimated_and_the_run_says_which_permissi
     let dir = tempdir("workflows-403");
     let r = collect(&fake, dir.path(), at(today, 6));
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert_eq!(r.stderr.matches("Contents: read").count(), 1, "warned once: {}", r.stderr);
-    assert!(r.stderr.contains(REPO), "{}", r.stderr);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert_eq!(said.matches("Contents: read").count(), 1, "warned once: {said}");
+    assert!(said.contains(&format!("{REPO}: CI checkouts of 1 new workflow runs estimated")), "{said}");
     let rows = export(&fake, dir.path());
     let row = &rows[&plus(today, -3)];
     // By names: "Checkout code" does not match the default pattern; "Run actions/checkout@v4"
@@ -262,4 +263,28 @@ fn without_contents_read_checkouts_are_estimated_and_the_run_says_which_permissi
     assert_eq!(row["ci_checkouts"], "5", "{row:?}");
     assert_eq!(row["ci_estimated"], "1");
     assert_eq!(rows[&plus(today, -4)]["ci_estimated"], "", "a day without runs is not an estimate");
+
+    // Granted, a run in the action: the job summary says how the window was counted and
+    // which files were read (the cached estimate stays one).
+    fake.set_contents_forbidden(REPO, false);
+    v1_run(&fake, at(plus(today, -1), 9), &sha(1));
+    let summary = dir.path().join("summary");
+    let out = dir.path().join("out");
+    let data = dir.path().display().to_string();
+    let env = [
+        ("GITHUB_ACTIONS", "true"),
+        ("INPUT_TOKEN", TOKEN),
+        ("INPUT_REPOS", REPO),
+        ("INPUT_DATA-DIR", data.as_str()),
+        ("GITHUB_OUTPUT", out.to_str().unwrap()),
+        ("GITHUB_STEP_SUMMARY", summary.to_str().unwrap()),
+    ];
+    fake.set_now(at(today, 12));
+    let r = gtt(&fake, &[], &env);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let md = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        md.contains("CI checkouts in the window: 7 identified from workflow definitions, 5 estimated from step names. Workflow files read this run: .github/actions/setup/action.yml, .github/workflows/ci.yml, .github/workflows/reusable.yml."),
+        "{md}"
+    );
 }

@@ -33,6 +33,10 @@ pub const WINDOW_DAYS: i32 = 14;
 /// margin), and at most [`CI_CACHE_RUNS`] of them, so their jobs are fetched once.
 const CI_CACHE_DAYS: i32 = 16;
 const CI_CACHE_RUNS: usize = 5000;
+/// Workflow files kept under `validators` (`workflow:{path}`, their blob and parsed
+/// definition): those asked in the last [`CI_CACHE_DAYS`] before the newest, at most this
+/// many.
+const WORKFLOW_FILES: usize = 64;
 
 #[derive(Debug)]
 pub enum Error {
@@ -752,7 +756,9 @@ impl History {
             ci_estimated,
             ci_cache,
             ci_estimated_runs,
-            validators: join_max(&self.validators, &other.validators, |x, y| if y.later(&x) { y } else { x }),
+            validators: prune_workflow_files(join_max(&self.validators, &other.validators, |x, y| {
+                if y.later(&x) { y } else { x }
+            })),
             imported: join_max(&self.imported, &other.imported, |x, y| union_ranges(&x, y)),
             // A field both sides have: the larger value, so the join stays order-free.
             extra: join_max(&self.extra, &other.extra, |x, y| {
@@ -813,6 +819,7 @@ impl History {
         self.popular = thin_popular(std::mem::take(&mut self.popular));
         self.ci_cache = prune_ci_cache(std::mem::take(&mut self.ci_cache));
         self.ci_estimated_runs = newest_runs(std::mem::take(&mut self.ci_estimated_runs));
+        self.validators = prune_workflow_files(std::mem::take(&mut self.validators));
         let ci = &self.ci;
         self.ci_estimated.retain(|d| ci.contains_key(d));
         for ranges in self.imported.values_mut() {
@@ -968,6 +975,21 @@ fn prune_ci_cache(cache: BTreeMap<u64, BTreeMap<Date, u64>>) -> BTreeMap<u64, BT
         })
         .take(CI_CACHE_RUNS)
         .collect()
+}
+
+/// Forgets workflow files (`workflow:{path}` validators) not asked within
+/// [`CI_CACHE_DAYS`] of the newest one, and all but the [`WORKFLOW_FILES`] newest. Works
+/// only against the newest time and a total order, so it commutes with merge.
+fn prune_workflow_files(mut validators: BTreeMap<String, Validator>) -> BTreeMap<String, Validator> {
+    let workflow = |k: &String| k.starts_with("workflow:");
+    let mut files: Vec<(&String, &Validator)> = validators.iter().filter(|(k, _)| workflow(k)).collect();
+    let Some(newest) = files.iter().map(|(_, v)| v.at).max() else { return validators };
+    let from = newest.checked_sub(jiff::SignedDuration::from_hours(24 * i64::from(CI_CACHE_DAYS))).unwrap_or(newest);
+    files.sort_by(|a, b| (b.1.at, b.0).cmp(&(a.1.at, a.0)));
+    let keep: BTreeSet<String> =
+        files.into_iter().filter(|(_, v)| v.at >= from).take(WORKFLOW_FILES).map(|(k, _)| k.clone()).collect();
+    validators.retain(|k, _| !workflow(k) || keep.contains(k));
+    validators
 }
 
 /// The newest run ids (the largest), as many as `ci_cache` keeps: taking the largest
@@ -1275,7 +1297,7 @@ mod tests {
 
     /// Conditional-request answers: (endpoint, ETag, value).
     fn validators() -> impl Strategy<Value = Vec<(usize, u8, u64)>> {
-        vec((0..3usize, 0..3u8, 0..2u64), 0..3)
+        vec((0..5usize, 0..3u8, 0..2u64), 0..3)
     }
 
     /// What one run observed, at some hour of 900 days.
@@ -1302,7 +1324,7 @@ mod tests {
                     uniques: 1,
                 }));
                 for (key, etag, value) in validators {
-                    let key = ["repo", "views", "releases"][key].to_string();
+                    let key = ["repo", "views", "releases", "workflow:a", "workflow:b"][key].to_string();
                     let etag = format!("W/\"{etag}\"");
                     obs.validators.insert(key, Validator { at, etag, value: serde_json::json!([value]) });
                 }
@@ -1414,6 +1436,18 @@ mod tests {
                 prop_assert!(KNOWN_FIELDS.contains(&key.as_str()), "{} is missing from KNOWN_FIELDS", key);
             }
         }
+    }
+
+    #[test]
+    fn workflow_files_not_asked_for_16_days_are_forgotten() {
+        let v = |at: &str| Validator { at: ts(at), etag: "e".into(), value: serde_json::json!({}) };
+        let mut a = History::new("o/r");
+        a.validators.insert("workflow:old".into(), v("2026-01-01T00:00:00Z"));
+        a.validators.insert("repo".into(), v("2026-01-01T00:00:00Z"));
+        let mut b = History::new("o/r");
+        b.validators.insert("workflow:new".into(), v("2026-01-20T00:00:00Z"));
+        let m = a.merge(&b);
+        assert_eq!(m.validators.keys().collect::<Vec<_>>(), ["repo", "workflow:new"]);
     }
 
     #[test]

@@ -698,38 +698,44 @@ impl History {
             h.popular.insert(today, Popular { at, referrers, paths });
         }
         if let Some(ci) = &obs.ci {
-            for run in &ci.runs {
-                let entry = h.ci_cache.entry(run.id).or_default();
-                for (d, n) in &run.checkouts {
-                    entry.entry(*d).and_modify(|x| *x = (*x).max(*n)).or_insert(*n);
-                }
-                if run.estimated {
-                    h.ci_estimated_runs.insert(run.id);
-                }
-            }
-            let mut d = ci.first;
-            while d <= ci.last {
-                let pages = ci.pages.get(&d).copied().unwrap_or(0);
-                let mut day = CiDay { checkouts: pages, runs: pages };
-                for run in &ci.runs {
-                    if run.estimated && run.checkouts.contains_key(&d) {
-                        h.ci_estimated.insert(d);
-                    }
-                    if let Some(n) = run.checkouts.get(&d).filter(|n| **n > 0) {
-                        day.checkouts = day.checkouts.saturating_add(*n);
-                        day.runs += 1;
-                    }
-                }
-                h.ci.insert(d, day);
-                match d.tomorrow() {
-                    Ok(n) => d = n,
-                    Err(_) => break,
-                }
-            }
-            h.ci_cache = prune_ci_cache(std::mem::take(&mut h.ci_cache));
-            h.ci_estimated_runs = newest_runs(std::mem::take(&mut h.ci_estimated_runs));
+            h.add_ci(ci);
         }
         h
+    }
+
+    /// The CI days one collection counted: checkouts per day from its runs (each cached
+    /// by id) and Pages builds, the days an estimated run touched marked estimated.
+    fn add_ci(&mut self, ci: &CiObservation) {
+        for run in &ci.runs {
+            let entry = self.ci_cache.entry(run.id).or_default();
+            for (d, n) in &run.checkouts {
+                entry.entry(*d).and_modify(|x| *x = (*x).max(*n)).or_insert(*n);
+            }
+            if run.estimated {
+                self.ci_estimated_runs.insert(run.id);
+            }
+        }
+        let mut d = ci.first;
+        while d <= ci.last {
+            let pages = ci.pages.get(&d).copied().unwrap_or(0);
+            let mut day = CiDay { checkouts: pages, runs: pages };
+            for run in &ci.runs {
+                if run.estimated && run.checkouts.contains_key(&d) {
+                    self.ci_estimated.insert(d);
+                }
+                if let Some(n) = run.checkouts.get(&d).filter(|n| **n > 0) {
+                    day.checkouts = day.checkouts.saturating_add(*n);
+                    day.runs += 1;
+                }
+            }
+            self.ci.insert(d, day);
+            match d.tomorrow() {
+                Ok(n) => d = n,
+                Err(_) => break,
+            }
+        }
+        self.ci_cache = prune_ci_cache(std::mem::take(&mut self.ci_cache));
+        self.ci_estimated_runs = newest_runs(std::mem::take(&mut self.ci_estimated_runs));
     }
 
     /// The join of two histories of the same repository: per day and per figure the

@@ -2,7 +2,8 @@
 //! every stored history with its derived series (JSON). Gap days are absent; a figure
 //! not observed on a covered day is empty (CSV) or null (NDJSON), never 0. A day only
 //! ever seen in progress has `partial` 1 (its counts are a lower bound); a complete day
-//! has it empty (CSV) or null (NDJSON). gtt's own importer reads these back losslessly.
+//! has it empty (CSV) or null (NDJSON); likewise `ci_estimated` 1 marks a day whose CI
+//! checkouts were estimated from step names, not read from workflow definitions. gtt's own importer reads these back losslessly.
 
 use crate::history::{self, History};
 
@@ -32,6 +33,9 @@ pub(crate) struct Row<'a> {
     pub(crate) stats_at: Option<String>,
     /// 1 for a day only ever seen in progress (`History::partial`), else None.
     pub(crate) partial: Option<u8>,
+    /// 1 for a day whose CI checkouts were estimated from step names for some run
+    /// (`History::ci_estimated`), else None.
+    pub(crate) ci_estimated: Option<u8>,
 }
 
 /// Every covered day of every history, dates ascending; gap days are absent.
@@ -64,6 +68,7 @@ pub(crate) fn rows(histories: &[History]) -> Vec<Row<'_>> {
                 ci_runs: ci.map(|c| c.runs),
                 stats_at: st.map(|s| s.at.to_string()),
                 partial: h.partial.contains(d).then_some(1),
+                ci_estimated: (ci.is_some() && h.ci_estimated.contains(d)).then_some(1),
             });
         }
     }
@@ -73,12 +78,12 @@ pub(crate) fn rows(histories: &[History]) -> Vec<Row<'_>> {
 /// `rows` as CSV with a header line.
 pub(crate) fn csv(histories: &[History]) -> String {
     let mut s = String::from(
-        "repo,date,views,views_uniques,clones,clones_uniques,stars,forks,watchers,open_issues,ci_checkouts,organic_clones,organic_clones_uniques,downloads,ci_runs,stats_at,partial\n",
+        "repo,date,views,views_uniques,clones,clones_uniques,stars,forks,watchers,open_issues,ci_checkouts,organic_clones,organic_clones_uniques,downloads,ci_runs,stats_at,partial,ci_estimated\n",
     );
     let f = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
     for r in rows(histories) {
         s.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             r.repo,
             r.date,
             f(r.views),
@@ -96,6 +101,7 @@ pub(crate) fn csv(histories: &[History]) -> String {
             f(r.ci_runs),
             r.stats_at.unwrap_or_default(),
             r.partial.map_or(String::new(), |p| p.to_string()),
+            r.ci_estimated.map_or(String::new(), |p| p.to_string()),
         ));
     }
     s
@@ -108,11 +114,12 @@ pub(crate) fn ndjson(histories: &[History]) -> String {
 }
 
 /// A history as exported to JSON: everything stored, plus the derived per-day downloads
-/// and per-release totals, without the internal CI run cache.
+/// and per-release totals, without the internal CI run cache (and which of its runs were estimated).
 pub(crate) fn export_json(h: &History) -> serde_json::Value {
     let mut v = serde_json::to_value(h).unwrap_or_default();
     if let Some(o) = v.as_object_mut() {
         o.remove("ci_cache");
+        o.remove("ci_estimated_runs");
         o.insert("downloads_daily".into(), serde_json::to_value(h.daily_downloads()).unwrap_or_default());
         o.insert("downloads_by_release".into(), serde_json::to_value(h.downloads_by_release()).unwrap_or_default());
     }

@@ -33,6 +33,10 @@ pub const WINDOW_DAYS: i32 = 14;
 /// margin), and at most [`CI_CACHE_RUNS`] of them, so their jobs are fetched once.
 const CI_CACHE_DAYS: i32 = 16;
 const CI_CACHE_RUNS: usize = 5000;
+/// Workflow files kept under `validators` (`workflow:{path}`, their blob and parsed
+/// definition): those asked in the last [`CI_CACHE_DAYS`] before the newest, at most this
+/// many.
+const WORKFLOW_FILES: usize = 64;
 
 #[derive(Debug)]
 pub enum Error {
@@ -339,6 +343,14 @@ pub struct History {
     /// Completed workflow run id -> checkouts per day, so a run's jobs are fetched once.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub ci_cache: BTreeMap<u64, BTreeMap<Date, u64>>,
+    /// Days of `ci` whose checkouts were estimated from step names for some run (its
+    /// workflow definition could not be read), not read from the definitions. A count
+    /// read from definitions replaces an estimate in a merge.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub ci_estimated: BTreeSet<Date>,
+    /// Runs of `ci_cache` whose count is such an estimate (the newest 5,000 ids).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub ci_estimated_runs: BTreeSet<u64>,
     /// Where imported values came from: import label (format and file) -> the days it
     /// provided, as inclusive ranges. Days not listed were only collected.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -381,6 +393,8 @@ const KNOWN_FIELDS: &[&str] = &[
     "popular",
     "ci",
     "ci_cache",
+    "ci_estimated",
+    "ci_estimated_runs",
     "imported",
     "unknown",
     "partial",
@@ -439,6 +453,19 @@ pub struct CiObservation {
     pub last: Date,
     pub runs: Vec<ObservedRun>,
     pub pages: BTreeMap<Date, u64>,
+    /// Where the runs' counts came from (reported, not stored).
+    pub source: CiSource,
+}
+
+/// How one collection counted CI checkouts: identified from workflow definitions or
+/// estimated from step names (over the window's runs), the workflow files it read, and
+/// the warning to give when it had to estimate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CiSource {
+    pub identified: u64,
+    pub estimated: u64,
+    pub files: BTreeSet<String>,
+    pub warning: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -446,6 +473,9 @@ pub struct ObservedRun {
     pub id: u64,
     /// Checkout steps per UTC day they started on.
     pub checkouts: BTreeMap<Date, u64>,
+    /// Counted from step names, not from the run's workflow definition: its days'
+    /// CI figures are estimates (the run's days are listed, with 0 where none).
+    pub estimated: bool,
 }
 
 /// What one collection fetched for one repository. Days are UTC.
@@ -530,6 +560,8 @@ impl History {
             popular: BTreeMap::new(),
             ci: BTreeMap::new(),
             ci_cache: BTreeMap::new(),
+            ci_estimated: BTreeSet::new(),
+            ci_estimated_runs: BTreeSet::new(),
             imported: BTreeMap::new(),
             unknown: BTreeMap::new(),
             partial: BTreeSet::new(),
@@ -666,37 +698,53 @@ impl History {
             h.popular.insert(today, Popular { at, referrers, paths });
         }
         if let Some(ci) = &obs.ci {
-            for run in &ci.runs {
-                let entry = h.ci_cache.entry(run.id).or_default();
-                for (d, n) in &run.checkouts {
-                    entry.entry(*d).and_modify(|x| *x = (*x).max(*n)).or_insert(*n);
-                }
-            }
-            let mut d = ci.first;
-            while d <= ci.last {
-                let pages = ci.pages.get(&d).copied().unwrap_or(0);
-                let mut day = CiDay { checkouts: pages, runs: pages };
-                for run in &ci.runs {
-                    if let Some(n) = run.checkouts.get(&d).filter(|n| **n > 0) {
-                        day.checkouts = day.checkouts.saturating_add(*n);
-                        day.runs += 1;
-                    }
-                }
-                h.ci.insert(d, day);
-                match d.tomorrow() {
-                    Ok(n) => d = n,
-                    Err(_) => break,
-                }
-            }
-            h.ci_cache = prune_ci_cache(std::mem::take(&mut h.ci_cache));
+            h.add_ci(ci);
         }
         h
+    }
+
+    /// The CI days one collection counted: checkouts per day from its runs (each cached
+    /// by id) and Pages builds, the days an estimated run touched marked estimated.
+    fn add_ci(&mut self, ci: &CiObservation) {
+        for run in &ci.runs {
+            let entry = self.ci_cache.entry(run.id).or_default();
+            for (d, n) in &run.checkouts {
+                entry.entry(*d).and_modify(|x| *x = (*x).max(*n)).or_insert(*n);
+            }
+            if run.estimated {
+                self.ci_estimated_runs.insert(run.id);
+            }
+        }
+        let mut d = ci.first;
+        while d <= ci.last {
+            let pages = ci.pages.get(&d).copied().unwrap_or(0);
+            let mut day = CiDay { checkouts: pages, runs: pages };
+            for run in &ci.runs {
+                if run.estimated && run.checkouts.contains_key(&d) {
+                    self.ci_estimated.insert(d);
+                }
+                if let Some(n) = run.checkouts.get(&d).filter(|n| **n > 0) {
+                    day.checkouts = day.checkouts.saturating_add(*n);
+                    day.runs += 1;
+                }
+            }
+            self.ci.insert(d, day);
+            match d.tomorrow() {
+                Ok(n) => d = n,
+                Err(_) => break,
+            }
+        }
+        self.ci_cache = prune_ci_cache(std::mem::take(&mut self.ci_cache));
+        self.ci_estimated_runs = newest_runs(std::mem::take(&mut self.ci_estimated_runs));
     }
 
     /// The join of two histories of the same repository: per day and per figure the
     /// larger value, unions of everything else.
     pub fn merge(&self, other: &History) -> History {
         let days = join_max(&self.days, &other.days, |x, y| x.max(y));
+        let (ci, ci_estimated) = self.join_ci(other);
+        let ci_cache = prune_ci_cache(join_max(&self.ci_cache, &other.ci_cache, |x, y| join_max(&x, &y, u64::max)));
+        let ci_estimated_runs = newest_runs(self.ci_estimated_runs.union(&other.ci_estimated_runs).copied().collect());
         History {
             schema: SCHEMA,
             repo: self.repo.clone().max(other.repo.clone()),
@@ -710,18 +758,50 @@ impl History {
             stats: join_max(&self.stats, &other.stats, |x, y| x.max(y)),
             assets: join_max(&self.assets, &other.assets, |x, y| merge_asset(&x, &y)),
             popular: thin_popular(join_max(&self.popular, &other.popular, |x, y| if x >= y { x } else { y })),
-            ci: join_max(&self.ci, &other.ci, |x, y| CiDay {
-                checkouts: x.checkouts.max(y.checkouts),
-                runs: x.runs.max(y.runs),
-            }),
-            ci_cache: prune_ci_cache(join_max(&self.ci_cache, &other.ci_cache, |x, y| join_max(&x, &y, u64::max))),
-            validators: join_max(&self.validators, &other.validators, |x, y| if y.later(&x) { y } else { x }),
+            ci,
+            ci_estimated,
+            ci_cache,
+            ci_estimated_runs,
+            validators: prune_workflow_files(join_max(&self.validators, &other.validators, |x, y| {
+                if y.later(&x) { y } else { x }
+            })),
             imported: join_max(&self.imported, &other.imported, |x, y| union_ranges(&x, y)),
             // A field both sides have: the larger value, so the join stays order-free.
             extra: join_max(&self.extra, &other.extra, |x, y| {
                 if serde_json::to_string(&y).ok() > serde_json::to_string(&x).ok() { y } else { x }
             }),
         }
+    }
+
+    /// CI days joined: a count read from definitions beats an estimate; within the same
+    /// kind, the larger figures. A day stays estimated only if no side read it.
+    fn join_ci(&self, other: &History) -> (BTreeMap<Date, CiDay>, BTreeSet<Date>) {
+        let mut ci = BTreeMap::new();
+        let mut estimated = BTreeSet::new();
+        for d in self.ci.keys().chain(other.ci.keys()) {
+            let side = |h: &History| h.ci.get(d).map(|c| (!h.ci_estimated.contains(d), *c));
+            let day = match (side(self), side(other)) {
+                (Some((ra, a)), Some((rb, b))) if ra == rb => {
+                    (ra, CiDay { checkouts: a.checkouts.max(b.checkouts), runs: a.runs.max(b.runs) })
+                }
+                (Some(a), Some(b)) => {
+                    if a.0 {
+                        a
+                    } else {
+                        b
+                    }
+                }
+                (a, b) => match a.or(b) {
+                    Some(x) => x,
+                    None => continue,
+                },
+            };
+            if !day.0 {
+                estimated.insert(*d);
+            }
+            ci.insert(*d, day.1);
+        }
+        (ci, estimated)
     }
 
     /// A figure is unknown only if no side observed it; a side without the day observed
@@ -744,6 +824,10 @@ impl History {
         }
         self.popular = thin_popular(std::mem::take(&mut self.popular));
         self.ci_cache = prune_ci_cache(std::mem::take(&mut self.ci_cache));
+        self.ci_estimated_runs = newest_runs(std::mem::take(&mut self.ci_estimated_runs));
+        self.validators = prune_workflow_files(std::mem::take(&mut self.validators));
+        let ci = &self.ci;
+        self.ci_estimated.retain(|d| ci.contains_key(d));
         for ranges in self.imported.values_mut() {
             *ranges = union_ranges(&[], std::mem::take(ranges));
         }
@@ -897,6 +981,27 @@ fn prune_ci_cache(cache: BTreeMap<u64, BTreeMap<Date, u64>>) -> BTreeMap<u64, BT
         })
         .take(CI_CACHE_RUNS)
         .collect()
+}
+
+/// Forgets workflow files (`workflow:{path}` validators) not asked within
+/// [`CI_CACHE_DAYS`] of the newest one, and all but the [`WORKFLOW_FILES`] newest. Works
+/// only against the newest time and a total order, so it commutes with merge.
+fn prune_workflow_files(mut validators: BTreeMap<String, Validator>) -> BTreeMap<String, Validator> {
+    let workflow = |k: &String| k.starts_with("workflow:");
+    let mut files: Vec<(&String, &Validator)> = validators.iter().filter(|(k, _)| workflow(k)).collect();
+    let Some(newest) = files.iter().map(|(_, v)| v.at).max() else { return validators };
+    let from = newest.checked_sub(jiff::SignedDuration::from_hours(24 * i64::from(CI_CACHE_DAYS))).unwrap_or(newest);
+    files.sort_by(|a, b| (b.1.at, b.0).cmp(&(a.1.at, a.0)));
+    let keep: BTreeSet<String> =
+        files.into_iter().filter(|(_, v)| v.at >= from).take(WORKFLOW_FILES).map(|(k, _)| k.clone()).collect();
+    validators.retain(|k, _| !workflow(k) || keep.contains(k));
+    validators
+}
+
+/// The newest run ids (the largest), as many as `ci_cache` keeps: taking the largest
+/// commutes with the union, so the merge stays a join.
+fn newest_runs(runs: BTreeSet<u64>) -> BTreeSet<u64> {
+    runs.into_iter().rev().take(CI_CACHE_RUNS).collect()
 }
 
 fn min_opt<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
@@ -1136,6 +1241,7 @@ mod tests {
                     (0..5).map(move |k| ObservedRun {
                         id: u64::try_from((i - back) * 5 + k).unwrap_or(0),
                         checkouts: BTreeMap::from([(run_day, 2)]),
+                        estimated: false,
                     })
                 })
                 .collect();
@@ -1144,6 +1250,7 @@ mod tests {
                 last: add_days(day, -1).expect("d"),
                 runs,
                 pages: BTreeMap::new(),
+                source: CiSource::default(),
             });
             o.views.push((day, 1234, 321));
             o.clones.push((day, 56, 12));
@@ -1176,23 +1283,27 @@ mod tests {
 
     /// CI runs counted over a five-day window: (run id, day offset, checkouts).
     fn ci() -> impl Strategy<Value = CiObservation> {
-        (day(), vec((0..6u64, 0..5i32, 0..3u64), 0..4), 0..2u64).prop_map(|(first, runs, pages)| CiObservation {
-            first,
-            last: add_days(first, 4).expect("d"),
-            runs: runs
-                .into_iter()
-                .map(|(id, at, n)| ObservedRun {
-                    id,
-                    checkouts: BTreeMap::from([(add_days(first, at).expect("d"), n)]),
-                })
-                .collect(),
-            pages: BTreeMap::from([(first, pages)]),
+        (day(), vec((0..6u64, 0..5i32, 0..3u64, any::<bool>()), 0..4), 0..2u64).prop_map(|(first, runs, pages)| {
+            CiObservation {
+                first,
+                last: add_days(first, 4).expect("d"),
+                runs: runs
+                    .into_iter()
+                    .map(|(id, at, n, estimated)| ObservedRun {
+                        id,
+                        checkouts: BTreeMap::from([(add_days(first, at).expect("d"), n)]),
+                        estimated,
+                    })
+                    .collect(),
+                pages: BTreeMap::from([(first, pages)]),
+                source: CiSource::default(),
+            }
         })
     }
 
     /// Conditional-request answers: (endpoint, ETag, value).
     fn validators() -> impl Strategy<Value = Vec<(usize, u8, u64)>> {
-        vec((0..3usize, 0..3u8, 0..2u64), 0..3)
+        vec((0..5usize, 0..3u8, 0..2u64), 0..3)
     }
 
     /// What one run observed, at some hour of 900 days.
@@ -1219,7 +1330,7 @@ mod tests {
                     uniques: 1,
                 }));
                 for (key, etag, value) in validators {
-                    let key = ["repo", "views", "releases"][key].to_string();
+                    let key = ["repo", "views", "releases", "workflow:a", "workflow:b"][key].to_string();
                     let etag = format!("W/\"{etag}\"");
                     obs.validators.insert(key, Validator { at, etag, value: serde_json::json!([value]) });
                 }
@@ -1297,6 +1408,18 @@ mod tests {
         }
 
         #[test]
+        fn a_ci_day_is_estimated_until_some_side_reads_it(a in history(), b in history()) {
+            let m = a.merge(&b);
+            for (d, c) in &m.ci {
+                let read = |h: &History| h.ci.contains_key(d) && !h.ci_estimated.contains(d);
+                prop_assert_eq!(m.ci_estimated.contains(d), !read(&a) && !read(&b));
+                let from = |h: &History| h.ci.get(d).copied().filter(|_| read(h) != m.ci_estimated.contains(d));
+                prop_assert!(from(&a).or(from(&b)).is_some_and(|x| x.checkouts <= c.checkouts));
+            }
+            prop_assert!(m.ci_estimated.iter().all(|d| m.ci.contains_key(d)));
+        }
+
+        #[test]
         fn the_stored_form_round_trips(a in history()) {
             let round = History::parse(&a.to_json(), "o/r").expect("round trip");
             prop_assert_eq!(round, a);
@@ -1319,6 +1442,18 @@ mod tests {
                 prop_assert!(KNOWN_FIELDS.contains(&key.as_str()), "{} is missing from KNOWN_FIELDS", key);
             }
         }
+    }
+
+    #[test]
+    fn workflow_files_not_asked_for_16_days_are_forgotten() {
+        let v = |at: &str| Validator { at: ts(at), etag: "e".into(), value: serde_json::json!({}) };
+        let mut a = History::new("o/r");
+        a.validators.insert("workflow:old".into(), v("2026-01-01T00:00:00Z"));
+        a.validators.insert("repo".into(), v("2026-01-01T00:00:00Z"));
+        let mut b = History::new("o/r");
+        b.validators.insert("workflow:new".into(), v("2026-01-20T00:00:00Z"));
+        let m = a.merge(&b);
+        assert_eq!(m.validators.keys().collect::<Vec<_>>(), ["repo", "workflow:new"]);
     }
 
     #[test]

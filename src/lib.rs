@@ -7,7 +7,8 @@
 //! 2. [`discover`] resolves `repos` (globs, filters, shards) through the [`github`]
 //!    client, which owns the token, GitHub's retry rules and the rate governor.
 //! 3. [`fetch`] asks GitHub for one repository's window and checks every answer before
-//!    believing it.
+//!    believing it; [`workflow`] reads the workflow definitions it fetches to tell
+//!    which job steps cloned the repository.
 //! 4. [`history`] is the permanent per-day model and its pure merge (a join: runs land
 //!    in any order, twice, or concurrently, with the same result); [`checks`] are the
 //!    pure judgements on it (staleness, schedule, gaps) that `collect` and `doctor`
@@ -39,6 +40,7 @@ mod import;
 mod report;
 mod site;
 mod store;
+mod workflow;
 
 use std::collections::BTreeMap;
 use std::io::Write;

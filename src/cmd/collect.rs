@@ -148,6 +148,8 @@ struct Outcome {
     error: Option<String>,
     collected: bool,
     warnings: Vec<String>,
+    /// How CI was counted this run, where it was.
+    ci: Option<history::CiSource>,
 }
 
 /// What happened to each repository, in order.
@@ -191,6 +193,7 @@ impl Tally {
                 error: Some(e.message),
                 collected: false,
                 warnings: Vec::new(),
+                ci: None,
             }),
             Ok((obs, ci_error)) => {
                 if let Some(github) = obs.github_now.filter(|g| c.now.duration_since(*g).abs() > CLOCK_SLACK) {
@@ -214,6 +217,7 @@ impl Tally {
                 new_gap: o.gap,
                 error: o.error.clone(),
                 warnings: o.warnings.clone(),
+                ci: o.ci.clone(),
             })
             .collect()
     }
@@ -265,8 +269,10 @@ fn merge(
         }
         e => e.map(|e| e.message),
     };
+    let ci = obs.ci.as_ref().map(|c| c.source.clone());
+    warnings.extend(ci.as_ref().and_then(|c| c.warning.clone()));
     let changes = count_changes(&old, &merged);
-    Ok(Outcome { merged, changes, gap, error, collected: true, warnings })
+    Ok(Outcome { merged, changes, gap, error, collected: true, warnings, ci })
 }
 
 /// Whether leaving `h` for a later run loses days: GitHub's window tomorrow no longer
@@ -396,6 +402,7 @@ fn aggregate(c: &Config, backend: &mut dyn Backend, out: &mut dyn Write) -> Resu
                 new_gap: None,
                 error: None,
                 warnings: Vec::new(),
+                ci: None,
             })
             .collect();
         let outputs = report::output_file_text(&report::outputs(&refs, today, |f| backend.public_url(f)));

@@ -111,7 +111,7 @@ pub const INPUTS: &[(&str, &str, &str, &[&str])] = &[
     (
         "ci-checkout-pattern",
         DEFAULT_PATTERNS,
-        "Step names that count as a checkout: alternatives separated by |, * matches anything, case-insensitive.",
+        "Step names that count as a checkout where a run's workflow file cannot be read (an estimate): alternatives separated by |, * matches anything, case-insensitive.",
         COLLECT,
     ),
     ("ci-pages-builds", "true", "Count each GitHub Pages build as one CI clone.", COLLECT),

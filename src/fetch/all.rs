@@ -71,6 +71,7 @@ pub(crate) fn all(client: &Client, c: &Config, repos: &[String], stored: &[Histo
                             today,
                             ci: &c.ci,
                             ci_cache: &h.ci_cache,
+                            ci_estimated_runs: &h.ci_estimated_runs,
                             validators: &h.validators,
                         };
                         let r = super::repository(client, repo, ctx);

@@ -2,6 +2,7 @@
 //! [`Observation`]. The six requests are independent and run on scoped threads.
 
 pub(crate) mod all;
+mod definitions;
 
 use std::fmt;
 
@@ -14,7 +15,10 @@ use std::collections::BTreeMap;
 
 use crate::config::{Ci, CiMode};
 use crate::github::{self, Client};
-use crate::history::{CiObservation, Observation, ObservedAsset, ObservedRun, PopularPath, Referrer, Validator};
+use crate::history::{
+    CiObservation, CiSource, Observation, ObservedAsset, ObservedRun, PopularPath, Referrer, Validator,
+};
+use definitions::{DefinitionReport, Definitions, Fallback, definitions, run_file};
 
 /// Release pages of 100: 10,000 releases before gtt refuses to go on.
 const MAX_RELEASE_PAGES: usize = 100;
@@ -36,6 +40,8 @@ pub(crate) struct Context<'a> {
     pub(crate) ci: &'a Ci,
     /// Completed runs already counted: their jobs are not fetched again.
     pub(crate) ci_cache: &'a BTreeMap<u64, BTreeMap<Date, u64>>,
+    /// Runs of `ci_cache` counted from step names (their definitions unreadable).
+    pub(crate) ci_estimated_runs: &'a std::collections::BTreeSet<u64>,
 }
 
 /// What kind of failure stopped a repository, which decides what the run does next.
@@ -178,7 +184,7 @@ pub(crate) fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Resul
         let referrers = s.spawn(|| get("referrers", format!("{base}/traffic/popular/referrers")));
         let paths = s.spawn(|| get("paths", format!("{base}/traffic/popular/paths")));
         let releases = s.spawn(|| releases(client, &base, ctx, &kept));
-        let ci = s.spawn(|| ci_runs(client, repo, ctx));
+        let ci = s.spawn(|| ci_runs(client, repo, ctx, &kept));
         let info = get("repo", base.clone()).and_then(|g| decode::<RepoJson>(&base, g.value));
         // Pages builds only where there is a Pages site: the repository says.
         let pages = match &info {
@@ -623,6 +629,18 @@ struct RunJson {
     id: u64,
     status: Option<String>,
     created_at: Timestamp,
+    /// The workflow file the run executed, and the commit it was read at.
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default)]
+    head_sha: Option<String>,
+    #[serde(default)]
+    repository: Option<RunRepoJson>,
+}
+
+#[derive(Deserialize)]
+struct RunRepoJson {
+    full_name: String,
 }
 
 #[derive(Deserialize)]
@@ -633,6 +651,8 @@ struct JobsPage {
 
 #[derive(Deserialize)]
 struct JobJson {
+    #[serde(default)]
+    name: String,
     started_at: Option<Timestamp>,
     #[serde(default)]
     steps: Vec<StepJson>,
@@ -642,6 +662,8 @@ struct JobJson {
 struct StepJson {
     name: String,
     started_at: Option<Timestamp>,
+    #[serde(default)]
+    conclusion: Option<String>,
 }
 
 #[derive(Deserialize, Serialize)]
@@ -655,9 +677,16 @@ fn add_days(d: Date, n: i32) -> Date {
 }
 
 /// Recounts CI checkouts for every complete day of the window: the days' completed
-/// workflow runs (all pages), their jobs (all pages, every attempt) and matching steps,
-/// plus Pages builds. Runs still in progress are left for the next collection.
-fn ci_runs(client: &Client, repo: &str, ctx: Context<'_>) -> Result<Option<CiObservation>, github::Error> {
+/// workflow runs (all pages), their jobs (all pages, every attempt) and checkout steps,
+/// plus Pages builds. Runs still in progress are left for the next collection. Which
+/// steps clone is read from each new run's workflow definition ([`definitions`]);
+/// where that cannot be read, from step names, and the run's days are estimated.
+fn ci_runs(
+    client: &Client,
+    repo: &str,
+    ctx: Context<'_>,
+    kept: &std::sync::Mutex<BTreeMap<String, Validator>>,
+) -> Result<Option<CiObservation>, github::Error> {
     if ctx.ci.mode == CiMode::Off {
         return Ok(None);
     }
@@ -671,22 +700,57 @@ fn ci_runs(client: &Client, repo: &str, ctx: Context<'_>) -> Result<Option<CiObs
     let mut to_fetch: Vec<&RunJson> = Vec::new();
     for r in completed {
         match (ctx.ci.mode, ctx.ci_cache.get(&r.id)) {
-            (CiMode::Runs, _) => {
-                runs.push(ObservedRun { id: r.id, checkouts: BTreeMap::from([(day(r.created_at), 1)]) })
-            }
-            (_, Some(cached)) => runs.push(ObservedRun { id: r.id, checkouts: cached.clone() }),
+            (CiMode::Runs, _) => runs.push(ObservedRun {
+                id: r.id,
+                checkouts: BTreeMap::from([(day(r.created_at), 1)]),
+                estimated: false,
+            }),
+            (_, Some(cached)) => runs.push(ObservedRun {
+                id: r.id,
+                checkouts: cached.clone(),
+                estimated: ctx.ci_estimated_runs.contains(&r.id),
+            }),
             _ => to_fetch.push(r),
         }
     }
-    let fetched = std::sync::Mutex::new(Vec::new());
+    let (jobs, defs) = std::thread::scope(|s| {
+        let defs = s.spawn(|| definitions(client, repo, &to_fetch, ctx, kept));
+        let jobs = all_jobs(client, repo, &to_fetch);
+        (jobs, defs.join().unwrap_or(Err(github::Error::ThreadFailed { what: "definitions thread" })))
+    });
+    let (jobs, defs) = (jobs?, defs?);
+    let mut report = DefinitionReport::default();
+    for ((path, _), tree) in &defs {
+        if let Ok(tree) = tree {
+            report.files.insert(path.clone());
+            report.files.extend(tree.referenced().cloned());
+        }
+    }
+    for (r, jobs) in to_fetch.iter().zip(&jobs) {
+        runs.push(count_run(repo, r, jobs, &defs, ctx.ci, &mut report));
+    }
+    let mut source = CiSource { files: report.files.clone(), warning: report.warning(repo), ..CiSource::default() };
+    for r in &runs {
+        let n: u64 = r.checkouts.values().sum();
+        *if r.estimated { &mut source.estimated } else { &mut source.identified } += n;
+    }
+    // Pages builds are added by the caller, which knows whether there is a Pages site.
+    Ok(Some(CiObservation { first, last, runs, pages: BTreeMap::new(), source }))
+}
+
+/// The jobs of each run, in the runs' order, fetched on up to [`JOB_THREADS`] threads.
+fn all_jobs(client: &Client, repo: &str, runs: &[&RunJson]) -> Result<Vec<Vec<JobJson>>, github::Error> {
+    let fetched = std::sync::Mutex::new(BTreeMap::new());
     let next = std::sync::atomic::AtomicUsize::new(0);
     let failure = std::sync::Mutex::new(None);
     std::thread::scope(|s| {
-        for _ in 0..JOB_THREADS.min(to_fetch.len()) {
+        for _ in 0..JOB_THREADS.min(runs.len()) {
             s.spawn(|| {
-                while let Some(r) = to_fetch.get(next.fetch_add(1, std::sync::atomic::Ordering::SeqCst)) {
-                    match run_checkouts(client, repo, r, ctx.ci) {
-                        Ok(run) => fetched.lock().map(|mut v| v.push(run)).unwrap_or(()),
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(r) = runs.get(i) else { break };
+                    match run_jobs(client, repo, r) {
+                        Ok(jobs) => fetched.lock().map(|mut m| m.insert(i, jobs)).map(|_| ()).unwrap_or(()),
                         Err(e) => {
                             if let Ok(mut f) = failure.lock() {
                                 f.get_or_insert(e);
@@ -701,9 +765,11 @@ fn ci_runs(client: &Client, repo: &str, ctx: Context<'_>) -> Result<Option<CiObs
     if let Some(e) = failure.into_inner().ok().flatten() {
         return Err(e);
     }
-    runs.extend(fetched.into_inner().unwrap_or_default());
-    // Pages builds are added by the caller, which knows whether there is a Pages site.
-    Ok(Some(CiObservation { first, last, runs, pages: BTreeMap::new() }))
+    let fetched = fetched.into_inner().unwrap_or_default();
+    if fetched.len() != runs.len() {
+        return Err(github::Error::ThreadFailed { what: "job listing thread" });
+    }
+    Ok(fetched.into_values().collect())
 }
 
 /// Lists runs created in `first..=last`. GitHub answers at most 1,000 runs for a
@@ -755,21 +821,57 @@ fn step_is_checkout(ci: &Ci, step: &str) -> bool {
     ci.patterns.iter().any(|p| crate::discover::glob_match(p, &step))
 }
 
-/// Checkout steps of one completed run, per UTC day the step started (every attempt).
-fn run_checkouts(client: &Client, repo: &str, run: &RunJson, ci: &Ci) -> Result<ObservedRun, github::Error> {
+/// Every job of one completed run (all pages, every attempt).
+fn run_jobs(client: &Client, repo: &str, run: &RunJson) -> Result<Vec<JobJson>, github::Error> {
     let path = format!("/repos/{repo}/actions/runs/{}/jobs?filter=all&per_page=100", run.id);
-    let mut checkouts: BTreeMap<Date, u64> = BTreeMap::new();
+    let mut jobs = Vec::new();
     client.walk_pages(&path, MAX_JOB_PAGES, |body| {
         let page: JobsPage = Client::decode_page(&path, body)?;
-        for job in &page.jobs {
-            for step in job.steps.iter().filter(|s| step_is_checkout(ci, &s.name)) {
-                let at = step.started_at.or(job.started_at).unwrap_or(run.created_at);
-                *checkouts.entry(day(at)).or_default() += 1;
-            }
-        }
+        jobs.extend(page.jobs);
         Ok(true)
     })?;
-    Ok(ObservedRun { id: run.id, checkouts })
+    Ok(jobs)
+}
+
+/// One run's checkouts per UTC day the step started: from its definition where it was
+/// read and matches the jobs, else from step names (estimated, with the run's own day
+/// listed so the day is marked even without a checkout).
+fn count_run(
+    repo: &str,
+    run: &RunJson,
+    jobs: &[JobJson],
+    defs: &Definitions,
+    ci: &Ci,
+    report: &mut DefinitionReport,
+) -> ObservedRun {
+    let read = match run_file(repo, run).and_then(|k| defs.get(&k)) {
+        Some(Ok(tree)) => jobs.iter().map(|j| tree.job(j)).collect::<Result<Vec<_>, _>>().map_err(Fallback::Unmatched),
+        Some(Err(f)) => Err(f.clone()),
+        None => Err(Fallback::Foreign),
+    };
+    let mut checkouts: BTreeMap<Date, u64> = BTreeMap::new();
+    let estimated = read.is_err();
+    let per_step: Vec<Vec<u64>> = match read {
+        Ok(counts) => counts,
+        Err(f) => {
+            report.fallbacks.push(f);
+            checkouts.insert(day(run.created_at), 0);
+            jobs.iter().map(|j| j.steps.iter().map(|s| u64::from(step_is_checkout(ci, &s.name))).collect()).collect()
+        }
+    };
+    for (job, counts) in jobs.iter().zip(per_step) {
+        for (step, n) in job.steps.iter().zip(counts).filter(|(s, n)| *n > 0 && (estimated || !s.skipped())) {
+            let at = step.started_at.or(job.started_at).unwrap_or(run.created_at);
+            *checkouts.entry(day(at)).or_default() += n;
+        }
+    }
+    ObservedRun { id: run.id, checkouts, estimated }
+}
+
+impl StepJson {
+    fn skipped(&self) -> bool {
+        self.conclusion.as_deref() == Some("skipped")
+    }
 }
 
 /// Pages builds per day of the recount window (each clones the repository once).

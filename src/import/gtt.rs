@@ -14,7 +14,8 @@
 //! `ci_runs` and `stats_at` (RFC 3339), if an export carries them, are read and make the
 //! round trip exact. An empty traffic figure is one gtt never observed for that day. The
 //! optional column `partial` (1: the day was only ever seen in progress) is read back into
-//! `History::partial`; a CSV without it states every day complete.
+//! `History::partial`; a CSV without it states every day complete. Likewise `ci_estimated`
+//! (1: the day's CI checkouts were estimated from step names) into `History::ci_estimated`.
 //!
 //! A JSON export or stored file of an older schema is migrated as a stored file is
 //! ([`History::upgraded`]).
@@ -42,6 +43,7 @@ struct Columns {
     organic: Option<usize>,
     stats_at: Option<usize>,
     partial: Option<usize>,
+    ci_estimated: Option<usize>,
 }
 
 impl Columns {
@@ -61,6 +63,7 @@ impl Columns {
             organic: t.col("organic_clones_uniques"),
             stats_at: t.col("stats_at"),
             partial: t.col("partial"),
+            ci_estimated: t.col("ci_estimated"),
         })
     }
 }
@@ -96,6 +99,7 @@ pub(crate) fn read_csv(ctx: &Ctx<'_>, content: &str) -> Result<Vec<History>, Err
         let stats = row_stats(&row, &cols, day)?;
         let ci = row_ci(&row, &cols, traffic.clones_uniques)?;
         let partial = row.opt(cols.partial, "partial")?.is_some_and(|p| p > 0);
+        let estimated = row.opt(cols.ci_estimated, "ci_estimated")?.is_some_and(|p| p > 0);
         let h = repos.get(repo);
         mark_partial(h, day, partial);
         add_traffic(h, day, traffic);
@@ -107,6 +111,11 @@ pub(crate) fn read_csv(ctx: &Ctx<'_>, content: &str) -> Result<Vec<History>, Err
         }
         if let Some(c) = ci {
             add_ci(h, day, c);
+            if estimated {
+                h.ci_estimated.insert(day);
+            } else {
+                h.ci_estimated.remove(&day);
+            }
         }
     }
     Ok(repos.into_vec())
@@ -287,7 +296,7 @@ mod tests {
             serde_json::json!({ "schema": history::SCHEMA, "repos": [crate::export::export_json(&h)] }).to_string();
         let back = one("export.json", &text, None);
         // Everything but the internal CI run cache, which the export leaves out.
-        assert_eq!(back, History { ci_cache: BTreeMap::new(), ..h.clone() });
+        assert_eq!(back, History { ci_cache: BTreeMap::new(), ci_estimated_runs: Default::default(), ..h.clone() });
         assert_eq!(back.assets, h.assets);
         assert_eq!(back.daily_downloads(), h.daily_downloads());
         // The stored form keeps even the cache.
@@ -305,6 +314,8 @@ mod tests {
         assert_eq!((&back.days, &back.stats, &back.ci), (&h.days, &h.stats, &h.ci));
         assert!(!h.partial.is_empty());
         assert_eq!(back.partial, h.partial);
+        assert!(!h.ci_estimated.is_empty());
+        assert_eq!(back.ci_estimated, h.ci_estimated);
         for day in h.days.keys() {
             assert_eq!(back.organic(*day), h.organic(*day));
         }

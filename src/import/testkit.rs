@@ -104,11 +104,12 @@ fn observation(at: Timestamp, i: u64) -> Observation {
             first: back(3),
             last: back(1),
             runs: vec![
-                ObservedRun { id: 100 + i, checkouts: BTreeMap::from([(back(1), 2)]) },
-                ObservedRun { id: 200 + i, checkouts: BTreeMap::from([(back(2), 3), (back(3), 1)]) },
-                ObservedRun { id: 300 + i, checkouts: BTreeMap::from([(back(1), 1)]) },
+                ObservedRun { id: 100 + i, checkouts: BTreeMap::from([(back(1), 2)]), estimated: false },
+                ObservedRun { id: 200 + i, checkouts: BTreeMap::from([(back(2), 3), (back(3), 1)]), estimated: false },
+                ObservedRun { id: 300 + i, checkouts: BTreeMap::from([(back(1), 1)]), estimated: true },
             ],
             pages: BTreeMap::from([(back(2), 1)]),
+            source: Default::default(),
         }),
         ..Observation::default()
     }

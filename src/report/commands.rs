@@ -122,6 +122,7 @@ mod tests {
                 new_gap: None,
                 error: None,
                 warnings: vec![],
+                ci: None,
             };
             for line in [
                 repo_line(&r, &h, today, false),
@@ -145,7 +146,8 @@ mod tests {
                     raised_days: 0,
                     new_gap: None,
                     error: None,
-                    warnings: vec![]
+                    warnings: vec![],
+                    ci: None,
                 },
                 &h,
                 today,

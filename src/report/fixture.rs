@@ -60,11 +60,18 @@ pub(crate) fn reports<'a>(hello: &'a History, quiet: &'a History) -> Vec<RepoRep
         new_gap: None,
         error: None,
         warnings: vec![],
+        ci: None,
     };
     let mut busy = report(hello);
     busy.new_gap = Some(Gap { first: days_back(today, 10), last: days_back(today, 9) });
     busy.warnings.push("no push for 50 days: GitHub pauses the schedule at 60".into());
     busy.raised_days = 2;
+    busy.ci = Some(crate::history::CiSource {
+        identified: 40,
+        estimated: 3,
+        files: [".github/workflows/ci.yml", ".github/actions/setup/action.yml"].map(String::from).into(),
+        warning: None,
+    });
     let broken =
         RepoReport { repo: "octo/broken", history: None, error: Some("HTTP 404: Not Found".into()), ..report(quiet) };
     vec![busy, report(quiet), broken]

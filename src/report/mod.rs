@@ -33,4 +33,6 @@ pub(crate) struct RepoReport<'a> {
     pub(crate) error: Option<String>,
     /// Staleness and schedule warnings.
     pub(crate) warnings: Vec<String>,
+    /// How this run counted CI checkouts, where it did.
+    pub(crate) ci: Option<crate::history::CiSource>,
 }

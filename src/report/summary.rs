@@ -185,6 +185,7 @@ fn repo_section(md: &mut String, r: &RepoReport<'_>, today: Date) {
     let f = figures(h, today);
     figures_table(md, h, &f, today);
     ci_share(md, &f);
+    ci_source(md, r);
     top_referrers(md, h);
     let first = h.days.keys().next().map_or("–".to_string(), Date::to_string);
     md.push_str(&format!(
@@ -251,6 +252,26 @@ fn ci_share(md: &mut String, f: &Figures) {
     }
 }
 
+/// How this run counted CI checkouts: from workflow definitions or estimated from step
+/// names, and the workflow files it read (nothing when there was no checkout to count).
+fn ci_source(md: &mut String, r: &RepoReport<'_>) {
+    let Some(ci) = r.ci.as_ref().filter(|c| c.identified + c.estimated > 0 || !c.files.is_empty()) else { return };
+    md.push_str(&format!(
+        "CI checkouts in the window: {} identified from workflow definitions, {} estimated from step names.",
+        group_digits(ci.identified),
+        group_digits(ci.estimated)
+    ));
+    if !ci.files.is_empty() {
+        let files: Vec<String> = ci.files.iter().map(|f| escape::markdown(f)).collect();
+        md.push_str(&format!(" Workflow files read this run: {}.", files.join(", ")));
+    }
+    md.push_str(
+        "
+
+",
+    );
+}
+
 /// The top five referrers of the latest popular snapshot, if it has any.
 fn top_referrers(md: &mut String, h: &History) {
     if let Some(p) = h.latest_popular().filter(|p| !p.referrers.is_empty()) {
@@ -302,6 +323,7 @@ mod tests {
             new_gap: None,
             error: Some("see https://evil.example or mail a@evil.example".into()),
             warnings: vec!["visit www.evil.example".into()],
+            ci: None,
         }];
         let skipped = [("o/b".to_string(), "moved to http://evil.example".to_string())];
         let md = summary(&reports, &skipped, today, false, "folder x");
@@ -343,6 +365,7 @@ mod tests {
                 new_gap: Some(gap),
                 error: None,
                 warnings: vec![],
+                ci: None,
             },
             RepoReport {
                 repo: "o/b",
@@ -352,6 +375,7 @@ mod tests {
                 new_gap: None,
                 error: Some("<script>x</script>".into()),
                 warnings: vec![],
+                ci: None,
             },
         ];
         let md = summary(&reports, &[], "2026-11-02".parse().expect("d"), false, "gist 1");
@@ -391,6 +415,7 @@ mod tests {
                 new_gap: None,
                 error: None,
                 warnings: vec![],
+                ci: None,
             },
             RepoReport {
                 repo: "o/b",
@@ -400,6 +425,7 @@ mod tests {
                 new_gap: None,
                 error: None,
                 warnings: vec![],
+                ci: None,
             },
         ];
         let md = summary(&reports, &[], today, false, "folder x");
@@ -429,6 +455,7 @@ mod tests {
                 new_gap: None,
                 error: None,
                 warnings: vec![],
+                ci: None,
             })
             .collect();
         let md = summary(&reports, &[], today, false, "gist 1");

@@ -20,3 +20,4 @@ mod metrics;
 mod scale;
 mod simulation;
 mod storage;
+mod workflows;

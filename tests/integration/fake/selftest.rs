@@ -1433,3 +1433,33 @@ fn in_progress_run_completes() {
     assert_eq!(collect["steps"][2]["conclusion"], "skipped");
     assert_eq!(j["jobs"][1]["status"], "completed");
 }
+
+#[test]
+fn contents_serve_files_per_commit_with_the_blob_as_etag() {
+    use base64::Engine;
+    let fake = fake_with_token();
+    fake.add_repo("octo/hello");
+    let text = "name: CI\njobs:\n  build:\n    steps:\n      - uses: actions/checkout@v4\n".repeat(3);
+    fake.put_file("octo/hello", ".github/workflows/ci.yml", "aaa", Some(&text));
+    fake.put_file("octo/hello", ".github/workflows/ci.yml", "bbb", Some(&text));
+    let path = "/repos/octo/hello/contents/.github/workflows/ci.yml";
+    let r = get(&fake, &format!("{path}?ref=aaa"), Some(TOKEN));
+    assert_eq!(r.status, 200);
+    let v = r.json();
+    assert_eq!((v["type"].as_str(), v["encoding"].as_str()), (Some("file"), Some("base64")));
+    let content: String = v["content"].as_str().unwrap().chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(v["content"].as_str().unwrap().contains('\n'), "wrapped as GitHub wraps it");
+    assert_eq!(base64::engine::general_purpose::STANDARD.decode(content).unwrap(), text.as_bytes());
+    let etag = r.header("etag").unwrap().to_owned();
+    assert!(etag.contains(v["sha"].as_str().unwrap()), "the ETag names the blob");
+    // The same file at another commit: 304 on the first copy's ETag, no quota.
+    let r = get_with(&fake, &format!("{path}?ref=bbb"), TOKEN, &[("If-None-Match", &etag)]);
+    assert_eq!(r.status, 304);
+    assert_eq!(r.header("x-ratelimit-remaining"), Some("4999"));
+    fake.put_file("octo/hello", ".github/workflows/ci.yml", "ccc", Some("jobs: {}\n"));
+    let r = get_with(&fake, &format!("{path}?ref=ccc"), TOKEN, &[("If-None-Match", &etag)]);
+    assert_eq!(r.status, 200, "a changed file is answered");
+    assert_eq!(get(&fake, &format!("{path}?ref=ddd"), Some(TOKEN)).status, 404);
+    fake.set_contents_forbidden("octo/hello", true);
+    assert_eq!(get(&fake, &format!("{path}?ref=aaa"), Some(TOKEN)).status, 403);
+}

@@ -82,6 +82,10 @@ pub(crate) struct Repo {
     pub(crate) next_run_number: u64,
     pub(crate) pages_enabled: bool,
     pub(crate) pages_builds: Vec<PagesBuild>,
+    /// Files by (path, ref): what `GET .../contents/{path}?ref=` serves.
+    pub(crate) files: BTreeMap<(String, String), String>,
+    /// The token may not read contents (403, as without Contents: read).
+    pub(crate) contents_forbidden: bool,
 }
 
 impl Repo {
@@ -107,6 +111,8 @@ pub(crate) struct WorkflowRun {
     pub(crate) completed: Option<Timestamp>,
     /// Ordered by attempt, then as given; ids increase in this order.
     pub(crate) jobs: Vec<StoredJob>,
+    /// The workflow file the run executed and its commit, where a test set them.
+    pub(crate) file: Option<(String, String)>,
 }
 
 impl WorkflowRun {
@@ -149,7 +155,11 @@ impl WorkflowRun {
     }
 
     pub(crate) fn head_sha(&self) -> String {
-        hex_id(self.id ^ 0x5eed_0000, 40)
+        self.file.as_ref().map_or_else(|| hex_id(self.id ^ 0x5eed_0000, 40), |(_, sha)| sha.clone())
+    }
+
+    pub(crate) fn path(&self) -> &str {
+        self.file.as_ref().map_or(".github/workflows/ci.yml", |(path, _)| path)
     }
 
     pub(crate) fn check_suite_id(&self) -> u64 {

@@ -225,7 +225,7 @@ pub(crate) fn run_json(repo: &Repo, run: &WorkflowRun, api_base: &str) -> Value 
         "node_id": format!("WFR_fake{}", run.id),
         "head_branch": "main",
         "head_sha": sha,
-        "path": ".github/workflows/ci.yml",
+        "path": run.path(),
         "display_title": run.name,
         "run_number": run.run_number,
         "event": run.event,
@@ -343,4 +343,74 @@ pub(crate) fn pages_build_json(repo: &Repo, b: &PagesBuild, api_base: &str) -> V
         "created_at": iso(b.created),
         "updated_at": iso(updated.unwrap_or(b.created)),
     })
+}
+
+// ----- repository contents -----
+
+pub(crate) const DOC_CONTENTS: &str = "https://docs.github.com/rest/repos/contents#get-repository-content";
+
+impl State {
+    /// `GET .../contents/{path}?ref=`: a file as of a commit, base64 in `content`, with
+    /// its blob `sha`. The ETag names the blob, so an unchanged file answers 304 to the
+    /// ETag of any commit's copy.
+    pub(crate) fn contents(&self, ctx: &Ctx<'_>, key: &str, path: &[&str]) -> Answer {
+        let Some(repo) = self.repos.get(key) else {
+            return not_found(DOC_CONTENTS);
+        };
+        if repo.contents_forbidden {
+            return Answer::json(
+                403,
+                &json!({ "message": "Resource not accessible by personal access token", "documentation_url": DOC_CONTENTS, "status": "403" }),
+            );
+        }
+        let path = path.join("/");
+        let git_ref = query_get(&ctx.query, "ref").unwrap_or("main").to_owned();
+        let Some(text) = repo.files.get(&(path.clone(), git_ref.clone())) else {
+            return not_found(DOC_CONTENTS);
+        };
+        let blob = format!("{:016x}{:016x}{:08x}", fnv1a(text.as_bytes(), 1), fnv1a(text.as_bytes(), 2), text.len());
+        let encoded = base64_lines(text.as_bytes());
+        let full = repo.full_name();
+        let name = path.rsplit('/').next().unwrap_or_default();
+        let mut answer = Answer::json(
+            200,
+            &json!({
+                "type": "file",
+                "encoding": "base64",
+                "size": text.len(),
+                "name": name,
+                "path": path,
+                "content": encoded,
+                "sha": blob,
+                "url": format!("{}/repos/{full}/contents/{path}?ref={git_ref}", ctx.api_base),
+                "git_url": format!("{}/repos/{full}/git/blobs/{blob}", ctx.api_base),
+                "html_url": format!("https://github.com/{full}/blob/{git_ref}/{path}"),
+                "download_url": format!("https://raw.githubusercontent.com/{full}/{git_ref}/{path}"),
+            }),
+        );
+        answer.headers.push(("etag".into(), format!("W/\"{blob}\"")));
+        answer
+    }
+}
+
+/// Standard base64 with a line break every 60 characters, as GitHub sends `content`.
+pub(crate) fn base64_lines(data: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for (i, chunk) in data.chunks(3).enumerate() {
+        if i > 0 && i % 15 == 0 {
+            out.push('\n');
+        }
+        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(char::from(ABC[((n >> (18 - 6 * k)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out.push('\n');
+    out
 }

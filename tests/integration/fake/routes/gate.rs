@@ -258,7 +258,9 @@ fn split_target(target: &str) -> (&str, &str) {
 
 /// A conditional GET: the answer's ETag, and 304 with no body when `if-none-match` has it.
 fn conditional(req: &HttpRequest, answer: &mut Answer) {
-    let etag = etag_of(&answer.body);
+    // A route may name its answer itself (contents: by the file's blob).
+    let own = answer.headers.iter().position(|(k, _)| k.eq_ignore_ascii_case("etag"));
+    let etag = own.map_or_else(|| etag_of(&answer.body), |i| answer.headers.remove(i).1);
     let matches = req.header("if-none-match").is_some_and(|inm| {
         let ours = etag.trim_start_matches("W/");
         inm.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == ours)

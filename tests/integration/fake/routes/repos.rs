@@ -28,6 +28,7 @@ impl State {
             ["repos", o, r, "releases"] => self.releases(ctx, &by_name(o, r)),
             ["repos", o, r, "actions", rest @ ..] => self.actions(ctx, &by_name(o, r), rest),
             ["repos", o, r, "pages", "builds", rest @ ..] => self.pages_builds(ctx, &by_name(o, r), rest),
+            ["repos", o, r, "contents", path @ ..] => self.contents(ctx, &by_name(o, r), path),
             ["repositories", id, "actions", rest @ ..] => self.actions(ctx, &by_id(id).unwrap_or_default(), rest),
             ["repositories", id, "pages", "builds", rest @ ..] => {
                 self.pages_builds(ctx, &by_id(id).unwrap_or_default(), rest)

@@ -41,6 +41,7 @@ impl FakeGitHub {
             created: run.created_at,
             completed: run.completed_at,
             jobs: stored,
+            file: None,
         });
         id
     }
@@ -91,5 +92,34 @@ impl FakeGitHub {
     /// Off by default: `/pages/builds` answers 404 `Not Found` (builds are kept and come back when on).
     pub fn set_pages_enabled(&self, repo: &str, on: bool) {
         self.with_repo(repo, |r| r.pages_enabled = on);
+    }
+
+    /// Sets the workflow file a run executed (`path` of the run) and its commit
+    /// (`head_sha`); by default `.github/workflows/ci.yml` at a commit of its own.
+    pub fn set_run_file(&self, run_id: u64, path: &str, head_sha: &str) {
+        let mut st = self.state();
+        let run = st
+            .repos
+            .values_mut()
+            .flat_map(|r| r.runs.iter_mut())
+            .find(|r| r.id == run_id)
+            .unwrap_or_else(|| panic!("fake GitHub: unknown workflow run {run_id}"));
+        run.file = Some((path.to_owned(), head_sha.to_owned()));
+    }
+
+    /// Puts a file at `path` as of commit `git_ref` (`None` removes it: 404).
+    pub fn put_file(&self, repo: &str, path: &str, git_ref: &str, content: Option<&str>) {
+        self.with_repo(repo, |r| {
+            let key = (path.to_owned(), git_ref.to_owned());
+            match content {
+                Some(c) => r.files.insert(key, c.to_owned()),
+                None => r.files.remove(&key),
+            };
+        });
+    }
+
+    /// Whether the token may read the repository's contents (403 when not).
+    pub fn set_contents_forbidden(&self, repo: &str, forbidden: bool) {
+        self.with_repo(repo, |r| r.contents_forbidden = forbidden);
     }
 }

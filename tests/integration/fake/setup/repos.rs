@@ -59,6 +59,8 @@ impl FakeGitHub {
                 next_run_number: 1,
                 pages_enabled: false,
                 pages_builds: Vec::new(),
+                files: BTreeMap::new(),
+                contents_forbidden: false,
             },
         );
     }

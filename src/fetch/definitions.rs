@@ -41,9 +41,9 @@ impl Tree {
     }
 
     /// Checkouts per listed step of one job of the run.
-    pub(super) fn job(&self, j: &JobJson) -> Result<Vec<u64>, String> {
+    pub(super) fn job(&self, j: &JobJson) -> Result<Vec<u64>, workflow::Unmatched> {
         let steps: Vec<&str> = j.steps.iter().map(|s| s.name.as_str()).collect();
-        self.root.checkouts(&self.refs, &j.name, &steps).map_err(|e| e.to_string())
+        self.root.checkouts(&self.refs, &j.name, &steps)
     }
 }
 
@@ -97,6 +97,13 @@ impl Fallback {
             Fallback::Foreign => "a run of a workflow outside the repository".into(),
         }
     }
+}
+
+/// Whether a run is GitHub Pages' own build and deployment (a dynamic workflow with no
+/// file in the repository, path `dynamic/pages/...`): each such build already counts as
+/// one clone through the Pages builds listing, so its job steps must not count again.
+pub(super) fn is_pages_run(run: &RunJson) -> bool {
+    run.path.as_deref().is_some_and(|p| p.starts_with("dynamic/pages/"))
 }
 
 /// The file a run executed, as (path, commit), if it is one of this repository's.

@@ -18,7 +18,7 @@ use crate::github::{self, Client};
 use crate::history::{
     CiObservation, CiSource, Observation, ObservedAsset, ObservedRun, PopularPath, Referrer, Validator,
 };
-use definitions::{DefinitionReport, Definitions, Fallback, definitions, run_file};
+use definitions::{DefinitionReport, Definitions, Fallback, definitions, is_pages_run, run_file};
 
 /// Release pages of 100: 10,000 releases before gtt refuses to go on.
 const MAX_RELEASE_PAGES: usize = 100;
@@ -694,7 +694,12 @@ fn ci_runs(
     let last = add_days(ctx.today, -1);
     let mut listed = Vec::new();
     list_runs(client, repo, first, last, &mut listed)?;
-    let completed: Vec<&RunJson> = listed.iter().filter(|r| r.status.as_deref() == Some("completed")).collect();
+    // Pages' own runs are the Pages builds, counted once each from their listing.
+    let completed: Vec<&RunJson> = listed
+        .iter()
+        .filter(|r| r.status.as_deref() == Some("completed"))
+        .filter(|r| !(ctx.ci.pages_builds && is_pages_run(r)))
+        .collect();
 
     let mut runs: Vec<ObservedRun> = Vec::new();
     let mut to_fetch: Vec<&RunJson> = Vec::new();
@@ -845,7 +850,11 @@ fn count_run(
     report: &mut DefinitionReport,
 ) -> ObservedRun {
     let read = match run_file(repo, run).and_then(|k| defs.get(&k)) {
-        Some(Ok(tree)) => jobs.iter().map(|j| tree.job(j)).collect::<Result<Vec<_>, _>>().map_err(Fallback::Unmatched),
+        Some(Ok(tree)) => jobs
+            .iter()
+            .map(|j| tree.job(j))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| Fallback::Unmatched(e.to_string())),
         Some(Err(f)) => Err(f.clone()),
         None => Err(Fallback::Foreign),
     };

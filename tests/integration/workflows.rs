@@ -288,3 +288,29 @@ fn without_contents_read_checkouts_are_estimated_and_the_run_says_which_permissi
         "{md}"
     );
 }
+
+#[test]
+fn pages_own_runs_are_the_pages_builds_counted_once() {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    fake.add_repo(REPO);
+    fake.set_pages_enabled(REPO, true);
+    let today = date("2026-07-20");
+    for i in -16..=1 {
+        fake.set_traffic(REPO, plus(today, i), 40, 10, CLONES, 6);
+    }
+    let day = plus(today, -3);
+    // GitHub's Pages build and deployment: a dynamic workflow whose build job checks the
+    // repository out, and the Pages build it produces.
+    let steps = ["Set up job", "Checkout", "Build with Jekyll", "Complete job"];
+    run(&fake, at(day, 9), "dynamic/pages/pages-build-deployment", &sha(1), vec![job("build", at(day, 9), &steps)]);
+    fake.add_pages_build(REPO, at(day, 9));
+    let dir = tempdir("pages-runs");
+    let r = collect(&fake, dir.path(), at(today, 12));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("estimated"), "no estimate and no warning for Pages' own runs: {}", r.stderr);
+    let rows = export(&fake, dir.path());
+    assert_eq!(rows[&day]["ci_checkouts"], "1", "one clone for the build, not two: {:?}", rows[&day]);
+    assert_eq!(rows[&day]["ci_estimated"], "", "{:?}", rows[&day]);
+    assert_eq!(contents(&fake, 200) + contents(&fake, 404), 0, "no definition asked for");
+}

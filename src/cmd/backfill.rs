@@ -172,10 +172,10 @@ fn read_fragments(
             };
             writeln!(
                 out,
-                "read {} as {} ({} repositories)",
+                "read {} as {} ({})",
                 escape::terminal(&file),
                 imported.format,
-                imported.histories.len()
+                crate::report::count(imported.histories.len() as u64, "repository", "repositories")
             )
             .map_err(io)?;
             for mut h in imported.histories {

@@ -100,7 +100,8 @@ fn summary_with(
         md.push_str("**Dry run:** nothing was written.\n\n");
     }
     if !skipped.is_empty() {
-        md.push_str(&format!("<details><summary>{} repositories skipped</summary>\n\n", skipped.len()));
+        let n = super::count(skipped.len() as u64, "repository", "repositories");
+        md.push_str(&format!("<details><summary>{n} skipped</summary>\n\n"));
         for (repo, why) in skipped {
             md.push_str(&format!("- {}: {}\n", escape::markdown(repo), escape::markdown(why)));
         }

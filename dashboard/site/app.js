@@ -442,6 +442,9 @@ function readHistory(h, fallbackName = '') {
     // Days only ever seen in progress (the collection day): their counts are a lower
     // bound. Anything that is not a day string is ignored.
     partial: Array.isArray(src.partial) ? src.partial.filter((d) => typeof d === 'string') : [],
+    // Days whose CI checkouts were estimated from step names (workflow definitions
+    // unreadable), not read from the definitions. Non-day entries are ignored.
+    ciEstimated: Array.isArray(src.ci_estimated) ? src.ci_estimated.filter((d) => typeof d === 'string') : [],
   };
 }
 
@@ -667,6 +670,15 @@ function buildModel(r) {
   }
   m.partial = partial;
   m.partialDays = partialDays;
+  // CI estimated days: days with CI counted whose checkouts came from step names.
+  const est = new Uint8Array(n);
+  for (const k of r.ciEstimated || []) {
+    const d = dayKey(k);
+    const i = d - start;
+    if (d !== d || i < 0 || i >= n || ciCheckouts[i] !== ciCheckouts[i]) continue;
+    est[i] = 1;
+  }
+  m.ciEstimated = est;
   m.firstDay = Number.isFinite(firstDay) ? firstDay : start;
   m.covered = covered;
   m.hasCi = hasCi;
@@ -746,9 +758,12 @@ function aggregate(models, name = 'All repositories') {
   const ciClones = new Float64Array(n);
   // A sum is a lower bound on a day any of its repositories saw only in progress.
   a.partial = new Uint8Array(n);
+  // A sum is estimated on a day any of its repositories' CI was estimated.
+  a.ciEstimated = new Uint8Array(n);
   for (const m of live) {
     const off = m.start - start;
     if (m.partial) for (let i = 0; i < m.n; i++) if (m.partial[i]) a.partial[i + off] = 1;
+    if (m.ciEstimated) for (let i = 0; i < m.n; i++) if (m.ciEstimated[i]) a.ciEstimated[i + off] = 1;
     for (const k of sumKeys) addInto(a[k], m[k], off, m.n);
     const ci = m.ciCheckouts;
     const cl = m.clones;
@@ -879,6 +894,17 @@ function partialSlice(m, a, b) {
   for (let d = Math.max(a, m.start), i = d - a; d <= Math.min(b, m.end); d++, i++) out[i] = m.partial[d - m.start] === 1;
   return out;
 }
+
+/** Whether each day of [a, b] had its CI checkouts estimated from step names. */
+function estimatedSlice(m, a, b) {
+  const out = new Array(Math.max(0, b - a + 1)).fill(false);
+  if (!m.ciEstimated) return out;
+  for (let d = Math.max(a, m.start), i = d - a; d <= Math.min(b, m.end); d++, i++) out[i] = m.ciEstimated[d - m.start] === 1;
+  return out;
+}
+
+/** The series whose value on a CI-estimated day rests on the estimate. */
+const ESTIMATED_SERIES = new Set(['ciCheckouts', 'ciUniques', 'ciShare']);
 
 /** The daily average of a series over the complete days of [a, b] (covered, not
  * partial), and the same over the period of equal length just before: a trend never
@@ -1066,7 +1092,7 @@ function indexDay(index) {
 }
 
 
-return { organicDay, readHistory, PARTIAL_SERIES, SERIES, dailyDownloads, buildModel, releases, aggregate, rangeBounds, slice, partialSlice, periodChange, sum, lastFirst, gaps, totals, popularTables, popularSeries, releaseRows, indexDay };
+return { organicDay, readHistory, PARTIAL_SERIES, SERIES, dailyDownloads, buildModel, releases, aggregate, rangeBounds, slice, partialSlice, estimatedSlice, ESTIMATED_SERIES, periodChange, sum, lastFirst, gaps, totals, popularTables, popularSeries, releaseRows, indexDay };
 })();
 
 // js/hash.js
@@ -1201,6 +1227,9 @@ function isolated(values) {
 /** The meaning of a partial day, as the legend and the readout give it. */
 const PARTIAL_TEXT = 'partial: the day was still running when collected';
 
+/** The meaning of a CI-estimated day, as the legend and the readout give it. */
+const ESTIMATED_TEXT = 'CI checkouts estimated from step names';
+
 /** Pixel ranges, in canvas pixels, where a series' line must not be drawn: between two
  * x values further apart than `maxStep` seconds (snapshot days that do not follow
  * each other), and next to a marked (partial) point, which the draw hook joins with a
@@ -1267,6 +1296,10 @@ function lineChart(parent, spec, ctx) {
   const marked = spec.partial && spec.series.some((s) => s.partial) ? spec.partial : null;
   let partialCount = 0;
   if (marked) for (let i = 0; i < n; i++) if (marked[i] && spec.series.some((s) => s.partial && s.values[i] !== null)) partialCount++;
+  // CI-estimated days, where some shown series rests on the estimate: drawn as diamonds.
+  const est = spec.estimated && spec.series.some((s) => s.estimated) ? spec.estimated : null;
+  let estCount = 0;
+  if (est) for (let i = 0; i < n; i++) if (est[i] && spec.series.some((s) => s.estimated && s.values[i] !== null)) estCount++;
   // Series labels can be data (referrers, paths): shown cut, whole in the tooltip.
   const shown = spec.series.map((s) => shorten(s.label));
 
@@ -1283,6 +1316,7 @@ function lineChart(parent, spec, ctx) {
       : `${n} ${spec.points ? 'snapshots' : 'days'}, ${spec.dates[0]} to ${spec.dates[n - 1]}` +
         (spec.points ? '.' : gapCount ? `; ${gapCount} not collected (gaps)` : '; every tracked day collected') +
         (partialCount ? `; ${partialCount} partial (a lower bound)` : '') +
+        (estCount ? `; ${estCount} with ${ESTIMATED_TEXT}` : '') +
         (spec.since ? `; tracking began ${spec.since}.` : '.');
   const summary = el('p', { class: 'chart-summary', id: `${uid}-desc` }, summaryText, spec.note ? ' ' + spec.note : null);
   const legend = partialCount
@@ -1291,6 +1325,14 @@ function lineChart(parent, spec, ctx) {
         { class: 'legend partial-legend' },
         el('span', { class: 'mark-partial', 'aria-hidden': 'true' }),
         `Hollow point, dashed line: ${PARTIAL_TEXT}; its counts are a lower bound, left out of averages and changes.`,
+      )
+    : null;
+  const estLegend = estCount
+    ? el(
+        'p',
+        { class: 'legend estimated-legend' },
+        el('span', { class: 'mark-estimated', 'aria-hidden': 'true' }),
+        `Diamond: ${ESTIMATED_TEXT} (the workflow definition was unreadable), not read from the workflow definitions.`,
       )
     : null;
   const plot = el('div', {
@@ -1310,12 +1352,14 @@ function lineChart(parent, spec, ctx) {
       'data-points': n,
       'data-gaps': gapCount,
       'data-partial': partialCount,
+      'data-estimated': estCount,
       'aria-labelledby': `${uid}-title`,
     },
     el('div', { class: 'chart-head' }, title, el('div', { class: 'chart-tools' }, toggles, csvBtn)),
     summary,
     plot,
     legend,
+    estLegend,
     readout,
   );
   parent.appendChild(section);
@@ -1391,10 +1435,14 @@ function lineChart(parent, spec, ctx) {
             .filter(([s]) => !hidden.has(s.key))
             .map(([s, label]) => `${label} ${s.values[i] === null ? nullText : fmt(s.values[i])}`);
           const part = marked && marked[i] ? ` (${PARTIAL_TEXT}: a lower bound)` : '';
-          readout.textContent = `${spec.dates[i]}${part}: ${parts.join(' · ')}`;
+          const estd = est && est[i] ? ` (${ESTIMATED_TEXT})` : '';
+          readout.textContent = `${spec.dates[i]}${part}${estd}: ${parts.join(' · ')}`;
         },
       ],
-      draw: marked ? [(u) => drawPartial(u, spec, marked, th)] : [],
+      draw: [
+        ...(marked ? [(u) => drawPartial(u, spec, marked, th)] : []),
+        ...(est ? [(u) => drawEstimated(u, spec, est, th)] : []),
+      ],
     },
   };
   const u = new uPlot(opts, data, plot);
@@ -1502,6 +1550,42 @@ function drawPartial(u, spec, marked, th) {
   g.restore();
 }
 
+/** Over a drawn chart: each CI-estimated day of each shown series resting on the
+ * estimate as a filled diamond with a ring of the panel's colour. */
+function drawEstimated(u, spec, est, th) {
+  const g = u.ctx;
+  const dpr = u.pxRatio || globalThis.devicePixelRatio || 1;
+  const { left, top, width, height } = u.bbox;
+  const bg = getComputedStyle(document.documentElement).getPropertyValue('--panel').trim() || '#fff';
+  g.save();
+  g.beginPath();
+  g.rect(left, top, width, height);
+  g.clip();
+  const xs = spec.x;
+  const [i0, i1] = u.series[0].idxs || [0, xs.length - 1];
+  const r = 4.5 * dpr;
+  spec.series.forEach((s, j) => {
+    if (!s.estimated || !u.series[j + 1].show) return;
+    g.fillStyle = th.colors[s.color] || th.colors[1];
+    g.strokeStyle = bg;
+    g.lineWidth = 1 * dpr;
+    for (let i = i0; i <= i1; i++) {
+      if (!est[i] || s.values[i] === null) continue;
+      const x = u.valToPos(xs[i], 'x', true);
+      const y = u.valToPos(s.values[i], 'y', true);
+      g.beginPath();
+      g.moveTo(x, y - r);
+      g.lineTo(x + r, y);
+      g.lineTo(x, y + r);
+      g.lineTo(x - r, y);
+      g.closePath();
+      g.fill();
+      g.stroke();
+    }
+  });
+  g.restore();
+}
+
 /** Sizes a canvas for the screen's pixel density and returns its 2D context scaled to
  * CSS pixels, with the CSS size (defaults when the canvas is not laid out yet). */
 function sharpCanvas(canvas, defaultW, defaultH) {
@@ -1571,7 +1655,7 @@ function sparkline(canvas, values, color, partial = null) {
   }
 }
 
-return { META, theme, PARTIAL_TEXT, dateTicks, lineChart, sharpCanvas, sparkline };
+return { META, theme, PARTIAL_TEXT, ESTIMATED_TEXT, dateTicks, lineChart, sharpCanvas, sparkline };
 })();
 
 // js/views.js
@@ -1582,7 +1666,7 @@ const __m_js_views_js = (() => {
 
 const { el, githubLink, isRepoName, download, clipped } = __m_js_dom_js;
 const { lineChart, sparkline, sharpCanvas, theme, META, PARTIAL_TEXT } = __m_js_chart_js;
-const { slice, totals, gaps, popularTables, popularSeries, releaseRows, partialSlice, periodChange, PARTIAL_SERIES } = __m_js_derive_js;
+const { slice, totals, gaps, popularTables, popularSeries, releaseRows, partialSlice, periodChange, PARTIAL_SERIES, estimatedSlice, ESTIMATED_SERIES } = __m_js_derive_js;
 const { dayStr, daySec } = __m_js_dates_js;
 const { int, signed, pct, utc, ago, ageDays, shorten } = __m_js_format_js;
 const { toCsv, csvFileName } = __m_js_csv_js;
@@ -1615,8 +1699,10 @@ function seriesChart(parent, ctx, id, title, keys, opts = {}) {
         color: META[k].color,
         values: slice(ctx.model, k, a, b),
         partial: PARTIAL_SERIES.has(k),
+        estimated: ESTIMATED_SERIES.has(k),
       })),
       partial: ctx.partial || (ctx.partial = partialSlice(ctx.model, a, b)),
+      estimated: ctx.estimated || (ctx.estimated = estimatedSlice(ctx.model, a, b)),
       zero: opts.zero ?? true,
       pct: opts.pct,
       gapDays: ctx.totals.gapDays,

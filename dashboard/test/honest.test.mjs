@@ -53,6 +53,8 @@ function partialRepo() {
     },
     // Anything that is not a day is ignored, hostile strings included.
     partial: [day(BEFORE_GAP), day(LAST), HOSTILE, 5, null, {}],
+    // CI estimated from step names on two CI days; a day without CI counted is ignored.
+    ci_estimated: [day(52), day(53), day(10), HOSTILE, 7, null],
     written_by: 'hand',
   };
 }
@@ -239,6 +241,29 @@ test('hand: a repository without releases or CI says so in one line', T, async (
   await andRender(page, () => page.evaluate(() => (location.hash = '#tab=installs&range=30d&repo=test/partial')));
   assert.equal(await page.$$eval('[data-empty]', (e) => e.length), 0);
   assert.equal(await page.$$eval('[data-table="releases"]', (e) => e.length), 1);
+  await done(w);
+});
+
+const ESTIMATED_TEXT = 'CI checkouts estimated from step names';
+
+test('hand: CI days estimated from step names are marked on the Dev tab', T, async () => {
+  const w = await open('#tab=dev&range=30d&repo=test/partial');
+  const { page } = w;
+  for (const id of ['clones', 'uniques', 'ci-share']) {
+    assert.equal(await page.getAttribute(`[data-chart="${id}"]`, 'data-estimated'), '2', id);
+    assert.match(await page.textContent(`[data-chart="${id}"] .estimated-legend`), new RegExp(ESTIMATED_TEXT));
+  }
+  assert.match(await page.textContent('[data-chart="clones"] .chart-summary'), new RegExp(`2 with ${ESTIMATED_TEXT}`));
+  await page.focus('[data-chart="clones"] .plot');
+  await page.keyboard.press('End');
+  assert.ok(!(await page.textContent('[data-chart="clones"] .readout')).includes(ESTIMATED_TEXT), 'day 60 was read');
+  for (let k = 0; k < 7; k++) await page.keyboard.press('ArrowLeft');
+  const readout = await page.textContent('[data-chart="clones"] .readout');
+  assert.ok(readout.startsWith(`${day(53)} (${ESTIMATED_TEXT})`), readout);
+  // Traffic charts rest on no estimate: nothing marked there.
+  await andRender(page, () => page.click('#tab-overview'));
+  assert.equal(await page.getAttribute('[data-chart="traffic"]', 'data-estimated'), '0');
+  assert.equal(await page.$$eval('.estimated-legend', (e) => e.length), 0);
   await done(w);
 });
 

@@ -47,6 +47,9 @@ function isolated(values) {
 /** The meaning of a partial day, as the legend and the readout give it. */
 export const PARTIAL_TEXT = 'partial: the day was still running when collected';
 
+/** The meaning of a CI-estimated day, as the legend and the readout give it. */
+export const ESTIMATED_TEXT = 'CI checkouts estimated from step names';
+
 /** Pixel ranges, in canvas pixels, where a series' line must not be drawn: between two
  * x values further apart than `maxStep` seconds (snapshot days that do not follow
  * each other), and next to a marked (partial) point, which the draw hook joins with a
@@ -113,6 +116,10 @@ export function lineChart(parent, spec, ctx) {
   const marked = spec.partial && spec.series.some((s) => s.partial) ? spec.partial : null;
   let partialCount = 0;
   if (marked) for (let i = 0; i < n; i++) if (marked[i] && spec.series.some((s) => s.partial && s.values[i] !== null)) partialCount++;
+  // CI-estimated days, where some shown series rests on the estimate: drawn as diamonds.
+  const est = spec.estimated && spec.series.some((s) => s.estimated) ? spec.estimated : null;
+  let estCount = 0;
+  if (est) for (let i = 0; i < n; i++) if (est[i] && spec.series.some((s) => s.estimated && s.values[i] !== null)) estCount++;
   // Series labels can be data (referrers, paths): shown cut, whole in the tooltip.
   const shown = spec.series.map((s) => shorten(s.label));
 
@@ -129,6 +136,7 @@ export function lineChart(parent, spec, ctx) {
       : `${n} ${spec.points ? 'snapshots' : 'days'}, ${spec.dates[0]} to ${spec.dates[n - 1]}` +
         (spec.points ? '.' : gapCount ? `; ${gapCount} not collected (gaps)` : '; every tracked day collected') +
         (partialCount ? `; ${partialCount} partial (a lower bound)` : '') +
+        (estCount ? `; ${estCount} with ${ESTIMATED_TEXT}` : '') +
         (spec.since ? `; tracking began ${spec.since}.` : '.');
   const summary = el('p', { class: 'chart-summary', id: `${uid}-desc` }, summaryText, spec.note ? ' ' + spec.note : null);
   const legend = partialCount
@@ -137,6 +145,14 @@ export function lineChart(parent, spec, ctx) {
         { class: 'legend partial-legend' },
         el('span', { class: 'mark-partial', 'aria-hidden': 'true' }),
         `Hollow point, dashed line: ${PARTIAL_TEXT}; its counts are a lower bound, left out of averages and changes.`,
+      )
+    : null;
+  const estLegend = estCount
+    ? el(
+        'p',
+        { class: 'legend estimated-legend' },
+        el('span', { class: 'mark-estimated', 'aria-hidden': 'true' }),
+        `Diamond: ${ESTIMATED_TEXT} (the workflow definition was unreadable), not read from the workflow definitions.`,
       )
     : null;
   const plot = el('div', {
@@ -156,12 +172,14 @@ export function lineChart(parent, spec, ctx) {
       'data-points': n,
       'data-gaps': gapCount,
       'data-partial': partialCount,
+      'data-estimated': estCount,
       'aria-labelledby': `${uid}-title`,
     },
     el('div', { class: 'chart-head' }, title, el('div', { class: 'chart-tools' }, toggles, csvBtn)),
     summary,
     plot,
     legend,
+    estLegend,
     readout,
   );
   parent.appendChild(section);
@@ -237,10 +255,14 @@ export function lineChart(parent, spec, ctx) {
             .filter(([s]) => !hidden.has(s.key))
             .map(([s, label]) => `${label} ${s.values[i] === null ? nullText : fmt(s.values[i])}`);
           const part = marked && marked[i] ? ` (${PARTIAL_TEXT}: a lower bound)` : '';
-          readout.textContent = `${spec.dates[i]}${part}: ${parts.join(' · ')}`;
+          const estd = est && est[i] ? ` (${ESTIMATED_TEXT})` : '';
+          readout.textContent = `${spec.dates[i]}${part}${estd}: ${parts.join(' · ')}`;
         },
       ],
-      draw: marked ? [(u) => drawPartial(u, spec, marked, th)] : [],
+      draw: [
+        ...(marked ? [(u) => drawPartial(u, spec, marked, th)] : []),
+        ...(est ? [(u) => drawEstimated(u, spec, est, th)] : []),
+      ],
     },
   };
   const u = new uPlot(opts, data, plot);
@@ -341,6 +363,42 @@ function drawPartial(u, spec, marked, th) {
       if (!marked[i] || v[i] === null) continue;
       g.beginPath();
       g.arc(X(i), Y(i), 3.5 * dpr, 0, 2 * Math.PI);
+      g.fill();
+      g.stroke();
+    }
+  });
+  g.restore();
+}
+
+/** Over a drawn chart: each CI-estimated day of each shown series resting on the
+ * estimate as a filled diamond with a ring of the panel's colour. */
+function drawEstimated(u, spec, est, th) {
+  const g = u.ctx;
+  const dpr = u.pxRatio || globalThis.devicePixelRatio || 1;
+  const { left, top, width, height } = u.bbox;
+  const bg = getComputedStyle(document.documentElement).getPropertyValue('--panel').trim() || '#fff';
+  g.save();
+  g.beginPath();
+  g.rect(left, top, width, height);
+  g.clip();
+  const xs = spec.x;
+  const [i0, i1] = u.series[0].idxs || [0, xs.length - 1];
+  const r = 4.5 * dpr;
+  spec.series.forEach((s, j) => {
+    if (!s.estimated || !u.series[j + 1].show) return;
+    g.fillStyle = th.colors[s.color] || th.colors[1];
+    g.strokeStyle = bg;
+    g.lineWidth = 1 * dpr;
+    for (let i = i0; i <= i1; i++) {
+      if (!est[i] || s.values[i] === null) continue;
+      const x = u.valToPos(xs[i], 'x', true);
+      const y = u.valToPos(s.values[i], 'y', true);
+      g.beginPath();
+      g.moveTo(x, y - r);
+      g.lineTo(x + r, y);
+      g.lineTo(x, y + r);
+      g.lineTo(x - r, y);
+      g.closePath();
       g.fill();
       g.stroke();
     }

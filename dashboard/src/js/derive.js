@@ -60,6 +60,9 @@ export function readHistory(h, fallbackName = '') {
     // Days only ever seen in progress (the collection day): their counts are a lower
     // bound. Anything that is not a day string is ignored.
     partial: Array.isArray(src.partial) ? src.partial.filter((d) => typeof d === 'string') : [],
+    // Days whose CI checkouts were estimated from step names (workflow definitions
+    // unreadable), not read from the definitions. Non-day entries are ignored.
+    ciEstimated: Array.isArray(src.ci_estimated) ? src.ci_estimated.filter((d) => typeof d === 'string') : [],
   };
 }
 
@@ -285,6 +288,15 @@ export function buildModel(r) {
   }
   m.partial = partial;
   m.partialDays = partialDays;
+  // CI estimated days: days with CI counted whose checkouts came from step names.
+  const est = new Uint8Array(n);
+  for (const k of r.ciEstimated || []) {
+    const d = dayKey(k);
+    const i = d - start;
+    if (d !== d || i < 0 || i >= n || ciCheckouts[i] !== ciCheckouts[i]) continue;
+    est[i] = 1;
+  }
+  m.ciEstimated = est;
   m.firstDay = Number.isFinite(firstDay) ? firstDay : start;
   m.covered = covered;
   m.hasCi = hasCi;
@@ -364,9 +376,12 @@ export function aggregate(models, name = 'All repositories') {
   const ciClones = new Float64Array(n);
   // A sum is a lower bound on a day any of its repositories saw only in progress.
   a.partial = new Uint8Array(n);
+  // A sum is estimated on a day any of its repositories' CI was estimated.
+  a.ciEstimated = new Uint8Array(n);
   for (const m of live) {
     const off = m.start - start;
     if (m.partial) for (let i = 0; i < m.n; i++) if (m.partial[i]) a.partial[i + off] = 1;
+    if (m.ciEstimated) for (let i = 0; i < m.n; i++) if (m.ciEstimated[i]) a.ciEstimated[i + off] = 1;
     for (const k of sumKeys) addInto(a[k], m[k], off, m.n);
     const ci = m.ciCheckouts;
     const cl = m.clones;
@@ -497,6 +512,17 @@ export function partialSlice(m, a, b) {
   for (let d = Math.max(a, m.start), i = d - a; d <= Math.min(b, m.end); d++, i++) out[i] = m.partial[d - m.start] === 1;
   return out;
 }
+
+/** Whether each day of [a, b] had its CI checkouts estimated from step names. */
+export function estimatedSlice(m, a, b) {
+  const out = new Array(Math.max(0, b - a + 1)).fill(false);
+  if (!m.ciEstimated) return out;
+  for (let d = Math.max(a, m.start), i = d - a; d <= Math.min(b, m.end); d++, i++) out[i] = m.ciEstimated[d - m.start] === 1;
+  return out;
+}
+
+/** The series whose value on a CI-estimated day rests on the estimate. */
+export const ESTIMATED_SERIES = new Set(['ciCheckouts', 'ciUniques', 'ciShare']);
 
 /** The daily average of a series over the complete days of [a, b] (covered, not
  * partial), and the same over the period of equal length just before: a trend never

@@ -4,7 +4,7 @@
 
 import { el, githubLink, isRepoName, download, clipped } from './dom.js';
 import { lineChart, sparkline, sharpCanvas, theme, META, PARTIAL_TEXT } from './chart.js';
-import { slice, totals, gaps, popularTables, popularSeries, releaseRows, partialSlice, periodChange, PARTIAL_SERIES } from './derive.js';
+import { slice, totals, gaps, popularTables, popularSeries, releaseRows, partialSlice, periodChange, PARTIAL_SERIES, estimatedSlice, ESTIMATED_SERIES } from './derive.js';
 import { dayStr, daySec } from './dates.js';
 import { int, signed, pct, utc, ago, ageDays, shorten } from './format.js';
 import { toCsv, csvFileName } from './csv.js';
@@ -37,8 +37,10 @@ function seriesChart(parent, ctx, id, title, keys, opts = {}) {
         color: META[k].color,
         values: slice(ctx.model, k, a, b),
         partial: PARTIAL_SERIES.has(k),
+        estimated: ESTIMATED_SERIES.has(k),
       })),
       partial: ctx.partial || (ctx.partial = partialSlice(ctx.model, a, b)),
+      estimated: ctx.estimated || (ctx.estimated = estimatedSlice(ctx.model, a, b)),
       zero: opts.zero ?? true,
       pct: opts.pct,
       gapDays: ctx.totals.gapDays,

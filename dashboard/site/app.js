@@ -1335,6 +1335,18 @@ function lineChart(parent, spec, ctx) {
         `Diamond: ${ESTIMATED_TEXT} (the workflow definition was unreadable), not read from the workflow definitions.`,
       )
     : null;
+  // Release markers ({x, label, title}) inside the x range: a dashed vertical line each,
+  // named in a line under the chart (the title says where the date comes from).
+  const markers = (spec.markers || []).filter((mk) => n && mk.x >= spec.x[0] && mk.x <= spec.x[n - 1]);
+  const markerLegend = markers.length
+    ? el(
+        'p',
+        { class: 'legend marker-legend' },
+        el('span', { class: 'mark-release', 'aria-hidden': 'true' }),
+        'Releases: ',
+        markers.map((mk, k) => [k ? ', ' : null, el('span', { class: 'release-marker', 'data-marker': mk.date, title: mk.title }, `${shorten(mk.label)} (${mk.date})`)]),
+      )
+    : null;
   const plot = el('div', {
     class: 'plot',
     tabindex: n ? 0 : -1,
@@ -1353,6 +1365,7 @@ function lineChart(parent, spec, ctx) {
       'data-gaps': gapCount,
       'data-partial': partialCount,
       'data-estimated': estCount,
+      'data-markers': markers.length,
       'aria-labelledby': `${uid}-title`,
     },
     el('div', { class: 'chart-head' }, title, el('div', { class: 'chart-tools' }, toggles, csvBtn)),
@@ -1360,6 +1373,7 @@ function lineChart(parent, spec, ctx) {
     plot,
     legend,
     estLegend,
+    markerLegend,
     readout,
   );
   parent.appendChild(section);
@@ -1426,8 +1440,9 @@ function lineChart(parent, spec, ctx) {
       setCursor: [
         (u) => {
           const i = u.cursor.idx;
-          if (i === null || i === undefined) {
+          if (i === null || i === undefined || u.cursor.left < 0) {
             readout.textContent = '';
+            tip.hidden = true;
             return;
           }
           const parts = spec.series
@@ -1437,15 +1452,36 @@ function lineChart(parent, spec, ctx) {
           const part = marked && marked[i] ? ` (${PARTIAL_TEXT}: a lower bound)` : '';
           const estd = est && est[i] ? ` (${ESTIMATED_TEXT})` : '';
           readout.textContent = `${spec.dates[i]}${part}${estd}: ${parts.join(' · ')}`;
+          showTip(u, i, `${spec.dates[i]}${part}${estd}`, parts);
         },
       ],
       draw: [
+        ...(markers.length ? [(u) => drawMarkers(u, markers, th)] : []),
         ...(marked ? [(u) => drawPartial(u, spec, marked, th)] : []),
         ...(est ? [(u) => drawEstimated(u, spec, est, th)] : []),
       ],
     },
   };
+  // A floating tooltip by the cursor (hover or keyboard), with the readout's text.
+  const tip = el('div', { class: 'chart-tip', 'aria-hidden': 'true', hidden: true });
+  function showTip(u, i, head, parts) {
+    while (tip.firstChild) tip.removeChild(tip.firstChild);
+    tip.appendChild(el('div', { class: 'tip-head' }, head));
+    for (const p of parts) tip.appendChild(el('div', null, p));
+    tip.hidden = false;
+    const left = u.cursor.left;
+    const top = u.cursor.top;
+    const w = u.over.clientWidth;
+    const tw = tip.offsetWidth;
+    const x = left + 12 + tw > w ? Math.max(0, left - 12 - tw) : left + 12;
+    tip.style.left = `${Math.round(x)}px`;
+    tip.style.top = `${Math.round(Math.max(0, Math.min(top + 12, u.over.clientHeight - tip.offsetHeight)))}px`;
+  }
   const u = new uPlot(opts, data, plot);
+  u.over.appendChild(tip);
+  u.over.addEventListener('mouseleave', () => {
+    tip.hidden = true;
+  });
 
   spec.series.forEach((s, j) => {
     const box = el('input', { type: 'checkbox', checked: !hidden.has(s.key), 'data-series': s.key });
@@ -1547,6 +1583,25 @@ function drawPartial(u, spec, marked, th) {
       g.stroke();
     }
   });
+  g.restore();
+}
+
+/** A dashed vertical line at each release marker. */
+function drawMarkers(u, markers, th) {
+  const g = u.ctx;
+  const dpr = u.pxRatio || globalThis.devicePixelRatio || 1;
+  const { top, height } = u.bbox;
+  g.save();
+  g.strokeStyle = th.axis;
+  g.lineWidth = 1 * dpr;
+  g.setLineDash([2 * dpr, 3 * dpr]);
+  g.beginPath();
+  for (const mk of markers) {
+    const x = Math.round(u.valToPos(mk.x, 'x', true)) + 0.5;
+    g.moveTo(x, top);
+    g.lineTo(x, top + height);
+  }
+  g.stroke();
   g.restore();
 }
 
@@ -1708,9 +1763,31 @@ function seriesChart(parent, ctx, id, title, keys, opts = {}) {
       gapDays: ctx.totals.gapDays,
       since: !ctx.model.empty && ctx.model.start > a ? dayStr(ctx.model.start) : null,
       csv: { repo: ctx.repoLabel, range: ctx.state.range },
+      markers: opts.markers ? releaseMarkers(ctx) : null,
     },
     ctx,
   );
+}
+
+/** Release markers for a chart. The history stores no publish date: a release is marked
+ * on the first day any of its assets was recorded, and its title says so. */
+function releaseMarkers(ctx) {
+  const m = ctx.model;
+  return m.releases
+    .filter((r) => Number.isFinite(r.first))
+    .map((r) => {
+      const date = dayStr(r.first);
+      const before = r.first === m.firstDay;
+      return {
+        x: daySec(r.first),
+        date,
+        label: r.release || '(untagged)',
+        title: before
+          ? `${r.release}: first recorded ${date}, by the first collection (published before tracking began; the history stores no publish date)`
+          : `${r.release}: first recorded ${date} (the day an asset was first seen; the history stores no publish date)`,
+      };
+    })
+    .sort((x, y) => x.x - y.x);
 }
 
 /** A card's trend line: the daily average over the range's complete days against the
@@ -2018,7 +2095,7 @@ function overview(panel, ctx) {
   panel.appendChild(grid);
   const main = el('div', { class: 'split-main' });
   grid.appendChild(main);
-  seriesChart(main, ctx, 'traffic', 'Traffic per day', ['views', 'viewsUniques', 'clones', 'clonesUniques', 'installs']);
+  seriesChart(main, ctx, 'traffic', 'Traffic per day', ['views', 'viewsUniques', 'clones', 'clonesUniques', 'installs'], { markers: true });
   freshness(grid, ctx);
   if (ctx.repos.length > 1) {
     const slot = el('div', { class: 'later' });
@@ -2045,6 +2122,7 @@ function installs(panel, ctx) {
   }
   seriesChart(panel, ctx, 'installs', 'Installs per day', ['installs', 'downloads', 'organicClones'], {
     note: 'Downloads are counted on the day a collection saw them rise.',
+    markers: true,
   });
   const rows = releaseRows(m, a, b).map((r) => ({ ...r, firstDate: Number.isFinite(r.first) ? dayStr(r.first) : '' }));
   sortableTable(
@@ -2101,7 +2179,7 @@ function views(panel, ctx) {
     ['views', 'Views', int(t.views), 'in range', slice(m, 'views', a, b), th.colors[1]],
     ['viewsUniques', 'Unique visitors', int(t.viewsUniques), 'per day, summed', slice(m, 'viewsUniques', a, b), th.colors[2]],
   ], ctx);
-  seriesChart(panel, ctx, 'views', 'Views per day', ['views', 'viewsUniques']);
+  seriesChart(panel, ctx, 'views', 'Views per day', ['views', 'viewsUniques'], { markers: true });
   const p = popularTables(m, a, b);
   const when = p.latest ? `14 days to ${dayStr(p.latest.day)}` : 'none recorded';
   const changeLabel = p.base ? `Change since ${dayStr(p.base.day)}` : 'Change';

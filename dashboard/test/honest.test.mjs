@@ -43,7 +43,10 @@ function partialRepo() {
     days,
     stats,
     ci,
-    assets: { 1: { release: 'v1', name: 'a.tar.gz', counts: { [day(0)]: 3, [day(30)]: 9 } } },
+    assets: {
+      1: { release: 'v1', name: 'a.tar.gz', counts: { [day(0)]: 3, [day(30)]: 9 } },
+      2: { release: HOSTILE, name: HOSTILE, counts: { [day(55)]: 2 } },
+    },
     popular: {
       [day(10)]: snap([['Google', 5, 2]]),
       [day(38)]: snap([['Google', 7, 3]]),
@@ -264,6 +267,51 @@ test('hand: CI days estimated from step names are marked on the Dev tab', T, asy
   await andRender(page, () => page.click('#tab-overview'));
   assert.equal(await page.getAttribute('[data-chart="traffic"]', 'data-estimated'), '0');
   assert.equal(await page.$$eval('.estimated-legend', (e) => e.length), 0);
+  await done(w);
+});
+
+test('hand: releases are marked on the traffic and installs charts, dated as recorded', T, async () => {
+  const w = await open('#tab=overview&range=all&repo=test/partial');
+  const { page } = w;
+  const markers = (id) =>
+    page.$$eval(`[data-chart="${id}"] .release-marker`, (e) => e.map((x) => ({ date: x.dataset.marker, title: x.title, text: x.textContent })));
+  for (const [tab, id] of [['overview', 'traffic'], ['installs', 'installs'], ['views', 'views']]) {
+    if (tab !== 'overview') await andRender(page, () => page.click(`#tab-${tab}`));
+    assert.equal(await page.getAttribute(`[data-chart="${id}"]`, 'data-markers'), '2', id);
+    const m = await markers(id);
+    assert.deepEqual(m.map((x) => x.date), [day(0), day(55)]);
+    assert.match(m[0].title, /^v1: first recorded .*published before tracking began; the history stores no publish date/);
+    assert.match(m[1].title, /the day an asset was first seen; the history stores no publish date/);
+    assert.ok(m[1].text.includes('<img'), 'a hostile tag is shown as text');
+  }
+  // Only releases inside the range are marked.
+  await andRender(page, () => page.evaluate(() => (location.hash = '#tab=installs&range=30d&repo=test/partial')));
+  assert.deepEqual((await markers('installs')).map((x) => x.date), [day(55)]);
+  await done(w);
+});
+
+test('hand: hovering a chart shows a floating tooltip with the readout', T, async () => {
+  const w = await open('#tab=overview&range=30d&repo=test/partial');
+  const { page } = w;
+  assert.equal(await page.isVisible('[data-chart="traffic"] .chart-tip'), false, 'hidden until hovered');
+  const box = await page.$eval('[data-chart="traffic"] .u-over', (e) => {
+    const r = e.getBoundingClientRect();
+    return { x: r.left, y: r.top, w: r.width, h: r.height };
+  });
+  await page.mouse.move(box.x + box.w - 2, box.y + box.h / 2);
+  await page.waitForSelector('[data-chart="traffic"] .chart-tip:not([hidden])');
+  const tip = await page.textContent('[data-chart="traffic"] .chart-tip');
+  assert.ok(tip.startsWith(`${day(LAST)} (${PARTIAL_TEXT}`), tip);
+  assert.match(tip, /Views 1/);
+  const inside = await page.$eval('[data-chart="traffic"] .chart-tip', (t) => {
+    const r = t.getBoundingClientRect();
+    const o = t.parentElement.getBoundingClientRect();
+    return r.left >= o.left - 1 && r.right <= o.right + 1;
+  });
+  assert.ok(inside, 'flipped to stay inside the plot near its right edge');
+  assert.ok((await page.textContent('[data-chart="traffic"] .readout')).startsWith(`${day(LAST)} (`), 'the readout follows the mouse too');
+  await page.mouse.move(box.x + box.w / 2, box.y + box.h + 200);
+  await page.waitForSelector('[data-chart="traffic"] .chart-tip[hidden]', { state: 'attached' });
   await done(w);
 });
 

@@ -155,6 +155,18 @@ export function lineChart(parent, spec, ctx) {
         `Diamond: ${ESTIMATED_TEXT} (the workflow definition was unreadable), not read from the workflow definitions.`,
       )
     : null;
+  // Release markers ({x, label, title}) inside the x range: a dashed vertical line each,
+  // named in a line under the chart (the title says where the date comes from).
+  const markers = (spec.markers || []).filter((mk) => n && mk.x >= spec.x[0] && mk.x <= spec.x[n - 1]);
+  const markerLegend = markers.length
+    ? el(
+        'p',
+        { class: 'legend marker-legend' },
+        el('span', { class: 'mark-release', 'aria-hidden': 'true' }),
+        'Releases: ',
+        markers.map((mk, k) => [k ? ', ' : null, el('span', { class: 'release-marker', 'data-marker': mk.date, title: mk.title }, `${shorten(mk.label)} (${mk.date})`)]),
+      )
+    : null;
   const plot = el('div', {
     class: 'plot',
     tabindex: n ? 0 : -1,
@@ -173,6 +185,7 @@ export function lineChart(parent, spec, ctx) {
       'data-gaps': gapCount,
       'data-partial': partialCount,
       'data-estimated': estCount,
+      'data-markers': markers.length,
       'aria-labelledby': `${uid}-title`,
     },
     el('div', { class: 'chart-head' }, title, el('div', { class: 'chart-tools' }, toggles, csvBtn)),
@@ -180,6 +193,7 @@ export function lineChart(parent, spec, ctx) {
     plot,
     legend,
     estLegend,
+    markerLegend,
     readout,
   );
   parent.appendChild(section);
@@ -246,8 +260,9 @@ export function lineChart(parent, spec, ctx) {
       setCursor: [
         (u) => {
           const i = u.cursor.idx;
-          if (i === null || i === undefined) {
+          if (i === null || i === undefined || u.cursor.left < 0) {
             readout.textContent = '';
+            tip.hidden = true;
             return;
           }
           const parts = spec.series
@@ -257,15 +272,36 @@ export function lineChart(parent, spec, ctx) {
           const part = marked && marked[i] ? ` (${PARTIAL_TEXT}: a lower bound)` : '';
           const estd = est && est[i] ? ` (${ESTIMATED_TEXT})` : '';
           readout.textContent = `${spec.dates[i]}${part}${estd}: ${parts.join(' · ')}`;
+          showTip(u, i, `${spec.dates[i]}${part}${estd}`, parts);
         },
       ],
       draw: [
+        ...(markers.length ? [(u) => drawMarkers(u, markers, th)] : []),
         ...(marked ? [(u) => drawPartial(u, spec, marked, th)] : []),
         ...(est ? [(u) => drawEstimated(u, spec, est, th)] : []),
       ],
     },
   };
+  // A floating tooltip by the cursor (hover or keyboard), with the readout's text.
+  const tip = el('div', { class: 'chart-tip', 'aria-hidden': 'true', hidden: true });
+  function showTip(u, i, head, parts) {
+    while (tip.firstChild) tip.removeChild(tip.firstChild);
+    tip.appendChild(el('div', { class: 'tip-head' }, head));
+    for (const p of parts) tip.appendChild(el('div', null, p));
+    tip.hidden = false;
+    const left = u.cursor.left;
+    const top = u.cursor.top;
+    const w = u.over.clientWidth;
+    const tw = tip.offsetWidth;
+    const x = left + 12 + tw > w ? Math.max(0, left - 12 - tw) : left + 12;
+    tip.style.left = `${Math.round(x)}px`;
+    tip.style.top = `${Math.round(Math.max(0, Math.min(top + 12, u.over.clientHeight - tip.offsetHeight)))}px`;
+  }
   const u = new uPlot(opts, data, plot);
+  u.over.appendChild(tip);
+  u.over.addEventListener('mouseleave', () => {
+    tip.hidden = true;
+  });
 
   spec.series.forEach((s, j) => {
     const box = el('input', { type: 'checkbox', checked: !hidden.has(s.key), 'data-series': s.key });
@@ -367,6 +403,25 @@ function drawPartial(u, spec, marked, th) {
       g.stroke();
     }
   });
+  g.restore();
+}
+
+/** A dashed vertical line at each release marker. */
+function drawMarkers(u, markers, th) {
+  const g = u.ctx;
+  const dpr = u.pxRatio || globalThis.devicePixelRatio || 1;
+  const { top, height } = u.bbox;
+  g.save();
+  g.strokeStyle = th.axis;
+  g.lineWidth = 1 * dpr;
+  g.setLineDash([2 * dpr, 3 * dpr]);
+  g.beginPath();
+  for (const mk of markers) {
+    const x = Math.round(u.valToPos(mk.x, 'x', true)) + 0.5;
+    g.moveTo(x, top);
+    g.lineTo(x, top + height);
+  }
+  g.stroke();
   g.restore();
 }
 

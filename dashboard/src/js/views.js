@@ -46,9 +46,31 @@ function seriesChart(parent, ctx, id, title, keys, opts = {}) {
       gapDays: ctx.totals.gapDays,
       since: !ctx.model.empty && ctx.model.start > a ? dayStr(ctx.model.start) : null,
       csv: { repo: ctx.repoLabel, range: ctx.state.range },
+      markers: opts.markers ? releaseMarkers(ctx) : null,
     },
     ctx,
   );
+}
+
+/** Release markers for a chart. The history stores no publish date: a release is marked
+ * on the first day any of its assets was recorded, and its title says so. */
+function releaseMarkers(ctx) {
+  const m = ctx.model;
+  return m.releases
+    .filter((r) => Number.isFinite(r.first))
+    .map((r) => {
+      const date = dayStr(r.first);
+      const before = r.first === m.firstDay;
+      return {
+        x: daySec(r.first),
+        date,
+        label: r.release || '(untagged)',
+        title: before
+          ? `${r.release}: first recorded ${date}, by the first collection (published before tracking began; the history stores no publish date)`
+          : `${r.release}: first recorded ${date} (the day an asset was first seen; the history stores no publish date)`,
+      };
+    })
+    .sort((x, y) => x.x - y.x);
 }
 
 /** A card's trend line: the daily average over the range's complete days against the
@@ -356,7 +378,7 @@ export function overview(panel, ctx) {
   panel.appendChild(grid);
   const main = el('div', { class: 'split-main' });
   grid.appendChild(main);
-  seriesChart(main, ctx, 'traffic', 'Traffic per day', ['views', 'viewsUniques', 'clones', 'clonesUniques', 'installs']);
+  seriesChart(main, ctx, 'traffic', 'Traffic per day', ['views', 'viewsUniques', 'clones', 'clonesUniques', 'installs'], { markers: true });
   freshness(grid, ctx);
   if (ctx.repos.length > 1) {
     const slot = el('div', { class: 'later' });
@@ -383,6 +405,7 @@ export function installs(panel, ctx) {
   }
   seriesChart(panel, ctx, 'installs', 'Installs per day', ['installs', 'downloads', 'organicClones'], {
     note: 'Downloads are counted on the day a collection saw them rise.',
+    markers: true,
   });
   const rows = releaseRows(m, a, b).map((r) => ({ ...r, firstDate: Number.isFinite(r.first) ? dayStr(r.first) : '' }));
   sortableTable(
@@ -439,7 +462,7 @@ export function views(panel, ctx) {
     ['views', 'Views', int(t.views), 'in range', slice(m, 'views', a, b), th.colors[1]],
     ['viewsUniques', 'Unique visitors', int(t.viewsUniques), 'per day, summed', slice(m, 'viewsUniques', a, b), th.colors[2]],
   ], ctx);
-  seriesChart(panel, ctx, 'views', 'Views per day', ['views', 'viewsUniques']);
+  seriesChart(panel, ctx, 'views', 'Views per day', ['views', 'viewsUniques'], { markers: true });
   const p = popularTables(m, a, b);
   const when = p.latest ? `14 days to ${dayStr(p.latest.day)}` : 'none recorded';
   const changeLabel = p.base ? `Change since ${dayStr(p.base.day)}` : 'Change';

@@ -375,7 +375,18 @@ function secDay(sec) {
   return Math.floor(sec / 86400);
 }
 
-return { dayNum, dayStr, daySec, tsDay, secDay };
+/** The first day of the bucket holding day `d`: itself ('day'), its week's Monday
+ * ('week', weeks start on Monday, UTC), or the 1st of its UTC month ('month'). */
+function bucketStart(d, by) {
+  if (by === 'week') return d - ((((d + 3) % 7) + 7) % 7); // 1970-01-01 was a Thursday
+  if (by === 'month') {
+    const t = new Date(d * DAY_MS);
+    return Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), 1) / DAY_MS;
+  }
+  return d;
+}
+
+return { dayNum, dayStr, daySec, tsDay, secDay, bucketStart };
 })();
 
 // js/derive.js
@@ -1092,17 +1103,113 @@ function indexDay(index) {
 }
 
 
-return { organicDay, readHistory, PARTIAL_SERIES, SERIES, dailyDownloads, buildModel, releases, aggregate, rangeBounds, slice, partialSlice, estimatedSlice, ESTIMATED_SERIES, periodChange, sum, lastFirst, gaps, totals, popularTables, popularSeries, releaseRows, indexDay };
+/** The series kept as the latest value of a bucket rather than summed over it. */
+const LAST_SERIES = new Set(['stars', 'forks', 'watchers', 'openIssues']);
+
+/**
+ * Groups the days [a, b] of a model into buckets (see bucketStart: 'week' starts on
+ * Monday, UTC; 'month' is the UTC calendar month). `a` should be a bucket's first day.
+ * Returns { starts (each bucket's first day), values: key -> per bucket (null when no
+ * day of it was observed), incomplete (per bucket: some day of it was partial or not
+ * collected, so its sums are a lower bound), estimated (some day's CI was estimated) }.
+ * Counters (LAST_SERIES) take their latest value in the bucket; the CI share is the
+ * bucket's CI checkouts over its clones on days with CI counted; the rest are sums.
+ */
+function bucketSeries(m, keys, a, b, by, startOf) {
+  const starts = [];
+  const index = [];
+  for (let d = a; d <= b; d++) {
+    const s = startOf(d, by);
+    if (!starts.length || starts[starts.length - 1] !== s) starts.push(s);
+    index.push(starts.length - 1);
+  }
+  const nb = starts.length;
+  const at = (key, d) => {
+    const j = d - m.start;
+    const v = j >= 0 && j < m.n ? m[key][j] : NaN;
+    return v === v ? v : null;
+  };
+  const values = {};
+  for (const key of keys) {
+    const out = new Array(nb).fill(null);
+    if (key === 'ciShare') {
+      const num = new Array(nb).fill(0);
+      const den = new Array(nb).fill(0);
+      const seen = new Array(nb).fill(false);
+      for (let d = a; d <= b; d++) {
+        const ci = at('ciCheckouts', d);
+        const cl = at('clones', d);
+        if (ci === null || cl === null) continue;
+        const k = index[d - a];
+        num[k] += ci;
+        den[k] += cl;
+        seen[k] = true;
+      }
+      for (let k = 0; k < nb; k++) if (seen[k]) out[k] = den[k] > 0 ? Math.min(1, num[k] / den[k]) : 0;
+    } else {
+      const last = LAST_SERIES.has(key);
+      for (let d = a; d <= b; d++) {
+        const v = at(key, d);
+        if (v === null) continue;
+        const k = index[d - a];
+        out[k] = last ? v : (out[k] ?? 0) + v;
+      }
+    }
+    values[key] = out;
+  }
+  const incomplete = new Array(nb).fill(false);
+  const estimated = new Array(nb).fill(false);
+  const tracked0 = m.empty ? Infinity : Math.max(m.start, m.firstDay ?? m.start);
+  for (let d = a; d <= b; d++) {
+    const k = index[d - a];
+    const j = d - m.start;
+    const inside = j >= 0 && j < m.n;
+    if (d >= tracked0 && d <= m.end && (!inside || (m.views[j] !== m.views[j] && m.clones[j] !== m.clones[j]))) incomplete[k] = true;
+    if (inside && m.partial && m.partial[j]) incomplete[k] = true;
+    if (inside && m.ciEstimated && m.ciEstimated[j]) estimated[k] = true;
+  }
+  return { starts, values, incomplete, estimated };
+}
+
+/** A trailing 7-day average of `key` for each day of [a, b]: the mean over the complete
+ * days (observed, not partial) among the day and the 6 before it; null on a day not
+ * collected (no line across a gap) or when there is none. Gaps and partial days never
+ * count, neither as zeros nor as lower bounds. */
+function average7(m, key, a, b) {
+  const out = new Array(Math.max(0, b - a + 1)).fill(null);
+  const src = m[key];
+  for (let d = a; d <= b; d++) {
+    const jd = d - m.start;
+    if (jd < 0 || jd >= m.n || src[jd] !== src[jd]) continue;
+    let s = 0;
+    let k = 0;
+    for (let e = d - 6; e <= d; e++) {
+      const j = e - m.start;
+      if (j < 0 || j >= m.n) continue;
+      const v = src[j];
+      if (v === v && !(m.partial && m.partial[j])) {
+        s += v;
+        k++;
+      }
+    }
+    if (k) out[d - a] = s / k;
+  }
+  return out;
+}
+
+return { organicDay, readHistory, PARTIAL_SERIES, SERIES, dailyDownloads, buildModel, releases, aggregate, rangeBounds, slice, partialSlice, estimatedSlice, ESTIMATED_SERIES, periodChange, sum, lastFirst, gaps, totals, popularTables, popularSeries, releaseRows, indexDay, LAST_SERIES, bucketSeries, average7 };
 })();
 
 // js/hash.js
 const __m_js_hash_js = (() => {
 // The view's state in the URL hash, so a view can be linked and restored:
-// #tab=views&range=1y&repo=octo/hello. Unknown or missing values fall back to defaults.
+// #tab=views&range=1y&repo=octo/hello&by=week (by is left out when 'day'). Unknown or missing values fall back to defaults.
 
 const TABS = ['overview', 'installs', 'views', 'community', 'dev'];
 const RANGES = ['30d', '90d', '1y', 'all'];
 const ALL = 'all';
+/** How daily figures are grouped: by day, by week (Monday to Sunday, UTC), by month. */
+const BYS = ['day', 'week', 'month'];
 const DEFAULT_TAB = 'overview';
 const DEFAULT_RANGE = '90d';
 
@@ -1121,16 +1228,18 @@ function parseHash(hash, repos) {
   let repo = defaultRepo(repos);
   if (want === ALL && repos.length > 1) repo = ALL;
   else if (want) repo = repos.find((r) => r.toLowerCase() === want) ?? repo;
-  return { tab, range, repo };
+  const by = BYS.includes(params.get('by')) ? params.get('by') : 'day';
+  return { tab, range, repo, by };
 }
 
 /** The canonical hash of a state; `parseHash(formatHash(s))` gives `s` back. */
 function formatHash(state) {
   const repo = encodeURIComponent(state.repo).replace(/%2F/gi, '/');
-  return `#tab=${state.tab}&range=${state.range}&repo=${repo}`;
+  const by = state.by && state.by !== 'day' ? `&by=${state.by}` : '';
+  return `#tab=${state.tab}&range=${state.range}&repo=${repo}${by}`;
 }
 
-return { TABS, RANGES, ALL, DEFAULT_TAB, DEFAULT_RANGE, defaultRepo, parseHash, formatHash };
+return { TABS, RANGES, ALL, BYS, DEFAULT_TAB, DEFAULT_RANGE, defaultRepo, parseHash, formatHash };
 })();
 
 // js/csv.js
@@ -1292,6 +1401,8 @@ function lineChart(parent, spec, ctx) {
   const gapCount = spec.gapDays ?? (spec.series.length ? spec.series[0].values.filter((v) => v === null).length : 0);
   const n = spec.x.length;
   const nullText = spec.nullText || 'not collected';
+  const partialText = spec.partialText || PARTIAL_TEXT;
+  const unit = spec.unit || (spec.points ? 'snapshots' : 'days');
   // Partial days, where some shown series has a value: drawn hollow, joined dashed.
   const marked = spec.partial && spec.series.some((s) => s.partial) ? spec.partial : null;
   let partialCount = 0;
@@ -1313,9 +1424,9 @@ function lineChart(parent, spec, ctx) {
   const summaryText =
     n === 0
       ? 'No data in this range.'
-      : `${n} ${spec.points ? 'snapshots' : 'days'}, ${spec.dates[0]} to ${spec.dates[n - 1]}` +
-        (spec.points ? '.' : gapCount ? `; ${gapCount} not collected (gaps)` : '; every tracked day collected') +
-        (partialCount ? `; ${partialCount} partial (a lower bound)` : '') +
+      : `${n} ${unit}, ${spec.dates[0]} to ${spec.dates[n - 1]}` +
+        (spec.points ? '.' : gapCount ? `; ${gapCount} ${spec.unit ? 'days ' : ''}not collected (gaps)` : '; every tracked day collected') +
+        (partialCount ? `; ${partialCount} ${spec.partialText ? 'incomplete' : 'partial'} (a lower bound)` : '') +
         (estCount ? `; ${estCount} with ${ESTIMATED_TEXT}` : '') +
         (spec.since ? `; tracking began ${spec.since}.` : '.');
   const summary = el('p', { class: 'chart-summary', id: `${uid}-desc` }, summaryText, spec.note ? ' ' + spec.note : null);
@@ -1324,7 +1435,7 @@ function lineChart(parent, spec, ctx) {
         'p',
         { class: 'legend partial-legend' },
         el('span', { class: 'mark-partial', 'aria-hidden': 'true' }),
-        `Hollow point, dashed line: ${PARTIAL_TEXT}; its counts are a lower bound, left out of averages and changes.`,
+        `Hollow point, dashed line: ${partialText}; its counts are a lower bound, left out of averages and changes.`,
       )
     : null;
   const estLegend = estCount
@@ -1337,7 +1448,7 @@ function lineChart(parent, spec, ctx) {
     : null;
   // Release markers ({x, label, title}) inside the x range: a dashed vertical line each,
   // named in a line under the chart (the title says where the date comes from).
-  const markers = (spec.markers || []).filter((mk) => n && mk.x >= spec.x[0] && mk.x <= spec.x[n - 1]);
+  const markers = (spec.markers || []).filter((mk) => n && mk.x >= spec.x[0] && mk.x <= (spec.xEnd ?? spec.x[n - 1]));
   const markerLegend = markers.length
     ? el(
         'p',
@@ -1390,7 +1501,7 @@ function lineChart(parent, spec, ctx) {
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { size: 7 } },
     scales: {
-      x: { time: true },
+      x: { time: true, ...(spec.xEnd !== undefined && n ? { range: (u, min, max) => [spec.x[0], Math.max(max, spec.xEnd)] } : {}) },
       y: {
         range: (u, min, max) => {
           if (spec.pct) return [0, 1];
@@ -1420,7 +1531,8 @@ function lineChart(parent, spec, ctx) {
       ...spec.series.map((s, j) => ({
         label: shown[j],
         stroke: th.colors[s.color] || th.colors[1],
-        width: 1.75,
+        width: s.dash ? 1.25 : 1.75,
+        ...(s.dash ? { dash: s.dash } : {}),
         show: !hidden.has(s.key),
         spanGaps: false,
         // uPlot's default stays unless this series needs more breaks (an undefined
@@ -1449,7 +1561,7 @@ function lineChart(parent, spec, ctx) {
             .map((s, j) => [s, shown[j]])
             .filter(([s]) => !hidden.has(s.key))
             .map(([s, label]) => `${label} ${s.values[i] === null ? nullText : fmt(s.values[i])}`);
-          const part = marked && marked[i] ? ` (${PARTIAL_TEXT}: a lower bound)` : '';
+          const part = marked && marked[i] ? ` (${partialText}: a lower bound)` : '';
           const estd = est && est[i] ? ` (${ESTIMATED_TEXT})` : '';
           readout.textContent = `${spec.dates[i]}${part}${estd}: ${parts.join(' · ')}`;
           showTip(u, i, `${spec.dates[i]}${part}${estd}`, parts);
@@ -1495,7 +1607,8 @@ function lineChart(parent, spec, ctx) {
   });
 
   csvBtn.addEventListener('click', () => {
-    const shown = spec.series.filter((s) => !hidden.has(s.key));
+    // Derived lines (the 7-day average) stay out: the CSV holds the figures themselves.
+    const shown = spec.series.filter((s) => !hidden.has(s.key) && !s.derived);
     const text = chartCsv(spec.dates, shown);
     download(csvFileName('gtt', spec.csv?.repo, spec.id, spec.csv?.range), text);
   });
@@ -1721,8 +1834,8 @@ const __m_js_views_js = (() => {
 
 const { el, githubLink, isRepoName, download, clipped } = __m_js_dom_js;
 const { lineChart, sparkline, sharpCanvas, theme, META, PARTIAL_TEXT } = __m_js_chart_js;
-const { slice, totals, gaps, popularTables, popularSeries, releaseRows, partialSlice, periodChange, PARTIAL_SERIES, estimatedSlice, ESTIMATED_SERIES } = __m_js_derive_js;
-const { dayStr, daySec } = __m_js_dates_js;
+const { slice, totals, gaps, popularTables, popularSeries, releaseRows, partialSlice, periodChange, PARTIAL_SERIES, estimatedSlice, ESTIMATED_SERIES, bucketSeries, average7 } = __m_js_derive_js;
+const { dayStr, daySec, bucketStart } = __m_js_dates_js;
 const { int, signed, pct, utc, ago, ageDays, shorten } = __m_js_format_js;
 const { toCsv, csvFileName } = __m_js_csv_js;
 
@@ -1736,26 +1849,45 @@ function axis(a, b) {
   return { x, dates };
 }
 
-/** A chart of model series over the range. */
+/** A chart of model series over the range: one point a day with a 7-day average of the
+ * first series (traffic only), or one a week or month (`ctx.state.by`). */
 function seriesChart(parent, ctx, id, title, keys, opts = {}) {
+  const by = ctx.state.by || 'day';
+  if (by !== 'day') return bucketChart(parent, ctx, id, title, keys, opts, by);
   const [a, b] = ctx.bounds;
   const { x, dates } = ctx.axis || (ctx.axis = axis(a, b));
+  const series = keys.map((k) => ({
+    key: k,
+    label: META[k].label,
+    color: META[k].color,
+    values: slice(ctx.model, k, a, b),
+    partial: PARTIAL_SERIES.has(k),
+    estimated: ESTIMATED_SERIES.has(k),
+  }));
+  const k0 = keys[0];
+  const avg = PARTIAL_SERIES.has(k0) && !opts.pct;
+  if (avg) {
+    series.push({
+      key: `${k0}Avg7`,
+      label: `${META[k0].label}, 7-day average`,
+      color: META[k0].color,
+      values: average7(ctx.model, k0, a, b),
+      dash: [6, 4],
+      derived: true,
+    });
+  }
+  const avgNote = avg
+    ? `Thin dashed line: ${META[k0].label.toLowerCase()}, average of the complete days among each day and the 6 before it (partial days and gaps left out).`
+    : null;
   return lineChart(
     parent,
     {
       id,
       title,
-      note: opts.note,
+      note: [opts.note, avgNote].filter(Boolean).join(' ') || undefined,
       x,
       dates,
-      series: keys.map((k) => ({
-        key: k,
-        label: META[k].label,
-        color: META[k].color,
-        values: slice(ctx.model, k, a, b),
-        partial: PARTIAL_SERIES.has(k),
-        estimated: ESTIMATED_SERIES.has(k),
-      })),
+      series,
       partial: ctx.partial || (ctx.partial = partialSlice(ctx.model, a, b)),
       estimated: ctx.estimated || (ctx.estimated = estimatedSlice(ctx.model, a, b)),
       zero: opts.zero ?? true,
@@ -1763,6 +1895,49 @@ function seriesChart(parent, ctx, id, title, keys, opts = {}) {
       gapDays: ctx.totals.gapDays,
       since: !ctx.model.empty && ctx.model.start > a ? dayStr(ctx.model.start) : null,
       csv: { repo: ctx.repoLabel, range: ctx.state.range },
+      markers: opts.markers ? releaseMarkers(ctx) : null,
+    },
+    ctx,
+  );
+}
+
+const BY_NOTE = {
+  week: 'One point a week: weeks run Monday to Sunday, UTC, each dated by its Monday; the first week is shown whole.',
+  month: 'One point a calendar month (UTC), dated by its first day; the first month is shown whole.',
+};
+
+/** A chart of model series summed by week (Monday-start, UTC) or by month. */
+function bucketChart(parent, ctx, id, title, keys, opts, by) {
+  const [a0, b] = ctx.bounds;
+  const a = bucketStart(a0, by);
+  const bs = bucketSeries(ctx.model, keys, a, b, by, bucketStart);
+  const counters = keys.some((k) => !PARTIAL_SERIES.has(k) && k !== 'downloads');
+  return lineChart(
+    parent,
+    {
+      id,
+      title: title.replace(/ per day$/, by === 'week' ? ' per week' : ' per month'),
+      note: [opts.note, BY_NOTE[by], counters ? 'Each point is the latest value observed in it.' : null].filter(Boolean).join(' '),
+      x: bs.starts.map(daySec),
+      xEnd: daySec(b),
+      dates: bs.starts.map((d) => (by === 'month' ? dayStr(d).slice(0, 7) : dayStr(d))),
+      series: keys.map((k) => ({
+        key: k,
+        label: META[k].label,
+        color: META[k].color,
+        values: bs.values[k],
+        partial: PARTIAL_SERIES.has(k) || k === 'downloads',
+        estimated: ESTIMATED_SERIES.has(k),
+      })),
+      partial: bs.incomplete,
+      partialText: `incomplete: a partial day or a day not collected in this ${by}`,
+      estimated: bs.estimated,
+      unit: by === 'week' ? 'weeks (Monday to Sunday, UTC)' : 'months (UTC)',
+      zero: opts.zero ?? true,
+      pct: opts.pct,
+      gapDays: ctx.totals.gapDays,
+      since: !ctx.model.empty && ctx.model.start > a ? dayStr(ctx.model.start) : null,
+      csv: { repo: ctx.repoLabel, range: `${ctx.state.range}-${by}` },
       markers: opts.markers ? releaseMarkers(ctx) : null,
     },
     ctx,
@@ -2376,7 +2551,7 @@ const __m_js_app_js = (() => {
 const { el, clear, githubLink, isRepoName } = __m_js_dom_js;
 const { discover, loadAll } = __m_js_load_js;
 const { readHistory, buildModel, aggregate, totals, indexDay } = __m_js_derive_js;
-const { parseHash, formatHash, TABS, RANGES, ALL } = __m_js_hash_js;
+const { parseHash, formatHash, TABS, RANGES, BYS, ALL } = __m_js_hash_js;
 const { RENDER } = __m_js_views_js;
 const { utc, shorten } = __m_js_format_js;
 
@@ -2485,6 +2660,7 @@ function syncControls() {
     if (l < strip.scrollLeft || l + active.offsetWidth > strip.scrollLeft + strip.clientWidth) strip.scrollLeft = Math.max(0, l - 8);
   }
   for (const r of RANGES) $(`range-${r}`).checked = r === s.range;
+  for (const g of BYS) $(`by-${g}`).checked = g === s.by;
   const sel = $('repo');
   if (sel.value !== s.repo) sel.value = s.repo;
   const sub = $('subtitle');
@@ -2529,6 +2705,7 @@ function render() {
     panel.setAttribute('data-tab', app.state.tab);
     panel.setAttribute('data-repo', app.state.repo);
     panel.setAttribute('data-range', app.state.range);
+    panel.setAttribute('data-by', app.state.by);
     panel.setAttribute('data-from', new Date(a * 86400000).toISOString().slice(0, 10));
     panel.setAttribute('data-to', new Date(b * 86400000).toISOString().slice(0, 10));
     RENDER[app.state.tab](panel, ctx);
@@ -2609,7 +2786,7 @@ function onHash() {
   if (!app.data) return;
   const next = parseHash(location.hash, app.data.repos);
   const s = app.state;
-  if (next.tab !== s.tab || next.repo !== s.repo || next.range !== s.range) {
+  if (next.tab !== s.tab || next.repo !== s.repo || next.range !== s.range || next.by !== s.by) {
     app.state = next;
     render();
   }
@@ -2633,6 +2810,7 @@ function wireControls() {
     });
   });
   for (const r of RANGES) $(`range-${r}`).addEventListener('change', (e) => e.target.checked && go({ range: r }));
+  for (const g of BYS) $(`by-${g}`).addEventListener('change', (e) => e.target.checked && go({ by: g }));
   $('repo').addEventListener('change', (e) => go({ repo: e.target.value }));
   $('skip').addEventListener('click', () => $('panel').focus());
   window.addEventListener('hashchange', onHash);

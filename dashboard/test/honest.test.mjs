@@ -315,6 +315,59 @@ test('hand: hovering a chart shows a floating tooltip with the readout', T, asyn
   await done(w);
 });
 
+test('hand: per day, week (Monday to Sunday, UTC) or month; the 7-day average leaves partial days out', T, async () => {
+  const w = await open('#tab=overview&range=90d&repo=test/partial');
+  const { page } = w;
+  const points = () => page.getAttribute('[data-chart="traffic"]', 'data-points');
+  assert.equal(await points(), '90');
+  // The 7-day average: day 60 is partial (1 view), days 54..59 complete at 10 each.
+  await page.focus('[data-chart="traffic"] .plot');
+  await page.keyboard.press('End');
+  let readout = await page.textContent('[data-chart="traffic"] .readout');
+  assert.match(readout, /Views 1 ·/, readout);
+  assert.match(readout, /Views, 7-day average 10$/, readout);
+  // Day 45, after the gap: its window (39..45) holds day 39 (partial, 3 views) and the gap.
+  for (let k = 0; k < 15; k++) await page.keyboard.press('ArrowLeft');
+  readout = await page.textContent('[data-chart="traffic"] .readout');
+  assert.ok(readout.startsWith(day(45)), readout);
+  assert.match(readout, /Views, 7-day average 10$/, readout);
+  assert.match(await page.textContent('[data-chart="traffic"] .chart-summary'), /partial days and gaps left out/);
+  // By week: Mondays from the one on or before the range's first day.
+  const dn = (k) => D0 / 86400000 + k;
+  const monday = (k) => dn(k) - (((dn(k) + 3) % 7) + 7) % 7;
+  const weeks = (monday(LAST) - monday(-29)) / 7 + 1;
+  await andRender(page, () => page.click('label[for="by-week"]'));
+  assert.match(await page.evaluate(() => location.hash), /&by=week$/);
+  assert.equal(await points(), String(weeks));
+  assert.equal(await page.textContent('[data-chart="traffic"] h2'), 'Traffic per week');
+  const summary = await page.textContent('[data-chart="traffic"] .chart-summary');
+  assert.match(summary, /weeks run Monday to Sunday, UTC/);
+  assert.match(summary, new RegExp(`^${weeks} weeks \\(Monday to Sunday, UTC\\)`));
+  // The last week holds the partial day, the gap's weeks its days not collected.
+  assert.ok(Number(await page.getAttribute('[data-chart="traffic"]', 'data-partial')) >= 2);
+  assert.equal(await page.$$eval('[data-chart="traffic"] input[data-series="viewsAvg7"]', (e) => e.length), 0, 'no 7-day average on weeks');
+  await page.focus('[data-chart="traffic"] .plot');
+  await page.keyboard.press('End');
+  readout = await page.textContent('[data-chart="traffic"] .readout');
+  const lastWeek = new Date(monday(LAST) * 86400000).toISOString().slice(0, 10);
+  assert.ok(readout.startsWith(`${lastWeek} (incomplete`), readout);
+  // Views of the last week: Monday 2026-10-26 (day 55) to day 60, 5 x 10 + 1.
+  assert.equal(monday(LAST), dn(55));
+  assert.match(readout, /: Views 51 ·/, readout);
+  // By month: August, September, October 2026.
+  await andRender(page, () => page.click('label[for="by-month"]'));
+  assert.equal(await points(), '3');
+  assert.match(await page.textContent('[data-chart="traffic"] .chart-summary'), /calendar month \(UTC\)/);
+  // Charts of every tab follow; snapshot charts stay per snapshot.
+  await andRender(page, () => page.click('#tab-dev'));
+  assert.equal(await page.getAttribute('[data-chart="clones"]', 'data-points'), '3');
+  assert.equal(await page.getAttribute('[data-chart="clones"]', 'data-estimated'), '1', 'the month of the estimated days');
+  await andRender(page, () => page.click('label[for="by-day"]'));
+  assert.equal(await page.getAttribute('[data-chart="clones"]', 'data-points'), '90');
+  assert.doesNotMatch(await page.evaluate(() => location.hash), /by=/);
+  await done(w);
+});
+
 /** Words (letters only) of the visible text in #panel that the layout split over two lines. */
 async function brokenWords(page) {
   return page.evaluate(() => {

@@ -112,6 +112,8 @@ export function lineChart(parent, spec, ctx) {
   const gapCount = spec.gapDays ?? (spec.series.length ? spec.series[0].values.filter((v) => v === null).length : 0);
   const n = spec.x.length;
   const nullText = spec.nullText || 'not collected';
+  const partialText = spec.partialText || PARTIAL_TEXT;
+  const unit = spec.unit || (spec.points ? 'snapshots' : 'days');
   // Partial days, where some shown series has a value: drawn hollow, joined dashed.
   const marked = spec.partial && spec.series.some((s) => s.partial) ? spec.partial : null;
   let partialCount = 0;
@@ -133,9 +135,9 @@ export function lineChart(parent, spec, ctx) {
   const summaryText =
     n === 0
       ? 'No data in this range.'
-      : `${n} ${spec.points ? 'snapshots' : 'days'}, ${spec.dates[0]} to ${spec.dates[n - 1]}` +
-        (spec.points ? '.' : gapCount ? `; ${gapCount} not collected (gaps)` : '; every tracked day collected') +
-        (partialCount ? `; ${partialCount} partial (a lower bound)` : '') +
+      : `${n} ${unit}, ${spec.dates[0]} to ${spec.dates[n - 1]}` +
+        (spec.points ? '.' : gapCount ? `; ${gapCount} ${spec.unit ? 'days ' : ''}not collected (gaps)` : '; every tracked day collected') +
+        (partialCount ? `; ${partialCount} ${spec.partialText ? 'incomplete' : 'partial'} (a lower bound)` : '') +
         (estCount ? `; ${estCount} with ${ESTIMATED_TEXT}` : '') +
         (spec.since ? `; tracking began ${spec.since}.` : '.');
   const summary = el('p', { class: 'chart-summary', id: `${uid}-desc` }, summaryText, spec.note ? ' ' + spec.note : null);
@@ -144,7 +146,7 @@ export function lineChart(parent, spec, ctx) {
         'p',
         { class: 'legend partial-legend' },
         el('span', { class: 'mark-partial', 'aria-hidden': 'true' }),
-        `Hollow point, dashed line: ${PARTIAL_TEXT}; its counts are a lower bound, left out of averages and changes.`,
+        `Hollow point, dashed line: ${partialText}; its counts are a lower bound, left out of averages and changes.`,
       )
     : null;
   const estLegend = estCount
@@ -157,7 +159,7 @@ export function lineChart(parent, spec, ctx) {
     : null;
   // Release markers ({x, label, title}) inside the x range: a dashed vertical line each,
   // named in a line under the chart (the title says where the date comes from).
-  const markers = (spec.markers || []).filter((mk) => n && mk.x >= spec.x[0] && mk.x <= spec.x[n - 1]);
+  const markers = (spec.markers || []).filter((mk) => n && mk.x >= spec.x[0] && mk.x <= (spec.xEnd ?? spec.x[n - 1]));
   const markerLegend = markers.length
     ? el(
         'p',
@@ -210,7 +212,7 @@ export function lineChart(parent, spec, ctx) {
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { size: 7 } },
     scales: {
-      x: { time: true },
+      x: { time: true, ...(spec.xEnd !== undefined && n ? { range: (u, min, max) => [spec.x[0], Math.max(max, spec.xEnd)] } : {}) },
       y: {
         range: (u, min, max) => {
           if (spec.pct) return [0, 1];
@@ -240,7 +242,8 @@ export function lineChart(parent, spec, ctx) {
       ...spec.series.map((s, j) => ({
         label: shown[j],
         stroke: th.colors[s.color] || th.colors[1],
-        width: 1.75,
+        width: s.dash ? 1.25 : 1.75,
+        ...(s.dash ? { dash: s.dash } : {}),
         show: !hidden.has(s.key),
         spanGaps: false,
         // uPlot's default stays unless this series needs more breaks (an undefined
@@ -269,7 +272,7 @@ export function lineChart(parent, spec, ctx) {
             .map((s, j) => [s, shown[j]])
             .filter(([s]) => !hidden.has(s.key))
             .map(([s, label]) => `${label} ${s.values[i] === null ? nullText : fmt(s.values[i])}`);
-          const part = marked && marked[i] ? ` (${PARTIAL_TEXT}: a lower bound)` : '';
+          const part = marked && marked[i] ? ` (${partialText}: a lower bound)` : '';
           const estd = est && est[i] ? ` (${ESTIMATED_TEXT})` : '';
           readout.textContent = `${spec.dates[i]}${part}${estd}: ${parts.join(' · ')}`;
           showTip(u, i, `${spec.dates[i]}${part}${estd}`, parts);
@@ -315,7 +318,8 @@ export function lineChart(parent, spec, ctx) {
   });
 
   csvBtn.addEventListener('click', () => {
-    const shown = spec.series.filter((s) => !hidden.has(s.key));
+    // Derived lines (the 7-day average) stay out: the CSV holds the figures themselves.
+    const shown = spec.series.filter((s) => !hidden.has(s.key) && !s.derived);
     const text = chartCsv(spec.dates, shown);
     download(csvFileName('gtt', spec.csv?.repo, spec.id, spec.csv?.range), text);
   });

@@ -375,7 +375,18 @@ function secDay(sec) {
   return Math.floor(sec / 86400);
 }
 
-return { dayNum, dayStr, daySec, tsDay, secDay };
+/** The first day of the bucket holding day `d`: itself ('day'), its week's Monday
+ * ('week', weeks start on Monday, UTC), or the 1st of its UTC month ('month'). */
+function bucketStart(d, by) {
+  if (by === 'week') return d - ((((d + 3) % 7) + 7) % 7); // 1970-01-01 was a Thursday
+  if (by === 'month') {
+    const t = new Date(d * DAY_MS);
+    return Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), 1) / DAY_MS;
+  }
+  return d;
+}
+
+return { dayNum, dayStr, daySec, tsDay, secDay, bucketStart };
 })();
 
 // js/derive.js
@@ -442,6 +453,9 @@ function readHistory(h, fallbackName = '') {
     // Days only ever seen in progress (the collection day): their counts are a lower
     // bound. Anything that is not a day string is ignored.
     partial: Array.isArray(src.partial) ? src.partial.filter((d) => typeof d === 'string') : [],
+    // Days whose CI checkouts were estimated from step names (workflow definitions
+    // unreadable), not read from the definitions. Non-day entries are ignored.
+    ciEstimated: Array.isArray(src.ci_estimated) ? src.ci_estimated.filter((d) => typeof d === 'string') : [],
   };
 }
 
@@ -667,6 +681,15 @@ function buildModel(r) {
   }
   m.partial = partial;
   m.partialDays = partialDays;
+  // CI estimated days: days with CI counted whose checkouts came from step names.
+  const est = new Uint8Array(n);
+  for (const k of r.ciEstimated || []) {
+    const d = dayKey(k);
+    const i = d - start;
+    if (d !== d || i < 0 || i >= n || ciCheckouts[i] !== ciCheckouts[i]) continue;
+    est[i] = 1;
+  }
+  m.ciEstimated = est;
   m.firstDay = Number.isFinite(firstDay) ? firstDay : start;
   m.covered = covered;
   m.hasCi = hasCi;
@@ -746,9 +769,12 @@ function aggregate(models, name = 'All repositories') {
   const ciClones = new Float64Array(n);
   // A sum is a lower bound on a day any of its repositories saw only in progress.
   a.partial = new Uint8Array(n);
+  // A sum is estimated on a day any of its repositories' CI was estimated.
+  a.ciEstimated = new Uint8Array(n);
   for (const m of live) {
     const off = m.start - start;
     if (m.partial) for (let i = 0; i < m.n; i++) if (m.partial[i]) a.partial[i + off] = 1;
+    if (m.ciEstimated) for (let i = 0; i < m.n; i++) if (m.ciEstimated[i]) a.ciEstimated[i + off] = 1;
     for (const k of sumKeys) addInto(a[k], m[k], off, m.n);
     const ci = m.ciCheckouts;
     const cl = m.clones;
@@ -879,6 +905,17 @@ function partialSlice(m, a, b) {
   for (let d = Math.max(a, m.start), i = d - a; d <= Math.min(b, m.end); d++, i++) out[i] = m.partial[d - m.start] === 1;
   return out;
 }
+
+/** Whether each day of [a, b] had its CI checkouts estimated from step names. */
+function estimatedSlice(m, a, b) {
+  const out = new Array(Math.max(0, b - a + 1)).fill(false);
+  if (!m.ciEstimated) return out;
+  for (let d = Math.max(a, m.start), i = d - a; d <= Math.min(b, m.end); d++, i++) out[i] = m.ciEstimated[d - m.start] === 1;
+  return out;
+}
+
+/** The series whose value on a CI-estimated day rests on the estimate. */
+const ESTIMATED_SERIES = new Set(['ciCheckouts', 'ciUniques', 'ciShare']);
 
 /** The daily average of a series over the complete days of [a, b] (covered, not
  * partial), and the same over the period of equal length just before: a trend never
@@ -1066,17 +1103,113 @@ function indexDay(index) {
 }
 
 
-return { organicDay, readHistory, PARTIAL_SERIES, SERIES, dailyDownloads, buildModel, releases, aggregate, rangeBounds, slice, partialSlice, periodChange, sum, lastFirst, gaps, totals, popularTables, popularSeries, releaseRows, indexDay };
+/** The series kept as the latest value of a bucket rather than summed over it. */
+const LAST_SERIES = new Set(['stars', 'forks', 'watchers', 'openIssues']);
+
+/**
+ * Groups the days [a, b] of a model into buckets (see bucketStart: 'week' starts on
+ * Monday, UTC; 'month' is the UTC calendar month). `a` should be a bucket's first day.
+ * Returns { starts (each bucket's first day), values: key -> per bucket (null when no
+ * day of it was observed), incomplete (per bucket: some day of it was partial or not
+ * collected, so its sums are a lower bound), estimated (some day's CI was estimated) }.
+ * Counters (LAST_SERIES) take their latest value in the bucket; the CI share is the
+ * bucket's CI checkouts over its clones on days with CI counted; the rest are sums.
+ */
+function bucketSeries(m, keys, a, b, by, startOf) {
+  const starts = [];
+  const index = [];
+  for (let d = a; d <= b; d++) {
+    const s = startOf(d, by);
+    if (!starts.length || starts[starts.length - 1] !== s) starts.push(s);
+    index.push(starts.length - 1);
+  }
+  const nb = starts.length;
+  const at = (key, d) => {
+    const j = d - m.start;
+    const v = j >= 0 && j < m.n ? m[key][j] : NaN;
+    return v === v ? v : null;
+  };
+  const values = {};
+  for (const key of keys) {
+    const out = new Array(nb).fill(null);
+    if (key === 'ciShare') {
+      const num = new Array(nb).fill(0);
+      const den = new Array(nb).fill(0);
+      const seen = new Array(nb).fill(false);
+      for (let d = a; d <= b; d++) {
+        const ci = at('ciCheckouts', d);
+        const cl = at('clones', d);
+        if (ci === null || cl === null) continue;
+        const k = index[d - a];
+        num[k] += ci;
+        den[k] += cl;
+        seen[k] = true;
+      }
+      for (let k = 0; k < nb; k++) if (seen[k]) out[k] = den[k] > 0 ? Math.min(1, num[k] / den[k]) : 0;
+    } else {
+      const last = LAST_SERIES.has(key);
+      for (let d = a; d <= b; d++) {
+        const v = at(key, d);
+        if (v === null) continue;
+        const k = index[d - a];
+        out[k] = last ? v : (out[k] ?? 0) + v;
+      }
+    }
+    values[key] = out;
+  }
+  const incomplete = new Array(nb).fill(false);
+  const estimated = new Array(nb).fill(false);
+  const tracked0 = m.empty ? Infinity : Math.max(m.start, m.firstDay ?? m.start);
+  for (let d = a; d <= b; d++) {
+    const k = index[d - a];
+    const j = d - m.start;
+    const inside = j >= 0 && j < m.n;
+    if (d >= tracked0 && d <= m.end && (!inside || (m.views[j] !== m.views[j] && m.clones[j] !== m.clones[j]))) incomplete[k] = true;
+    if (inside && m.partial && m.partial[j]) incomplete[k] = true;
+    if (inside && m.ciEstimated && m.ciEstimated[j]) estimated[k] = true;
+  }
+  return { starts, values, incomplete, estimated };
+}
+
+/** A trailing 7-day average of `key` for each day of [a, b]: the mean over the complete
+ * days (observed, not partial) among the day and the 6 before it; null on a day not
+ * collected (no line across a gap) or when there is none. Gaps and partial days never
+ * count, neither as zeros nor as lower bounds. */
+function average7(m, key, a, b) {
+  const out = new Array(Math.max(0, b - a + 1)).fill(null);
+  const src = m[key];
+  for (let d = a; d <= b; d++) {
+    const jd = d - m.start;
+    if (jd < 0 || jd >= m.n || src[jd] !== src[jd]) continue;
+    let s = 0;
+    let k = 0;
+    for (let e = d - 6; e <= d; e++) {
+      const j = e - m.start;
+      if (j < 0 || j >= m.n) continue;
+      const v = src[j];
+      if (v === v && !(m.partial && m.partial[j])) {
+        s += v;
+        k++;
+      }
+    }
+    if (k) out[d - a] = s / k;
+  }
+  return out;
+}
+
+return { organicDay, readHistory, PARTIAL_SERIES, SERIES, dailyDownloads, buildModel, releases, aggregate, rangeBounds, slice, partialSlice, estimatedSlice, ESTIMATED_SERIES, periodChange, sum, lastFirst, gaps, totals, popularTables, popularSeries, releaseRows, indexDay, LAST_SERIES, bucketSeries, average7 };
 })();
 
 // js/hash.js
 const __m_js_hash_js = (() => {
 // The view's state in the URL hash, so a view can be linked and restored:
-// #tab=views&range=1y&repo=octo/hello. Unknown or missing values fall back to defaults.
+// #tab=views&range=1y&repo=octo/hello&by=week (by is left out when 'day'). Unknown or missing values fall back to defaults.
 
 const TABS = ['overview', 'installs', 'views', 'community', 'dev'];
 const RANGES = ['30d', '90d', '1y', 'all'];
 const ALL = 'all';
+/** How daily figures are grouped: by day, by week (Monday to Sunday, UTC), by month. */
+const BYS = ['day', 'week', 'month'];
 const DEFAULT_TAB = 'overview';
 const DEFAULT_RANGE = '90d';
 
@@ -1095,16 +1228,18 @@ function parseHash(hash, repos) {
   let repo = defaultRepo(repos);
   if (want === ALL && repos.length > 1) repo = ALL;
   else if (want) repo = repos.find((r) => r.toLowerCase() === want) ?? repo;
-  return { tab, range, repo };
+  const by = BYS.includes(params.get('by')) ? params.get('by') : 'day';
+  return { tab, range, repo, by };
 }
 
 /** The canonical hash of a state; `parseHash(formatHash(s))` gives `s` back. */
 function formatHash(state) {
   const repo = encodeURIComponent(state.repo).replace(/%2F/gi, '/');
-  return `#tab=${state.tab}&range=${state.range}&repo=${repo}`;
+  const by = state.by && state.by !== 'day' ? `&by=${state.by}` : '';
+  return `#tab=${state.tab}&range=${state.range}&repo=${repo}${by}`;
 }
 
-return { TABS, RANGES, ALL, DEFAULT_TAB, DEFAULT_RANGE, defaultRepo, parseHash, formatHash };
+return { TABS, RANGES, ALL, BYS, DEFAULT_TAB, DEFAULT_RANGE, defaultRepo, parseHash, formatHash };
 })();
 
 // js/csv.js
@@ -1201,6 +1336,9 @@ function isolated(values) {
 /** The meaning of a partial day, as the legend and the readout give it. */
 const PARTIAL_TEXT = 'partial: the day was still running when collected';
 
+/** The meaning of a CI-estimated day, as the legend and the readout give it. */
+const ESTIMATED_TEXT = 'CI checkouts estimated from step names';
+
 /** Pixel ranges, in canvas pixels, where a series' line must not be drawn: between two
  * x values further apart than `maxStep` seconds (snapshot days that do not follow
  * each other), and next to a marked (partial) point, which the draw hook joins with a
@@ -1263,10 +1401,16 @@ function lineChart(parent, spec, ctx) {
   const gapCount = spec.gapDays ?? (spec.series.length ? spec.series[0].values.filter((v) => v === null).length : 0);
   const n = spec.x.length;
   const nullText = spec.nullText || 'not collected';
+  const partialText = spec.partialText || PARTIAL_TEXT;
+  const unit = spec.unit || (spec.points ? 'snapshots' : 'days');
   // Partial days, where some shown series has a value: drawn hollow, joined dashed.
   const marked = spec.partial && spec.series.some((s) => s.partial) ? spec.partial : null;
   let partialCount = 0;
   if (marked) for (let i = 0; i < n; i++) if (marked[i] && spec.series.some((s) => s.partial && s.values[i] !== null)) partialCount++;
+  // CI-estimated days, where some shown series rests on the estimate: drawn as diamonds.
+  const est = spec.estimated && spec.series.some((s) => s.estimated) ? spec.estimated : null;
+  let estCount = 0;
+  if (est) for (let i = 0; i < n; i++) if (est[i] && spec.series.some((s) => s.estimated && s.values[i] !== null)) estCount++;
   // Series labels can be data (referrers, paths): shown cut, whole in the tooltip.
   const shown = spec.series.map((s) => shorten(s.label));
 
@@ -1280,9 +1424,10 @@ function lineChart(parent, spec, ctx) {
   const summaryText =
     n === 0
       ? 'No data in this range.'
-      : `${n} ${spec.points ? 'snapshots' : 'days'}, ${spec.dates[0]} to ${spec.dates[n - 1]}` +
-        (spec.points ? '.' : gapCount ? `; ${gapCount} not collected (gaps)` : '; every tracked day collected') +
-        (partialCount ? `; ${partialCount} partial (a lower bound)` : '') +
+      : `${n} ${unit}, ${spec.dates[0]} to ${spec.dates[n - 1]}` +
+        (spec.points ? '.' : gapCount ? `; ${gapCount} ${spec.unit ? 'days ' : ''}not collected (gaps)` : '; every tracked day collected') +
+        (partialCount ? `; ${partialCount} ${spec.partialText ? 'incomplete' : 'partial'} (a lower bound)` : '') +
+        (estCount ? `; ${estCount} with ${ESTIMATED_TEXT}` : '') +
         (spec.since ? `; tracking began ${spec.since}.` : '.');
   const summary = el('p', { class: 'chart-summary', id: `${uid}-desc` }, summaryText, spec.note ? ' ' + spec.note : null);
   const legend = partialCount
@@ -1290,7 +1435,27 @@ function lineChart(parent, spec, ctx) {
         'p',
         { class: 'legend partial-legend' },
         el('span', { class: 'mark-partial', 'aria-hidden': 'true' }),
-        `Hollow point, dashed line: ${PARTIAL_TEXT}; its counts are a lower bound, left out of averages and changes.`,
+        `Hollow point, dashed line: ${partialText}; its counts are a lower bound, left out of averages and changes.`,
+      )
+    : null;
+  const estLegend = estCount
+    ? el(
+        'p',
+        { class: 'legend estimated-legend' },
+        el('span', { class: 'mark-estimated', 'aria-hidden': 'true' }),
+        `Diamond: ${ESTIMATED_TEXT} (the workflow definition was unreadable), not read from the workflow definitions.`,
+      )
+    : null;
+  // Release markers ({x, label, title}) inside the x range: a dashed vertical line each,
+  // named in a line under the chart (the title says where the date comes from).
+  const markers = (spec.markers || []).filter((mk) => n && mk.x >= spec.x[0] && mk.x <= (spec.xEnd ?? spec.x[n - 1]));
+  const markerLegend = markers.length
+    ? el(
+        'p',
+        { class: 'legend marker-legend' },
+        el('span', { class: 'mark-release', 'aria-hidden': 'true' }),
+        'Releases: ',
+        markers.map((mk, k) => [k ? ', ' : null, el('span', { class: 'release-marker', 'data-marker': mk.date, title: mk.title }, `${shorten(mk.label)} (${mk.date})`)]),
       )
     : null;
   const plot = el('div', {
@@ -1310,12 +1475,16 @@ function lineChart(parent, spec, ctx) {
       'data-points': n,
       'data-gaps': gapCount,
       'data-partial': partialCount,
+      'data-estimated': estCount,
+      'data-markers': markers.length,
       'aria-labelledby': `${uid}-title`,
     },
     el('div', { class: 'chart-head' }, title, el('div', { class: 'chart-tools' }, toggles, csvBtn)),
     summary,
     plot,
     legend,
+    estLegend,
+    markerLegend,
     readout,
   );
   parent.appendChild(section);
@@ -1332,7 +1501,7 @@ function lineChart(parent, spec, ctx) {
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { size: 7 } },
     scales: {
-      x: { time: true },
+      x: { time: true, ...(spec.xEnd !== undefined && n ? { range: (u, min, max) => [spec.x[0], Math.max(max, spec.xEnd)] } : {}) },
       y: {
         range: (u, min, max) => {
           if (spec.pct) return [0, 1];
@@ -1362,7 +1531,8 @@ function lineChart(parent, spec, ctx) {
       ...spec.series.map((s, j) => ({
         label: shown[j],
         stroke: th.colors[s.color] || th.colors[1],
-        width: 1.75,
+        width: s.dash ? 1.25 : 1.75,
+        ...(s.dash ? { dash: s.dash } : {}),
         show: !hidden.has(s.key),
         spanGaps: false,
         // uPlot's default stays unless this series needs more breaks (an undefined
@@ -1382,22 +1552,48 @@ function lineChart(parent, spec, ctx) {
       setCursor: [
         (u) => {
           const i = u.cursor.idx;
-          if (i === null || i === undefined) {
+          if (i === null || i === undefined || u.cursor.left < 0) {
             readout.textContent = '';
+            tip.hidden = true;
             return;
           }
           const parts = spec.series
             .map((s, j) => [s, shown[j]])
             .filter(([s]) => !hidden.has(s.key))
             .map(([s, label]) => `${label} ${s.values[i] === null ? nullText : fmt(s.values[i])}`);
-          const part = marked && marked[i] ? ` (${PARTIAL_TEXT}: a lower bound)` : '';
-          readout.textContent = `${spec.dates[i]}${part}: ${parts.join(' · ')}`;
+          const part = marked && marked[i] ? ` (${partialText}: a lower bound)` : '';
+          const estd = est && est[i] ? ` (${ESTIMATED_TEXT})` : '';
+          readout.textContent = `${spec.dates[i]}${part}${estd}: ${parts.join(' · ')}`;
+          showTip(u, i, `${spec.dates[i]}${part}${estd}`, parts);
         },
       ],
-      draw: marked ? [(u) => drawPartial(u, spec, marked, th)] : [],
+      draw: [
+        ...(markers.length ? [(u) => drawMarkers(u, markers, th)] : []),
+        ...(marked ? [(u) => drawPartial(u, spec, marked, th)] : []),
+        ...(est ? [(u) => drawEstimated(u, spec, est, th)] : []),
+      ],
     },
   };
+  // A floating tooltip by the cursor (hover or keyboard), with the readout's text.
+  const tip = el('div', { class: 'chart-tip', 'aria-hidden': 'true', hidden: true });
+  function showTip(u, i, head, parts) {
+    while (tip.firstChild) tip.removeChild(tip.firstChild);
+    tip.appendChild(el('div', { class: 'tip-head' }, head));
+    for (const p of parts) tip.appendChild(el('div', null, p));
+    tip.hidden = false;
+    const left = u.cursor.left;
+    const top = u.cursor.top;
+    const w = u.over.clientWidth;
+    const tw = tip.offsetWidth;
+    const x = left + 12 + tw > w ? Math.max(0, left - 12 - tw) : left + 12;
+    tip.style.left = `${Math.round(x)}px`;
+    tip.style.top = `${Math.round(Math.max(0, Math.min(top + 12, u.over.clientHeight - tip.offsetHeight)))}px`;
+  }
   const u = new uPlot(opts, data, plot);
+  u.over.appendChild(tip);
+  u.over.addEventListener('mouseleave', () => {
+    tip.hidden = true;
+  });
 
   spec.series.forEach((s, j) => {
     const box = el('input', { type: 'checkbox', checked: !hidden.has(s.key), 'data-series': s.key });
@@ -1411,7 +1607,8 @@ function lineChart(parent, spec, ctx) {
   });
 
   csvBtn.addEventListener('click', () => {
-    const shown = spec.series.filter((s) => !hidden.has(s.key));
+    // Derived lines (the 7-day average) stay out: the CSV holds the figures themselves.
+    const shown = spec.series.filter((s) => !hidden.has(s.key) && !s.derived);
     const text = chartCsv(spec.dates, shown);
     download(csvFileName('gtt', spec.csv?.repo, spec.id, spec.csv?.range), text);
   });
@@ -1502,6 +1699,61 @@ function drawPartial(u, spec, marked, th) {
   g.restore();
 }
 
+/** A dashed vertical line at each release marker. */
+function drawMarkers(u, markers, th) {
+  const g = u.ctx;
+  const dpr = u.pxRatio || globalThis.devicePixelRatio || 1;
+  const { top, height } = u.bbox;
+  g.save();
+  g.strokeStyle = th.axis;
+  g.lineWidth = 1 * dpr;
+  g.setLineDash([2 * dpr, 3 * dpr]);
+  g.beginPath();
+  for (const mk of markers) {
+    const x = Math.round(u.valToPos(mk.x, 'x', true)) + 0.5;
+    g.moveTo(x, top);
+    g.lineTo(x, top + height);
+  }
+  g.stroke();
+  g.restore();
+}
+
+/** Over a drawn chart: each CI-estimated day of each shown series resting on the
+ * estimate as a filled diamond with a ring of the panel's colour. */
+function drawEstimated(u, spec, est, th) {
+  const g = u.ctx;
+  const dpr = u.pxRatio || globalThis.devicePixelRatio || 1;
+  const { left, top, width, height } = u.bbox;
+  const bg = getComputedStyle(document.documentElement).getPropertyValue('--panel').trim() || '#fff';
+  g.save();
+  g.beginPath();
+  g.rect(left, top, width, height);
+  g.clip();
+  const xs = spec.x;
+  const [i0, i1] = u.series[0].idxs || [0, xs.length - 1];
+  const r = 4.5 * dpr;
+  spec.series.forEach((s, j) => {
+    if (!s.estimated || !u.series[j + 1].show) return;
+    g.fillStyle = th.colors[s.color] || th.colors[1];
+    g.strokeStyle = bg;
+    g.lineWidth = 1 * dpr;
+    for (let i = i0; i <= i1; i++) {
+      if (!est[i] || s.values[i] === null) continue;
+      const x = u.valToPos(xs[i], 'x', true);
+      const y = u.valToPos(s.values[i], 'y', true);
+      g.beginPath();
+      g.moveTo(x, y - r);
+      g.lineTo(x + r, y);
+      g.lineTo(x, y + r);
+      g.lineTo(x - r, y);
+      g.closePath();
+      g.fill();
+      g.stroke();
+    }
+  });
+  g.restore();
+}
+
 /** Sizes a canvas for the screen's pixel density and returns its 2D context scaled to
  * CSS pixels, with the CSS size (defaults when the canvas is not laid out yet). */
 function sharpCanvas(canvas, defaultW, defaultH) {
@@ -1571,7 +1823,7 @@ function sparkline(canvas, values, color, partial = null) {
   }
 }
 
-return { META, theme, PARTIAL_TEXT, dateTicks, lineChart, sharpCanvas, sparkline };
+return { META, theme, PARTIAL_TEXT, ESTIMATED_TEXT, dateTicks, lineChart, sharpCanvas, sparkline };
 })();
 
 // js/views.js
@@ -1582,8 +1834,8 @@ const __m_js_views_js = (() => {
 
 const { el, githubLink, isRepoName, download, clipped } = __m_js_dom_js;
 const { lineChart, sparkline, sharpCanvas, theme, META, PARTIAL_TEXT } = __m_js_chart_js;
-const { slice, totals, gaps, popularTables, popularSeries, releaseRows, partialSlice, periodChange, PARTIAL_SERIES } = __m_js_derive_js;
-const { dayStr, daySec } = __m_js_dates_js;
+const { slice, totals, gaps, popularTables, popularSeries, releaseRows, partialSlice, periodChange, PARTIAL_SERIES, estimatedSlice, ESTIMATED_SERIES, bucketSeries, average7 } = __m_js_derive_js;
+const { dayStr, daySec, bucketStart } = __m_js_dates_js;
 const { int, signed, pct, utc, ago, ageDays, shorten } = __m_js_format_js;
 const { toCsv, csvFileName } = __m_js_csv_js;
 
@@ -1597,34 +1849,120 @@ function axis(a, b) {
   return { x, dates };
 }
 
-/** A chart of model series over the range. */
+/** A chart of model series over the range: one point a day with a 7-day average of the
+ * first series (traffic only), or one a week or month (`ctx.state.by`). */
 function seriesChart(parent, ctx, id, title, keys, opts = {}) {
+  const by = ctx.state.by || 'day';
+  if (by !== 'day') return bucketChart(parent, ctx, id, title, keys, opts, by);
   const [a, b] = ctx.bounds;
   const { x, dates } = ctx.axis || (ctx.axis = axis(a, b));
+  const series = keys.map((k) => ({
+    key: k,
+    label: META[k].label,
+    color: META[k].color,
+    values: slice(ctx.model, k, a, b),
+    partial: PARTIAL_SERIES.has(k),
+    estimated: ESTIMATED_SERIES.has(k),
+  }));
+  const k0 = keys[0];
+  const avg = PARTIAL_SERIES.has(k0) && !opts.pct;
+  if (avg) {
+    series.push({
+      key: `${k0}Avg7`,
+      label: `${META[k0].label}, 7-day average`,
+      color: META[k0].color,
+      values: average7(ctx.model, k0, a, b),
+      dash: [6, 4],
+      derived: true,
+    });
+  }
+  const avgNote = avg
+    ? `Thin dashed line: ${META[k0].label.toLowerCase()}, average of the complete days among each day and the 6 before it (partial days and gaps left out).`
+    : null;
   return lineChart(
     parent,
     {
       id,
       title,
-      note: opts.note,
+      note: [opts.note, avgNote].filter(Boolean).join(' ') || undefined,
       x,
       dates,
-      series: keys.map((k) => ({
-        key: k,
-        label: META[k].label,
-        color: META[k].color,
-        values: slice(ctx.model, k, a, b),
-        partial: PARTIAL_SERIES.has(k),
-      })),
+      series,
       partial: ctx.partial || (ctx.partial = partialSlice(ctx.model, a, b)),
+      estimated: ctx.estimated || (ctx.estimated = estimatedSlice(ctx.model, a, b)),
       zero: opts.zero ?? true,
       pct: opts.pct,
       gapDays: ctx.totals.gapDays,
       since: !ctx.model.empty && ctx.model.start > a ? dayStr(ctx.model.start) : null,
       csv: { repo: ctx.repoLabel, range: ctx.state.range },
+      markers: opts.markers ? releaseMarkers(ctx) : null,
     },
     ctx,
   );
+}
+
+const BY_NOTE = {
+  week: 'One point a week: weeks run Monday to Sunday, UTC, each dated by its Monday; the first week is shown whole.',
+  month: 'One point a calendar month (UTC), dated by its first day; the first month is shown whole.',
+};
+
+/** A chart of model series summed by week (Monday-start, UTC) or by month. */
+function bucketChart(parent, ctx, id, title, keys, opts, by) {
+  const [a0, b] = ctx.bounds;
+  const a = bucketStart(a0, by);
+  const bs = bucketSeries(ctx.model, keys, a, b, by, bucketStart);
+  const counters = keys.some((k) => !PARTIAL_SERIES.has(k) && k !== 'downloads');
+  return lineChart(
+    parent,
+    {
+      id,
+      title: title.replace(/ per day$/, by === 'week' ? ' per week' : ' per month'),
+      note: [opts.note, BY_NOTE[by], counters ? 'Each point is the latest value observed in it.' : null].filter(Boolean).join(' '),
+      x: bs.starts.map(daySec),
+      xEnd: daySec(b),
+      dates: bs.starts.map((d) => (by === 'month' ? dayStr(d).slice(0, 7) : dayStr(d))),
+      series: keys.map((k) => ({
+        key: k,
+        label: META[k].label,
+        color: META[k].color,
+        values: bs.values[k],
+        partial: PARTIAL_SERIES.has(k) || k === 'downloads',
+        estimated: ESTIMATED_SERIES.has(k),
+      })),
+      partial: bs.incomplete,
+      partialText: `incomplete: a partial day or a day not collected in this ${by}`,
+      estimated: bs.estimated,
+      unit: by === 'week' ? 'weeks (Monday to Sunday, UTC)' : 'months (UTC)',
+      zero: opts.zero ?? true,
+      pct: opts.pct,
+      gapDays: ctx.totals.gapDays,
+      since: !ctx.model.empty && ctx.model.start > a ? dayStr(ctx.model.start) : null,
+      csv: { repo: ctx.repoLabel, range: `${ctx.state.range}-${by}` },
+      markers: opts.markers ? releaseMarkers(ctx) : null,
+    },
+    ctx,
+  );
+}
+
+/** Release markers for a chart. The history stores no publish date: a release is marked
+ * on the first day any of its assets was recorded, and its title says so. */
+function releaseMarkers(ctx) {
+  const m = ctx.model;
+  return m.releases
+    .filter((r) => Number.isFinite(r.first))
+    .map((r) => {
+      const date = dayStr(r.first);
+      const before = r.first === m.firstDay;
+      return {
+        x: daySec(r.first),
+        date,
+        label: r.release || '(untagged)',
+        title: before
+          ? `${r.release}: first recorded ${date}, by the first collection (published before tracking began; the history stores no publish date)`
+          : `${r.release}: first recorded ${date} (the day an asset was first seen; the history stores no publish date)`,
+      };
+    })
+    .sort((x, y) => x.x - y.x);
 }
 
 /** A card's trend line: the daily average over the range's complete days against the
@@ -1932,7 +2270,7 @@ function overview(panel, ctx) {
   panel.appendChild(grid);
   const main = el('div', { class: 'split-main' });
   grid.appendChild(main);
-  seriesChart(main, ctx, 'traffic', 'Traffic per day', ['views', 'viewsUniques', 'clones', 'clonesUniques', 'installs']);
+  seriesChart(main, ctx, 'traffic', 'Traffic per day', ['views', 'viewsUniques', 'clones', 'clonesUniques', 'installs'], { markers: true });
   freshness(grid, ctx);
   if (ctx.repos.length > 1) {
     const slot = el('div', { class: 'later' });
@@ -1959,6 +2297,7 @@ function installs(panel, ctx) {
   }
   seriesChart(panel, ctx, 'installs', 'Installs per day', ['installs', 'downloads', 'organicClones'], {
     note: 'Downloads are counted on the day a collection saw them rise.',
+    markers: true,
   });
   const rows = releaseRows(m, a, b).map((r) => ({ ...r, firstDate: Number.isFinite(r.first) ? dayStr(r.first) : '' }));
   sortableTable(
@@ -2015,7 +2354,7 @@ function views(panel, ctx) {
     ['views', 'Views', int(t.views), 'in range', slice(m, 'views', a, b), th.colors[1]],
     ['viewsUniques', 'Unique visitors', int(t.viewsUniques), 'per day, summed', slice(m, 'viewsUniques', a, b), th.colors[2]],
   ], ctx);
-  seriesChart(panel, ctx, 'views', 'Views per day', ['views', 'viewsUniques']);
+  seriesChart(panel, ctx, 'views', 'Views per day', ['views', 'viewsUniques'], { markers: true });
   const p = popularTables(m, a, b);
   const when = p.latest ? `14 days to ${dayStr(p.latest.day)}` : 'none recorded';
   const changeLabel = p.base ? `Change since ${dayStr(p.base.day)}` : 'Change';
@@ -2212,7 +2551,7 @@ const __m_js_app_js = (() => {
 const { el, clear, githubLink, isRepoName } = __m_js_dom_js;
 const { discover, loadAll } = __m_js_load_js;
 const { readHistory, buildModel, aggregate, totals, indexDay } = __m_js_derive_js;
-const { parseHash, formatHash, TABS, RANGES, ALL } = __m_js_hash_js;
+const { parseHash, formatHash, TABS, RANGES, BYS, ALL } = __m_js_hash_js;
 const { RENDER } = __m_js_views_js;
 const { utc, shorten } = __m_js_format_js;
 
@@ -2321,6 +2660,7 @@ function syncControls() {
     if (l < strip.scrollLeft || l + active.offsetWidth > strip.scrollLeft + strip.clientWidth) strip.scrollLeft = Math.max(0, l - 8);
   }
   for (const r of RANGES) $(`range-${r}`).checked = r === s.range;
+  for (const g of BYS) $(`by-${g}`).checked = g === s.by;
   const sel = $('repo');
   if (sel.value !== s.repo) sel.value = s.repo;
   const sub = $('subtitle');
@@ -2365,6 +2705,7 @@ function render() {
     panel.setAttribute('data-tab', app.state.tab);
     panel.setAttribute('data-repo', app.state.repo);
     panel.setAttribute('data-range', app.state.range);
+    panel.setAttribute('data-by', app.state.by);
     panel.setAttribute('data-from', new Date(a * 86400000).toISOString().slice(0, 10));
     panel.setAttribute('data-to', new Date(b * 86400000).toISOString().slice(0, 10));
     RENDER[app.state.tab](panel, ctx);
@@ -2445,7 +2786,7 @@ function onHash() {
   if (!app.data) return;
   const next = parseHash(location.hash, app.data.repos);
   const s = app.state;
-  if (next.tab !== s.tab || next.repo !== s.repo || next.range !== s.range) {
+  if (next.tab !== s.tab || next.repo !== s.repo || next.range !== s.range || next.by !== s.by) {
     app.state = next;
     render();
   }
@@ -2469,6 +2810,7 @@ function wireControls() {
     });
   });
   for (const r of RANGES) $(`range-${r}`).addEventListener('change', (e) => e.target.checked && go({ range: r }));
+  for (const g of BYS) $(`by-${g}`).addEventListener('change', (e) => e.target.checked && go({ by: g }));
   $('repo').addEventListener('change', (e) => go({ repo: e.target.value }));
   $('skip').addEventListener('click', () => $('panel').focus());
   window.addEventListener('hashchange', onHash);

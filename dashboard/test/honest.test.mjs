@@ -43,7 +43,10 @@ function partialRepo() {
     days,
     stats,
     ci,
-    assets: { 1: { release: 'v1', name: 'a.tar.gz', counts: { [day(0)]: 3, [day(30)]: 9 } } },
+    assets: {
+      1: { release: 'v1', name: 'a.tar.gz', counts: { [day(0)]: 3, [day(30)]: 9 } },
+      2: { release: HOSTILE, name: HOSTILE, counts: { [day(55)]: 2 } },
+    },
     popular: {
       [day(10)]: snap([['Google', 5, 2]]),
       [day(38)]: snap([['Google', 7, 3]]),
@@ -53,6 +56,8 @@ function partialRepo() {
     },
     // Anything that is not a day is ignored, hostile strings included.
     partial: [day(BEFORE_GAP), day(LAST), HOSTILE, 5, null, {}],
+    // CI estimated from step names on two CI days; a day without CI counted is ignored.
+    ci_estimated: [day(52), day(53), day(10), HOSTILE, 7, null],
     written_by: 'hand',
   };
 }
@@ -239,6 +244,127 @@ test('hand: a repository without releases or CI says so in one line', T, async (
   await andRender(page, () => page.evaluate(() => (location.hash = '#tab=installs&range=30d&repo=test/partial')));
   assert.equal(await page.$$eval('[data-empty]', (e) => e.length), 0);
   assert.equal(await page.$$eval('[data-table="releases"]', (e) => e.length), 1);
+  await done(w);
+});
+
+const ESTIMATED_TEXT = 'CI checkouts estimated from step names';
+
+test('hand: CI days estimated from step names are marked on the Dev tab', T, async () => {
+  const w = await open('#tab=dev&range=30d&repo=test/partial');
+  const { page } = w;
+  for (const id of ['clones', 'uniques', 'ci-share']) {
+    assert.equal(await page.getAttribute(`[data-chart="${id}"]`, 'data-estimated'), '2', id);
+    assert.match(await page.textContent(`[data-chart="${id}"] .estimated-legend`), new RegExp(ESTIMATED_TEXT));
+  }
+  assert.match(await page.textContent('[data-chart="clones"] .chart-summary'), new RegExp(`2 with ${ESTIMATED_TEXT}`));
+  await page.focus('[data-chart="clones"] .plot');
+  await page.keyboard.press('End');
+  assert.ok(!(await page.textContent('[data-chart="clones"] .readout')).includes(ESTIMATED_TEXT), 'day 60 was read');
+  for (let k = 0; k < 7; k++) await page.keyboard.press('ArrowLeft');
+  const readout = await page.textContent('[data-chart="clones"] .readout');
+  assert.ok(readout.startsWith(`${day(53)} (${ESTIMATED_TEXT})`), readout);
+  // Traffic charts rest on no estimate: nothing marked there.
+  await andRender(page, () => page.click('#tab-overview'));
+  assert.equal(await page.getAttribute('[data-chart="traffic"]', 'data-estimated'), '0');
+  assert.equal(await page.$$eval('.estimated-legend', (e) => e.length), 0);
+  await done(w);
+});
+
+test('hand: releases are marked on the traffic and installs charts, dated as recorded', T, async () => {
+  const w = await open('#tab=overview&range=all&repo=test/partial');
+  const { page } = w;
+  const markers = (id) =>
+    page.$$eval(`[data-chart="${id}"] .release-marker`, (e) => e.map((x) => ({ date: x.dataset.marker, title: x.title, text: x.textContent })));
+  for (const [tab, id] of [['overview', 'traffic'], ['installs', 'installs'], ['views', 'views']]) {
+    if (tab !== 'overview') await andRender(page, () => page.click(`#tab-${tab}`));
+    assert.equal(await page.getAttribute(`[data-chart="${id}"]`, 'data-markers'), '2', id);
+    const m = await markers(id);
+    assert.deepEqual(m.map((x) => x.date), [day(0), day(55)]);
+    assert.match(m[0].title, /^v1: first recorded .*published before tracking began; the history stores no publish date/);
+    assert.match(m[1].title, /the day an asset was first seen; the history stores no publish date/);
+    assert.ok(m[1].text.includes('<img'), 'a hostile tag is shown as text');
+  }
+  // Only releases inside the range are marked.
+  await andRender(page, () => page.evaluate(() => (location.hash = '#tab=installs&range=30d&repo=test/partial')));
+  assert.deepEqual((await markers('installs')).map((x) => x.date), [day(55)]);
+  await done(w);
+});
+
+test('hand: hovering a chart shows a floating tooltip with the readout', T, async () => {
+  const w = await open('#tab=overview&range=30d&repo=test/partial');
+  const { page } = w;
+  assert.equal(await page.isVisible('[data-chart="traffic"] .chart-tip'), false, 'hidden until hovered');
+  const box = await page.$eval('[data-chart="traffic"] .u-over', (e) => {
+    const r = e.getBoundingClientRect();
+    return { x: r.left, y: r.top, w: r.width, h: r.height };
+  });
+  await page.mouse.move(box.x + box.w - 2, box.y + box.h / 2);
+  await page.waitForSelector('[data-chart="traffic"] .chart-tip:not([hidden])');
+  const tip = await page.textContent('[data-chart="traffic"] .chart-tip');
+  assert.ok(tip.startsWith(`${day(LAST)} (${PARTIAL_TEXT}`), tip);
+  assert.match(tip, /Views 1/);
+  const inside = await page.$eval('[data-chart="traffic"] .chart-tip', (t) => {
+    const r = t.getBoundingClientRect();
+    const o = t.parentElement.getBoundingClientRect();
+    return r.left >= o.left - 1 && r.right <= o.right + 1;
+  });
+  assert.ok(inside, 'flipped to stay inside the plot near its right edge');
+  assert.ok((await page.textContent('[data-chart="traffic"] .readout')).startsWith(`${day(LAST)} (`), 'the readout follows the mouse too');
+  await page.mouse.move(box.x + box.w / 2, box.y + box.h + 200);
+  await page.waitForSelector('[data-chart="traffic"] .chart-tip[hidden]', { state: 'attached' });
+  await done(w);
+});
+
+test('hand: per day, week (Monday to Sunday, UTC) or month; the 7-day average leaves partial days out', T, async () => {
+  const w = await open('#tab=overview&range=90d&repo=test/partial');
+  const { page } = w;
+  const points = () => page.getAttribute('[data-chart="traffic"]', 'data-points');
+  assert.equal(await points(), '90');
+  // The 7-day average: day 60 is partial (1 view), days 54..59 complete at 10 each.
+  await page.focus('[data-chart="traffic"] .plot');
+  await page.keyboard.press('End');
+  let readout = await page.textContent('[data-chart="traffic"] .readout');
+  assert.match(readout, /Views 1 ·/, readout);
+  assert.match(readout, /Views, 7-day average 10$/, readout);
+  // Day 45, after the gap: its window (39..45) holds day 39 (partial, 3 views) and the gap.
+  for (let k = 0; k < 15; k++) await page.keyboard.press('ArrowLeft');
+  readout = await page.textContent('[data-chart="traffic"] .readout');
+  assert.ok(readout.startsWith(day(45)), readout);
+  assert.match(readout, /Views, 7-day average 10$/, readout);
+  assert.match(await page.textContent('[data-chart="traffic"] .chart-summary'), /partial days and gaps left out/);
+  // By week: Mondays from the one on or before the range's first day.
+  const dn = (k) => D0 / 86400000 + k;
+  const monday = (k) => dn(k) - (((dn(k) + 3) % 7) + 7) % 7;
+  const weeks = (monday(LAST) - monday(-29)) / 7 + 1;
+  await andRender(page, () => page.click('label[for="by-week"]'));
+  assert.match(await page.evaluate(() => location.hash), /&by=week$/);
+  assert.equal(await points(), String(weeks));
+  assert.equal(await page.textContent('[data-chart="traffic"] h2'), 'Traffic per week');
+  const summary = await page.textContent('[data-chart="traffic"] .chart-summary');
+  assert.match(summary, /weeks run Monday to Sunday, UTC/);
+  assert.match(summary, new RegExp(`^${weeks} weeks \\(Monday to Sunday, UTC\\)`));
+  // The last week holds the partial day, the gap's weeks its days not collected.
+  assert.ok(Number(await page.getAttribute('[data-chart="traffic"]', 'data-partial')) >= 2);
+  assert.equal(await page.$$eval('[data-chart="traffic"] input[data-series="viewsAvg7"]', (e) => e.length), 0, 'no 7-day average on weeks');
+  await page.focus('[data-chart="traffic"] .plot');
+  await page.keyboard.press('End');
+  readout = await page.textContent('[data-chart="traffic"] .readout');
+  const lastWeek = new Date(monday(LAST) * 86400000).toISOString().slice(0, 10);
+  assert.ok(readout.startsWith(`${lastWeek} (incomplete`), readout);
+  // Views of the last week: Monday 2026-10-26 (day 55) to day 60, 5 x 10 + 1.
+  assert.equal(monday(LAST), dn(55));
+  assert.match(readout, /: Views 51 ·/, readout);
+  // By month: August, September, October 2026.
+  await andRender(page, () => page.click('label[for="by-month"]'));
+  assert.equal(await points(), '3');
+  assert.match(await page.textContent('[data-chart="traffic"] .chart-summary'), /calendar month \(UTC\)/);
+  // Charts of every tab follow; snapshot charts stay per snapshot.
+  await andRender(page, () => page.click('#tab-dev'));
+  assert.equal(await page.getAttribute('[data-chart="clones"]', 'data-points'), '3');
+  assert.equal(await page.getAttribute('[data-chart="clones"]', 'data-estimated'), '1', 'the month of the estimated days');
+  await andRender(page, () => page.click('label[for="by-day"]'));
+  assert.equal(await page.getAttribute('[data-chart="clones"]', 'data-points'), '90');
+  assert.doesNotMatch(await page.evaluate(() => location.hash), /by=/);
   await done(w);
 });
 

@@ -5,7 +5,7 @@
 import { el, clear, githubLink, isRepoName } from './dom.js';
 import { discover, loadAll } from './load.js';
 import { readHistory, buildModel, aggregate, totals, indexDay } from './derive.js';
-import { parseHash, formatHash, TABS, RANGES, ALL } from './hash.js';
+import { parseHash, formatHash, TABS, RANGES, BYS, ALL } from './hash.js';
 import { RENDER } from './views.js';
 import { utc, shorten } from './format.js';
 
@@ -114,6 +114,7 @@ function syncControls() {
     if (l < strip.scrollLeft || l + active.offsetWidth > strip.scrollLeft + strip.clientWidth) strip.scrollLeft = Math.max(0, l - 8);
   }
   for (const r of RANGES) $(`range-${r}`).checked = r === s.range;
+  for (const g of BYS) $(`by-${g}`).checked = g === s.by;
   const sel = $('repo');
   if (sel.value !== s.repo) sel.value = s.repo;
   const sub = $('subtitle');
@@ -158,6 +159,7 @@ function render() {
     panel.setAttribute('data-tab', app.state.tab);
     panel.setAttribute('data-repo', app.state.repo);
     panel.setAttribute('data-range', app.state.range);
+    panel.setAttribute('data-by', app.state.by);
     panel.setAttribute('data-from', new Date(a * 86400000).toISOString().slice(0, 10));
     panel.setAttribute('data-to', new Date(b * 86400000).toISOString().slice(0, 10));
     RENDER[app.state.tab](panel, ctx);
@@ -238,7 +240,7 @@ function onHash() {
   if (!app.data) return;
   const next = parseHash(location.hash, app.data.repos);
   const s = app.state;
-  if (next.tab !== s.tab || next.repo !== s.repo || next.range !== s.range) {
+  if (next.tab !== s.tab || next.repo !== s.repo || next.range !== s.range || next.by !== s.by) {
     app.state = next;
     render();
   }
@@ -262,6 +264,7 @@ function wireControls() {
     });
   });
   for (const r of RANGES) $(`range-${r}`).addEventListener('change', (e) => e.target.checked && go({ range: r }));
+  for (const g of BYS) $(`by-${g}`).addEventListener('change', (e) => e.target.checked && go({ by: g }));
   $('repo').addEventListener('change', (e) => go({ repo: e.target.value }));
   $('skip').addEventListener('click', () => $('panel').focus());
   window.addEventListener('hashchange', onHash);

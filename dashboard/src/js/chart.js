@@ -47,6 +47,9 @@ function isolated(values) {
 /** The meaning of a partial day, as the legend and the readout give it. */
 export const PARTIAL_TEXT = 'partial: the day was still running when collected';
 
+/** The meaning of a CI-estimated day, as the legend and the readout give it. */
+export const ESTIMATED_TEXT = 'CI checkouts estimated from step names';
+
 /** Pixel ranges, in canvas pixels, where a series' line must not be drawn: between two
  * x values further apart than `maxStep` seconds (snapshot days that do not follow
  * each other), and next to a marked (partial) point, which the draw hook joins with a
@@ -109,10 +112,16 @@ export function lineChart(parent, spec, ctx) {
   const gapCount = spec.gapDays ?? (spec.series.length ? spec.series[0].values.filter((v) => v === null).length : 0);
   const n = spec.x.length;
   const nullText = spec.nullText || 'not collected';
+  const partialText = spec.partialText || PARTIAL_TEXT;
+  const unit = spec.unit || (spec.points ? 'snapshots' : 'days');
   // Partial days, where some shown series has a value: drawn hollow, joined dashed.
   const marked = spec.partial && spec.series.some((s) => s.partial) ? spec.partial : null;
   let partialCount = 0;
   if (marked) for (let i = 0; i < n; i++) if (marked[i] && spec.series.some((s) => s.partial && s.values[i] !== null)) partialCount++;
+  // CI-estimated days, where some shown series rests on the estimate: drawn as diamonds.
+  const est = spec.estimated && spec.series.some((s) => s.estimated) ? spec.estimated : null;
+  let estCount = 0;
+  if (est) for (let i = 0; i < n; i++) if (est[i] && spec.series.some((s) => s.estimated && s.values[i] !== null)) estCount++;
   // Series labels can be data (referrers, paths): shown cut, whole in the tooltip.
   const shown = spec.series.map((s) => shorten(s.label));
 
@@ -126,9 +135,10 @@ export function lineChart(parent, spec, ctx) {
   const summaryText =
     n === 0
       ? 'No data in this range.'
-      : `${n} ${spec.points ? 'snapshots' : 'days'}, ${spec.dates[0]} to ${spec.dates[n - 1]}` +
-        (spec.points ? '.' : gapCount ? `; ${gapCount} not collected (gaps)` : '; every tracked day collected') +
-        (partialCount ? `; ${partialCount} partial (a lower bound)` : '') +
+      : `${n} ${unit}, ${spec.dates[0]} to ${spec.dates[n - 1]}` +
+        (spec.points ? '.' : gapCount ? `; ${gapCount} ${spec.unit ? 'days ' : ''}not collected (gaps)` : '; every tracked day collected') +
+        (partialCount ? `; ${partialCount} ${spec.partialText ? 'incomplete' : 'partial'} (a lower bound)` : '') +
+        (estCount ? `; ${estCount} with ${ESTIMATED_TEXT}` : '') +
         (spec.since ? `; tracking began ${spec.since}.` : '.');
   const summary = el('p', { class: 'chart-summary', id: `${uid}-desc` }, summaryText, spec.note ? ' ' + spec.note : null);
   const legend = partialCount
@@ -136,7 +146,27 @@ export function lineChart(parent, spec, ctx) {
         'p',
         { class: 'legend partial-legend' },
         el('span', { class: 'mark-partial', 'aria-hidden': 'true' }),
-        `Hollow point, dashed line: ${PARTIAL_TEXT}; its counts are a lower bound, left out of averages and changes.`,
+        `Hollow point, dashed line: ${partialText}; its counts are a lower bound, left out of averages and changes.`,
+      )
+    : null;
+  const estLegend = estCount
+    ? el(
+        'p',
+        { class: 'legend estimated-legend' },
+        el('span', { class: 'mark-estimated', 'aria-hidden': 'true' }),
+        `Diamond: ${ESTIMATED_TEXT} (the workflow definition was unreadable), not read from the workflow definitions.`,
+      )
+    : null;
+  // Release markers ({x, label, title}) inside the x range: a dashed vertical line each,
+  // named in a line under the chart (the title says where the date comes from).
+  const markers = (spec.markers || []).filter((mk) => n && mk.x >= spec.x[0] && mk.x <= (spec.xEnd ?? spec.x[n - 1]));
+  const markerLegend = markers.length
+    ? el(
+        'p',
+        { class: 'legend marker-legend' },
+        el('span', { class: 'mark-release', 'aria-hidden': 'true' }),
+        'Releases: ',
+        markers.map((mk, k) => [k ? ', ' : null, el('span', { class: 'release-marker', 'data-marker': mk.date, title: mk.title }, `${shorten(mk.label)} (${mk.date})`)]),
       )
     : null;
   const plot = el('div', {
@@ -156,12 +186,16 @@ export function lineChart(parent, spec, ctx) {
       'data-points': n,
       'data-gaps': gapCount,
       'data-partial': partialCount,
+      'data-estimated': estCount,
+      'data-markers': markers.length,
       'aria-labelledby': `${uid}-title`,
     },
     el('div', { class: 'chart-head' }, title, el('div', { class: 'chart-tools' }, toggles, csvBtn)),
     summary,
     plot,
     legend,
+    estLegend,
+    markerLegend,
     readout,
   );
   parent.appendChild(section);
@@ -178,7 +212,7 @@ export function lineChart(parent, spec, ctx) {
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { size: 7 } },
     scales: {
-      x: { time: true },
+      x: { time: true, ...(spec.xEnd !== undefined && n ? { range: (u, min, max) => [spec.x[0], Math.max(max, spec.xEnd)] } : {}) },
       y: {
         range: (u, min, max) => {
           if (spec.pct) return [0, 1];
@@ -208,7 +242,8 @@ export function lineChart(parent, spec, ctx) {
       ...spec.series.map((s, j) => ({
         label: shown[j],
         stroke: th.colors[s.color] || th.colors[1],
-        width: 1.75,
+        width: s.dash ? 1.25 : 1.75,
+        ...(s.dash ? { dash: s.dash } : {}),
         show: !hidden.has(s.key),
         spanGaps: false,
         // uPlot's default stays unless this series needs more breaks (an undefined
@@ -228,22 +263,48 @@ export function lineChart(parent, spec, ctx) {
       setCursor: [
         (u) => {
           const i = u.cursor.idx;
-          if (i === null || i === undefined) {
+          if (i === null || i === undefined || u.cursor.left < 0) {
             readout.textContent = '';
+            tip.hidden = true;
             return;
           }
           const parts = spec.series
             .map((s, j) => [s, shown[j]])
             .filter(([s]) => !hidden.has(s.key))
             .map(([s, label]) => `${label} ${s.values[i] === null ? nullText : fmt(s.values[i])}`);
-          const part = marked && marked[i] ? ` (${PARTIAL_TEXT}: a lower bound)` : '';
-          readout.textContent = `${spec.dates[i]}${part}: ${parts.join(' · ')}`;
+          const part = marked && marked[i] ? ` (${partialText}: a lower bound)` : '';
+          const estd = est && est[i] ? ` (${ESTIMATED_TEXT})` : '';
+          readout.textContent = `${spec.dates[i]}${part}${estd}: ${parts.join(' · ')}`;
+          showTip(u, i, `${spec.dates[i]}${part}${estd}`, parts);
         },
       ],
-      draw: marked ? [(u) => drawPartial(u, spec, marked, th)] : [],
+      draw: [
+        ...(markers.length ? [(u) => drawMarkers(u, markers, th)] : []),
+        ...(marked ? [(u) => drawPartial(u, spec, marked, th)] : []),
+        ...(est ? [(u) => drawEstimated(u, spec, est, th)] : []),
+      ],
     },
   };
+  // A floating tooltip by the cursor (hover or keyboard), with the readout's text.
+  const tip = el('div', { class: 'chart-tip', 'aria-hidden': 'true', hidden: true });
+  function showTip(u, i, head, parts) {
+    while (tip.firstChild) tip.removeChild(tip.firstChild);
+    tip.appendChild(el('div', { class: 'tip-head' }, head));
+    for (const p of parts) tip.appendChild(el('div', null, p));
+    tip.hidden = false;
+    const left = u.cursor.left;
+    const top = u.cursor.top;
+    const w = u.over.clientWidth;
+    const tw = tip.offsetWidth;
+    const x = left + 12 + tw > w ? Math.max(0, left - 12 - tw) : left + 12;
+    tip.style.left = `${Math.round(x)}px`;
+    tip.style.top = `${Math.round(Math.max(0, Math.min(top + 12, u.over.clientHeight - tip.offsetHeight)))}px`;
+  }
   const u = new uPlot(opts, data, plot);
+  u.over.appendChild(tip);
+  u.over.addEventListener('mouseleave', () => {
+    tip.hidden = true;
+  });
 
   spec.series.forEach((s, j) => {
     const box = el('input', { type: 'checkbox', checked: !hidden.has(s.key), 'data-series': s.key });
@@ -257,7 +318,8 @@ export function lineChart(parent, spec, ctx) {
   });
 
   csvBtn.addEventListener('click', () => {
-    const shown = spec.series.filter((s) => !hidden.has(s.key));
+    // Derived lines (the 7-day average) stay out: the CSV holds the figures themselves.
+    const shown = spec.series.filter((s) => !hidden.has(s.key) && !s.derived);
     const text = chartCsv(spec.dates, shown);
     download(csvFileName('gtt', spec.csv?.repo, spec.id, spec.csv?.range), text);
   });
@@ -341,6 +403,61 @@ function drawPartial(u, spec, marked, th) {
       if (!marked[i] || v[i] === null) continue;
       g.beginPath();
       g.arc(X(i), Y(i), 3.5 * dpr, 0, 2 * Math.PI);
+      g.fill();
+      g.stroke();
+    }
+  });
+  g.restore();
+}
+
+/** A dashed vertical line at each release marker. */
+function drawMarkers(u, markers, th) {
+  const g = u.ctx;
+  const dpr = u.pxRatio || globalThis.devicePixelRatio || 1;
+  const { top, height } = u.bbox;
+  g.save();
+  g.strokeStyle = th.axis;
+  g.lineWidth = 1 * dpr;
+  g.setLineDash([2 * dpr, 3 * dpr]);
+  g.beginPath();
+  for (const mk of markers) {
+    const x = Math.round(u.valToPos(mk.x, 'x', true)) + 0.5;
+    g.moveTo(x, top);
+    g.lineTo(x, top + height);
+  }
+  g.stroke();
+  g.restore();
+}
+
+/** Over a drawn chart: each CI-estimated day of each shown series resting on the
+ * estimate as a filled diamond with a ring of the panel's colour. */
+function drawEstimated(u, spec, est, th) {
+  const g = u.ctx;
+  const dpr = u.pxRatio || globalThis.devicePixelRatio || 1;
+  const { left, top, width, height } = u.bbox;
+  const bg = getComputedStyle(document.documentElement).getPropertyValue('--panel').trim() || '#fff';
+  g.save();
+  g.beginPath();
+  g.rect(left, top, width, height);
+  g.clip();
+  const xs = spec.x;
+  const [i0, i1] = u.series[0].idxs || [0, xs.length - 1];
+  const r = 4.5 * dpr;
+  spec.series.forEach((s, j) => {
+    if (!s.estimated || !u.series[j + 1].show) return;
+    g.fillStyle = th.colors[s.color] || th.colors[1];
+    g.strokeStyle = bg;
+    g.lineWidth = 1 * dpr;
+    for (let i = i0; i <= i1; i++) {
+      if (!est[i] || s.values[i] === null) continue;
+      const x = u.valToPos(xs[i], 'x', true);
+      const y = u.valToPos(s.values[i], 'y', true);
+      g.beginPath();
+      g.moveTo(x, y - r);
+      g.lineTo(x + r, y);
+      g.lineTo(x, y + r);
+      g.lineTo(x - r, y);
+      g.closePath();
       g.fill();
       g.stroke();
     }

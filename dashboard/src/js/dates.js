@@ -37,3 +37,14 @@ export function tsDay(ts) {
 export function secDay(sec) {
   return Math.floor(sec / 86400);
 }
+
+/** The first day of the bucket holding day `d`: itself ('day'), its week's Monday
+ * ('week', weeks start on Monday, UTC), or the 1st of its UTC month ('month'). */
+export function bucketStart(d, by) {
+  if (by === 'week') return d - ((((d + 3) % 7) + 7) % 7); // 1970-01-01 was a Thursday
+  if (by === 'month') {
+    const t = new Date(d * DAY_MS);
+    return Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), 1) / DAY_MS;
+  }
+  return d;
+}

@@ -60,6 +60,9 @@ export function readHistory(h, fallbackName = '') {
     // Days only ever seen in progress (the collection day): their counts are a lower
     // bound. Anything that is not a day string is ignored.
     partial: Array.isArray(src.partial) ? src.partial.filter((d) => typeof d === 'string') : [],
+    // Days whose CI checkouts were estimated from step names (workflow definitions
+    // unreadable), not read from the definitions. Non-day entries are ignored.
+    ciEstimated: Array.isArray(src.ci_estimated) ? src.ci_estimated.filter((d) => typeof d === 'string') : [],
   };
 }
 
@@ -285,6 +288,15 @@ export function buildModel(r) {
   }
   m.partial = partial;
   m.partialDays = partialDays;
+  // CI estimated days: days with CI counted whose checkouts came from step names.
+  const est = new Uint8Array(n);
+  for (const k of r.ciEstimated || []) {
+    const d = dayKey(k);
+    const i = d - start;
+    if (d !== d || i < 0 || i >= n || ciCheckouts[i] !== ciCheckouts[i]) continue;
+    est[i] = 1;
+  }
+  m.ciEstimated = est;
   m.firstDay = Number.isFinite(firstDay) ? firstDay : start;
   m.covered = covered;
   m.hasCi = hasCi;
@@ -364,9 +376,12 @@ export function aggregate(models, name = 'All repositories') {
   const ciClones = new Float64Array(n);
   // A sum is a lower bound on a day any of its repositories saw only in progress.
   a.partial = new Uint8Array(n);
+  // A sum is estimated on a day any of its repositories' CI was estimated.
+  a.ciEstimated = new Uint8Array(n);
   for (const m of live) {
     const off = m.start - start;
     if (m.partial) for (let i = 0; i < m.n; i++) if (m.partial[i]) a.partial[i + off] = 1;
+    if (m.ciEstimated) for (let i = 0; i < m.n; i++) if (m.ciEstimated[i]) a.ciEstimated[i + off] = 1;
     for (const k of sumKeys) addInto(a[k], m[k], off, m.n);
     const ci = m.ciCheckouts;
     const cl = m.clones;
@@ -497,6 +512,17 @@ export function partialSlice(m, a, b) {
   for (let d = Math.max(a, m.start), i = d - a; d <= Math.min(b, m.end); d++, i++) out[i] = m.partial[d - m.start] === 1;
   return out;
 }
+
+/** Whether each day of [a, b] had its CI checkouts estimated from step names. */
+export function estimatedSlice(m, a, b) {
+  const out = new Array(Math.max(0, b - a + 1)).fill(false);
+  if (!m.ciEstimated) return out;
+  for (let d = Math.max(a, m.start), i = d - a; d <= Math.min(b, m.end); d++, i++) out[i] = m.ciEstimated[d - m.start] === 1;
+  return out;
+}
+
+/** The series whose value on a CI-estimated day rests on the estimate. */
+export const ESTIMATED_SERIES = new Set(['ciCheckouts', 'ciUniques', 'ciShare']);
 
 /** The daily average of a series over the complete days of [a, b] (covered, not
  * partial), and the same over the period of equal length just before: a trend never
@@ -683,3 +709,97 @@ export function indexDay(index) {
   return index && typeof index.updated === 'string' ? tsDay(index.updated) : NaN;
 }
 
+
+/** The series kept as the latest value of a bucket rather than summed over it. */
+export const LAST_SERIES = new Set(['stars', 'forks', 'watchers', 'openIssues']);
+
+/**
+ * Groups the days [a, b] of a model into buckets (see bucketStart: 'week' starts on
+ * Monday, UTC; 'month' is the UTC calendar month). `a` should be a bucket's first day.
+ * Returns { starts (each bucket's first day), values: key -> per bucket (null when no
+ * day of it was observed), incomplete (per bucket: some day of it was partial or not
+ * collected, so its sums are a lower bound), estimated (some day's CI was estimated) }.
+ * Counters (LAST_SERIES) take their latest value in the bucket; the CI share is the
+ * bucket's CI checkouts over its clones on days with CI counted; the rest are sums.
+ */
+export function bucketSeries(m, keys, a, b, by, startOf) {
+  const starts = [];
+  const index = [];
+  for (let d = a; d <= b; d++) {
+    const s = startOf(d, by);
+    if (!starts.length || starts[starts.length - 1] !== s) starts.push(s);
+    index.push(starts.length - 1);
+  }
+  const nb = starts.length;
+  const at = (key, d) => {
+    const j = d - m.start;
+    const v = j >= 0 && j < m.n ? m[key][j] : NaN;
+    return v === v ? v : null;
+  };
+  const values = {};
+  for (const key of keys) {
+    const out = new Array(nb).fill(null);
+    if (key === 'ciShare') {
+      const num = new Array(nb).fill(0);
+      const den = new Array(nb).fill(0);
+      const seen = new Array(nb).fill(false);
+      for (let d = a; d <= b; d++) {
+        const ci = at('ciCheckouts', d);
+        const cl = at('clones', d);
+        if (ci === null || cl === null) continue;
+        const k = index[d - a];
+        num[k] += ci;
+        den[k] += cl;
+        seen[k] = true;
+      }
+      for (let k = 0; k < nb; k++) if (seen[k]) out[k] = den[k] > 0 ? Math.min(1, num[k] / den[k]) : 0;
+    } else {
+      const last = LAST_SERIES.has(key);
+      for (let d = a; d <= b; d++) {
+        const v = at(key, d);
+        if (v === null) continue;
+        const k = index[d - a];
+        out[k] = last ? v : (out[k] ?? 0) + v;
+      }
+    }
+    values[key] = out;
+  }
+  const incomplete = new Array(nb).fill(false);
+  const estimated = new Array(nb).fill(false);
+  const tracked0 = m.empty ? Infinity : Math.max(m.start, m.firstDay ?? m.start);
+  for (let d = a; d <= b; d++) {
+    const k = index[d - a];
+    const j = d - m.start;
+    const inside = j >= 0 && j < m.n;
+    if (d >= tracked0 && d <= m.end && (!inside || (m.views[j] !== m.views[j] && m.clones[j] !== m.clones[j]))) incomplete[k] = true;
+    if (inside && m.partial && m.partial[j]) incomplete[k] = true;
+    if (inside && m.ciEstimated && m.ciEstimated[j]) estimated[k] = true;
+  }
+  return { starts, values, incomplete, estimated };
+}
+
+/** A trailing 7-day average of `key` for each day of [a, b]: the mean over the complete
+ * days (observed, not partial) among the day and the 6 before it; null on a day not
+ * collected (no line across a gap) or when there is none. Gaps and partial days never
+ * count, neither as zeros nor as lower bounds. */
+export function average7(m, key, a, b) {
+  const out = new Array(Math.max(0, b - a + 1)).fill(null);
+  const src = m[key];
+  for (let d = a; d <= b; d++) {
+    const jd = d - m.start;
+    if (jd < 0 || jd >= m.n || src[jd] !== src[jd]) continue;
+    let s = 0;
+    let k = 0;
+    for (let e = d - 6; e <= d; e++) {
+      const j = e - m.start;
+      if (j < 0 || j >= m.n) continue;
+      const v = src[j];
+      if (v === v && !(m.partial && m.partial[j])) {
+        s += v;
+        k++;
+      }
+    }
+    if (k) out[d - a] = s / k;
+  }
+  return out;
+}

@@ -1,9 +1,11 @@
 // The view's state in the URL hash, so a view can be linked and restored:
-// #tab=views&range=1y&repo=octo/hello. Unknown or missing values fall back to defaults.
+// #tab=views&range=1y&repo=octo/hello&by=week (by is left out when 'day'). Unknown or missing values fall back to defaults.
 
 export const TABS = ['overview', 'installs', 'views', 'community', 'dev'];
 export const RANGES = ['30d', '90d', '1y', 'all'];
 export const ALL = 'all';
+/** How daily figures are grouped: by day, by week (Monday to Sunday, UTC), by month. */
+export const BYS = ['day', 'week', 'month'];
 export const DEFAULT_TAB = 'overview';
 export const DEFAULT_RANGE = '90d';
 
@@ -22,11 +24,13 @@ export function parseHash(hash, repos) {
   let repo = defaultRepo(repos);
   if (want === ALL && repos.length > 1) repo = ALL;
   else if (want) repo = repos.find((r) => r.toLowerCase() === want) ?? repo;
-  return { tab, range, repo };
+  const by = BYS.includes(params.get('by')) ? params.get('by') : 'day';
+  return { tab, range, repo, by };
 }
 
 /** The canonical hash of a state; `parseHash(formatHash(s))` gives `s` back. */
 export function formatHash(state) {
   const repo = encodeURIComponent(state.repo).replace(/%2F/gi, '/');
-  return `#tab=${state.tab}&range=${state.range}&repo=${repo}`;
+  const by = state.by && state.by !== 'day' ? `&by=${state.by}` : '';
+  return `#tab=${state.tab}&range=${state.range}&repo=${repo}${by}`;
 }

@@ -4,8 +4,8 @@
 
 import { el, githubLink, isRepoName, download, clipped } from './dom.js';
 import { lineChart, sparkline, sharpCanvas, theme, META, PARTIAL_TEXT } from './chart.js';
-import { slice, totals, gaps, popularTables, popularSeries, releaseRows, partialSlice, periodChange, PARTIAL_SERIES } from './derive.js';
-import { dayStr, daySec } from './dates.js';
+import { slice, totals, gaps, popularTables, popularSeries, releaseRows, partialSlice, periodChange, PARTIAL_SERIES, estimatedSlice, ESTIMATED_SERIES, bucketSeries, average7 } from './derive.js';
+import { dayStr, daySec, bucketStart } from './dates.js';
 import { int, signed, pct, utc, ago, ageDays, shorten } from './format.js';
 import { toCsv, csvFileName } from './csv.js';
 
@@ -19,34 +19,120 @@ function axis(a, b) {
   return { x, dates };
 }
 
-/** A chart of model series over the range. */
+/** A chart of model series over the range: one point a day with a 7-day average of the
+ * first series (traffic only), or one a week or month (`ctx.state.by`). */
 function seriesChart(parent, ctx, id, title, keys, opts = {}) {
+  const by = ctx.state.by || 'day';
+  if (by !== 'day') return bucketChart(parent, ctx, id, title, keys, opts, by);
   const [a, b] = ctx.bounds;
   const { x, dates } = ctx.axis || (ctx.axis = axis(a, b));
+  const series = keys.map((k) => ({
+    key: k,
+    label: META[k].label,
+    color: META[k].color,
+    values: slice(ctx.model, k, a, b),
+    partial: PARTIAL_SERIES.has(k),
+    estimated: ESTIMATED_SERIES.has(k),
+  }));
+  const k0 = keys[0];
+  const avg = PARTIAL_SERIES.has(k0) && !opts.pct;
+  if (avg) {
+    series.push({
+      key: `${k0}Avg7`,
+      label: `${META[k0].label}, 7-day average`,
+      color: META[k0].color,
+      values: average7(ctx.model, k0, a, b),
+      dash: [6, 4],
+      derived: true,
+    });
+  }
+  const avgNote = avg
+    ? `Thin dashed line: ${META[k0].label.toLowerCase()}, average of the complete days among each day and the 6 before it (partial days and gaps left out).`
+    : null;
   return lineChart(
     parent,
     {
       id,
       title,
-      note: opts.note,
+      note: [opts.note, avgNote].filter(Boolean).join(' ') || undefined,
       x,
       dates,
-      series: keys.map((k) => ({
-        key: k,
-        label: META[k].label,
-        color: META[k].color,
-        values: slice(ctx.model, k, a, b),
-        partial: PARTIAL_SERIES.has(k),
-      })),
+      series,
       partial: ctx.partial || (ctx.partial = partialSlice(ctx.model, a, b)),
+      estimated: ctx.estimated || (ctx.estimated = estimatedSlice(ctx.model, a, b)),
       zero: opts.zero ?? true,
       pct: opts.pct,
       gapDays: ctx.totals.gapDays,
       since: !ctx.model.empty && ctx.model.start > a ? dayStr(ctx.model.start) : null,
       csv: { repo: ctx.repoLabel, range: ctx.state.range },
+      markers: opts.markers ? releaseMarkers(ctx) : null,
     },
     ctx,
   );
+}
+
+const BY_NOTE = {
+  week: 'One point a week: weeks run Monday to Sunday, UTC, each dated by its Monday; the first week is shown whole.',
+  month: 'One point a calendar month (UTC), dated by its first day; the first month is shown whole.',
+};
+
+/** A chart of model series summed by week (Monday-start, UTC) or by month. */
+function bucketChart(parent, ctx, id, title, keys, opts, by) {
+  const [a0, b] = ctx.bounds;
+  const a = bucketStart(a0, by);
+  const bs = bucketSeries(ctx.model, keys, a, b, by, bucketStart);
+  const counters = keys.some((k) => !PARTIAL_SERIES.has(k) && k !== 'downloads');
+  return lineChart(
+    parent,
+    {
+      id,
+      title: title.replace(/ per day$/, by === 'week' ? ' per week' : ' per month'),
+      note: [opts.note, BY_NOTE[by], counters ? 'Each point is the latest value observed in it.' : null].filter(Boolean).join(' '),
+      x: bs.starts.map(daySec),
+      xEnd: daySec(b),
+      dates: bs.starts.map((d) => (by === 'month' ? dayStr(d).slice(0, 7) : dayStr(d))),
+      series: keys.map((k) => ({
+        key: k,
+        label: META[k].label,
+        color: META[k].color,
+        values: bs.values[k],
+        partial: PARTIAL_SERIES.has(k) || k === 'downloads',
+        estimated: ESTIMATED_SERIES.has(k),
+      })),
+      partial: bs.incomplete,
+      partialText: `incomplete: a partial day or a day not collected in this ${by}`,
+      estimated: bs.estimated,
+      unit: by === 'week' ? 'weeks (Monday to Sunday, UTC)' : 'months (UTC)',
+      zero: opts.zero ?? true,
+      pct: opts.pct,
+      gapDays: ctx.totals.gapDays,
+      since: !ctx.model.empty && ctx.model.start > a ? dayStr(ctx.model.start) : null,
+      csv: { repo: ctx.repoLabel, range: `${ctx.state.range}-${by}` },
+      markers: opts.markers ? releaseMarkers(ctx) : null,
+    },
+    ctx,
+  );
+}
+
+/** Release markers for a chart. The history stores no publish date: a release is marked
+ * on the first day any of its assets was recorded, and its title says so. */
+function releaseMarkers(ctx) {
+  const m = ctx.model;
+  return m.releases
+    .filter((r) => Number.isFinite(r.first))
+    .map((r) => {
+      const date = dayStr(r.first);
+      const before = r.first === m.firstDay;
+      return {
+        x: daySec(r.first),
+        date,
+        label: r.release || '(untagged)',
+        title: before
+          ? `${r.release}: first recorded ${date}, by the first collection (published before tracking began; the history stores no publish date)`
+          : `${r.release}: first recorded ${date} (the day an asset was first seen; the history stores no publish date)`,
+      };
+    })
+    .sort((x, y) => x.x - y.x);
 }
 
 /** A card's trend line: the daily average over the range's complete days against the
@@ -354,7 +440,7 @@ export function overview(panel, ctx) {
   panel.appendChild(grid);
   const main = el('div', { class: 'split-main' });
   grid.appendChild(main);
-  seriesChart(main, ctx, 'traffic', 'Traffic per day', ['views', 'viewsUniques', 'clones', 'clonesUniques', 'installs']);
+  seriesChart(main, ctx, 'traffic', 'Traffic per day', ['views', 'viewsUniques', 'clones', 'clonesUniques', 'installs'], { markers: true });
   freshness(grid, ctx);
   if (ctx.repos.length > 1) {
     const slot = el('div', { class: 'later' });
@@ -381,6 +467,7 @@ export function installs(panel, ctx) {
   }
   seriesChart(panel, ctx, 'installs', 'Installs per day', ['installs', 'downloads', 'organicClones'], {
     note: 'Downloads are counted on the day a collection saw them rise.',
+    markers: true,
   });
   const rows = releaseRows(m, a, b).map((r) => ({ ...r, firstDate: Number.isFinite(r.first) ? dayStr(r.first) : '' }));
   sortableTable(
@@ -437,7 +524,7 @@ export function views(panel, ctx) {
     ['views', 'Views', int(t.views), 'in range', slice(m, 'views', a, b), th.colors[1]],
     ['viewsUniques', 'Unique visitors', int(t.viewsUniques), 'per day, summed', slice(m, 'viewsUniques', a, b), th.colors[2]],
   ], ctx);
-  seriesChart(panel, ctx, 'views', 'Views per day', ['views', 'viewsUniques']);
+  seriesChart(panel, ctx, 'views', 'Views per day', ['views', 'viewsUniques'], { markers: true });
   const p = popularTables(m, a, b);
   const when = p.latest ? `14 days to ${dayStr(p.latest.day)}` : 'none recorded';
   const changeLabel = p.base ? `Change since ${dayStr(p.base.day)}` : 'Change';

@@ -1433,6 +1433,15 @@ mod tests {
                         if partial & (1 << (i % 64)) != 0 {
                             f.partial.insert(day);
                         }
+                        // A reconstruction on some days, the odd ones landing on a
+                        // collected snapshot's day.
+                        if mask & (1 << ((i + 7) % 64)) != 0 {
+                            f.reconstructed.stars.insert(day, mask % 97 + i as u64);
+                            f.reconstructed.forks.insert(day, partial % 13);
+                        }
+                    }
+                    for day in f.stats.keys().copied().collect::<Vec<_>>() {
+                        f.reconstructed.stars.insert(day, mask % 1000);
                     }
                 }
                 f
@@ -1456,6 +1465,19 @@ mod tests {
         #[test]
         fn merge_is_associative(a in history(), b in history(), c in history()) {
             prop_assert_eq!(a.merge(&b).merge(&c), a.merge(&b.merge(&c)));
+        }
+
+        #[test]
+        fn a_collected_snapshot_always_beats_a_reconstruction(a in history(), b in history()) {
+            let m = a.merge(&b);
+            for (day, s) in &m.stats {
+                let c = m.counters_on(*day);
+                prop_assert_eq!(c.map(|c| (c.stars, c.forks, c.reconstructed)), Some((Some(s.stars), Some(s.forks), false)));
+            }
+            for day in m.reconstructed.stars.keys().filter(|d| !m.stats.contains_key(d)) {
+                let c = m.counters_on(*day);
+                prop_assert_eq!(c.map(|c| (c.watchers, c.open_issues, c.reconstructed)), Some((None, None, true)));
+            }
         }
 
         #[test]

@@ -312,6 +312,52 @@ fn join_max<K: Ord + Clone, V: Clone>(
     out
 }
 
+/// Daily stars and forks rebuilt from GitHub's listings (`gtt backfill --from
+/// stargazers`): each day's count of stargazers whose `starred_at` (forks whose
+/// `created_at`) falls on or before it. A separate series, not `stats`, because a
+/// reconstruction knows neither watchers nor open issues (they are unknown, not 0) and
+/// because it must never beat a collected snapshot: readers take `stats` for a day when
+/// it has one and fall back to this ([`History::counters_on`]), so the merge needs no
+/// precedence rule and stays a per-day maximum (a join). The maximum is right: a
+/// listing shows only current stargazers, so each reconstruction is a lower bound of
+/// the true count (an unstar removes the star from every earlier day), and the higher
+/// of two lower bounds is the better one. Days after a capped listing's last entry are
+/// absent: nothing is invented.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reconstructed {
+    /// UTC day -> stars by the end of that day.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub stars: BTreeMap<Date, u64>,
+    /// UTC day -> forks by the end of that day.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub forks: BTreeMap<Date, u64>,
+}
+
+impl Reconstructed {
+    pub fn is_empty(&self) -> bool {
+        self.stars.is_empty() && self.forks.is_empty()
+    }
+
+    fn join(&self, other: &Reconstructed) -> Reconstructed {
+        Reconstructed {
+            stars: join_max(&self.stars, &other.stars, u64::max),
+            forks: join_max(&self.forks, &other.forks, u64::max),
+        }
+    }
+}
+
+/// A day's repository counters as readers should show them: a collected snapshot when
+/// the day has one, else the reconstruction (watchers and open issues then unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counters {
+    pub stars: Option<u64>,
+    pub forks: Option<u64>,
+    pub watchers: Option<u64>,
+    pub open_issues: Option<u64>,
+    /// The figures come from the reconstruction, not from a collection.
+    pub reconstructed: bool,
+}
+
 /// A repository's whole history, as stored in one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct History {
@@ -370,6 +416,10 @@ pub struct History {
     /// reuses the stored answer, which is exactly what GitHub would have sent again.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub validators: BTreeMap<String, Validator>,
+    /// Stars and forks rebuilt from GitHub's listings, kept apart from `stats`: see
+    /// [`Reconstructed`].
+    #[serde(default, skip_serializing_if = "Reconstructed::is_empty")]
+    pub reconstructed: Reconstructed,
     /// Top-level fields a newer gtt of the same schema wrote and this one does not know.
     /// Kept and written back (a minor version's data must survive an older binary's
     /// rewrite); filled by [`History::parse`], which reads them in a separate pass so the
@@ -399,6 +449,7 @@ const KNOWN_FIELDS: &[&str] = &[
     "unknown",
     "partial",
     "validators",
+    "reconstructed",
 ];
 
 /// The unknown top-level fields of a history file: known ones are skipped unparsed.
@@ -566,6 +617,7 @@ impl History {
             unknown: BTreeMap::new(),
             partial: BTreeSet::new(),
             validators: BTreeMap::new(),
+            reconstructed: Reconstructed::default(),
             extra: BTreeMap::new(),
         }
     }
@@ -600,9 +652,33 @@ impl History {
         self.unknown.get(&day).copied().unwrap_or(0)
     }
 
-    /// Marks every covered day of this history (an import fragment) as coming from `label`.
+    /// A day's counters: the collected snapshot wins over the reconstruction.
+    pub fn counters_on(&self, day: Date) -> Option<Counters> {
+        if let Some(s) = self.stats.get(&day) {
+            return Some(Counters {
+                stars: Some(s.stars),
+                forks: Some(s.forks),
+                watchers: Some(s.watchers),
+                open_issues: Some(s.open_issues),
+                reconstructed: false,
+            });
+        }
+        let stars = self.reconstructed.stars.get(&day).copied();
+        let forks = self.reconstructed.forks.get(&day).copied();
+        (stars.is_some() || forks.is_some()).then_some(Counters {
+            stars,
+            forks,
+            watchers: None,
+            open_issues: None,
+            reconstructed: true,
+        })
+    }
+
+    /// Marks every covered day of this history (an import fragment), and every
+    /// reconstructed day, as coming from `label`.
     pub fn mark_imported(&mut self, label: &str) {
-        let days: Vec<Date> = self.days.keys().copied().collect();
+        let r = &self.reconstructed;
+        let days: Vec<Date> = self.days.keys().chain(r.stars.keys()).chain(r.forks.keys()).copied().collect();
         let ranges = days.into_iter().map(|d| (d, d)).collect();
         self.imported.insert(label.to_string(), union_ranges(&[], ranges));
     }
@@ -766,6 +842,7 @@ impl History {
                 if y.later(&x) { y } else { x }
             })),
             imported: join_max(&self.imported, &other.imported, |x, y| union_ranges(&x, y)),
+            reconstructed: self.reconstructed.join(&other.reconstructed),
             // A field both sides have: the larger value, so the join stays order-free.
             extra: join_max(&self.extra, &other.extra, |x, y| {
                 if serde_json::to_string(&y).ok() > serde_json::to_string(&x).ok() { y } else { x }
@@ -1356,6 +1433,15 @@ mod tests {
                         if partial & (1 << (i % 64)) != 0 {
                             f.partial.insert(day);
                         }
+                        // A reconstruction on some days, the odd ones landing on a
+                        // collected snapshot's day.
+                        if mask & (1 << ((i + 7) % 64)) != 0 {
+                            f.reconstructed.stars.insert(day, mask % 97 + i as u64);
+                            f.reconstructed.forks.insert(day, partial % 13);
+                        }
+                    }
+                    for day in f.stats.keys().copied().collect::<Vec<_>>() {
+                        f.reconstructed.stars.insert(day, mask % 1000);
                     }
                 }
                 f
@@ -1379,6 +1465,19 @@ mod tests {
         #[test]
         fn merge_is_associative(a in history(), b in history(), c in history()) {
             prop_assert_eq!(a.merge(&b).merge(&c), a.merge(&b.merge(&c)));
+        }
+
+        #[test]
+        fn a_collected_snapshot_always_beats_a_reconstruction(a in history(), b in history()) {
+            let m = a.merge(&b);
+            for (day, s) in &m.stats {
+                let c = m.counters_on(*day);
+                prop_assert_eq!(c.map(|c| (c.stars, c.forks, c.reconstructed)), Some((Some(s.stars), Some(s.forks), false)));
+            }
+            for day in m.reconstructed.stars.keys().filter(|d| !m.stats.contains_key(d)) {
+                let c = m.counters_on(*day);
+                prop_assert_eq!(c.map(|c| (c.watchers, c.open_issues, c.reconstructed)), Some((None, None, true)));
+            }
         }
 
         #[test]
@@ -1562,5 +1661,25 @@ mod tests {
         assert!(thinned.len() < 31 + 14 + 2000 / 84 + 2, "kept {}", thinned.len());
         assert_eq!(thin_popular(thinned.clone()), thinned);
         assert_eq!(thinned.keys().next_back(), h.popular.keys().next_back());
+    }
+
+    #[test]
+    fn a_collected_snapshot_beats_a_reconstruction_and_the_join_holds() {
+        let day: Date = "2024-01-02".parse().expect("day");
+        let mut rebuilt = History::new("o/r");
+        rebuilt.reconstructed.stars.insert(day, 9);
+        let mut other = History::new("o/r");
+        other.reconstructed.stars.insert(day, 7);
+        other.reconstructed.forks.insert(day, 1);
+        let mut collected = History::new("o/r");
+        let at: Timestamp = "2024-01-02T10:00:00Z".parse().expect("ts");
+        collected.stats.insert(day, RepoStats { at, stars: 5, forks: 2, watchers: 3, open_issues: 4 });
+        let all = rebuilt.merge(&other).merge(&collected);
+        assert_eq!(all, collected.merge(&other).merge(&rebuilt), "commutative and associative");
+        assert_eq!(all.merge(&all), all, "idempotent");
+        let c = all.counters_on(day).expect("counters");
+        assert_eq!((c.stars, c.watchers, c.reconstructed), (Some(5), Some(3), false));
+        let r = rebuilt.merge(&other).counters_on(day).expect("counters");
+        assert_eq!((r.stars, r.forks, r.watchers, r.reconstructed), (Some(9), Some(1), None, true));
     }
 }

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use crate::config::{Config, Secret};
 use crate::error::{Error, exit};
+use crate::fetch::stargazers;
 use crate::history::History;
 use crate::store::{self, ledger};
 use crate::{escape, github, import};
@@ -72,6 +73,54 @@ fn read_source(c: &Config, client: Option<&github::Client>, src: &str) -> Result
         "input `from`: `{}` is neither a file or folder, a gist id, a branch (OWNER/REPO@BRANCH), nor an https URL",
         escape::terminal(src)
     )))
+}
+
+/// The `from` value that rebuilds stars and forks from GitHub's listings.
+const STARGAZERS: &str = "stargazers";
+
+/// Each repository's stars and forks since its creation, from the stargazers and forks
+/// listings, marked `reconstructed`; says what a listing cannot show.
+fn reconstruct(c: &Config, client: Option<&github::Client>, out: &mut dyn Write) -> Result<Vec<History>, Error> {
+    let io = |source| Error::Output { what: "stdout".into(), source };
+    let client =
+        client.ok_or_else(|| bad_input("input `from`: `stargazers` reads GitHub: set input `token`".into()))?;
+    if c.repos.is_empty() {
+        return Err(bad_input("input `from`: `stargazers` needs the repositories in `repos`".into()));
+    }
+    let today = crate::history::utc_day(c.now);
+    let mut fragments = Vec::new();
+    for repo in &c.repos {
+        let context = format!("{repo}: stargazers and forks");
+        let r = stargazers::rebuild(client, repo, today, stargazers::MAX_PAGES)
+            .map_err(|source| Error::GitHub { context, source })?;
+        let name = escape::terminal(repo);
+        for (what, s) in [("stars", &r.stars), ("forks", &r.forks)] {
+            let span = match (s.daily.keys().next(), s.daily.keys().next_back()) {
+                (Some(a), Some(b)) => format!("{a}..{b}"),
+                _ => "no day".into(),
+            };
+            writeln!(out, "{name}: {what} reconstructed from {} listed ({span})", s.entries).map_err(io)?;
+            if s.capped {
+                writeln!(
+                    out,
+                    "{name}: GitHub lists only the first {} {what} (at most {} pages): reconstructed up to {} only, later days are left to collection",
+                    s.entries,
+                    stargazers::MAX_PAGES,
+                    s.daily.keys().next_back().map_or("no day".into(), ToString::to_string)
+                )
+                .map_err(io)?;
+            }
+        }
+        writeln!(
+            out,
+            "{name}: unstars and deleted forks cannot be seen in a listing: reconstructed counts are lower bounds, and collected snapshots win"
+        )
+        .map_err(io)?;
+        let mut h = r.history;
+        h.mark_imported("reconstructed: stargazers");
+        fragments.push(h);
+    }
+    Ok(fragments)
 }
 
 /// `OWNER/REPO@BRANCH`: a git-branch store to import from.
@@ -159,6 +208,17 @@ fn read_fragments(
     let io = |source| Error::Output { what: "stdout".into(), source };
     let mut fragments: BTreeMap<String, History> = BTreeMap::new();
     for src in &c.from {
+        if src == STARGAZERS {
+            for h in reconstruct(c, client, out)? {
+                let key = h.repo.to_ascii_lowercase();
+                let merged = match fragments.remove(&key) {
+                    Some(prev) => import::combine(&prev, &h),
+                    None => h,
+                };
+                fragments.insert(key, merged);
+            }
+            continue;
+        }
         for (file, text, explicit) in read_source(c, client, src)? {
             let imported = match import::import(&file, &text, hint) {
                 Ok(i) => i,

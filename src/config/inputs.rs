@@ -133,7 +133,7 @@ pub const INPUTS: &[(&str, &str, &str, &[&str])] = &[
     (
         "from",
         "",
-        "backfill: sources to import, separated by spaces, commas or newlines: files or folders, gist ids, git-branch stores (OWNER/REPO@BRANCH), https URLs on the API or gist host.",
+        "backfill: sources to import, separated by spaces, commas or newlines: files or folders, gist ids, git-branch stores (OWNER/REPO@BRANCH), https URLs on the API or gist host, or `stargazers` (stars and forks since creation, rebuilt from GitHub's listings).",
         BACKFILL,
     ),
     ("repo-dir", "", "init: the repository checkout to write the workflow into. Default: the current folder.", INIT),

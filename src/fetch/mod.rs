@@ -3,6 +3,7 @@
 
 pub(crate) mod all;
 mod definitions;
+pub(crate) mod stargazers;
 
 use std::fmt;
 

@@ -292,6 +292,34 @@ impl Client {
         Ok(())
     }
 
+    /// A listing read oldest first up to `max_pages` pages, sent with `accept`: its
+    /// items and whether GitHub had more (a listing it caps, or `max_pages` reached).
+    /// GitHub answers 422 past a listing's last servable page: that is the cap too.
+    pub(crate) fn get_capped<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        accept: &str,
+        max_pages: usize,
+    ) -> Result<(Vec<T>, bool), Error> {
+        let mut out = Vec::new();
+        let mut next = Some(self.url(path));
+        let mut pages = 0;
+        while let Some(url) = next.take() {
+            if pages == max_pages {
+                return Ok((out, true));
+            }
+            let reply = match self.send(Request { accept: Some(accept), ..Request::get(&url) }) {
+                Err(e) if pages > 0 && e.status() == Some(422) => return Ok((out, true)),
+                r => r?,
+            };
+            pages += 1;
+            let mut items: Vec<T> = decode(path, &reply.body)?;
+            out.append(&mut items);
+            next = reply.link.as_deref().and_then(parse_link_next);
+        }
+        Ok((out, false))
+    }
+
     /// Decodes a page body, naming the request in the error.
     pub(crate) fn decode_page<T: DeserializeOwned>(path: &str, body: &str) -> Result<T, Error> {
         decode(path, body)

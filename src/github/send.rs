@@ -93,11 +93,14 @@ pub(super) struct Request<'a> {
     /// An ETag: GitHub then answers 304 Not Modified, free of primary quota, when the
     /// answer is still the one it names.
     pub(crate) if_none_match: Option<&'a str>,
+    /// A media type other than `application/vnd.github+json` (the stargazers listing
+    /// gives `starred_at` only to `application/vnd.github.star+json`).
+    pub(crate) accept: Option<&'a str>,
 }
 
 impl<'a> Request<'a> {
     pub(crate) fn get(url: &'a str) -> Request<'a> {
-        Request { method: "GET", url, body: None, auth: true, if_none_match: None }
+        Request { method: "GET", url, body: None, auth: true, if_none_match: None, accept: None }
     }
 }
 
@@ -261,7 +264,7 @@ impl Client {
         let mut builder = ureq::http::Request::builder()
             .method(req.method)
             .uri(req.url)
-            .header("Accept", "application/vnd.github+json")
+            .header("Accept", req.accept.unwrap_or("application/vnd.github+json"))
             .header("X-GitHub-Api-Version", API_VERSION)
             .header("User-Agent", USER_AGENT);
         if let Some(tag) = req.if_none_match {

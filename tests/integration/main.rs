@@ -19,5 +19,6 @@ mod layout;
 mod metrics;
 mod scale;
 mod simulation;
+mod stars;
 mod storage;
 mod workflows;

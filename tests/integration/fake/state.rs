@@ -86,6 +86,12 @@ pub(crate) struct Repo {
     pub(crate) files: BTreeMap<(String, String), String>,
     /// The token may not read contents (403, as without Contents: read).
     pub(crate) contents_forbidden: bool,
+    /// When each current stargazer starred (the stargazers listing, oldest first).
+    pub(crate) stargazers: Vec<Timestamp>,
+    /// When each current fork was created (the forks listing with `sort=oldest`).
+    pub(crate) fork_list: Vec<Timestamp>,
+    /// Pages of a listing served before 422 (GitHub: 400); 0 for GitHub's 400.
+    pub(crate) listing_pages: usize,
 }
 
 impl Repo {

@@ -9,6 +9,7 @@ mod gists;
 mod git;
 mod meta;
 mod repos;
+mod stars;
 
 use serde_json::Value;
 

@@ -25,6 +25,8 @@ impl State {
                 None => not_found(DOC_REPO),
             },
             ["repos", o, r, "traffic", rest @ ..] => self.traffic(ctx, &by_name(o, r), rest),
+            ["repos", o, r, "stargazers"] => self.stargazers(ctx, &by_name(o, r)),
+            ["repos", o, r, "forks"] => self.forks(ctx, &by_name(o, r)),
             ["repos", o, r, "releases"] => self.releases(ctx, &by_name(o, r)),
             ["repos", o, r, "actions", rest @ ..] => self.actions(ctx, &by_name(o, r), rest),
             ["repos", o, r, "pages", "builds", rest @ ..] => self.pages_builds(ctx, &by_name(o, r), rest),

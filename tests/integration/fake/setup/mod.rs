@@ -5,6 +5,7 @@ mod actions;
 mod gists;
 mod git;
 mod repos;
+mod stars;
 
 use jiff::{SignedDuration, Timestamp};
 

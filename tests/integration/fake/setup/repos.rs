@@ -61,6 +61,9 @@ impl FakeGitHub {
                 pages_builds: Vec::new(),
                 files: BTreeMap::new(),
                 contents_forbidden: false,
+                stargazers: Vec::new(),
+                fork_list: Vec::new(),
+                listing_pages: 0,
             },
         );
     }

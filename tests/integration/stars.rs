@@ -1,0 +1,81 @@
+//! `gtt backfill --from stargazers`: stars and forks since the repository's creation,
+//! from the paginated listings of the fake.
+
+use crate::fake::*;
+use crate::support::{gtt, tempdir};
+use jiff::{SignedDuration, Timestamp};
+
+const TOKEN: &str = "ghp_stars";
+const REPO: &str = "octo/hello";
+
+/// 250 stars (3 pages of 100) spread over the days after 2020-01-01, 30 forks.
+fn world() -> (FakeGitHub, Vec<Timestamp>) {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    fake.add_repo(REPO);
+    fake.set_now("2020-03-01T12:00:00Z".parse().unwrap());
+    let start: Timestamp = "2020-01-01T06:00:00Z".parse().unwrap();
+    let stars: Vec<Timestamp> = (0..250i64).map(|i| start + SignedDuration::from_hours(i * 5)).collect();
+    fake.set_stargazers(REPO, stars.clone());
+    fake.set_fork_list(REPO, (0..30i64).map(|i| start + SignedDuration::from_hours(i * 40)).collect());
+    (fake, stars)
+}
+
+fn history(dir: &std::path::Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("history-octo.hello.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn stars_rebuilt_from_three_pages_equal_the_truth_per_day() {
+    let (fake, stars) = world();
+    let dir = tempdir("stars");
+    let d = dir.path().display().to_string();
+    let r = gtt(&fake, &["backfill", "--repos", REPO, "--data-dir", &d, "--from", "stargazers", "--token", TOKEN], &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("unstars and deleted forks cannot be seen"), "{}", r.stdout);
+    assert!(!r.stdout.contains("GitHub lists only"), "{}", r.stdout);
+    let h = history(dir.path());
+    let got = h["reconstructed"]["stars"].as_object().unwrap();
+    assert_eq!(got.keys().next().map(String::as_str), Some("2020-01-01"));
+    assert_eq!(got.keys().next_back().map(String::as_str), Some("2020-03-01"));
+    for (day, n) in got {
+        let end: Timestamp = format!("{day}T23:59:59Z").parse().unwrap();
+        let truth = stars.iter().filter(|t| **t <= end).count() as u64;
+        assert_eq!(n.as_u64(), Some(truth), "{day}");
+    }
+    assert_eq!(h["reconstructed"]["forks"]["2020-03-01"], 30);
+    assert!(h["imported"]["reconstructed: stargazers"].is_array(), "{}", h["imported"]);
+}
+
+#[test]
+fn a_collected_snapshot_is_kept_beside_a_reconstruction_of_the_same_day() {
+    let (fake, _) = world();
+    let dir = tempdir("stars-collected");
+    let d = dir.path().display().to_string();
+    let r = gtt(&fake, &["collect", "--repos", REPO, "--data-dir", &d, "--token", TOKEN], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let collected = history(dir.path())["stats"]["2020-03-01"].clone();
+    let r = gtt(&fake, &["backfill", "--repos", REPO, "--data-dir", &d, "--from", "stargazers", "--token", TOKEN], &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let h = history(dir.path());
+    assert_eq!(h["stats"]["2020-03-01"], collected, "the collected snapshot is untouched");
+    assert_eq!(h["stats"].as_object().unwrap().len(), 1, "no reconstructed day enters `stats`");
+    assert!(h["reconstructed"]["stars"]["2020-03-01"].is_u64());
+}
+
+#[test]
+fn a_capped_listing_says_so_and_invents_nothing() {
+    let (fake, stars) = world();
+    fake.set_listing_pages(REPO, 2);
+    let dir = tempdir("stars-cap");
+    let d = dir.path().display().to_string();
+    let r = gtt(&fake, &["backfill", "--repos", REPO, "--data-dir", &d, "--from", "stargazers", "--token", TOKEN], &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout.matches("GitHub lists only the first").count(), 1, "{}", r.stdout);
+    let h = history(dir.path());
+    let got = h["reconstructed"]["stars"].as_object().unwrap();
+    let last_listed = jiff::tz::TimeZone::UTC.to_datetime(stars[199]).date();
+    let last = got.keys().next_back().unwrap();
+    assert!(last.as_str() < last_listed.to_string().as_str(), "{last} vs {last_listed}");
+    assert!(got.values().all(|n| n.as_u64() <= Some(200)));
+}

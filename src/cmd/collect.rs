@@ -12,6 +12,7 @@ use crate::checks::{self, Level};
 use crate::config::Config;
 use crate::error::Error;
 use crate::fetch::all::{DEFERRED, Fetched};
+use crate::fetch::{GiveOnDrop, Stored};
 use crate::github::Client;
 use crate::history::{self, Gap, History};
 use crate::store::ledger::{self, load};
@@ -35,8 +36,7 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     let client = Client::with_concurrency(&c.api_url, token.clone(), c.max_wait, c.concurrency);
     let mut archive_backend = c.archive.as_ref().map(|s| super::open_store(c, s)).transpose()?;
     let targets = targets(c, &client)?;
-    let (index, stored) = read_with_budget(&client, backend.as_mut(), &targets.repos)?;
-    let fetched = fetch::all::all(&client, c, &targets.repos, &stored);
+    let (index, stored, fetched) = read_and_fetch(&client, c, backend.as_mut(), &targets.repos)?;
     let mut tally = Tally { skipped: targets.skipped.clone(), deferred: Vec::new(), outcomes: Vec::new(), clock: None };
     for ((repo, old), result) in targets.repos.iter().zip(stored).zip(fetched) {
         tally.take(c, &targets, repo, old, result)?;
@@ -106,6 +106,43 @@ fn targets(c: &Config, client: &Client) -> Result<discover::Resolved, Error> {
         ));
     }
     Ok(t)
+}
+
+/// Reads the stored histories and fetches the repositories. One repository is fetched
+/// while the store is read: what needs nothing stored goes out at once (the runs
+/// listing), the conditional requests wait for their ETags. Several are started in the
+/// order of their last collection, so their fetch follows the read.
+fn read_and_fetch(
+    client: &Client,
+    c: &Config,
+    backend: &mut dyn Backend,
+    repos: &[String],
+) -> Result<(Index, Vec<History>, Vec<Fetched>), Error> {
+    let [repo] = repos else {
+        let (index, stored) = read_with_budget(client, backend, repos)?;
+        let stored: Vec<Stored> = stored.into_iter().map(Stored::ready).collect();
+        let fetched = fetch::all::all(client, c, repos, &stored);
+        let stored = stored.into_iter().zip(repos).map(|(s, r)| s.into_inner().unwrap_or_else(|| History::new(r)));
+        return Ok((index, stored.collect(), fetched));
+    };
+    let gate = Stored::default();
+    let (read, fetched) = std::thread::scope(|s| {
+        let fetch = s.spawn(|| fetch::all::all(client, c, repos, std::slice::from_ref(&gate)));
+        let read = {
+            // A failed read stops the requests waiting for it.
+            let _give = GiveOnDrop(&gate);
+            read_with_budget(client, backend, repos).map(|(index, mut stored)| {
+                gate.give(stored.pop());
+                index
+            })
+        };
+        (read, fetch.join())
+    });
+    let index = read?;
+    let failed = || vec![Err(fetch::Error::new(repo, fetch::Kind::Other, "the fetch thread failed"))];
+    let fetched = fetched.unwrap_or_else(|_| failed());
+    let stored = gate.into_inner().unwrap_or_else(|| History::new(repo));
+    Ok((index, vec![stored], fetched))
 }
 
 /// Reads the stored histories. The rate budget is asked meanwhile, so planning costs no

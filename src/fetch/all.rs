@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::github::Client;
 use crate::history::{self, History, Observation};
 
-use super::{Error, Kind};
+use super::{Error, Kind, Stored};
 
 /// One repository's result: what was observed (with a CI counting error that does not
 /// void the traffic), or why nothing was.
@@ -31,7 +31,9 @@ pub(crate) const DEFERRED: &str = "deferred: the rate limit cannot cover it this
 /// cannot cover every one, those whose window closes soonest are collected and the rest
 /// deferred (an error of kind [`Kind::RateLimited`]). After an error that every repository would
 /// meet (bad token), the rest are skipped rather than hammering GitHub.
-pub(crate) fn all(client: &Client, c: &Config, repos: &[String], stored: &[History]) -> Vec<Fetched> {
+/// A history still being read (one repository, fetched while the store is read) counts
+/// as never collected.
+pub(crate) fn all(client: &Client, c: &Config, repos: &[String], stored: &[Stored]) -> Vec<Fetched> {
     let today = history::utc_day(c.now);
     let cost = if c.ci.mode == crate::config::CiMode::Off { COST_WITHOUT_CI } else { COST_WITH_CI };
     let order = collection_order(stored);
@@ -66,14 +68,7 @@ pub(crate) fn all(client: &Client, c: &Config, repos: &[String], stored: &[Histo
                         active.fetch_sub(1, Ordering::SeqCst);
                         not_fetched(repo, "skipped after an error that affects every repository", Kind::Fatal)
                     } else {
-                        let ctx = super::Context {
-                            now: c.now,
-                            today,
-                            ci: &c.ci,
-                            ci_cache: &h.ci_cache,
-                            ci_estimated_runs: &h.ci_estimated_runs,
-                            validators: &h.validators,
-                        };
+                        let ctx = super::Context { now: c.now, today, ci: &c.ci, stored: h };
                         let r = super::repository(client, repo, ctx);
                         active.fetch_sub(1, Ordering::SeqCst);
                         r
@@ -90,7 +85,7 @@ pub(crate) fn all(client: &Client, c: &Config, repos: &[String], stored: &[Histo
                     if affordable {
                         // Those the budget leaves out are summed up once by the caller.
                         let k = finished.fetch_add(1, Ordering::SeqCst) + 1;
-                        log::info!("{}", progress(k, repos.len(), repo, h, &r));
+                        log::info!("{}", progress(k, repos.len(), repo, h.peek(), &r));
                     }
                     if let Ok(mut m) = results.lock() {
                         m.insert(i, r);
@@ -109,11 +104,11 @@ pub(crate) fn all(client: &Client, c: &Config, repos: &[String], stored: &[Histo
 
 /// The line for a repository whose fetch finished, the `k`th of `total`:
 /// `[37/500] owner/name: 2 new days of 14 in the window`.
-fn progress(k: usize, total: usize, repo: &str, stored: &History, r: &Fetched) -> String {
+fn progress(k: usize, total: usize, repo: &str, stored: Option<&History>, r: &Fetched) -> String {
     let what = match r {
         Ok((o, _)) => {
             let days: std::collections::BTreeSet<_> = o.views.iter().chain(&o.clones).map(|(d, _, _)| *d).collect();
-            let new = days.iter().filter(|d| !stored.days.contains_key(d)).count() as u64;
+            let new = days.iter().filter(|d| stored.is_none_or(|s| !s.days.contains_key(d))).count() as u64;
             format!("{} of {} in the window", crate::report::count(new, "new day", "new days"), days.len())
         }
         Err(e) if e.is_rate_limited() => "deferred".to_string(),
@@ -124,8 +119,8 @@ fn progress(k: usize, total: usize, repo: &str, stored: &History, r: &Fetched) -
 
 /// Indices of `stored` in the order to collect them: never collected first, then the
 /// longest since the last collection; the input order breaks ties.
-fn collection_order(stored: &[History]) -> Vec<usize> {
+fn collection_order(stored: &[Stored]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..stored.len()).collect();
-    order.sort_by_key(|&i| (stored.get(i).and_then(|h| h.last_collected), i));
+    order.sort_by_key(|&i| (stored.get(i).and_then(Stored::peek).and_then(|h| h.last_collected), i));
     order
 }

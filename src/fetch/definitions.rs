@@ -179,7 +179,8 @@ fn read_file(
     kept: &Mutex<BTreeMap<String, Validator>>,
 ) -> Result<Result<Definition, Fallback>, github::Error> {
     let key = format!("workflow:{path}");
-    let prior = kept.lock().ok().and_then(|k| k.get(&key).cloned()).or_else(|| ctx.validators.get(&key).cloned());
+    let stored = &ctx.stored.wait()?.validators;
+    let prior = kept.lock().ok().and_then(|k| k.get(&key).cloned()).or_else(|| stored.get(&key).cloned());
     let url = format!("/repos/{repo}/contents/{}?ref={sha}", encode_path(path));
     let answer = match client.get_conditional(&url, prior.as_ref().map(|v| v.etag.as_str())) {
         Ok(a) => a,

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use crate::config::{Ci, CiMode};
 use crate::github::{self, Client};
 use crate::history::{
-    CiObservation, CiSource, Observation, ObservedAsset, ObservedRun, PopularPath, Referrer, Validator,
+    CiObservation, CiSource, History, Observation, ObservedAsset, ObservedRun, PopularPath, Referrer, Validator,
 };
 use definitions::{DefinitionReport, Definitions, Fallback, definitions, is_pages_run, run_file};
 
@@ -36,14 +36,65 @@ const JOB_THREADS: usize = 16;
 pub(crate) struct Context<'a> {
     pub(crate) now: Timestamp,
     pub(crate) today: Date,
-    /// Answers of the last collection with their ETags, for conditional requests.
-    pub(crate) validators: &'a BTreeMap<String, Validator>,
     pub(crate) ci: &'a Ci,
-    /// Completed runs already counted: their jobs are not fetched again.
-    pub(crate) ci_cache: &'a BTreeMap<u64, BTreeMap<Date, u64>>,
-    /// Runs of `ci_cache` counted from step names (their definitions unreadable).
-    pub(crate) ci_estimated_runs: &'a std::collections::BTreeSet<u64>,
+    /// The stored history: its `validators` (answers of the last collection with their
+    /// ETags, for conditional requests), its `ci_cache` (completed runs already counted,
+    /// whose jobs are not fetched again) and `ci_estimated_runs`. It may still be on its
+    /// way from the store: only the requests that need it wait for it.
+    pub(crate) stored: &'a Stored,
 }
+
+/// A repository's stored history, given at once or later by the thread reading the
+/// store, so the requests that need nothing stored (the runs listing) go out while the
+/// store is read, and the conditional ones wait for their ETags.
+#[derive(Debug, Default)]
+pub(crate) struct Stored(std::sync::OnceLock<Option<History>>);
+
+impl Stored {
+    /// A history already read.
+    pub(crate) fn ready(h: History) -> Stored {
+        Stored(std::sync::OnceLock::from(Some(h)))
+    }
+
+    /// Gives the history read, or `None` when the read failed (the waiting requests then
+    /// fail instead of being sent without their ETags). Only the first call counts.
+    pub(crate) fn give(&self, h: Option<History>) {
+        let _ = self.0.set(h);
+    }
+
+    /// The history, once it is read.
+    fn wait(&self) -> Result<&History, github::Error> {
+        self.0.wait().as_ref().ok_or(github::Error::ThreadFailed { what: "store read" })
+    }
+
+    /// Whether the history is read and says the repository had a Pages site last time
+    /// (its Pages builds were kept), without waiting.
+    fn had_pages(&self) -> Result<bool, github::Error> {
+        Ok(self.wait()?.validators.contains_key(PAGES_KEY))
+    }
+
+    /// The history if it is read already, without waiting.
+    pub(crate) fn peek(&self) -> Option<&History> {
+        self.0.get().and_then(Option::as_ref)
+    }
+
+    pub(crate) fn into_inner(self) -> Option<History> {
+        self.0.into_inner().flatten()
+    }
+}
+
+/// Gives `None` to a [`Stored`] nobody gave a history, when the reader ends, so no
+/// request waits forever.
+pub(crate) struct GiveOnDrop<'a>(pub(crate) &'a Stored);
+
+impl Drop for GiveOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.give(None);
+    }
+}
+
+/// Where the Pages builds' answer is kept among the validators.
+const PAGES_KEY: &str = "pages-builds";
 
 /// What kind of failure stopped a repository, which decides what the run does next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,14 +237,13 @@ pub(crate) fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Resul
         let paths = s.spawn(|| get("paths", format!("{base}/traffic/popular/paths")));
         let releases = s.spawn(|| releases(client, &base, ctx, &kept));
         let ci = s.spawn(|| ci_runs(client, repo, ctx, &kept));
+        // A site that had Pages builds last time is asked beside the repository.
+        let early = s.spawn(|| {
+            (pages_wanted(ctx) && ctx.stored.had_pages().unwrap_or(false))
+                .then(|| pages_builds(client, repo, ctx, &kept))
+        });
         let info = get("repo", base.clone()).and_then(|g| decode::<RepoJson>(&base, g.value));
-        // Pages builds only where there is a Pages site: the repository says.
-        let pages = match &info {
-            Ok(i) if i.has_pages && ctx.ci.mode != CiMode::Off && ctx.ci.pages_builds => {
-                Some(pages_builds(client, repo, ctx, &kept))
-            }
-            _ => None,
-        };
+        let pages = pages_of(&info, early.join().ok().flatten(), || pages_builds(client, repo, ctx, &kept), ctx);
         let ci = ci.join().unwrap_or(Err(github::Error::ThreadFailed { what: "CI thread" }));
         let ci = match (ci, pages) {
             (Ok(Some(mut c)), Some(Ok(p))) => {
@@ -248,6 +298,26 @@ pub(crate) fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Resul
         github_now: views_at.or(clones_at),
     };
     Ok((obs, ci_error))
+}
+
+/// Whether this run counts Pages builds at all.
+fn pages_wanted(ctx: Context<'_>) -> bool {
+    ctx.ci.mode != CiMode::Off && ctx.ci.pages_builds
+}
+
+/// Pages builds only where there is a Pages site, as the repository says: those asked
+/// beside it (`early`), else asked now.
+fn pages_of(
+    info: &Result<RepoJson, github::Error>,
+    early: Option<Result<BTreeMap<Date, u64>, github::Error>>,
+    ask: impl FnOnce() -> Result<BTreeMap<Date, u64>, github::Error>,
+    ctx: Context<'_>,
+) -> Option<Result<BTreeMap<Date, u64>, github::Error>> {
+    match (info, early) {
+        (Ok(i), Some(p)) if i.has_pages => Some(p),
+        (Ok(i), None) if i.has_pages && pages_wanted(ctx) => Some(ask()),
+        _ => None,
+    }
 }
 
 /// A views or clones answer, checked ([`check_daily`]) against the window its own
@@ -318,7 +388,7 @@ fn conditional_page(
     kept: &std::sync::Mutex<BTreeMap<String, Validator>>,
     keep_paged: bool,
 ) -> Result<Got, github::Error> {
-    let prior = ctx.validators.get(key);
+    let prior = ctx.stored.wait()?.validators.get(key);
     let answer = client.get_conditional(path, prior.map(|v| v.etag.as_str()))?;
     let fresh = answer.body.is_some();
     let (value, etag) = match (answer.body, prior) {
@@ -610,12 +680,33 @@ fn releases(
 ) -> Result<Vec<ReleaseJson>, github::Error> {
     let path = format!("{base}/releases?per_page=100");
     // A list longer than one page is not kept: its first page alone is not the answer.
-    let Got { value, next, .. } = conditional_page(client, &path, "releases", ctx, kept, false)?;
+    // One that was longer last time is read from page 2 on beside its first page.
+    let (first, rest) = std::thread::scope(|s| {
+        let rest = s.spawn(|| {
+            paged_last_time(ctx.stored.wait()?)
+                .then(|| client.get_pages::<ReleaseJson>(&format!("{path}&page=2"), MAX_RELEASE_PAGES - 1))
+                .transpose()
+        });
+        let first = conditional_page(client, &path, "releases", ctx, kept, false);
+        (first, join(rest))
+    });
+    let Got { value, next, .. } = first?;
     let mut out: Vec<ReleaseJson> = decode(&path, value)?;
-    if let Some(next) = next {
-        out.extend(client.get_pages::<ReleaseJson>(&next, MAX_RELEASE_PAGES - 1)?);
+    match (next, rest?) {
+        (Some(_), Some(rest)) => out.extend(rest),
+        (Some(next), None) => out.extend(client.get_pages::<ReleaseJson>(&next, MAX_RELEASE_PAGES - 1)?),
+        // Shorter now: what was read from page 2 on is not part of the answer.
+        (None, _) => {}
     }
     Ok(out)
+}
+
+/// Whether the release list filled more than one page at the last collection: it was
+/// collected with validators kept, and the list was not among them.
+fn paged_last_time(stored: &History) -> bool {
+    stored.last_collected.is_some()
+        && stored.validators.contains_key("repo")
+        && !stored.validators.contains_key("releases")
 }
 
 #[derive(Deserialize)]
@@ -701,11 +792,13 @@ fn ci_runs(
         .filter(|r| r.status.as_deref() == Some("completed"))
         .filter(|r| !(ctx.ci.pages_builds && is_pages_run(r)))
         .collect();
+    // The listing needs nothing stored; which runs were counted already does.
+    let stored = ctx.stored.wait()?;
 
     let mut runs: Vec<ObservedRun> = Vec::new();
     let mut to_fetch: Vec<&RunJson> = Vec::new();
     for r in completed {
-        match (ctx.ci.mode, ctx.ci_cache.get(&r.id)) {
+        match (ctx.ci.mode, stored.ci_cache.get(&r.id)) {
             (CiMode::Runs, _) => runs.push(ObservedRun {
                 id: r.id,
                 checkouts: BTreeMap::from([(day(r.created_at), 1)]),
@@ -714,7 +807,7 @@ fn ci_runs(
             (_, Some(cached)) => runs.push(ObservedRun {
                 id: r.id,
                 checkouts: cached.clone(),
-                estimated: ctx.ci_estimated_runs.contains(&r.id),
+                estimated: stored.ci_estimated_runs.contains(&r.id),
             }),
             _ => to_fetch.push(r),
         }
@@ -897,7 +990,7 @@ fn pages_builds(
     let first = add_days(ctx.today, -crate::history::WINDOW_DAYS);
     let last = add_days(ctx.today, -1);
     let path = format!("/repos/{repo}/pages/builds?per_page=100");
-    let Got { value, next, .. } = match conditional_page(client, &path, "pages-builds", ctx, kept, true) {
+    let Got { value, next, .. } = match conditional_page(client, &path, PAGES_KEY, ctx, kept, true) {
         // No Pages site after all: no Pages builds.
         Err(e) if e.status() == Some(404) => return Ok(BTreeMap::new()),
         r => r?,

@@ -135,6 +135,54 @@ pub(crate) fn file_count(gist: &str, files: usize, truncated: bool) -> Check {
     }
 }
 
+/// Whether the token reads the repository's workflow files, from the status of the
+/// listing of `.github/workflows` (`error`: what went wrong for another status).
+pub(crate) fn workflow_files(repo: &str, status: u16, error: &str) -> Check {
+    match status {
+        200 => Check::new(Level::Ok, format!("{repo}: the token reads workflow files"), ""),
+        404 => Check::new(Level::Ok, format!("{repo}: no workflows (no workflow files to read)"), ""),
+        403 => Check::new(
+            Level::Warn,
+            format!("{repo}: the token cannot read workflow files: CI checkouts will be estimated from step names"),
+            "give the token Contents: read on the repository (classic: repo scope)",
+        ),
+        _ => Check::new(
+            Level::Warn,
+            format!("{repo}: cannot tell whether the token reads workflow files ({error})"),
+            "give the token Contents: read on the repository",
+        ),
+    }
+}
+
+/// Whether the data token can write a branch store's repository, from its
+/// `GET /repos/{repo}` (`Err`: the status and what went wrong) and `permissions.push`.
+pub(crate) fn data_push(repo: &str, answer: Result<Option<bool>, (u16, String)>) -> Check {
+    let fix_push = "give it Contents: write (a workflow's GITHUB_TOKEN needs `permissions: contents: write`)";
+    match answer {
+        Ok(Some(true)) => Check::new(Level::Ok, format!("the data token can push to {repo}"), ""),
+        Ok(_) => Check::new(Level::Fail, format!("data-token cannot push to {repo}"), fix_push),
+        Err((404, _)) => Check::new(
+            Level::Fail,
+            format!("data-token cannot see {repo}"),
+            "check input `data-repo`, and that the data token can see the repository",
+        ),
+        Err((_, e)) => Check::new(Level::Fail, format!("cannot read the data repository {repo} ({e})"), fix_push),
+    }
+}
+
+/// A protected store branch may refuse gtt's commits.
+pub(crate) fn branch_protection(repo: &str, branch: &str, protected: bool) -> Check {
+    if protected {
+        Check::new(
+            Level::Warn,
+            format!("branch {branch} of {repo} is protected: it may refuse gtt's commits"),
+            "use an unprotected branch for `data-branch`, or let the data token's account bypass the protection",
+        )
+    } else {
+        Check::new(Level::Ok, format!("branch {branch} of {repo} is not protected"), "")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +229,31 @@ mod tests {
         assert_eq!(file_count("g", 270, false).level, Level::Warn);
         assert_eq!(file_count("g", 269, false).level, Level::Ok);
         assert_eq!(file_count("g", 300, true).level, Level::Fail);
+    }
+
+    #[test]
+    fn workflow_files_table() {
+        assert_eq!(workflow_files("o/r", 200, "").level, Level::Ok);
+        assert!(workflow_files("o/r", 404, "").what.contains("no workflows"));
+        assert_eq!(workflow_files("o/r", 404, "").level, Level::Ok);
+        let c = workflow_files("o/r", 403, "");
+        assert_eq!(c.level, Level::Warn);
+        assert!(c.what.contains("estimated from step names") && c.fix.contains("Contents: read"), "{c}");
+        assert_eq!(workflow_files("o/r", 500, "boom").level, Level::Warn);
+    }
+
+    #[test]
+    fn data_push_table() {
+        assert_eq!(data_push("me/s", Ok(Some(true))).level, Level::Ok);
+        for answer in [Ok(Some(false)), Ok(None)] {
+            let c = data_push("me/s", answer);
+            assert_eq!(c.level, Level::Fail);
+            assert!(c.what.contains("cannot push to me/s") && c.fix.contains("contents: write"), "{c}");
+        }
+        let c = data_push("me/s", Err((404, "Not Found".into())));
+        assert!(c.level == Level::Fail && c.fix.contains("data-repo"), "{c}");
+        assert_eq!(branch_protection("me/s", "b", true).level, Level::Warn);
+        assert_eq!(branch_protection("me/s", "b", false).level, Level::Ok);
     }
 
     #[test]

@@ -7,8 +7,10 @@ use std::io::Write;
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use crate::checks::{Check, Level, file_count, gaps, schedule, staleness};
-use crate::config::{Config, Storage};
+use crate::checks::{
+    Check, Level, branch_protection, data_push, file_count, gaps, schedule, staleness, workflow_files,
+};
+use crate::config::{CiMode, Config, Storage};
 use crate::error::{Error, exit};
 use crate::store::Backend;
 use crate::store::ledger::load;
@@ -20,6 +22,24 @@ struct RepoInfo {
     pushed_at: Option<Timestamp>,
     #[serde(default)]
     private: bool,
+}
+
+#[derive(Deserialize)]
+struct Permissions {
+    #[serde(default)]
+    push: bool,
+}
+
+#[derive(Deserialize)]
+struct DataRepoInfo {
+    #[serde(default)]
+    permissions: Option<Permissions>,
+}
+
+#[derive(Deserialize)]
+struct BranchInfo {
+    #[serde(default)]
+    protected: bool,
 }
 
 #[derive(Deserialize)]
@@ -45,6 +65,9 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
     let client = github::Client::new(&c.api_url, token, c.max_wait);
     for repo in &c.repos {
         checks.extend(repo_checks(c, &client, repo));
+    }
+    if let Storage::Branch { repo, branch } = &c.storage {
+        checks.extend(branch_checks(c, repo, branch));
     }
     if let Storage::Gists(ids) = &c.storage {
         for id in ids {
@@ -77,6 +100,31 @@ fn repo_checks(c: &Config, client: &github::Client, repo: &str) -> Vec<Check> {
     match client.get_json::<RepoInfo>(&format!("/repos/{repo}")) {
         Ok(info) => checks.push(schedule(repo, info.pushed_at, info.private, c.now)),
         Err(e) => checks.push(Check::new(Level::Fail, format!("{repo}: cannot read the repository"), e.to_string())),
+    }
+    if c.ci.mode != CiMode::Off {
+        match client.get_json::<serde_json::Value>(&format!("/repos/{repo}/contents/.github/workflows")) {
+            Ok(_) => checks.push(workflow_files(repo, 200, "")),
+            Err(e) => checks.push(workflow_files(repo, e.status().unwrap_or(0), &e.to_string())),
+        }
+    }
+    checks
+}
+
+/// The data token sees the branch store's repository and can push to it; the branch
+/// is not protected.
+fn branch_checks(c: &Config, repo: &str, branch: &str) -> Vec<Check> {
+    let Some(token) = c.data_token.clone() else {
+        return vec![Check::new(Level::Fail, format!("{repo}: no data token"), "set input `data-token` or `token`")];
+    };
+    let client = github::Client::new(&c.api_url, token, c.max_wait);
+    let answer = client
+        .get_json::<DataRepoInfo>(&format!("/repos/{repo}"))
+        .map(|info| info.permissions.map(|p| p.push))
+        .map_err(|e| (e.status().unwrap_or(0), e.to_string()));
+    let mut checks = vec![data_push(repo, answer)];
+    // A branch not made yet (404) is made by the first collect: nothing to say.
+    if let Ok(info) = client.get_json::<BranchInfo>(&format!("/repos/{repo}/branches/{branch}")) {
+        checks.push(branch_protection(repo, branch, info.protected));
     }
     checks
 }

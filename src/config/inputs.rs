@@ -106,7 +106,7 @@ pub const INPUTS: &[(&str, &str, &str, &[&str])] = &[
         "ci-clones",
         "steps",
         "Subtract CI checkouts from clones: steps (each checkout step), runs (one per workflow run) or off.",
-        COLLECT,
+        CI,
     ),
     (
         "ci-checkout-pattern",
@@ -170,6 +170,8 @@ const WRITERS: &[&str] = &["collect", "backfill", "init"];
 const ARCHIVE: &[&str] = &["collect", "init"];
 const SITE: &[&str] = &["collect", "dashboard"];
 const COLLECT: &[&str] = &["collect"];
+/// `doctor` skips the workflow-files check when CI counting is off.
+const CI: &[&str] = &["collect", "doctor"];
 const EXPORT: &[&str] = &["export"];
 const DASHBOARD: &[&str] = &["dashboard"];
 const BACKFILL: &[&str] = &["backfill"];

@@ -458,3 +458,55 @@ fn backfill_from_a_gist_imports_known_files_and_moves_gtt_history_losslessly() {
     assert!(r.stdout.contains("skipped gist 0ldgist1/README.md"), "{}", r.stdout);
     assert_eq!(folder_days(dst.path(), "history-octo.hello.json"), folder_days(src.path(), "history-octo.hello.json"));
 }
+
+#[test]
+fn forbidden_workflow_files_warn_that_checkouts_are_estimated() {
+    let fake = world();
+    fake.put_file(REPO, ".github/workflows/ci.yml", "main", Some("on: push\n"));
+    collect(&fake);
+    let r = doctor(&fake, TOKEN);
+    assert!(line(&r.stdout, "reads workflow files").starts_with("OK"), "{}", r.stdout);
+    fake.set_contents_forbidden(REPO, true);
+    let r = doctor(&fake, TOKEN);
+    assert_eq!(r.code, 4, "{}", r.stdout);
+    let l = line(&r.stdout, "estimated from step names");
+    assert!(l.starts_with("WARN") && l.contains("Contents: read"), "{l}");
+    // With CI counting off there is nothing to read.
+    let r = gtt(&fake, &["doctor", "--repos", REPO, "--gist-id", GIST, "--token", TOKEN, "--ci-clones", "off"], &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains("workflow files"), "{}", r.stdout);
+}
+
+#[test]
+fn a_branch_store_needs_a_data_token_that_can_push_and_an_unprotected_branch() {
+    let fake = world();
+    fake.add_repo("me/store");
+    fake.add_token("nopush", TokenKind::ClassicNoPush);
+    let store = ["--data-repo", "me/store", "--data-branch", "gtt-data"];
+    let run = |cmd: &str, data_token: &str| {
+        let mut args = vec![cmd, "--repos", REPO, "--token", TOKEN, "--data-token", data_token];
+        args.extend(store);
+        gtt(&fake, &args, &[])
+    };
+    let r = run("collect", TOKEN);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run("doctor", TOKEN);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(line(&r.stdout, "can push to me/store").starts_with("OK"));
+    assert!(line(&r.stdout, "is not protected").starts_with("OK"));
+
+    let r = run("doctor", "nopush");
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let l = line(&r.stdout, "data-token cannot push to me/store");
+    assert!(l.starts_with("FAIL") && l.contains("contents: write"), "{l}");
+
+    fake.set_branch_protected("me/store", "gtt-data", true);
+    let r = run("doctor", TOKEN);
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert!(line(&r.stdout, "is protected").starts_with("WARN"), "{}", r.stdout);
+
+    let args = ["doctor", "--repos", REPO, "--token", TOKEN, "--data-repo", "me/gone", "--data-branch", "x"];
+    let r = gtt(&fake, &args, &[]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(line(&r.stdout, "data-token cannot see me/gone").contains("data-repo"), "{}", r.stdout);
+}

@@ -86,6 +86,8 @@ pub(crate) struct Repo {
     pub(crate) files: BTreeMap<(String, String), String>,
     /// The token may not read contents (403, as without Contents: read).
     pub(crate) contents_forbidden: bool,
+    /// Branches `GET .../branches/{branch}` answers as `protected: true`.
+    pub(crate) protected_branches: std::collections::BTreeSet<String>,
     /// When each current stargazer starred (the stargazers listing, oldest first).
     pub(crate) stargazers: Vec<Timestamp>,
     /// When each current fork was created (the forks listing with `sort=oldest`).

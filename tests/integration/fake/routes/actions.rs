@@ -366,7 +366,7 @@ impl State {
         let path = path.join("/");
         let git_ref = query_get(&ctx.query, "ref").unwrap_or("main").to_owned();
         let Some(text) = repo.files.get(&(path.clone(), git_ref.clone())) else {
-            return not_found(DOC_CONTENTS);
+            return self.directory(ctx, repo, &path, &git_ref);
         };
         let blob = format!("{:016x}{:016x}{:08x}", fnv1a(text.as_bytes(), 1), fnv1a(text.as_bytes(), 2), text.len());
         let encoded = base64_lines(text.as_bytes());
@@ -390,6 +390,33 @@ impl State {
         );
         answer.headers.push(("etag".into(), format!("W/\"{blob}\"")));
         answer
+    }
+}
+
+impl State {
+    /// `GET .../contents/{dir}?ref=`: the files directly under a directory, as GitHub's
+    /// JSON array of entries; 404 when none is there.
+    fn directory(&self, ctx: &Ctx<'_>, repo: &Repo, dir: &str, git_ref: &str) -> Answer {
+        let prefix = format!("{}/", dir.trim_end_matches('/'));
+        let full = repo.full_name();
+        let entries: Vec<Value> = repo
+            .files
+            .iter()
+            .filter(|((p, r), _)| r == git_ref && p.starts_with(&prefix) && !p[prefix.len()..].contains('/'))
+            .map(|((p, _), text)| {
+                json!({
+                    "type": "file",
+                    "size": text.len(),
+                    "name": &p[prefix.len()..],
+                    "path": p,
+                    "url": format!("{}/repos/{full}/contents/{p}?ref={git_ref}", ctx.api_base),
+                })
+            })
+            .collect();
+        if entries.is_empty() {
+            return not_found(DOC_CONTENTS);
+        }
+        Answer::json(200, &Value::Array(entries))
     }
 }
 

@@ -31,6 +31,7 @@ impl State {
             ["repos", o, r, "actions", rest @ ..] => self.actions(ctx, &by_name(o, r), rest),
             ["repos", o, r, "pages", "builds", rest @ ..] => self.pages_builds(ctx, &by_name(o, r), rest),
             ["repos", o, r, "contents", path @ ..] => self.contents(ctx, &by_name(o, r), path),
+            ["repos", o, r, "branches", b @ ..] if !b.is_empty() => self.branch(ctx, &by_name(o, r), &b.join("/")),
             ["repositories", id, "actions", rest @ ..] => self.actions(ctx, &by_id(id).unwrap_or_default(), rest),
             ["repositories", id, "pages", "builds", rest @ ..] => {
                 self.pages_builds(ctx, &by_id(id).unwrap_or_default(), rest)
@@ -41,6 +42,29 @@ impl State {
             },
             _ => not_found(DOC_REST),
         }
+    }
+
+    /// `GET /repos/{owner}/{repo}/branches/{branch}`: a branch of the Git Data refs (or a
+    /// protected one), with `protected`; 404 for another.
+    pub(crate) fn branch(&self, ctx: &Ctx<'_>, key: &str, branch: &str) -> Answer {
+        const DOC: &str = "https://docs.github.com/rest/branches/branches#get-a-branch";
+        let Some(repo) = self.repos.get(key) else { return not_found(DOC) };
+        let protected = repo.protected_branches.contains(branch);
+        let sha = self.git.get(key).and_then(|g| g.refs.get(&format!("heads/{branch}")).cloned());
+        if sha.is_none() && !protected {
+            return not_found(DOC);
+        }
+        let sha = sha.unwrap_or_else(|| "0".repeat(40));
+        let full = repo.full_name();
+        Answer::json(
+            200,
+            &json!({
+                "name": branch,
+                "commit": { "sha": sha, "url": format!("{}/repos/{full}/commits/{sha}", ctx.api_base) },
+                "protected": protected,
+                "_links": { "html": format!("https://github.com/{full}/tree/{branch}") },
+            }),
+        )
     }
 
     pub(crate) fn list_repos(&self, ctx: &Ctx<'_>, owner: Option<&str>) -> Answer {

@@ -122,4 +122,15 @@ impl FakeGitHub {
     pub fn set_contents_forbidden(&self, repo: &str, forbidden: bool) {
         self.with_repo(repo, |r| r.contents_forbidden = forbidden);
     }
+
+    /// Whether `GET .../branches/{branch}` answers `protected: true`.
+    pub fn set_branch_protected(&self, repo: &str, branch: &str, protected: bool) {
+        self.with_repo(repo, |r| {
+            if protected {
+                r.protected_branches.insert(branch.to_owned());
+            } else {
+                r.protected_branches.remove(branch);
+            }
+        });
+    }
 }

@@ -61,6 +61,7 @@ impl FakeGitHub {
                 pages_builds: Vec::new(),
                 files: BTreeMap::new(),
                 contents_forbidden: false,
+                protected_branches: Default::default(),
                 stargazers: Vec::new(),
                 fork_list: Vec::new(),
                 listing_pages: 0,

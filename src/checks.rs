@@ -160,7 +160,14 @@ pub(crate) fn data_push(repo: &str, answer: Result<Option<bool>, (u16, String)>)
     let fix_push = "give it Contents: write (a workflow's GITHUB_TOKEN needs `permissions: contents: write`)";
     match answer {
         Ok(Some(true)) => Check::new(Level::Ok, format!("the data token can push to {repo}"), ""),
-        Ok(_) => Check::new(Level::Fail, format!("data-token cannot push to {repo}"), fix_push),
+        Ok(Some(false)) => Check::new(Level::Fail, format!("data-token cannot push to {repo}"), fix_push),
+        // An app installation token (a workflow's GITHUB_TOKEN) is answered without
+        // `permissions`: nothing to judge by, so no failure either.
+        Ok(None) => Check::new(
+            Level::Warn,
+            format!("cannot tell whether data-token can push to {repo} (GitHub did not say)"),
+            "make sure it has Contents: write (a workflow's GITHUB_TOKEN needs `permissions: contents: write`)",
+        ),
         Err((404, _)) => Check::new(
             Level::Fail,
             format!("data-token cannot see {repo}"),
@@ -245,11 +252,12 @@ mod tests {
     #[test]
     fn data_push_table() {
         assert_eq!(data_push("me/s", Ok(Some(true))).level, Level::Ok);
-        for answer in [Ok(Some(false)), Ok(None)] {
-            let c = data_push("me/s", answer);
-            assert_eq!(c.level, Level::Fail);
-            assert!(c.what.contains("cannot push to me/s") && c.fix.contains("contents: write"), "{c}");
-        }
+        let c = data_push("me/s", Ok(Some(false)));
+        assert_eq!(c.level, Level::Fail);
+        assert!(c.what.contains("cannot push to me/s") && c.fix.contains("contents: write"), "{c}");
+        let c = data_push("me/s", Ok(None));
+        assert_eq!(c.level, Level::Warn, "an installation token is answered without permissions: {c}");
+        assert!(c.fix.contains("contents: write"), "{c}");
         let c = data_push("me/s", Err((404, "Not Found".into())));
         assert!(c.level == Level::Fail && c.fix.contains("data-repo"), "{c}");
         assert_eq!(branch_protection("me/s", "b", true).level, Level::Warn);

@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use base64::Engine;
 use serde::Deserialize;
@@ -116,6 +117,12 @@ pub(super) fn run_file(repo: &str, run: &RunJson) -> Option<(String, String)> {
 
 /// Reads the definitions of `runs`, each distinct (path, commit) once. Only a rate limit
 /// stops it; any other failure makes those runs estimated.
+///
+/// The reads go concurrently (at most [`MAX_READS`] at once), in two waves: first, of
+/// each path, the commit read last when they went one by one in the runs' order (the
+/// oldest run's: its validator is the one kept), then the other commits, asked with the
+/// validators the first wave got, so a file unchanged since answers 304. The validators
+/// are kept in that order once the reads are done, as one by one would keep them.
 pub(super) fn definitions(
     client: &Client,
     repo: &str,
@@ -123,14 +130,107 @@ pub(super) fn definitions(
     ctx: Context<'_>,
     kept: &Mutex<BTreeMap<String, Validator>>,
 ) -> Result<Definitions, github::Error> {
-    let mut out = Definitions::new();
+    let mut keys: Vec<(String, String)> = Vec::new();
     for key in runs.iter().filter_map(|r| run_file(repo, r)) {
-        if let std::collections::btree_map::Entry::Vacant(slot) = out.entry(key) {
-            let tree = read_tree(client, repo, slot.key(), ctx, kept)?;
-            slot.insert(tree);
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    let last = |i: usize| keys.iter().skip(i + 1).all(|k| keys.get(i).is_none_or(|this| k.0 != this.0));
+    let (first, rest): (Vec<usize>, Vec<usize>) = (0..keys.len()).partition(|&i| last(i));
+    let mut done: Vec<Option<Read>> = keys.iter().map(|_| None).collect();
+    let wave = Wave { client, repo, keys: &keys, ctx, kept };
+    let mut outcome = wave.read(&first, &BTreeMap::new(), &mut done);
+    if outcome.is_ok() && done.iter().flatten().all(|r| r.tree.is_ok()) {
+        let mut base = BTreeMap::new();
+        done.iter().flatten().for_each(|r| base.extend(r.seen.clone()));
+        outcome = wave.read(&rest, &base, &mut done);
+    }
+    if let Ok(mut k) = kept.lock() {
+        done.iter().flatten().for_each(|r| k.extend(r.seen.clone()));
+    }
+    outcome?;
+    let mut out = Definitions::new();
+    for (key, read) in keys.into_iter().zip(done) {
+        if let Some(read) = read {
+            out.insert(key, read.tree?);
         }
     }
     Ok(out)
+}
+
+/// Workflow files read at once at most by one collection (the client's governor caps
+/// the requests in flight besides).
+const MAX_READS: usize = 8;
+
+/// One (path, commit)'s read: what it gave, and the validators it got.
+struct Read {
+    tree: Result<Result<Tree, Fallback>, github::Error>,
+    seen: BTreeMap<String, Validator>,
+}
+
+/// Where a read finds the validator to ask with: its own answers first, then those of
+/// the first wave (`base`), then the run's and the stored ones.
+struct Priors<'a> {
+    seen: BTreeMap<String, Validator>,
+    base: &'a BTreeMap<String, Validator>,
+    kept: &'a Mutex<BTreeMap<String, Validator>>,
+}
+
+/// What every read of one collection's definitions shares.
+struct Wave<'a> {
+    client: &'a Client,
+    repo: &'a str,
+    keys: &'a [(String, String)],
+    ctx: Context<'a>,
+    kept: &'a Mutex<BTreeMap<String, Validator>>,
+}
+
+impl Wave<'_> {
+    /// Reads the keys at `indices` into `done`, [`MAX_READS`] at once; after a failure
+    /// (a rate limit) no further read starts.
+    fn read(
+        &self,
+        indices: &[usize],
+        base: &BTreeMap<String, Validator>,
+        done: &mut [Option<Read>],
+    ) -> Result<(), github::Error> {
+        let next = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        let worker = || {
+            let mut got = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                let Some(&i) = indices.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
+                let Some(key) = self.keys.get(i) else { break };
+                let mut priors = Priors { seen: BTreeMap::new(), base, kept: self.kept };
+                let tree = read_tree(self.client, self.repo, key, self.ctx, &mut priors);
+                if tree.is_err() {
+                    stop.store(true, Ordering::Relaxed);
+                }
+                got.push((i, Read { tree, seen: priors.seen }));
+            }
+            got
+        };
+        let joined: Vec<_> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..indices.len().min(MAX_READS)).map(|_| s.spawn(worker)).collect();
+            handles.into_iter().map(|h| h.join()).collect()
+        });
+        let mut failed = false;
+        for got in joined {
+            match got {
+                Ok(got) => got.into_iter().for_each(|(i, read)| {
+                    if let Some(slot) = done.get_mut(i) {
+                        *slot = Some(read);
+                    }
+                }),
+                Err(_) => failed = true,
+            }
+        }
+        if failed {
+            return Err(github::Error::ThreadFailed { what: "definitions thread" });
+        }
+        Ok(())
+    }
 }
 
 fn read_tree(
@@ -138,9 +238,9 @@ fn read_tree(
     repo: &str,
     (path, sha): &(String, String),
     ctx: Context<'_>,
-    kept: &Mutex<BTreeMap<String, Validator>>,
+    priors: &mut Priors<'_>,
 ) -> Result<Result<Tree, Fallback>, github::Error> {
-    let root = match read_file(client, repo, path, sha, ctx, kept)? {
+    let root = match read_file(client, repo, path, sha, ctx, priors)? {
         Ok(d) => d,
         Err(f) => return Ok(Err(f)),
     };
@@ -151,7 +251,7 @@ fn read_tree(
         if refs.len() >= MAX_REFERENCES {
             return Ok(Err(Fallback::Unreadable(format!("{path} refers to more than {MAX_REFERENCES} local files"))));
         }
-        match read_file(client, repo, &next, sha, ctx, kept)? {
+        match read_file(client, repo, &next, sha, ctx, priors)? {
             Ok(d) => refs.insert(next, d),
             Err(f) => return Ok(Err(f)),
         };
@@ -176,11 +276,14 @@ fn read_file(
     path: &str,
     sha: &str,
     ctx: Context<'_>,
-    kept: &Mutex<BTreeMap<String, Validator>>,
+    priors: &mut Priors<'_>,
 ) -> Result<Result<Definition, Fallback>, github::Error> {
     let key = format!("workflow:{path}");
     let stored = &ctx.stored.wait()?.validators;
-    let prior = kept.lock().ok().and_then(|k| k.get(&key).cloned()).or_else(|| stored.get(&key).cloned());
+    let prior = priors.seen.get(&key).or_else(|| priors.base.get(&key)).cloned();
+    let prior = prior
+        .or_else(|| priors.kept.lock().ok().and_then(|k| k.get(&key).cloned()))
+        .or_else(|| stored.get(&key).cloned());
     let url = format!("/repos/{repo}/contents/{}?ref={sha}", encode_path(path));
     let answer = match client.get_conditional(&url, prior.as_ref().map(|v| v.etag.as_str())) {
         Ok(a) => a,
@@ -194,8 +297,8 @@ fn read_file(
         (None, None) => return Err(github::Error::UnaskedNotModified { path: url }),
         (Some(body), _) => (stored_form(repo, path, &body), answer.etag),
     };
-    if let (Some(etag), Ok(mut k)) = (etag, kept.lock()) {
-        k.insert(key, Validator { at: ctx.now, etag, value: value.clone() });
+    if let Some(etag) = etag {
+        priors.seen.insert(key, Validator { at: ctx.now, etag, value: value.clone() });
     }
     Ok(from_stored(path, &value))
 }

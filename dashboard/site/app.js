@@ -459,21 +459,6 @@ function readHistory(h, fallbackName = '') {
   };
 }
 
-/** The series whose value on a partial day is a lower bound (traffic and what is
- * derived from it); counters and downloads are read at collection time. */
-const PARTIAL_SERIES = new Set([
-  'views',
-  'viewsUniques',
-  'clones',
-  'clonesUniques',
-  'ciCheckouts',
-  'ciRuns',
-  'ciUniques',
-  'organicClones',
-  'organicUniques',
-  'ciShare',
-  'installs',
-]);
 
 /** Every per-day series a repository model carries, in a stable order. Each is a
  * Float64Array over the model's days, NaN where nothing was observed. */
@@ -495,6 +480,14 @@ const SERIES = [
   'watchers',
   'openIssues',
 ];
+
+/** Series read at collection time (repository counters, release downloads): a
+ * partial day's value is as final as any other. */
+const READ_AT_COLLECTION = new Set(['downloads', 'stars', 'forks', 'watchers', 'openIssues']);
+
+/** The series whose value on a partial day is a lower bound: traffic and what is
+ * derived from it. */
+const PARTIAL_SERIES = new Set(SERIES.filter((k) => !READ_AT_COLLECTION.has(k)));
 
 const NOT_SUMMED = new Set(['ciShare', 'stars', 'forks', 'watchers', 'openIssues']);
 
@@ -1197,7 +1190,7 @@ function average7(m, key, a, b) {
   return out;
 }
 
-return { organicDay, readHistory, PARTIAL_SERIES, SERIES, dailyDownloads, buildModel, releases, aggregate, rangeBounds, slice, partialSlice, estimatedSlice, ESTIMATED_SERIES, periodChange, sum, lastFirst, gaps, totals, popularTables, popularSeries, releaseRows, indexDay, LAST_SERIES, bucketSeries, average7 };
+return { organicDay, readHistory, SERIES, PARTIAL_SERIES, dailyDownloads, buildModel, releases, aggregate, rangeBounds, slice, partialSlice, estimatedSlice, ESTIMATED_SERIES, periodChange, sum, lastFirst, gaps, totals, popularTables, popularSeries, releaseRows, indexDay, LAST_SERIES, bucketSeries, average7 };
 })();
 
 // js/hash.js

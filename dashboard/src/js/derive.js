@@ -66,21 +66,6 @@ export function readHistory(h, fallbackName = '') {
   };
 }
 
-/** The series whose value on a partial day is a lower bound (traffic and what is
- * derived from it); counters and downloads are read at collection time. */
-export const PARTIAL_SERIES = new Set([
-  'views',
-  'viewsUniques',
-  'clones',
-  'clonesUniques',
-  'ciCheckouts',
-  'ciRuns',
-  'ciUniques',
-  'organicClones',
-  'organicUniques',
-  'ciShare',
-  'installs',
-]);
 
 /** Every per-day series a repository model carries, in a stable order. Each is a
  * Float64Array over the model's days, NaN where nothing was observed. */
@@ -102,6 +87,14 @@ export const SERIES = [
   'watchers',
   'openIssues',
 ];
+
+/** Series read at collection time (repository counters, release downloads): a
+ * partial day's value is as final as any other. */
+const READ_AT_COLLECTION = new Set(['downloads', 'stars', 'forks', 'watchers', 'openIssues']);
+
+/** The series whose value on a partial day is a lower bound: traffic and what is
+ * derived from it. */
+export const PARTIAL_SERIES = new Set(SERIES.filter((k) => !READ_AT_COLLECTION.has(k)));
 
 const NOT_SUMMED = new Set(['ciShare', 'stars', 'forks', 'watchers', 'openIssues']);
 

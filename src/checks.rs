@@ -156,7 +156,7 @@ pub(crate) fn workflow_files(repo: &str, status: u16, error: &str) -> Check {
 
 /// Whether the data token can write a branch store's repository, from its
 /// `GET /repos/{repo}` (`Err`: the status and what went wrong) and `permissions.push`.
-pub(crate) fn data_push(repo: &str, answer: Result<Option<bool>, (u16, String)>) -> Check {
+pub(crate) fn data_push(repo: &str, answer: Result<Option<bool>, &crate::github::Error>) -> Check {
     let fix_push = "give it Contents: write (a workflow's GITHUB_TOKEN needs `permissions: contents: write`)";
     match answer {
         Ok(Some(true)) => Check::new(Level::Ok, format!("the data token can push to {repo}"), ""),
@@ -168,12 +168,12 @@ pub(crate) fn data_push(repo: &str, answer: Result<Option<bool>, (u16, String)>)
             format!("cannot tell whether data-token can push to {repo} (GitHub did not say)"),
             "make sure it has Contents: write (a workflow's GITHUB_TOKEN needs `permissions: contents: write`)",
         ),
-        Err((404, _)) => Check::new(
+        Err(e) if e.status() == Some(404) => Check::new(
             Level::Fail,
             format!("data-token cannot see {repo}"),
             "check input `data-repo`, and that the data token can see the repository",
         ),
-        Err((_, e)) => Check::new(Level::Fail, format!("cannot read the data repository {repo} ({e})"), fix_push),
+        Err(e) => Check::new(Level::Fail, format!("cannot read the data repository {repo} ({e})"), fix_push),
     }
 }
 
@@ -258,7 +258,9 @@ mod tests {
         let c = data_push("me/s", Ok(None));
         assert_eq!(c.level, Level::Warn, "an installation token is answered without permissions: {c}");
         assert!(c.fix.contains("contents: write"), "{c}");
-        let c = data_push("me/s", Err((404, "Not Found".into())));
+        let gone =
+            crate::github::Error::Status { status: 404, message: "Not Found".into(), path: "/repos/me/s".into() };
+        let c = data_push("me/s", Err(&gone));
         assert!(c.level == Level::Fail && c.fix.contains("data-repo"), "{c}");
         assert_eq!(branch_protection("me/s", "b", true).level, Level::Warn);
         assert_eq!(branch_protection("me/s", "b", false).level, Level::Ok);

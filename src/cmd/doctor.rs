@@ -117,11 +117,9 @@ fn branch_checks(c: &Config, repo: &str, branch: &str) -> Vec<Check> {
         return vec![Check::new(Level::Fail, format!("{repo}: no data token"), "set input `data-token` or `token`")];
     };
     let client = github::Client::new(&c.api_url, token, c.max_wait);
-    let answer = client
-        .get_json::<DataRepoInfo>(&format!("/repos/{repo}"))
-        .map(|info| info.permissions.map(|p| p.push))
-        .map_err(|e| (e.status().unwrap_or(0), e.to_string()));
-    let mut checks = vec![data_push(repo, answer)];
+    let answer =
+        client.get_json::<DataRepoInfo>(&format!("/repos/{repo}")).map(|info| info.permissions.map(|p| p.push));
+    let mut checks = vec![data_push(repo, answer.as_ref().map(|p| *p))];
     // A branch not made yet (404) is made by the first collect: nothing to say.
     if let Ok(info) = client.get_json::<BranchInfo>(&format!("/repos/{repo}/branches/{branch}")) {
         checks.push(branch_protection(repo, branch, info.protected));

@@ -15,15 +15,20 @@
 //! The message ([`message()`]) carries a cascading recency suffix like ghtraf's:
 //! ` (+N 24h)` if the last complete day had activity, else ` (+N wk)`, else ` (+N mo)`.
 //!
+//! Beside the badges, a **chart** ([`chart()`]) of the last 90 complete days of views
+//! and clones, for a README too.
+//!
 //! Rooms: `message` (numbers and the recency suffix), `endpoint` (the JSON and its
-//! check), `svg` (drawing), `verdana` (the width table).
+//! check), `svg` (drawing), `chart` (the 90-day chart), `verdana` (the width table).
 
+mod chart;
 mod endpoint;
 mod message;
 mod svg;
 mod verdana;
 
 pub(crate) use crate::config::Metric;
+pub(crate) use chart::{Day, Point, Window, chart};
 pub(crate) use endpoint::endpoint_json;
 pub use endpoint::{EndpointError, validate_endpoint};
 pub use message::group_digits;

@@ -19,7 +19,7 @@ fn is_js_space(c: char) -> bool {
 /// Trimmed like badge-maker, and without the characters XML 1.0 forbids even escaped
 /// (C0 controls other than tab, newline, return; U+FFFE, U+FFFF), so any input makes a
 /// well-formed document. The dropped controls have width 0, so geometry is unchanged.
-fn clean(text: &str) -> String {
+pub(super) fn clean(text: &str) -> String {
     text.trim_matches(is_js_space)
         .chars()
         .filter(|&c| !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}'))
@@ -27,7 +27,7 @@ fn clean(text: &str) -> String {
 }
 
 /// Escapes the five XML specials, in text and attribute values alike (as badge-maker).
-fn escape_xml(s: &str) -> String {
+pub(super) fn escape_xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

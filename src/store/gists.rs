@@ -1,6 +1,13 @@
 //! Several gists as one store, for more repositories than one gist's 300-file listing
 //! holds: a repository stays in the gist that holds it; new ones are routed by a stable
 //! hash to a gist with room; every gist's files are planned before anything is written.
+//!
+//! Charts are optional files ([`is_optional`]): the history and badges always come first,
+//! and a gist gets the charts of its repositories only when they all fit with room kept
+//! for every repository's required files. A gist without that room keeps collecting,
+//! without charts, and the run warns once with the fix. A chart already stored is always
+//! rewritten (it takes no new room). A new repository goes, when any gist has it, where
+//! its chart fits too.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -8,7 +15,9 @@ use crate::config::Metric;
 
 use super::gist::Gist;
 use super::index::Index;
-use super::layout::{FILES_PER_REPO, GIST_FILE_LIMIT, GIST_FILE_WARN, INDEX_FILE, repo_key, repo_of_key};
+use super::layout::{
+    FILES_PER_REPO, GIST_FILE_LIMIT, GIST_FILE_WARN, INDEX_FILE, OPTIONAL_PER_REPO, is_optional, repo_key, repo_of_key,
+};
 use super::{Backend, Error, Files};
 
 /// The gist (a 0-based position in the `gist-id` list) that a repository with no stored
@@ -60,13 +69,14 @@ fn reserved(gist: usize) -> Vec<String> {
     out
 }
 
-/// How many files a gist holds or is bound to hold: every file that is not a
-/// repository's once, and each repository as at least [`FILES_PER_REPO`].
+/// How many files a gist holds or is bound to hold: every file that is neither a
+/// repository's history nor its badges once (charts included), and each repository's
+/// history and badges as at least [`FILES_PER_REPO`].
 fn footprint<'a>(names: impl Iterator<Item = &'a String>) -> usize {
     let mut shared = 0;
     let mut per_repo: BTreeMap<&str, usize> = BTreeMap::new();
     for name in names {
-        match repo_key(name) {
+        match repo_key(name).filter(|_| !is_optional(name)) {
             Some(key) => *per_repo.entry(key).or_default() += 1,
             None => shared += 1,
         }
@@ -83,11 +93,14 @@ struct Plan {
     footprint: Vec<usize>,
     /// Per gist: how many repositories it holds after the write.
     repos: Vec<usize>,
+    /// Per gist that has no room for them: the charts left out of this write.
+    skipped: BTreeMap<usize, Vec<String>>,
 }
 
 /// Splits one write over the gists. A repository's history and badges go to the gist
 /// that already holds it, a new one where [`route`] finds room; the index and the
-/// summed badges go to the first gist. The index given is the combined one: it is
+/// summed badges go to the first gist; charts go beside them where there is room
+/// ([`place_optional`]). The index given is the combined one: it is
 /// written to the first gist with [`Index::gists`] set from where every repository is,
 /// and each other gist that holds a repository gets an index of its own repositories, so
 /// it stands on its own. Refuses, before anything is written, a write that would leave
@@ -101,9 +114,12 @@ fn plan(ids: &[String], listings: &[&BTreeSet<String>], files: &Files) -> Result
     let mut planned = vec![Files::new(); n];
     let mut by_key: BTreeMap<&str, Files> = BTreeMap::new();
     let mut index_text = None;
+    let mut optional = Files::new();
     for (name, content) in files {
         if name == INDEX_FILE {
             index_text = Some(content);
+        } else if is_optional(name) {
+            optional.insert(name.clone(), content.clone());
         } else if let Some(key) = repo_key(name) {
             by_key.entry(key).or_default().insert(name.clone(), content.clone());
         } else if let Some(first) = planned.first_mut() {
@@ -111,10 +127,11 @@ fn plan(ids: &[String], listings: &[&BTreeSet<String>], files: &Files) -> Result
         }
     }
     place_repositories(listings, by_key, &mut homes, &mut planned)?;
+    let skipped = place_optional(listings, optional, &homes, &mut planned);
     if let Some(text) = index_text {
         plan_indexes(ids, text, &homes, &mut planned)?;
     }
-    let mut out = Plan { files: Vec::new(), footprint: Vec::new(), repos: Vec::new() };
+    let mut out = Plan { files: Vec::new(), footprint: Vec::new(), repos: Vec::new(), skipped };
     for (i, p) in planned.iter().enumerate() {
         let mut actual: BTreeSet<&String> = listings.get(i).map(|l| l.iter().collect()).unwrap_or_default();
         actual.extend(p.keys());
@@ -151,11 +168,11 @@ fn place_repositories(
     let n = planned.len();
     let mut no_room = Vec::new();
     for (key, fs) in by_key {
+        let fits = |i: usize, files: usize| footprint(names_of(listings, i, planned).iter()) + files <= GIST_FILE_LIMIT;
         let home = match homes.get(key) {
             Some(i) => Some(*i),
-            None => route(&repo_of_key(key), n, |i| {
-                footprint(names_of(listings, i, planned).iter()) + FILES_PER_REPO <= GIST_FILE_LIMIT
-            }),
+            None => route(&repo_of_key(key), n, |i| fits(i, FILES_PER_REPO + OPTIONAL_PER_REPO))
+                .or_else(|| route(&repo_of_key(key), n, |i| fits(i, FILES_PER_REPO))),
         };
         match home.and_then(|i| planned.get_mut(i).map(|p| (i, p))) {
             Some((i, p)) => {
@@ -173,6 +190,43 @@ fn place_repositories(
             k => format!(" and {} other new repositories", k - 1),
         }
     )))
+}
+
+/// Puts the charts beside their repositories (the summed one in the first gist), all of
+/// a gist's new ones or none: a gist takes them only if its [`footprint`] stays within
+/// the limit with them, so they never take the room a repository's history and badges
+/// are bound to need. A chart the gist already lists is always written. Returns, per
+/// gist, the charts left out.
+fn place_optional(
+    listings: &[&BTreeSet<String>],
+    optional: Files,
+    homes: &BTreeMap<String, usize>,
+    planned: &mut [Files],
+) -> BTreeMap<usize, Vec<String>> {
+    let mut by_gist: BTreeMap<usize, Files> = BTreeMap::new();
+    let mut skipped: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (name, content) in optional {
+        match repo_key(&name).map(|k| homes.get(k).copied()) {
+            None => by_gist.entry(0).or_default().insert(name, content),
+            Some(Some(i)) => by_gist.entry(i).or_default().insert(name, content),
+            // A chart of a repository stored nowhere: nothing to put it beside.
+            Some(None) => continue,
+        };
+    }
+    for (i, mut charts) in by_gist {
+        let listed = |name: &String| listings.get(i).is_some_and(|l| l.contains(name));
+        let mut names = names_of(listings, i, planned);
+        names.extend(charts.keys().cloned());
+        if footprint(names.iter()) > GIST_FILE_LIMIT {
+            let left_out: Vec<String> = charts.keys().filter(|n| !listed(n)).cloned().collect();
+            charts.retain(|name, _| listed(name));
+            skipped.insert(i, left_out);
+        }
+        if let Some(p) = planned.get_mut(i) {
+            p.extend(charts);
+        }
+    }
+    skipped
 }
 
 /// The combined index for the first gist (with [`Index::gists`] saying where each
@@ -302,6 +356,20 @@ impl Gists {
     }
 }
 
+/// The one warning line for a gist that has no room for its charts, naming the fix.
+fn no_room_for_charts(id: &str, charts: &[String]) -> String {
+    let named: Vec<&str> = charts.iter().take(3).map(String::as_str).collect();
+    let more = match charts.len().saturating_sub(named.len()) {
+        0 => String::new(),
+        k => format!(" and {k} more"),
+    };
+    format!(
+        "gist {id} has no room for {} ({}{more}): GitHub lists at most {GIST_FILE_LIMIT} files per gist and each repository's history and badges come first, so its charts are not written; to get them, add another gist id at the end of input `gist-id` and move some repositories' files there (or use data-dir)",
+        if charts.len() == 1 { "a chart".to_string() } else { format!("{} charts", charts.len()) },
+        named.join(", ")
+    )
+}
+
 /// The file key of a repository listed in an index, from its history file name.
 fn repo_index_key<'a>(index: &'a Index, repo: &str) -> Option<&'a str> {
     index.repos.get(repo).and_then(|f| repo_key(f))
@@ -374,6 +442,10 @@ impl Backend for Gists {
                     ),
                 );
             }
+        }
+        for (i, charts) in &plan.skipped {
+            let id = ids.get(*i).map_or("?", String::as_str);
+            self.warn_once(format!("charts {id}"), &no_room_for_charts(id, charts));
         }
         let n = self.gists.len();
         let mut out = Vec::new();
@@ -536,6 +608,81 @@ mod tests {
         }
         let err = plan(&ids[..1], &[&crowded], &badges).expect_err("past 300");
         assert!(err.to_string().contains("gist g1 would hold 301 files"), "{err}");
+    }
+
+    /// A collect's files for repositories `PREFIX-i`: history, badges and chart, and the
+    /// sums with the summed chart.
+    fn collect_files(prefix: &str, n: usize) -> Files {
+        let mut files: Files = stored_repos(prefix, n).into_iter().map(|f| (f, "x".to_string())).collect();
+        for i in 0..n {
+            files.insert(format!("chart-o.{prefix}-{i}.svg"), "<svg/>".into());
+        }
+        for m in Metric::ALL {
+            files.insert(format!("{m}.json"), "{}".into());
+            files.insert(format!("{m}.svg"), "<svg/>".into());
+        }
+        files.insert("chart.svg".into(), "<svg/>".into());
+        files
+    }
+
+    fn charts(f: &Files) -> Vec<&String> {
+        f.keys().filter(|n| is_optional(n)).collect()
+    }
+
+    #[test]
+    fn charts_are_written_only_where_a_gist_has_room_for_them() {
+        let ids = vec!["g1".to_string()];
+        // A gist with room: every chart beside its repository, the sum in the first.
+        let mut some = listing(&stored_repos("a", 3));
+        some.insert(INDEX_FILE.into());
+        let p = plan(&ids, &[&some], &collect_files("a", 3)).expect("plan");
+        assert_eq!(charts(&p.files[0]).len(), 4, "{:?}", p.files[0].keys());
+        assert!(p.skipped.is_empty());
+
+        // 26 repositories fill a gist (index, sums and 26 x 11 = 297 files): it keeps
+        // collecting, without charts, and says which it left out.
+        let mut full = listing(&stored_repos("a", 26));
+        full.insert(INDEX_FILE.into());
+        let files = collect_files("a", 26);
+        let p = plan(&ids, &[&full], &files).expect("a full gist keeps collecting");
+        assert!(charts(&p.files[0]).is_empty(), "{:?}", charts(&p.files[0]));
+        assert_eq!(p.files[0].len(), files.len() - 27, "everything but the charts");
+        assert_eq!(p.skipped.get(&0).map(Vec::len), Some(27));
+        let line = no_room_for_charts("g1", &p.skipped[&0]);
+        assert!(line.contains("gist g1 has no room for 27 charts (chart-o.a-0.svg") && line.contains("and 24 more"));
+        assert!(line.contains("add another gist id at the end of input `gist-id`") && !line.contains('\n'), "{line}");
+
+        // A chart it already holds takes no new room: still written.
+        full.insert("chart-o.a-7.svg".into());
+        let p = plan(&ids, &[&full], &files).expect("plan");
+        assert_eq!(charts(&p.files[0]), ["chart-o.a-7.svg"]);
+        assert!(!p.skipped[&0].contains(&"chart-o.a-7.svg".to_string()));
+    }
+
+    #[test]
+    fn a_new_repository_goes_where_its_chart_fits_when_any_gist_has_room() {
+        let ids = vec!["g1".to_string(), "g2".to_string()];
+        let first = route("o/new", 2, |_| true).expect("route");
+        // Footprint 289: room for a repository's 11 required files, not for its chart.
+        let tight = |i: usize| -> BTreeSet<String> {
+            (0..289 - reserved(i).len()).map(|k| format!("note-{k:03}.txt")).collect()
+        };
+        let roomy = listing(&[INDEX_FILE.into()]);
+        let mut files = collect_files("x", 0);
+        files.retain(|n, _| !is_optional(n) || n == "chart.svg");
+        files.insert(history_file("o/new"), "{}".into());
+        files.insert("chart-o.new.svg".into(), "<svg/>".into());
+        let mut listings = [roomy.clone(), roomy.clone()];
+        listings[first] = tight(first);
+        let p = plan(&ids, &[&listings[0], &listings[1]], &files).expect("plan");
+        let other = 1 - first;
+        assert!(p.files[other].contains_key("history-o.new.json") && p.files[other].contains_key("chart-o.new.svg"));
+        // No gist has room for the chart: the hash's gist takes the repository without it.
+        listings[other] = tight(other);
+        let p = plan(&ids, &[&listings[0], &listings[1]], &files).expect("plan");
+        assert!(p.files[first].contains_key("history-o.new.json"));
+        assert!(!p.files.iter().any(|f| f.contains_key("chart-o.new.svg")));
+        assert_eq!(p.skipped.get(&first).map(Vec::as_slice), Some(&["chart-o.new.svg".to_string()][..]));
     }
 
     #[test]

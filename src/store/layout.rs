@@ -1,5 +1,5 @@
-//! Every name in a store, in one place: the index, each repository's history and badge
-//! files, the summed badges, the monthly archives, and gtt's own lock and temporary
+//! Every name in a store, in one place: the index, each repository's history, badge and
+//! chart files, the summed badges and chart, the monthly archives, and gtt's own lock and temporary
 //! files. A name is built here from validated parts and checked again when read or
 //! written, so no repository name, index key or file name can point outside the store.
 
@@ -19,8 +19,13 @@ pub(crate) const GIST_FILE_LIMIT: usize = 300;
 pub(crate) const GIST_FILE_WARN: usize = 270;
 /// The files one repository comes to hold: its history, and an endpoint JSON and an SVG
 /// per badge metric. Routing reserves this much for every repository even when a write
-/// carries fewer (a backfill writes no badges; the next collect will).
+/// carries fewer (a backfill writes no badges; the next collect will). Its chart is not
+/// counted: charts are optional files ([`is_optional`]), written only where a gist has
+/// room for them.
 pub(crate) const FILES_PER_REPO: usize = 1 + 2 * Metric::ALL.len();
+/// The optional files of one repository: its chart. A new repository is routed to a
+/// gist with room for these too when one has it.
+pub(crate) const OPTIONAL_PER_REPO: usize = 1;
 
 /// The lock file in a folder store. Its content does not matter: a run holds an
 /// exclusive advisory lock (`flock`) on it from its first read to its end, so a
@@ -49,6 +54,21 @@ pub(crate) fn badge_stem(repo: Option<&str>, metric: Metric) -> String {
     }
 }
 
+/// A chart's file name: `chart-KEY.svg` for one repository, `chart.svg` for the sum
+/// over every repository (as the badges: the same key, the sum without one).
+pub(crate) fn chart_file(repo: Option<&str>) -> String {
+    match repo {
+        Some(r) => format!("chart-{}.svg", repo_file_key(r)),
+        None => "chart.svg".to_string(),
+    }
+}
+
+/// Whether a file is one a gist may go without when it has no room (a chart): the
+/// history and badges always come first.
+pub(crate) fn is_optional(file: &str) -> bool {
+    file == "chart.svg" || file.strip_prefix("chart-").is_some_and(|r| r.ends_with(".svg"))
+}
+
 /// The archive of one month: `archive-YYYY-MM.json`.
 pub(crate) fn archive_file(year: i16, month: i8) -> String {
     format!("archive-{year:04}-{month:02}.json")
@@ -70,11 +90,14 @@ pub(crate) fn check_file_name(name: &str) -> Result<(), Error> {
 }
 
 /// The file key of a repository's files (`owner.name`, lower case, as in
-/// [`history_file`]) from a file name: `history-KEY.json`, `badge-KEY-METRIC.json` or
-/// `badge-KEY-METRIC.svg`. None for files shared by every repository (the index, the
-/// summed badges) or put there by someone else.
+/// [`history_file`]) from a file name: `history-KEY.json`, `badge-KEY-METRIC.json`,
+/// `badge-KEY-METRIC.svg` or `chart-KEY.svg`. None for files shared by every repository
+/// (the index, the summed badges and chart) or put there by someone else.
 pub(crate) fn repo_key(file: &str) -> Option<&str> {
     if let Some(key) = file.strip_prefix("history-").and_then(|r| r.strip_suffix(".json")) {
+        return Some(key).filter(|k| !k.is_empty());
+    }
+    if let Some(key) = file.strip_prefix("chart-").and_then(|r| r.strip_suffix(".svg")) {
         return Some(key).filter(|k| !k.is_empty());
     }
     let stem = file.strip_prefix("badge-")?;
@@ -120,11 +143,21 @@ mod tests {
             ("README.md", None),
             ("history-.json", None),
             ("archive-2026-10.json", None),
+            ("chart-octo.hello.svg", Some("octo.hello")),
+            ("chart-a-b.my-tool.svg", Some("a-b.my-tool")),
+            ("chart.svg", None),
+            ("chart-.svg", None),
         ];
         for (file, want) in cases {
             assert_eq!(repo_key(file), want, "{file}");
         }
         assert_eq!(repo_key(&history_file("Octo/Hello.World")), Some("octo.hello.world"));
+        assert_eq!(repo_key(&chart_file(Some("Octo/Hello.World"))), Some("octo.hello.world"));
+        for (file, optional) in
+            [("chart.svg", true), ("chart-o.a.svg", true), ("history-o.a.json", false), ("views.svg", false)]
+        {
+            assert_eq!(is_optional(file), optional, "{file}");
+        }
         assert_eq!(repo_of_key("octo.hello.world"), "octo/hello.world");
     }
 }

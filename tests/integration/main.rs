@@ -10,6 +10,7 @@ mod support;
 mod adoption;
 mod answers;
 mod branch;
+mod charts;
 mod cli;
 mod collect;
 mod container;

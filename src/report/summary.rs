@@ -136,16 +136,23 @@ fn summary_with(
     md
 }
 
-/// One row per repository and a row of sums, first, when a run covers several.
+/// One row per repository and a row of sums, first, when a run covers several. A
+/// repository with nothing stored (its first collection failed) is a row of dashes, never
+/// of zeros, and the sums say they leave it out; one whose collection failed this run is
+/// marked so (its stored figures are still true).
 fn aggregate_table(md: &mut String, reports: &[RepoReport<'_>], today: Date) {
     md.push_str("| repository | views | clones | organic clones | views 14d | clones 14d | stars | downloads |\n");
     md.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     let mut figs = Vec::new();
     for r in reports {
-        let f = r.history.map(|h| figures(h, today)).unwrap_or_default();
+        let name = escape::markdown(r.repo);
+        let name = if r.error.is_some() { format!("{name} (failed)") } else { name };
+        let Some(f) = r.history.map(|h| figures(h, today)) else {
+            md.push_str(&format!("| {name} | – | – | – | – | – | – | – |\n"));
+            continue;
+        };
         md.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
-            escape::markdown(r.repo),
+            "| {name} | {} | {} | {} | {} | {} | {} | {} |\n",
             group_digits(f.total.views),
             group_digits(f.total.clones),
             group_digits(f.organic_clones),
@@ -157,8 +164,12 @@ fn aggregate_table(md: &mut String, reports: &[RepoReport<'_>], today: Date) {
         figs.push(f);
     }
     let t = sum(&figs);
+    let missing = match reports.len() - figs.len() {
+        0 => String::new(),
+        n => format!(" ({n} without figures)"),
+    };
     md.push_str(&format!(
-        "| **all {}** | **{}** | **{}** | **{}** | **{}** | **{}** | **{}** | **{}** |\n\n",
+        "| **all {}**{missing} | **{}** | **{}** | **{}** | **{}** | **{}** | **{}** | **{}** |\n\n",
         reports.len(),
         group_digits(t.total.views),
         group_digits(t.total.clones),
@@ -174,7 +185,11 @@ fn aggregate_table(md: &mut String, reports: &[RepoReport<'_>], today: Date) {
 fn repo_section(md: &mut String, r: &RepoReport<'_>, today: Date) {
     md.push_str(&format!("### {}\n\n", escape::markdown(r.repo)));
     let Some(h) = r.history else {
-        md.push_str("No history yet.\n\n");
+        md.push_str(if r.error.is_some() {
+            "Collection failed (see Errors) and nothing is stored yet.\n\n"
+        } else {
+            "No history yet.\n\n"
+        });
         return;
     };
     if let Some(g) = r.new_gap {
@@ -383,6 +398,10 @@ mod tests {
         assert!(md.contains("&lt;script&gt;"));
         assert!(!md.contains("<script>"));
         assert!(md.contains("2026-10-01..2026-10-20 (20 days)"));
+        // A failed repository with nothing stored is not a row of zeros.
+        assert!(md.contains("| o/b (failed) | – | – | – | – | – | – | – |"), "{md}");
+        assert!(md.contains("| **all 2** (1 without figures) |"), "{md}");
+        assert!(md.contains("Collection failed (see Errors) and nothing is stored yet."), "{md}");
     }
 
     #[test]

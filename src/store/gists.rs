@@ -707,6 +707,8 @@ mod tests {
         assert_eq!(url("badge-o.a-views.svg"), "https://gist.githubusercontent.com/octo/g1/raw/badge-o.a-views.svg");
         assert_eq!(url("badge-o.b-views.svg"), "https://gist.githubusercontent.com/octo/g2/raw/badge-o.b-views.svg");
         assert_eq!(url("history-o.b.json"), "https://gist.githubusercontent.com/octo/g2/raw/history-o.b.json");
+        assert_eq!(url("chart-o.b.svg"), "https://gist.githubusercontent.com/octo/g2/raw/chart-o.b.svg");
+        assert_eq!(url("chart.svg"), "https://gist.githubusercontent.com/octo/g1/raw/chart.svg");
         assert_eq!(url(""), "https://gist.githubusercontent.com/octo/g1/raw/", "the dashboard's base");
         assert_eq!(both.describe(), "gists g1, g2");
         assert_eq!(gists(vec![gist_at("g1", &[])]).describe(), "gist g1");

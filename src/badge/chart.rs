@@ -242,7 +242,7 @@ fn describe(subject: &str, w: &Window, st: &Stats) -> String {
         group_digits(st.total.clones),
         n(st.collected, "collected day", "collected days")
     );
-    if let Some((v, which, date)) = st.peak {
+    if let Some((v, which, date)) = st.peak.filter(|(v, _, _)| *v > 0) {
         let which = if v == 1 { which.trim_end_matches('s') } else { which };
         let _ = write!(d, " Busiest day {date}: {} {which}.", group_digits(v));
     }
@@ -442,7 +442,10 @@ mod tests {
             let p = Point { views: u64::MAX - i as u64, clones: u64::MAX / 3 };
             worst.set(d, if i % 2 == 0 { Day::Partial(p) } else { Day::Gap });
         }
-        check(&chart(&"x".repeat(140), &worst));
+        let largest = chart(&"x".repeat(140), &worst);
+        check(&largest);
+        // The figure README.md gives.
+        assert!(largest.len() < 12 * 1024, "{} bytes", largest.len());
         check(&chart("\u{1}\u{fffe}a", &Window::new(date("2026-11-20"))));
     }
 

@@ -63,6 +63,18 @@ fn a_gist_with_room_gets_charts_and_a_full_one_keeps_collecting_without() {
     assert_eq!(warnings.len(), 1, "{}", r.stderr);
     assert!(warnings[0].contains("gist full") && warnings[0].contains("27 charts"), "{}", warnings[0]);
     assert!(warnings[0].contains("add another gist id at the end of input `gist-id`"), "{}", warnings[0]);
+
+    // The next day: both keep collecting; the charts with room move on a day, the full
+    // gist still has none and says so once again.
+    let before = fake.gist_file("roomy", "chart.svg").unwrap();
+    fake.advance(jiff::SignedDuration::from_hours(24));
+    let r = collect(&fake, &few, &["--gist-id", "roomy"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_ne!(fake.gist_file("roomy", "chart.svg").unwrap(), before, "redrawn for the new day");
+    let r = collect(&fake, &many, &["--gist-id", "full"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(charts_in(&fake.gist_file_names("full")).is_empty());
+    assert_eq!(r.stderr.lines().filter(|l| l.contains("no room for")).count(), 1, "{}", r.stderr);
 }
 
 #[test]

@@ -310,7 +310,9 @@ test('hand: hovering a chart shows a floating tooltip with the readout', T, asyn
   });
   assert.ok(inside, 'flipped to stay inside the plot near its right edge');
   assert.ok((await page.textContent('[data-chart="traffic"] .readout')).startsWith(`${day(LAST)} (`), 'the readout follows the mouse too');
-  await page.mouse.move(box.x + box.w / 2, box.y + box.h + 200);
+  // Off the chart (below its last panel): the tooltip goes.
+  const bottom = await page.$eval('[data-chart="traffic"] .plot', (e) => e.getBoundingClientRect().bottom);
+  await page.mouse.move(box.x + box.w / 2, bottom + 40);
   await page.waitForSelector('[data-chart="traffic"] .chart-tip[hidden]', { state: 'attached' });
   await done(w);
 });

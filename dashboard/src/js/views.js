@@ -27,12 +27,9 @@ function seriesChart(parent, ctx, id, title, keys, opts = {}) {
   const [a, b] = ctx.bounds;
   const { x, dates } = ctx.axis || (ctx.axis = axis(a, b));
   const series = keys.map((k) => ({
-    key: k,
-    label: META[k].label,
-    color: META[k].color,
+    ...seriesBase(k, opts),
     values: slice(ctx.model, k, a, b),
     partial: PARTIAL_SERIES.has(k),
-    estimated: ESTIMATED_SERIES.has(k),
   }));
   const k0 = keys[0];
   const avg = PARTIAL_SERIES.has(k0) && !opts.pct;
@@ -66,9 +63,36 @@ function seriesChart(parent, ctx, id, title, keys, opts = {}) {
       since: !ctx.model.empty && ctx.model.start > a ? dayStr(ctx.model.start) : null,
       csv: { repo: ctx.repoLabel, range: ctx.state.range },
       markers: opts.markers ? releaseMarkers(ctx) : null,
+      panels: panelsOf(keys, opts, avg ? `${k0}Avg7` : null),
+      legend: opts.legend,
+      dayNote: opts.dayNote,
     },
     ctx,
   );
+}
+
+/** What every series of a chart carries whatever its bucket: label, colour, and its
+ * part in a stack (`opts.stack`: keys bottom first; `opts.total`: the stack's top,
+ * listed, not drawn). */
+function seriesBase(k, opts) {
+  return {
+    key: k,
+    label: META[k].label,
+    color: META[k].color,
+    estimated: ESTIMATED_SERIES.has(k),
+    stack: Boolean(opts.stack && opts.stack.includes(k)),
+    total: k === opts.total,
+    dash: META[k].dash,
+    omitNull: META[k].omitNull,
+  };
+}
+
+/** The panels of a chart (see panelGroups in chart.js): `opts.multiples`, one per
+ * series, the 7-day average with its series; `opts.panels`, as given; else one. */
+function panelsOf(keys, opts, avgKey) {
+  if (opts.panels) return opts.panels;
+  if (!opts.multiples) return undefined;
+  return keys.map((k, i) => (i === 0 && avgKey ? [k, avgKey] : [k]));
 }
 
 const BY_NOTE = {
@@ -92,12 +116,9 @@ function bucketChart(parent, ctx, id, title, keys, opts, by) {
       xEnd: daySec(b),
       dates: bs.starts.map((d) => (by === 'month' ? dayStr(d).slice(0, 7) : dayStr(d))),
       series: keys.map((k) => ({
-        key: k,
-        label: META[k].label,
-        color: META[k].color,
+        ...seriesBase(k, opts),
         values: bs.values[k],
         partial: PARTIAL_SERIES.has(k) || k === 'downloads',
-        estimated: ESTIMATED_SERIES.has(k),
       })),
       partial: bs.incomplete,
       partialText: `incomplete: a partial day or a day not collected in this ${by}`,
@@ -109,6 +130,8 @@ function bucketChart(parent, ctx, id, title, keys, opts, by) {
       since: !ctx.model.empty && ctx.model.start > a ? dayStr(ctx.model.start) : null,
       csv: { repo: ctx.repoLabel, range: `${ctx.state.range}-${by}` },
       markers: opts.markers ? releaseMarkers(ctx) : null,
+      panels: panelsOf(keys, opts, null),
+      legend: opts.legend,
     },
     ctx,
   );
@@ -440,7 +463,7 @@ export function overview(panel, ctx) {
   panel.appendChild(grid);
   const main = el('div', { class: 'split-main' });
   grid.appendChild(main);
-  seriesChart(main, ctx, 'traffic', 'Traffic per day', ['views', 'viewsUniques', 'clones', 'clonesUniques', 'installs'], { markers: true });
+  seriesChart(main, ctx, 'traffic', 'Traffic per day', ['views', 'viewsUniques', 'clones', 'clonesUniques', 'installs'], { markers: true, multiples: true });
   freshness(grid, ctx);
   if (ctx.repos.length > 1) {
     const slot = el('div', { class: 'later' });
@@ -524,7 +547,7 @@ export function views(panel, ctx) {
     ['views', 'Views', int(t.views), 'in range', slice(m, 'views', a, b), th.colors[1]],
     ['viewsUniques', 'Unique visitors', int(t.viewsUniques), 'per day, summed', slice(m, 'viewsUniques', a, b), th.colors[2]],
   ], ctx);
-  seriesChart(panel, ctx, 'views', 'Views per day', ['views', 'viewsUniques'], { markers: true });
+  seriesChart(panel, ctx, 'views', 'Views per day', ['views', 'viewsUniques'], { markers: true, multiples: true });
   const p = popularTables(m, a, b);
   const when = p.latest ? `14 days to ${dayStr(p.latest.day)}` : 'none recorded';
   const changeLabel = p.base ? `Change since ${dayStr(p.base.day)}` : 'Change';
@@ -588,8 +611,8 @@ export function community(panel, ctx) {
   const note = m.aggregate
     ? 'Sums of each repository’s latest observed value, on days at least one was collected.'
     : 'As observed by each collection; days without one are gaps.';
-  seriesChart(panel, ctx, 'stars', 'Stars and watchers', ['stars', 'watchers'], { zero: false, note });
-  seriesChart(panel, ctx, 'forks', 'Forks and open issues', ['forks', 'openIssues'], { zero: false, note });
+  seriesChart(panel, ctx, 'stars', 'Stars and watchers', ['stars', 'watchers'], { zero: false, note, multiples: true });
+  seriesChart(panel, ctx, 'forks', 'Forks and open issues', ['forks', 'openIssues'], { zero: false, note, multiples: true });
 }
 
 function coverageStrip(parent, ctx) {
@@ -698,6 +721,8 @@ export function dev(panel, ctx) {
     ['ciCheckouts', 'CI checkouts', int(t.ciCheckouts), `${pct(t.clones ? t.ciCheckouts / t.clones : 0)} of clones`, slice(m, 'ciCheckouts', a, b), th.colors[5]],
     ['organicClones', 'Organic clones', int(t.organicClones), `${int(t.organicUniques)} organic unique cloners`, slice(m, 'organicClones', a, b), th.colors[6]],
   ], ctx);
+  // One axis here, unlike the Overview: CI checkouts and organic clones are the two
+  // parts of the clones, and reading them against one scale is the point.
   seriesChart(panel, ctx, 'clones', 'Clones: raw, CI and organic', ['clones', 'ciCheckouts', 'organicClones']);
   seriesChart(panel, ctx, 'uniques', 'Unique cloners: raw, CI and organic', ['clonesUniques', 'ciUniques', 'organicUniques'], {
     note: 'CI unique cloners are the checkout share of uniques, at most one per workflow run.',

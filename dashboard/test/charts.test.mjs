@@ -1,0 +1,201 @@
+// Browser tests of what the charts show, on histories written here by hand: series of
+// different magnitude on their own axes (small multiples), installs as a stack, the
+// referrer and path trends, the comparison of repositories, and the star and fork
+// history from day one with its reconstructed part drawn apart.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '../tools/server.mjs';
+import { launch, CHROMIUM } from '../tools/browser.mjs';
+
+const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`;
+const T = { timeout: 120000, skip };
+
+const D0 = Date.UTC(2026, 5, 1); // 2026-06-01: the first collection of big/one
+const day = (k) => new Date(D0 + k * 86400000).toISOString().slice(0, 10);
+const LAST = 119; // the last collection day (partial)
+const HOSTILE = '<img src=x onerror=window.__pwned=1>';
+
+/** A repository of some size: 1,500 stars rising to 1,797 over the last 90 days, 35 to
+ * 45 watchers, two releases, daily referrer snapshots, and a reconstructed star and
+ * fork history from a year before tracking. */
+function bigRepo() {
+  const days = {};
+  const stats = {};
+  for (let k = 0; k <= LAST; k++) {
+    days[day(k)] = [600 + (k % 7) * 40, 60 + (k % 5), 30 + (k % 3), 8, 0];
+    const s = k < 30 ? 1500 : 1500 + Math.round(((k - 30) * 297) / (LAST - 30));
+    stats[day(k)] = [1780000000 + k * 86400, s, 100 + Math.floor(k / 12), 35 + (k % 11), 5 + (k % 9)];
+  }
+  days[day(LAST)] = [20, 5, 2, 1];
+  const popular = {};
+  for (let k = LAST - 20; k <= LAST; k++) {
+    const refs = [['Google', 300 + k, 100], ['github.com', 150 - (k % 10), 40], ['news.ycombinator.com', k > LAST - 5 ? 90 : 10, 30]];
+    if (k >= LAST - 2) refs.push([HOSTILE, 3, 1]);
+    popular[day(k)] = { referrers: refs, paths: [['/big/one', 'big/one', 400, 90], ['/big/one/issues', 'Issues', 50 + (k % 4), 9]] };
+  }
+  // Reconstructed: from day -365 (1,000 stars, 60 forks) to day 10, overlapping the
+  // first collected days with other numbers (the collected snapshot must win).
+  const rs = {};
+  const rf = {};
+  for (let k = -365; k <= 10; k++) {
+    rs[day(k)] = 1000 + Math.round(((k + 365) * 480) / 365);
+    rf[day(k)] = 60 + Math.floor((k + 365) / 10);
+  }
+  return {
+    schema: 2,
+    repo: 'big/one',
+    first_collected: `${day(0)}T12:00:00Z`,
+    last_collected: `${day(LAST)}T12:00:00Z`,
+    days,
+    stats,
+    assets: {
+      1: { release: 'v1.0', name: 'one.tar.gz', counts: { [day(0)]: 500, [day(40)]: 900, [day(90)]: 1400 } },
+      2: { release: 'v2.0', name: 'two.tar.gz', counts: { [day(100)]: 80, [day(110)]: 400, [day(LAST)]: 600 } },
+    },
+    popular,
+    partial: [day(LAST)],
+    reconstructed: { stars: rs, forks: rf },
+    written_by: 'hand',
+  };
+}
+
+function smallRepo(name, scale, from) {
+  const days = {};
+  const stats = {};
+  for (let k = from; k <= LAST; k++) {
+    days[day(k)] = [scale * (3 + (k % 4)), scale, scale * 2, 1];
+    stats[day(k)] = [1780000000 + k * 86400, 10 * scale + Math.floor(k / 10), scale, scale, 1];
+  }
+  return { schema: 2, repo: name, first_collected: `${day(from)}T12:00:00Z`, last_collected: `${day(LAST)}T12:00:00Z`, days, stats, partial: [day(LAST)] };
+}
+
+let browser;
+let server;
+let data;
+
+before(async () => {
+  if (skip) return;
+  data = mkdtempSync(join(tmpdir(), 'gtt-charts-'));
+  const repos = { 'big/one': bigRepo(), 'small/two': smallRepo('small/two', 2, 30), 'mid/three': smallRepo('mid/three', 20, 0) };
+  const index = {};
+  for (const [name, h] of Object.entries(repos)) {
+    const file = `history-${name.replace('/', '.')}.json`;
+    index[name] = file;
+    writeFileSync(join(data, file), JSON.stringify(h));
+  }
+  writeFileSync(join(data, 'gtt.json'), JSON.stringify({ schema: 1, updated: `${day(LAST)}T12:00:00Z`, repos: index }));
+  server = await serve({ '/site/': fileURLToPath(new URL('../site/', import.meta.url)), '/hand/': data });
+  browser = await launch();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.close();
+  if (data) rmSync(data, { recursive: true, force: true });
+});
+
+async function open(hash, { viewport } = {}) {
+  const page = await browser.context.newPage();
+  if (viewport) await page.setViewportSize(viewport);
+  const problems = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    d.dismiss().catch(() => {});
+  });
+  await page.goto(`${server.url}/site/index.html?source=/hand/${hash}`);
+  await page.waitForSelector('html[data-state="ready"]', { timeout: 20000 });
+  return { page, problems };
+}
+
+async function done(w) {
+  const found = await w.page.evaluate(() => ({
+    pwned: typeof window.__pwned,
+    injected: document.querySelectorAll('main img, main svg, main script, main iframe').length,
+  }));
+  assert.equal(found.pwned, 'undefined', 'no injected code ran');
+  assert.equal(found.injected, 0, 'no element came from data');
+  assert.deepEqual(w.problems, [], 'no console errors, no dialogs');
+  await w.page.close();
+}
+
+async function andRender(page, action) {
+  const n = Number(await page.evaluate(() => document.documentElement.dataset.renders || 0));
+  await action();
+  await page.waitForFunction((k) => Number(document.documentElement.dataset.renders) > k, n);
+}
+
+/** The share of a panel's plot height that pixels of colour --cN (the series' line)
+ * span: a line on its own axis spans most of it, one squeezed onto another's is flat. */
+async function extent(page, chart, panel, slot) {
+  return page.$eval(
+    `[data-chart="${chart}"] .plot-panel:nth-child(${panel + 1})`,
+    (box, slot) => {
+      const canvas = box.querySelector('canvas');
+      const over = box.querySelector('.u-over').getBoundingClientRect();
+      const r = canvas.getBoundingClientRect();
+      const k = canvas.width / r.width;
+      const hex = getComputedStyle(document.documentElement).getPropertyValue(`--c${slot}`).trim();
+      const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+      const x0 = Math.round((over.left - r.left) * k);
+      const y0 = Math.round((over.top - r.top) * k);
+      const w = Math.round(over.width * k);
+      const h = Math.round(over.height * k);
+      const img = canvas.getContext('2d').getImageData(x0, y0, w, h).data;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = 0; i < img.length; i += 4) {
+        const d = Math.abs(img[i] - want[0]) + Math.abs(img[i + 1] - want[1]) + Math.abs(img[i + 2] - want[2]);
+        if (d < 40 && img[i + 3] > 200) {
+          const y = Math.floor(i / 4 / w);
+          lo = Math.min(lo, y);
+          hi = Math.max(hi, y);
+        }
+      }
+      return hi < lo ? 0 : (hi - lo) / h;
+    },
+    slot,
+  );
+}
+
+const panelsOf = (page, chart) => page.$$eval(`[data-chart="${chart}"] .plot-panel`, (ps) => ps.map((p) => p.dataset.panelKeys));
+
+test('charts: series of different magnitude get their own axes (small multiples)', T, async () => {
+  const w = await open('#tab=community&range=90d&repo=big/one');
+  const { page } = w;
+  // Stars (about 1,500, +297 in range) and watchers (35 to 45) never share an axis.
+  assert.deepEqual(await panelsOf(page, 'stars'), ['stars', 'watchers']);
+  assert.deepEqual(await panelsOf(page, 'forks'), ['forks', 'openIssues']);
+  const stars = await extent(page, 'stars', 0, 1);
+  assert.ok(stars > 0.6, `the +297 stars span most of their panel (${stars.toFixed(2)})`);
+  const watchers = await extent(page, 'stars', 1, 2);
+  assert.ok(watchers > 0.6, `watchers span most of theirs (${watchers.toFixed(2)})`);
+  // Each panel is named; the readout still lists every series of the day.
+  assert.deepEqual(await page.$$eval('[data-chart="stars"] .panel-label', (l) => l.map((x) => x.textContent)), ['Stars', 'Watchers']);
+  await page.focus('[data-chart="stars"] .plot');
+  await page.keyboard.press('End');
+  assert.match(await page.textContent('[data-chart="stars"] .readout'), new RegExp(`^${day(LAST)}: Stars 1,797 · Watchers \\d+$`));
+  // Hiding a series hides its panel; the CSV keeps what is shown.
+  await page.uncheck('[data-chart="stars"] input[data-series="watchers"]');
+  assert.equal(await page.isHidden('[data-chart="stars"] .plot-panel:nth-child(2)'), true);
+  // The Overview: five series of different size, five panels; the 7-day average with views.
+  await andRender(page, () => page.click('#tab-overview'));
+  assert.deepEqual(await panelsOf(page, 'traffic'), ['views viewsAvg7', 'viewsUniques', 'clones', 'clonesUniques', 'installs']);
+  const uniques = await extent(page, 'traffic', 1, 2);
+  assert.ok(uniques > 0.05, `unique visitors (about 60 against 800 views) are not flat at the bottom (${uniques.toFixed(2)})`);
+  // One cursor for all panels: the tooltip shows in the panel under the mouse only.
+  const box = await page.$eval('[data-chart="traffic"] .plot-panel:nth-child(3) .u-over', (e) => {
+    const r = e.getBoundingClientRect();
+    return { x: r.left, y: r.top, w: r.width, h: r.height };
+  });
+  await page.mouse.move(box.x + box.w / 2, box.y + box.h / 2);
+  await page.waitForSelector('[data-chart="traffic"] .plot-panel:nth-child(3) .chart-tip:not([hidden])');
+  assert.equal(await page.$$eval('[data-chart="traffic"] .chart-tip', (t) => t.length), 1);
+  assert.match(await page.textContent('[data-chart="traffic"] .readout'), /Views \d+ · Unique visitors \d+ · Clones \d+ · Unique cloners \d+ · Installs \d+/);
+  await done(w);
+});

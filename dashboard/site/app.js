@@ -1979,7 +1979,7 @@ function seriesChart(parent, ctx, id, title, keys, opts = {}) {
   const series = keys.map((k) => ({
     ...seriesBase(k, opts),
     values: slice(ctx.model, k, a, b),
-    partial: PARTIAL_SERIES.has(k),
+    partial: PARTIAL_SERIES.has(k) || stackedOnPartial(k, opts),
   }));
   const k0 = keys[0];
   const avg = PARTIAL_SERIES.has(k0) && !opts.pct;
@@ -2037,6 +2037,13 @@ function seriesBase(k, opts) {
   };
 }
 
+/** A stack layer drawn on a layer whose partial days are a lower bound: its top is one too. */
+function stackedOnPartial(k, opts) {
+  const st = opts.stack || [];
+  const i = st.indexOf(k);
+  return i > 0 && st.slice(0, i).some((x) => PARTIAL_SERIES.has(x));
+}
+
 /** The panels of a chart (see panelGroups in chart.js): `opts.multiples`, one per
  * series, the 7-day average with its series; `opts.panels`, as given; else one. */
 function panelsOf(keys, opts, avgKey) {
@@ -2068,7 +2075,7 @@ function bucketChart(parent, ctx, id, title, keys, opts, by) {
       series: keys.map((k) => ({
         ...seriesBase(k, opts),
         values: bs.values[k],
-        partial: PARTIAL_SERIES.has(k) || k === 'downloads',
+        partial: PARTIAL_SERIES.has(k) || k === 'downloads' || stackedOnPartial(k, opts),
       })),
       partial: bs.incomplete,
       partialText: `incomplete: a partial day or a day not collected in this ${by}`,
@@ -2438,9 +2445,13 @@ function installs(panel, ctx) {
     seriesChart(panel, ctx, 'installs', 'Installs per day', ['installs']);
     return;
   }
-  seriesChart(panel, ctx, 'installs', 'Installs per day', ['installs', 'downloads', 'organicClones'], {
-    note: 'Downloads are counted on the day a collection saw them rise.',
+  // Installs are the sum of the two: a stack, whose top edge is installs, instead of
+  // three lines where installs lay on organic clones on every day without downloads.
+  seriesChart(panel, ctx, 'installs', 'Installs per day', ['installs', 'organicClones', 'downloads'], {
+    note: 'Release downloads stacked on organic clones: the top edge is installs. Downloads are counted on the day a collection saw them rise.',
     markers: true,
+    stack: ['organicClones', 'downloads'],
+    total: 'installs',
   });
   const rows = releaseRows(m, a, b).map((r) => ({ ...r, firstDate: Number.isFinite(r.first) ? dayStr(r.first) : '' }));
   sortableTable(

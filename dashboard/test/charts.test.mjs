@@ -199,3 +199,72 @@ test('charts: series of different magnitude get their own axes (small multiples)
   assert.match(await page.textContent('[data-chart="traffic"] .readout'), /Views \d+ · Unique visitors \d+ · Clones \d+ · Unique cloners \d+ · Installs \d+/);
   await done(w);
 });
+
+/** Rows (0 = top of the plot) where a chart panel's canvas column at day `k` has the
+ * colour --cN (`line`) or its tint on the panel (`fill`, as a stack layer is filled). */
+async function column(page, chart, k, slot) {
+  return page.$eval(
+    `[data-chart="${chart}"] .plot-panel`,
+    (box, [slot, k]) => {
+      const canvas = box.querySelector('canvas');
+      const over = box.querySelector('.u-over').getBoundingClientRect();
+      const r = canvas.getBoundingClientRect();
+      const s = canvas.width / r.width;
+      const cs = getComputedStyle(document.documentElement);
+      const rgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.trim().slice(i, i + 2), 16));
+      const line = rgb(cs.getPropertyValue(`--c${slot}`));
+      const bg = rgb(cs.getPropertyValue('--panel'));
+      const fill = line.map((c, i) => Math.round(c * 0.35 + bg[i] * 0.65));
+      const [a, b] = JSON.parse(box.closest('[data-chart]').dataset.span);
+      const px = Math.round((over.left - r.left + ((k - a) / (b - a)) * over.width) * s);
+      const top = Math.round((over.top - r.top) * s);
+      const h = Math.round(over.height * s);
+      const img = canvas.getContext('2d').getImageData(px, top, 1, h).data;
+      const near = (i, c) => Math.abs(img[i] - c[0]) + Math.abs(img[i + 1] - c[1]) + Math.abs(img[i + 2] - c[2]) < 24;
+      const out = { line: [], fill: [] };
+      for (let y = 0; y < h; y++) {
+        if (near(y * 4, line)) out.line.push(y);
+        else if (near(y * 4, fill)) out.fill.push(y);
+      }
+      return out;
+    },
+    [slot, k],
+  );
+}
+
+test('charts: installs are release downloads stacked on organic clones', T, async () => {
+  const w = await open('#tab=installs&range=30d&repo=big/one');
+  const { page } = w;
+  await page.evaluate(() => {
+    // The plot's x span in days since the fixture's first day, for `column`.
+    const sec = document.querySelector('[data-chart="installs"]');
+    sec.dataset.span = JSON.stringify([90, 119]);
+  });
+  await page.uncheck('[data-chart="installs"] input[data-series="installsAvg7"]');
+  // Installs are the top of the stack, not a line of their own: no toggle, in the readout.
+  assert.deepEqual(await page.$$eval('[data-chart="installs"] .toggle', (t) => t.map((x) => x.textContent)), ['Organic clones', 'Downloads', 'Installs, 7-day average']);
+  // Day 110: 320 downloads on about 31 organic clones. Organic clones are filled from 0,
+  // the downloads from their top up to installs.
+  const org = await column(page, 'installs', 110, 6);
+  const dl = await column(page, 'installs', 110, 7);
+  assert.ok(org.fill.length > 0 && dl.fill.length > 0, `both layers filled (${org.fill.length}, ${dl.fill.length})`);
+  assert.ok(Math.max(...dl.fill) <= Math.min(...org.fill), 'the downloads sit on the organic clones');
+  assert.ok(Math.max(...org.line) < Math.max(...org.fill) + 4 && org.line.length > 0, 'the organic clones line is visible, at the top of their layer');
+  // Day 105: no downloads: the organic clones line is not hidden under an installs line.
+  const quiet = await column(page, 'installs', 105, 6);
+  assert.ok(quiet.line.length > 0, 'organic clones visible on a day without downloads');
+  assert.equal((await column(page, 'installs', 105, 8)).line.length, 0, 'no installs line drawn over them');
+  await page.focus('[data-chart="installs"] .plot');
+  await page.keyboard.press('End');
+  for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowLeft');
+  const m = /^(\S+): Installs (\d+) · Organic clones (\d+) · Downloads (\d+)$/.exec(await page.textContent('[data-chart="installs"] .readout'));
+  assert.ok(m, 'the readout lists installs and both layers');
+  assert.equal(m[1], day(110));
+  assert.equal(Number(m[2]), Number(m[3]) + Number(m[4]));
+  assert.equal(Number(m[4]), 320);
+  // Hiding the organic clones draws the downloads from 0.
+  await page.uncheck('[data-chart="installs"] input[data-series="organicClones"]');
+  const alone = await column(page, 'installs', 110, 7);
+  assert.ok(Math.max(...alone.fill) > Math.max(...dl.fill), 'the downloads layer now reaches the axis');
+  await done(w);
+});

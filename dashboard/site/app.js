@@ -1063,22 +1063,58 @@ function popularTables(m, a, b) {
   return { latest, base, referrers, paths };
 }
 
-/** Counts of the top `k` referrers (by the latest snapshot) on each snapshot day within
- * [a, b]: x = snapshot days, one series per referrer, null where it was not in the
- * top 10 that day. `field` is "referrers" or "paths". */
-function popularSeries(m, a, b, field = 'referrers', k = 5) {
+/** GitHub's referrer and path counts are totals over the 14 days ending on the day
+ * they were read (https://docs.github.com/en/rest/metrics/traffic): a snapshot. */
+const WINDOW_DAYS = 14;
+
+/**
+ * Referrer (`field` "referrers") or path ("paths") trends over [a, b]: the snapshot days
+ * in range, and every entry seen in one of them with its total over the range. Snapshot
+ * windows overlap (a daily collection reads 14 days each day), so summing every
+ * snapshot would count each view up to 14 times: the total adds only snapshots whose
+ * windows lie inside the range and do not overlap, taken from the latest back. Those
+ * windows cover `covered` of the range's days; an entry out of a snapshot's top 10
+ * counts nothing there, so a total is a lower bound. `values(name)`: the entry's
+ * 14-day count on each snapshot day, null when it was not in that day's top 10.
+ */
+function popularTrend(m, a, b, field = 'referrers') {
   const snaps = m.popular.filter((p) => p.day >= a && p.day <= b);
-  if (!snaps.length) return { days: [], names: [], values: [] };
-  const latest = snaps[snaps.length - 1];
-  const countAt = field === 'referrers' ? 1 : 2;
-  const names = latest[field].slice(0, k).map((r) => r[0]);
-  const values = names.map((name) =>
+  const at = field === 'referrers' ? 1 : 2;
+  const windows = [];
+  let before = Infinity;
+  for (let i = snaps.length - 1; i >= 0; i--) {
+    const d = snaps[i].day;
+    if (d - WINDOW_DAYS + 1 >= a && d < before) {
+      windows.push(snaps[i]);
+      before = d - WINDOW_DAYS + 1;
+    }
+  }
+  const entries = new Map();
+  for (const s of snaps) {
+    for (const row of s[field]) {
+      let e = entries.get(row[0]);
+      if (!e) entries.set(row[0], (e = { name: row[0], title: field === 'paths' ? row[1] : '', total: 0, uniques: 0, seen: 0, latest: null }));
+      e.seen++;
+      e.latest = row[at];
+      if (field === 'paths') e.title = row[1];
+    }
+  }
+  for (const s of windows) {
+    for (const row of s[field]) {
+      const e = entries.get(row[0]);
+      e.total += row[at];
+      e.uniques += row[at + 1];
+    }
+  }
+  // Without a window inside the range there is no total: unknown, not 0.
+  if (!windows.length) for (const e of entries.values()) e.total = e.uniques = null;
+  const list = [...entries.values()].sort((x, y) => (y.total ?? 0) - (x.total ?? 0) || y.seen - x.seen || (x.name < y.name ? -1 : 1));
+  const values = (name) =>
     snaps.map((s) => {
       const row = s[field].find((r) => r[0] === name);
-      return row ? row[countAt] : null;
-    }),
-  );
-  return { days: snaps.map((s) => s.day), names, values };
+      return row ? row[at] : null;
+    });
+  return { days: snaps.map((s) => s.day), entries: list, windows: windows.map((s) => s.day).reverse(), covered: windows.length * WINDOW_DAYS, values };
 }
 
 /** Downloads per release within [a, b] plus all-time totals. */
@@ -1190,7 +1226,7 @@ function average7(m, key, a, b) {
   return out;
 }
 
-return { organicDay, readHistory, SERIES, PARTIAL_SERIES, dailyDownloads, buildModel, releases, aggregate, rangeBounds, slice, partialSlice, estimatedSlice, ESTIMATED_SERIES, periodChange, sum, lastFirst, gaps, totals, popularTables, popularSeries, releaseRows, indexDay, LAST_SERIES, bucketSeries, average7 };
+return { organicDay, readHistory, SERIES, PARTIAL_SERIES, dailyDownloads, buildModel, releases, aggregate, rangeBounds, slice, partialSlice, estimatedSlice, ESTIMATED_SERIES, periodChange, sum, lastFirst, gaps, totals, popularTables, WINDOW_DAYS, popularTrend, releaseRows, indexDay, LAST_SERIES, bucketSeries, average7 };
 })();
 
 // js/hash.js
@@ -1504,7 +1540,7 @@ function chartDom(parent, c) {
     n === 0
       ? 'No data in this range.'
       : `${n} ${unit}, ${spec.dates[0]} to ${spec.dates[n - 1]}` +
-        (spec.points ? '.' : gapCount ? `; ${gapCount} ${spec.unit ? 'days ' : ''}not collected (gaps)` : '; every tracked day collected') +
+        (spec.points ? '' : gapCount ? `; ${gapCount} ${spec.unit ? 'days ' : ''}not collected (gaps)` : '; every tracked day collected') +
         (partialCount ? `; ${partialCount} ${spec.partialText ? 'incomplete' : 'partial'} (a lower bound)` : '') +
         (estCount ? `; ${estCount} with ${ESTIMATED_TEXT}` : '') +
         (spec.since ? `; tracking began ${spec.since}.` : '.');
@@ -1952,9 +1988,9 @@ const __m_js_views_js = (() => {
 // the selected repository (or of all of them), the day bounds of the range, and the
 // chart registry; it only builds DOM through dom.js and charts through chart.js.
 
-const { el, githubLink, isRepoName, download, clipped } = __m_js_dom_js;
+const { el, githubLink, isRepoName, download, clipped, clear } = __m_js_dom_js;
 const { lineChart, sparkline, sharpCanvas, theme, META, PARTIAL_TEXT } = __m_js_chart_js;
-const { slice, totals, gaps, popularTables, popularSeries, releaseRows, partialSlice, periodChange, PARTIAL_SERIES, estimatedSlice, ESTIMATED_SERIES, bucketSeries, average7 } = __m_js_derive_js;
+const { slice, totals, gaps, popularTables, popularTrend, releaseRows, partialSlice, periodChange, PARTIAL_SERIES, estimatedSlice, ESTIMATED_SERIES, bucketSeries, average7 } = __m_js_derive_js;
 const { dayStr, daySec, bucketStart } = __m_js_dates_js;
 const { int, signed, pct, utc, ago, ageDays, shorten } = __m_js_format_js;
 const { toCsv, csvFileName } = __m_js_csv_js;
@@ -2475,25 +2511,99 @@ function installs(panel, ctx) {
   );
 }
 
-function snapshotChart(parent, ctx, id, title, field) {
+/** A referrer or path trend: the chosen entry's 14-day count on each snapshot (five
+ * entries' lines at once were a tangle), and every entry seen in the range with its
+ * views over the range, from which one is chosen. */
+function trendPanel(parent, ctx, id, field) {
   const [a, b] = ctx.bounds;
-  const s = popularSeries(ctx.model, a, b, field, 5);
-  if (!s.days.length) return;
-  const keys = s.names.map((_, i) => `top${i + 1}`);
-  lineChart(
+  const t = popularTrend(ctx.model, a, b, field);
+  if (!t.days.length) return;
+  const what = field === 'referrers' ? 'Referrer' : 'Path';
+  const key = `${id}|${ctx.model.name}`;
+  let chosen = ctx.choices.get(key);
+  if (!t.entries.some((e) => e.name === chosen)) chosen = t.entries[0].name;
+  const select = el(
+    'select',
+    { id: `${id}-pick`, 'data-pick': id },
+    t.entries.map((e) => el('option', { value: e.name, selected: e.name === chosen }, shorten(e.name))),
+  );
+  const slot = el('div');
+  const wrap = el(
+    'div',
+    { class: 'trend', 'data-trend': id },
+    el('div', { class: 'control trend-pick' }, el('label', { for: `${id}-pick` }, `${what} shown over time`), select),
+    slot,
+  );
+  parent.appendChild(wrap);
+  let handle = null;
+  const draw = (name) => {
+    ctx.choices.set(key, name);
+    if (handle) {
+      handle.destroy();
+      ctx.charts.splice(ctx.charts.indexOf(handle), 1);
+    }
+    clear(slot);
+    select.value = name;
+    handle = lineChart(
+      slot,
+      {
+        id,
+        title: `${what} over time`,
+        note: `Each point is the chosen ${what.toLowerCase()}'s 14-day total as GitHub reported it that day; only snapshots of consecutive days are joined; a missing point means it was not in the top 10.`,
+        x: t.days.map(daySec),
+        dates: t.days.map(dayStr),
+        series: [{ key: 'count', label: name, color: 1, values: t.values(name) }],
+        zero: true,
+        points: true,
+        maxStep: 86400,
+        nullText: 'not in the top 10',
+        csv: { repo: ctx.repoLabel, range: ctx.state.range },
+      },
+      ctx,
+    );
+  };
+  draw(chosen);
+  select.addEventListener('change', () => draw(select.value));
+  trendTotals(wrap, ctx, id, what, t, draw);
+}
+
+/** Every entry of a trend with its views over the range, as bars; a name picks it. */
+function trendTotals(parent, ctx, id, what, t, pick) {
+  const [a, b] = ctx.bounds;
+  const max = Math.max(0, ...t.entries.map((e) => e.total ?? 0));
+  const bar = (r) => {
+    const fill = el('span', { class: 'bar', 'aria-hidden': 'true' });
+    fill.style.width = `${max > 0 && r.total ? (100 * r.total) / max : 0}%`;
+    return el('span', { class: 'bar-cell' }, el('span', { class: 'bar-track', 'aria-hidden': 'true' }, fill), int(r.total));
+  };
+  const name = (r) => {
+    const btn = el('button', { type: 'button', class: 'link', 'aria-label': `Show ${shorten(r.name, 60)} over time` }, clipped(r.name));
+    btn.addEventListener('click', () => pick(r.name));
+    return btn;
+  };
+  // Sentences as separate text nodes: none of them is data, and none is long.
+  const note = t.covered
+    ? [
+        `Views over ${t.covered} of the range's ${b - a + 1} days: the sum of ${t.windows.length} snapshot${t.windows.length === 1 ? '' : 's'} 14 days apart (${t.windows.length <= 4 ? t.windows.map(dayStr).join(', ') : `ending ${dayStr(t.windows[0])} to ${dayStr(t.windows[t.windows.length - 1])}`}), whose windows do not overlap, so no view is counted twice. `,
+        'An entry out of a snapshot’s top 10 counts nothing there: each total is a lower bound.',
+      ]
+    : 'No snapshot’s 14-day window lies inside this range: a total would count views from before it, so none is given (–).';
+  sortableTable(
     parent,
     {
-      id,
-      title,
-      note: 'Each point is a 14-day total as GitHub reported it that day; only snapshots of consecutive days are joined; a missing point means the entry was not in the top 10.',
-      x: s.days.map(daySec),
-      dates: s.days.map(dayStr),
-      series: s.names.map((name, i) => ({ key: keys[i], label: name, color: i + 1, values: s.values[i] })),
-      zero: true,
-      points: true,
-      maxStep: 86400,
-      nullText: 'not in the top 10',
-      csv: { repo: ctx.repoLabel, range: ctx.state.range },
+      id: `${id}-totals`,
+      title: `${what}s over the range`,
+      caption: `${what}s seen ${rangeLabel(ctx)}, with their views over the range`,
+      note,
+      defaultSort: 1,
+      limit: 10,
+      columns: [
+        { key: 'name', label: what, render: name, csvValue: (r) => r.name },
+        { key: 'total', label: 'Views in range', num: true, render: bar },
+        { key: 'uniques', label: 'Unique in range', num: true },
+        { key: 'seen', label: 'In top 10', num: true, csvLabel: 'Snapshots in the top 10' },
+      ],
+      rows: t.entries,
     },
     ctx,
   );
@@ -2535,7 +2645,7 @@ function views(panel, ctx) {
     },
     ctx,
   );
-  snapshotChart(right, ctx, 'referrers-over-time', 'Top referrers over time', 'referrers');
+  trendPanel(right, ctx, 'referrers-over-time', 'referrers');
   sortableTable(
     panel,
     {
@@ -2555,7 +2665,7 @@ function views(panel, ctx) {
     },
     ctx,
   );
-  snapshotChart(panel, ctx, 'paths-over-time', 'Popular content over time', 'paths');
+  trendPanel(panel, ctx, 'paths-over-time', 'paths');
 }
 
 function community(panel, ctx) {
@@ -2721,6 +2831,8 @@ const app = {
   charts: [],
   hidden: new Map(),
   sorts: new Map(),
+  // The entry each trend chart shows, by chart and repository.
+  choices: new Map(),
   renders: 0,
 };
 
@@ -2850,6 +2962,7 @@ function render() {
       charts: app.charts,
       hidden: app.hidden,
       sorts: app.sorts,
+      choices: app.choices,
       repos: app.data.repos,
       index: app.data.index,
       repoLabel: app.state.repo === ALL ? 'all' : app.state.repo,

@@ -268,3 +268,37 @@ test('charts: installs are release downloads stacked on organic clones', T, asyn
   assert.ok(Math.max(...alone.fill) > Math.max(...dl.fill), 'the downloads layer now reaches the axis');
   await done(w);
 });
+
+test('charts: referrer and path trends show one chosen entry, with totals over the range', T, async () => {
+  const w = await open('#tab=views&range=30d&repo=big/one');
+  const { page } = w;
+  const pick = 'select[data-pick="referrers-over-time"]';
+  // Every entry seen in the range, by views over the range; the top one is shown.
+  const options = await page.$$eval(`${pick} option`, (os) => os.map((o) => o.textContent));
+  assert.deepEqual(options, ['Google', 'github.com', 'news.ycombinator.com', HOSTILE]);
+  assert.equal(await page.inputValue(pick), 'Google');
+  assert.deepEqual(await page.$$eval('[data-chart="referrers-over-time"] .toggle', (t) => t.map((x) => x.textContent)), ['Google']);
+  // Totals: the snapshots of days 119 and 105, whose 14-day windows do not overlap
+  // (Google: 300 + 119 and 300 + 105); never the sum of all 21 overlapping snapshots.
+  const rows = await page.$$eval('[data-table="referrers-over-time-totals"] tbody tr', (trs) =>
+    trs.map((tr) => [...tr.children].map((c) => c.textContent)),
+  );
+  assert.deepEqual(rows[0], ['Google', '824', '200', '21']);
+  assert.equal(rows[2][0], 'news.ycombinator.com');
+  assert.equal(rows[2][1], '100', 'day 119 (90) and day 105 (10)');
+  assert.match(await page.textContent('[data-panel="referrers-over-time-totals"]'), /Views over 28 of the range's 30 days: the sum of 2 snapshots 14 days apart/);
+  // Choosing another entry draws its line; its readout says where it was not listed.
+  await page.selectOption(pick, 'news.ycombinator.com');
+  await page.focus('[data-chart="referrers-over-time"] .plot');
+  await page.keyboard.press('End');
+  assert.match(await page.textContent('[data-chart="referrers-over-time"] .readout'), new RegExp(`^${day(LAST)}: news\\.ycombinator\\.com 90$`));
+  assert.equal(await page.$$eval('[data-chart]', (c) => c.filter((x) => x.dataset.chart === 'referrers-over-time').length), 1, 'one chart, replaced');
+  // A name in the totals picks it too; the choice survives a range change.
+  await page.click('[data-table="referrers-over-time-totals"] tbody tr:nth-child(2) button');
+  assert.equal(await page.inputValue(pick), 'github.com');
+  await andRender(page, () => page.click('label[for="range-90d"]'));
+  assert.equal(await page.inputValue(pick), 'github.com');
+  // Paths the same way.
+  assert.deepEqual(await page.$$eval('select[data-pick="paths-over-time"] option', (os) => os.map((o) => o.textContent)), ['/big/one', '/big/one/issues']);
+  await done(w);
+});

@@ -222,7 +222,7 @@ function chartDom(parent, c) {
     n === 0
       ? 'No data in this range.'
       : `${n} ${unit}, ${spec.dates[0]} to ${spec.dates[n - 1]}` +
-        (spec.points ? '.' : gapCount ? `; ${gapCount} ${spec.unit ? 'days ' : ''}not collected (gaps)` : '; every tracked day collected') +
+        (spec.points ? '' : gapCount ? `; ${gapCount} ${spec.unit ? 'days ' : ''}not collected (gaps)` : '; every tracked day collected') +
         (partialCount ? `; ${partialCount} ${spec.partialText ? 'incomplete' : 'partial'} (a lower bound)` : '') +
         (estCount ? `; ${estCount} with ${ESTIMATED_TEXT}` : '') +
         (spec.since ? `; tracking began ${spec.since}.` : '.');

@@ -670,22 +670,58 @@ export function popularTables(m, a, b) {
   return { latest, base, referrers, paths };
 }
 
-/** Counts of the top `k` referrers (by the latest snapshot) on each snapshot day within
- * [a, b]: x = snapshot days, one series per referrer, null where it was not in the
- * top 10 that day. `field` is "referrers" or "paths". */
-export function popularSeries(m, a, b, field = 'referrers', k = 5) {
+/** GitHub's referrer and path counts are totals over the 14 days ending on the day
+ * they were read (https://docs.github.com/en/rest/metrics/traffic): a snapshot. */
+export const WINDOW_DAYS = 14;
+
+/**
+ * Referrer (`field` "referrers") or path ("paths") trends over [a, b]: the snapshot days
+ * in range, and every entry seen in one of them with its total over the range. Snapshot
+ * windows overlap (a daily collection reads 14 days each day), so summing every
+ * snapshot would count each view up to 14 times: the total adds only snapshots whose
+ * windows lie inside the range and do not overlap, taken from the latest back. Those
+ * windows cover `covered` of the range's days; an entry out of a snapshot's top 10
+ * counts nothing there, so a total is a lower bound. `values(name)`: the entry's
+ * 14-day count on each snapshot day, null when it was not in that day's top 10.
+ */
+export function popularTrend(m, a, b, field = 'referrers') {
   const snaps = m.popular.filter((p) => p.day >= a && p.day <= b);
-  if (!snaps.length) return { days: [], names: [], values: [] };
-  const latest = snaps[snaps.length - 1];
-  const countAt = field === 'referrers' ? 1 : 2;
-  const names = latest[field].slice(0, k).map((r) => r[0]);
-  const values = names.map((name) =>
+  const at = field === 'referrers' ? 1 : 2;
+  const windows = [];
+  let before = Infinity;
+  for (let i = snaps.length - 1; i >= 0; i--) {
+    const d = snaps[i].day;
+    if (d - WINDOW_DAYS + 1 >= a && d < before) {
+      windows.push(snaps[i]);
+      before = d - WINDOW_DAYS + 1;
+    }
+  }
+  const entries = new Map();
+  for (const s of snaps) {
+    for (const row of s[field]) {
+      let e = entries.get(row[0]);
+      if (!e) entries.set(row[0], (e = { name: row[0], title: field === 'paths' ? row[1] : '', total: 0, uniques: 0, seen: 0, latest: null }));
+      e.seen++;
+      e.latest = row[at];
+      if (field === 'paths') e.title = row[1];
+    }
+  }
+  for (const s of windows) {
+    for (const row of s[field]) {
+      const e = entries.get(row[0]);
+      e.total += row[at];
+      e.uniques += row[at + 1];
+    }
+  }
+  // Without a window inside the range there is no total: unknown, not 0.
+  if (!windows.length) for (const e of entries.values()) e.total = e.uniques = null;
+  const list = [...entries.values()].sort((x, y) => (y.total ?? 0) - (x.total ?? 0) || y.seen - x.seen || (x.name < y.name ? -1 : 1));
+  const values = (name) =>
     snaps.map((s) => {
       const row = s[field].find((r) => r[0] === name);
-      return row ? row[countAt] : null;
-    }),
-  );
-  return { days: snaps.map((s) => s.day), names, values };
+      return row ? row[at] : null;
+    });
+  return { days: snaps.map((s) => s.day), entries: list, windows: windows.map((s) => s.day).reverse(), covered: windows.length * WINDOW_DAYS, values };
 }
 
 /** Downloads per release within [a, b] plus all-time totals. */

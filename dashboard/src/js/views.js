@@ -2,9 +2,9 @@
 // the selected repository (or of all of them), the day bounds of the range, and the
 // chart registry; it only builds DOM through dom.js and charts through chart.js.
 
-import { el, githubLink, isRepoName, download, clipped } from './dom.js';
+import { el, githubLink, isRepoName, download, clipped, clear } from './dom.js';
 import { lineChart, sparkline, sharpCanvas, theme, META, PARTIAL_TEXT } from './chart.js';
-import { slice, totals, gaps, popularTables, popularSeries, releaseRows, partialSlice, periodChange, PARTIAL_SERIES, estimatedSlice, ESTIMATED_SERIES, bucketSeries, average7 } from './derive.js';
+import { slice, totals, gaps, popularTables, popularTrend, releaseRows, partialSlice, periodChange, PARTIAL_SERIES, estimatedSlice, ESTIMATED_SERIES, bucketSeries, average7 } from './derive.js';
 import { dayStr, daySec, bucketStart } from './dates.js';
 import { int, signed, pct, utc, ago, ageDays, shorten } from './format.js';
 import { toCsv, csvFileName } from './csv.js';
@@ -525,25 +525,99 @@ export function installs(panel, ctx) {
   );
 }
 
-function snapshotChart(parent, ctx, id, title, field) {
+/** A referrer or path trend: the chosen entry's 14-day count on each snapshot (five
+ * entries' lines at once were a tangle), and every entry seen in the range with its
+ * views over the range, from which one is chosen. */
+function trendPanel(parent, ctx, id, field) {
   const [a, b] = ctx.bounds;
-  const s = popularSeries(ctx.model, a, b, field, 5);
-  if (!s.days.length) return;
-  const keys = s.names.map((_, i) => `top${i + 1}`);
-  lineChart(
+  const t = popularTrend(ctx.model, a, b, field);
+  if (!t.days.length) return;
+  const what = field === 'referrers' ? 'Referrer' : 'Path';
+  const key = `${id}|${ctx.model.name}`;
+  let chosen = ctx.choices.get(key);
+  if (!t.entries.some((e) => e.name === chosen)) chosen = t.entries[0].name;
+  const select = el(
+    'select',
+    { id: `${id}-pick`, 'data-pick': id },
+    t.entries.map((e) => el('option', { value: e.name, selected: e.name === chosen }, shorten(e.name))),
+  );
+  const slot = el('div');
+  const wrap = el(
+    'div',
+    { class: 'trend', 'data-trend': id },
+    el('div', { class: 'control trend-pick' }, el('label', { for: `${id}-pick` }, `${what} shown over time`), select),
+    slot,
+  );
+  parent.appendChild(wrap);
+  let handle = null;
+  const draw = (name) => {
+    ctx.choices.set(key, name);
+    if (handle) {
+      handle.destroy();
+      ctx.charts.splice(ctx.charts.indexOf(handle), 1);
+    }
+    clear(slot);
+    select.value = name;
+    handle = lineChart(
+      slot,
+      {
+        id,
+        title: `${what} over time`,
+        note: `Each point is the chosen ${what.toLowerCase()}'s 14-day total as GitHub reported it that day; only snapshots of consecutive days are joined; a missing point means it was not in the top 10.`,
+        x: t.days.map(daySec),
+        dates: t.days.map(dayStr),
+        series: [{ key: 'count', label: name, color: 1, values: t.values(name) }],
+        zero: true,
+        points: true,
+        maxStep: 86400,
+        nullText: 'not in the top 10',
+        csv: { repo: ctx.repoLabel, range: ctx.state.range },
+      },
+      ctx,
+    );
+  };
+  draw(chosen);
+  select.addEventListener('change', () => draw(select.value));
+  trendTotals(wrap, ctx, id, what, t, draw);
+}
+
+/** Every entry of a trend with its views over the range, as bars; a name picks it. */
+function trendTotals(parent, ctx, id, what, t, pick) {
+  const [a, b] = ctx.bounds;
+  const max = Math.max(0, ...t.entries.map((e) => e.total ?? 0));
+  const bar = (r) => {
+    const fill = el('span', { class: 'bar', 'aria-hidden': 'true' });
+    fill.style.width = `${max > 0 && r.total ? (100 * r.total) / max : 0}%`;
+    return el('span', { class: 'bar-cell' }, el('span', { class: 'bar-track', 'aria-hidden': 'true' }, fill), int(r.total));
+  };
+  const name = (r) => {
+    const btn = el('button', { type: 'button', class: 'link', 'aria-label': `Show ${shorten(r.name, 60)} over time` }, clipped(r.name));
+    btn.addEventListener('click', () => pick(r.name));
+    return btn;
+  };
+  // Sentences as separate text nodes: none of them is data, and none is long.
+  const note = t.covered
+    ? [
+        `Views over ${t.covered} of the range's ${b - a + 1} days: the sum of ${t.windows.length} snapshot${t.windows.length === 1 ? '' : 's'} 14 days apart (${t.windows.length <= 4 ? t.windows.map(dayStr).join(', ') : `ending ${dayStr(t.windows[0])} to ${dayStr(t.windows[t.windows.length - 1])}`}), whose windows do not overlap, so no view is counted twice. `,
+        'An entry out of a snapshot’s top 10 counts nothing there: each total is a lower bound.',
+      ]
+    : 'No snapshot’s 14-day window lies inside this range: a total would count views from before it, so none is given (–).';
+  sortableTable(
     parent,
     {
-      id,
-      title,
-      note: 'Each point is a 14-day total as GitHub reported it that day; only snapshots of consecutive days are joined; a missing point means the entry was not in the top 10.',
-      x: s.days.map(daySec),
-      dates: s.days.map(dayStr),
-      series: s.names.map((name, i) => ({ key: keys[i], label: name, color: i + 1, values: s.values[i] })),
-      zero: true,
-      points: true,
-      maxStep: 86400,
-      nullText: 'not in the top 10',
-      csv: { repo: ctx.repoLabel, range: ctx.state.range },
+      id: `${id}-totals`,
+      title: `${what}s over the range`,
+      caption: `${what}s seen ${rangeLabel(ctx)}, with their views over the range`,
+      note,
+      defaultSort: 1,
+      limit: 10,
+      columns: [
+        { key: 'name', label: what, render: name, csvValue: (r) => r.name },
+        { key: 'total', label: 'Views in range', num: true, render: bar },
+        { key: 'uniques', label: 'Unique in range', num: true },
+        { key: 'seen', label: 'In top 10', num: true, csvLabel: 'Snapshots in the top 10' },
+      ],
+      rows: t.entries,
     },
     ctx,
   );
@@ -585,7 +659,7 @@ export function views(panel, ctx) {
     },
     ctx,
   );
-  snapshotChart(right, ctx, 'referrers-over-time', 'Top referrers over time', 'referrers');
+  trendPanel(right, ctx, 'referrers-over-time', 'referrers');
   sortableTable(
     panel,
     {
@@ -605,7 +679,7 @@ export function views(panel, ctx) {
     },
     ctx,
   );
-  snapshotChart(panel, ctx, 'paths-over-time', 'Popular content over time', 'paths');
+  trendPanel(panel, ctx, 'paths-over-time', 'paths');
 }
 
 export function community(panel, ctx) {

@@ -11,7 +11,7 @@ import {
   totals,
   gaps,
   popularTables,
-  popularSeries,
+  popularTrend,
   releaseRows,
   rangeBounds,
 } from '../../src/js/derive.js';
@@ -158,9 +158,29 @@ test('referrer and path tables with change over snapshots', () => {
   const late = popularTables(m, D('2026-10-05'), m.end);
   assert.equal(late.base, null);
   assert.equal(late.referrers[0].change, undefined);
-  const s = popularSeries(m, m.start, m.end, 'referrers', 5);
-  assert.deepEqual(s.names, ['google.com', 'news.ycombinator.com']);
-  assert.deepEqual(s.values, [[10, 14], [null, 30]]);
+});
+
+test('referrer trends: totals over non-overlapping 14-day windows inside the range', () => {
+  const snap = (g, h) => ({ referrers: [['google.com', g, 1], ...(h ? [['hn', h, 2]] : [])], paths: [] });
+  const popular = {};
+  // Daily snapshots on days 0..29 of October (30 days): google 10 + day, hn on some.
+  for (let k = 0; k < 30; k++) popular[dayStr(D('2026-10-01') + k)] = snap(10 + k, k === 29 || k === 5 ? 7 : 0);
+  const m = buildModel(readHistory({ repo: 'o/r', popular }));
+  const a = D('2026-10-01');
+  const t = popularTrend(m, a, a + 29, 'referrers');
+  // Windows ending on days 29 and 15 (15 - 13 = 2 >= 0); day 1's window starts before
+  // the range: 28 of 30 days covered, no view counted twice.
+  assert.deepEqual(t.windows.map(dayStr), ['2026-10-16', '2026-10-30']);
+  assert.equal(t.covered, 28);
+  assert.deepEqual(t.entries.map((e) => [e.name, e.total, e.uniques, e.seen]), [['google.com', 25 + 39, 2, 30], ['hn', 7, 2, 2]]);
+  assert.equal(t.days.length, 30);
+  const hn = t.values('hn');
+  assert.equal(hn[5], 7);
+  assert.equal(hn[6], null, 'not in the top 10 that day');
+  // A range shorter than a window: no window inside, no total (unknown, not 0).
+  const short = popularTrend(m, a + 20, a + 29, 'referrers');
+  assert.equal(short.covered, 0);
+  assert.deepEqual(short.entries.map((e) => [e.name, e.total]), [['google.com', null], ['hn', null]]);
 });
 
 test('releases: totals and range sums', () => {

@@ -302,3 +302,41 @@ test('charts: referrer and path trends show one chosen entry, with totals over t
   assert.deepEqual(await page.$$eval('select[data-pick="paths-over-time"] option', (os) => os.map((o) => o.textContent)), ['/big/one', '/big/one/issues']);
   await done(w);
 });
+
+test('charts: several repositories compared on one metric, absolute or normalised', T, async () => {
+  const w = await open('#tab=overview&range=30d&repo=all');
+  const { page } = w;
+  await page.waitForSelector('[data-chart="compare"]');
+  // Beside the table: the comparison, then the repositories table, in the same place.
+  const order = await page.$$eval('[data-panel="compare"], [data-table="repos"]', (e) => e.map((x) => x.dataset.panel || x.dataset.table));
+  assert.deepEqual(order, ['compare', 'repos']);
+  assert.deepEqual(await page.$$eval('[data-chart="compare"] .toggle', (t) => t.map((x) => x.textContent)), ['big/one', 'mid/three', 'small/two']);
+  const readout = async () => {
+    await page.focus('[data-chart="compare"] .plot');
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    return page.textContent('[data-chart="compare"] .readout');
+  };
+  // Day 118: big/one 600 + 6 x 40 views, mid/three 20 x 5, small/two 2 x 5.
+  assert.equal(await readout(), `${day(118)}: big/one 840 · mid/three 100 · small/two 10`);
+  // Normalised: each over its own highest day in the range.
+  await page.selectOption('#compare-scale', 'normalised');
+  assert.equal(await readout(), `${day(118)}: big/one 100% · mid/three 83.3% · small/two 83.3%`);
+  // Another metric: stars, the latest value of each.
+  await page.selectOption('#compare-metric', 'stars');
+  await page.selectOption('#compare-scale', 'absolute');
+  assert.match(await readout(), new RegExp(`^${day(118)}: big/one 1,79\\d · mid/three 211 · small/two 31$`));
+  assert.equal(await page.textContent('[data-chart="compare"] h2'), 'Stars by repository');
+  // A toggle hides a repository; the CSV holds the ones shown.
+  await page.uncheck('[data-chart="compare"] input[data-series="mid/three"]');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-chart="compare"] button.csv')]);
+  assert.match(dl.suggestedFilename(), /compare-stars/);
+  const { readFileSync } = await import('node:fs');
+  assert.equal(readFileSync(await dl.path(), 'utf8').split('\n')[0], 'date,big/one,small/two');
+  // Per week: one point a week for every repository; the choices stay.
+  await andRender(page, () => page.click('label[for="by-week"]'));
+  await page.waitForSelector('[data-chart="compare"]');
+  assert.equal(await page.inputValue('#compare-metric'), 'stars');
+  assert.ok(Number(await page.getAttribute('[data-chart="compare"]', 'data-points')) <= 6);
+  await done(w);
+});

@@ -4,7 +4,7 @@
 
 import { el, githubLink, isRepoName, download, clipped, clear } from './dom.js';
 import { lineChart, sparkline, sharpCanvas, theme, META, PARTIAL_TEXT } from './chart.js';
-import { slice, totals, gaps, popularTables, popularTrend, releaseRows, partialSlice, periodChange, PARTIAL_SERIES, estimatedSlice, ESTIMATED_SERIES, bucketSeries, average7 } from './derive.js';
+import { slice, totals, gaps, popularTables, popularTrend, releaseRows, partialSlice, periodChange, PARTIAL_SERIES, estimatedSlice, ESTIMATED_SERIES, bucketSeries, average7, LAST_SERIES } from './derive.js';
 import { dayStr, daySec, bucketStart } from './dates.js';
 import { int, signed, pct, utc, ago, ageDays, shorten } from './format.js';
 import { toCsv, csvFileName } from './csv.js';
@@ -446,6 +446,131 @@ function reposTable(parent, ctx) {
   );
 }
 
+/** The metrics the comparison offers; counters are the latest value of a day or bucket. */
+const COMPARE = ['views', 'viewsUniques', 'clones', 'organicClones', 'installs', 'downloads', 'stars', 'forks'];
+
+/** One repository's values of `key` over the range, per day or per bucket. */
+function repoValues(ctx, m, key) {
+  const [a0, b] = ctx.bounds;
+  const by = ctx.state.by || 'day';
+  if (by === 'day') return slice(m, key, a0, b);
+  return bucketSeries(m, [key], bucketStart(a0, by), b, by, bucketStart).values[key];
+}
+
+/**
+ * Several repositories on one metric, beside the repositories table. Absolute, or
+ * normalised: each repository's values over its own highest in the range (100% = its
+ * peak), so a small repository's shape is as readable as a large one's. The five
+ * largest are shown at first; the toggles pick others.
+ */
+function compareChart(parent, ctx) {
+  const metric = COMPARE.includes(ctx.choices.get('compare:metric')) ? ctx.choices.get('compare:metric') : 'views';
+  const norm = ctx.choices.get('compare:scale') === 'normalised';
+  const metricSel = el('select', { id: 'compare-metric', 'data-compare': 'metric' }, COMPARE.map((k) => el('option', { value: k, selected: k === metric }, META[k].label)));
+  const scaleSel = el(
+    'select',
+    { id: 'compare-scale', 'data-compare': 'scale' },
+    el('option', { value: 'absolute', selected: !norm }, 'Absolute'),
+    el('option', { value: 'normalised', selected: norm }, 'Normalised (% of each one’s peak)'),
+  );
+  const slot = el('div');
+  parent.appendChild(
+    el(
+      'div',
+      { class: 'compare', 'data-panel': 'compare' },
+      el(
+        'div',
+        { class: 'trend-pick' },
+        el('label', { for: 'compare-metric' }, 'Compare repositories on'),
+        metricSel,
+        el('label', { for: 'compare-scale' }, 'Scale'),
+        scaleSel,
+      ),
+      slot,
+    ),
+  );
+  let handle = null;
+  const draw = () => {
+    ctx.choices.set('compare:metric', metricSel.value);
+    ctx.choices.set('compare:scale', scaleSel.value);
+    if (handle) {
+      handle.destroy();
+      ctx.charts.splice(ctx.charts.indexOf(handle), 1);
+    }
+    clear(slot);
+    handle = drawCompare(slot, ctx, metricSel.value, scaleSel.value === 'normalised');
+  };
+  metricSel.addEventListener('change', draw);
+  scaleSel.addEventListener('change', draw);
+  draw();
+}
+
+function drawCompare(slot, ctx, metric, norm) {
+  const [a0, b] = ctx.bounds;
+  const by = ctx.state.by || 'day';
+  const a = by === 'day' ? a0 : bucketStart(a0, by);
+  const counter = LAST_SERIES.has(metric);
+  const series = ctx.repos.map((name, i) => {
+    const raw = repoValues(ctx, ctx.modelOf(name), metric);
+    let size = 0;
+    let peak = 0;
+    for (const v of raw) {
+      if (v === null) continue;
+      size = counter ? v : size + v;
+      peak = Math.max(peak, v);
+    }
+    const values = norm ? raw.map((v) => (v === null ? null : peak > 0 ? v / peak : 0)) : raw;
+    return { key: name, label: name, color: (i % 8) + 1, values, size, partial: PARTIAL_SERIES.has(metric) };
+  });
+  // A day (bucket) is marked when any repository saw it only in progress.
+  const partial = series.length ? series[0].values.map(() => false) : [];
+  for (const name of ctx.repos) {
+    const m = ctx.modelOf(name);
+    const p = by === 'day' ? partialSlice(m, a, b) : bucketSeries(m, [], a, b, by, bucketStart).incomplete;
+    p.forEach((v, i) => v && (partial[i] = true));
+  }
+  const gapDays = partial.filter((_, i) => series.every((s) => s.values[i] === null)).length;
+  // At first, the five largest in the range; then whatever the toggles chose.
+  if (!ctx.hidden.has('compare')) {
+    const top = new Set([...series].sort((x, y) => y.size - x.size).slice(0, 5).map((s) => s.key));
+    ctx.hidden.set('compare', new Set(series.filter((s) => !top.has(s.key)).map((s) => s.key)));
+  }
+  const x = [];
+  const dates = [];
+  const starts = by === 'day' ? null : bucketSeries(ctx.model, [], a, b, by, bucketStart).starts;
+  for (const d of starts || Array.from({ length: b - a + 1 }, (_, i) => a + i)) {
+    x.push(daySec(d));
+    dates.push(by === 'month' ? dayStr(d).slice(0, 7) : dayStr(d));
+  }
+  const label = META[metric].label;
+  return lineChart(
+    slot,
+    {
+      id: 'compare',
+      title: `${label} by repository${by === 'day' ? (counter ? '' : ' per day') : ` per ${by}`}`,
+      note: [
+        norm ? `Each repository over its own highest ${counter ? 'value' : by} in the range (100%).` : null,
+        counter ? 'Latest value observed.' : null,
+        'Gaps: no repository collected.',
+      ]
+        .filter(Boolean)
+        .join(' '),
+      x,
+      xEnd: by === 'day' ? undefined : daySec(b),
+      dates,
+      series,
+      partial,
+      partialText: by === 'day' ? 'partial for some repository: the day was still running when collected' : undefined,
+      pct: norm,
+      zero: !counter || norm,
+      gapDays,
+      unit: by === 'day' ? undefined : by === 'week' ? 'weeks (Monday to Sunday, UTC)' : 'months (UTC)',
+      csv: { repo: `compare-${metric}${norm ? '-normalised' : ''}`, range: by === 'day' ? ctx.state.range : `${ctx.state.range}-${by}` },
+    },
+    ctx,
+  );
+}
+
 export function overview(panel, ctx) {
   const [a, b] = ctx.bounds;
   const m = ctx.model;
@@ -473,9 +598,14 @@ export function overview(panel, ctx) {
   seriesChart(main, ctx, 'traffic', 'Traffic per day', ['views', 'viewsUniques', 'clones', 'clonesUniques', 'installs'], { markers: true, multiples: true });
   freshness(grid, ctx);
   if (ctx.repos.length > 1) {
+    // The comparison, then the table: side by side, the table's eleven columns would
+    // not fit.
     const slot = el('div', { class: 'later' });
     panel.appendChild(slot);
-    ctx.later(() => reposTable(slot, ctx));
+    ctx.later(() => {
+      compareChart(slot, ctx);
+      reposTable(slot, ctx);
+    });
   }
 }
 

@@ -456,6 +456,12 @@ function readHistory(h, fallbackName = '') {
     // Days whose CI checkouts were estimated from step names (workflow definitions
     // unreadable), not read from the definitions. Non-day entries are ignored.
     ciEstimated: Array.isArray(src.ci_estimated) ? src.ci_estimated.filter((d) => typeof d === 'string') : [],
+    // Stars and forks rebuilt from GitHub's listings (`gtt backfill --from stargazers`):
+    // day -> count, kept apart from `stats`.
+    reconstructed: {
+      stars: objectOf(objectOf(src.reconstructed).stars),
+      forks: objectOf(objectOf(src.reconstructed).forks),
+    },
   };
 }
 
@@ -696,6 +702,58 @@ function buildModel(r) {
   Object.defineProperty(m, 'releases', { get: () => rel || (rel = releases(assets, firstDay)), enumerable: true });
   Object.defineProperty(m, 'popular', { get: () => pop || (pop = readPopular(r.popular)), enumerable: true });
   return m;
+}
+
+/** A reconstruction's day -> count map as ascending [day, count] pairs; entries that
+ * are not a day and a non-negative count are left out (never read as 0). */
+function reconPairs(obj) {
+  const out = [];
+  for (const k in obj) {
+    const d = dayKey(k);
+    const v = obj[k];
+    if (d === d && typeof v === 'number' && Number.isFinite(v) && v >= 0) out.push([d, v]);
+  }
+  return out.sort((x, y) => x[0] - y[0]);
+}
+
+/**
+ * Stars and forks from day one: the repository's counters on an axis of their own, from
+ * the first reconstructed or collected day to the last, so the model's axis (and its
+ * gaps: traffic before tracking is no gap) stays as it is. `stars`, `forks`, `watchers`
+ * and `openIssues` are as collected; `starsRecon` and `forksRecon` are the
+ * reconstruction on days without a collected snapshot, as gtt reads them
+ * (History::counters_on: a collected snapshot wins). A reconstruction sees only current
+ * stargazers and forks: unstars and deleted forks cannot be seen, each count is a lower
+ * bound. Kept on the model once made.
+ */
+function counterModel(m) {
+  if (m.counters) return m.counters;
+  const rec = m.source && m.source.reconstructed;
+  const rs = reconPairs(rec ? rec.stars : {});
+  const rf = reconPairs(rec ? rec.forks : {});
+  let start = m.empty ? Infinity : m.start;
+  let end = m.empty ? -Infinity : m.end;
+  for (const p of [rs, rf]) {
+    if (!p.length) continue;
+    start = Math.min(start, p[0][0]);
+    end = Math.max(end, p[p.length - 1][0]);
+  }
+  const c = { name: m.name, empty: !Number.isFinite(start), partial: null, ciEstimated: null, hasRecon: rs.length + rf.length > 0 };
+  c.start = c.empty ? 0 : start;
+  c.end = c.empty ? -1 : end;
+  c.n = c.end - c.start + 1;
+  c.firstDay = c.start;
+  const off = m.start - c.start;
+  for (const k of ['stars', 'forks', 'watchers', 'openIssues']) {
+    c[k] = gapsArray(c.n);
+    if (!m.empty) c[k].set(m[k], off);
+  }
+  for (const [k, pairs, own] of [['starsRecon', rs, c.stars], ['forksRecon', rf, c.forks]]) {
+    c[k] = gapsArray(c.n);
+    for (const [d, v] of pairs) if (own[d - c.start] !== own[d - c.start]) c[k][d - c.start] = v;
+  }
+  Object.defineProperty(m, 'counters', { value: c });
+  return c;
 }
 
 /** Referrer/path snapshots, ascending by day. */
@@ -1133,7 +1191,7 @@ function indexDay(index) {
 
 
 /** The series kept as the latest value of a bucket rather than summed over it. */
-const LAST_SERIES = new Set(['stars', 'forks', 'watchers', 'openIssues']);
+const LAST_SERIES = new Set(['stars', 'forks', 'watchers', 'openIssues', 'starsRecon', 'forksRecon']);
 
 /**
  * Groups the days [a, b] of a model into buckets (see bucketStart: 'week' starts on
@@ -1193,7 +1251,8 @@ function bucketSeries(m, keys, a, b, by, startOf) {
     const k = index[d - a];
     const j = d - m.start;
     const inside = j >= 0 && j < m.n;
-    if (d >= tracked0 && d <= m.end && (!inside || (m.views[j] !== m.views[j] && m.clones[j] !== m.clones[j]))) incomplete[k] = true;
+    // Counters alone (counterModel) have no traffic to be incomplete.
+    if (m.views && d >= tracked0 && d <= m.end && (!inside || (m.views[j] !== m.views[j] && m.clones[j] !== m.clones[j]))) incomplete[k] = true;
     if (inside && m.partial && m.partial[j]) incomplete[k] = true;
     if (inside && m.ciEstimated && m.ciEstimated[j]) estimated[k] = true;
   }
@@ -1226,7 +1285,7 @@ function average7(m, key, a, b) {
   return out;
 }
 
-return { organicDay, readHistory, SERIES, PARTIAL_SERIES, dailyDownloads, buildModel, releases, aggregate, rangeBounds, slice, partialSlice, estimatedSlice, ESTIMATED_SERIES, periodChange, sum, lastFirst, gaps, totals, popularTables, WINDOW_DAYS, popularTrend, releaseRows, indexDay, LAST_SERIES, bucketSeries, average7 };
+return { organicDay, readHistory, SERIES, PARTIAL_SERIES, dailyDownloads, buildModel, counterModel, releases, aggregate, rangeBounds, slice, partialSlice, estimatedSlice, ESTIMATED_SERIES, periodChange, sum, lastFirst, gaps, totals, popularTables, WINDOW_DAYS, popularTrend, releaseRows, indexDay, LAST_SERIES, bucketSeries, average7 };
 })();
 
 // js/hash.js
@@ -1341,7 +1400,15 @@ const META = {
   forks: { label: 'Forks', color: 3 },
   openIssues: { label: 'Open issues', color: 5 },
   ciShare: { label: 'CI share of clones', color: 5 },
+  // The reconstruction (gtt backfill --from stargazers): dashed, and left out of the
+  // readout on the days it does not cover (every collected day).
+  starsRecon: { label: 'Stars, reconstructed', color: 1, dash: [5, 4], omitNull: true },
+  forksRecon: { label: 'Forks, reconstructed', color: 3, dash: [5, 4], omitNull: true },
 };
+
+/** What a reconstructed day is, as the legend and the readout give it. */
+const RECON_STARS_TEXT = 'reconstructed from the stargazers listing; unstars cannot be seen';
+const RECON_FORKS_TEXT = 'forks reconstructed from the forks listing; deleted forks cannot be seen';
 
 /** Reads the theme's colours (they follow prefers-color-scheme). */
 function theme() {
@@ -1540,7 +1607,7 @@ function chartDom(parent, c) {
     n === 0
       ? 'No data in this range.'
       : `${n} ${unit}, ${spec.dates[0]} to ${spec.dates[n - 1]}` +
-        (spec.points ? '' : gapCount ? `; ${gapCount} ${spec.unit ? 'days ' : ''}not collected (gaps)` : '; every tracked day collected') +
+        (spec.points ? '' : gapCount ? `; ${gapCount} ${spec.unit ? 'days ' : ''}not collected (gaps)` : `; ${spec.coveredText || 'every tracked day collected'}`) +
         (partialCount ? `; ${partialCount} ${spec.partialText ? 'incomplete' : 'partial'} (a lower bound)` : '') +
         (estCount ? `; ${estCount} with ${ESTIMATED_TEXT}` : '') +
         (spec.since ? `; tracking began ${spec.since}.` : '.');
@@ -1722,7 +1789,7 @@ function onCursor(c, dom, panel, u) {
     .map(([s, label]) => `${label} ${s.values[i] === null ? c.nullText : c.fmt(s.values[i])}`);
   const part = c.marked && c.marked[i] ? ` (${c.partialText}: a lower bound)` : '';
   const estd = c.est && c.est[i] ? ` (${ESTIMATED_TEXT})` : '';
-  const extra = spec.dayNote ? spec.dayNote(i) : '';
+  const extra = spec.dayNote ? spec.dayNote(i, spec.series) : '';
   const head = `${spec.dates[i]}${part}${estd}${extra}`;
   dom.readout.textContent = `${head}: ${parts.join(' · ')}`;
   if (dom.active === panel) showTip(dom.tip, u, head, parts);
@@ -1979,7 +2046,7 @@ function sparkline(canvas, values, color, partial = null) {
   }
 }
 
-return { META, theme, PARTIAL_TEXT, ESTIMATED_TEXT, dateTicks, mix, stackValues, panelGroups, lineChart, sharpCanvas, sparkline };
+return { META, RECON_STARS_TEXT, RECON_FORKS_TEXT, theme, PARTIAL_TEXT, ESTIMATED_TEXT, dateTicks, mix, stackValues, panelGroups, lineChart, sharpCanvas, sparkline };
 })();
 
 // js/views.js
@@ -1989,8 +2056,8 @@ const __m_js_views_js = (() => {
 // chart registry; it only builds DOM through dom.js and charts through chart.js.
 
 const { el, githubLink, isRepoName, download, clipped, clear } = __m_js_dom_js;
-const { lineChart, sparkline, sharpCanvas, theme, META, PARTIAL_TEXT } = __m_js_chart_js;
-const { slice, totals, gaps, popularTables, popularTrend, releaseRows, partialSlice, periodChange, PARTIAL_SERIES, estimatedSlice, ESTIMATED_SERIES, bucketSeries, average7, LAST_SERIES } = __m_js_derive_js;
+const { lineChart, sparkline, sharpCanvas, theme, META, PARTIAL_TEXT, RECON_STARS_TEXT, RECON_FORKS_TEXT } = __m_js_chart_js;
+const { slice, totals, gaps, popularTables, popularTrend, releaseRows, partialSlice, periodChange, PARTIAL_SERIES, estimatedSlice, ESTIMATED_SERIES, bucketSeries, average7, LAST_SERIES, counterModel } = __m_js_derive_js;
 const { dayStr, daySec, bucketStart } = __m_js_dates_js;
 const { int, signed, pct, utc, ago, ageDays, shorten } = __m_js_format_js;
 const { toCsv, csvFileName } = __m_js_csv_js;
@@ -2052,6 +2119,7 @@ function seriesChart(parent, ctx, id, title, keys, opts = {}) {
       panels: panelsOf(keys, opts, avg ? `${k0}Avg7` : null),
       legend: opts.legend,
       dayNote: opts.dayNote,
+      coveredText: opts.coveredText,
     },
     ctx,
   );
@@ -2125,6 +2193,8 @@ function bucketChart(parent, ctx, id, title, keys, opts, by) {
       markers: opts.markers ? releaseMarkers(ctx) : null,
       panels: panelsOf(keys, opts, null),
       legend: opts.legend,
+      dayNote: opts.dayNote,
+      coveredText: opts.coveredText,
     },
     ctx,
   );
@@ -2809,11 +2879,71 @@ function community(panel, ctx) {
     ['forks', 'Forks', int(t.forks), `${signed(t.forksChange)} in range`, slice(m, 'forks', a, b), th.colors[3]],
     ['openIssues', 'Open issues', int(t.openIssues), `${signed(t.openIssuesChange)} in range`, slice(m, 'openIssues', a, b), th.colors[5]],
   ], ctx);
+  const cm = counterModel(m);
   const note = m.aggregate
     ? 'Sums of each repository’s latest observed value, on days at least one was collected.'
     : 'As observed by each collection; days without one are gaps.';
-  seriesChart(panel, ctx, 'stars', 'Stars and watchers', ['stars', 'watchers'], { zero: false, note, multiples: true });
-  seriesChart(panel, ctx, 'forks', 'Forks and open issues', ['forks', 'openIssues'], { zero: false, note, multiples: true });
+  // The reconstructed series, where the chart's days hold some of them.
+  const reconIn = (lo, hi) => (k) => (cm.hasRecon && slice(cm, `${k}Recon`, lo, hi).some((v) => v !== null) ? [k, `${k}Recon`] : [k]);
+  // The whole curve, from the first star (the first collection without a
+  // reconstruction), unless the range already starts there.
+  const first = cm.empty ? a : cm.start;
+  if (ctx.state.range !== 'all' && first < a) {
+    const recon = reconIn(first, b);
+    seriesChart(panel, counterCtx(ctx, cm, first, b), 'history', 'Stars and forks, whole history', [...recon('stars'), ...recon('forks')], {
+      zero: true,
+      note: cm.hasRecon ? `${note} Since ${dayStr(first)}, the first reconstructed day.` : note,
+      panels: [recon('stars'), recon('forks')],
+      ...reconOpts(recon),
+    });
+  }
+  const a2 = ctx.state.range === 'all' ? Math.min(a, first) : a;
+  const rangeCtx = counterCtx(ctx, cm, a2, b);
+  const recon = reconIn(a2, b);
+  const since = cm.hasRecon && first >= a2 ? ` Since ${dayStr(first)}, the first reconstructed day.` : '';
+  seriesChart(panel, rangeCtx, 'stars', 'Stars and watchers', [...recon('stars'), 'watchers'], {
+    zero: false,
+    note: note + since,
+    panels: [recon('stars'), ['watchers']],
+    ...reconOpts(recon),
+  });
+  seriesChart(panel, rangeCtx, 'forks', 'Forks and open issues', [...recon('forks'), 'openIssues'], {
+    zero: false,
+    note,
+    panels: [recon('forks'), ['openIssues']],
+    ...reconOpts(recon),
+  });
+}
+
+/** A context whose model is a repository's counters from day one (counterModel) over
+ * days [a, b]; its gaps are the days with neither a snapshot nor a reconstruction. */
+function counterCtx(ctx, cm, a, b) {
+  let gapDays = 0;
+  for (let d = Math.max(a, cm.start); d <= Math.min(b, cm.end); d++) {
+    const i = d - cm.start;
+    if (cm.stars[i] !== cm.stars[i] && cm.starsRecon[i] !== cm.starsRecon[i]) gapDays++;
+  }
+  return { ...ctx, model: cm, bounds: [a, b], axis: null, partial: null, estimated: null, totals: { ...ctx.totals, gapDays } };
+}
+
+/** The legend and the readout of the reconstructed days, when a chart has any. */
+function reconOpts(recon) {
+  if (recon('stars').length + recon('forks').length === 2) return {};
+  return {
+    coveredText: 'every day collected or reconstructed',
+    legend: el(
+      'p',
+      { class: 'legend recon-legend' },
+      el('span', { class: 'mark-recon', 'aria-hidden': 'true' }),
+      `Dashed line: ${RECON_STARS_TEXT}; ${RECON_FORKS_TEXT}. `,
+      'Rebuilt by `gtt backfill --from stargazers`, so each count is a lower bound; a collected snapshot wins on a day that has both.',
+    ),
+    dayNote: (i, series) => {
+      const on = (k) => series.some((s) => s.key === k && s.values[i] !== null);
+      const parts = [on('starsRecon') ? RECON_STARS_TEXT : null, on('forksRecon') ? RECON_FORKS_TEXT : null].filter(Boolean);
+      return parts.length ? ` (${parts.join('; ')})` : '';
+    },
+  };
 }
 
 function coverageStrip(parent, ctx) {

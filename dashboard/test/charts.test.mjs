@@ -340,3 +340,73 @@ test('charts: several repositories compared on one metric, absolute or normalise
   assert.ok(Number(await page.getAttribute('[data-chart="compare"]', 'data-points')) <= 6);
   await done(w);
 });
+
+const RECON = 'reconstructed from the stargazers listing; unstars cannot be seen';
+
+test('charts: stars and forks from day one, the reconstructed part drawn apart and explained', T, async () => {
+  const w = await open('#tab=community&range=90d&repo=big/one');
+  const { page } = w;
+  // The whole curve: from the first reconstructed day (day -365) to the last collection.
+  const h = '[data-chart="history"]';
+  assert.equal(await page.getAttribute(h, 'data-points'), String(LAST + 365 + 1));
+  assert.deepEqual(await panelsOf(page, 'history'), ['stars starsRecon', 'forks forksRecon']);
+  assert.match(await page.textContent(`${h} .recon-legend`), new RegExp(RECON));
+  assert.match(await page.textContent(`${h} .chart-summary`), new RegExp(`every day collected or reconstructed.*Since ${day(-365)}, the first reconstructed day`));
+  await page.focus(`${h} .plot`);
+  await page.keyboard.press('Home');
+  assert.equal(
+    await page.textContent(`${h} .readout`),
+    `${day(-365)} (${RECON}; forks reconstructed from the forks listing; deleted forks cannot be seen): Stars not collected · Stars, reconstructed 1,000 · Forks not collected · Forks, reconstructed 60`,
+  );
+  // Day 5 has both: the collected snapshot wins, the reconstruction is not shown.
+  for (let k = 0; k < 52; k++) await page.keyboard.press('Shift+ArrowRight');
+  for (let k = 0; k < 6; k++) await page.keyboard.press('ArrowRight');
+  assert.equal(await page.textContent(`${h} .readout`), `${day(5)}: Stars 1,500 · Forks 100`);
+  // The reconstructed days are drawn, dashed: colour in a column of the first year.
+  const dashed = await page.$eval(`${h} .plot-panel`, (box) => {
+    const canvas = box.querySelector('canvas');
+    const g = canvas.getContext('2d');
+    const hex = getComputedStyle(document.documentElement).getPropertyValue('--c1').trim();
+    const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    const over = box.querySelector('.u-over').getBoundingClientRect();
+    const r = canvas.getBoundingClientRect();
+    const k = canvas.width / r.width;
+    // Along the first quarter of the plot, rows of line colour come and go (dashes).
+    const y0 = Math.round((over.top - r.top) * k);
+    const img = g.getImageData(Math.round((over.left - r.left) * k), y0, Math.round((over.width / 4) * k), Math.round(over.height * k));
+    let on = 0;
+    let runs = 0;
+    for (let x = 0; x < img.width; x++) {
+      let hit = false;
+      for (let y = 0; y < img.height && !hit; y++) {
+        const i = (y * img.width + x) * 4;
+        hit = Math.abs(img.data[i] - want[0]) + Math.abs(img.data[i + 1] - want[1]) + Math.abs(img.data[i + 2] - want[2]) < 60 && img.data[i + 3] > 200;
+      }
+      if (hit && !on) runs++;
+      on = hit;
+    }
+    return runs;
+  });
+  assert.ok(dashed > 5, `a dashed line (${dashed} dashes)`);
+  // The CSV keeps the two sources apart.
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`${h} button.csv`)]);
+  const { readFileSync } = await import('node:fs');
+  const lines = readFileSync(await dl.path(), 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'date,stars,starsRecon,forks,forksRecon');
+  assert.equal(lines[1], `${day(-365)},,1000,,60`);
+  assert.equal(lines[1 + 365 + 5], `${day(5)},1500,,100,`);
+  // The range's charts: no reconstructed day in the last 90, nothing to explain.
+  assert.equal(await page.$$eval('[data-chart="stars"] .recon-legend, [data-chart="stars"] input[data-series="starsRecon"]', (e) => e.length), 0);
+  // Everything: the range's charts start on day one and there is no second chart.
+  await andRender(page, () => page.click('label[for="range-all"]'));
+  assert.equal(await page.$$eval(h, (e) => e.length), 0);
+  assert.equal(await page.getAttribute('[data-chart="stars"]', 'data-points'), String(LAST + 365 + 1));
+  assert.deepEqual(await panelsOf(page, 'stars'), ['stars starsRecon', 'watchers']);
+  // Per month: the reconstructed months too.
+  await andRender(page, () => page.click('label[for="by-month"]'));
+  assert.equal(await page.getAttribute('[data-chart="stars"]', 'data-points'), '16');
+  // The traffic model is untouched: days before tracking are no gaps.
+  await andRender(page, () => page.click('#tab-overview'));
+  assert.match(await page.textContent('[data-panel="freshness"]'), new RegExp(`Days collected in range${LAST + 1} of ${LAST + 1};`));
+  await done(w);
+});

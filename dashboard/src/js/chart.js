@@ -23,7 +23,15 @@ export const META = {
   forks: { label: 'Forks', color: 3 },
   openIssues: { label: 'Open issues', color: 5 },
   ciShare: { label: 'CI share of clones', color: 5 },
+  // The reconstruction (gtt backfill --from stargazers): dashed, and left out of the
+  // readout on the days it does not cover (every collected day).
+  starsRecon: { label: 'Stars, reconstructed', color: 1, dash: [5, 4], omitNull: true },
+  forksRecon: { label: 'Forks, reconstructed', color: 3, dash: [5, 4], omitNull: true },
 };
+
+/** What a reconstructed day is, as the legend and the readout give it. */
+export const RECON_STARS_TEXT = 'reconstructed from the stargazers listing; unstars cannot be seen';
+export const RECON_FORKS_TEXT = 'forks reconstructed from the forks listing; deleted forks cannot be seen';
 
 /** Reads the theme's colours (they follow prefers-color-scheme). */
 export function theme() {
@@ -222,7 +230,7 @@ function chartDom(parent, c) {
     n === 0
       ? 'No data in this range.'
       : `${n} ${unit}, ${spec.dates[0]} to ${spec.dates[n - 1]}` +
-        (spec.points ? '' : gapCount ? `; ${gapCount} ${spec.unit ? 'days ' : ''}not collected (gaps)` : '; every tracked day collected') +
+        (spec.points ? '' : gapCount ? `; ${gapCount} ${spec.unit ? 'days ' : ''}not collected (gaps)` : `; ${spec.coveredText || 'every tracked day collected'}`) +
         (partialCount ? `; ${partialCount} ${spec.partialText ? 'incomplete' : 'partial'} (a lower bound)` : '') +
         (estCount ? `; ${estCount} with ${ESTIMATED_TEXT}` : '') +
         (spec.since ? `; tracking began ${spec.since}.` : '.');
@@ -404,7 +412,7 @@ function onCursor(c, dom, panel, u) {
     .map(([s, label]) => `${label} ${s.values[i] === null ? c.nullText : c.fmt(s.values[i])}`);
   const part = c.marked && c.marked[i] ? ` (${c.partialText}: a lower bound)` : '';
   const estd = c.est && c.est[i] ? ` (${ESTIMATED_TEXT})` : '';
-  const extra = spec.dayNote ? spec.dayNote(i) : '';
+  const extra = spec.dayNote ? spec.dayNote(i, spec.series) : '';
   const head = `${spec.dates[i]}${part}${estd}${extra}`;
   dom.readout.textContent = `${head}: ${parts.join(' · ')}`;
   if (dom.active === panel) showTip(dom.tip, u, head, parts);

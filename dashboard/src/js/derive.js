@@ -63,6 +63,12 @@ export function readHistory(h, fallbackName = '') {
     // Days whose CI checkouts were estimated from step names (workflow definitions
     // unreadable), not read from the definitions. Non-day entries are ignored.
     ciEstimated: Array.isArray(src.ci_estimated) ? src.ci_estimated.filter((d) => typeof d === 'string') : [],
+    // Stars and forks rebuilt from GitHub's listings (`gtt backfill --from stargazers`):
+    // day -> count, kept apart from `stats`.
+    reconstructed: {
+      stars: objectOf(objectOf(src.reconstructed).stars),
+      forks: objectOf(objectOf(src.reconstructed).forks),
+    },
   };
 }
 
@@ -303,6 +309,58 @@ export function buildModel(r) {
   Object.defineProperty(m, 'releases', { get: () => rel || (rel = releases(assets, firstDay)), enumerable: true });
   Object.defineProperty(m, 'popular', { get: () => pop || (pop = readPopular(r.popular)), enumerable: true });
   return m;
+}
+
+/** A reconstruction's day -> count map as ascending [day, count] pairs; entries that
+ * are not a day and a non-negative count are left out (never read as 0). */
+function reconPairs(obj) {
+  const out = [];
+  for (const k in obj) {
+    const d = dayKey(k);
+    const v = obj[k];
+    if (d === d && typeof v === 'number' && Number.isFinite(v) && v >= 0) out.push([d, v]);
+  }
+  return out.sort((x, y) => x[0] - y[0]);
+}
+
+/**
+ * Stars and forks from day one: the repository's counters on an axis of their own, from
+ * the first reconstructed or collected day to the last, so the model's axis (and its
+ * gaps: traffic before tracking is no gap) stays as it is. `stars`, `forks`, `watchers`
+ * and `openIssues` are as collected; `starsRecon` and `forksRecon` are the
+ * reconstruction on days without a collected snapshot, as gtt reads them
+ * (History::counters_on: a collected snapshot wins). A reconstruction sees only current
+ * stargazers and forks: unstars and deleted forks cannot be seen, each count is a lower
+ * bound. Kept on the model once made.
+ */
+export function counterModel(m) {
+  if (m.counters) return m.counters;
+  const rec = m.source && m.source.reconstructed;
+  const rs = reconPairs(rec ? rec.stars : {});
+  const rf = reconPairs(rec ? rec.forks : {});
+  let start = m.empty ? Infinity : m.start;
+  let end = m.empty ? -Infinity : m.end;
+  for (const p of [rs, rf]) {
+    if (!p.length) continue;
+    start = Math.min(start, p[0][0]);
+    end = Math.max(end, p[p.length - 1][0]);
+  }
+  const c = { name: m.name, empty: !Number.isFinite(start), partial: null, ciEstimated: null, hasRecon: rs.length + rf.length > 0 };
+  c.start = c.empty ? 0 : start;
+  c.end = c.empty ? -1 : end;
+  c.n = c.end - c.start + 1;
+  c.firstDay = c.start;
+  const off = m.start - c.start;
+  for (const k of ['stars', 'forks', 'watchers', 'openIssues']) {
+    c[k] = gapsArray(c.n);
+    if (!m.empty) c[k].set(m[k], off);
+  }
+  for (const [k, pairs, own] of [['starsRecon', rs, c.stars], ['forksRecon', rf, c.forks]]) {
+    c[k] = gapsArray(c.n);
+    for (const [d, v] of pairs) if (own[d - c.start] !== own[d - c.start]) c[k][d - c.start] = v;
+  }
+  Object.defineProperty(m, 'counters', { value: c });
+  return c;
 }
 
 /** Referrer/path snapshots, ascending by day. */
@@ -740,7 +798,7 @@ export function indexDay(index) {
 
 
 /** The series kept as the latest value of a bucket rather than summed over it. */
-export const LAST_SERIES = new Set(['stars', 'forks', 'watchers', 'openIssues']);
+export const LAST_SERIES = new Set(['stars', 'forks', 'watchers', 'openIssues', 'starsRecon', 'forksRecon']);
 
 /**
  * Groups the days [a, b] of a model into buckets (see bucketStart: 'week' starts on
@@ -800,7 +858,8 @@ export function bucketSeries(m, keys, a, b, by, startOf) {
     const k = index[d - a];
     const j = d - m.start;
     const inside = j >= 0 && j < m.n;
-    if (d >= tracked0 && d <= m.end && (!inside || (m.views[j] !== m.views[j] && m.clones[j] !== m.clones[j]))) incomplete[k] = true;
+    // Counters alone (counterModel) have no traffic to be incomplete.
+    if (m.views && d >= tracked0 && d <= m.end && (!inside || (m.views[j] !== m.views[j] && m.clones[j] !== m.clones[j]))) incomplete[k] = true;
     if (inside && m.partial && m.partial[j]) incomplete[k] = true;
     if (inside && m.ciEstimated && m.ciEstimated[j]) estimated[k] = true;
   }

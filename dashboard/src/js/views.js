@@ -3,8 +3,8 @@
 // chart registry; it only builds DOM through dom.js and charts through chart.js.
 
 import { el, githubLink, isRepoName, download, clipped, clear } from './dom.js';
-import { lineChart, sparkline, sharpCanvas, theme, META, PARTIAL_TEXT } from './chart.js';
-import { slice, totals, gaps, popularTables, popularTrend, releaseRows, partialSlice, periodChange, PARTIAL_SERIES, estimatedSlice, ESTIMATED_SERIES, bucketSeries, average7, LAST_SERIES } from './derive.js';
+import { lineChart, sparkline, sharpCanvas, theme, META, PARTIAL_TEXT, RECON_STARS_TEXT, RECON_FORKS_TEXT } from './chart.js';
+import { slice, totals, gaps, popularTables, popularTrend, releaseRows, partialSlice, periodChange, PARTIAL_SERIES, estimatedSlice, ESTIMATED_SERIES, bucketSeries, average7, LAST_SERIES, counterModel } from './derive.js';
 import { dayStr, daySec, bucketStart } from './dates.js';
 import { int, signed, pct, utc, ago, ageDays, shorten } from './format.js';
 import { toCsv, csvFileName } from './csv.js';
@@ -66,6 +66,7 @@ function seriesChart(parent, ctx, id, title, keys, opts = {}) {
       panels: panelsOf(keys, opts, avg ? `${k0}Avg7` : null),
       legend: opts.legend,
       dayNote: opts.dayNote,
+      coveredText: opts.coveredText,
     },
     ctx,
   );
@@ -139,6 +140,8 @@ function bucketChart(parent, ctx, id, title, keys, opts, by) {
       markers: opts.markers ? releaseMarkers(ctx) : null,
       panels: panelsOf(keys, opts, null),
       legend: opts.legend,
+      dayNote: opts.dayNote,
+      coveredText: opts.coveredText,
     },
     ctx,
   );
@@ -823,11 +826,71 @@ export function community(panel, ctx) {
     ['forks', 'Forks', int(t.forks), `${signed(t.forksChange)} in range`, slice(m, 'forks', a, b), th.colors[3]],
     ['openIssues', 'Open issues', int(t.openIssues), `${signed(t.openIssuesChange)} in range`, slice(m, 'openIssues', a, b), th.colors[5]],
   ], ctx);
+  const cm = counterModel(m);
   const note = m.aggregate
     ? 'Sums of each repository’s latest observed value, on days at least one was collected.'
     : 'As observed by each collection; days without one are gaps.';
-  seriesChart(panel, ctx, 'stars', 'Stars and watchers', ['stars', 'watchers'], { zero: false, note, multiples: true });
-  seriesChart(panel, ctx, 'forks', 'Forks and open issues', ['forks', 'openIssues'], { zero: false, note, multiples: true });
+  // The reconstructed series, where the chart's days hold some of them.
+  const reconIn = (lo, hi) => (k) => (cm.hasRecon && slice(cm, `${k}Recon`, lo, hi).some((v) => v !== null) ? [k, `${k}Recon`] : [k]);
+  // The whole curve, from the first star (the first collection without a
+  // reconstruction), unless the range already starts there.
+  const first = cm.empty ? a : cm.start;
+  if (ctx.state.range !== 'all' && first < a) {
+    const recon = reconIn(first, b);
+    seriesChart(panel, counterCtx(ctx, cm, first, b), 'history', 'Stars and forks, whole history', [...recon('stars'), ...recon('forks')], {
+      zero: true,
+      note: cm.hasRecon ? `${note} Since ${dayStr(first)}, the first reconstructed day.` : note,
+      panels: [recon('stars'), recon('forks')],
+      ...reconOpts(recon),
+    });
+  }
+  const a2 = ctx.state.range === 'all' ? Math.min(a, first) : a;
+  const rangeCtx = counterCtx(ctx, cm, a2, b);
+  const recon = reconIn(a2, b);
+  const since = cm.hasRecon && first >= a2 ? ` Since ${dayStr(first)}, the first reconstructed day.` : '';
+  seriesChart(panel, rangeCtx, 'stars', 'Stars and watchers', [...recon('stars'), 'watchers'], {
+    zero: false,
+    note: note + since,
+    panels: [recon('stars'), ['watchers']],
+    ...reconOpts(recon),
+  });
+  seriesChart(panel, rangeCtx, 'forks', 'Forks and open issues', [...recon('forks'), 'openIssues'], {
+    zero: false,
+    note,
+    panels: [recon('forks'), ['openIssues']],
+    ...reconOpts(recon),
+  });
+}
+
+/** A context whose model is a repository's counters from day one (counterModel) over
+ * days [a, b]; its gaps are the days with neither a snapshot nor a reconstruction. */
+function counterCtx(ctx, cm, a, b) {
+  let gapDays = 0;
+  for (let d = Math.max(a, cm.start); d <= Math.min(b, cm.end); d++) {
+    const i = d - cm.start;
+    if (cm.stars[i] !== cm.stars[i] && cm.starsRecon[i] !== cm.starsRecon[i]) gapDays++;
+  }
+  return { ...ctx, model: cm, bounds: [a, b], axis: null, partial: null, estimated: null, totals: { ...ctx.totals, gapDays } };
+}
+
+/** The legend and the readout of the reconstructed days, when a chart has any. */
+function reconOpts(recon) {
+  if (recon('stars').length + recon('forks').length === 2) return {};
+  return {
+    coveredText: 'every day collected or reconstructed',
+    legend: el(
+      'p',
+      { class: 'legend recon-legend' },
+      el('span', { class: 'mark-recon', 'aria-hidden': 'true' }),
+      `Dashed line: ${RECON_STARS_TEXT}; ${RECON_FORKS_TEXT}. `,
+      'Rebuilt by `gtt backfill --from stargazers`, so each count is a lower bound; a collected snapshot wins on a day that has both.',
+    ),
+    dayNote: (i, series) => {
+      const on = (k) => series.some((s) => s.key === k && s.values[i] !== null);
+      const parts = [on('starsRecon') ? RECON_STARS_TEXT : null, on('forksRecon') ? RECON_FORKS_TEXT : null].filter(Boolean);
+      return parts.length ? ` (${parts.join('; ')})` : '';
+    },
+  };
 }
 
 function coverageStrip(parent, ctx) {

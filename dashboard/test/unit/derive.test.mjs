@@ -12,6 +12,7 @@ import {
   gaps,
   popularTables,
   popularTrend,
+  counterModel,
   releaseRows,
   rangeBounds,
 } from '../../src/js/derive.js';
@@ -256,4 +257,34 @@ test('partial days: marked on the axis, summed in totals, left out of period cha
   const other = buildModel(readHistory({ days: { '2026-01-19': [1, 1, 1, 1] }, partial: ['2026-01-19'] }, 'c/d'));
   const agg = aggregate([m, other]);
   assert.deepEqual(partialSlice(agg, D('2026-01-18'), D('2026-01-20')), [false, true, true]);
+});
+
+test('counters from day one: a collected snapshot beats the reconstruction; junk is left out', () => {
+  const m = buildModel(
+    readHistory({
+      repo: 'o/r',
+      days: { '2026-10-02': [1, 1, 1, 1] },
+      stats: { '2026-10-02': [0, 50, 4, 3, 1], '2026-10-03': [0, 52, 4, 3, 1] },
+      reconstructed: {
+        stars: { '2026-09-29': 40, '2026-09-30': 'x', '2026-10-01': 45, '2026-10-02': 49, nope: 3, '2026-10-04': -1 },
+        forks: { '2026-09-30': 2 },
+      },
+    }),
+  );
+  const c = counterModel(m);
+  assert.equal(dayStr(c.start), '2026-09-29');
+  assert.equal(dayStr(c.end), '2026-10-03');
+  assert.ok(c.hasRecon);
+  assert.deepEqual(slice(c, 'stars', c.start, c.end), [null, null, null, 50, 52]);
+  // Day 2026-10-02 was collected: its reconstruction (49) is not shown.
+  assert.deepEqual(slice(c, 'starsRecon', c.start, c.end), [40, null, 45, null, null]);
+  assert.deepEqual(slice(c, 'forksRecon', c.start, c.end), [null, 2, null, null, null]);
+  assert.deepEqual(slice(c, 'watchers', c.start, c.end), [null, null, null, 3, 3]);
+  // The model's own axis is untouched, and the counters are made once.
+  assert.equal(dayStr(m.start), '2026-10-02');
+  assert.equal(counterModel(m), c);
+  // Without a reconstruction: the counters as collected.
+  const plain = counterModel(buildModel(readHistory({ repo: 'o/r', stats: { '2026-10-02': [0, 5, 0, 0, 0] } })));
+  assert.equal(plain.hasRecon, false);
+  assert.deepEqual(slice(plain, 'stars', plain.start, plain.end), [5]);
 });

@@ -410,3 +410,17 @@ test('charts: stars and forks from day one, the reconstructed part drawn apart a
   assert.match(await page.textContent('[data-panel="freshness"]'), new RegExp(`Days collected in range${LAST + 1} of ${LAST + 1};`));
   await done(w);
 });
+
+test('charts: at 390 px the new panels fit the screen', T, async () => {
+  for (const [repo, tabs] of [['all', ['overview']], ['big/one', ['overview', 'installs', 'views', 'community']]]) {
+    const w = await open(`#tab=${tabs[0]}&range=90d&repo=${repo}`, { viewport: { width: 390, height: 844 } });
+    const { page } = w;
+    for (const t of tabs) {
+      if ((await page.getAttribute(`#tab-${t}`, 'aria-selected')) !== 'true') await andRender(page, () => page.click(`#tab-${t}`));
+      await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => ok())));
+      const width = await page.evaluate(() => document.scrollingElement.scrollWidth);
+      assert.ok(width <= 390, `${repo} ${t}: no sideways scrolling (${width}px)`);
+    }
+    await done(w);
+  }
+});

@@ -456,6 +456,12 @@ function readHistory(h, fallbackName = '') {
     // Days whose CI checkouts were estimated from step names (workflow definitions
     // unreadable), not read from the definitions. Non-day entries are ignored.
     ciEstimated: Array.isArray(src.ci_estimated) ? src.ci_estimated.filter((d) => typeof d === 'string') : [],
+    // Stars and forks rebuilt from GitHub's listings (`gtt backfill --from stargazers`):
+    // day -> count, kept apart from `stats`.
+    reconstructed: {
+      stars: objectOf(objectOf(src.reconstructed).stars),
+      forks: objectOf(objectOf(src.reconstructed).forks),
+    },
   };
 }
 
@@ -696,6 +702,58 @@ function buildModel(r) {
   Object.defineProperty(m, 'releases', { get: () => rel || (rel = releases(assets, firstDay)), enumerable: true });
   Object.defineProperty(m, 'popular', { get: () => pop || (pop = readPopular(r.popular)), enumerable: true });
   return m;
+}
+
+/** A reconstruction's day -> count map as ascending [day, count] pairs; entries that
+ * are not a day and a non-negative count are left out (never read as 0). */
+function reconPairs(obj) {
+  const out = [];
+  for (const k in obj) {
+    const d = dayKey(k);
+    const v = obj[k];
+    if (d === d && typeof v === 'number' && Number.isFinite(v) && v >= 0) out.push([d, v]);
+  }
+  return out.sort((x, y) => x[0] - y[0]);
+}
+
+/**
+ * Stars and forks from day one: the repository's counters on an axis of their own, from
+ * the first reconstructed or collected day to the last, so the model's axis (and its
+ * gaps: traffic before tracking is no gap) stays as it is. `stars`, `forks`, `watchers`
+ * and `openIssues` are as collected; `starsRecon` and `forksRecon` are the
+ * reconstruction on days without a collected snapshot, as gtt reads them
+ * (History::counters_on: a collected snapshot wins). A reconstruction sees only current
+ * stargazers and forks: unstars and deleted forks cannot be seen, each count is a lower
+ * bound. Kept on the model once made.
+ */
+function counterModel(m) {
+  if (m.counters) return m.counters;
+  const rec = m.source && m.source.reconstructed;
+  const rs = reconPairs(rec ? rec.stars : {});
+  const rf = reconPairs(rec ? rec.forks : {});
+  let start = m.empty ? Infinity : m.start;
+  let end = m.empty ? -Infinity : m.end;
+  for (const p of [rs, rf]) {
+    if (!p.length) continue;
+    start = Math.min(start, p[0][0]);
+    end = Math.max(end, p[p.length - 1][0]);
+  }
+  const c = { name: m.name, empty: !Number.isFinite(start), partial: null, ciEstimated: null, hasRecon: rs.length + rf.length > 0 };
+  c.start = c.empty ? 0 : start;
+  c.end = c.empty ? -1 : end;
+  c.n = c.end - c.start + 1;
+  c.firstDay = c.start;
+  const off = m.start - c.start;
+  for (const k of ['stars', 'forks', 'watchers', 'openIssues']) {
+    c[k] = gapsArray(c.n);
+    if (!m.empty) c[k].set(m[k], off);
+  }
+  for (const [k, pairs, own] of [['starsRecon', rs, c.stars], ['forksRecon', rf, c.forks]]) {
+    c[k] = gapsArray(c.n);
+    for (const [d, v] of pairs) if (own[d - c.start] !== own[d - c.start]) c[k][d - c.start] = v;
+  }
+  Object.defineProperty(m, 'counters', { value: c });
+  return c;
 }
 
 /** Referrer/path snapshots, ascending by day. */
@@ -1063,22 +1121,58 @@ function popularTables(m, a, b) {
   return { latest, base, referrers, paths };
 }
 
-/** Counts of the top `k` referrers (by the latest snapshot) on each snapshot day within
- * [a, b]: x = snapshot days, one series per referrer, null where it was not in the
- * top 10 that day. `field` is "referrers" or "paths". */
-function popularSeries(m, a, b, field = 'referrers', k = 5) {
+/** GitHub's referrer and path counts are totals over the 14 days ending on the day
+ * they were read (https://docs.github.com/en/rest/metrics/traffic): a snapshot. */
+const WINDOW_DAYS = 14;
+
+/**
+ * Referrer (`field` "referrers") or path ("paths") trends over [a, b]: the snapshot days
+ * in range, and every entry seen in one of them with its total over the range. Snapshot
+ * windows overlap (a daily collection reads 14 days each day), so summing every
+ * snapshot would count each view up to 14 times: the total adds only snapshots whose
+ * windows lie inside the range and do not overlap, taken from the latest back. Those
+ * windows cover `covered` of the range's days; an entry out of a snapshot's top 10
+ * counts nothing there, so a total is a lower bound. `values(name)`: the entry's
+ * 14-day count on each snapshot day, null when it was not in that day's top 10.
+ */
+function popularTrend(m, a, b, field = 'referrers') {
   const snaps = m.popular.filter((p) => p.day >= a && p.day <= b);
-  if (!snaps.length) return { days: [], names: [], values: [] };
-  const latest = snaps[snaps.length - 1];
-  const countAt = field === 'referrers' ? 1 : 2;
-  const names = latest[field].slice(0, k).map((r) => r[0]);
-  const values = names.map((name) =>
+  const at = field === 'referrers' ? 1 : 2;
+  const windows = [];
+  let before = Infinity;
+  for (let i = snaps.length - 1; i >= 0; i--) {
+    const d = snaps[i].day;
+    if (d - WINDOW_DAYS + 1 >= a && d < before) {
+      windows.push(snaps[i]);
+      before = d - WINDOW_DAYS + 1;
+    }
+  }
+  const entries = new Map();
+  for (const s of snaps) {
+    for (const row of s[field]) {
+      let e = entries.get(row[0]);
+      if (!e) entries.set(row[0], (e = { name: row[0], title: field === 'paths' ? row[1] : '', total: 0, uniques: 0, seen: 0, latest: null }));
+      e.seen++;
+      e.latest = row[at];
+      if (field === 'paths') e.title = row[1];
+    }
+  }
+  for (const s of windows) {
+    for (const row of s[field]) {
+      const e = entries.get(row[0]);
+      e.total += row[at];
+      e.uniques += row[at + 1];
+    }
+  }
+  // Without a window inside the range there is no total: unknown, not 0.
+  if (!windows.length) for (const e of entries.values()) e.total = e.uniques = null;
+  const list = [...entries.values()].sort((x, y) => (y.total ?? 0) - (x.total ?? 0) || y.seen - x.seen || (x.name < y.name ? -1 : 1));
+  const values = (name) =>
     snaps.map((s) => {
       const row = s[field].find((r) => r[0] === name);
-      return row ? row[countAt] : null;
-    }),
-  );
-  return { days: snaps.map((s) => s.day), names, values };
+      return row ? row[at] : null;
+    });
+  return { days: snaps.map((s) => s.day), entries: list, windows: windows.map((s) => s.day).reverse(), covered: windows.length * WINDOW_DAYS, values };
 }
 
 /** Downloads per release within [a, b] plus all-time totals. */
@@ -1097,7 +1191,7 @@ function indexDay(index) {
 
 
 /** The series kept as the latest value of a bucket rather than summed over it. */
-const LAST_SERIES = new Set(['stars', 'forks', 'watchers', 'openIssues']);
+const LAST_SERIES = new Set(['stars', 'forks', 'watchers', 'openIssues', 'starsRecon', 'forksRecon']);
 
 /**
  * Groups the days [a, b] of a model into buckets (see bucketStart: 'week' starts on
@@ -1157,7 +1251,8 @@ function bucketSeries(m, keys, a, b, by, startOf) {
     const k = index[d - a];
     const j = d - m.start;
     const inside = j >= 0 && j < m.n;
-    if (d >= tracked0 && d <= m.end && (!inside || (m.views[j] !== m.views[j] && m.clones[j] !== m.clones[j]))) incomplete[k] = true;
+    // Counters alone (counterModel) have no traffic to be incomplete.
+    if (m.views && d >= tracked0 && d <= m.end && (!inside || (m.views[j] !== m.views[j] && m.clones[j] !== m.clones[j]))) incomplete[k] = true;
     if (inside && m.partial && m.partial[j]) incomplete[k] = true;
     if (inside && m.ciEstimated && m.ciEstimated[j]) estimated[k] = true;
   }
@@ -1190,7 +1285,7 @@ function average7(m, key, a, b) {
   return out;
 }
 
-return { organicDay, readHistory, SERIES, PARTIAL_SERIES, dailyDownloads, buildModel, releases, aggregate, rangeBounds, slice, partialSlice, estimatedSlice, ESTIMATED_SERIES, periodChange, sum, lastFirst, gaps, totals, popularTables, popularSeries, releaseRows, indexDay, LAST_SERIES, bucketSeries, average7 };
+return { organicDay, readHistory, SERIES, PARTIAL_SERIES, dailyDownloads, buildModel, counterModel, releases, aggregate, rangeBounds, slice, partialSlice, estimatedSlice, ESTIMATED_SERIES, periodChange, sum, lastFirst, gaps, totals, popularTables, WINDOW_DAYS, popularTrend, releaseRows, indexDay, LAST_SERIES, bucketSeries, average7 };
 })();
 
 // js/hash.js
@@ -1305,7 +1400,15 @@ const META = {
   forks: { label: 'Forks', color: 3 },
   openIssues: { label: 'Open issues', color: 5 },
   ciShare: { label: 'CI share of clones', color: 5 },
+  // The reconstruction (gtt backfill --from stargazers): dashed, and left out of the
+  // readout on the days it does not cover (every collected day).
+  starsRecon: { label: 'Stars, reconstructed', color: 1, dash: [5, 4], omitNull: true },
+  forksRecon: { label: 'Forks, reconstructed', color: 3, dash: [5, 4], omitNull: true },
 };
+
+/** What a reconstructed day is, as the legend and the readout give it. */
+const RECON_STARS_TEXT = 'reconstructed from the stargazers listing; unstars cannot be seen';
+const RECON_FORKS_TEXT = 'forks reconstructed from the forks listing; deleted forks cannot be seen';
 
 /** Reads the theme's colours (they follow prefers-color-scheme). */
 function theme() {
@@ -1377,89 +1480,148 @@ function dateTicks(splits, incr) {
 
 let seq = 0;
 
+/** `hex` (#rrggbb) mixed with `bg` at `t` (0: bg, 1: hex): an opaque fill that reads as
+ * a tint of the series colour on the panel. */
+function mix(hex, bg, t) {
+  const p = (c, i) => parseInt(c.slice(i, i + 2), 16);
+  if (!/^#[0-9a-f]{6}$/i.test(hex) || !/^#[0-9a-f]{6}$/i.test(bg)) return hex;
+  const ch = [1, 3, 5].map((i) => Math.round(p(hex, i) * t + p(bg, i) * (1 - t)));
+  return `#${ch.map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** The drawn values of stacked series (`stack: true`, bottom first): each shown layer at
+ * the sum of the shown layers up to it, so the top edge is their total and no line can
+ * hide under another. A layer's gap counts as 0 on top of a known base (as installs
+ * count no downloads on a day without a collection); a gap in the base is a gap in
+ * every layer. Returns series index -> drawn values. */
+function stackValues(series, hidden) {
+  const layers = [];
+  series.forEach((s, j) => s.stack && !hidden.has(s.key) && layers.push(j));
+  const out = new Map();
+  if (!layers.length) return out;
+  const base = series[layers[0]].values;
+  let acc = base.map((v) => (v === null ? null : 0));
+  for (const j of layers) {
+    const v = series[j].values;
+    acc = acc.map((a, i) => (a === null ? null : a + (v[i] ?? 0)));
+    out.set(j, acc);
+  }
+  return out;
+}
+
+/**
+ * Which series share a y axis. Series of different magnitude never do: 40 watchers on
+ * the axis of 1,500 stars is a flat line at the bottom, and +297 stars on an axis
+ * stretched for both looks flat too. A second y axis was the alternative; it was not
+ * chosen because it holds two scales at most (the Overview has five series), because
+ * a reader cannot tell which line reads against which axis, and because two lines on
+ * two arbitrary scales suggest crossings and correlations that mean nothing. Small
+ * multiples instead: one panel per group, each with its own y axis and a label naming
+ * it, all sharing the x axis and one cursor, so a day lines up across them and the
+ * readout still gives every value. A group is only ever a series with what is drawn
+ * for it (its 7-day average), or parts of one whole (clones = CI + organic).
+ * `spec.panels`: arrays of series keys; a drawn series in none gets a panel of its
+ * own; without `spec.panels`, one panel. Total series (`total: true`) are not drawn.
+ */
+function panelGroups(spec) {
+  const idx = new Map(spec.series.map((s, j) => [s.key, j]));
+  const drawn = spec.series.map((s, j) => j).filter((j) => !spec.series[j].total);
+  const used = new Set();
+  const groups = (spec.panels || [spec.series.map((s) => s.key)]).map((keys) =>
+    keys.map((k) => idx.get(k)).filter((j) => j !== undefined && drawn.includes(j) && !used.has(j) && used.add(j)),
+  );
+  for (const j of drawn) if (!used.has(j)) groups.push([j]);
+  // Stack layers are drawn top first (see seriesOpts), the other series after them.
+  const stack = (j) => Boolean(spec.series[j].stack);
+  return groups.filter((g) => g.length).map((g) => [...g.filter(stack).reverse(), ...g.filter((j) => !stack(j))]);
+}
+
 /**
  * spec: { id, title, note, x (unix seconds), dates ("YYYY-MM-DD"), series: [{key, label,
- *   values, color, partial (its value on a partial day is a lower bound)}], zero (y from
- *   0), pct (values are shares), points (always draw points), partial (per x: the day
- *   was only seen in progress), maxStep (seconds: points further apart are not joined),
- *   nullText (what a missing value means), csv: {repo, range} }
+ *   values, color, partial (its value on a partial day is a lower bound), stack (drawn
+ *   stacked on the stack series before it), total (listed in the readout and the CSV,
+ *   not drawn: the top of the stack), dash, derived (left out of the CSV)}], panels
+ *   (groups of keys, see panelGroups), zero (y from 0), pct (values are shares),
+ *   points (always draw points), partial (per x: the day was only seen in progress),
+ *   maxStep (seconds: points further apart are not joined), nullText (what a missing
+ *   value means), csv: {repo, range}, legend (extra legend lines) }
  * ctx: { hidden: Map chartId -> Set of hidden keys, charts: array to register into }
  */
 function lineChart(parent, spec, ctx) {
-  const uPlot = globalThis.uPlot;
   const uid = `ch${++seq}`;
   const hidden = ctx.hidden.get(spec.id) || new Set();
   ctx.hidden.set(spec.id, hidden);
-  const fmt = spec.pct ? pct : int;
-  const gapCount = spec.gapDays ?? (spec.series.length ? spec.series[0].values.filter((v) => v === null).length : 0);
   const n = spec.x.length;
-  const nullText = spec.nullText || 'not collected';
-  const partialText = spec.partialText || PARTIAL_TEXT;
-  const unit = spec.unit || (spec.points ? 'snapshots' : 'days');
-  // Partial days, where some shown series has a value: drawn hollow, joined dashed.
-  const marked = spec.partial && spec.series.some((s) => s.partial) ? spec.partial : null;
-  let partialCount = 0;
-  if (marked) for (let i = 0; i < n; i++) if (marked[i] && spec.series.some((s) => s.partial && s.values[i] !== null)) partialCount++;
-  // CI-estimated days, where some shown series rests on the estimate: drawn as diamonds.
-  const est = spec.estimated && spec.series.some((s) => s.estimated) ? spec.estimated : null;
-  let estCount = 0;
-  if (est) for (let i = 0; i < n; i++) if (est[i] && spec.series.some((s) => s.estimated && s.values[i] !== null)) estCount++;
-  // Series labels can be data (referrers, paths): shown cut, whole in the tooltip.
-  const shown = spec.series.map((s) => shorten(s.label));
+  const c = {
+    spec,
+    uid,
+    hidden,
+    n,
+    fmt: spec.pct ? pct : int,
+    nullText: spec.nullText || 'not collected',
+    partialText: spec.partialText || PARTIAL_TEXT,
+    // Series labels can be data (referrers, paths): shown cut, whole in the tooltip.
+    shown: spec.series.map((s) => shorten(s.label)),
+    // Partial days, where some shown series has a value: drawn hollow, joined dashed.
+    marked: spec.partial && spec.series.some((s) => s.partial) ? spec.partial : null,
+    // CI-estimated days, where some shown series rests on the estimate: diamonds.
+    est: spec.estimated && spec.series.some((s) => s.estimated) ? spec.estimated : null,
+    // Release markers ({x, label, title}) inside the x range.
+    markers: (spec.markers || []).filter((mk) => n && mk.x >= spec.x[0] && mk.x <= (spec.xEnd ?? spec.x[n - 1])),
+    groups: panelGroups(spec),
+  };
+  const dom = chartDom(parent, c);
+  const th = theme();
+  const plots = c.groups.map((g, p) => makePanel(c, dom, g, p, th));
+  wireChart(c, dom, plots, th);
+  const handle = {
+    u: plots[0]?.u ?? null,
+    plots: plots.map((p) => p.u),
+    section: dom.section,
+    destroy() {
+      dom.ro.disconnect();
+      for (const p of plots) p.u.destroy();
+    },
+  };
+  ctx.charts.push(handle);
+  return handle;
+}
 
-  const title = el('h2', { id: `${uid}-title` }, spec.title);
+function countMarked(c, flags, pick) {
+  if (!flags) return 0;
+  let k = 0;
+  for (let i = 0; i < c.n; i++) if (flags[i] && c.spec.series.some((s) => pick(s) && s.values[i] !== null)) k++;
+  return k;
+}
+
+/** The section, its head (title, toggles, CSV), summary, legends and readout. */
+function chartDom(parent, c) {
+  const { spec, uid, n } = c;
+  const gapCount = spec.gapDays ?? (spec.series.length ? spec.series[0].values.filter((v) => v === null).length : 0);
+  const partialCount = countMarked(c, c.marked, (s) => s.partial);
+  const estCount = countMarked(c, c.est, (s) => s.estimated);
+  const unit = spec.unit || (spec.points ? 'snapshots' : 'days');
   const toggles = el('div', { class: 'toggles', role: 'group', 'aria-label': `Series shown in ${spec.title}` });
-  const csvBtn = el(
-    'button',
-    { type: 'button', class: 'csv', 'data-csv': spec.id, 'aria-label': `Download CSV of ${spec.title}` },
-    'CSV',
-  );
+  const csvBtn = el('button', { type: 'button', class: 'csv', 'data-csv': spec.id, 'aria-label': `Download CSV of ${spec.title}` }, 'CSV');
   const summaryText =
     n === 0
       ? 'No data in this range.'
       : `${n} ${unit}, ${spec.dates[0]} to ${spec.dates[n - 1]}` +
-        (spec.points ? '.' : gapCount ? `; ${gapCount} ${spec.unit ? 'days ' : ''}not collected (gaps)` : '; every tracked day collected') +
+        (spec.points ? '' : gapCount ? `; ${gapCount} ${spec.unit ? 'days ' : ''}not collected (gaps)` : `; ${spec.coveredText || 'every tracked day collected'}`) +
         (partialCount ? `; ${partialCount} ${spec.partialText ? 'incomplete' : 'partial'} (a lower bound)` : '') +
         (estCount ? `; ${estCount} with ${ESTIMATED_TEXT}` : '') +
         (spec.since ? `; tracking began ${spec.since}.` : '.');
-  const summary = el('p', { class: 'chart-summary', id: `${uid}-desc` }, summaryText, spec.note ? ' ' + spec.note : null);
-  const legend = partialCount
-    ? el(
-        'p',
-        { class: 'legend partial-legend' },
-        el('span', { class: 'mark-partial', 'aria-hidden': 'true' }),
-        `Hollow point, dashed line: ${partialText}; its counts are a lower bound, left out of averages and changes.`,
-      )
-    : null;
-  const estLegend = estCount
-    ? el(
-        'p',
-        { class: 'legend estimated-legend' },
-        el('span', { class: 'mark-estimated', 'aria-hidden': 'true' }),
-        `Diamond: ${ESTIMATED_TEXT} (the workflow definition was unreadable), not read from the workflow definitions.`,
-      )
-    : null;
-  // Release markers ({x, label, title}) inside the x range: a dashed vertical line each,
-  // named in a line under the chart (the title says where the date comes from).
-  const markers = (spec.markers || []).filter((mk) => n && mk.x >= spec.x[0] && mk.x <= (spec.xEnd ?? spec.x[n - 1]));
-  const markerLegend = markers.length
-    ? el(
-        'p',
-        { class: 'legend marker-legend' },
-        el('span', { class: 'mark-release', 'aria-hidden': 'true' }),
-        'Releases: ',
-        markers.map((mk, k) => [k ? ', ' : null, el('span', { class: 'release-marker', 'data-marker': mk.date, title: mk.title }, `${shorten(mk.label)} (${mk.date})`)]),
-      )
-    : null;
+  const legend = (cls, mark, ...text) => el('p', { class: `legend ${cls}` }, el('span', { class: mark, 'aria-hidden': 'true' }), ...text);
+  const multi = c.groups.length > 1;
   const plot = el('div', {
-    class: 'plot',
+    class: multi ? 'plot multiples' : 'plot',
     tabindex: n ? 0 : -1,
     role: 'group',
     'aria-roledescription': 'chart',
     'aria-labelledby': `${uid}-title`,
     'aria-describedby': `${uid}-desc`,
+    'data-panels': c.groups.length,
   });
-  const readout = el('p', { class: 'readout', 'aria-live': 'polite' });
   const section = el(
     'section',
     {
@@ -1469,32 +1631,87 @@ function lineChart(parent, spec, ctx) {
       'data-gaps': gapCount,
       'data-partial': partialCount,
       'data-estimated': estCount,
-      'data-markers': markers.length,
+      'data-markers': c.markers.length,
       'aria-labelledby': `${uid}-title`,
     },
-    el('div', { class: 'chart-head' }, title, el('div', { class: 'chart-tools' }, toggles, csvBtn)),
-    summary,
+    el('div', { class: 'chart-head' }, el('h2', { id: `${uid}-title` }, spec.title), el('div', { class: 'chart-tools' }, toggles, csvBtn)),
+    el('p', { class: 'chart-summary', id: `${uid}-desc` }, summaryText, spec.note ? ' ' + spec.note : null),
     plot,
-    legend,
-    estLegend,
-    markerLegend,
-    readout,
+    partialCount
+      ? legend('partial-legend', 'mark-partial', `Hollow point, dashed line: ${c.partialText}; its counts are a lower bound, left out of averages and changes.`)
+      : null,
+    estCount
+      ? legend('estimated-legend', 'mark-estimated', `Diamond: ${ESTIMATED_TEXT} (the workflow definition was unreadable), not read from the workflow definitions.`)
+      : null,
+    c.markers.length
+      ? legend(
+          'marker-legend',
+          'mark-release',
+          'Releases: ',
+          c.markers.map((mk, k) => [k ? ', ' : null, el('span', { class: 'release-marker', 'data-marker': mk.date, title: mk.title }, `${shorten(mk.label)} (${mk.date})`)]),
+        )
+      : null,
+    spec.legend || null,
   );
+  const readout = el('p', { class: 'readout', 'aria-live': 'polite' });
+  section.appendChild(readout);
   parent.appendChild(section);
+  // A floating tooltip by the cursor (hover or keyboard), with the readout's text: one
+  // for the chart, moved into the panel the cursor is in.
+  const tip = el('div', { class: 'chart-tip', 'aria-hidden': 'true', hidden: true });
+  return { section, toggles, csvBtn, plot, readout, tip, ro: null, active: null };
+}
 
-  const th = theme();
-  const width = Math.max(240, plot.clientWidth || parent.clientWidth || 600);
-  const height = plot.clientHeight || 240;
-  const data = [spec.x, ...spec.series.map((s) => s.values)];
-  const iso = spec.series.map((s) => (spec.points ? null : isolated(s.values)));
-  const opts = {
+/** One uPlot panel of the chart: the series of group `g`, its own y axis. */
+function makePanel(c, dom, g, p, th) {
+  const { spec } = c;
+  const multi = c.groups.length > 1;
+  const last = p === c.groups.length - 1;
+  const box = el('div', { class: 'plot-panel', 'data-panel-keys': g.map((j) => spec.series[j].key).join(' ') });
+  if (multi) {
+    const named = g.filter((j) => !spec.series[j].derived);
+    box.appendChild(
+      el('p', { class: 'panel-label' }, named.map((j, k) => [k ? ' · ' : null, el('span', { class: `swatch c${spec.series[j].color}` }), c.shown[j]])),
+    );
+  }
+  const area = el('div', { class: 'plot-area' });
+  box.appendChild(area);
+  dom.plot.appendChild(box);
+  const stacked = stackValues(spec.series, c.hidden);
+  const data = [spec.x, ...g.map((j) => stacked.get(j) || spec.series[j].values)];
+  const width = Math.max(240, dom.plot.clientWidth || dom.section.clientWidth || 600);
+  const height = multi ? (c.groups.length > 2 ? 110 : 150) + (last ? 30 : 0) : dom.plot.clientHeight || 240;
+  const panel = { g, box, area, height, u: null };
+  const u = new globalThis.uPlot(panelOpts(c, dom, panel, { width, height, last, th }), data, area);
+  panel.u = u;
+  u.over.addEventListener('mouseenter', () => (dom.active = panel));
+  u.over.addEventListener('mouseleave', () => {
+    dom.tip.hidden = true;
+  });
+  box.hidden = g.every((j) => c.hidden.has(spec.series[j].key));
+  return panel;
+}
+
+function panelOpts(c, dom, panel, { width, height, last, th }) {
+  const { spec } = c;
+  const g = panel.g;
+  const members = g.map((j, k) => [j, k + 1]);
+  const iso = g.map((j) => (spec.points ? null : isolated(spec.series[j].values)));
+  const bg = getComputedStyle(document.documentElement).getPropertyValue('--panel').trim() || '#ffffff';
+  const xAxis = {
+    stroke: th.axis,
+    grid: { stroke: th.grid, width: 1 },
+    ticks: { stroke: th.grid, width: 1 },
+    values: (u, splits, ax, space, incr) => dateTicks(splits, incr),
+  };
+  return {
     width,
     height,
-    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
+    tzDate: (ts) => globalThis.uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
     legend: { show: false },
-    cursor: { drag: { x: false, y: false }, points: { size: 7 } },
+    cursor: { drag: { x: false, y: false }, points: { size: 7 }, sync: { key: c.uid } },
     scales: {
-      x: { time: true, ...(spec.xEnd !== undefined && n ? { range: (u, min, max) => [spec.x[0], Math.max(max, spec.xEnd)] } : {}) },
+      x: { time: true, ...(spec.xEnd !== undefined && c.n ? { range: (u, min, max) => [spec.x[0], Math.max(max, spec.xEnd)] } : {}) },
       y: {
         range: (u, min, max) => {
           if (spec.pct) return [0, 1];
@@ -1505,12 +1722,8 @@ function lineChart(parent, spec, ctx) {
       },
     },
     axes: [
-      {
-        stroke: th.axis,
-        grid: { stroke: th.grid, width: 1 },
-        ticks: { stroke: th.grid, width: 1 },
-        values: (u, splits, ax, space, incr) => dateTicks(splits, incr),
-      },
+      // Only the bottom panel writes the dates; the others keep the grid.
+      last ? xAxis : { ...xAxis, size: 8, values: (u, splits) => splits.map(() => '') },
       {
         stroke: th.axis,
         grid: { stroke: th.grid, width: 1 },
@@ -1519,97 +1732,120 @@ function lineChart(parent, spec, ctx) {
         values: (u, splits) => splits.map((v) => (spec.pct ? pct(v) : compact(v))),
       },
     ],
-    series: [
-      { label: 'date' },
-      ...spec.series.map((s, j) => ({
-        label: shown[j],
-        stroke: th.colors[s.color] || th.colors[1],
-        width: s.dash ? 1.25 : 1.75,
-        ...(s.dash ? { dash: s.dash } : {}),
-        show: !hidden.has(s.key),
-        spanGaps: false,
-        // uPlot's default stays unless this series needs more breaks (an undefined
-        // value would replace it).
-        ...(spec.maxStep || (marked && s.partial)
-          ? {
-              gaps: (u, sidx, idx0, idx1, nullGaps) =>
-                mergeGaps(nullGaps, extraGaps(u, spec.x, idx0, idx1, spec.maxStep, marked && s.partial ? marked : null)),
-            }
-          : {}),
-        points: spec.points
-          ? { show: true, size: 6, fill: th.colors[s.color] }
-          : { show: false, size: 5, fill: th.colors[s.color], filter: () => (iso[j].length ? iso[j] : null) },
-      })),
-    ],
+    series: [{ label: 'date' }, ...g.map((j, k) => seriesOpts(c, spec.series[j], j, iso[k], th, bg))],
     hooks: {
-      setCursor: [
-        (u) => {
-          const i = u.cursor.idx;
-          if (i === null || i === undefined || u.cursor.left < 0) {
-            readout.textContent = '';
-            tip.hidden = true;
-            return;
-          }
-          const parts = spec.series
-            .map((s, j) => [s, shown[j]])
-            .filter(([s]) => !hidden.has(s.key))
-            .map(([s, label]) => `${label} ${s.values[i] === null ? nullText : fmt(s.values[i])}`);
-          const part = marked && marked[i] ? ` (${partialText}: a lower bound)` : '';
-          const estd = est && est[i] ? ` (${ESTIMATED_TEXT})` : '';
-          readout.textContent = `${spec.dates[i]}${part}${estd}: ${parts.join(' · ')}`;
-          showTip(u, i, `${spec.dates[i]}${part}${estd}`, parts);
-        },
-      ],
+      setCursor: [(u) => onCursor(c, dom, panel, u)],
       draw: [
-        ...(markers.length ? [(u) => drawMarkers(u, markers, th)] : []),
-        ...(marked ? [(u) => drawPartial(u, spec, marked, th)] : []),
-        ...(est ? [(u) => drawEstimated(u, spec, est, th)] : []),
+        ...(c.markers.length ? [(u) => drawMarkers(u, c.markers, th)] : []),
+        ...(c.marked ? [(u) => drawPartial(u, spec, members, c.marked, th)] : []),
+        ...(c.est ? [(u) => drawEstimated(u, spec, members, c.est, th)] : []),
       ],
     },
   };
-  // A floating tooltip by the cursor (hover or keyboard), with the readout's text.
-  const tip = el('div', { class: 'chart-tip', 'aria-hidden': 'true', hidden: true });
-  function showTip(u, i, head, parts) {
-    while (tip.firstChild) tip.removeChild(tip.firstChild);
-    tip.appendChild(el('div', { class: 'tip-head' }, head));
-    for (const p of parts) tip.appendChild(el('div', null, p));
-    tip.hidden = false;
-    const left = u.cursor.left;
-    const top = u.cursor.top;
-    const w = u.over.clientWidth;
-    const tw = tip.offsetWidth;
-    const x = left + 12 + tw > w ? Math.max(0, left - 12 - tw) : left + 12;
-    tip.style.left = `${Math.round(x)}px`;
-    tip.style.top = `${Math.round(Math.max(0, Math.min(top + 12, u.over.clientHeight - tip.offsetHeight)))}px`;
-  }
-  const u = new uPlot(opts, data, plot);
-  u.over.appendChild(tip);
-  u.over.addEventListener('mouseleave', () => {
-    tip.hidden = true;
-  });
+}
 
+function seriesOpts(c, s, j, iso, th, bg) {
+  const { spec } = c;
+  const color = th.colors[s.color] || th.colors[1];
+  return {
+    label: c.shown[j],
+    stroke: color,
+    width: s.dash ? 1.25 : 1.75,
+    ...(s.dash ? { dash: s.dash } : {}),
+    // A stack layer is filled down to 0 with a tint; the layers are drawn top first,
+    // so each lower one covers the part of the fill below its own top edge.
+    ...(s.stack ? { fill: mix(color, bg, 0.35) } : {}),
+    show: !c.hidden.has(s.key),
+    spanGaps: false,
+    // uPlot's default stays unless this series needs more breaks (an undefined value
+    // would replace it).
+    ...(spec.maxStep || (c.marked && s.partial)
+      ? {
+          gaps: (u, sidx, idx0, idx1, nullGaps) =>
+            mergeGaps(nullGaps, extraGaps(u, spec.x, idx0, idx1, spec.maxStep, c.marked && s.partial ? c.marked : null)),
+        }
+      : {}),
+    points: spec.points
+      ? { show: true, size: 6, fill: color }
+      : { show: false, size: 5, fill: color, filter: () => (iso.length ? iso : null) },
+  };
+}
+
+/** The readout (every shown series, raw values) and, in the panel under the cursor, the
+ * tooltip. Panels share the cursor, so any of them may report a day. */
+function onCursor(c, dom, panel, u) {
+  const { spec } = c;
+  const i = u.cursor.idx;
+  if (i === null || i === undefined || u.cursor.left < 0) {
+    if (dom.active === panel || !dom.active) {
+      dom.readout.textContent = '';
+      dom.tip.hidden = true;
+    }
+    return;
+  }
+  const parts = spec.series
+    .map((s, j) => [s, c.shown[j]])
+    .filter(([s]) => !c.hidden.has(s.key) && !(s.omitNull && s.values[i] === null))
+    .map(([s, label]) => `${label} ${s.values[i] === null ? c.nullText : c.fmt(s.values[i])}`);
+  const part = c.marked && c.marked[i] ? ` (${c.partialText}: a lower bound)` : '';
+  const estd = c.est && c.est[i] ? ` (${ESTIMATED_TEXT})` : '';
+  const extra = spec.dayNote ? spec.dayNote(i, spec.series) : '';
+  const head = `${spec.dates[i]}${part}${estd}${extra}`;
+  dom.readout.textContent = `${head}: ${parts.join(' · ')}`;
+  if (dom.active === panel) showTip(dom.tip, u, head, parts);
+}
+
+function showTip(tip, u, head, parts) {
+  if (tip.parentNode !== u.over) u.over.appendChild(tip);
+  while (tip.firstChild) tip.removeChild(tip.firstChild);
+  tip.appendChild(el('div', { class: 'tip-head' }, head));
+  for (const p of parts) tip.appendChild(el('div', null, p));
+  tip.hidden = false;
+  const left = u.cursor.left;
+  const top = u.cursor.top;
+  const w = u.over.clientWidth;
+  const tw = tip.offsetWidth;
+  const x = left + 12 + tw > w ? Math.max(0, left - 12 - tw) : left + 12;
+  tip.style.left = `${Math.round(x)}px`;
+  tip.style.top = `${Math.round(Math.max(0, Math.min(Math.max(top, 0) + 12, u.over.clientHeight - tip.offsetHeight)))}px`;
+}
+
+/** Toggles, CSV, keyboard and resizing, for every panel of a chart. */
+function wireChart(c, dom, plots, th) {
+  const { spec, hidden, n } = c;
+  const panelOf = (j) => plots.find((p) => p.g.includes(j));
   spec.series.forEach((s, j) => {
+    if (s.total) return;
     const box = el('input', { type: 'checkbox', checked: !hidden.has(s.key), 'data-series': s.key });
     box.addEventListener('change', () => {
       if (box.checked) hidden.delete(s.key);
       else hidden.add(s.key);
-      u.setSeries(j + 1, { show: box.checked });
+      const p = panelOf(j);
+      if (!p) return;
+      if (s.stack) {
+        // The stack is drawn again from the layers now shown.
+        const stacked = stackValues(spec.series, hidden);
+        p.u.setData([spec.x, ...p.g.map((k) => stacked.get(k) || spec.series[k].values)]);
+      }
+      p.u.setSeries(p.g.indexOf(j) + 1, { show: box.checked });
+      p.box.hidden = p.g.every((k) => hidden.has(spec.series[k].key));
     });
-    const title = shown[j] === s.label ? null : s.label;
-    toggles.appendChild(el('label', { class: 'toggle', title }, box, el('span', { class: `swatch c${s.color}` }), shown[j]));
+    const title = c.shown[j] === s.label ? null : s.label;
+    dom.toggles.appendChild(el('label', { class: 'toggle', title }, box, el('span', { class: `swatch c${s.color}` }), c.shown[j]));
   });
 
-  csvBtn.addEventListener('click', () => {
+  dom.csvBtn.addEventListener('click', () => {
     // Derived lines (the 7-day average) stay out: the CSV holds the figures themselves.
     const shown = spec.series.filter((s) => !hidden.has(s.key) && !s.derived);
-    const text = chartCsv(spec.dates, shown);
-    download(csvFileName('gtt', spec.csv?.repo, spec.id, spec.csv?.range), text);
+    download(csvFileName('gtt', spec.csv?.repo, spec.id, spec.csv?.range), chartCsv(spec.dates, shown));
   });
 
-  // Keyboard: arrows move the cursor a day (Shift: a week), Home/End jump.
+  // Keyboard: arrows move the cursor a day (Shift: a week), Home/End jump; the first
+  // panel shown takes the cursor, and the others follow it.
   let kbIdx = null;
-  plot.addEventListener('keydown', (e) => {
-    if (!n) return;
+  dom.plot.addEventListener('keydown', (e) => {
+    const p = plots.find((q) => !q.box.hidden);
+    if (!n || !p) return;
     const step = e.shiftKey ? 7 : 1;
     let i = kbIdx ?? n - 1;
     if (e.key === 'ArrowLeft') i -= step;
@@ -1618,38 +1854,30 @@ function lineChart(parent, spec, ctx) {
     else if (e.key === 'End') i = n - 1;
     else if (e.key === 'Escape') {
       kbIdx = null;
-      u.setCursor({ left: -10, top: -10 });
+      p.u.setCursor({ left: -10, top: -10 });
       return;
     } else return;
     e.preventDefault();
     kbIdx = Math.max(0, Math.min(n - 1, i));
-    u.setCursor({ left: u.valToPos(spec.x[kbIdx], 'x'), top: u.bbox.height / devicePixelRatio / 2 });
+    dom.active = p;
+    p.u.setCursor({ left: p.u.valToPos(spec.x[kbIdx], 'x'), top: p.u.bbox.height / devicePixelRatio / 2 });
   });
 
-  let lastW = width;
-  const ro = new ResizeObserver(() => {
-    const w = Math.max(240, plot.clientWidth);
+  let lastW = plots[0]?.u.width ?? 0;
+  dom.ro = new ResizeObserver(() => {
+    const w = Math.max(240, dom.plot.clientWidth);
     if (Math.abs(w - lastW) > 1) {
       lastW = w;
-      u.setSize({ width: w, height });
+      for (const p of plots) p.u.setSize({ width: w, height: p.height });
     }
   });
-  ro.observe(plot);
-  const handle = {
-    u,
-    section,
-    destroy() {
-      ro.disconnect();
-      u.destroy();
-    },
-  };
-  ctx.charts.push(handle);
-  return handle;
+  dom.ro.observe(dom.plot);
 }
 
 /** Over a drawn chart: each partial day of each shown series that has one as a hollow
- * point, joined to its neighbours by a dashed line (uPlot left those segments out). */
-function drawPartial(u, spec, marked, th) {
+ * point, joined to its neighbours by a dashed line (uPlot left those segments out).
+ * `members`: [series index in spec, series index in this uPlot]. */
+function drawPartial(u, spec, members, marked, th) {
   const g = u.ctx;
   const dpr = u.pxRatio || globalThis.devicePixelRatio || 1;
   const { left, top, width, height } = u.bbox;
@@ -1661,9 +1889,10 @@ function drawPartial(u, spec, marked, th) {
   const xs = spec.x;
   const n = xs.length;
   const [i0, i1] = u.series[0].idxs || [0, n - 1];
-  spec.series.forEach((s, j) => {
-    if (!s.partial || !u.series[j + 1].show) return;
-    const v = s.values;
+  for (const [j, k] of members) {
+    const s = spec.series[j];
+    if (!s.partial || !u.series[k].show) continue;
+    const v = u.data[k];
     const color = th.colors[s.color] || th.colors[1];
     const X = (i) => u.valToPos(xs[i], 'x', true);
     const Y = (i) => u.valToPos(v[i], 'y', true);
@@ -1688,7 +1917,7 @@ function drawPartial(u, spec, marked, th) {
       g.fill();
       g.stroke();
     }
-  });
+  }
   g.restore();
 }
 
@@ -1713,7 +1942,7 @@ function drawMarkers(u, markers, th) {
 
 /** Over a drawn chart: each CI-estimated day of each shown series resting on the
  * estimate as a filled diamond with a ring of the panel's colour. */
-function drawEstimated(u, spec, est, th) {
+function drawEstimated(u, spec, members, est, th) {
   const g = u.ctx;
   const dpr = u.pxRatio || globalThis.devicePixelRatio || 1;
   const { left, top, width, height } = u.bbox;
@@ -1725,15 +1954,16 @@ function drawEstimated(u, spec, est, th) {
   const xs = spec.x;
   const [i0, i1] = u.series[0].idxs || [0, xs.length - 1];
   const r = 4.5 * dpr;
-  spec.series.forEach((s, j) => {
-    if (!s.estimated || !u.series[j + 1].show) return;
+  for (const [j, k] of members) {
+    const s = spec.series[j];
+    if (!s.estimated || !u.series[k].show) continue;
     g.fillStyle = th.colors[s.color] || th.colors[1];
     g.strokeStyle = bg;
     g.lineWidth = 1 * dpr;
     for (let i = i0; i <= i1; i++) {
-      if (!est[i] || s.values[i] === null) continue;
+      if (!est[i] || u.data[k][i] === null) continue;
       const x = u.valToPos(xs[i], 'x', true);
-      const y = u.valToPos(s.values[i], 'y', true);
+      const y = u.valToPos(u.data[k][i], 'y', true);
       g.beginPath();
       g.moveTo(x, y - r);
       g.lineTo(x + r, y);
@@ -1743,7 +1973,7 @@ function drawEstimated(u, spec, est, th) {
       g.fill();
       g.stroke();
     }
-  });
+  }
   g.restore();
 }
 
@@ -1816,7 +2046,7 @@ function sparkline(canvas, values, color, partial = null) {
   }
 }
 
-return { META, theme, PARTIAL_TEXT, ESTIMATED_TEXT, dateTicks, lineChart, sharpCanvas, sparkline };
+return { META, RECON_STARS_TEXT, RECON_FORKS_TEXT, theme, PARTIAL_TEXT, ESTIMATED_TEXT, dateTicks, mix, stackValues, panelGroups, lineChart, sharpCanvas, sparkline };
 })();
 
 // js/views.js
@@ -1825,9 +2055,9 @@ const __m_js_views_js = (() => {
 // the selected repository (or of all of them), the day bounds of the range, and the
 // chart registry; it only builds DOM through dom.js and charts through chart.js.
 
-const { el, githubLink, isRepoName, download, clipped } = __m_js_dom_js;
-const { lineChart, sparkline, sharpCanvas, theme, META, PARTIAL_TEXT } = __m_js_chart_js;
-const { slice, totals, gaps, popularTables, popularSeries, releaseRows, partialSlice, periodChange, PARTIAL_SERIES, estimatedSlice, ESTIMATED_SERIES, bucketSeries, average7 } = __m_js_derive_js;
+const { el, githubLink, isRepoName, download, clipped, clear } = __m_js_dom_js;
+const { lineChart, sparkline, sharpCanvas, theme, META, PARTIAL_TEXT, RECON_STARS_TEXT, RECON_FORKS_TEXT } = __m_js_chart_js;
+const { slice, totals, gaps, popularTables, popularTrend, releaseRows, partialSlice, periodChange, PARTIAL_SERIES, estimatedSlice, ESTIMATED_SERIES, bucketSeries, average7, LAST_SERIES, counterModel } = __m_js_derive_js;
 const { dayStr, daySec, bucketStart } = __m_js_dates_js;
 const { int, signed, pct, utc, ago, ageDays, shorten } = __m_js_format_js;
 const { toCsv, csvFileName } = __m_js_csv_js;
@@ -1850,12 +2080,9 @@ function seriesChart(parent, ctx, id, title, keys, opts = {}) {
   const [a, b] = ctx.bounds;
   const { x, dates } = ctx.axis || (ctx.axis = axis(a, b));
   const series = keys.map((k) => ({
-    key: k,
-    label: META[k].label,
-    color: META[k].color,
+    ...seriesBase(k, opts),
     values: slice(ctx.model, k, a, b),
-    partial: PARTIAL_SERIES.has(k),
-    estimated: ESTIMATED_SERIES.has(k),
+    partial: PARTIAL_SERIES.has(k) || stackedOnPartial(k, opts),
   }));
   const k0 = keys[0];
   const avg = PARTIAL_SERIES.has(k0) && !opts.pct;
@@ -1889,9 +2116,44 @@ function seriesChart(parent, ctx, id, title, keys, opts = {}) {
       since: !ctx.model.empty && ctx.model.start > a ? dayStr(ctx.model.start) : null,
       csv: { repo: ctx.repoLabel, range: ctx.state.range },
       markers: opts.markers ? releaseMarkers(ctx) : null,
+      panels: panelsOf(keys, opts, avg ? `${k0}Avg7` : null),
+      legend: opts.legend,
+      dayNote: opts.dayNote,
+      coveredText: opts.coveredText,
     },
     ctx,
   );
+}
+
+/** What every series of a chart carries whatever its bucket: label, colour, and its
+ * part in a stack (`opts.stack`: keys bottom first; `opts.total`: the stack's top,
+ * listed, not drawn). */
+function seriesBase(k, opts) {
+  return {
+    key: k,
+    label: META[k].label,
+    color: META[k].color,
+    estimated: ESTIMATED_SERIES.has(k),
+    stack: Boolean(opts.stack && opts.stack.includes(k)),
+    total: k === opts.total,
+    dash: META[k].dash,
+    omitNull: META[k].omitNull,
+  };
+}
+
+/** A stack layer drawn on a layer whose partial days are a lower bound: its top is one too. */
+function stackedOnPartial(k, opts) {
+  const st = opts.stack || [];
+  const i = st.indexOf(k);
+  return i > 0 && st.slice(0, i).some((x) => PARTIAL_SERIES.has(x));
+}
+
+/** The panels of a chart (see panelGroups in chart.js): `opts.multiples`, one per
+ * series, the 7-day average with its series; `opts.panels`, as given; else one. */
+function panelsOf(keys, opts, avgKey) {
+  if (opts.panels) return opts.panels;
+  if (!opts.multiples) return undefined;
+  return keys.map((k, i) => (i === 0 && avgKey ? [k, avgKey] : [k]));
 }
 
 const BY_NOTE = {
@@ -1915,12 +2177,9 @@ function bucketChart(parent, ctx, id, title, keys, opts, by) {
       xEnd: daySec(b),
       dates: bs.starts.map((d) => (by === 'month' ? dayStr(d).slice(0, 7) : dayStr(d))),
       series: keys.map((k) => ({
-        key: k,
-        label: META[k].label,
-        color: META[k].color,
+        ...seriesBase(k, opts),
         values: bs.values[k],
-        partial: PARTIAL_SERIES.has(k) || k === 'downloads',
-        estimated: ESTIMATED_SERIES.has(k),
+        partial: PARTIAL_SERIES.has(k) || k === 'downloads' || stackedOnPartial(k, opts),
       })),
       partial: bs.incomplete,
       partialText: `incomplete: a partial day or a day not collected in this ${by}`,
@@ -1932,6 +2191,10 @@ function bucketChart(parent, ctx, id, title, keys, opts, by) {
       since: !ctx.model.empty && ctx.model.start > a ? dayStr(ctx.model.start) : null,
       csv: { repo: ctx.repoLabel, range: `${ctx.state.range}-${by}` },
       markers: opts.markers ? releaseMarkers(ctx) : null,
+      panels: panelsOf(keys, opts, null),
+      legend: opts.legend,
+      dayNote: opts.dayNote,
+      coveredText: opts.coveredText,
     },
     ctx,
   );
@@ -2239,6 +2502,131 @@ function reposTable(parent, ctx) {
   );
 }
 
+/** The metrics the comparison offers; counters are the latest value of a day or bucket. */
+const COMPARE = ['views', 'viewsUniques', 'clones', 'organicClones', 'installs', 'downloads', 'stars', 'forks'];
+
+/** One repository's values of `key` over the range, per day or per bucket. */
+function repoValues(ctx, m, key) {
+  const [a0, b] = ctx.bounds;
+  const by = ctx.state.by || 'day';
+  if (by === 'day') return slice(m, key, a0, b);
+  return bucketSeries(m, [key], bucketStart(a0, by), b, by, bucketStart).values[key];
+}
+
+/**
+ * Several repositories on one metric, beside the repositories table. Absolute, or
+ * normalised: each repository's values over its own highest in the range (100% = its
+ * peak), so a small repository's shape is as readable as a large one's. The five
+ * largest are shown at first; the toggles pick others.
+ */
+function compareChart(parent, ctx) {
+  const metric = COMPARE.includes(ctx.choices.get('compare:metric')) ? ctx.choices.get('compare:metric') : 'views';
+  const norm = ctx.choices.get('compare:scale') === 'normalised';
+  const metricSel = el('select', { id: 'compare-metric', 'data-compare': 'metric' }, COMPARE.map((k) => el('option', { value: k, selected: k === metric }, META[k].label)));
+  const scaleSel = el(
+    'select',
+    { id: 'compare-scale', 'data-compare': 'scale' },
+    el('option', { value: 'absolute', selected: !norm }, 'Absolute'),
+    el('option', { value: 'normalised', selected: norm }, 'Normalised (% of each one’s peak)'),
+  );
+  const slot = el('div');
+  parent.appendChild(
+    el(
+      'div',
+      { class: 'compare', 'data-panel': 'compare' },
+      el(
+        'div',
+        { class: 'trend-pick' },
+        el('label', { for: 'compare-metric' }, 'Compare repositories on'),
+        metricSel,
+        el('label', { for: 'compare-scale' }, 'Scale'),
+        scaleSel,
+      ),
+      slot,
+    ),
+  );
+  let handle = null;
+  const draw = () => {
+    ctx.choices.set('compare:metric', metricSel.value);
+    ctx.choices.set('compare:scale', scaleSel.value);
+    if (handle) {
+      handle.destroy();
+      ctx.charts.splice(ctx.charts.indexOf(handle), 1);
+    }
+    clear(slot);
+    handle = drawCompare(slot, ctx, metricSel.value, scaleSel.value === 'normalised');
+  };
+  metricSel.addEventListener('change', draw);
+  scaleSel.addEventListener('change', draw);
+  draw();
+}
+
+function drawCompare(slot, ctx, metric, norm) {
+  const [a0, b] = ctx.bounds;
+  const by = ctx.state.by || 'day';
+  const a = by === 'day' ? a0 : bucketStart(a0, by);
+  const counter = LAST_SERIES.has(metric);
+  const series = ctx.repos.map((name, i) => {
+    const raw = repoValues(ctx, ctx.modelOf(name), metric);
+    let size = 0;
+    let peak = 0;
+    for (const v of raw) {
+      if (v === null) continue;
+      size = counter ? v : size + v;
+      peak = Math.max(peak, v);
+    }
+    const values = norm ? raw.map((v) => (v === null ? null : peak > 0 ? v / peak : 0)) : raw;
+    return { key: name, label: name, color: (i % 8) + 1, values, size, partial: PARTIAL_SERIES.has(metric) };
+  });
+  // A day (bucket) is marked when any repository saw it only in progress.
+  const partial = series.length ? series[0].values.map(() => false) : [];
+  for (const name of ctx.repos) {
+    const m = ctx.modelOf(name);
+    const p = by === 'day' ? partialSlice(m, a, b) : bucketSeries(m, [], a, b, by, bucketStart).incomplete;
+    p.forEach((v, i) => v && (partial[i] = true));
+  }
+  const gapDays = partial.filter((_, i) => series.every((s) => s.values[i] === null)).length;
+  // At first, the five largest in the range; then whatever the toggles chose.
+  if (!ctx.hidden.has('compare')) {
+    const top = new Set([...series].sort((x, y) => y.size - x.size).slice(0, 5).map((s) => s.key));
+    ctx.hidden.set('compare', new Set(series.filter((s) => !top.has(s.key)).map((s) => s.key)));
+  }
+  const x = [];
+  const dates = [];
+  const starts = by === 'day' ? null : bucketSeries(ctx.model, [], a, b, by, bucketStart).starts;
+  for (const d of starts || Array.from({ length: b - a + 1 }, (_, i) => a + i)) {
+    x.push(daySec(d));
+    dates.push(by === 'month' ? dayStr(d).slice(0, 7) : dayStr(d));
+  }
+  const label = META[metric].label;
+  return lineChart(
+    slot,
+    {
+      id: 'compare',
+      title: `${label} by repository${by === 'day' ? (counter ? '' : ' per day') : ` per ${by}`}`,
+      note: [
+        norm ? `Each repository over its own highest ${counter ? 'value' : by} in the range (100%).` : null,
+        counter ? 'Latest value observed.' : null,
+        'Gaps: no repository collected.',
+      ]
+        .filter(Boolean)
+        .join(' '),
+      x,
+      xEnd: by === 'day' ? undefined : daySec(b),
+      dates,
+      series,
+      partial,
+      partialText: by === 'day' ? 'partial for some repository: the day was still running when collected' : undefined,
+      pct: norm,
+      zero: !counter || norm,
+      gapDays,
+      unit: by === 'day' ? undefined : by === 'week' ? 'weeks (Monday to Sunday, UTC)' : 'months (UTC)',
+      csv: { repo: `compare-${metric}${norm ? '-normalised' : ''}`, range: by === 'day' ? ctx.state.range : `${ctx.state.range}-${by}` },
+    },
+    ctx,
+  );
+}
+
 function overview(panel, ctx) {
   const [a, b] = ctx.bounds;
   const m = ctx.model;
@@ -2263,12 +2651,17 @@ function overview(panel, ctx) {
   panel.appendChild(grid);
   const main = el('div', { class: 'split-main' });
   grid.appendChild(main);
-  seriesChart(main, ctx, 'traffic', 'Traffic per day', ['views', 'viewsUniques', 'clones', 'clonesUniques', 'installs'], { markers: true });
+  seriesChart(main, ctx, 'traffic', 'Traffic per day', ['views', 'viewsUniques', 'clones', 'clonesUniques', 'installs'], { markers: true, multiples: true });
   freshness(grid, ctx);
   if (ctx.repos.length > 1) {
+    // The comparison, then the table: side by side, the table's eleven columns would
+    // not fit.
     const slot = el('div', { class: 'later' });
     panel.appendChild(slot);
-    ctx.later(() => reposTable(slot, ctx));
+    ctx.later(() => {
+      compareChart(slot, ctx);
+      reposTable(slot, ctx);
+    });
   }
 }
 
@@ -2288,9 +2681,13 @@ function installs(panel, ctx) {
     seriesChart(panel, ctx, 'installs', 'Installs per day', ['installs']);
     return;
   }
-  seriesChart(panel, ctx, 'installs', 'Installs per day', ['installs', 'downloads', 'organicClones'], {
-    note: 'Downloads are counted on the day a collection saw them rise.',
+  // Installs are the sum of the two: a stack, whose top edge is installs, instead of
+  // three lines where installs lay on organic clones on every day without downloads.
+  seriesChart(panel, ctx, 'installs', 'Installs per day', ['installs', 'organicClones', 'downloads'], {
+    note: 'Release downloads stacked on organic clones: the top edge is installs. Downloads are counted on the day a collection saw them rise.',
     markers: true,
+    stack: ['organicClones', 'downloads'],
+    total: 'installs',
   });
   const rows = releaseRows(m, a, b).map((r) => ({ ...r, firstDate: Number.isFinite(r.first) ? dayStr(r.first) : '' }));
   sortableTable(
@@ -2314,25 +2711,99 @@ function installs(panel, ctx) {
   );
 }
 
-function snapshotChart(parent, ctx, id, title, field) {
+/** A referrer or path trend: the chosen entry's 14-day count on each snapshot (five
+ * entries' lines at once were a tangle), and every entry seen in the range with its
+ * views over the range, from which one is chosen. */
+function trendPanel(parent, ctx, id, field) {
   const [a, b] = ctx.bounds;
-  const s = popularSeries(ctx.model, a, b, field, 5);
-  if (!s.days.length) return;
-  const keys = s.names.map((_, i) => `top${i + 1}`);
-  lineChart(
+  const t = popularTrend(ctx.model, a, b, field);
+  if (!t.days.length) return;
+  const what = field === 'referrers' ? 'Referrer' : 'Path';
+  const key = `${id}|${ctx.model.name}`;
+  let chosen = ctx.choices.get(key);
+  if (!t.entries.some((e) => e.name === chosen)) chosen = t.entries[0].name;
+  const select = el(
+    'select',
+    { id: `${id}-pick`, 'data-pick': id },
+    t.entries.map((e) => el('option', { value: e.name, selected: e.name === chosen }, shorten(e.name))),
+  );
+  const slot = el('div');
+  const wrap = el(
+    'div',
+    { class: 'trend', 'data-trend': id },
+    el('div', { class: 'control trend-pick' }, el('label', { for: `${id}-pick` }, `${what} shown over time`), select),
+    slot,
+  );
+  parent.appendChild(wrap);
+  let handle = null;
+  const draw = (name) => {
+    ctx.choices.set(key, name);
+    if (handle) {
+      handle.destroy();
+      ctx.charts.splice(ctx.charts.indexOf(handle), 1);
+    }
+    clear(slot);
+    select.value = name;
+    handle = lineChart(
+      slot,
+      {
+        id,
+        title: `${what} over time`,
+        note: `Each point is the chosen ${what.toLowerCase()}'s 14-day total as GitHub reported it that day; only snapshots of consecutive days are joined; a missing point means it was not in the top 10.`,
+        x: t.days.map(daySec),
+        dates: t.days.map(dayStr),
+        series: [{ key: 'count', label: name, color: 1, values: t.values(name) }],
+        zero: true,
+        points: true,
+        maxStep: 86400,
+        nullText: 'not in the top 10',
+        csv: { repo: ctx.repoLabel, range: ctx.state.range },
+      },
+      ctx,
+    );
+  };
+  draw(chosen);
+  select.addEventListener('change', () => draw(select.value));
+  trendTotals(wrap, ctx, id, what, t, draw);
+}
+
+/** Every entry of a trend with its views over the range, as bars; a name picks it. */
+function trendTotals(parent, ctx, id, what, t, pick) {
+  const [a, b] = ctx.bounds;
+  const max = Math.max(0, ...t.entries.map((e) => e.total ?? 0));
+  const bar = (r) => {
+    const fill = el('span', { class: 'bar', 'aria-hidden': 'true' });
+    fill.style.width = `${max > 0 && r.total ? (100 * r.total) / max : 0}%`;
+    return el('span', { class: 'bar-cell' }, el('span', { class: 'bar-track', 'aria-hidden': 'true' }, fill), int(r.total));
+  };
+  const name = (r) => {
+    const btn = el('button', { type: 'button', class: 'link', 'aria-label': `Show ${shorten(r.name, 60)} over time` }, clipped(r.name));
+    btn.addEventListener('click', () => pick(r.name));
+    return btn;
+  };
+  // Sentences as separate text nodes: none of them is data, and none is long.
+  const note = t.covered
+    ? [
+        `Views over ${t.covered} of the range's ${b - a + 1} days: the sum of ${t.windows.length} snapshot${t.windows.length === 1 ? '' : 's'} 14 days apart (${t.windows.length <= 4 ? t.windows.map(dayStr).join(', ') : `ending ${dayStr(t.windows[0])} to ${dayStr(t.windows[t.windows.length - 1])}`}), whose windows do not overlap, so no view is counted twice. `,
+        'An entry out of a snapshot’s top 10 counts nothing there: each total is a lower bound.',
+      ]
+    : 'No snapshot’s 14-day window lies inside this range: a total would count views from before it, so none is given (–).';
+  sortableTable(
     parent,
     {
-      id,
-      title,
-      note: 'Each point is a 14-day total as GitHub reported it that day; only snapshots of consecutive days are joined; a missing point means the entry was not in the top 10.',
-      x: s.days.map(daySec),
-      dates: s.days.map(dayStr),
-      series: s.names.map((name, i) => ({ key: keys[i], label: name, color: i + 1, values: s.values[i] })),
-      zero: true,
-      points: true,
-      maxStep: 86400,
-      nullText: 'not in the top 10',
-      csv: { repo: ctx.repoLabel, range: ctx.state.range },
+      id: `${id}-totals`,
+      title: `${what}s over the range`,
+      caption: `${what}s seen ${rangeLabel(ctx)}, with their views over the range`,
+      note,
+      defaultSort: 1,
+      limit: 10,
+      columns: [
+        { key: 'name', label: what, render: name, csvValue: (r) => r.name },
+        { key: 'total', label: 'Views in range', num: true, render: bar },
+        { key: 'uniques', label: 'Unique in range', num: true },
+        { key: 'seen', label: 'In top 10', num: true, csvLabel: 'Snapshots in the top 10' },
+      ],
+      rows: t.entries,
     },
     ctx,
   );
@@ -2347,7 +2818,7 @@ function views(panel, ctx) {
     ['views', 'Views', int(t.views), 'in range', slice(m, 'views', a, b), th.colors[1]],
     ['viewsUniques', 'Unique visitors', int(t.viewsUniques), 'per day, summed', slice(m, 'viewsUniques', a, b), th.colors[2]],
   ], ctx);
-  seriesChart(panel, ctx, 'views', 'Views per day', ['views', 'viewsUniques'], { markers: true });
+  seriesChart(panel, ctx, 'views', 'Views per day', ['views', 'viewsUniques'], { markers: true, multiples: true });
   const p = popularTables(m, a, b);
   const when = p.latest ? `14 days to ${dayStr(p.latest.day)}` : 'none recorded';
   const changeLabel = p.base ? `Change since ${dayStr(p.base.day)}` : 'Change';
@@ -2374,7 +2845,7 @@ function views(panel, ctx) {
     },
     ctx,
   );
-  snapshotChart(right, ctx, 'referrers-over-time', 'Top referrers over time', 'referrers');
+  trendPanel(right, ctx, 'referrers-over-time', 'referrers');
   sortableTable(
     panel,
     {
@@ -2394,7 +2865,7 @@ function views(panel, ctx) {
     },
     ctx,
   );
-  snapshotChart(panel, ctx, 'paths-over-time', 'Popular content over time', 'paths');
+  trendPanel(panel, ctx, 'paths-over-time', 'paths');
 }
 
 function community(panel, ctx) {
@@ -2408,11 +2879,71 @@ function community(panel, ctx) {
     ['forks', 'Forks', int(t.forks), `${signed(t.forksChange)} in range`, slice(m, 'forks', a, b), th.colors[3]],
     ['openIssues', 'Open issues', int(t.openIssues), `${signed(t.openIssuesChange)} in range`, slice(m, 'openIssues', a, b), th.colors[5]],
   ], ctx);
+  const cm = counterModel(m);
   const note = m.aggregate
     ? 'Sums of each repository’s latest observed value, on days at least one was collected.'
     : 'As observed by each collection; days without one are gaps.';
-  seriesChart(panel, ctx, 'stars', 'Stars and watchers', ['stars', 'watchers'], { zero: false, note });
-  seriesChart(panel, ctx, 'forks', 'Forks and open issues', ['forks', 'openIssues'], { zero: false, note });
+  // The reconstructed series, where the chart's days hold some of them.
+  const reconIn = (lo, hi) => (k) => (cm.hasRecon && slice(cm, `${k}Recon`, lo, hi).some((v) => v !== null) ? [k, `${k}Recon`] : [k]);
+  // The whole curve, from the first star (the first collection without a
+  // reconstruction), unless the range already starts there.
+  const first = cm.empty ? a : cm.start;
+  if (ctx.state.range !== 'all' && first < a) {
+    const recon = reconIn(first, b);
+    seriesChart(panel, counterCtx(ctx, cm, first, b), 'history', 'Stars and forks, whole history', [...recon('stars'), ...recon('forks')], {
+      zero: true,
+      note: cm.hasRecon ? `${note} Since ${dayStr(first)}, the first reconstructed day.` : note,
+      panels: [recon('stars'), recon('forks')],
+      ...reconOpts(recon),
+    });
+  }
+  const a2 = ctx.state.range === 'all' ? Math.min(a, first) : a;
+  const rangeCtx = counterCtx(ctx, cm, a2, b);
+  const recon = reconIn(a2, b);
+  const since = cm.hasRecon && first >= a2 ? ` Since ${dayStr(first)}, the first reconstructed day.` : '';
+  seriesChart(panel, rangeCtx, 'stars', 'Stars and watchers', [...recon('stars'), 'watchers'], {
+    zero: false,
+    note: note + since,
+    panels: [recon('stars'), ['watchers']],
+    ...reconOpts(recon),
+  });
+  seriesChart(panel, rangeCtx, 'forks', 'Forks and open issues', [...recon('forks'), 'openIssues'], {
+    zero: false,
+    note,
+    panels: [recon('forks'), ['openIssues']],
+    ...reconOpts(recon),
+  });
+}
+
+/** A context whose model is a repository's counters from day one (counterModel) over
+ * days [a, b]; its gaps are the days with neither a snapshot nor a reconstruction. */
+function counterCtx(ctx, cm, a, b) {
+  let gapDays = 0;
+  for (let d = Math.max(a, cm.start); d <= Math.min(b, cm.end); d++) {
+    const i = d - cm.start;
+    if (cm.stars[i] !== cm.stars[i] && cm.starsRecon[i] !== cm.starsRecon[i]) gapDays++;
+  }
+  return { ...ctx, model: cm, bounds: [a, b], axis: null, partial: null, estimated: null, totals: { ...ctx.totals, gapDays } };
+}
+
+/** The legend and the readout of the reconstructed days, when a chart has any. */
+function reconOpts(recon) {
+  if (recon('stars').length + recon('forks').length === 2) return {};
+  return {
+    coveredText: 'every day collected or reconstructed',
+    legend: el(
+      'p',
+      { class: 'legend recon-legend' },
+      el('span', { class: 'mark-recon', 'aria-hidden': 'true' }),
+      `Dashed line: ${RECON_STARS_TEXT}; ${RECON_FORKS_TEXT}. `,
+      'Rebuilt by `gtt backfill --from stargazers`, so each count is a lower bound; a collected snapshot wins on a day that has both.',
+    ),
+    dayNote: (i, series) => {
+      const on = (k) => series.some((s) => s.key === k && s.values[i] !== null);
+      const parts = [on('starsRecon') ? RECON_STARS_TEXT : null, on('forksRecon') ? RECON_FORKS_TEXT : null].filter(Boolean);
+      return parts.length ? ` (${parts.join('; ')})` : '';
+    },
+  };
 }
 
 function coverageStrip(parent, ctx) {
@@ -2521,6 +3052,8 @@ function dev(panel, ctx) {
     ['ciCheckouts', 'CI checkouts', int(t.ciCheckouts), `${pct(t.clones ? t.ciCheckouts / t.clones : 0)} of clones`, slice(m, 'ciCheckouts', a, b), th.colors[5]],
     ['organicClones', 'Organic clones', int(t.organicClones), `${int(t.organicUniques)} organic unique cloners`, slice(m, 'organicClones', a, b), th.colors[6]],
   ], ctx);
+  // One axis here, unlike the Overview: CI checkouts and organic clones are the two
+  // parts of the clones, and reading them against one scale is the point.
   seriesChart(panel, ctx, 'clones', 'Clones: raw, CI and organic', ['clones', 'ciCheckouts', 'organicClones']);
   seriesChart(panel, ctx, 'uniques', 'Unique cloners: raw, CI and organic', ['clonesUniques', 'ciUniques', 'organicUniques'], {
     note: 'CI unique cloners are the checkout share of uniques, at most one per workflow run.',
@@ -2558,6 +3091,8 @@ const app = {
   charts: [],
   hidden: new Map(),
   sorts: new Map(),
+  // The entry each trend chart shows, by chart and repository.
+  choices: new Map(),
   renders: 0,
 };
 
@@ -2687,6 +3222,7 @@ function render() {
       charts: app.charts,
       hidden: app.hidden,
       sorts: app.sorts,
+      choices: app.choices,
       repos: app.data.repos,
       index: app.data.index,
       repoLabel: app.state.repo === ALL ? 'all' : app.state.repo,

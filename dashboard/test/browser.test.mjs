@@ -434,9 +434,15 @@ for (const how of ['data.js', 'fetch']) {
     // Only the plain github.com path is a link.
     const hrefs = await page.$$eval('[data-table="paths"] a', (as) => as.map((a) => a.href));
     assert.deepEqual(hrefs, ['https://github.com/xss-test/site']);
-    // Series labels of the snapshot charts are data too.
-    const labels = await page.$$eval('[data-chart="referrers-over-time"] .toggle', (ls) => ls.map((l) => l.textContent));
-    assert.deepEqual(labels, XSS_TEXTS);
+    // The trend's entries (its choice, its totals, its series label) are data too.
+    const options = await page.$$eval('select[data-pick="referrers-over-time"] option', (os) => os.map((o) => [o.textContent, o.value]));
+    assert.deepEqual(options.sort(), XSS_TEXTS.map((t) => [t, t]).sort());
+    const totals = await page.$$eval('[data-table="referrers-over-time-totals"] tbody th', (c) => c.map((x) => x.textContent));
+    assert.deepEqual(totals.sort(), [...XSS_TEXTS].sort());
+    for (const t of XSS_TEXTS) {
+      await page.selectOption('select[data-pick="referrers-over-time"]', t);
+      assert.deepEqual(await page.$$eval('[data-chart="referrers-over-time"] .toggle', (ls) => ls.map((l) => l.textContent)), [t]);
+    }
     await page.hover('[data-chart="referrers-over-time"] .plot');
     await inert(page);
     for (const t of ['overview', 'installs', 'community', 'dev']) {

@@ -19,6 +19,8 @@ const app = {
   charts: [],
   hidden: new Map(),
   sorts: new Map(),
+  // The entry each trend chart shows, by chart and repository.
+  choices: new Map(),
   renders: 0,
 };
 
@@ -148,6 +150,7 @@ function render() {
       charts: app.charts,
       hidden: app.hidden,
       sorts: app.sorts,
+      choices: app.choices,
       repos: app.data.repos,
       index: app.data.index,
       repoLabel: app.state.repo === ALL ? 'all' : app.state.repo,

@@ -63,6 +63,12 @@ export function readHistory(h, fallbackName = '') {
     // Days whose CI checkouts were estimated from step names (workflow definitions
     // unreadable), not read from the definitions. Non-day entries are ignored.
     ciEstimated: Array.isArray(src.ci_estimated) ? src.ci_estimated.filter((d) => typeof d === 'string') : [],
+    // Stars and forks rebuilt from GitHub's listings (`gtt backfill --from stargazers`):
+    // day -> count, kept apart from `stats`.
+    reconstructed: {
+      stars: objectOf(objectOf(src.reconstructed).stars),
+      forks: objectOf(objectOf(src.reconstructed).forks),
+    },
   };
 }
 
@@ -303,6 +309,58 @@ export function buildModel(r) {
   Object.defineProperty(m, 'releases', { get: () => rel || (rel = releases(assets, firstDay)), enumerable: true });
   Object.defineProperty(m, 'popular', { get: () => pop || (pop = readPopular(r.popular)), enumerable: true });
   return m;
+}
+
+/** A reconstruction's day -> count map as ascending [day, count] pairs; entries that
+ * are not a day and a non-negative count are left out (never read as 0). */
+function reconPairs(obj) {
+  const out = [];
+  for (const k in obj) {
+    const d = dayKey(k);
+    const v = obj[k];
+    if (d === d && typeof v === 'number' && Number.isFinite(v) && v >= 0) out.push([d, v]);
+  }
+  return out.sort((x, y) => x[0] - y[0]);
+}
+
+/**
+ * Stars and forks from day one: the repository's counters on an axis of their own, from
+ * the first reconstructed or collected day to the last, so the model's axis (and its
+ * gaps: traffic before tracking is no gap) stays as it is. `stars`, `forks`, `watchers`
+ * and `openIssues` are as collected; `starsRecon` and `forksRecon` are the
+ * reconstruction on days without a collected snapshot, as gtt reads them
+ * (History::counters_on: a collected snapshot wins). A reconstruction sees only current
+ * stargazers and forks: unstars and deleted forks cannot be seen, each count is a lower
+ * bound. Kept on the model once made.
+ */
+export function counterModel(m) {
+  if (m.counters) return m.counters;
+  const rec = m.source && m.source.reconstructed;
+  const rs = reconPairs(rec ? rec.stars : {});
+  const rf = reconPairs(rec ? rec.forks : {});
+  let start = m.empty ? Infinity : m.start;
+  let end = m.empty ? -Infinity : m.end;
+  for (const p of [rs, rf]) {
+    if (!p.length) continue;
+    start = Math.min(start, p[0][0]);
+    end = Math.max(end, p[p.length - 1][0]);
+  }
+  const c = { name: m.name, empty: !Number.isFinite(start), partial: null, ciEstimated: null, hasRecon: rs.length + rf.length > 0 };
+  c.start = c.empty ? 0 : start;
+  c.end = c.empty ? -1 : end;
+  c.n = c.end - c.start + 1;
+  c.firstDay = c.start;
+  const off = m.start - c.start;
+  for (const k of ['stars', 'forks', 'watchers', 'openIssues']) {
+    c[k] = gapsArray(c.n);
+    if (!m.empty) c[k].set(m[k], off);
+  }
+  for (const [k, pairs, own] of [['starsRecon', rs, c.stars], ['forksRecon', rf, c.forks]]) {
+    c[k] = gapsArray(c.n);
+    for (const [d, v] of pairs) if (own[d - c.start] !== own[d - c.start]) c[k][d - c.start] = v;
+  }
+  Object.defineProperty(m, 'counters', { value: c });
+  return c;
 }
 
 /** Referrer/path snapshots, ascending by day. */
@@ -670,22 +728,58 @@ export function popularTables(m, a, b) {
   return { latest, base, referrers, paths };
 }
 
-/** Counts of the top `k` referrers (by the latest snapshot) on each snapshot day within
- * [a, b]: x = snapshot days, one series per referrer, null where it was not in the
- * top 10 that day. `field` is "referrers" or "paths". */
-export function popularSeries(m, a, b, field = 'referrers', k = 5) {
+/** GitHub's referrer and path counts are totals over the 14 days ending on the day
+ * they were read (https://docs.github.com/en/rest/metrics/traffic): a snapshot. */
+export const WINDOW_DAYS = 14;
+
+/**
+ * Referrer (`field` "referrers") or path ("paths") trends over [a, b]: the snapshot days
+ * in range, and every entry seen in one of them with its total over the range. Snapshot
+ * windows overlap (a daily collection reads 14 days each day), so summing every
+ * snapshot would count each view up to 14 times: the total adds only snapshots whose
+ * windows lie inside the range and do not overlap, taken from the latest back. Those
+ * windows cover `covered` of the range's days; an entry out of a snapshot's top 10
+ * counts nothing there, so a total is a lower bound. `values(name)`: the entry's
+ * 14-day count on each snapshot day, null when it was not in that day's top 10.
+ */
+export function popularTrend(m, a, b, field = 'referrers') {
   const snaps = m.popular.filter((p) => p.day >= a && p.day <= b);
-  if (!snaps.length) return { days: [], names: [], values: [] };
-  const latest = snaps[snaps.length - 1];
-  const countAt = field === 'referrers' ? 1 : 2;
-  const names = latest[field].slice(0, k).map((r) => r[0]);
-  const values = names.map((name) =>
+  const at = field === 'referrers' ? 1 : 2;
+  const windows = [];
+  let before = Infinity;
+  for (let i = snaps.length - 1; i >= 0; i--) {
+    const d = snaps[i].day;
+    if (d - WINDOW_DAYS + 1 >= a && d < before) {
+      windows.push(snaps[i]);
+      before = d - WINDOW_DAYS + 1;
+    }
+  }
+  const entries = new Map();
+  for (const s of snaps) {
+    for (const row of s[field]) {
+      let e = entries.get(row[0]);
+      if (!e) entries.set(row[0], (e = { name: row[0], title: field === 'paths' ? row[1] : '', total: 0, uniques: 0, seen: 0, latest: null }));
+      e.seen++;
+      e.latest = row[at];
+      if (field === 'paths') e.title = row[1];
+    }
+  }
+  for (const s of windows) {
+    for (const row of s[field]) {
+      const e = entries.get(row[0]);
+      e.total += row[at];
+      e.uniques += row[at + 1];
+    }
+  }
+  // Without a window inside the range there is no total: unknown, not 0.
+  if (!windows.length) for (const e of entries.values()) e.total = e.uniques = null;
+  const list = [...entries.values()].sort((x, y) => (y.total ?? 0) - (x.total ?? 0) || y.seen - x.seen || (x.name < y.name ? -1 : 1));
+  const values = (name) =>
     snaps.map((s) => {
       const row = s[field].find((r) => r[0] === name);
-      return row ? row[countAt] : null;
-    }),
-  );
-  return { days: snaps.map((s) => s.day), names, values };
+      return row ? row[at] : null;
+    });
+  return { days: snaps.map((s) => s.day), entries: list, windows: windows.map((s) => s.day).reverse(), covered: windows.length * WINDOW_DAYS, values };
 }
 
 /** Downloads per release within [a, b] plus all-time totals. */
@@ -704,7 +798,7 @@ export function indexDay(index) {
 
 
 /** The series kept as the latest value of a bucket rather than summed over it. */
-export const LAST_SERIES = new Set(['stars', 'forks', 'watchers', 'openIssues']);
+export const LAST_SERIES = new Set(['stars', 'forks', 'watchers', 'openIssues', 'starsRecon', 'forksRecon']);
 
 /**
  * Groups the days [a, b] of a model into buckets (see bucketStart: 'week' starts on
@@ -764,7 +858,8 @@ export function bucketSeries(m, keys, a, b, by, startOf) {
     const k = index[d - a];
     const j = d - m.start;
     const inside = j >= 0 && j < m.n;
-    if (d >= tracked0 && d <= m.end && (!inside || (m.views[j] !== m.views[j] && m.clones[j] !== m.clones[j]))) incomplete[k] = true;
+    // Counters alone (counterModel) have no traffic to be incomplete.
+    if (m.views && d >= tracked0 && d <= m.end && (!inside || (m.views[j] !== m.views[j] && m.clones[j] !== m.clones[j]))) incomplete[k] = true;
     if (inside && m.partial && m.partial[j]) incomplete[k] = true;
     if (inside && m.ciEstimated && m.ciEstimated[j]) estimated[k] = true;
   }

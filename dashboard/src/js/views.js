@@ -2,9 +2,9 @@
 // the selected repository (or of all of them), the day bounds of the range, and the
 // chart registry; it only builds DOM through dom.js and charts through chart.js.
 
-import { el, githubLink, isRepoName, download, clipped } from './dom.js';
-import { lineChart, sparkline, sharpCanvas, theme, META, PARTIAL_TEXT } from './chart.js';
-import { slice, totals, gaps, popularTables, popularSeries, releaseRows, partialSlice, periodChange, PARTIAL_SERIES, estimatedSlice, ESTIMATED_SERIES, bucketSeries, average7 } from './derive.js';
+import { el, githubLink, isRepoName, download, clipped, clear } from './dom.js';
+import { lineChart, sparkline, sharpCanvas, theme, META, PARTIAL_TEXT, RECON_STARS_TEXT, RECON_FORKS_TEXT } from './chart.js';
+import { slice, totals, gaps, popularTables, popularTrend, releaseRows, partialSlice, periodChange, PARTIAL_SERIES, estimatedSlice, ESTIMATED_SERIES, bucketSeries, average7, LAST_SERIES, counterModel } from './derive.js';
 import { dayStr, daySec, bucketStart } from './dates.js';
 import { int, signed, pct, utc, ago, ageDays, shorten } from './format.js';
 import { toCsv, csvFileName } from './csv.js';
@@ -27,12 +27,9 @@ function seriesChart(parent, ctx, id, title, keys, opts = {}) {
   const [a, b] = ctx.bounds;
   const { x, dates } = ctx.axis || (ctx.axis = axis(a, b));
   const series = keys.map((k) => ({
-    key: k,
-    label: META[k].label,
-    color: META[k].color,
+    ...seriesBase(k, opts),
     values: slice(ctx.model, k, a, b),
-    partial: PARTIAL_SERIES.has(k),
-    estimated: ESTIMATED_SERIES.has(k),
+    partial: PARTIAL_SERIES.has(k) || stackedOnPartial(k, opts),
   }));
   const k0 = keys[0];
   const avg = PARTIAL_SERIES.has(k0) && !opts.pct;
@@ -66,9 +63,44 @@ function seriesChart(parent, ctx, id, title, keys, opts = {}) {
       since: !ctx.model.empty && ctx.model.start > a ? dayStr(ctx.model.start) : null,
       csv: { repo: ctx.repoLabel, range: ctx.state.range },
       markers: opts.markers ? releaseMarkers(ctx) : null,
+      panels: panelsOf(keys, opts, avg ? `${k0}Avg7` : null),
+      legend: opts.legend,
+      dayNote: opts.dayNote,
+      coveredText: opts.coveredText,
     },
     ctx,
   );
+}
+
+/** What every series of a chart carries whatever its bucket: label, colour, and its
+ * part in a stack (`opts.stack`: keys bottom first; `opts.total`: the stack's top,
+ * listed, not drawn). */
+function seriesBase(k, opts) {
+  return {
+    key: k,
+    label: META[k].label,
+    color: META[k].color,
+    estimated: ESTIMATED_SERIES.has(k),
+    stack: Boolean(opts.stack && opts.stack.includes(k)),
+    total: k === opts.total,
+    dash: META[k].dash,
+    omitNull: META[k].omitNull,
+  };
+}
+
+/** A stack layer drawn on a layer whose partial days are a lower bound: its top is one too. */
+function stackedOnPartial(k, opts) {
+  const st = opts.stack || [];
+  const i = st.indexOf(k);
+  return i > 0 && st.slice(0, i).some((x) => PARTIAL_SERIES.has(x));
+}
+
+/** The panels of a chart (see panelGroups in chart.js): `opts.multiples`, one per
+ * series, the 7-day average with its series; `opts.panels`, as given; else one. */
+function panelsOf(keys, opts, avgKey) {
+  if (opts.panels) return opts.panels;
+  if (!opts.multiples) return undefined;
+  return keys.map((k, i) => (i === 0 && avgKey ? [k, avgKey] : [k]));
 }
 
 const BY_NOTE = {
@@ -92,12 +124,9 @@ function bucketChart(parent, ctx, id, title, keys, opts, by) {
       xEnd: daySec(b),
       dates: bs.starts.map((d) => (by === 'month' ? dayStr(d).slice(0, 7) : dayStr(d))),
       series: keys.map((k) => ({
-        key: k,
-        label: META[k].label,
-        color: META[k].color,
+        ...seriesBase(k, opts),
         values: bs.values[k],
-        partial: PARTIAL_SERIES.has(k) || k === 'downloads',
-        estimated: ESTIMATED_SERIES.has(k),
+        partial: PARTIAL_SERIES.has(k) || k === 'downloads' || stackedOnPartial(k, opts),
       })),
       partial: bs.incomplete,
       partialText: `incomplete: a partial day or a day not collected in this ${by}`,
@@ -109,6 +138,10 @@ function bucketChart(parent, ctx, id, title, keys, opts, by) {
       since: !ctx.model.empty && ctx.model.start > a ? dayStr(ctx.model.start) : null,
       csv: { repo: ctx.repoLabel, range: `${ctx.state.range}-${by}` },
       markers: opts.markers ? releaseMarkers(ctx) : null,
+      panels: panelsOf(keys, opts, null),
+      legend: opts.legend,
+      dayNote: opts.dayNote,
+      coveredText: opts.coveredText,
     },
     ctx,
   );
@@ -416,6 +449,131 @@ function reposTable(parent, ctx) {
   );
 }
 
+/** The metrics the comparison offers; counters are the latest value of a day or bucket. */
+const COMPARE = ['views', 'viewsUniques', 'clones', 'organicClones', 'installs', 'downloads', 'stars', 'forks'];
+
+/** One repository's values of `key` over the range, per day or per bucket. */
+function repoValues(ctx, m, key) {
+  const [a0, b] = ctx.bounds;
+  const by = ctx.state.by || 'day';
+  if (by === 'day') return slice(m, key, a0, b);
+  return bucketSeries(m, [key], bucketStart(a0, by), b, by, bucketStart).values[key];
+}
+
+/**
+ * Several repositories on one metric, beside the repositories table. Absolute, or
+ * normalised: each repository's values over its own highest in the range (100% = its
+ * peak), so a small repository's shape is as readable as a large one's. The five
+ * largest are shown at first; the toggles pick others.
+ */
+function compareChart(parent, ctx) {
+  const metric = COMPARE.includes(ctx.choices.get('compare:metric')) ? ctx.choices.get('compare:metric') : 'views';
+  const norm = ctx.choices.get('compare:scale') === 'normalised';
+  const metricSel = el('select', { id: 'compare-metric', 'data-compare': 'metric' }, COMPARE.map((k) => el('option', { value: k, selected: k === metric }, META[k].label)));
+  const scaleSel = el(
+    'select',
+    { id: 'compare-scale', 'data-compare': 'scale' },
+    el('option', { value: 'absolute', selected: !norm }, 'Absolute'),
+    el('option', { value: 'normalised', selected: norm }, 'Normalised (% of each one’s peak)'),
+  );
+  const slot = el('div');
+  parent.appendChild(
+    el(
+      'div',
+      { class: 'compare', 'data-panel': 'compare' },
+      el(
+        'div',
+        { class: 'trend-pick' },
+        el('label', { for: 'compare-metric' }, 'Compare repositories on'),
+        metricSel,
+        el('label', { for: 'compare-scale' }, 'Scale'),
+        scaleSel,
+      ),
+      slot,
+    ),
+  );
+  let handle = null;
+  const draw = () => {
+    ctx.choices.set('compare:metric', metricSel.value);
+    ctx.choices.set('compare:scale', scaleSel.value);
+    if (handle) {
+      handle.destroy();
+      ctx.charts.splice(ctx.charts.indexOf(handle), 1);
+    }
+    clear(slot);
+    handle = drawCompare(slot, ctx, metricSel.value, scaleSel.value === 'normalised');
+  };
+  metricSel.addEventListener('change', draw);
+  scaleSel.addEventListener('change', draw);
+  draw();
+}
+
+function drawCompare(slot, ctx, metric, norm) {
+  const [a0, b] = ctx.bounds;
+  const by = ctx.state.by || 'day';
+  const a = by === 'day' ? a0 : bucketStart(a0, by);
+  const counter = LAST_SERIES.has(metric);
+  const series = ctx.repos.map((name, i) => {
+    const raw = repoValues(ctx, ctx.modelOf(name), metric);
+    let size = 0;
+    let peak = 0;
+    for (const v of raw) {
+      if (v === null) continue;
+      size = counter ? v : size + v;
+      peak = Math.max(peak, v);
+    }
+    const values = norm ? raw.map((v) => (v === null ? null : peak > 0 ? v / peak : 0)) : raw;
+    return { key: name, label: name, color: (i % 8) + 1, values, size, partial: PARTIAL_SERIES.has(metric) };
+  });
+  // A day (bucket) is marked when any repository saw it only in progress.
+  const partial = series.length ? series[0].values.map(() => false) : [];
+  for (const name of ctx.repos) {
+    const m = ctx.modelOf(name);
+    const p = by === 'day' ? partialSlice(m, a, b) : bucketSeries(m, [], a, b, by, bucketStart).incomplete;
+    p.forEach((v, i) => v && (partial[i] = true));
+  }
+  const gapDays = partial.filter((_, i) => series.every((s) => s.values[i] === null)).length;
+  // At first, the five largest in the range; then whatever the toggles chose.
+  if (!ctx.hidden.has('compare')) {
+    const top = new Set([...series].sort((x, y) => y.size - x.size).slice(0, 5).map((s) => s.key));
+    ctx.hidden.set('compare', new Set(series.filter((s) => !top.has(s.key)).map((s) => s.key)));
+  }
+  const x = [];
+  const dates = [];
+  const starts = by === 'day' ? null : bucketSeries(ctx.model, [], a, b, by, bucketStart).starts;
+  for (const d of starts || Array.from({ length: b - a + 1 }, (_, i) => a + i)) {
+    x.push(daySec(d));
+    dates.push(by === 'month' ? dayStr(d).slice(0, 7) : dayStr(d));
+  }
+  const label = META[metric].label;
+  return lineChart(
+    slot,
+    {
+      id: 'compare',
+      title: `${label} by repository${by === 'day' ? (counter ? '' : ' per day') : ` per ${by}`}`,
+      note: [
+        norm ? `Each repository over its own highest ${counter ? 'value' : by} in the range (100%).` : null,
+        counter ? 'Latest value observed.' : null,
+        'Gaps: no repository collected.',
+      ]
+        .filter(Boolean)
+        .join(' '),
+      x,
+      xEnd: by === 'day' ? undefined : daySec(b),
+      dates,
+      series,
+      partial,
+      partialText: by === 'day' ? 'partial for some repository: the day was still running when collected' : undefined,
+      pct: norm,
+      zero: !counter || norm,
+      gapDays,
+      unit: by === 'day' ? undefined : by === 'week' ? 'weeks (Monday to Sunday, UTC)' : 'months (UTC)',
+      csv: { repo: `compare-${metric}${norm ? '-normalised' : ''}`, range: by === 'day' ? ctx.state.range : `${ctx.state.range}-${by}` },
+    },
+    ctx,
+  );
+}
+
 export function overview(panel, ctx) {
   const [a, b] = ctx.bounds;
   const m = ctx.model;
@@ -440,12 +598,17 @@ export function overview(panel, ctx) {
   panel.appendChild(grid);
   const main = el('div', { class: 'split-main' });
   grid.appendChild(main);
-  seriesChart(main, ctx, 'traffic', 'Traffic per day', ['views', 'viewsUniques', 'clones', 'clonesUniques', 'installs'], { markers: true });
+  seriesChart(main, ctx, 'traffic', 'Traffic per day', ['views', 'viewsUniques', 'clones', 'clonesUniques', 'installs'], { markers: true, multiples: true });
   freshness(grid, ctx);
   if (ctx.repos.length > 1) {
+    // The comparison, then the table: side by side, the table's eleven columns would
+    // not fit.
     const slot = el('div', { class: 'later' });
     panel.appendChild(slot);
-    ctx.later(() => reposTable(slot, ctx));
+    ctx.later(() => {
+      compareChart(slot, ctx);
+      reposTable(slot, ctx);
+    });
   }
 }
 
@@ -465,9 +628,13 @@ export function installs(panel, ctx) {
     seriesChart(panel, ctx, 'installs', 'Installs per day', ['installs']);
     return;
   }
-  seriesChart(panel, ctx, 'installs', 'Installs per day', ['installs', 'downloads', 'organicClones'], {
-    note: 'Downloads are counted on the day a collection saw them rise.',
+  // Installs are the sum of the two: a stack, whose top edge is installs, instead of
+  // three lines where installs lay on organic clones on every day without downloads.
+  seriesChart(panel, ctx, 'installs', 'Installs per day', ['installs', 'organicClones', 'downloads'], {
+    note: 'Release downloads stacked on organic clones: the top edge is installs. Downloads are counted on the day a collection saw them rise.',
     markers: true,
+    stack: ['organicClones', 'downloads'],
+    total: 'installs',
   });
   const rows = releaseRows(m, a, b).map((r) => ({ ...r, firstDate: Number.isFinite(r.first) ? dayStr(r.first) : '' }));
   sortableTable(
@@ -491,25 +658,99 @@ export function installs(panel, ctx) {
   );
 }
 
-function snapshotChart(parent, ctx, id, title, field) {
+/** A referrer or path trend: the chosen entry's 14-day count on each snapshot (five
+ * entries' lines at once were a tangle), and every entry seen in the range with its
+ * views over the range, from which one is chosen. */
+function trendPanel(parent, ctx, id, field) {
   const [a, b] = ctx.bounds;
-  const s = popularSeries(ctx.model, a, b, field, 5);
-  if (!s.days.length) return;
-  const keys = s.names.map((_, i) => `top${i + 1}`);
-  lineChart(
+  const t = popularTrend(ctx.model, a, b, field);
+  if (!t.days.length) return;
+  const what = field === 'referrers' ? 'Referrer' : 'Path';
+  const key = `${id}|${ctx.model.name}`;
+  let chosen = ctx.choices.get(key);
+  if (!t.entries.some((e) => e.name === chosen)) chosen = t.entries[0].name;
+  const select = el(
+    'select',
+    { id: `${id}-pick`, 'data-pick': id },
+    t.entries.map((e) => el('option', { value: e.name, selected: e.name === chosen }, shorten(e.name))),
+  );
+  const slot = el('div');
+  const wrap = el(
+    'div',
+    { class: 'trend', 'data-trend': id },
+    el('div', { class: 'control trend-pick' }, el('label', { for: `${id}-pick` }, `${what} shown over time`), select),
+    slot,
+  );
+  parent.appendChild(wrap);
+  let handle = null;
+  const draw = (name) => {
+    ctx.choices.set(key, name);
+    if (handle) {
+      handle.destroy();
+      ctx.charts.splice(ctx.charts.indexOf(handle), 1);
+    }
+    clear(slot);
+    select.value = name;
+    handle = lineChart(
+      slot,
+      {
+        id,
+        title: `${what} over time`,
+        note: `Each point is the chosen ${what.toLowerCase()}'s 14-day total as GitHub reported it that day; only snapshots of consecutive days are joined; a missing point means it was not in the top 10.`,
+        x: t.days.map(daySec),
+        dates: t.days.map(dayStr),
+        series: [{ key: 'count', label: name, color: 1, values: t.values(name) }],
+        zero: true,
+        points: true,
+        maxStep: 86400,
+        nullText: 'not in the top 10',
+        csv: { repo: ctx.repoLabel, range: ctx.state.range },
+      },
+      ctx,
+    );
+  };
+  draw(chosen);
+  select.addEventListener('change', () => draw(select.value));
+  trendTotals(wrap, ctx, id, what, t, draw);
+}
+
+/** Every entry of a trend with its views over the range, as bars; a name picks it. */
+function trendTotals(parent, ctx, id, what, t, pick) {
+  const [a, b] = ctx.bounds;
+  const max = Math.max(0, ...t.entries.map((e) => e.total ?? 0));
+  const bar = (r) => {
+    const fill = el('span', { class: 'bar', 'aria-hidden': 'true' });
+    fill.style.width = `${max > 0 && r.total ? (100 * r.total) / max : 0}%`;
+    return el('span', { class: 'bar-cell' }, el('span', { class: 'bar-track', 'aria-hidden': 'true' }, fill), int(r.total));
+  };
+  const name = (r) => {
+    const btn = el('button', { type: 'button', class: 'link', 'aria-label': `Show ${shorten(r.name, 60)} over time` }, clipped(r.name));
+    btn.addEventListener('click', () => pick(r.name));
+    return btn;
+  };
+  // Sentences as separate text nodes: none of them is data, and none is long.
+  const note = t.covered
+    ? [
+        `Views over ${t.covered} of the range's ${b - a + 1} days: the sum of ${t.windows.length} snapshot${t.windows.length === 1 ? '' : 's'} 14 days apart (${t.windows.length <= 4 ? t.windows.map(dayStr).join(', ') : `ending ${dayStr(t.windows[0])} to ${dayStr(t.windows[t.windows.length - 1])}`}), whose windows do not overlap, so no view is counted twice. `,
+        'An entry out of a snapshot’s top 10 counts nothing there: each total is a lower bound.',
+      ]
+    : 'No snapshot’s 14-day window lies inside this range: a total would count views from before it, so none is given (–).';
+  sortableTable(
     parent,
     {
-      id,
-      title,
-      note: 'Each point is a 14-day total as GitHub reported it that day; only snapshots of consecutive days are joined; a missing point means the entry was not in the top 10.',
-      x: s.days.map(daySec),
-      dates: s.days.map(dayStr),
-      series: s.names.map((name, i) => ({ key: keys[i], label: name, color: i + 1, values: s.values[i] })),
-      zero: true,
-      points: true,
-      maxStep: 86400,
-      nullText: 'not in the top 10',
-      csv: { repo: ctx.repoLabel, range: ctx.state.range },
+      id: `${id}-totals`,
+      title: `${what}s over the range`,
+      caption: `${what}s seen ${rangeLabel(ctx)}, with their views over the range`,
+      note,
+      defaultSort: 1,
+      limit: 10,
+      columns: [
+        { key: 'name', label: what, render: name, csvValue: (r) => r.name },
+        { key: 'total', label: 'Views in range', num: true, render: bar },
+        { key: 'uniques', label: 'Unique in range', num: true },
+        { key: 'seen', label: 'In top 10', num: true, csvLabel: 'Snapshots in the top 10' },
+      ],
+      rows: t.entries,
     },
     ctx,
   );
@@ -524,7 +765,7 @@ export function views(panel, ctx) {
     ['views', 'Views', int(t.views), 'in range', slice(m, 'views', a, b), th.colors[1]],
     ['viewsUniques', 'Unique visitors', int(t.viewsUniques), 'per day, summed', slice(m, 'viewsUniques', a, b), th.colors[2]],
   ], ctx);
-  seriesChart(panel, ctx, 'views', 'Views per day', ['views', 'viewsUniques'], { markers: true });
+  seriesChart(panel, ctx, 'views', 'Views per day', ['views', 'viewsUniques'], { markers: true, multiples: true });
   const p = popularTables(m, a, b);
   const when = p.latest ? `14 days to ${dayStr(p.latest.day)}` : 'none recorded';
   const changeLabel = p.base ? `Change since ${dayStr(p.base.day)}` : 'Change';
@@ -551,7 +792,7 @@ export function views(panel, ctx) {
     },
     ctx,
   );
-  snapshotChart(right, ctx, 'referrers-over-time', 'Top referrers over time', 'referrers');
+  trendPanel(right, ctx, 'referrers-over-time', 'referrers');
   sortableTable(
     panel,
     {
@@ -571,7 +812,7 @@ export function views(panel, ctx) {
     },
     ctx,
   );
-  snapshotChart(panel, ctx, 'paths-over-time', 'Popular content over time', 'paths');
+  trendPanel(panel, ctx, 'paths-over-time', 'paths');
 }
 
 export function community(panel, ctx) {
@@ -585,11 +826,71 @@ export function community(panel, ctx) {
     ['forks', 'Forks', int(t.forks), `${signed(t.forksChange)} in range`, slice(m, 'forks', a, b), th.colors[3]],
     ['openIssues', 'Open issues', int(t.openIssues), `${signed(t.openIssuesChange)} in range`, slice(m, 'openIssues', a, b), th.colors[5]],
   ], ctx);
+  const cm = counterModel(m);
   const note = m.aggregate
     ? 'Sums of each repository’s latest observed value, on days at least one was collected.'
     : 'As observed by each collection; days without one are gaps.';
-  seriesChart(panel, ctx, 'stars', 'Stars and watchers', ['stars', 'watchers'], { zero: false, note });
-  seriesChart(panel, ctx, 'forks', 'Forks and open issues', ['forks', 'openIssues'], { zero: false, note });
+  // The reconstructed series, where the chart's days hold some of them.
+  const reconIn = (lo, hi) => (k) => (cm.hasRecon && slice(cm, `${k}Recon`, lo, hi).some((v) => v !== null) ? [k, `${k}Recon`] : [k]);
+  // The whole curve, from the first star (the first collection without a
+  // reconstruction), unless the range already starts there.
+  const first = cm.empty ? a : cm.start;
+  if (ctx.state.range !== 'all' && first < a) {
+    const recon = reconIn(first, b);
+    seriesChart(panel, counterCtx(ctx, cm, first, b), 'history', 'Stars and forks, whole history', [...recon('stars'), ...recon('forks')], {
+      zero: true,
+      note: cm.hasRecon ? `${note} Since ${dayStr(first)}, the first reconstructed day.` : note,
+      panels: [recon('stars'), recon('forks')],
+      ...reconOpts(recon),
+    });
+  }
+  const a2 = ctx.state.range === 'all' ? Math.min(a, first) : a;
+  const rangeCtx = counterCtx(ctx, cm, a2, b);
+  const recon = reconIn(a2, b);
+  const since = cm.hasRecon && first >= a2 ? ` Since ${dayStr(first)}, the first reconstructed day.` : '';
+  seriesChart(panel, rangeCtx, 'stars', 'Stars and watchers', [...recon('stars'), 'watchers'], {
+    zero: false,
+    note: note + since,
+    panels: [recon('stars'), ['watchers']],
+    ...reconOpts(recon),
+  });
+  seriesChart(panel, rangeCtx, 'forks', 'Forks and open issues', [...recon('forks'), 'openIssues'], {
+    zero: false,
+    note,
+    panels: [recon('forks'), ['openIssues']],
+    ...reconOpts(recon),
+  });
+}
+
+/** A context whose model is a repository's counters from day one (counterModel) over
+ * days [a, b]; its gaps are the days with neither a snapshot nor a reconstruction. */
+function counterCtx(ctx, cm, a, b) {
+  let gapDays = 0;
+  for (let d = Math.max(a, cm.start); d <= Math.min(b, cm.end); d++) {
+    const i = d - cm.start;
+    if (cm.stars[i] !== cm.stars[i] && cm.starsRecon[i] !== cm.starsRecon[i]) gapDays++;
+  }
+  return { ...ctx, model: cm, bounds: [a, b], axis: null, partial: null, estimated: null, totals: { ...ctx.totals, gapDays } };
+}
+
+/** The legend and the readout of the reconstructed days, when a chart has any. */
+function reconOpts(recon) {
+  if (recon('stars').length + recon('forks').length === 2) return {};
+  return {
+    coveredText: 'every day collected or reconstructed',
+    legend: el(
+      'p',
+      { class: 'legend recon-legend' },
+      el('span', { class: 'mark-recon', 'aria-hidden': 'true' }),
+      `Dashed line: ${RECON_STARS_TEXT}; ${RECON_FORKS_TEXT}. `,
+      'Rebuilt by `gtt backfill --from stargazers`, so each count is a lower bound; a collected snapshot wins on a day that has both.',
+    ),
+    dayNote: (i, series) => {
+      const on = (k) => series.some((s) => s.key === k && s.values[i] !== null);
+      const parts = [on('starsRecon') ? RECON_STARS_TEXT : null, on('forksRecon') ? RECON_FORKS_TEXT : null].filter(Boolean);
+      return parts.length ? ` (${parts.join('; ')})` : '';
+    },
+  };
 }
 
 function coverageStrip(parent, ctx) {
@@ -698,6 +999,8 @@ export function dev(panel, ctx) {
     ['ciCheckouts', 'CI checkouts', int(t.ciCheckouts), `${pct(t.clones ? t.ciCheckouts / t.clones : 0)} of clones`, slice(m, 'ciCheckouts', a, b), th.colors[5]],
     ['organicClones', 'Organic clones', int(t.organicClones), `${int(t.organicUniques)} organic unique cloners`, slice(m, 'organicClones', a, b), th.colors[6]],
   ], ctx);
+  // One axis here, unlike the Overview: CI checkouts and organic clones are the two
+  // parts of the clones, and reading them against one scale is the point.
   seriesChart(panel, ctx, 'clones', 'Clones: raw, CI and organic', ['clones', 'ciCheckouts', 'organicClones']);
   seriesChart(panel, ctx, 'uniques', 'Unique cloners: raw, CI and organic', ['clonesUniques', 'ciUniques', 'organicUniques'], {
     note: 'CI unique cloners are the checkout share of uniques, at most one per workflow run.',

@@ -11,7 +11,8 @@ import {
   totals,
   gaps,
   popularTables,
-  popularSeries,
+  popularTrend,
+  counterModel,
   releaseRows,
   rangeBounds,
 } from '../../src/js/derive.js';
@@ -158,9 +159,29 @@ test('referrer and path tables with change over snapshots', () => {
   const late = popularTables(m, D('2026-10-05'), m.end);
   assert.equal(late.base, null);
   assert.equal(late.referrers[0].change, undefined);
-  const s = popularSeries(m, m.start, m.end, 'referrers', 5);
-  assert.deepEqual(s.names, ['google.com', 'news.ycombinator.com']);
-  assert.deepEqual(s.values, [[10, 14], [null, 30]]);
+});
+
+test('referrer trends: totals over non-overlapping 14-day windows inside the range', () => {
+  const snap = (g, h) => ({ referrers: [['google.com', g, 1], ...(h ? [['hn', h, 2]] : [])], paths: [] });
+  const popular = {};
+  // Daily snapshots on days 0..29 of October (30 days): google 10 + day, hn on some.
+  for (let k = 0; k < 30; k++) popular[dayStr(D('2026-10-01') + k)] = snap(10 + k, k === 29 || k === 5 ? 7 : 0);
+  const m = buildModel(readHistory({ repo: 'o/r', popular }));
+  const a = D('2026-10-01');
+  const t = popularTrend(m, a, a + 29, 'referrers');
+  // Windows ending on days 29 and 15 (15 - 13 = 2 >= 0); day 1's window starts before
+  // the range: 28 of 30 days covered, no view counted twice.
+  assert.deepEqual(t.windows.map(dayStr), ['2026-10-16', '2026-10-30']);
+  assert.equal(t.covered, 28);
+  assert.deepEqual(t.entries.map((e) => [e.name, e.total, e.uniques, e.seen]), [['google.com', 25 + 39, 2, 30], ['hn', 7, 2, 2]]);
+  assert.equal(t.days.length, 30);
+  const hn = t.values('hn');
+  assert.equal(hn[5], 7);
+  assert.equal(hn[6], null, 'not in the top 10 that day');
+  // A range shorter than a window: no window inside, no total (unknown, not 0).
+  const short = popularTrend(m, a + 20, a + 29, 'referrers');
+  assert.equal(short.covered, 0);
+  assert.deepEqual(short.entries.map((e) => [e.name, e.total]), [['google.com', null], ['hn', null]]);
 });
 
 test('releases: totals and range sums', () => {
@@ -236,4 +257,34 @@ test('partial days: marked on the axis, summed in totals, left out of period cha
   const other = buildModel(readHistory({ days: { '2026-01-19': [1, 1, 1, 1] }, partial: ['2026-01-19'] }, 'c/d'));
   const agg = aggregate([m, other]);
   assert.deepEqual(partialSlice(agg, D('2026-01-18'), D('2026-01-20')), [false, true, true]);
+});
+
+test('counters from day one: a collected snapshot beats the reconstruction; junk is left out', () => {
+  const m = buildModel(
+    readHistory({
+      repo: 'o/r',
+      days: { '2026-10-02': [1, 1, 1, 1] },
+      stats: { '2026-10-02': [0, 50, 4, 3, 1], '2026-10-03': [0, 52, 4, 3, 1] },
+      reconstructed: {
+        stars: { '2026-09-29': 40, '2026-09-30': 'x', '2026-10-01': 45, '2026-10-02': 49, nope: 3, '2026-10-04': -1 },
+        forks: { '2026-09-30': 2 },
+      },
+    }),
+  );
+  const c = counterModel(m);
+  assert.equal(dayStr(c.start), '2026-09-29');
+  assert.equal(dayStr(c.end), '2026-10-03');
+  assert.ok(c.hasRecon);
+  assert.deepEqual(slice(c, 'stars', c.start, c.end), [null, null, null, 50, 52]);
+  // Day 2026-10-02 was collected: its reconstruction (49) is not shown.
+  assert.deepEqual(slice(c, 'starsRecon', c.start, c.end), [40, null, 45, null, null]);
+  assert.deepEqual(slice(c, 'forksRecon', c.start, c.end), [null, 2, null, null, null]);
+  assert.deepEqual(slice(c, 'watchers', c.start, c.end), [null, null, null, 3, 3]);
+  // The model's own axis is untouched, and the counters are made once.
+  assert.equal(dayStr(m.start), '2026-10-02');
+  assert.equal(counterModel(m), c);
+  // Without a reconstruction: the counters as collected.
+  const plain = counterModel(buildModel(readHistory({ repo: 'o/r', stats: { '2026-10-02': [0, 5, 0, 0, 0] } })));
+  assert.equal(plain.hasRecon, false);
+  assert.deepEqual(slice(plain, 'stars', plain.start, plain.end), [5]);
 });

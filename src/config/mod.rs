@@ -340,8 +340,9 @@ pub(crate) fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Time
 /// `repos` (and `GITHUB_REPOSITORY`) the repositories are left empty: the command takes
 /// those the store tracks, which only it can read.
 fn check_needs(c: &Config) -> Result<(), Error> {
-    if c.command == Command::Dashboard && c.out.is_none() {
-        let fix = "name the folder to write the dashboard into, e.g. `gtt dashboard --out site`";
+    // A branch store without `out` takes the site itself, for Pages to serve.
+    if c.command == Command::Dashboard && c.out.is_none() && !matches!(c.storage, Storage::Branch { .. }) {
+        let fix = "name the folder to write the dashboard into, e.g. `gtt dashboard --out site` (or, with `data-branch`, leave it out to write the site into the branch)";
         return Err(Error::Unset { input: "out", fix: Some(fix) });
     }
     // The aggregate job reads stored histories only: no repositories, no traffic token.

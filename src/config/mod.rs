@@ -195,6 +195,9 @@ pub(crate) struct Config {
     pub(crate) action_home: Option<String>,
     /// `init`: also write the Pages workflow.
     pub(crate) pages: bool,
+    /// `init`: the branch of the repository that holds the history (and the dashboard
+    /// Pages serves), instead of a gist.
+    pub(crate) branch: Option<String>,
 }
 
 /// The repository that publishes the gtt action, as the build named it: release builds
@@ -295,6 +298,7 @@ pub(crate) fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Time
     let apply = values::bool_input("apply", raw.apply.as_deref(), false)?;
     let action_home = values::action_home(raw.action.as_deref(), BUILT_FOR)?;
     let pages = values::bool_input("pages", raw.pages.as_deref(), false)?;
+    let branch = storage::init_branch(raw.branch.as_deref(), pages)?;
     let filters = repos::filters(&raw)?;
     let aggregate = values::bool_input("aggregate", raw.aggregate.as_deref(), false)?;
     let path = |p: &Option<String>| p.as_ref().map(PathBuf::from);
@@ -330,6 +334,7 @@ pub(crate) fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Time
         apply,
         action_home,
         pages,
+        branch,
     };
     check_needs(&c)?;
     Ok(c)

@@ -14,6 +14,9 @@
 //! `GTT_BENCH_CONCURRENCY=default,8,32` the fleet's `--concurrency` values; `GTT_BENCH_LOG`
 //! gtt's `RUST_LOG` (default `info`); `GTT_BENCH_BIN` another gtt binary (one with symbols)
 //! and `GTT_BENCH_WRAP` a command to run it under (`perf record -g --`, `heaptrack`).
+//! `GTT_BENCH_GHTRAF=PATH` (ghtraf's workflow file, `traffic-badges.yml`, not shipped with
+//! gtt) also runs ghtraf's collector under node on the same fake (`benches/ghtraf/shim.mjs`)
+//! beside `one`'s cold gist run.
 //! Without `--bench` (`cargo test --bench scale`) it runs the same code at toy sizes, as a
 //! smoke test. Nothing here asserts a timing.
 // A benchmark: like a test, it may stop at the first surprise.
@@ -595,8 +598,76 @@ fn one(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
         for f in &figures {
             report_one(f, sizes, &ids, storage, rows);
         }
+        if let (true, Ok(workflow), Some(cold)) = (gist, std::env::var("GTT_BENCH_GHTRAF"), figures.first()) {
+            ghtraf_beside(&workflow, sizes, cold, rows)?;
+        }
     }
     Ok(())
+}
+
+/// ghtraf's collector (its workflow's inline script, run by `benches/ghtraf/shim.mjs`
+/// under node) on the same fake, the same repository and latency, into an empty gist
+/// each run: its cold run beside gtt's `cold`. `workflow` is ghtraf's workflow file
+/// (`GTT_BENCH_GHTRAF`; not part of gtt).
+fn ghtraf_beside(workflow: &str, sizes: Sizes, cold: &OneFigures, rows: &mut Vec<Row>) -> Res<()> {
+    let fake = one_repo_fake(ONE_REPO)?;
+    let shim = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/ghtraf/shim.mjs");
+    let limits = Limits { latency: sizes.latency, max_concurrent: Some(MAX_CONCURRENT), per_window: None };
+    let mut walls = Vec::new();
+    let mut requests = 0;
+    for i in 0..sizes.repeats {
+        let (token, gist) = (format!("ghp_ghtraf{i}"), format!("ghtraf{i}"));
+        fake.add_token(&token, TokenKind::Full);
+        fake.create_gist(&gist, vec![("README.md", "ghtraf")]);
+        fake.clear_requests();
+        fake.set_limits(limits.clone());
+        let start = Instant::now();
+        let out = Command::new("node")
+            .arg(&shim)
+            .arg(workflow)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("GHTRAF_API", fake.url())
+            .env("GHTRAF_TOKEN", &token)
+            .env("GHTRAF_NOW", fake.now().to_string())
+            .env("GITHUB_REPOSITORY", ONE_REPO)
+            .env("GIST_ID", &gist)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot start node: {e}"))?;
+        walls.push(start.elapsed());
+        requests = fake.requests().len();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() || !stdout.contains("Updated gist") || fake.gist_file(&gist, "state.json").is_none() {
+            return Err(format!("ghtraf's script failed: {stdout}{}", String::from_utf8_lossy(&out.stderr)));
+        }
+    }
+    let wall = median(walls);
+    let ratio = wall.as_secs_f64() / cold.wall.as_secs_f64().max(1e-9);
+    println!(
+        "\nghtraf's collector (node {}), cold into an empty gist: wall {} (median of {}), {requests} requests, one at a time; gtt's cold gist run: {} ({} requests): {ratio:.1}x faster",
+        node_version(),
+        ms(wall),
+        sizes.repeats,
+        ms(cold.wall),
+        cold.run.requests.len(),
+    );
+    rows.push(row(
+        "ghtraf's collector beside gtt, one repository (gist), cold: wall time",
+        ms(wall),
+        format!("gtt {}", ms(cold.wall)),
+        format!("{ratio:.1}x"),
+        ">= 5x",
+        Some(ratio >= 5.0),
+    ));
+    Ok(())
+}
+
+fn node_version() -> String {
+    Command::new("node")
+        .arg("--version")
+        .output()
+        .map_or("unknown".into(), |o| String::from_utf8_lossy(&o.stdout).trim().to_string())
 }
 
 /// Cold, warm and next-day runs, each kind reduced to its median run.

@@ -599,6 +599,26 @@ mod tests {
     }
 
     #[test]
+    fn site_files_are_the_site_with_this_config_and_no_data() {
+        let cfg = SiteConfig { source: "./".into() };
+        let files = site_files(&Site::Embedded, &cfg).unwrap();
+        let by_path: BTreeMap<&str, &[u8]> = files.iter().map(|(p, b)| (p.as_str(), b.as_slice())).collect();
+        assert_eq!(by_path.len(), files.len(), "each path once");
+        for (rel, bytes) in embedded_files() {
+            if !matches!(*rel, "config.js" | "config.json" | "data.js") {
+                assert_eq!(by_path.get(rel), Some(bytes), "{rel}");
+            }
+        }
+        let text = |p: &str| String::from_utf8(by_path[p].to_vec()).unwrap();
+        assert!(text("config.js").contains(r#"window.GTT_CONFIG = {"source":"./"};"#), "{}", text("config.js"));
+        assert!(text("data.js").contains("window.GTT_DATA = null;"));
+        let listed = super::manifest_files(&manifest_text(by_path.keys().copied()).unwrap());
+        assert_eq!(listed.len(), files.len());
+        assert!(super::manifest_files("{\"written_by\":\"someone\",\"files\":[\"a\"]}").is_empty(), "not gtt's");
+        assert!(super::manifest_files("not json").is_empty());
+    }
+
+    #[test]
     fn plain_file_names() {
         for ok in ["gtt.json", "history-octo.hello.json", "history-a-b.c_d.json"] {
             assert!(is_plain_file_name(ok), "{ok}");

@@ -241,13 +241,15 @@ fn the_dashboard_goes_into_the_branch_in_one_commit_beside_the_data() {
     assert!(manifest["files"].as_array().unwrap().iter().any(|f| f == "vendor/uPlot.iife.min.js"), "{manifest}");
     assert!(data_of(&files) == data, "the data files are untouched");
 
-    // Again, same gtt: nothing to commit.
-    let commits = fake.count("POST", "/git/commits");
+    // Again, same gtt: nothing to commit, and no ref moved.
+    fake.clear_requests();
     let r = on_branch(&fake, &["dashboard"]);
     ok(&r);
     assert!(r.stdout.contains("up to date"), "{}", r.stdout);
     assert_eq!(fake.branch_log(DATA, BRANCH).len(), 2, "no commit");
-    assert_eq!(fake.count("POST", "/git/commits"), commits);
+    let asked: Vec<String> = fake.requests().iter().map(|q| format!("{} {}", q.method, q.path)).collect();
+    assert_eq!(fake.count("POST", "/git/commits") + fake.count("PATCH", "/git/refs"), 0, "{asked:?}");
+    assert_eq!(asked.len(), 6, "head, commit, tree, manifest, one large file, the tree: {asked:?}");
 
     // The next collection keeps the site.
     fake.advance(SignedDuration::from_hours(24));

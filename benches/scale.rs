@@ -14,6 +14,9 @@
 //! `GTT_BENCH_CONCURRENCY=default,8,32` the fleet's `--concurrency` values; `GTT_BENCH_LOG`
 //! gtt's `RUST_LOG` (default `info`); `GTT_BENCH_BIN` another gtt binary (one with symbols)
 //! and `GTT_BENCH_WRAP` a command to run it under (`perf record -g --`, `heaptrack`).
+//! `GTT_BENCH_GHTRAF=PATH` (ghtraf's workflow file, `traffic-badges.yml`, not shipped with
+//! gtt) also runs ghtraf's collector under node on the same fake (`benches/ghtraf/shim.mjs`)
+//! beside `one`'s gist runs (cold, warm, next day).
 //! Without `--bench` (`cargo test --bench scale`) it runs the same code at toy sizes, as a
 //! smoke test. Nothing here asserts a timing.
 // A benchmark: like a test, it may stop at the first surprise.
@@ -595,8 +598,95 @@ fn one(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
         for f in &figures {
             report_one(f, sizes, &ids, storage, rows);
         }
+        if let (true, Ok(workflow)) = (gist, std::env::var("GTT_BENCH_GHTRAF")) {
+            ghtraf_beside(&workflow, sizes, &figures, rows)?;
+        }
     }
     Ok(())
+}
+
+/// ghtraf's collector (its workflow's inline script, run by `benches/ghtraf/shim.mjs`
+/// under node) on a fake of the same repository and latency, the way `one_runs` runs
+/// gtt: cold (an empty gist each time), warm (the same gist, the same day again) and
+/// next day; each kind's median beside gtt's (`figures`, in that order). `workflow`
+/// is ghtraf's workflow file (`GTT_BENCH_GHTRAF`; not part of gtt).
+fn ghtraf_beside(workflow: &str, sizes: Sizes, figures: &[OneFigures], rows: &mut Vec<Row>) -> Res<()> {
+    let fake = one_repo_fake(ONE_REPO)?;
+    let limits = Limits { latency: sizes.latency, max_concurrent: Some(MAX_CONCURRENT), per_window: None };
+    fake.set_limits(limits);
+    let mut runs: [Vec<(Duration, usize)>; 3] = Default::default();
+    for i in 0..sizes.repeats {
+        runs[0].push(ghtraf_run(&fake, workflow, &format!("ghtraf{i}"))?);
+    }
+    for _ in 0..sizes.repeats {
+        runs[1].push(ghtraf_run(&fake, workflow, "ghtraf0")?);
+    }
+    for _ in 0..sizes.repeats.min(3) {
+        fake.advance(SignedDuration::from_hours(24));
+        add_day(&fake, ONE_REPO, 1)?;
+        runs[2].push(ghtraf_run(&fake, workflow, "ghtraf0")?);
+    }
+    println!("\n## ghtraf's collector (node {}) beside gtt, one repository into a gist", node_version());
+    for (kind, gtt) in runs.into_iter().zip(figures) {
+        let requests = kind.first().map_or(0, |r| r.1);
+        let wall = median(kind.into_iter().map(|r| r.0).collect());
+        let ratio = wall.as_secs_f64() / gtt.wall.as_secs_f64().max(1e-9);
+        println!(
+            "{}: ghtraf {} ({requests} requests, one at a time), gtt {} ({} requests): gtt {ratio:.1}x faster",
+            gtt.label,
+            ms(wall),
+            ms(gtt.wall),
+            gtt.run.requests.len()
+        );
+        rows.push(row(
+            &format!("ghtraf's collector beside gtt (gist), {}: wall time", gtt.label),
+            format!("{} ({requests} requests)", ms(wall)),
+            format!("gtt {} ({} requests)", ms(gtt.wall), gtt.run.requests.len()),
+            format!("{ratio:.1}x"),
+            ">= 5x",
+            Some(ratio >= 5.0),
+        ));
+    }
+    Ok(())
+}
+
+/// One run of ghtraf's script into the fake's gist `gist` (created when missing), with a
+/// fresh token: its wall time and the requests it made.
+fn ghtraf_run(fake: &FakeGitHub, workflow: &str, gist: &str) -> Res<(Duration, usize)> {
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let token = format!("ghp_ghtraf{}", RUNS.fetch_add(1, Ordering::Relaxed));
+    fake.add_token(&token, TokenKind::Full);
+    if fake.gist_file(gist, "README.md").is_none() {
+        fake.create_gist(gist, vec![("README.md", "ghtraf")]);
+    }
+    fake.clear_requests();
+    let start = Instant::now();
+    let out = Command::new("node")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/ghtraf/shim.mjs"))
+        .arg(workflow)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("GHTRAF_API", fake.url())
+        .env("GHTRAF_TOKEN", &token)
+        .env("GHTRAF_NOW", fake.now().to_string())
+        .env("GITHUB_REPOSITORY", ONE_REPO)
+        .env("GIST_ID", gist)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot start node: {e}"))?;
+    let wall = start.elapsed();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() || !stdout.contains("Updated gist") || fake.gist_file(gist, "state.json").is_none() {
+        return Err(format!("ghtraf's script failed: {stdout}{}", String::from_utf8_lossy(&out.stderr)));
+    }
+    Ok((wall, fake.requests().len()))
+}
+
+fn node_version() -> String {
+    Command::new("node")
+        .arg("--version")
+        .output()
+        .map_or("unknown".into(), |o| String::from_utf8_lossy(&o.stdout).trim().to_string())
 }
 
 /// Cold, warm and next-day runs, each kind reduced to its median run.

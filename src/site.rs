@@ -293,6 +293,52 @@ fn copy_dir(from: &Path, out: &Path, rel: &str, written: &mut BTreeSet<String>) 
     Ok(())
 }
 
+/// Every file of the site as one write would put it in a store that serves it from the
+/// same origin as the data (a branch for GitHub Pages): the built site's files, then
+/// `config.json` and `config.js` naming `config`'s source, and a `data.js` of null (the
+/// data is fetched). Paths are `/`-separated and relative to the site's folder.
+pub(crate) fn site_files(site: &Site, config: &SiteConfig) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let mut files: Vec<(String, Vec<u8>)> = match site {
+        Site::Embedded => embedded_files().iter().map(|(rel, bytes)| ((*rel).to_string(), bytes.to_vec())).collect(),
+        Site::Folder(folder) => {
+            let mut out = Vec::new();
+            read_dir_files(folder, "", &mut out)?;
+            out
+        }
+    };
+    files.retain(|(rel, _)| !matches!(rel.as_str(), "config.json" | "config.js" | "data.js"));
+    files.push(("config.json".into(), (serde_json::to_string_pretty(config)? + "\n").into_bytes()));
+    files.push(("config.js".into(), config_js(config)?.into_bytes()));
+    files.push(("data.js".into(), data_js(None)?.into_bytes()));
+    Ok(files)
+}
+
+/// Every file under `dir`, read into `out` with its path below the site's folder.
+fn read_dir_files(dir: &Path, rel: &str, out: &mut Vec<(String, Vec<u8>)>) -> Result<(), Error> {
+    for entry in std::fs::read_dir(dir).map_err(Error::io("read", dir))? {
+        let path = entry.map_err(Error::io("read", dir))?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let child = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+        if path.is_dir() {
+            read_dir_files(&path, &child, out)?;
+        } else {
+            out.push((child, std::fs::read(&path).map_err(Error::io("read", &path))?));
+        }
+    }
+    Ok(())
+}
+
+/// The text of a [`MANIFEST`] listing `files`.
+pub(crate) fn manifest_text<'a>(files: impl IntoIterator<Item = &'a str>) -> Result<String, Error> {
+    let manifest = Manifest { written_by: "gtt".into(), files: files.into_iter().map(str::to_string).collect() };
+    Ok(serde_json::to_string_pretty(&manifest)? + "\n")
+}
+
+/// The files a [`MANIFEST`] text lists; none when it is not gtt's or cannot be read.
+pub(crate) fn manifest_files(text: &str) -> BTreeSet<String> {
+    serde_json::from_str::<Manifest>(text).ok().filter(|m| m.written_by == "gtt").map(|m| m.files).unwrap_or_default()
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -550,6 +596,26 @@ mod tests {
         assert!(manifest_files(&out).contains("vendor/uPlot.iife.min.js"));
         assert!(out.join("data/history-x.y.json").is_file());
         let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn site_files_are_the_site_with_this_config_and_no_data() {
+        let cfg = SiteConfig { source: "./".into() };
+        let files = site_files(&Site::Embedded, &cfg).unwrap();
+        let by_path: BTreeMap<&str, &[u8]> = files.iter().map(|(p, b)| (p.as_str(), b.as_slice())).collect();
+        assert_eq!(by_path.len(), files.len(), "each path once");
+        for (rel, bytes) in embedded_files() {
+            if !matches!(*rel, "config.js" | "config.json" | "data.js") {
+                assert_eq!(by_path.get(rel), Some(bytes), "{rel}");
+            }
+        }
+        let text = |p: &str| String::from_utf8(by_path[p].to_vec()).unwrap();
+        assert!(text("config.js").contains(r#"window.GTT_CONFIG = {"source":"./"};"#), "{}", text("config.js"));
+        assert!(text("data.js").contains("window.GTT_DATA = null;"));
+        let listed = super::manifest_files(&manifest_text(by_path.keys().copied()).unwrap());
+        assert_eq!(listed.len(), files.len());
+        assert!(super::manifest_files("{\"written_by\":\"someone\",\"files\":[\"a\"]}").is_empty(), "not gtt's");
+        assert!(super::manifest_files("not json").is_empty());
     }
 
     #[test]

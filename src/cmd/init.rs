@@ -1,7 +1,8 @@
 //! `gtt init`: from nothing to a collecting workflow. Checks the token against every
 //! repository's traffic, finds or creates the history gist (public) and the archive gist
 //! (secret), writes the workflow file (with `--pages` also the one that publishes the
-//! dashboard), and prints (or, with `--apply`, runs) the `gh` commands that store the
+//! dashboard; with `--branch` instead one that keeps the history in a branch of the
+//! repository, needing no gist, and publishes the dashboard from it), and prints (or, with `--apply`, runs) the `gh` commands that store the
 //! secret and variables. Safe to run again: gists are found by their description, and a
 //! workflow file that differs is left alone. The workflows use the action of input
 //! `action` (or the repository the build names), never a placeholder.
@@ -157,6 +158,90 @@ jobs:
     )
 }
 
+/// The workflow `gtt init --branch BRANCH` installs (also `examples/traffic-branch.yml`):
+/// a daily collection into `branch` of this repository, written with the workflow's own
+/// token, then the dashboard written into the same branch, then the branch published
+/// on GitHub Pages, so the site and the data it reads share one origin. The deployment
+/// is a job of its own (`actions/deploy-pages`) rather than Pages' "deploy from a
+/// branch": GitHub does not reliably start a Pages build for commits pushed with the
+/// workflow's token.
+pub(crate) fn branch_yaml(action: &str, branch: &str, repos: Option<&str>) -> String {
+    let repos_line = repos.map_or(String::new(), |r| format!("          repos: {r}\n"));
+    format!(
+        r#"# gtt: keeps this repository's GitHub traffic forever in its branch {branch} and publishes
+# the dashboard from it on GitHub Pages (https://github.com/{repo_of_action}).
+# Needs: secret GTT_TOKEN (reads traffic; no gist scope), and Settings -> Pages -> Source:
+# GitHub Actions. The workflow's own token writes the branch. `gtt init --branch {branch}`
+# writes this file.
+name: traffic
+
+on:
+  schedule:
+    - cron: "17 3 * * *" # daily; GitHub keeps only 14 days of traffic
+  workflow_dispatch:
+
+# Each job asks for what it needs; gtt reads traffic with its own token.
+permissions: {{}}
+
+# One run at a time: two runs writing the same branch would race.
+concurrency:
+  group: gtt-traffic
+  cancel-in-progress: false
+
+jobs:
+  gtt:
+    name: Collect traffic into {branch}
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    permissions:
+      contents: write # commit the history and the dashboard to the branch
+    steps:
+      - name: Collect traffic
+        uses: {action}
+        with:
+          token: ${{{{ secrets.GTT_TOKEN }}}}
+          data-branch: {branch}
+          data-token: ${{{{ github.token }}}}
+{repos_line}      - name: Write the dashboard into the branch (no commit when it is up to date)
+        uses: {action}
+        with:
+          command: dashboard
+          data-branch: {branch}
+          data-token: ${{{{ github.token }}}}
+
+  # Publishes the branch as it is: the dashboard and the data it reads, from one origin.
+  # Pages may not build a branch for commits the workflow's token pushed, so this job
+  # deploys it (rather than Settings -> Pages -> Deploy from a branch).
+  pages:
+    name: Publish the dashboard
+    needs: gtt
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    permissions:
+      contents: read # check out the branch
+      pages: write # publish the site
+      id-token: write # prove to Pages that the artifact is this run's
+    environment:
+      name: github-pages
+      url: ${{{{ steps.deployment.outputs.page_url }}}}
+    steps:
+      - name: Check out the branch
+        uses: {CHECKOUT}
+        with:
+          ref: {branch}
+          persist-credentials: false
+      - name: Upload the branch
+        uses: {UPLOAD_PAGES}
+        with:
+          path: .
+      - name: Deploy to GitHub Pages
+        id: deployment
+        uses: {DEPLOY_PAGES}
+"#,
+        repo_of_action = action.split('@').next().unwrap_or(action),
+    )
+}
+
 /// `owner/name` of a GitHub remote URL (`https://github.com/o/n(.git)`, `git@github.com:o/n.git`).
 pub(crate) fn repo_from_remote(url: &str) -> Option<String> {
     let rest = url.trim().split_once("github.com").map(|(_, r)| r)?;
@@ -284,6 +369,9 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
         writeln!(out, "nothing was created: fix the token first, then run `gtt init` again").map_err(io)?;
         return Ok(exit::FAILED);
     }
+    if let Some(branch) = &c.branch {
+        return into_branch(c, &dir, &repos, branch, out);
+    }
     // 2. Gists: reuse the given ones, else find ours by description, else create.
     let gist_client = github::Client::new(&c.api_url, c.gist_token.clone().unwrap_or(token), c.max_wait);
     let label = if repos.len() == 1 { home.clone() } else { format!("{home} and {} more", repos.len() - 1) };
@@ -319,6 +407,28 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
         writeln!(out, "\nNext steps{dry}:").map_err(io)?;
         print_commands(c, &steps, &target, out)?;
         writeln!(out, "(`gtt init --apply` runs the gh commands itself when gh is installed.)").map_err(io)?;
+    }
+    Ok(exit::OK)
+}
+
+/// `gtt init --branch`: no gists; the workflow that collects into the branch and
+/// publishes it, and the one secret it needs.
+fn into_branch(c: &Config, dir: &Path, repos: &[String], branch: &str, out: &mut dyn Write) -> Result<u8, Error> {
+    let own_repo = repo_of_dir(dir);
+    let home = repos.first().cloned().unwrap_or_default();
+    let tracks_only_itself = repos.len() == 1 && own_repo.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(&home));
+    let joined = repos.join(", ");
+    let workflow = branch_yaml(&action_ref(c)?, branch, (!tracks_only_itself).then_some(joined.as_str()));
+    write_workflow(c, &dir.join(WORKFLOW_PATH), &workflow, out)?;
+    let target = own_repo.unwrap_or(home);
+    let steps = vec![(["secret", "set", "GTT_TOKEN", "--repo", &target].map(String::from).to_vec(), true)];
+    if c.apply && !c.dry_run {
+        apply(c, &steps, &target, out)?
+    } else {
+        let dry = if c.dry_run { " (dry run: nothing was created)" } else { "" };
+        writeln!(out, "\nNext steps{dry}:").map_err(io)?;
+        print_commands(c, &steps, &target, out)?;
+        writeln!(out, "(`gtt init --apply` runs the gh command itself when gh is installed.)").map_err(io)?;
     }
     Ok(exit::OK)
 }
@@ -408,6 +518,19 @@ fn print_commands(c: &Config, steps: &[(Vec<String>, bool)], target: &str, out: 
     }
     let files = if c.pages { format!("{WORKFLOW_PATH} {PAGES_PATH}") } else { WORKFLOW_PATH.to_string() };
     writeln!(out, "  git add {files} && git commit -m \"Track traffic with gtt\" && git push").map_err(io)?;
+    if let Some(branch) = &c.branch {
+        writeln!(
+            out,
+            "  # Settings -> Pages -> Source: GitHub Actions (the workflow publishes the branch {branch}), then:"
+        )
+        .map_err(io)?;
+        writeln!(
+            out,
+            "  gh workflow run traffic --repo {target}     # a first run now: it creates the branch {branch}"
+        )
+        .map_err(io)?;
+        return Ok(());
+    }
     writeln!(out, "  gh workflow run traffic --repo {target}     # a first run now").map_err(io)?;
     if c.pages {
         writeln!(out, "  # Settings -> Pages -> Source: GitHub Actions, then:").map_err(io)?;
@@ -441,6 +564,16 @@ mod tests {
         assert_eq!(example, workflow_yaml("OWNER/gtt@v1", None));
         let multi = workflow_yaml("OWNER/gtt@v1", Some("a/b, c/d"));
         assert!(multi.ends_with("          repos: a/b, c/d\n"));
+    }
+
+    #[test]
+    fn the_branch_example_is_what_init_branch_writes() {
+        let example = include_str!("../../examples/traffic-branch.yml");
+        assert_eq!(example, branch_yaml("OWNER/gtt@v1", "gtt-data", None));
+        let mine = branch_yaml("acme/gtt@v1", "stats", Some("a/b, c/d"));
+        assert!(mine.contains("          repos: a/b, c/d\n      - name: Write the dashboard"), "{mine}");
+        assert!(mine.contains("data-branch: stats\n") && mine.contains("ref: stats\n"), "{mine}");
+        assert!(!mine.contains("OWNER") && !mine.contains("gtt-data"), "{mine}");
     }
 
     #[test]

@@ -117,7 +117,12 @@ pub const INPUTS: &[(&str, &str, &str, &[&str])] = &[
     ("ci-pages-builds", "true", "Count each GitHub Pages build as one CI clone.", COLLECT),
     ("archive-gist-id", "", "Gist that receives archive-YYYY-MM.json for each complete month.", ARCHIVE),
     ("archive-dir", "", "Folder that receives the monthly archives instead of a gist.", ARCHIVE),
-    ("out", "", "dashboard: folder to write the built dashboard into.", DASHBOARD),
+    (
+        "out",
+        "",
+        "dashboard: folder to write the built dashboard into. Unset with data-branch: the site goes into the branch, beside the data, for GitHub Pages.",
+        DASHBOARD,
+    ),
     (
         "dashboard-dir",
         "",
@@ -148,6 +153,12 @@ pub const INPUTS: &[(&str, &str, &str, &[&str])] = &[
         "pages",
         "false",
         "init: also write .github/workflows/gtt-pages.yml, which publishes the dashboard on GitHub Pages.",
+        INIT,
+    ),
+    (
+        "branch",
+        "",
+        "init: keep the history in this branch of the repository (e.g. gtt-data) instead of a gist, written with the workflow's token, and publish the dashboard from it on GitHub Pages.",
         INIT,
     ),
     ("include-forks", "false", "Let globs in `repos` pick forks.", COLLECT),
@@ -181,7 +192,7 @@ const INIT: &[&str] = &["init"];
 pub(crate) const COMMANDS: &[(&str, &str)] = &[
     ("collect", "fetch each repository's 14-day traffic window and merge it into the history (default)"),
     ("export", "print the stored history to stdout (--format csv|json)"),
-    ("dashboard", "write the static dashboard site and its data config (--out DIR)"),
+    ("dashboard", "write the static dashboard site and its data config (--out DIR, or into --data-branch)"),
     ("doctor", "check token, gist, schema, staleness, gaps and schedule; one line per check"),
     ("backfill", "import history from other tools' files, gists or URLs (--from ...), merged like collected data"),
     ("init", "set up: check the token, find or create the gists, write the workflow, print the gh commands"),

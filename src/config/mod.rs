@@ -195,6 +195,9 @@ pub(crate) struct Config {
     pub(crate) action_home: Option<String>,
     /// `init`: also write the Pages workflow.
     pub(crate) pages: bool,
+    /// `init`: the branch of the repository that holds the history (and the dashboard
+    /// Pages serves), instead of a gist.
+    pub(crate) branch: Option<String>,
 }
 
 /// The repository that publishes the gtt action, as the build named it: release builds
@@ -295,6 +298,7 @@ pub(crate) fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Time
     let apply = values::bool_input("apply", raw.apply.as_deref(), false)?;
     let action_home = values::action_home(raw.action.as_deref(), BUILT_FOR)?;
     let pages = values::bool_input("pages", raw.pages.as_deref(), false)?;
+    let branch = storage::init_branch(raw.branch.as_deref(), pages)?;
     let filters = repos::filters(&raw)?;
     let aggregate = values::bool_input("aggregate", raw.aggregate.as_deref(), false)?;
     let path = |p: &Option<String>| p.as_ref().map(PathBuf::from);
@@ -330,6 +334,7 @@ pub(crate) fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Time
         apply,
         action_home,
         pages,
+        branch,
     };
     check_needs(&c)?;
     Ok(c)
@@ -340,8 +345,9 @@ pub(crate) fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Time
 /// `repos` (and `GITHUB_REPOSITORY`) the repositories are left empty: the command takes
 /// those the store tracks, which only it can read.
 fn check_needs(c: &Config) -> Result<(), Error> {
-    if c.command == Command::Dashboard && c.out.is_none() {
-        let fix = "name the folder to write the dashboard into, e.g. `gtt dashboard --out site`";
+    // A branch store without `out` takes the site itself, for Pages to serve.
+    if c.command == Command::Dashboard && c.out.is_none() && !matches!(c.storage, Storage::Branch { .. }) {
+        let fix = "name the folder to write the dashboard into, e.g. `gtt dashboard --out site` (or, with `data-branch`, leave it out to write the site into the branch)";
         return Err(Error::Unset { input: "out", fix: Some(fix) });
     }
     // The aggregate job reads stored histories only: no repositories, no traffic token.

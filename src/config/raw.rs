@@ -52,6 +52,7 @@ pub(super) struct Raw {
     pub(super) apply: Option<String>,
     pub(super) action: Option<String>,
     pub(super) pages: Option<String>,
+    pub(super) branch: Option<String>,
     pub(super) include_forks: Option<String>,
     pub(super) include_archived: Option<String>,
     pub(super) include_private: Option<String>,

@@ -75,6 +75,28 @@ pub(crate) fn is_branch_name(name: &str) -> bool {
         && name.split('/').all(|part| !part.is_empty() && !part.starts_with('.') && !part.ends_with(".lock"))
 }
 
+/// `init`'s branch for the history, checked like `data-branch`. The workflow it writes
+/// publishes the dashboard itself, so the Pages workflow of `pages` would be a second.
+pub(super) fn init_branch(branch: Option<&str>, pages: bool) -> Result<Option<String>, Error> {
+    let Some(branch) = branch else { return Ok(None) };
+    if pages {
+        return Err(Error::Conflict {
+            a: "pages",
+            b: "branch",
+            fix: "keep `branch`: its workflow publishes the dashboard from the branch itself",
+        });
+    }
+    if !is_branch_name(branch) {
+        return Err(Error::NotA {
+            input: "branch",
+            value: printable(branch),
+            what: "a branch name gtt writes",
+            fix: "use letters, digits, `-`, `_`, `.` and `/` between them, e.g. gtt-data",
+        });
+    }
+    Ok(Some(branch.to_string()))
+}
+
 /// Where monthly archives go, if anywhere: one gist of their own, or a folder.
 pub(super) fn archive(raw: &Raw, history: &Storage) -> Result<Option<Storage>, Error> {
     match (&raw.archive_gist_id, &raw.archive_dir) {

@@ -11,6 +11,8 @@ use serde::Deserialize;
 
 use crate::github::{self, Client};
 
+mod site;
+
 use super::layout::{INDEX_FILE, check_file_name};
 use super::{Backend, Error, Files};
 

@@ -294,6 +294,42 @@ fn init_without_a_known_action_home_asks_for_it_and_writes_no_placeholder() {
 }
 
 #[test]
+fn init_branch_writes_the_branch_workflow_and_creates_no_gist() {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    fake.add_repo(REPO);
+    let dir = checkout("init-branch");
+    let d = dir.path().display().to_string();
+    let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN, "--action", HOME, "--branch", "gtt-data"], &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(fake.gist_ids().is_empty(), "a branch store needs no gist");
+    assert_eq!(fake.count("GET", "/gists"), 0);
+    insta::assert_snapshot!("init_branch", r.stdout.replace(&d, "DIR"));
+    let text = std::fs::read_to_string(dir.path().join(".github/workflows/gtt.yml")).unwrap();
+    assert!(!text.contains("OWNER") && !text.contains("gist-id"), "{text}");
+    let y: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    let steps = y["jobs"]["gtt"]["steps"].as_array().unwrap();
+    assert_eq!(steps[0]["with"]["data-branch"], "gtt-data");
+    assert_eq!(steps[0]["with"]["data-token"], "${{ github.token }}", "the workflow's token writes the branch");
+    assert_eq!(steps[0]["with"]["token"], "${{ secrets.GTT_TOKEN }}", "the personal token reads traffic");
+    assert_eq!(steps[1]["with"]["command"], "dashboard");
+    assert!(steps[1]["with"].get("out").is_none(), "the site goes into the branch");
+    assert_eq!(y["jobs"]["gtt"]["permissions"]["contents"], "write");
+    assert_eq!(y["jobs"]["pages"]["steps"][0]["with"]["ref"], "gtt-data");
+    assert!(!dir.path().join(".github/workflows/gtt-pages.yml").exists());
+
+    let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN, "--action", HOME, "--branch", "gtt-data"], &[]);
+    assert!(r.stdout.contains("is up to date"), "{}", r.stdout);
+    let r =
+        gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN, "--action", HOME, "--branch", "x", "--pages"], &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("`pages` and `branch`"), "{}", r.stderr);
+    let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN, "--action", HOME, "--branch", "../x"], &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("input `branch`"), "{}", r.stderr);
+}
+
+#[test]
 fn init_pages_writes_the_pages_workflow_too() {
     let fake = FakeGitHub::start();
     fake.add_token(TOKEN, TokenKind::Full);

@@ -184,3 +184,136 @@ fn a_branch_is_a_backfill_source() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("does not exist"), "{}", r.stderr);
 }
+
+/// The committed dashboard/site, by path: what the site in a branch must hold.
+fn built_site() -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(dir: &std::path::Path, rel: &str, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let child = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+            if e.path().is_dir() {
+                walk(&e.path(), &child, out);
+            } else {
+                out.insert(child, std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dashboard/site"), "", &mut out);
+    out
+}
+
+/// The data files of a branch: everything at its top that the site does not write.
+fn data_of(files: &std::collections::BTreeMap<String, String>) -> std::collections::BTreeMap<String, String> {
+    let site = built_site();
+    files
+        .iter()
+        .filter(|(p, _)| !site.contains_key(*p) && !p.starts_with('.'))
+        .map(|(p, c)| (p.clone(), c.clone()))
+        .collect()
+}
+
+#[test]
+fn the_dashboard_goes_into_the_branch_in_one_commit_beside_the_data() {
+    let fake = fake();
+    traffic(&fake);
+    ok(&on_branch(&fake, &["collect", "--repos", REPOS]));
+    let data = fake.branch_files(DATA, BRANCH);
+    let head = fake.branch_head(DATA, BRANCH).unwrap();
+
+    let r = on_branch(&fake, &["dashboard"]);
+    ok(&r);
+    assert!(r.stdout.contains("in one commit"), "{}", r.stdout);
+    let log = fake.branch_log(DATA, BRANCH);
+    assert_eq!(log.len(), 2, "one commit: {log:?}");
+    assert_eq!(log[0].1, vec![head], "a fast-forward on the data commit");
+    let files = fake.branch_files(DATA, BRANCH);
+    for (path, bytes) in built_site() {
+        if !matches!(path.as_str(), "config.js" | "config.json" | "data.js") {
+            assert_eq!(files.get(&path).map(String::as_bytes), Some(bytes.as_slice()), "{path}");
+        }
+    }
+    assert!(files.contains_key("vendor/uPlot.iife.min.js") && files.contains_key("index.html"));
+    assert!(files["config.js"].contains(r#"window.GTT_CONFIG = {"source":"./"};"#), "{}", files["config.js"]);
+    assert!(files["data.js"].contains("window.GTT_DATA = null;"));
+    assert!(files.contains_key(".nojekyll"), "Pages serves the files as they are");
+    let manifest: serde_json::Value = serde_json::from_str(&files[".gtt-site-manifest"]).unwrap();
+    assert!(manifest["files"].as_array().unwrap().iter().any(|f| f == "vendor/uPlot.iife.min.js"), "{manifest}");
+    assert!(data_of(&files) == data, "the data files are untouched");
+
+    // Again, same gtt: nothing to commit, and no ref moved.
+    fake.clear_requests();
+    let r = on_branch(&fake, &["dashboard"]);
+    ok(&r);
+    assert!(r.stdout.contains("up to date"), "{}", r.stdout);
+    assert_eq!(fake.branch_log(DATA, BRANCH).len(), 2, "no commit");
+    let asked: Vec<String> = fake.requests().iter().map(|q| format!("{} {}", q.method, q.path)).collect();
+    assert_eq!(fake.count("POST", "/git/commits") + fake.count("PATCH", "/git/refs"), 0, "{asked:?}");
+    assert_eq!(asked.len(), 6, "head, commit, tree, manifest, one large file, the tree: {asked:?}");
+
+    // The next collection keeps the site.
+    fake.advance(SignedDuration::from_hours(24));
+    traffic(&fake);
+    ok(&on_branch(&fake, &["collect", "--repos", REPOS]));
+    let after = fake.branch_files(DATA, BRANCH);
+    assert_eq!(after.get("index.html"), files.get("index.html"));
+    assert_eq!(after.get("config.js"), files.get("config.js"));
+    assert_ne!(after.get("history-octo.alpha.json"), files.get("history-octo.alpha.json"), "a new day");
+}
+
+#[test]
+fn a_site_commit_racing_a_data_commit_loses_nothing() {
+    let fake = fake();
+    traffic(&fake);
+    ok(&on_branch(&fake, &["collect", "--repos", REPOS]));
+    fake.inject_branch_write(
+        DATA,
+        BRANCH,
+        Box::new(|files| {
+            let mut history = files["history-octo.alpha.json"].clone();
+            history.push(' ');
+            vec![("history-octo.alpha.json".to_string(), Some(history))]
+        }),
+    );
+    let theirs = format!("{} ", fake.branch_files(DATA, BRANCH)["history-octo.alpha.json"]);
+    let r = on_branch(&fake, &["dashboard"]);
+    ok(&r);
+    assert!(r.stderr.contains("written by someone else"), "{}", r.stderr);
+    let log = fake.branch_log(DATA, BRANCH);
+    assert_eq!(log.len(), 3, "the site on top of their data commit: {log:?}");
+    assert_eq!(log[1].2, "another writer");
+    let files = fake.branch_files(DATA, BRANCH);
+    assert_eq!(files["history-octo.alpha.json"], theirs, "their data commit survives");
+    assert!(files.contains_key("index.html") && files.contains_key("vendor/uPlot.iife.min.js"));
+}
+
+#[test]
+fn a_site_commit_removes_only_what_an_older_site_listed_and_never_data() {
+    let fake = fake();
+    traffic(&fake);
+    ok(&on_branch(&fake, &["collect", "--repos", REPOS]));
+    let old = r#"{"written_by":"gtt","files":["old/app.js","gtt.json","history-octo.alpha.json","../x"]}"#;
+    fake.git_commit(
+        DATA,
+        BRANCH,
+        vec![(".gtt-site-manifest", Some(old)), ("old/app.js", Some("old")), ("CNAME", Some("traffic.example"))],
+    );
+    let mut data = data_of(&fake.branch_files(DATA, BRANCH));
+    data.remove("old/app.js");
+    let r = on_branch(&fake, &["dashboard"]);
+    ok(&r);
+    assert!(r.stdout.contains("1 stale removed"), "{}", r.stdout);
+    let files = fake.branch_files(DATA, BRANCH);
+    assert!(!files.contains_key("old/app.js"), "an older site's file goes");
+    assert_eq!(files.get("CNAME").map(String::as_str), Some("traffic.example"), "the user's file stays");
+    assert!(data_of(&files) == data, "data listed in a manifest is never removed");
+}
+
+#[test]
+fn the_dashboard_needs_the_branch_to_exist() {
+    let fake = fake();
+    let r = on_branch(&fake, &["dashboard"]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("does not exist yet") && r.stderr.contains("gtt collect"), "{}", r.stderr);
+    assert_eq!(fake.branch_head(DATA, BRANCH), None);
+}

@@ -516,7 +516,10 @@ fn the_crate_package_carries_the_site() {
     let listed: Vec<&str> = listed.lines().collect();
     let mut want: Vec<String> =
         files_of(&repo_root().join("dashboard/site")).into_keys().map(|n| format!("dashboard/site/{n}")).collect();
-    want.extend(["build.rs", "src/lib.rs", "README.md", "examples/traffic.yml"].map(String::from));
+    want.extend(
+        ["build.rs", "src/lib.rs", "README.md", "examples/traffic.yml", "examples/traffic-branch.yml"]
+            .map(String::from),
+    );
     want.extend(
         files_of(&repo_root().join("tests/fixtures/import")).into_keys().map(|n| format!("tests/fixtures/import/{n}")),
     );

@@ -1,6 +1,6 @@
 //! The Git Data API of a repository (<https://docs.github.com/en/rest/git>): refs (get,
-//! create, update with the fast-forward check), commits, flat trees (recursive listing,
-//! `base_tree`, deletion by `sha: null`) and blobs (base64 and utf-8).
+//! create, update with the fast-forward check), commits, trees (paths with folders, kept
+//! flat; recursive listing, `base_tree`, deletion by `sha: null`) and blobs (base64 and utf-8).
 
 use std::collections::BTreeMap;
 
@@ -83,15 +83,26 @@ fn get_commit(git: &GitRepo, sha: &str, api: &str) -> Answer {
     commit_json(git, sha, api).map_or_else(|| not_found(DOC_GIT), |v| Answer::json(200, &v))
 }
 
+/// A tree as GitHub lists it recursively: each folder as a `tree` entry (its sha made up
+/// from its path: the fake keeps no subtrees), then its blobs, by path.
 fn tree_json(git: &GitRepo, sha: &str, truncated: bool, api: &str) -> Option<Value> {
     let entries = git.trees.get(sha)?;
-    let list: Vec<Value> = entries
-        .iter()
-        .map(|(path, blob)| {
-            let size = git.blobs.get(blob).map_or(0, Vec::len);
-            json!({ "path": path, "mode": "100644", "type": "blob", "sha": blob, "size": size, "url": format!("{api}/blobs/{blob}") })
+    let folders: std::collections::BTreeSet<&str> =
+        entries.keys().flat_map(|p| p.match_indices('/').map(move |(i, _)| &p[..i])).collect();
+    let mut list: Vec<(&str, Value)> = folders
+        .into_iter()
+        .map(|dir| {
+            let seed = dir.bytes().fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+            let sub = super::super::util::hex_id(seed, 40);
+            (dir, json!({ "path": dir, "mode": "040000", "type": "tree", "sha": sub, "url": format!("{api}/trees/{sub}") }))
         })
         .collect();
+    list.extend(entries.iter().map(|(path, blob)| {
+        let size = git.blobs.get(blob).map_or(0, Vec::len);
+        (path.as_str(), json!({ "path": path, "mode": "100644", "type": "blob", "sha": blob, "size": size, "url": format!("{api}/blobs/{blob}") }))
+    }));
+    list.sort_by(|a, b| a.0.cmp(b.0));
+    let list: Vec<Value> = list.into_iter().map(|(_, v)| v).collect();
     Some(json!({ "sha": sha, "url": format!("{api}/trees/{sha}"), "tree": list, "truncated": truncated }))
 }
 
@@ -135,6 +146,11 @@ fn post_blob(git: &mut GitRepo, ctx: &Ctx<'_>) -> Answer {
     Answer::json(201, &json!({ "sha": sha }))
 }
 
+/// A path git takes in a tree: `/`-separated, no empty, `.` or `..` part.
+fn valid_path(path: &str) -> bool {
+    path.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+}
+
 fn post_tree(git: &mut GitRepo, ctx: &Ctx<'_>, api: &str) -> Answer {
     let Some(body) = body_of(ctx) else { return unprocessable("Invalid request.") };
     let mut entries: BTreeMap<String, String> = BTreeMap::new();
@@ -146,8 +162,8 @@ fn post_tree(git: &mut GitRepo, ctx: &Ctx<'_>, api: &str) -> Answer {
         return unprocessable("Invalid request. \"tree\" wasn't supplied.");
     };
     for e in list {
-        let Some(path) = e.get("path").and_then(Value::as_str).filter(|p| !p.is_empty() && !p.contains('/')) else {
-            return unprocessable("Invalid tree info (the fake keeps flat trees only)");
+        let Some(path) = e.get("path").and_then(Value::as_str).filter(|p| valid_path(p)) else {
+            return unprocessable("Invalid tree info");
         };
         match (e.get("sha"), e.get("content").and_then(Value::as_str)) {
             (Some(Value::Null), None) => {

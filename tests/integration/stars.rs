@@ -79,3 +79,35 @@ fn a_capped_listing_says_so_and_invents_nothing() {
     assert!(last.as_str() < last_listed.to_string().as_str(), "{last} vs {last_listed}");
     assert!(got.values().all(|n| n.as_u64() <= Some(200)));
 }
+
+#[test]
+fn the_csv_export_carries_the_reconstruction_and_reads_back_identical() {
+    let (fake, _) = world();
+    let dir = tempdir("stars-export");
+    let d = dir.path().join("data").display().to_string();
+    let r = gtt(&fake, &["collect", "--repos", REPO, "--data-dir", &d, "--token", TOKEN], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gtt(&fake, &["backfill", "--repos", REPO, "--data-dir", &d, "--from", "stargazers", "--token", TOKEN], &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let csv = gtt(&fake, &["export", "--data-dir", &d], &[]);
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    let lines: Vec<&str> = csv.stdout.lines().collect();
+    assert!(lines[0].ends_with(",stars_reconstructed,forks_reconstructed,gap"), "{}", lines[0]);
+    // Before the first collection: a gap row with the reconstruction only.
+    assert!(lines.contains(&"octo/hello,2020-01-01,,,,,,,,,,,,,,,,,4,1,1"), "{lines:?}");
+    // The collection day: the collected counters and, beside them, the reconstruction.
+    let collected = lines.iter().find(|l| l.starts_with("octo/hello,2020-03-01,")).unwrap();
+    assert!(collected.ends_with(",250,30,"), "{collected}");
+    let ndjson = gtt(&fake, &["export", "--format", "ndjson", "--data-dir", &d], &[]);
+    assert_eq!(ndjson.stdout.lines().count(), lines.len() - 1, "the same rows");
+
+    let file = dir.path().join("export.csv");
+    std::fs::write(&file, &csv.stdout).unwrap();
+    let empty = dir.path().join("empty").display().to_string();
+    let f = file.display().to_string();
+    let r = gtt(&fake, &["backfill", "--repos", REPO, "--data-dir", &empty, "--from", &f, "--token", TOKEN], &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let again = gtt(&fake, &["export", "--data-dir", &empty], &[]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(again.stdout, csv.stdout, "export -> import -> export");
+}

@@ -14,8 +14,7 @@ use crate::export;
 use crate::store::ledger::load;
 
 /// Repositories read per branch store read. Each read asks for the branch's head,
-/// commit and file listing (3 requests) before one request per history, and a fresh
-/// backend per batch keeps the branch backend's copy of what it read to one batch.
+/// commit and file listing (3 requests) before one request per history.
 const BRANCH_BATCH: usize = 32;
 
 /// How many repositories one read of the store brings. A folder is read a file at a
@@ -38,7 +37,6 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
         let fix = "name the store that holds it with input `data-dir` or `gist-id` (or run `gtt collect` first)";
         return Err(Error::NoHistory { place: backend.describe(), why: "", fix });
     };
-    drop(backend);
     let mut repos: Vec<String> = index.repos.keys().cloned().collect();
     repos.retain(|r| c.repos.iter().any(|w| w.eq_ignore_ascii_case(r)));
     drop(index);
@@ -53,10 +51,12 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     .map_err(failed)?;
     let mut first = true;
     for names in repos.chunks(batch(&c.storage).max(1)) {
-        // A fresh backend per batch: nothing it read for the last batch stays.
-        let mut backend = super::open_store(&c, &c.storage)?;
+        if matches!(c.storage, Storage::Branch { .. }) {
+            // The branch backend keeps what it read (a write sends only what changed):
+            // a fresh one per batch keeps none of the batches before.
+            backend = super::open_store(&c, &c.storage)?;
+        }
         let (_, histories) = load(backend.as_mut(), names)?;
-        drop(backend);
         for h in &histories {
             match c.format {
                 Format::Csv => export::write_csv(h, &mut out),

@@ -1,4 +1,5 @@
-//! gtt's own exports, read back: `gtt export --format csv` ([`crate::export::write_csv`]) and
+//! gtt's own exports, read back: `gtt export --format csv` ([`crate::export::write_csv`]),
+//! its rows as NDJSON (`--format ndjson`, [`crate::export::write_ndjson`], read as the CSV) and
 //! `--format json` ([`crate::export::export_json`]), and a stored history file. This is how a
 //! history moves between stores (a gist to a branch, one account to another) and how a
 //! hand-edited export is brought back.
@@ -93,8 +94,27 @@ impl Row<'_> {
 }
 
 pub(crate) fn read_csv(ctx: &Ctx<'_>, content: &str) -> Result<Vec<History>, Error> {
-    let t = read_table(ctx, content)?;
-    let cols = Columns::find(ctx, &t)?;
+    read_rows(ctx, &read_table(ctx, content)?)
+}
+
+/// `gtt export --format ndjson`: each object is a CSV row, its keys the columns (in any
+/// order), null or absent an empty cell.
+pub(crate) fn read_ndjson(ctx: &Ctx<'_>, lines: &[(usize, Object)]) -> Result<Vec<History>, Error> {
+    let mut header: Vec<String> = Vec::new();
+    for (_, o) in lines {
+        header.extend(o.keys().filter(|k| !header.contains(k)).cloned().collect::<Vec<_>>());
+    }
+    let text = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+    };
+    let rows = lines.iter().map(|(n, o)| (*n, header.iter().map(|k| text(o.get(k))).collect())).collect();
+    read_rows(ctx, &Table { header, rows })
+}
+
+fn read_rows(ctx: &Ctx<'_>, t: &Table) -> Result<Vec<History>, Error> {
+    let cols = Columns::find(ctx, t)?;
     let mut repos = Repos::default();
     for (n, cells) in &t.rows {
         let row = Row { ctx, n: *n, cells };
@@ -396,6 +416,15 @@ mod tests {
                 .collect()
         };
         assert_eq!(no_downloads(&crate::export::csv(std::slice::from_ref(&back))), no_downloads(&text));
+        // The NDJSON export reads back as the CSV does, one object per line or just one.
+        let mut nd = Vec::new();
+        crate::export::write_ndjson(&h, &mut nd).expect("ndjson");
+        let nd = String::from_utf8(nd).expect("utf-8");
+        assert_eq!(one("export.ndjson", &nd, None), back);
+        let first = nd.lines().next().expect("a row");
+        assert_eq!(one("row.json", first, None).reconstructed.stars.len(), 1);
+        let e = import("export.ndjson", &format!("{first}\n[1]\n"), None).expect_err("not an object");
+        assert_eq!(e.line, Some(2), "{e}");
         // A traffic figure on a gap row is refused, not read as a covered day.
         let bad = text.replace("octo/hello,2025-11-04,,", "octo/hello,2025-11-04,5,");
         let e = import("export.csv", &bad, None).expect_err("traffic on a gap");

@@ -81,7 +81,7 @@ fn a_capped_listing_says_so_and_invents_nothing() {
 }
 
 #[test]
-fn the_csv_export_carries_the_reconstruction_and_reads_back_identical() {
+fn the_csv_and_ndjson_exports_carry_the_reconstruction_and_read_back_identical() {
     let (fake, _) = world();
     let dir = tempdir("stars-export");
     let d = dir.path().join("data").display().to_string();
@@ -110,6 +110,17 @@ fn the_csv_export_carries_the_reconstruction_and_reads_back_identical() {
     let again = gtt(&fake, &["export", "--data-dir", &empty], &[]);
     assert_eq!(again.code, 0, "{}", again.stderr);
     assert_eq!(again.stdout, csv.stdout, "export -> import -> export");
+
+    // The NDJSON export reads back the same.
+    let file = dir.path().join("export.ndjson");
+    std::fs::write(&file, &ndjson.stdout).unwrap();
+    let empty = dir.path().join("empty-nd").display().to_string();
+    let f = file.display().to_string();
+    let r = gtt(&fake, &["backfill", "--repos", REPO, "--data-dir", &empty, "--from", &f, "--token", TOKEN], &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("as gtt NDJSON export"), "{}", r.stdout);
+    let again = gtt(&fake, &["export", "--format", "ndjson", "--data-dir", &empty], &[]);
+    assert_eq!(again.stdout, ndjson.stdout, "NDJSON export -> import -> export");
 }
 
 /// The listing requests of the last run (stargazers, forks and the repository), with

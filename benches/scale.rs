@@ -7,10 +7,12 @@
 //! - `fleet`: 500 repositories discovered with `owner/*`, against requests x latency /
 //!   requests in flight, for several `--concurrency` values, cold and warm;
 //! - `cpu`: CPU time and peak memory of a collect that merges and stores ten years of
-//!   history for each of 500 repositories.
+//!   history for each of 500 repositories;
+//! - `export`: CPU time and peak memory of `gtt export` in each format over the same
+//!   500 ten-year histories.
 //!
-//! `cargo bench --bench scale` runs all three and prints the tables recorded in
-//! BENCHMARKS.md. Environment: `GTT_BENCH=one,fleet,cpu` picks some;
+//! `cargo bench --bench scale` runs all four and prints the tables recorded in
+//! BENCHMARKS.md. Environment: `GTT_BENCH=one,fleet,cpu,export` picks some;
 //! `GTT_BENCH_CONCURRENCY=default,8,32` the fleet's `--concurrency` values; `GTT_BENCH_LOG`
 //! gtt's `RUST_LOG` (default `info`); `GTT_BENCH_BIN` another gtt binary (one with symbols)
 //! and `GTT_BENCH_WRAP` a command to run it under (`perf record -g --`, `heaptrack`).
@@ -1184,6 +1186,96 @@ fn cpu_rows(run: &Run, n: usize, years: f64, rows: &mut Vec<Row>) {
 }
 
 // ===================================================================
+// Scenario 4: `gtt export` of 500 ten-year histories
+// ===================================================================
+
+/// What one `gtt export` cost: CPU, peak memory, wall time and the bytes it wrote.
+#[derive(Debug)]
+struct ExportRun {
+    code: i32,
+    cpu: Duration,
+    wall: Duration,
+    peak_rss_kb: u64,
+    bytes: u64,
+}
+
+/// `gtt export --format FORMAT --data-dir DIR` with a clean environment, its stdout
+/// counted and dropped, CPU from the bench's `cutime + cstime` after waiting for it.
+fn run_export(dir: &Path, format: &str, hz: u64) -> Res<ExportRun> {
+    let before = proc_stat("self").ok_or("cannot read /proc/self/stat")?;
+    let mut cmd = gtt_command();
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUST_LOG", "warn")
+        .args(["export", "--format", format, "--data-dir"])
+        .arg(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let start = Instant::now();
+    let mut child = cmd.spawn().map_err(|e| format!("cannot start {}: {e}", gtt_binary()))?;
+    let pid = child.id();
+    let mut stdout = child.stdout.take().ok_or("no stdout pipe")?;
+    let done = AtomicBool::new(false);
+    let (status, bytes, (_, peak_rss_kb)) = std::thread::scope(|s| {
+        let out = s.spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()).unwrap_or(0));
+        let process = s.spawn(|| poll_process(pid, &done, start, hz));
+        let status = child.wait();
+        done.store(true, Ordering::SeqCst);
+        (status, out.join().unwrap_or(0), process.join().expect("the process poller panicked"))
+    });
+    let wall = start.elapsed();
+    let status = status.map_err(|e| format!("waiting for gtt: {e}"))?;
+    let after = proc_stat("self").ok_or("cannot read /proc/self/stat")?;
+    let delta = |i: usize| after.get(i).copied().unwrap_or(0).saturating_sub(before.get(i).copied().unwrap_or(0));
+    let cpu = ticks(delta(13) + delta(14), hz);
+    Ok(ExportRun { code: status.code().unwrap_or(-1), cpu, wall, peak_rss_kb, bytes })
+}
+
+/// CPU time and peak memory of `gtt export` in each format over the `cpu` scenario's
+/// folder of ten-year histories (the best of `repeats` runs, at most 3).
+fn export(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
+    let n = sizes.cpu_repos;
+    let years = sizes.history_days as f64 / 365.25;
+    println!("\n## Export: {n} repositories with {years:.0} years of history each");
+    let fake = FakeGitHub::start();
+    let names: Vec<String> = (0..n).map(|i| format!("cpu/repo-{i:04}")).collect();
+    let template = "cpu/repo-0000";
+    let text = template_history(template, fake.now(), sizes.history_days)?;
+    let dir = base.join("export");
+    write_history_folder(&dir, &names, template, &text)?;
+    println!(
+        "folder of {n} histories of {:.0} KB each ({:.0} MB)",
+        text.len() as f64 / 1024.0,
+        (text.len() * n) as f64 / 1e6
+    );
+    for format in ["csv", "ndjson", "json"] {
+        let mut runs = Vec::new();
+        for _ in 0..sizes.repeats.clamp(1, 3) {
+            runs.push(run_export(&dir, format, hz)?);
+        }
+        let Some(best) = runs.iter().min_by_key(|r| r.cpu) else { continue };
+        let mb = best.peak_rss_kb as f64 / 1024.0;
+        let out_mb = best.bytes as f64 / 1e6;
+        println!(
+            "gtt export --format {format}: exit {}, CPU {}, wall {}, peak RSS {mb:.1} MB, output {out_mb:.0} MB ({:.0} MB of output per CPU second); CPU of each run: {}",
+            best.code,
+            ms(best.cpu),
+            ms(best.wall),
+            out_mb / best.cpu.as_secs_f64().max(1e-3),
+            runs.iter().map(|r| ms(r.cpu)).collect::<Vec<_>>().join(", ")
+        );
+        let judge = |ok: bool| std::env::var_os("GTT_BENCH_WRAP").is_none().then_some(ok && best.code == 0);
+        let what = format!("{n} x {years:.0}-year histories: gtt export --format {format}, CPU time");
+        rows.push(row(&what, ms(best.cpu), "-".into(), "-".into(), "-", None));
+        let what = format!("{n} x {years:.0}-year histories: gtt export --format {format}, peak RSS");
+        rows.push(row(&what, format!("{mb:.0} MB"), "-".into(), "-".into(), "< 100 MB", judge(mb < 100.0)));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+// ===================================================================
 
 fn machine_notes(hz: u64) -> String {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
@@ -1210,7 +1302,7 @@ fn machine_notes(hz: u64) -> String {
 fn main() -> Result<(), String> {
     let bench = std::env::args().any(|a| a == "--bench");
     let sizes = if bench { REAL } else { SMOKE };
-    let picked = std::env::var("GTT_BENCH").unwrap_or_else(|_| "one,fleet,cpu".into());
+    let picked = std::env::var("GTT_BENCH").unwrap_or_else(|_| "one,fleet,cpu,export".into());
     let picked: Vec<String> = picked.split(',').map(|s| s.trim().to_ascii_lowercase()).collect();
     let hz = clock_ticks();
     println!("# gtt scale benchmarks{}", if bench { "" } else { " (smoke sizes: run `cargo bench --bench scale`)" });
@@ -1225,7 +1317,13 @@ fn main() -> Result<(), String> {
     let started = Instant::now();
     let mut rows = Vec::new();
     let mut result = Ok(());
-    for (name, f) in [("one", one as fn(Sizes, u64, &Path, &mut Vec<Row>) -> Res<()>), ("fleet", fleet), ("cpu", cpu)] {
+    let scenarios = [
+        ("one", one as fn(Sizes, u64, &Path, &mut Vec<Row>) -> Res<()>),
+        ("fleet", fleet),
+        ("cpu", cpu),
+        ("export", export),
+    ];
+    for (name, f) in scenarios {
         if picked.iter().any(|p| p == name)
             && let Err(e) = f(sizes, hz, &base, &mut rows)
         {

@@ -88,10 +88,12 @@ fn reconstruct(c: &Config, client: Option<&github::Client>, out: &mut dyn Write)
         return Err(bad_input("input `from`: `stargazers` needs the repositories in `repos`".into()));
     }
     let today = crate::history::utc_day(c.now);
+    // The validators the last rebuild kept: with nothing new, its pages answer 304.
+    let (_, stored) = ledger::load(super::open_store(c, &c.storage)?.as_mut(), &c.repos)?;
     let mut fragments = Vec::new();
-    for repo in &c.repos {
+    for (repo, old) in c.repos.iter().zip(&stored) {
         let context = format!("{repo}: stargazers and forks");
-        let r = stargazers::rebuild(client, repo, today, stargazers::MAX_PAGES)
+        let r = stargazers::rebuild(client, repo, today, stargazers::MAX_PAGES, &old.validators, c.now)
             .map_err(|source| Error::GitHub { context, source })?;
         let name = escape::terminal(repo);
         for (what, s) in [("stars", &r.stars), ("forks", &r.forks)] {
@@ -99,7 +101,14 @@ fn reconstruct(c: &Config, client: Option<&github::Client>, out: &mut dyn Write)
                 (Some(a), Some(b)) => format!("{a}..{b}"),
                 _ => "no day".into(),
             };
-            writeln!(out, "{name}: {what} reconstructed from {} listed ({span})", s.entries).map_err(io)?;
+            let unchanged = match s.unchanged {
+                0 => String::new(),
+                n => format!(
+                    "; {} unchanged since the last rebuild (304)",
+                    crate::report::count(n as u64, "page", "pages")
+                ),
+            };
+            writeln!(out, "{name}: {what} reconstructed from {} listed ({span}{unchanged})", s.entries).map_err(io)?;
             if s.capped {
                 writeln!(
                     out,

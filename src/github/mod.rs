@@ -232,8 +232,19 @@ impl Client {
     /// A GET with `If-None-Match: etag`. A 304 comes back as `body: None`: GitHub's
     /// answer is the one that ETag names, and it cost no primary quota.
     pub(crate) fn get_conditional(&self, path: &str, etag: Option<&str>) -> Result<Conditional, Error> {
+        self.get_conditional_as(path, etag, None)
+    }
+
+    /// [`Client::get_conditional`] asking for another media type than GitHub's JSON
+    /// (`accept`), such as the stargazers listing with `starred_at`.
+    pub(crate) fn get_conditional_as(
+        &self,
+        path: &str,
+        etag: Option<&str>,
+        accept: Option<&str>,
+    ) -> Result<Conditional, Error> {
         let url = self.url(path);
-        let reply = self.send(Request { if_none_match: etag, ..Request::get(&url) })?;
+        let reply = self.send(Request { if_none_match: etag, accept, ..Request::get(&url) })?;
         Ok(Conditional {
             next: reply.link.as_deref().and_then(parse_link_next),
             etag: reply.etag,
@@ -290,34 +301,6 @@ impl Client {
             next = reply.link.as_deref().and_then(parse_link_next);
         }
         Ok(())
-    }
-
-    /// A listing read oldest first up to `max_pages` pages, sent with `accept`: its
-    /// items and whether GitHub had more (a listing it caps, or `max_pages` reached).
-    /// GitHub answers 422 past a listing's last servable page: that is the cap too.
-    pub(crate) fn get_capped<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        accept: &str,
-        max_pages: usize,
-    ) -> Result<(Vec<T>, bool), Error> {
-        let mut out = Vec::new();
-        let mut next = Some(self.url(path));
-        let mut pages = 0;
-        while let Some(url) = next.take() {
-            if pages == max_pages {
-                return Ok((out, true));
-            }
-            let reply = match self.send(Request { accept: Some(accept), ..Request::get(&url) }) {
-                Err(e) if pages > 0 && e.status() == Some(422) => return Ok((out, true)),
-                r => r?,
-            };
-            pages += 1;
-            let mut items: Vec<T> = decode(path, &reply.body)?;
-            out.append(&mut items);
-            next = reply.link.as_deref().and_then(parse_link_next);
-        }
-        Ok((out, false))
     }
 
     /// Decodes a page body, naming the request in the error.

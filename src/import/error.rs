@@ -103,6 +103,8 @@ pub(crate) enum Problem {
     /// `shown` is the value as quoted: `` `four` `` from a text cell, `-15` from JSON.
     #[error("{shown} is not a count (a whole number, 0 or more)")]
     NotACount { shown: String },
+    #[error("a traffic figure on a row marked `gap` 1 (a day without traffic): empty the figure or the `gap` cell")]
+    TrafficOnGap,
     #[error("{0} is not a string")]
     NotAString(String),
     #[error("{0} is not an object")]

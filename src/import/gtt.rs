@@ -1,4 +1,5 @@
-//! gtt's own exports, read back: `gtt export --format csv` ([`crate::export::csv`]) and
+//! gtt's own exports, read back: `gtt export --format csv` ([`crate::export::write_csv`]),
+//! its rows as NDJSON (`--format ndjson`, [`crate::export::write_ndjson`], read as the CSV) and
 //! `--format json` ([`crate::export::export_json`]), and a stored history file. This is how a
 //! history moves between stores (a gist to a branch, one account to another) and how a
 //! hand-edited export is brought back.
@@ -16,6 +17,9 @@
 //! optional column `partial` (1: the day was only ever seen in progress) is read back into
 //! `History::partial`; a CSV without it states every day complete. Likewise `ci_estimated`
 //! (1: the day's CI checkouts were estimated from step names) into `History::ci_estimated`.
+//! `stars_reconstructed` and `forks_reconstructed` go back into `History::reconstructed`;
+//! a row with `gap` 1 is there for them only and adds no covered day (a traffic figure
+//! on it is refused).
 //!
 //! A JSON export or stored file of an older schema is migrated as a stored file is
 //! ([`History::upgraded`]).
@@ -44,6 +48,9 @@ struct Columns {
     stats_at: Option<usize>,
     partial: Option<usize>,
     ci_estimated: Option<usize>,
+    /// `stars_reconstructed`, `forks_reconstructed`.
+    reconstructed: [Option<usize>; 2],
+    gap: Option<usize>,
 }
 
 impl Columns {
@@ -64,6 +71,8 @@ impl Columns {
             stats_at: t.col("stats_at"),
             partial: t.col("partial"),
             ci_estimated: t.col("ci_estimated"),
+            reconstructed: [t.col("stars_reconstructed"), t.col("forks_reconstructed")],
+            gap: t.col("gap"),
         })
     }
 }
@@ -85,8 +94,27 @@ impl Row<'_> {
 }
 
 pub(crate) fn read_csv(ctx: &Ctx<'_>, content: &str) -> Result<Vec<History>, Error> {
-    let t = read_table(ctx, content)?;
-    let cols = Columns::find(ctx, &t)?;
+    read_rows(ctx, &read_table(ctx, content)?)
+}
+
+/// `gtt export --format ndjson`: each object is a CSV row, its keys the columns (in any
+/// order), null or absent an empty cell.
+pub(crate) fn read_ndjson(ctx: &Ctx<'_>, lines: &[(usize, Object)]) -> Result<Vec<History>, Error> {
+    let mut header: Vec<String> = Vec::new();
+    for (_, o) in lines {
+        header.extend(o.keys().filter(|k| !header.contains(k)).cloned().collect::<Vec<_>>());
+    }
+    let text = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+    };
+    let rows = lines.iter().map(|(n, o)| (*n, header.iter().map(|k| text(o.get(k))).collect())).collect();
+    read_rows(ctx, &Table { header, rows })
+}
+
+fn read_rows(ctx: &Ctx<'_>, t: &Table) -> Result<Vec<History>, Error> {
+    let cols = Columns::find(ctx, t)?;
     let mut repos = Repos::default();
     for (n, cells) in &t.rows {
         let row = Row { ctx, n: *n, cells };
@@ -95,16 +123,23 @@ pub(crate) fn read_csv(ctx: &Ctx<'_>, content: &str) -> Result<Vec<History>, Err
             return Err(ctx.cell(*n, "repo", Problem::NotARepository(show(repo))));
         }
         let day = day_cell(ctx, *n, "date", cell(cells, cols.date))?;
-        let (traffic, unknown_bits) = row_traffic(&row, &cols)?;
+        let gap = row.opt(cols.gap, "gap")?.is_some_and(|g| g > 0);
+        let (traffic, unknown_bits) = row_traffic(&row, &cols, gap)?;
         let stats = row_stats(&row, &cols, day)?;
         let ci = row_ci(&row, &cols, traffic.clones_uniques)?;
         let partial = row.opt(cols.partial, "partial")?.is_some_and(|p| p > 0);
         let estimated = row.opt(cols.ci_estimated, "ci_estimated")?.is_some_and(|p| p > 0);
+        let [stars, forks] = [
+            row.opt(cols.reconstructed[0], "stars_reconstructed")?,
+            row.opt(cols.reconstructed[1], "forks_reconstructed")?,
+        ];
         let h = repos.get(repo);
-        mark_partial(h, day, partial);
-        add_traffic(h, day, traffic);
-        if unknown_bits != 0 {
-            h.unknown.insert(day, unknown_bits);
+        if !gap {
+            mark_partial(h, day, partial);
+            add_traffic(h, day, traffic);
+            if unknown_bits != 0 {
+                h.unknown.insert(day, unknown_bits);
+            }
         }
         if let Some(s) = stats {
             add_stats(h, day, s);
@@ -117,6 +152,7 @@ pub(crate) fn read_csv(ctx: &Ctx<'_>, content: &str) -> Result<Vec<History>, Err
                 h.ci_estimated.remove(&day);
             }
         }
+        add_reconstructed(h, day, stars, forks);
     }
     Ok(repos.into_vec())
 }
@@ -131,13 +167,25 @@ fn mark_partial(h: &mut History, day: jiff::civil::Date, partial: bool) {
     }
 }
 
+/// A row's reconstructed stars and forks, joined as a merge would (per-day maximum).
+fn add_reconstructed(h: &mut History, day: jiff::civil::Date, stars: Option<u64>, forks: Option<u64>) {
+    let r = &mut h.reconstructed;
+    for (series, v) in [(&mut r.stars, stars), (&mut r.forks, forks)] {
+        if let Some(v) = v {
+            series.entry(day).and_modify(|x| *x = (*x).max(v)).or_insert(v);
+        }
+    }
+}
+
 /// The four traffic figures, and which of them were empty (never observed; see
-/// `History::unknown`).
-fn row_traffic(row: &Row<'_>, cols: &Columns) -> Result<(Traffic, u8), Error> {
+/// `History::unknown`). A `gap` row (there for the reconstruction only) has none: a
+/// figure in it is refused rather than read as a day gtt never covered.
+fn row_traffic(row: &Row<'_>, cols: &Columns, gap: bool) -> Result<(Traffic, u8), Error> {
     let mut v = [0u64; 4];
     let mut unknown_bits = 0u8;
     for (i, ((slot, col), name)) in v.iter_mut().zip(cols.traffic).zip(TRAFFIC).enumerate() {
         match row.opt(Some(col), name)? {
+            Some(_) if gap => return Err(row.ctx.cell(row.n, name, Problem::TrafficOnGap)),
             Some(x) => *slot = x,
             None => unknown_bits |= 1 << i,
         }
@@ -337,6 +385,50 @@ mod tests {
             assert_eq!(back.ci[day].checkouts, c.checkouts);
             assert!(back.ci[day].runs <= c.runs, "a lower bound");
         }
+    }
+
+    #[test]
+    fn gtt_csv_round_trips_the_reconstruction() {
+        let mut h = collected();
+        // Before traffic began (gap rows), on a covered day, and on a collected day,
+        // where the collected counters win for readers but the reconstruction is kept.
+        let first = *h.days.keys().next().expect("a day");
+        let collected_day = *h.stats.keys().next().expect("counters");
+        for (day, stars, forks) in
+            [(d("2025-11-02"), 0, 0), (d("2025-11-03"), 2, 1), (first, 7, 1), (collected_day, 8, 2)]
+        {
+            h.reconstructed.stars.insert(day, stars);
+            h.reconstructed.forks.insert(day, forks);
+        }
+        h.reconstructed.stars.insert(d("2025-11-04"), 3);
+        let text = crate::export::csv(std::slice::from_ref(&h));
+        assert!(text.contains("\nocto/hello,2025-11-04,,,,,,,,,,,,,,,,,3,,1\n"), "{text}");
+        let back = one("export.csv", &text, None);
+        assert_eq!(back.reconstructed, h.reconstructed);
+        assert_eq!((&back.days, &back.stats, &back.unknown), (&h.days, &h.stats, &h.unknown), "gap rows add no day");
+        // Exported again, the same rows but for downloads (derived from assets, which a CSV
+        // does not carry).
+        let no_downloads = |s: &str| -> Vec<String> {
+            s.lines()
+                .map(|l| {
+                    l.split(',').enumerate().map(|(i, c)| if i == 13 { "" } else { c }).collect::<Vec<_>>().join(",")
+                })
+                .collect()
+        };
+        assert_eq!(no_downloads(&crate::export::csv(std::slice::from_ref(&back))), no_downloads(&text));
+        // The NDJSON export reads back as the CSV does, one object per line or just one.
+        let mut nd = Vec::new();
+        crate::export::write_ndjson(&h, &mut nd).expect("ndjson");
+        let nd = String::from_utf8(nd).expect("utf-8");
+        assert_eq!(one("export.ndjson", &nd, None), back);
+        let first = nd.lines().next().expect("a row");
+        assert_eq!(one("row.json", first, None).reconstructed.stars.len(), 1);
+        let e = import("export.ndjson", &format!("{first}\n[1]\n"), None).expect_err("not an object");
+        assert_eq!(e.line, Some(2), "{e}");
+        // A traffic figure on a gap row is refused, not read as a covered day.
+        let bad = text.replace("octo/hello,2025-11-04,,", "octo/hello,2025-11-04,5,");
+        let e = import("export.csv", &bad, None).expect_err("traffic on a gap");
+        assert!(matches!(e.problem, Problem::TrafficOnGap), "{e}");
     }
 
     #[test]

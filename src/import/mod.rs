@@ -19,7 +19,7 @@
 //! | `TrafficActionViews`, `TrafficActionClones` | `views.csv`, `clones.csv` | repository-traffic-action, <https://github.com/sangonzal/repository-traffic-action> | [`traffic_action`] |
 //! | `TrafficToBadge` | `traffic-NAME/traffic_views.json`, `traffic_clones.json` | traffic-to-badge, <https://github.com/yi-Xu-0100/traffic-to-badge> | [`traffic_to_badge`] |
 //! | `CloneCountBadge` | `clone.json` | github-clone-count-badge, <https://github.com/MShawon/github-clone-count-badge> | [`clone_count`] |
-//! | `GttCsv`, `GttJson` | `gtt export --format csv` / `--format json`, a stored history file | gtt | [`gtt`] |
+//! | `GttCsv`, `GttJson`, `GttNdjson` | `gtt export --format csv` / `json` / `ndjson`, a stored history file | gtt | [`gtt`] |
 //!
 //! Rules every importer follows:
 //! - A day enters `days` only where the source has a row or an entry for it; a row that
@@ -109,10 +109,12 @@ pub(crate) enum Format {
     GttCsv,
     /// `gtt export --format json`, or a stored gtt history file.
     GttJson,
+    /// `gtt export --format ndjson`: the CSV's rows as one JSON object per line.
+    GttNdjson,
 }
 
 impl Format {
-    pub(crate) const ALL: [Format; 12] = [
+    pub(crate) const ALL: [Format; 13] = [
         Format::Ghtraf,
         Format::GhtrafArchive,
         Format::Gitratra,
@@ -125,6 +127,7 @@ impl Format {
         Format::CloneCountBadge,
         Format::GttCsv,
         Format::GttJson,
+        Format::GttNdjson,
     ];
 
     /// What the format is, for messages.
@@ -142,6 +145,7 @@ impl Format {
             Format::CloneCountBadge => "github-clone-count-badge clone.json",
             Format::GttCsv => "gtt CSV export",
             Format::GttJson => "gtt JSON export",
+            Format::GttNdjson => "gtt NDJSON export",
         }
     }
 }
@@ -191,6 +195,8 @@ fn read(ctx: &Ctx<'_>, sniffed: &Sniffed, format: Format, content: &str, hint: &
         (_, Format::TrafficActionViews) => traffic_action::read(ctx, content, hint, Metric::Views),
         (_, Format::TrafficActionClones) => traffic_action::read(ctx, content, hint, Metric::Clones),
         (_, Format::GttCsv) => gtt::read_csv(ctx, content),
+        (Sniffed::JsonLines(lines), Format::GttNdjson) => gtt::read_ndjson(ctx, lines),
+        (Sniffed::Json(Value::Object(o)), Format::GttNdjson) => gtt::read_ndjson(ctx, &[(1, o.clone())]),
         _ => Err(unknown(ctx, sniffed)),
     }
 }
@@ -230,6 +236,8 @@ pub(crate) fn combine(a: &History, b: &History) -> History {
 
 enum Sniffed {
     Json(Value),
+    /// One JSON object per line (NDJSON) with its 1-based line, blank lines left out.
+    JsonLines(Vec<(usize, json::Object)>),
     Gitratra,
     /// The first non-blank line's comma-separated cells, trimmed and lower-cased.
     Header(Vec<String>),
@@ -238,15 +246,41 @@ enum Sniffed {
 fn sniff(ctx: &Ctx<'_>, content: &str) -> Result<Sniffed, Error> {
     let t = content.trim_start();
     if t.starts_with('{') || t.starts_with('[') {
-        return serde_json::from_str::<Value>(content)
-            .map(Sniffed::Json)
-            .map_err(|e| ctx.error(Some(e.line()).filter(|l| *l > 0), None, Problem::Json(e)));
+        return match serde_json::from_str::<Value>(content) {
+            Ok(v) => Ok(Sniffed::Json(v)),
+            Err(e) => json_lines(ctx, content)
+                .unwrap_or_else(|| Err(ctx.error(Some(e.line()).filter(|l| *l > 0), None, Problem::Json(e)))),
+        };
     }
     match content.lines().map(str::trim).find(|l| !l.is_empty()) {
         None => Err(ctx.whole(Problem::Empty)),
         Some("gitratra_v1") => Ok(Sniffed::Gitratra),
         Some(line) => Ok(Sniffed::Header(table::header_cells(line).unwrap_or_default())),
     }
+}
+
+/// NDJSON: content that is not one JSON value but whose first line is an object. None
+/// when the first line is not one (the content is then broken JSON); a later line that
+/// is not an object is named.
+fn json_lines(ctx: &Ctx<'_>, content: &str) -> Option<Result<Sniffed, Error>> {
+    let mut lines = content.lines().enumerate().map(|(i, l)| (i + 1, l)).filter(|(_, l)| !l.trim().is_empty());
+    let (first, line) = lines.next()?;
+    let Ok(Value::Object(o)) = serde_json::from_str::<Value>(line) else { return None };
+    let mut out = vec![(first, o)];
+    for (n, line) in lines {
+        match serde_json::from_str::<Value>(line) {
+            Ok(Value::Object(o)) => out.push((n, o)),
+            Ok(_) => return Some(Err(ctx.line(n, Problem::NotAnObject(format!("line {n}"))))),
+            Err(e) => return Some(Err(ctx.line(n, Problem::Json(e)))),
+        }
+    }
+    Some(Ok(Sniffed::JsonLines(out)))
+}
+
+/// An object with the leading keys of a gtt CSV/NDJSON row (and not a history's `schema`).
+fn is_gtt_row(o: &json::Object) -> bool {
+    ["repo", "date", "views", "views_uniques", "clones", "clones_uniques"].iter().all(|k| o.contains_key(*k))
+        && !o.contains_key("schema")
 }
 
 fn detect_sniffed(s: &Sniffed) -> Option<Format> {
@@ -280,6 +314,8 @@ fn matches(f: Format, s: &Sniffed) -> bool {
             o.get("schema").is_some_and(Value::is_u64)
                 && (o.get("repos").is_some_and(Value::is_array) || o.get("repo").is_some_and(Value::is_string))
         }
+        (Format::GttNdjson, Sniffed::JsonLines(lines)) => lines.first().is_some_and(|(_, o)| is_gtt_row(o)),
+        (Format::GttNdjson, Sniffed::Json(Value::Object(o))) => is_gtt_row(o),
         (Format::TrafficActionViews, Sniffed::Header(h)) => header_is(h, &["_date", "total_views", "unique_views"]),
         (Format::TrafficActionClones, Sniffed::Header(h)) => header_is(h, &["_date", "total_clones", "unique_clones"]),
         (Format::RepoStatsCsv, Sniffed::Header(h)) => {
@@ -320,7 +356,7 @@ fn unknown(ctx: &Ctx<'_>, s: &Sniffed) -> Error {
         Sniffed::Json(Value::Object(o)) if o.contains_key("month") && o.get("repos").is_some_and(Value::is_object) => {
             ctx.whole(Problem::GttArchive)
         }
-        Sniffed::Json(_) => ctx.whole(Problem::UnknownJson),
+        Sniffed::Json(_) | Sniffed::JsonLines(_) => ctx.whole(Problem::UnknownJson),
         Sniffed::Gitratra | Sniffed::Header(_) => ctx.line(1, Problem::UnknownHeader),
     }
 }
@@ -452,6 +488,8 @@ mod tests {
         (13, "octo/world,2026-03-06,9,3", "octo/world,2026-03-06,nine,3", "export.csv:9: field `views`: "),
         (14, "\"2026-03-07\":[9,3,0,0]", "\"2026-03-07\":[9,3,0]", "export.json: field `repos[1]`: not a gtt history"),
         (14, "\"repo\":\"octo/world\"", "\"repo\":\"world\"", "export.json: field `repos[1].repo`"),
+        (15, "\"views\":120,", "\"views\":\"many\",", "export.ndjson:1: field `views`: "),
+        (15, "\"date\":\"2026-03-02\"", "\"date\":\"March 2\"", "export.ndjson:2: field `date`: "),
     ];
 
     #[test]

@@ -28,6 +28,7 @@ pub(crate) const TTB_CLONES: &str =
 pub(crate) const CLONE_JSON: &str = include_str!("../../tests/fixtures/import/github-clone-count-badge/clone.json");
 pub(crate) const GTT_CSV: &str = include_str!("../../tests/fixtures/import/gtt/export.csv");
 pub(crate) const GTT_JSON: &str = include_str!("../../tests/fixtures/import/gtt/export.json");
+pub(crate) const GTT_NDJSON: &str = include_str!("../../tests/fixtures/import/gtt/export.ndjson");
 
 /// (file name as a caller would pass it, content, format, repository hint it needs)
 pub(crate) const FIXTURES: &[(&str, &str, Format, Option<&str>)] = &[
@@ -46,6 +47,7 @@ pub(crate) const FIXTURES: &[(&str, &str, Format, Option<&str>)] = &[
     ("clone.json", CLONE_JSON, Format::CloneCountBadge, Some("octo/hello")),
     ("export.csv", GTT_CSV, Format::GttCsv, None),
     ("export.json", GTT_JSON, Format::GttJson, None),
+    ("export.ndjson", GTT_NDJSON, Format::GttNdjson, None),
 ];
 
 pub(crate) fn d(s: &str) -> Date {

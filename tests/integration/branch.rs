@@ -316,4 +316,29 @@ fn the_dashboard_needs_the_branch_to_exist() {
     assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("does not exist yet") && r.stderr.contains("gtt collect"), "{}", r.stderr);
     assert_eq!(fake.branch_head(DATA, BRANCH), None);
+#[test]
+fn an_export_of_more_repositories_than_a_batch_equals_the_folders() {
+    let fake = fake();
+    let names = fake.add_generated_repos("fleet", "repo", 40);
+    let dir = tempdir("branch-batches");
+    let d = dir.path().display().to_string();
+    ok(&in_folder(&fake, &["collect", "--repos", "fleet/*"], &d));
+    let files: Vec<(String, String)> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    assert!(files.len() > names.len(), "the histories and the index");
+    fake.git_commit(DATA, BRANCH, files.iter().map(|(n, c)| (n.as_str(), Some(c.as_str()))).collect());
+    fake.clear_requests();
+    let from_branch = on_branch(&fake, &["export", "--format", "json"]);
+    ok(&from_branch);
+    // The index twice (what it tracks, then which repositories), then two batches (32 + 8).
+    assert_eq!(fake.count("GET", &format!("/git/ref/heads/{BRANCH}")), 4);
+    assert_eq!(fake.count("GET", "/git/blobs/"), 4 + names.len(), "each history read once");
+    let from_folder = in_folder(&fake, &["export", "--format", "json"], &d);
+    assert_eq!(from_branch.stdout, from_folder.stdout);
+    let v: serde_json::Value = serde_json::from_str(&from_branch.stdout).unwrap();
+    assert_eq!(v["repos"].as_array().map(Vec::len), Some(names.len()));
 }

@@ -80,15 +80,15 @@ fn collects_into_a_folder_and_exports_csv() {
     let mut lines = e.stdout.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "repo,date,views,views_uniques,clones,clones_uniques,stars,forks,watchers,open_issues,ci_checkouts,organic_clones,organic_clones_uniques,downloads,ci_runs,stats_at,partial,ci_estimated"
+        "repo,date,views,views_uniques,clones,clones_uniques,stars,forks,watchers,open_issues,ci_checkouts,organic_clones,organic_clones_uniques,downloads,ci_runs,stats_at,partial,ci_estimated,stars_reconstructed,forks_reconstructed,gap"
     );
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 15, "window of 15 days (edge day present)");
     // No CI runs: CI was counted (0 checkouts); not a collection day: no counters.
-    assert!(rows.contains(&"octo/hello,2026-10-20,18,5,10,1,,,,,0,10,1,,0,,,"), "{rows:?}");
+    assert!(rows.contains(&"octo/hello,2026-10-20,18,5,10,1,,,,,0,10,1,,0,,,,,,"), "{rows:?}");
     // The collection day has the counters; today is not recounted for CI yet, and is
     // only seen in progress: partial.
-    assert!(rows.contains(&"octo/hello,2026-11-01,0,0,0,0,42,7,5,3,,0,0,0,,2026-11-01T12:00:00Z,1,"), "{rows:?}");
+    assert!(rows.contains(&"octo/hello,2026-11-01,0,0,0,0,42,7,5,3,,0,0,0,,2026-11-01T12:00:00Z,1,,,,"), "{rows:?}");
     assert!(rows.windows(2).all(|w| w[0] < w[1]), "dates ascending");
     insta::assert_snapshot!("export_csv", e.stdout);
 }

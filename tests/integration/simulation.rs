@@ -432,16 +432,16 @@ fn dry_run_writes_nothing() {
     assert_same_files(&snapshot(parent.path()).unwrap(), &Files::new(), "a dry run wrote next to the data folder");
 }
 
-/// The dates the CSV export marks `partial` (1), after checking the column is the one
-/// before `ci_estimated` (the last) and holds nothing but 1 or empty.
+/// The dates the CSV export marks `partial` (1), after checking the column holds
+/// nothing but 1 or empty.
 fn csv_partial(dir: &Path) -> BTreeSet<Date> {
     let csv = export(dir, "csv");
     let mut lines = csv.lines();
-    assert!(lines.next().unwrap().ends_with(",stats_at,partial,ci_estimated"), "`partial` is before the last column");
+    let col = lines.next().unwrap().split(',').position(|c| c == "partial").expect("a `partial` column");
     let mut out = BTreeSet::new();
     for line in lines {
         let f: Vec<&str> = line.split(',').collect();
-        match f[f.len() - 2] {
+        match f[col] {
             "1" => out.insert(f[1].parse().unwrap()),
             "" => false,
             other => panic!("partial is {other:?} in {line:?}"),
@@ -472,7 +472,7 @@ fn days_only_seen_in_progress_are_exported_partial() {
     let partial: Vec<&str> = ndjson.lines().filter(|l| l.contains(",\"partial\":1,")).collect();
     assert_eq!(partial.len(), 2, "{partial:?}");
     assert!(ndjson.lines().all(|l| l.contains(",\"partial\":1,") || l.contains(",\"partial\":null,")));
-    assert!(ndjson.lines().all(|l| l.ends_with(",\"ci_estimated\":null}")), "no run was estimated");
+    assert!(ndjson.lines().all(|l| l.contains(",\"ci_estimated\":null,")), "no run was estimated");
 }
 
 #[test]

@@ -316,6 +316,8 @@ fn the_dashboard_needs_the_branch_to_exist() {
     assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("does not exist yet") && r.stderr.contains("gtt collect"), "{}", r.stderr);
     assert_eq!(fake.branch_head(DATA, BRANCH), None);
+}
+
 #[test]
 fn an_export_of_more_repositories_than_a_batch_equals_the_folders() {
     let fake = fake();

@@ -29,34 +29,92 @@ impl BadgeScope {
     }
 }
 
-/// Badge files: shields endpoint JSON and a self-rendered SVG per metric.
+/// Badge files: shields endpoint JSON and a self-rendered SVG per metric, for every
+/// history given at once (the tests); a run hands histories to a [`BadgeSums`] one at a
+/// time instead.
+#[cfg(test)]
 pub(crate) fn badge_files(
     histories: &[&History],
     today: Date,
     cfg: &Badges,
     scope: BadgeScope,
 ) -> BTreeMap<String, String> {
+    let mut sums = BadgeSums::new(today, cfg, scope);
     let mut files = BTreeMap::new();
-    let mut write = |stem: &str, metric: Metric, s: &Series| {
-        let label = badge::label(cfg, metric);
-        let message = badge::message(s.total, &badge::recency(&s.daily, today), cfg.compact_above);
-        files.insert(format!("{stem}.json"), badge::endpoint_json(label, &message, cfg));
-        files.insert(format!("{stem}.svg"), badge::svg(label, &message, cfg));
-    };
-    for metric in Metric::ALL {
-        let per_repo: Vec<Series> = histories.iter().map(|h| series(h, metric)).collect();
-        if scope.per_repo {
-            for (h, s) in histories.iter().zip(&per_repo) {
-                let stem = badge_stem(Some(&h.repo), metric);
-                write(&stem, metric, s);
-            }
-        }
-        if scope.summed {
-            let total = per_repo.iter().fold(Series::default(), add_series);
-            write(&badge_stem(None, metric), metric, &total);
-        }
+    for h in histories {
+        files.extend(sums.repo_files(h));
     }
+    files.extend(sums.summed_files());
     files
+}
+
+/// Badge files made one repository at a time: [`BadgeSums::repo_files`] gives a
+/// repository's own files (the one place they are made) and keeps what the sums need of
+/// it, [`BadgeSums::summed_files`] the sums. What is kept per repository is each
+/// metric's total and the last 30 days a badge reads (see [`Series::recent`]), so the
+/// sums cost the same for ten years of history as for one, and equal the sums of the
+/// whole series.
+#[derive(Debug)]
+pub(crate) struct BadgeSums<'c> {
+    today: Date,
+    cfg: &'c Badges,
+    scope: BadgeScope,
+    /// Repository (lower case) -> its series per metric, in [`Metric::ALL`] order. A
+    /// repository handed over again (re-merged after a lost race) replaces its own.
+    parts: BTreeMap<String, Vec<Series>>,
+}
+
+impl<'c> BadgeSums<'c> {
+    pub(crate) fn new(today: Date, cfg: &'c Badges, scope: BadgeScope) -> BadgeSums<'c> {
+        BadgeSums { today, cfg, scope, parts: BTreeMap::new() }
+    }
+
+    /// One repository's badge files (none unless the scope has them), its series kept
+    /// for the sums.
+    pub(crate) fn repo_files(&mut self, h: &History) -> BTreeMap<String, String> {
+        let mut files = BTreeMap::new();
+        let mut kept = Vec::new();
+        for metric in Metric::ALL {
+            let s = series(h, metric);
+            if self.scope.per_repo {
+                self.render(&mut files, &badge_stem(Some(&h.repo), metric), metric, &s);
+            }
+            kept.push(s.recent(self.today));
+        }
+        self.parts.insert(h.repo.to_ascii_lowercase(), kept);
+        files
+    }
+
+    /// The badges summed over every repository handed over (none unless the scope has
+    /// them).
+    pub(crate) fn summed_files(&self) -> BTreeMap<String, String> {
+        let mut files = BTreeMap::new();
+        if !self.scope.summed {
+            return files;
+        }
+        for (i, metric) in Metric::ALL.into_iter().enumerate() {
+            let total = self.parts.values().filter_map(|p| p.get(i)).fold(Series::default(), add_series);
+            self.render(&mut files, &badge_stem(None, metric), metric, &total);
+        }
+        files
+    }
+
+    fn render(&self, files: &mut BTreeMap<String, String>, stem: &str, metric: Metric, s: &Series) {
+        let label = badge::label(self.cfg, metric);
+        let message = badge::message(s.total, &badge::recency(&s.daily, self.today), self.cfg.compact_above);
+        files.insert(format!("{stem}.json"), badge::endpoint_json(label, &message, self.cfg));
+        files.insert(format!("{stem}.svg"), badge::svg(label, &message, self.cfg));
+    }
+}
+
+impl crate::store::ledger::Derive for BadgeSums<'_> {
+    fn repo(&mut self, h: &History) -> BTreeMap<String, String> {
+        self.repo_files(h)
+    }
+
+    fn summed(&self) -> BTreeMap<String, String> {
+        self.summed_files()
+    }
 }
 
 /// `https://img.shields.io/endpoint?url=...` for a public endpoint file: the URL

@@ -115,6 +115,42 @@ fn a_writer_that_moves_the_branch_meanwhile_is_kept() {
     assert_eq!(index["repos"].as_object().unwrap().len(), 2);
 }
 
+/// A writer that lands a day in one of this run's histories while the run writes: the
+/// run re-reads only the files that writer changed, merges them into what it sent, and
+/// lands one commit on top: both days are there, nothing was forced.
+#[test]
+fn a_history_changed_meanwhile_is_merged_not_overwritten() {
+    let fake = fake();
+    traffic(&fake);
+    ok(&on_branch(&fake, &["collect", "--repos", REPOS]));
+    fake.advance(SignedDuration::from_hours(24));
+    traffic(&fake);
+    fake.inject_branch_write(
+        DATA,
+        BRANCH,
+        Box::new(|files| {
+            let mut h: serde_json::Value = serde_json::from_str(&files["history-octo.alpha.json"]).unwrap();
+            h["days"]["2020-01-01"] = serde_json::json!([7, 6, 5, 4]);
+            vec![("history-octo.alpha.json".to_string(), Some(h.to_string()))]
+        }),
+    );
+    let blobs = fake.count("GET", "/git/blobs/");
+    let r = on_branch(&fake, &["collect", "--repos", REPOS]);
+    ok(&r);
+    assert!(r.stderr.contains("merging in the 1 file it changed"), "{}", r.stderr);
+    // The run's own reads (the index and two histories, kept on disk for the merge),
+    // then theirs and ours of alpha.
+    assert_eq!(fake.count("GET", "/git/blobs/") - blobs, 3 + 2, "only the changed file is read again");
+    let log = fake.branch_log(DATA, BRANCH);
+    assert_eq!(log.len(), 3, "ours on top of theirs: {log:?}");
+    let files = fake.branch_files(DATA, BRANCH);
+    let alpha: serde_json::Value = serde_json::from_str(&files["history-octo.alpha.json"]).unwrap();
+    let days = alpha["days"].as_object().unwrap();
+    assert_eq!(days["2020-01-01"], serde_json::json!([7, 6, 5, 4]), "their day is kept");
+    let today = fake.now().to_zoned(jiff::tz::TimeZone::UTC).date().to_string();
+    assert!(days.contains_key(&today), "our day is there: {:?}", days.keys());
+}
+
 #[test]
 fn a_corrupt_history_or_a_cut_listing_stops_the_run_and_the_branch_stays() {
     let fake = fake();

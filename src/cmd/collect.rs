@@ -46,8 +46,7 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     let mut stream = (!c.dry_run && collected).then(|| ledger::Stream::new(reader.index(), &targets.repos, c.now));
     let mut tally = Tally { skipped: targets.skipped.clone(), deferred: Vec::new(), outcomes: Vec::new(), clock: None };
     for ((repo, old), sorted) in targets.repos.iter().zip(stored).zip(sorted) {
-        let Some((outcome, merged)) =
-            tally.take(c, repo, old, sorted, &mut || reader.read(backend.as_mut(), repo, true))?
+        let Some((outcome, merged)) = tally.take(c, repo, old, sorted, &mut || reader.read(backend.as_mut(), repo))?
         else {
             continue;
         };
@@ -100,6 +99,8 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
 /// its complete months to the archives, and keeps what the report needs of it.
 struct Pass<'c> {
     today: Date,
+    /// Whether the job summary (which shows recent days) is written.
+    summary: bool,
     sums: report::BadgeSums<'c>,
     months: Option<archive::Months>,
 }
@@ -108,6 +109,7 @@ impl<'c> Pass<'c> {
     fn new(c: &'c Config, today: Date, scope: report::BadgeScope, archive: bool) -> Pass<'c> {
         Pass {
             today,
+            summary: c.action,
             sums: report::BadgeSums::new(today, &c.badges, scope),
             months: archive.then(archive::Months::new),
         }
@@ -127,7 +129,9 @@ impl<'c> Pass<'c> {
             months.add(&merged, self.today);
         }
         outcome.digest = report::digest(&merged, self.today);
-        outcome.recent = report::recent(&merged, self.today);
+        if self.summary {
+            outcome.recent = report::recent(&merged, self.today);
+        }
         Ok(outcome)
     }
 }
@@ -233,7 +237,7 @@ fn read_all(
 ) -> Result<(Reader, Vec<History>), crate::store::Error> {
     let mut reader = Reader::open(backend, repos)?;
     if let [repo] = repos {
-        let whole = reader.read(backend, repo, true)?.into_inner();
+        let whole = reader.read(backend, repo)?.into_inner();
         return Ok((reader, vec![whole]));
     }
     // The window and the day before it: the progress line counts the window's new days.
@@ -525,17 +529,15 @@ fn verdict(reports: &[report::RepoReport<'_>], deferred: &[(String, bool)], stor
 fn aggregate(c: &Config, backend: &mut dyn Backend, out: &mut dyn Write) -> Result<(), Error> {
     let index = Reader::open(backend, &[])?.index().clone();
     let repos: Vec<String> = index.repos.keys().cloned().collect();
+    // Every history is read whole before the stream's files are in place (see
+    // `ledger::Stream`): one that cannot be read still stops the job before any write.
     let mut reader = Reader::open(backend, &repos)?;
-    // Every history is checked before anything is written.
-    for repo in &repos {
-        drop(reader.read(backend, repo, false)?);
-    }
     let today = history::utc_day(c.now);
     let mut pass = Pass::new(c, today, report::BadgeScope::whole(repos.len()), false);
     let mut stream = (!c.dry_run).then(|| ledger::Stream::new(reader.index(), &repos, c.now));
     let mut outcomes = Vec::new();
     for repo in &repos {
-        let h = reader.read(backend, repo, true)?;
+        let h = reader.read(backend, repo)?;
         outcomes.push(pass.hand_over(backend, stream.as_mut(), Outcome::new(repo), h)?);
     }
     if let Some(stream) = stream {

@@ -154,6 +154,34 @@ mod tests {
         }
     }
 
+    /// The sums kept per repository (totals and the last 30 days) give the badges the
+    /// whole series give, over years of history, partial days and gaps.
+    #[test]
+    fn summed_badges_equal_the_sums_of_whole_series() {
+        let today: Date = "2026-11-21".parse().expect("d");
+        let histories: Vec<History> = (0..3i32)
+            .map(|k| {
+                let mut h = History::new(&format!("o/r{k}"));
+                for back in (1..800i32).filter(|b| (b + k) % 5 != 0) {
+                    let d = super::super::figures::days_back(today, back);
+                    let n = u64::try_from(back * (k + 1)).unwrap_or(0);
+                    h.days.insert(d, crate::history::Traffic::from([n, 1, n % 7, 1]));
+                }
+                h.partial.insert(super::super::figures::days_back(today, 1 + k));
+                h
+            })
+            .collect();
+        let refs: Vec<&History> = histories.iter().collect();
+        let cfg = Badges::default();
+        let got = badge_files(&refs, today, &cfg, BadgeScope { per_repo: false, summed: true });
+        for metric in Metric::ALL {
+            let whole = refs.iter().map(|h| series(h, metric)).fold(Series::default(), |a, s| add_series(a, &s));
+            let message = badge::message(whole.total, &badge::recency(&whole.daily, today), cfg.compact_above);
+            let want = badge::endpoint_json(badge::label(&cfg, metric), &message, &cfg);
+            assert_eq!(got.get(&format!("{}.json", badge_stem(None, metric))), Some(&want), "{}", metric.name());
+        }
+    }
+
     #[test]
     fn shields_urls_encode_the_endpoint() {
         assert_eq!(

@@ -19,6 +19,10 @@ use super::{Backend, Error, Files};
 /// larger one is sent as a blob of its own first, keeping each request small.
 const INLINE_MAX: usize = 64 * 1024;
 
+/// How many bytes of small files a run keeps for the commit's tree before sending them
+/// ahead in a tree of their own (see `Branch::flush_inline`).
+const INLINE_FLUSH: usize = 1024 * 1024;
+
 #[derive(Debug, Deserialize)]
 struct RefJson {
     object: ObjectJson,
@@ -75,6 +79,7 @@ pub(crate) fn branch(client: Client, repo: &str, branch: &str) -> Branch {
         listing: BTreeMap::new(),
         read: BTreeMap::new(),
         staged: BTreeMap::new(),
+        inline: Files::new(),
         spill: None,
     }
 }
@@ -99,6 +104,8 @@ pub(crate) struct Branch {
     /// Files [`Backend::put`] sent as blobs for the coming commit: name -> (blob sha,
     /// digest of the text).
     staged: BTreeMap<String, (String, u64)>,
+    /// Small files [`Backend::put`] took for the coming commit, sent inline in its tree.
+    inline: Files,
     /// A temporary folder holding the blobs read this run, by sha: a run reads each
     /// history twice (what fetching needs of it, then the whole to merge), and the second
     /// read comes from disk instead of GitHub, without holding hundreds of texts.
@@ -285,6 +292,33 @@ impl Branch {
         Ok(tree.sha)
     }
 
+    /// Sends the small files [`Backend::put`] kept in one tree request of their own (no
+    /// base): GitHub writes their blobs and answers their shas, which the commit's tree
+    /// then names, so a run over thousands of repositories holds names and shas, not
+    /// their badges' texts, in about one request per [`INLINE_FLUSH`] bytes.
+    fn flush_inline(&mut self) -> Result<(), Error> {
+        let entries: Vec<serde_json::Value> = self
+            .inline
+            .iter()
+            .map(|(n, c)| serde_json::json!({ "path": n, "mode": "100644", "type": "blob", "content": c }))
+            .collect();
+        let body = serde_json::json!({ "tree": entries });
+        let tree: TreeJson =
+            self.client.post_json(&self.git("trees"), &body).map_err(|e| self.explain(e, "writing the files of"))?;
+        for e in tree.tree {
+            if let Some(c) = self.inline.remove(&e.path) {
+                self.staged.insert(e.path, (e.sha, digest(&c)));
+            }
+        }
+        if let Some(name) = self.inline.keys().next() {
+            return Err(Error::Refused(format!(
+                "branch {}: GitHub's answer to a tree request left out {name}; nothing was written",
+                self.place()
+            )));
+        }
+        Ok(())
+    }
+
     /// Sends one file as a blob; its sha.
     fn post_blob(&self, name: &str, content: &str) -> Result<String, Error> {
         let body = serde_json::json!({ "content": content, "encoding": "utf-8" });
@@ -340,35 +374,8 @@ impl Branch {
     }
 }
 
-impl Backend for Branch {
-    fn read(&mut self, names: &[String]) -> Result<Files, Error> {
-        for name in names {
-            check_file_name(name)?;
-        }
-        if !self.fresh {
-            self.head = self.read_head()?;
-            self.listing = match &self.head {
-                Some((_, tree)) => self.read_listing(tree)?,
-                None => BTreeMap::new(),
-            };
-            self.fresh = true;
-        }
-        let mut out = Files::new();
-        for name in names {
-            if let Some((sha, size)) = self.listing.get(name).cloned() {
-                out.insert(name.clone(), self.read_blob_once(name, &sha, size)?);
-            }
-        }
-        self.read.extend(out.iter().map(|(k, v)| (k.clone(), digest(v))));
-        Ok(out)
-    }
-
-    /// One tree and one commit for everything [`Backend::put`] sent and `files`. A lost
-    /// race answers, of `names`, only the files the other writer changed.
-    fn write(&mut self, files: &Files, names: &[String]) -> Result<Vec<Files>, Error> {
-        for name in files.keys() {
-            check_file_name(name)?;
-        }
+impl Branch {
+    fn write_all(&mut self, files: &Files, names: &[String]) -> Result<Vec<Files>, Error> {
         let changed: Vec<(&String, &String)> =
             files.iter().filter(|(n, c)| self.read.get(*n) != Some(&digest(c))).collect();
         if changed.is_empty() && self.staged.is_empty() {
@@ -415,28 +422,82 @@ impl Backend for Branch {
             }
         }
     }
+}
+
+impl Backend for Branch {
+    fn read(&mut self, names: &[String]) -> Result<Files, Error> {
+        for name in names {
+            check_file_name(name)?;
+        }
+        if !self.fresh {
+            self.head = self.read_head()?;
+            self.listing = match &self.head {
+                Some((_, tree)) => self.read_listing(tree)?,
+                None => BTreeMap::new(),
+            };
+            self.fresh = true;
+        }
+        let mut out = Files::new();
+        for name in names {
+            if let Some((sha, size)) = self.listing.get(name).cloned() {
+                out.insert(name.clone(), self.read_blob_once(name, &sha, size)?);
+            }
+        }
+        self.read.extend(out.iter().map(|(k, v)| (k.clone(), digest(v))));
+        Ok(out)
+    }
+
+    /// One tree and one commit for everything [`Backend::put`] sent and `files`. A lost
+    /// race answers, of `names`, only the files the other writer changed.
+    fn write(&mut self, files: &Files, names: &[String]) -> Result<Vec<Files>, Error> {
+        for name in files.keys() {
+            check_file_name(name)?;
+        }
+        let mut all = std::mem::take(&mut self.inline);
+        all.extend(files.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let files = &all;
+        let result = self.write_all(files, names);
+        if result.as_ref().is_ok_and(|c| !c.is_empty()) {
+            // Lost a race: the small files go again in the next tree.
+            self.inline = all;
+        }
+        result
+    }
 
     fn file_by_file(&self) -> bool {
         true
     }
 
-    /// Sends each changed file as a blob now; the tree and the commit come in
-    /// [`Backend::write`].
+    /// Sends each changed file larger than [`INLINE_MAX`] (a history of a year or more)
+    /// as a blob now, and keeps the small ones (badges) for the tree request, where they
+    /// go inline: a blob request per badge would spend thousands of requests of the
+    /// token's hourly budget. The tree and the commit come in [`Backend::write`].
     fn put(&mut self, files: &Files) -> Result<bool, Error> {
         for (name, content) in files {
             check_file_name(name)?;
             let d = digest(content);
+            self.staged.remove(name);
+            self.inline.remove(name);
             if self.read.get(name) == Some(&d) {
-                self.staged.remove(name);
                 continue;
             }
-            let sha = self.post_blob(name, content)?;
-            self.staged.insert(name.clone(), (sha, d));
+            if content.len() <= INLINE_MAX {
+                self.inline.insert(name.clone(), content.clone());
+            } else {
+                let sha = self.post_blob(name, content)?;
+                self.staged.insert(name.clone(), (sha, d));
+            }
+        }
+        if self.inline.values().map(String::len).sum::<usize>() > INLINE_FLUSH {
+            self.flush_inline()?;
         }
         Ok(true)
     }
 
     fn staged(&mut self, name: &str) -> Result<Option<String>, Error> {
+        if let Some(text) = self.inline.get(name) {
+            return Ok(Some(text.clone()));
+        }
         let Some((sha, _)) = self.staged.get(name).cloned() else { return Ok(None) };
         self.read_blob(name, &sha, None).map(Some)
     }

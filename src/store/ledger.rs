@@ -204,14 +204,13 @@ impl Reader {
         &self.index
     }
 
-    /// The stored history of `repo` (a new one if the index does not list it). A file
-    /// that cannot be parsed, or one the index lists that is missing, is an error.
-    /// `last` hands a cached text over instead of keeping it for another read.
-    pub(crate) fn read(&mut self, backend: &mut dyn Backend, repo: &str, last: bool) -> Result<Held, Error> {
+    /// The stored history of `repo` (a new one if the index does not list it), read
+    /// whole for the last time (a cached text is handed over). A file that cannot be
+    /// parsed, or one the index lists that is missing, is an error.
+    pub(crate) fn read(&mut self, backend: &mut dyn Backend, repo: &str) -> Result<Held, Error> {
         let name = history_file(repo);
         let text = match self.cache.as_mut() {
-            Some(cache) if last => cache.remove(&name),
-            Some(cache) => cache.get(&name).cloned(),
+            Some(cache) => cache.remove(&name),
             None => backend.read(std::slice::from_ref(&name))?.remove(&name),
         };
         self.read_text(repo, text)
@@ -266,18 +265,22 @@ impl Reader {
         from: jiff::civil::Date,
     ) -> Result<History, Error> {
         let name = history_file(repo);
-        let text = match self.cache.as_mut() {
-            Some(cache) => cache.get(&name).cloned(),
-            None => backend.read(std::slice::from_ref(&name))?.remove(&name),
+        let read;
+        let text = match self.cache.as_ref() {
+            Some(cache) => cache.get(&name).map(String::as_str),
+            None => {
+                read = backend.read(std::slice::from_ref(&name))?.remove(&name);
+                read.as_deref()
+            }
         };
         let Some(text) = text else {
             // Checks the index as a full read does.
             return self.read_text(repo, None).map(Held::into_inner);
         };
-        let b: BriefJson = serde_json::from_str(&text).map_err(|e| unusable(&name, &self.place, Box::new(e)))?;
+        let b: BriefJson = serde_json::from_str(text).map_err(|e| unusable(&name, &self.place, Box::new(e)))?;
         if b.schema > crate::history::SCHEMA || !b.repo.eq_ignore_ascii_case(repo) {
             // The full parse says why, in its words.
-            return self.read_text(repo, Some(text)).map(Held::into_inner);
+            return self.read_text(repo, Some(text.to_string())).map(Held::into_inner);
         }
         let mut h = History::new(repo);
         h.last_collected = b.last_collected;

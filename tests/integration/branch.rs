@@ -139,8 +139,8 @@ fn a_history_changed_meanwhile_is_merged_not_overwritten() {
     ok(&r);
     assert!(r.stderr.contains("merging in the 1 file it changed"), "{}", r.stderr);
     // The run's own reads (the index and two histories, kept on disk for the merge),
-    // then theirs and ours of alpha.
-    assert_eq!(fake.count("GET", "/git/blobs/") - blobs, 3 + 2, "only the changed file is read again");
+    // then theirs of alpha (ours, small, waited inline for the tree).
+    assert_eq!(fake.count("GET", "/git/blobs/") - blobs, 3 + 1, "only the changed file is read again");
     let log = fake.branch_log(DATA, BRANCH);
     assert_eq!(log.len(), 3, "ours on top of theirs: {log:?}");
     let files = fake.branch_files(DATA, BRANCH);
@@ -219,4 +219,23 @@ fn a_branch_is_a_backfill_source() {
     let r = in_folder(&fake, &["backfill", "--repos", REPOS, "--from", &missing], &dir);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("does not exist"), "{}", r.stderr);
+}
+
+/// Hundreds of repositories into a branch: their badges go ahead in trees of their own
+/// once a megabyte of them is waiting (the run holds names and shas, not texts), and the
+/// run is still one commit holding every file.
+#[test]
+fn many_repositories_are_one_commit_with_their_badges_sent_ahead() {
+    let fake = fake();
+    let names = fake.add_generated_repos("many", "repo", 200);
+    ok(&on_branch(&fake, &["collect", "--repos", "many/*"]));
+    assert_eq!(fake.branch_log(DATA, BRANCH).len(), 1, "one commit");
+    assert!(fake.count("POST", "/git/trees") >= 2, "badges sent ahead, then the commit's tree");
+    let files = fake.branch_files(DATA, BRANCH);
+    for name in &names {
+        let key = name.replace('/', ".");
+        assert!(files.contains_key(&format!("history-{key}.json")), "{name}");
+        assert!(files.contains_key(&format!("badge-{key}-views.svg")), "{name}");
+    }
+    assert!(files.contains_key("views.svg") && files.contains_key("gtt.json"));
 }

@@ -171,7 +171,8 @@ fn read_and_fetch(
         let stored: Vec<Stored> = briefs.into_iter().map(Stored::ready).collect();
         let fetched = fetch::all::all(client, c, repos, &stored);
         let old =
-            stored.into_iter().zip(repos).map(|(s, r)| Old::Brief(s.into_inner().unwrap_or_else(|| History::new(r))));
+            // Once fetched, a brief's validators and caches are spent: only its last day is kept.
+            stored.into_iter().map(|s| Old::Brief(s.into_inner().and_then(|h| h.days.keys().next_back().copied())));
         return Ok((reader, old.collect(), fetched));
     };
     let gate = Stored::default();
@@ -191,7 +192,7 @@ fn read_and_fetch(
     let failed = || vec![Err(fetch::Error::new(repo, fetch::Kind::Other, "the fetch thread failed"))];
     let fetched = fetched.unwrap_or_else(|_| failed());
     let stored = gate.into_inner().unwrap_or_else(|| History::new(repo));
-    Ok((reader, vec![Old::Whole(Held::new(stored))], fetched))
+    Ok((reader, vec![Old::Whole(Box::new(Held::new(stored)))], fetched))
 }
 
 /// Reads the stored histories (one repository's whole, several as briefs). The
@@ -250,23 +251,24 @@ fn read_all(
 }
 
 /// A stored history as the read left it: whole (one repository, read while it was
-/// fetched), or its [`Reader::brief`] (several: read whole when merged).
+/// fetched), or, of several, the last stored day of its [`Reader::brief`] (the history is
+/// read whole when merged).
 enum Old {
-    Whole(Held),
-    Brief(History),
+    Whole(Box<Held>),
+    Brief(Option<Date>),
 }
 
 impl Old {
-    fn peek(&self) -> &History {
+    fn last_day(&self) -> Option<Date> {
         match self {
-            Old::Whole(h) => h,
-            Old::Brief(h) => h,
+            Old::Whole(h) => h.days.keys().next_back().copied(),
+            Old::Brief(d) => *d,
         }
     }
 
     fn whole(self, read: &mut dyn FnMut() -> Result<Held, crate::store::Error>) -> Result<Held, Error> {
         match self {
-            Old::Whole(h) => Ok(h),
+            Old::Whole(h) => Ok(*h),
             Old::Brief(_) => Ok(read()?),
         }
     }
@@ -366,7 +368,7 @@ impl Tally {
         match sorted {
             // Out of budget: left for the next run, loudly if that loses days.
             Sorted::Deferred(e) => {
-                let loses = deferral_loses_days(old.peek(), history::utc_day(c.now));
+                let loses = deferral_loses_days(old.last_day(), history::utc_day(c.now));
                 self.skipped.push((repo.to_string(), deferral_reason(loses, &e.message)));
                 self.deferred.push((repo.to_string(), loses));
                 Ok(None)
@@ -443,12 +445,12 @@ fn merge(
     Ok((Outcome { changes, gap, error, collected: true, warnings, ci, ..Outcome::new(repo) }, Held::new(merged)))
 }
 
-/// Whether leaving `h` for a later run loses days: GitHub's window tomorrow no longer
-/// holds today's oldest day, so if the stored days stop before it (or there are none),
-/// that day is gone unless collected today.
-fn deferral_loses_days(h: &History, today: Date) -> bool {
+/// Whether leaving a history whose last stored day is `last` for a later run loses
+/// days: GitHub's window tomorrow no longer holds today's oldest day, so if the stored
+/// days stop before it (or there are none), that day is gone unless collected today.
+fn deferral_loses_days(last: Option<Date>, today: Date) -> bool {
     let oldest_in_window = today.checked_sub(jiff::Span::new().days(history::WINDOW_DAYS - 1)).unwrap_or(today);
-    h.days.keys().next_back().is_none_or(|last| *last < oldest_in_window)
+    last.is_none_or(|last| last < oldest_in_window)
 }
 
 /// Days the stored history had no window for, between its last covered day and the

@@ -1,6 +1,7 @@
-//! `gtt collect`: read the stored histories, fetch every repository, merge, write
-//! histories and badges through the store's ledger, archive complete months, write the
-//! dashboard, then report. The pure pieces live in `history`, `checks`, `report` and
+//! `gtt collect`: read what fetching needs of the stored histories, fetch every
+//! repository, then one repository at a time read its history whole, merge, check and
+//! hand it (with its badges) to the store's ledger and drop it; then the index and the
+//! summed badges, the archives of complete months, the dashboard, and the report. The pure pieces live in `history`, `checks`, `report` and
 //! `archive`; this file is the order of things.
 
 use std::io::Write;
@@ -45,13 +46,8 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     let mut pass = Pass::new(c, today, scope(c, outcomes), archive_backend.is_some());
     let mut stream = (!c.dry_run && collected).then(|| ledger::Stream::new(reader.index(), &targets.repos, c.now));
     let mut tally = Tally { skipped: targets.skipped.clone(), deferred: Vec::new(), outcomes: Vec::new(), clock: None };
-    for ((repo, old), sorted) in targets.repos.iter().zip(stored).zip(sorted) {
-        let Some((outcome, merged)) = tally.take(c, repo, old, sorted, &mut || reader.read(backend.as_mut(), repo))?
-        else {
-            continue;
-        };
-        tally.outcomes.push(pass.hand_over(backend.as_mut(), stream.as_mut(), outcome, merged)?);
-    }
+    let each = targets.repos.iter().zip(stored).zip(sorted).map(|((r, o), s)| (r.as_str(), o, s));
+    pass.each(c, (backend.as_mut(), &mut reader, stream.as_mut()), &mut tally, each)?;
     drop(reader);
     log::debug!("histories held at once: peak {}", ledger::peak_held());
     if let Some(stream) = stream {
@@ -113,6 +109,23 @@ impl<'c> Pass<'c> {
             sums: report::BadgeSums::new(today, &c.badges, scope),
             months: archive.then(archive::Months::new),
         }
+    }
+
+    /// Every repository in turn: sorted, its history read whole and merged, handed over.
+    fn each<'r>(
+        &mut self,
+        c: &Config,
+        (backend, reader, mut stream): (&mut dyn Backend, &mut Reader, Option<&mut ledger::Stream>),
+        tally: &mut Tally,
+        repos: impl Iterator<Item = (&'r str, Old, Sorted)>,
+    ) -> Result<(), Error> {
+        for (repo, old, sorted) in repos {
+            let Some((outcome, merged)) = tally.take(c, repo, old, sorted, &mut || reader.read(backend, repo))? else {
+                continue;
+            };
+            tally.outcomes.push(self.hand_over(backend, stream.as_deref_mut(), outcome, merged)?);
+        }
+        Ok(())
     }
 
     fn hand_over(

@@ -7,7 +7,9 @@
 //! - `fleet`: 500 repositories discovered with `owner/*`, against requests x latency /
 //!   requests in flight, for several `--concurrency` values, cold and warm;
 //! - `cpu`: CPU time and peak memory of a collect that merges and stores ten years of
-//!   history for each of 500 repositories;
+//!   history for each of 500 repositories, in a folder and in a branch store
+//!   (`GTT_BENCH_CPU_STORES=folder,branch`; `GTT_BENCH_CPU_REPOS=50,500,2000` for how
+//!   both grow with the repositories);
 //! - `export`: CPU time and peak memory of `gtt export` in each format over the same
 //!   500 ten-year histories.
 //!
@@ -149,7 +151,21 @@ fn gtt_command() -> Command {
 /// Runs `gtt collect` against the fake with a clean environment (PATH, the token, RUST_LOG)
 /// and watches it: wall time, CPU, peak memory, and when each request was answered.
 fn run_gtt(fake: &FakeGitHub, limits: &Limits, token: &str, args: &[String], hz: u64) -> Res<Run> {
+    run_gtt_with(fake, limits, (token, None), args, hz)
+}
+
+/// [`run_gtt`] with the token's hourly limit raised to `rate_limit`, if given.
+fn run_gtt_with(
+    fake: &FakeGitHub,
+    limits: &Limits,
+    (token, rate_limit): (&str, Option<u64>),
+    args: &[String],
+    hz: u64,
+) -> Res<Run> {
     fake.add_token(token, TokenKind::Full);
+    if let Some(l) = rate_limit {
+        fake.set_rate_limit(token, l);
+    }
     fake.clear_requests();
     fake.set_limits(limits.clone());
     let before = proc_stat("self").ok_or("cannot read /proc/self/stat")?;
@@ -1037,31 +1053,83 @@ fn template_history(template: &str, now: Timestamp, days: i64) -> Res<String> {
     Ok(h.to_json())
 }
 
+/// The repository counts of the CPU scenario: `GTT_BENCH_CPU_REPOS` (e.g. `50,500,2000`),
+/// or the session's one size.
+fn cpu_sizes(sizes: Sizes) -> Vec<usize> {
+    std::env::var("GTT_BENCH_CPU_REPOS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect::<Vec<usize>>())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| vec![sizes.cpu_repos])
+}
+
+/// The stores of the CPU scenario: `GTT_BENCH_CPU_STORES` (`folder`, `branch`), both by
+/// default.
+fn cpu_stores() -> Vec<String> {
+    std::env::var("GTT_BENCH_CPU_STORES")
+        .unwrap_or_else(|_| "folder,branch".into())
+        .split(',')
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
 fn cpu(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
-    let n = sizes.cpu_repos;
-    let years = sizes.history_days as f64 / 365.25;
-    println!("\n## CPU and memory: {n} repositories with {years:.0} years of history each, no latency");
-    let fake = FakeGitHub::start();
-    let names = fake.add_generated_repos("cpu", "repo", n);
+    let built = Instant::now();
+    let probe = FakeGitHub::start();
     // The template name has the length of the real ones, so every file has the same size.
     let template = "cpu/repo-0000";
-    let built = Instant::now();
-    let text = template_history(template, fake.now(), sizes.history_days)?;
+    let text = template_history(template, probe.now(), sizes.history_days)?;
     println!(
-        "template history built in {} ({} days, {:.0} KB); folder of {n} copies renamed per repository",
+        "\ntemplate history built in {} ({} days, {:.0} KB), copied per repository",
         ms(built.elapsed()),
         sizes.history_days,
         text.len() as f64 / 1024.0
     );
+    for store in cpu_stores() {
+        for n in cpu_sizes(sizes) {
+            cpu_one(sizes, hz, base, rows, (&store, n), (template, &text))?;
+        }
+    }
+    print_in_process_split(template, &text, probe.now(), sizes.cpu_repos)
+}
 
+/// One collect over `n` repositories with ten years each in `store` (`folder` or
+/// `branch`), best of two runs.
+fn cpu_one(
+    sizes: Sizes,
+    hz: u64,
+    base: &Path,
+    rows: &mut Vec<Row>,
+    (store, n): (&str, usize),
+    (template, text): (&str, &str),
+) -> Res<()> {
+    let years = sizes.history_days as f64 / 365.25;
+    println!("\n## CPU and memory: {n} repositories with {years:.0} years of history each, {store} store, no latency");
     let mut results = Vec::new();
     let attempts = if sizes.repeats > 1 { 2 } else { 1 };
     for attempt in 1..=attempts {
-        let dir = base.join(format!("cpu-{attempt}"));
-        write_history_folder(&dir, &names, template, &text)?;
+        // A fresh fake per attempt: a branch store starts from the same commit.
+        let fake = FakeGitHub::start();
+        let names = fake.add_generated_repos("cpu", "repo", n);
+        let dir = base.join(format!("cpu-{store}-{n}-{attempt}"));
+        let mut args = vec!["--repos".to_string(), "cpu/*".into()];
+        match store {
+            "branch" => {
+                fake.add_repo("me/store");
+                write_history_branch(&fake, &names, template, text);
+                args.extend(["--data-repo".into(), "me/store".into(), "--data-branch".into(), "gtt-data".into()]);
+            }
+            _ => {
+                write_history_folder(&dir, &names, template, text)?;
+                args.extend(["--data-dir".into(), dir.display().to_string()]);
+            }
+        }
         let limits = Limits { latency: Duration::ZERO, max_concurrent: Some(MAX_CONCURRENT), per_window: None };
-        let args = vec!["--repos".to_string(), "cpu/*".into(), "--data-dir".into(), dir.display().to_string()];
-        let run = run_gtt(&fake, &limits, &format!("ghp_cpu{attempt}"), &args, hz)?;
+        // Thousands of repositories need more than an hour's 5,000 requests; the
+        // scenario measures the work, not the budget.
+        let token = format!("ghp_cpu{attempt}");
+        let run = run_gtt_with(&fake, &limits, (&token, Some(100_000)), &args, hz)?;
         check(&run, "cpu");
         let _ = std::fs::remove_dir_all(&dir);
         results.push(run);
@@ -1079,9 +1147,22 @@ fn cpu(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
         all.join("; ")
     );
     print_cpu_phases(run, hz);
-    print_in_process_split(template, &text, fake.now(), n)?;
-    cpu_rows(run, n, years, rows);
+    cpu_rows(run, n, years, store, rows);
     Ok(())
+}
+
+/// The branch `gtt-data` of `me/store` holding `text` once per repository and the index
+/// naming them, in one commit.
+fn write_history_branch(fake: &FakeGitHub, names: &[String], template: &str, text: &str) {
+    let mut index = gtt::testing::Index::new();
+    let mut files: Vec<(String, String)> = Vec::new();
+    for name in names {
+        let file = gtt::testing::history_file(name);
+        files.push((file.clone(), text.replace(template, name)));
+        index.repos.insert(name.clone(), file);
+    }
+    files.push((gtt::testing::INDEX_FILE.to_string(), index.to_json()));
+    fake.git_commit("me/store", "gtt-data", files.iter().map(|(n, t)| (n.as_str(), Some(t.as_str()))).collect());
 }
 
 /// A fresh data folder holding `text` once per repository (the template's name replaced
@@ -1156,19 +1237,19 @@ fn print_in_process_split(template: &str, text: &str, fragment_now: Timestamp, n
         ms(sum * u32::try_from(n).unwrap_or(u32::MAX))
     );
     println!(
-        "  the stored text of {n} histories is {:.0} MB; gtt holds it, the parsed histories and the rendered files at once",
+        "  the stored text of {n} histories is {:.0} MB; gtt holds one history at a time (with its merge)",
         (text.len() * n) as f64 / 1e6
     );
     Ok(())
 }
 
 /// The table's rows for the CPU scenario: CPU time and peak memory of gtt collect.
-fn cpu_rows(run: &Run, n: usize, years: f64, rows: &mut Vec<Row>) {
+fn cpu_rows(run: &Run, n: usize, years: f64, store: &str, rows: &mut Vec<Row>) {
     let mb = run.peak_rss_kb as f64 / 1024.0;
     // Under a wrapper (a profiler) the figures are the wrapper's: no verdict.
     let judge = |ok: bool| std::env::var_os("GTT_BENCH_WRAP").is_none().then_some(ok && run.code == 0);
     rows.push(row(
-        &format!("{n} x {years:.0}-year histories: CPU time of gtt collect"),
+        &format!("{n} x {years:.0}-year histories, {store}: CPU time of gtt collect"),
         ms(run.cpu()),
         "-".into(),
         "-".into(),
@@ -1176,7 +1257,7 @@ fn cpu_rows(run: &Run, n: usize, years: f64, rows: &mut Vec<Row>) {
         judge(run.cpu() < Duration::from_secs(1)),
     ));
     rows.push(row(
-        &format!("{n} x {years:.0}-year histories: peak RSS"),
+        &format!("{n} x {years:.0}-year histories, {store}: peak RSS"),
         format!("{mb:.0} MB"),
         "-".into(),
         "-".into(),

@@ -172,6 +172,7 @@ pub(crate) fn complete_months(histories: &[History], today: Date) -> BTreeSet<Mo
 }
 
 /// The archive of month `m` for these histories.
+#[cfg(test)]
 pub(crate) fn build(histories: &[History], m: Month) -> Archive {
     let mut a = Archive::new(m);
     for h in histories {
@@ -182,16 +183,31 @@ pub(crate) fn build(histories: &[History], m: Month) -> Archive {
     a
 }
 
-/// Writes every complete month whose archive is missing or would gain a value.
-/// Returns the months written (or, in a dry run, that would be).
-pub(crate) fn write_complete_months(
-    backend: &mut dyn Backend,
-    histories: &[History],
-    today: Date,
-    dry_run: bool,
-) -> Result<Vec<String>, Error> {
-    let months = complete_months(histories, today);
-    let names: Vec<String> = months.iter().map(|m| file_name(*m)).collect();
+/// The archives of every complete month, built one history at a time (a run drops each
+/// history once handled; the archives keep every covered day of those months).
+#[derive(Debug, Default)]
+pub(crate) struct Months(BTreeMap<Month, Archive>);
+
+impl Months {
+    pub(crate) fn new() -> Months {
+        Months::default()
+    }
+
+    /// Adds the complete months (before `today`) of one history.
+    pub(crate) fn add(&mut self, h: &History, today: Date) {
+        for m in complete_months(std::slice::from_ref(h), today) {
+            if let Some(r) = repo_month(h, m) {
+                self.0.entry(m).or_insert_with(|| Archive::new(m)).repos.insert(h.repo.clone(), r);
+            }
+        }
+    }
+}
+
+/// Writes each of `months` whose archive is missing or would gain a value. Returns the
+/// months written (or, in a dry run, that would be).
+pub(crate) fn write_months(backend: &mut dyn Backend, months: Months, dry_run: bool) -> Result<Vec<String>, Error> {
+    let months = months.0;
+    let names: Vec<String> = months.keys().map(|m| file_name(*m)).collect();
     let stored = backend.read(&names)?;
     let refuse = |name: &str, why: ArchiveError| Error::Unusable {
         file: name.to_string(),
@@ -200,8 +216,7 @@ pub(crate) fn write_complete_months(
     };
     let mut files = Files::new();
     let mut written = Vec::new();
-    for (m, name) in months.iter().zip(&names) {
-        let new = build(histories, *m);
+    for (new, name) in months.into_values().zip(&names) {
         let merged = match stored.get(name) {
             Some(text) => {
                 let old = Archive::parse(text).map_err(|e| refuse(name, e))?;

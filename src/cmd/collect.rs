@@ -1,6 +1,7 @@
-//! `gtt collect`: read the stored histories, fetch every repository, merge, write
-//! histories and badges through the store's ledger, archive complete months, write the
-//! dashboard, then report. The pure pieces live in `history`, `checks`, `report` and
+//! `gtt collect`: read what fetching needs of the stored histories, fetch every
+//! repository, then one repository at a time read its history whole, merge, check and
+//! hand it (with its badges) to the store's ledger and drop it; then the index and the
+//! summed badges, the archives of complete months, the dashboard, and the report. The pure pieces live in `history`, `checks`, `report` and
 //! `archive`; this file is the order of things.
 
 use std::io::Write;
@@ -15,8 +16,8 @@ use crate::fetch::all::{DEFERRED, Fetched};
 use crate::fetch::{GiveOnDrop, Stored};
 use crate::github::Client;
 use crate::history::{self, Gap, History};
-use crate::store::ledger::{self, load};
-use crate::store::{Backend, Files, Index};
+use crate::store::Backend;
+use crate::store::ledger::{self, Held, Reader};
 use crate::{archive, discover, fetch, report};
 
 pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
@@ -36,29 +37,30 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     let client = Client::with_concurrency(&c.api_url, token.clone(), c.max_wait, c.concurrency);
     let mut archive_backend = c.archive.as_ref().map(|s| super::open_store(c, s)).transpose()?;
     let targets = targets(c, &client)?;
-    let (index, stored, fetched) = read_and_fetch(&client, c, backend.as_mut(), &targets.repos)?;
-    let mut tally = Tally { skipped: targets.skipped.clone(), deferred: Vec::new(), outcomes: Vec::new(), clock: None };
-    for ((repo, old), result) in targets.repos.iter().zip(stored).zip(fetched) {
-        tally.take(c, &targets, repo, old, result)?;
-    }
-    let collected: Vec<bool> = tally.outcomes.iter().map(|o| o.collected).collect();
-    // Ten years of history per repository add up: move them, never copy them.
-    let mut all: Vec<History> =
-        tally.outcomes.iter_mut().map(|o| std::mem::replace(&mut o.merged, History::new(""))).collect();
-    let kept: Vec<String> = all.iter().map(|h| h.repo.clone()).collect();
-    if !c.dry_run && collected.iter().any(|ok| *ok) {
-        let scope = scope(c, all.len());
-        store(c, backend.as_mut(), &index, &kept, &mut all, &collected, scope)?;
-    }
+    let (mut reader, stored, fetched) = read_and_fetch(&client, c, backend.as_mut(), &targets.repos)?;
+    let sorted: Vec<Sorted> =
+        fetched.into_iter().zip(&targets.repos).map(|(r, repo)| sort(&targets, repo, r)).collect();
     let today = history::utc_day(c.now);
-    let archived = match archive_backend.as_mut() {
-        Some(ab) => archive::write_complete_months(ab.as_mut(), &all, today, c.dry_run)?,
-        None => Vec::new(),
+    let outcomes = sorted.iter().filter(|s| matches!(s, Sorted::Failed(_) | Sorted::Fetched(..))).count();
+    let collected = sorted.iter().any(|s| matches!(s, Sorted::Fetched(..)));
+    let mut pass = Pass::new(c, today, scope(c, outcomes), archive_backend.is_some());
+    let mut stream = (!c.dry_run && collected).then(|| ledger::Stream::new(reader.index(), &targets.repos, c.now));
+    let mut tally = Tally { skipped: targets.skipped.clone(), deferred: Vec::new(), outcomes: Vec::new(), clock: None };
+    let each = targets.repos.iter().zip(stored).zip(sorted).map(|((r, o), s)| (r.as_str(), o, s));
+    pass.each(c, (backend.as_mut(), &mut reader, stream.as_mut()), &mut tally, each)?;
+    drop(reader);
+    log::debug!("histories held at once: peak {}", ledger::peak_held());
+    if let Some(stream) = stream {
+        stream.finish(backend.as_mut(), &mut pass.sums)?;
+    }
+    let archived = match (archive_backend.as_mut(), pass.months) {
+        (Some(ab), Some(months)) => archive::write_months(ab.as_mut(), months, c.dry_run)?,
+        _ => Vec::new(),
     };
     if let (Some(dir), false) = (&c.dashboard_dir, c.dry_run) {
         super::dashboard::write(c, backend.as_mut(), dir)?;
     }
-    let reports = tally.reports(&kept, &all);
+    let reports = tally.reports();
     if let Some((ours, github)) = tally.clock {
         let line = clock_line(ours, github);
         if c.action {
@@ -67,7 +69,7 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
             log::warn!("{line}");
         }
     }
-    let requests = requests_line(&client, kept.len());
+    let requests = requests_line(&client, reports.len());
     for (repo, why) in &tally.skipped {
         writeln!(out, "{}", report::skipped_line(repo, why)).map_err(Error::output("stdout"))?;
     }
@@ -79,15 +81,73 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
         writeln!(out, "archived {month} in {archive_place}").map_err(Error::output("stdout"))?;
     }
     if c.action {
-        let refs: Vec<&History> = all.iter().collect();
-        let outputs = report::outputs(&refs, today, |f| backend.public_url(f));
+        let figs: Vec<(&str, report::Figures)> = reports.iter().map(|r| (r.repo, r.digest(today).figures)).collect();
+        let outputs = report::outputs(&figs, |f| backend.public_url(f));
         let summary = report::summary(&reports, &tally.skipped, today, c.dry_run, &backend.describe())
             + &format!("\n{requests}.\n");
         action_files(c, &report::output_file_text(&outputs), &summary)?;
     }
-    verdict(&reports, &tally.deferred, collected.iter().any(|ok| *ok))
+    verdict(&reports, &tally.deferred, collected)
 }
 
+/// What the run does with each repository's history once merged, before dropping it:
+/// hands it to the store's write (with its badges, its series kept for the sums), adds
+/// its complete months to the archives, and keeps what the report needs of it.
+struct Pass<'c> {
+    today: Date,
+    /// Whether the job summary (which shows recent days) is written.
+    summary: bool,
+    sums: report::BadgeSums<'c>,
+    months: Option<archive::Months>,
+}
+
+impl<'c> Pass<'c> {
+    fn new(c: &'c Config, today: Date, scope: report::BadgeScope, archive: bool) -> Pass<'c> {
+        Pass {
+            today,
+            summary: c.action,
+            sums: report::BadgeSums::new(today, &c.badges, scope),
+            months: archive.then(archive::Months::new),
+        }
+    }
+
+    /// Every repository in turn: sorted, its history read whole and merged, handed over.
+    fn each<'r>(
+        &mut self,
+        c: &Config,
+        (backend, reader, mut stream): (&mut dyn Backend, &mut Reader, Option<&mut ledger::Stream>),
+        tally: &mut Tally,
+        repos: impl Iterator<Item = (&'r str, Old, Sorted)>,
+    ) -> Result<(), Error> {
+        for (repo, old, sorted) in repos {
+            let Some((outcome, merged)) = tally.take(c, repo, old, sorted, &mut || reader.read(backend, repo))? else {
+                continue;
+            };
+            tally.outcomes.push(self.hand_over(backend, stream.as_deref_mut(), outcome, merged)?);
+        }
+        Ok(())
+    }
+
+    fn hand_over(
+        &mut self,
+        backend: &mut dyn Backend,
+        stream: Option<&mut ledger::Stream>,
+        mut outcome: Outcome,
+        mut merged: Held,
+    ) -> Result<Outcome, Error> {
+        if let Some(stream) = stream {
+            stream.put(backend, &mut merged, outcome.collected, &mut self.sums)?;
+        }
+        if let Some(months) = self.months.as_mut() {
+            months.add(&merged, self.today);
+        }
+        outcome.digest = report::digest(&merged, self.today);
+        if self.summary {
+            outcome.recent = report::recent(&merged, self.today);
+        }
+        Ok(outcome)
+    }
+}
 /// The repositories this job collects: globs resolved, exclusions and filters applied,
 /// cut to the shard.
 fn targets(c: &Config, client: &Client) -> Result<discover::Resolved, Error> {
@@ -110,20 +170,23 @@ fn targets(c: &Config, client: &Client) -> Result<discover::Resolved, Error> {
 
 /// Reads the stored histories and fetches the repositories. One repository is fetched
 /// while the store is read: what needs nothing stored goes out at once (the runs
-/// listing), the conditional requests wait for their ETags. Several are started in the
-/// order of their last collection, so their fetch follows the read.
+/// listing), the conditional requests wait for their ETags. Several are read first,
+/// one at a time, for what fetching needs of each ([`Reader::brief`]); they are read
+/// whole, one at a time, when merged.
 fn read_and_fetch(
     client: &Client,
     c: &Config,
     backend: &mut dyn Backend,
     repos: &[String],
-) -> Result<(Index, Vec<History>, Vec<Fetched>), Error> {
+) -> Result<(Reader, Vec<Old>, Vec<Fetched>), Error> {
     let [repo] = repos else {
-        let (index, stored) = read_with_budget(client, backend, repos)?;
-        let stored: Vec<Stored> = stored.into_iter().map(Stored::ready).collect();
+        let (reader, briefs) = read_with_budget(client, backend, repos, history::utc_day(c.now))?;
+        let stored: Vec<Stored> = briefs.into_iter().map(Stored::ready).collect();
         let fetched = fetch::all::all(client, c, repos, &stored);
-        let stored = stored.into_iter().zip(repos).map(|(s, r)| s.into_inner().unwrap_or_else(|| History::new(r)));
-        return Ok((index, stored.collect(), fetched));
+        let old =
+            // Once fetched, a brief's validators and caches are spent: only its last day is kept.
+            stored.into_iter().map(|s| Old::Brief(s.into_inner().and_then(|h| h.days.keys().next_back().copied())));
+        return Ok((reader, old.collect(), fetched));
     };
     let gate = Stored::default();
     let (read, fetched) = std::thread::scope(|s| {
@@ -131,33 +194,36 @@ fn read_and_fetch(
         let read = {
             // A failed read stops the requests waiting for it.
             let _give = GiveOnDrop(&gate);
-            read_with_budget(client, backend, repos).map(|(index, mut stored)| {
+            read_with_budget(client, backend, repos, history::utc_day(c.now)).map(|(reader, mut stored)| {
                 gate.give(stored.pop());
-                index
+                reader
             })
         };
         (read, fetch.join())
     });
-    let index = read?;
+    let reader = read?;
     let failed = || vec![Err(fetch::Error::new(repo, fetch::Kind::Other, "the fetch thread failed"))];
     let fetched = fetched.unwrap_or_else(|_| failed());
     let stored = gate.into_inner().unwrap_or_else(|| History::new(repo));
-    Ok((index, vec![stored], fetched))
+    Ok((reader, vec![Old::Whole(Box::new(Held::new(stored)))], fetched))
 }
 
-/// Reads the stored histories. The rate budget is asked meanwhile, so planning costs no
-/// time; a single repository has nothing to plan (its first answers tell the budget).
+/// Reads the stored histories (one repository's whole, several as briefs). The
+/// rate budget is asked meanwhile, so planning costs no time; a single repository has
+/// nothing to plan (its first answers tell the budget).
 fn read_with_budget(
     client: &Client,
     backend: &mut dyn Backend,
     repos: &[String],
-) -> Result<(Index, Vec<History>), Error> {
+    today: Date,
+) -> Result<(Reader, Vec<History>), Error> {
     let (loaded, budget) = std::thread::scope(|s| {
         let probe = (repos.len() > 1).then(|| s.spawn(|| client.probe_budget()));
-        let loaded = load(backend, repos);
+        let loaded = read_all(backend, repos, today);
         (loaded, probe.and_then(|p| p.join().ok().flatten()))
     });
-    let (index, stored) = loaded?;
+    let (reader, stored) = loaded?;
+    let index = reader.index();
     let known = repos.iter().filter(|r| index.repos.keys().any(|k| k.eq_ignore_ascii_case(r))).count();
     if index.repos.is_empty() {
         log::info!("new store: no history yet in {}", backend.describe());
@@ -173,12 +239,81 @@ fn read_with_budget(
             b.reset.and_then(|r| Timestamp::from_second(r).ok()).map_or("?".to_string(), |t| t.to_string())
         );
     }
-    Ok((index, stored))
+    Ok((reader, stored))
 }
 
-/// One repository's outcome in this run.
+/// The index, then each history read in turn: one whole, several as their
+/// [`Reader::brief`]s (read whole again, one at a time, when merged).
+fn read_all(
+    backend: &mut dyn Backend,
+    repos: &[String],
+    today: Date,
+) -> Result<(Reader, Vec<History>), crate::store::Error> {
+    let mut reader = Reader::open(backend, repos)?;
+    if let [repo] = repos {
+        let whole = reader.read(backend, repo)?.into_inner();
+        return Ok((reader, vec![whole]));
+    }
+    // The window and the day before it: the progress line counts the window's new days.
+    let from = today.checked_sub(jiff::Span::new().days(history::WINDOW_DAYS + 1)).unwrap_or(today);
+    let mut out = Vec::with_capacity(repos.len());
+    for repo in repos {
+        out.push(reader.brief(backend, repo, from)?);
+    }
+    Ok((reader, out))
+}
+
+/// A stored history as the read left it: whole (one repository, read while it was
+/// fetched), or, of several, the last stored day of its [`Reader::brief`] (the history is
+/// read whole when merged).
+enum Old {
+    Whole(Box<Held>),
+    Brief(Option<Date>),
+}
+
+impl Old {
+    fn last_day(&self) -> Option<Date> {
+        match self {
+            Old::Whole(h) => h.days.keys().next_back().copied(),
+            Old::Brief(d) => *d,
+        }
+    }
+
+    fn whole(self, read: &mut dyn FnMut() -> Result<Held, crate::store::Error>) -> Result<Held, Error> {
+        match self {
+            Old::Whole(h) => Ok(*h),
+            Old::Brief(_) => Ok(read()?),
+        }
+    }
+}
+
+/// What one repository's fetch came to.
+enum Sorted {
+    /// Out of budget: left for the next run.
+    Deferred(fetch::Error),
+    /// A repository a glob picked that the token may not read.
+    Skipped(String),
+    Failed(String),
+    Fetched(Box<history::Observation>, Option<fetch::Error>),
+}
+
+fn sort(targets: &discover::Resolved, repo: &str, result: Fetched) -> Sorted {
+    match result {
+        Err(e) if e.is_rate_limited() => Sorted::Deferred(e),
+        Err(e) if e.is_access() && !targets.explicit.iter().any(|r| r.eq_ignore_ascii_case(repo)) => {
+            Sorted::Skipped(e.message)
+        }
+        Err(e) => Sorted::Failed(e.message),
+        Ok((obs, ci_error)) => Sorted::Fetched(Box::new(obs), ci_error),
+    }
+}
+
+/// One repository's outcome in this run: what the report needs, its history dropped.
 struct Outcome {
-    merged: History,
+    repo: String,
+    /// The history's recent days, and the figures of the whole ([`report::recent`]).
+    recent: History,
+    digest: report::Digest,
     /// Days added and days raised against the stored history, counted before the write.
     changes: (usize, usize),
     gap: Option<Gap>,
@@ -187,6 +322,36 @@ struct Outcome {
     warnings: Vec<String>,
     /// How CI was counted this run, where it was.
     ci: Option<history::CiSource>,
+}
+
+impl Outcome {
+    fn new(repo: &str) -> Outcome {
+        Outcome {
+            repo: repo.to_string(),
+            recent: History::new(repo),
+            digest: report::Digest::default(),
+            changes: (0, 0),
+            gap: None,
+            error: None,
+            collected: false,
+            warnings: Vec::new(),
+            ci: None,
+        }
+    }
+
+    fn report(&self) -> report::RepoReport<'_> {
+        report::RepoReport {
+            repo: &self.repo,
+            history: (self.digest.figures.covered_days > 0).then_some(&self.recent),
+            digest: Some(self.digest.clone()),
+            new_days: self.changes.0,
+            raised_days: self.changes.1,
+            new_gap: self.gap,
+            error: self.error.clone(),
+            warnings: self.warnings.clone(),
+            ci: self.ci.clone(),
+        }
+    }
 }
 
 /// What happened to each repository, in order.
@@ -203,60 +368,41 @@ struct Tally {
 const CLOCK_SLACK: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
 
 impl Tally {
-    /// Sorts one repository's fetch result into deferred, skipped or an outcome.
+    /// Sorts one repository into deferred or skipped, or reads its whole stored history
+    /// (`read`) and gives its outcome with the history merged.
     fn take(
         &mut self,
         c: &Config,
-        targets: &discover::Resolved,
         repo: &str,
-        old: History,
-        result: Fetched,
-    ) -> Result<(), Error> {
-        match result {
+        old: Old,
+        sorted: Sorted,
+        read: &mut dyn FnMut() -> Result<Held, crate::store::Error>,
+    ) -> Result<Option<(Outcome, Held)>, Error> {
+        match sorted {
             // Out of budget: left for the next run, loudly if that loses days.
-            Err(e) if e.is_rate_limited() => {
-                let loses = deferral_loses_days(&old, history::utc_day(c.now));
+            Sorted::Deferred(e) => {
+                let loses = deferral_loses_days(old.last_day(), history::utc_day(c.now));
                 self.skipped.push((repo.to_string(), deferral_reason(loses, &e.message)));
                 self.deferred.push((repo.to_string(), loses));
+                Ok(None)
             }
-            // A repository a glob picked that the token may not read is skipped, not failed.
-            Err(e) if e.is_access() && !targets.explicit.iter().any(|r| r.eq_ignore_ascii_case(repo)) => {
-                self.skipped.push((repo.to_string(), e.message));
+            Sorted::Skipped(why) => {
+                self.skipped.push((repo.to_string(), why));
+                Ok(None)
             }
-            Err(e) => self.outcomes.push(Outcome {
-                merged: old,
-                changes: (0, 0),
-                gap: None,
-                error: Some(e.message),
-                collected: false,
-                warnings: Vec::new(),
-                ci: None,
-            }),
-            Ok((obs, ci_error)) => {
+            Sorted::Failed(why) => Ok(Some((Outcome { error: Some(why), ..Outcome::new(repo) }, old.whole(read)?))),
+            Sorted::Fetched(obs, ci_error) => {
                 if let Some(github) = obs.github_now.filter(|g| c.now.duration_since(*g).abs() > CLOCK_SLACK) {
                     self.clock.get_or_insert((c.now, github));
                 }
-                self.outcomes.push(merge(c, repo, old, &obs, ci_error)?);
+                let old = old.whole(read)?;
+                Ok(Some(merge(c, repo, &old, &obs, ci_error)?))
             }
         }
-        Ok(())
     }
 
-    fn reports<'a>(&self, kept: &'a [String], all: &'a [History]) -> Vec<report::RepoReport<'a>> {
-        kept.iter()
-            .zip(&self.outcomes)
-            .zip(all)
-            .map(|((repo, o), h)| report::RepoReport {
-                repo,
-                history: Some(h).filter(|h| !h.days.is_empty()),
-                new_days: o.changes.0,
-                raised_days: o.changes.1,
-                new_gap: o.gap,
-                error: o.error.clone(),
-                warnings: o.warnings.clone(),
-                ci: o.ci.clone(),
-            })
-            .collect()
+    fn reports(&self) -> Vec<report::RepoReport<'_>> {
+        self.outcomes.iter().map(Outcome::report).collect()
     }
 }
 
@@ -275,10 +421,10 @@ fn deferral_reason(loses: bool, why: &str) -> String {
 fn merge(
     c: &Config,
     repo: &str,
-    old: History,
+    old: &History,
     obs: &history::Observation,
     ci_error: Option<fetch::Error>,
-) -> Result<Outcome, Error> {
+) -> Result<(Outcome, Held), Error> {
     // Stamped with GitHub's clock: a wrong local clock (or `now`) must not date a day.
     let fragment = History::from_observation(repo, obs.github_now.unwrap_or(c.now), obs);
     let merged = old.merge(&fragment);
@@ -287,7 +433,7 @@ fn merge(
             "{repo}: refusing to write a history that would lose data ({why}); this is a gtt bug, please report it"
         ))
     })?;
-    let gap = new_gap(&old, &fragment);
+    let gap = new_gap(old, &fragment);
     let mut found = vec![];
     // Once days are lost, the gap warning says so; before, warn that they will be.
     if old.last_collected.is_some() && gap.is_none() {
@@ -308,16 +454,16 @@ fn merge(
     };
     let ci = obs.ci.as_ref().map(|c| c.source.clone());
     warnings.extend(ci.as_ref().and_then(|c| c.warning.clone()));
-    let changes = count_changes(&old, &merged);
-    Ok(Outcome { merged, changes, gap, error, collected: true, warnings, ci })
+    let changes = count_changes(old, &merged);
+    Ok((Outcome { changes, gap, error, collected: true, warnings, ci, ..Outcome::new(repo) }, Held::new(merged)))
 }
 
-/// Whether leaving `h` for a later run loses days: GitHub's window tomorrow no longer
-/// holds today's oldest day, so if the stored days stop before it (or there are none),
-/// that day is gone unless collected today.
-fn deferral_loses_days(h: &History, today: Date) -> bool {
+/// Whether leaving a history whose last stored day is `last` for a later run loses
+/// days: GitHub's window tomorrow no longer holds today's oldest day, so if the stored
+/// days stop before it (or there are none), that day is gone unless collected today.
+fn deferral_loses_days(last: Option<Date>, today: Date) -> bool {
     let oldest_in_window = today.checked_sub(jiff::Span::new().days(history::WINDOW_DAYS - 1)).unwrap_or(today);
-    h.days.keys().next_back().is_none_or(|last| *last < oldest_in_window)
+    last.is_none_or(|last| last < oldest_in_window)
 }
 
 /// Days the stored history had no window for, between its last covered day and the
@@ -343,26 +489,6 @@ fn scope(c: &Config, repos: usize) -> report::BadgeScope {
         Some((_, n)) if n > 1 => report::BadgeScope { per_repo: true, summed: false },
         _ => report::BadgeScope::whole(repos),
     }
-}
-
-/// Writes the histories marked in `written` with the index and the badges computed from
-/// all of them, through the store's ledger.
-fn store(
-    c: &Config,
-    backend: &mut dyn Backend,
-    index: &Index,
-    repos: &[String],
-    all: &mut [History],
-    written: &[bool],
-    scope: report::BadgeScope,
-) -> Result<(), Error> {
-    let today = history::utc_day(c.now);
-    let badges = |all: &[History]| -> Files {
-        let refs: Vec<&History> = all.iter().collect();
-        report::badge_files(&refs, today, &c.badges, scope)
-    };
-    let w = ledger::Write { index, repos, written, now: c.now, derived: &badges };
-    Ok(ledger::write(backend, &w, all)?)
 }
 
 fn clock_line(ours: Timestamp, github: Timestamp) -> String {
@@ -413,36 +539,31 @@ fn verdict(reports: &[report::RepoReport<'_>], deferred: &[(String, bool)], stor
 }
 
 /// `aggregate: true`, the job after a sharded matrix: collects nothing, recomputes the
-/// summed badges (and each repository's) from every history the index lists, and
-/// reports over all of them.
+/// summed badges (and each repository's) from every history the index lists, one at a
+/// time, and reports over all of them.
 fn aggregate(c: &Config, backend: &mut dyn Backend, out: &mut dyn Write) -> Result<(), Error> {
-    let (index, _) = load(backend, &[])?;
+    let index = Reader::open(backend, &[])?.index().clone();
     let repos: Vec<String> = index.repos.keys().cloned().collect();
-    let (index, mut all) = load(backend, &repos)?;
-    let written = vec![false; all.len()];
-    if !c.dry_run {
-        let scope = report::BadgeScope::whole(all.len());
-        store(c, backend, &index, &repos, &mut all, &written, scope)?;
-    }
+    // Every history is read whole before the stream's files are in place (see
+    // `ledger::Stream`): one that cannot be read still stops the job before any write.
+    let mut reader = Reader::open(backend, &repos)?;
     let today = history::utc_day(c.now);
-    let n = report::count(all.len() as u64, "repository", "repositories");
+    let mut pass = Pass::new(c, today, report::BadgeScope::whole(repos.len()), false);
+    let mut stream = (!c.dry_run).then(|| ledger::Stream::new(reader.index(), &repos, c.now));
+    let mut outcomes = Vec::new();
+    for repo in &repos {
+        let h = reader.read(backend, repo)?;
+        outcomes.push(pass.hand_over(backend, stream.as_mut(), Outcome::new(repo), h)?);
+    }
+    if let Some(stream) = stream {
+        stream.finish(backend, &mut pass.sums)?;
+    }
+    let n = report::count(outcomes.len() as u64, "repository", "repositories");
     writeln!(out, "aggregated {n} in {}", backend.describe()).map_err(Error::output("stdout"))?;
     if c.action {
-        let refs: Vec<&History> = all.iter().collect();
-        let reports: Vec<report::RepoReport<'_>> = all
-            .iter()
-            .map(|h| report::RepoReport {
-                repo: &h.repo,
-                history: Some(h),
-                new_days: 0,
-                raised_days: 0,
-                new_gap: None,
-                error: None,
-                warnings: Vec::new(),
-                ci: None,
-            })
-            .collect();
-        let outputs = report::output_file_text(&report::outputs(&refs, today, |f| backend.public_url(f)));
+        let reports: Vec<report::RepoReport<'_>> = outcomes.iter().map(Outcome::report).collect();
+        let figs: Vec<(&str, report::Figures)> = reports.iter().map(|r| (r.repo, r.digest(today).figures)).collect();
+        let outputs = report::output_file_text(&report::outputs(&figs, |f| backend.public_url(f)));
         let summary = report::summary(&reports, &[], today, c.dry_run, &backend.describe());
         action_files(c, &outputs, &summary)?;
     }
@@ -460,8 +581,8 @@ fn print_repo(c: &Config, r: &report::RepoReport<'_>, today: Date, out: &mut dyn
     if c.action {
         writeln!(out, "{}", report::group(r.repo))?;
     }
-    if let Some(h) = r.history {
-        writeln!(out, "{}", report::repo_line(r, h, today, c.dry_run))?;
+    if r.history.is_some() {
+        writeln!(out, "{}", report::repo_line(r, today, c.dry_run))?;
     }
     if c.action {
         writeln!(out, "::endgroup::")?;

@@ -29,59 +29,109 @@ impl BadgeScope {
     }
 }
 
-/// Badge files: shields endpoint JSON and a self-rendered SVG per metric, and the chart
-/// of the 90 complete days before `today`.
+/// Badge files (shields endpoint JSON and a self-rendered SVG per metric) and the charts
+/// of the 90 complete days before `today`, for every history given at once (the tests);
+/// a run hands histories to a [`BadgeSums`] one at a time instead.
+#[cfg(test)]
 pub(crate) fn badge_files(
     histories: &[&History],
     today: Date,
     cfg: &Badges,
     scope: BadgeScope,
 ) -> BTreeMap<String, String> {
+    let mut sums = BadgeSums::new(today, cfg, scope);
     let mut files = BTreeMap::new();
-    let mut write = |stem: &str, metric: Metric, s: &Series| {
-        let label = badge::label(cfg, metric);
-        let message = badge::message(s.total, &badge::recency(&s.daily, today), cfg.compact_above);
-        files.insert(format!("{stem}.json"), badge::endpoint_json(label, &message, cfg));
-        files.insert(format!("{stem}.svg"), badge::svg(label, &message, cfg));
-    };
-    for metric in Metric::ALL {
-        let per_repo: Vec<Series> = histories.iter().map(|h| series(h, metric)).collect();
-        if scope.per_repo {
-            for (h, s) in histories.iter().zip(&per_repo) {
-                let stem = badge_stem(Some(&h.repo), metric);
-                write(&stem, metric, s);
-            }
-        }
-        if scope.summed {
-            let total = per_repo.iter().fold(Series::default(), add_series);
-            write(&badge_stem(None, metric), metric, &total);
-        }
+    for h in histories {
+        files.extend(sums.repo_files(h));
     }
-    files.extend(chart_files(histories, today, scope));
+    files.extend(sums.summed_files());
     files
 }
 
-/// The charts: one per repository, and the sum of their windows (titled with the
-/// repository's name when there is only one).
-fn chart_files(histories: &[&History], today: Date, scope: BadgeScope) -> BTreeMap<String, String> {
-    let last = days_back(today, 1);
-    let mut files = BTreeMap::new();
-    let mut sum = Window::new(last);
-    for h in histories {
-        let w = chart_window(h, last);
-        if scope.per_repo {
-            files.insert(chart_file(Some(&h.repo)), badge::chart(&h.repo, &w));
-        }
-        sum.add(&w);
+/// Badge files made one repository at a time: [`BadgeSums::repo_files`] gives a
+/// repository's own files (the one place they are made) and keeps what the sums need of
+/// it, [`BadgeSums::summed_files`] the sums. What is kept per repository is each
+/// metric's total and the last 30 days a badge reads (see [`Series::recent`]), so the
+/// sums cost the same for ten years of history as for one, and equal the sums of the
+/// whole series.
+#[derive(Debug)]
+pub(crate) struct BadgeSums<'c> {
+    today: Date,
+    cfg: &'c Badges,
+    scope: BadgeScope,
+    /// Repository (lower case) -> its series per metric, in [`Metric::ALL`] order. A
+    /// repository handed over again (re-merged after a lost race) replaces its own.
+    parts: BTreeMap<String, Vec<Series>>,
+    /// Repository (lower case) -> its name and its chart's 90 days, for the summed chart.
+    charts: BTreeMap<String, (String, Window)>,
+}
+
+impl<'c> BadgeSums<'c> {
+    pub(crate) fn new(today: Date, cfg: &'c Badges, scope: BadgeScope) -> BadgeSums<'c> {
+        BadgeSums { today, cfg, scope, parts: BTreeMap::new(), charts: BTreeMap::new() }
     }
-    if scope.summed {
-        let subject = match histories {
-            [one] => one.repo.clone(),
+
+    /// One repository's badge files (none unless the scope has them), its series kept
+    /// for the sums.
+    pub(crate) fn repo_files(&mut self, h: &History) -> BTreeMap<String, String> {
+        let mut files = BTreeMap::new();
+        let mut kept = Vec::new();
+        for metric in Metric::ALL {
+            let s = series(h, metric);
+            if self.scope.per_repo {
+                self.render(&mut files, &badge_stem(Some(&h.repo), metric), metric, &s);
+            }
+            kept.push(s.recent(self.today));
+        }
+        self.parts.insert(h.repo.to_ascii_lowercase(), kept);
+        let window = chart_window(h, days_back(self.today, 1));
+        if self.scope.per_repo {
+            files.insert(chart_file(Some(&h.repo)), badge::chart(&h.repo, &window));
+        }
+        self.charts.insert(h.repo.to_ascii_lowercase(), (h.repo.clone(), window));
+        files
+    }
+
+    /// The badges summed over every repository handed over (none unless the scope has
+    /// them).
+    pub(crate) fn summed_files(&self) -> BTreeMap<String, String> {
+        let mut files = BTreeMap::new();
+        if !self.scope.summed {
+            return files;
+        }
+        for (i, metric) in Metric::ALL.into_iter().enumerate() {
+            let total = self.parts.values().filter_map(|p| p.get(i)).fold(Series::default(), add_series);
+            self.render(&mut files, &badge_stem(None, metric), metric, &total);
+        }
+        let mut sum = Window::new(days_back(self.today, 1));
+        for (_, w) in self.charts.values() {
+            sum.add(w);
+        }
+        // Titled with the repository's name when there is only one.
+        let subject = match self.charts.values().collect::<Vec<_>>().as_slice() {
+            [(one, _)] => one.clone(),
             many => format!("{} repositories", many.len()),
         };
         files.insert(chart_file(None), badge::chart(&subject, &sum));
+        files
     }
-    files
+
+    fn render(&self, files: &mut BTreeMap<String, String>, stem: &str, metric: Metric, s: &Series) {
+        let label = badge::label(self.cfg, metric);
+        let message = badge::message(s.total, &badge::recency(&s.daily, self.today), self.cfg.compact_above);
+        files.insert(format!("{stem}.json"), badge::endpoint_json(label, &message, self.cfg));
+        files.insert(format!("{stem}.svg"), badge::svg(label, &message, self.cfg));
+    }
+}
+
+impl crate::store::ledger::Derive for BadgeSums<'_> {
+    fn repo(&mut self, h: &History) -> BTreeMap<String, String> {
+        self.repo_files(h)
+    }
+
+    fn summed(&self) -> BTreeMap<String, String> {
+        self.summed_files()
+    }
 }
 
 /// A repository's chart days ending on `last`: views and organic clones (CI checkouts
@@ -143,6 +193,34 @@ mod tests {
         assert!(shard.contains_key("chart-o.a.svg") && !shard.contains_key("chart.svg"));
         for (name, text) in two.iter().filter(|(n, _)| n.ends_with(".json")) {
             assert!(badge::validate_endpoint(text).is_ok(), "{name}");
+        }
+    }
+
+    /// The sums kept per repository (totals and the last 30 days) give the badges the
+    /// whole series give, over years of history, partial days and gaps.
+    #[test]
+    fn summed_badges_equal_the_sums_of_whole_series() {
+        let today: Date = "2026-11-21".parse().expect("d");
+        let histories: Vec<History> = (0..3i32)
+            .map(|k| {
+                let mut h = History::new(&format!("o/r{k}"));
+                for back in (1..800i32).filter(|b| (b + k) % 5 != 0) {
+                    let d = super::super::figures::days_back(today, back);
+                    let n = u64::try_from(back * (k + 1)).unwrap_or(0);
+                    h.days.insert(d, crate::history::Traffic::from([n, 1, n % 7, 1]));
+                }
+                h.partial.insert(super::super::figures::days_back(today, 1 + k));
+                h
+            })
+            .collect();
+        let refs: Vec<&History> = histories.iter().collect();
+        let cfg = Badges::default();
+        let got = badge_files(&refs, today, &cfg, BadgeScope { per_repo: false, summed: true });
+        for metric in Metric::ALL {
+            let whole = refs.iter().map(|h| series(h, metric)).fold(Series::default(), |a, s| add_series(a, &s));
+            let message = badge::message(whole.total, &badge::recency(&whole.daily, today), cfg.compact_above);
+            let want = badge::endpoint_json(badge::label(&cfg, metric), &message, &cfg);
+            assert_eq!(got.get(&format!("{}.json", badge_stem(None, metric))), Some(&want), "{}", metric.name());
         }
     }
 

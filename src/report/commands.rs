@@ -6,10 +6,8 @@
 use jiff::civil::Date;
 
 use super::RepoReport;
-use super::figures::figures;
 use crate::badge::group_digits;
 use crate::escape;
-use crate::history::History;
 
 /// `::warning title=T::message`: a stranger's title and message escaped (see
 /// [`crate::escape`]), so the line stays one command with no terminal escapes.
@@ -34,8 +32,8 @@ pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
 
 /// The terminal line for a repository's figures; the name escaped, so the line
 /// cannot start a workflow command.
-pub(crate) fn repo_line(r: &RepoReport<'_>, h: &History, today: Date, dry_run: bool) -> String {
-    let f = figures(h, today);
+pub(crate) fn repo_line(r: &RepoReport<'_>, today: Date, dry_run: bool) -> String {
+    let f = r.digest(today).figures;
     format!(
         "{}: {}, {} ({} organic) over {} ({} new, {} raised){}; last 14 days: {}, {}; {}, {}",
         escape::terminal(r.repo),
@@ -66,7 +64,7 @@ pub(crate) fn failed_line(repo: &str, error: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::history::Traffic;
+    use crate::history::{History, Traffic};
     use crate::report::figures::days_back;
     use crate::report::fixture;
 
@@ -117,6 +115,7 @@ mod tests {
             let r = RepoReport {
                 repo: name,
                 history: Some(&h),
+                digest: None,
                 new_days: 1,
                 raised_days: 0,
                 new_gap: None,
@@ -125,7 +124,7 @@ mod tests {
                 ci: None,
             };
             for line in [
-                repo_line(&r, &h, today, false),
+                repo_line(&r, today, false),
                 skipped_line(name, "archived\n::add-mask::y"),
                 failed_line(name, "HTTP 500: \u{1b}[2Jboom\n::error::z"),
                 group(name),
@@ -142,6 +141,7 @@ mod tests {
                 &RepoReport {
                     repo: "o/a",
                     history: Some(&h),
+                    digest: None,
                     new_days: 1,
                     raised_days: 0,
                     new_gap: None,
@@ -149,7 +149,6 @@ mod tests {
                     warnings: vec![],
                     ci: None,
                 },
-                &h,
                 today,
                 true
             )
@@ -167,7 +166,7 @@ mod tests {
         for r in &reports {
             match (r.history, &r.error) {
                 (_, Some(e)) => lines.extend([error(&format!("gtt: {}", r.repo), e), failed_line(r.repo, e)]),
-                (Some(h), None) => lines.extend([repo_line(r, h, today, false), repo_line(r, h, today, true)]),
+                (Some(_), None) => lines.extend([repo_line(r, today, false), repo_line(r, today, true)]),
                 (None, None) => {}
             }
         }

@@ -100,6 +100,31 @@ pub(super) fn sum(figs: &[Figures]) -> Figures {
     })
 }
 
+/// What a report says of one repository's whole history, taken before the history is
+/// dropped: a run holds this and [`recent`] per repository, not ten years of days.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Digest {
+    pub(crate) figures: Figures,
+    pub(crate) first_day: Option<Date>,
+    pub(crate) gaps: usize,
+}
+
+pub(crate) fn digest(h: &History, today: Date) -> Digest {
+    Digest { figures: figures(h, today), first_day: h.days.keys().next().copied(), gaps: h.gaps().len() }
+}
+
+/// The days a report reads day by day (the 15 before `today` and after: the sparkline
+/// and the week's trend), their partial marks, and the latest popular snapshot (the top
+/// referrers): a small history for the summary, the rest of it summed in [`Digest`].
+pub(crate) fn recent(h: &History, today: Date) -> History {
+    let from = days_back(today, 15);
+    let mut r = History::new(&h.repo);
+    r.days = h.days.range(from..).map(|(d, t)| (*d, *t)).collect();
+    r.partial = h.partial.range(from..).copied().collect();
+    r.popular.extend(h.popular.iter().next_back().map(|(d, p)| (*d, p.clone())));
+    r
+}
+
 /// A badge metric: its all-time figure and its per-day increments (for the recency
 /// suffix), derived from stored days. The total counts every stored day (a partial day's
 /// counts are a real lower bound); `daily` holds complete days only, so the recency
@@ -108,6 +133,20 @@ pub(super) fn sum(figs: &[Figures]) -> Figures {
 pub(crate) struct Series {
     pub(crate) total: u64,
     pub(crate) daily: BTreeMap<Date, u64>,
+}
+
+/// How many complete days before today a badge's recency suffix reads
+/// (`badge::recency`: the last day, week or 30 days).
+const RECENCY_DAYS: i32 = 30;
+
+impl Series {
+    /// The series with only the days a badge reads (the total and the last
+    /// [`RECENCY_DAYS`] before `today`): what a sum over hundreds of ten-year histories
+    /// needs to keep of each, giving the same badge.
+    pub(super) fn recent(mut self, today: Date) -> Series {
+        self.daily = self.daily.split_off(&days_back(today, RECENCY_DAYS));
+        self
+    }
 }
 
 /// Two series added day by day, saturating.

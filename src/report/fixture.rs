@@ -55,6 +55,7 @@ pub(crate) fn reports<'a>(hello: &'a History, quiet: &'a History) -> Vec<RepoRep
     let report = |h: &'a History| RepoReport {
         repo: h.repo.as_str(),
         history: Some(h),
+        digest: None,
         new_days: 1,
         raised_days: 0,
         new_gap: None,
@@ -72,8 +73,13 @@ pub(crate) fn reports<'a>(hello: &'a History, quiet: &'a History) -> Vec<RepoRep
         files: [".github/workflows/ci.yml", ".github/actions/setup/action.yml"].map(String::from).into(),
         warning: None,
     });
-    let broken =
-        RepoReport { repo: "octo/broken", history: None, error: Some("HTTP 404: Not Found".into()), ..report(quiet) };
+    let broken = RepoReport {
+        repo: "octo/broken",
+        history: None,
+        digest: None,
+        error: Some("HTTP 404: Not Found".into()),
+        ..report(quiet)
+    };
     vec![busy, report(quiet), broken]
 }
 

@@ -15,10 +15,13 @@ mod fixture;
 mod outputs;
 mod summary;
 
-pub(crate) use badges::{BadgeScope, badge_files};
+pub(crate) use badges::{BadgeScope, BadgeSums};
 pub(crate) use commands::{count, error, failed_line, group, repo_line, skipped_line, warning};
+pub(crate) use figures::{Digest, Figures, digest, recent};
 pub(crate) use outputs::{output_file_text, outputs};
 pub(crate) use summary::summary;
+
+use jiff::civil::Date;
 
 use crate::history::{Gap, History};
 
@@ -26,7 +29,11 @@ use crate::history::{Gap, History};
 #[derive(Debug, Clone)]
 pub(crate) struct RepoReport<'a> {
     pub(crate) repo: &'a str,
+    /// The history, or (in a run that drops each history once handled) its [`recent`]
+    /// days with `digest` taken from the whole; None when it has no day yet.
     pub(crate) history: Option<&'a History>,
+    /// The whole history's figures, when `history` holds only its recent days.
+    pub(crate) digest: Option<Digest>,
     pub(crate) new_days: usize,
     pub(crate) raised_days: usize,
     pub(crate) new_gap: Option<Gap>,
@@ -35,4 +42,15 @@ pub(crate) struct RepoReport<'a> {
     pub(crate) warnings: Vec<String>,
     /// How this run counted CI checkouts, where it did.
     pub(crate) ci: Option<crate::history::CiSource>,
+}
+
+impl RepoReport<'_> {
+    /// The figures of the whole history: as taken before it was dropped, or from it.
+    pub(crate) fn digest(&self, today: Date) -> Digest {
+        match (&self.digest, self.history) {
+            (Some(d), _) => d.clone(),
+            (None, Some(h)) => digest(h, today),
+            (None, None) => Digest::default(),
+        }
+    }
 }

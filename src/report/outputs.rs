@@ -2,25 +2,19 @@
 //! figures summed over the tracked repositories and the badge addresses, written to the
 //! `$GITHUB_OUTPUT` file as `name=value` lines.
 
-use crate::store::layout::badge_stem;
-use jiff::civil::Date;
-
 use super::badges::shields_url;
-use super::figures::{Figures, figures, sum};
+use super::figures::{Figures, sum};
 use crate::badge::Metric;
-use crate::history::History;
+use crate::store::layout::badge_stem;
 
 /// Step outputs, summed over the tracked repositories. Values are numbers, validated
 /// repository names and URLs of our own files: one line each, nothing to escape.
 /// `public_url` gives a file's public address when the storage has one.
-pub(crate) fn outputs(
-    histories: &[&History],
-    today: Date,
-    public_url: impl Fn(&str) -> Option<String>,
-) -> Vec<(String, String)> {
-    let figs: Vec<Figures> = histories.iter().map(|h| figures(h, today)).collect();
+/// `repos` are the repositories with the figures of their whole histories.
+pub(crate) fn outputs(repos: &[(&str, Figures)], public_url: impl Fn(&str) -> Option<String>) -> Vec<(String, String)> {
+    let figs: Vec<Figures> = repos.iter().map(|(_, f)| f.clone()).collect();
     let s = sum(&figs);
-    let repos: Vec<&str> = histories.iter().map(|h| h.repo.as_str()).collect();
+    let repos: Vec<&str> = repos.iter().map(|(r, _)| *r).collect();
     let mut out = vec![
         ("views".into(), s.total.views.to_string()),
         ("views-uniques".into(), s.total.views_uniques.to_string()),
@@ -55,8 +49,14 @@ pub(crate) fn output_file_text(outputs: &[(String, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::history::Traffic;
+    use crate::history::{History, Traffic};
+    use crate::report::figures::figures;
     use crate::report::fixture;
+    use jiff::civil::Date;
+
+    fn figs<'a>(hs: &[&'a History], today: Date) -> Vec<(&'a str, Figures)> {
+        hs.iter().map(|h| (h.repo.as_str(), figures(h, today))).collect()
+    }
 
     #[test]
     fn outputs_sum_repositories_from_stored_days() {
@@ -68,7 +68,7 @@ mod tests {
         a.days.insert("2026-01-01".parse().expect("d"), Traffic::from([1, 1, 1, 1]));
         b.days.insert("2026-11-07".parse().expect("d"), Traffic::from([3, 3, 3, 3]));
         b.days.insert("2026-11-06".parse().expect("d"), Traffic::from([1000, 0, 0, 0]));
-        let out = outputs(&[&a, &b], today, |_| None);
+        let out = outputs(&figs(&[&a, &b], today), |_| None);
         let get = |k: &str| out.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).expect("output");
         assert_eq!(get("views"), "1114");
         assert_eq!(get("views-14d"), "13", "today is partial and 2026-11-06 is 15 days back");
@@ -83,9 +83,9 @@ mod tests {
     fn output_file_snapshot() {
         let (hello, quiet) = fixture::histories();
         let public = |f: &str| Some(format!("https://gist.githubusercontent.com/u/abc123/raw/{f}"));
-        let text = output_file_text(&outputs(&[&hello, &quiet], fixture::today(), public));
+        let text = output_file_text(&outputs(&figs(&[&hello, &quiet], fixture::today()), public));
         insta::assert_snapshot!("output_file", text);
-        let private = output_file_text(&outputs(&[&hello, &quiet], fixture::today(), |_| None));
+        let private = output_file_text(&outputs(&figs(&[&hello, &quiet], fixture::today()), |_| None));
         assert!(!private.contains("badge-"), "{private}");
         assert_eq!(output_file_text(&[("k".into(), "a\r\nb\nc".into())]), "k=a  b c\n");
     }

@@ -6,7 +6,7 @@
 use jiff::civil::Date;
 
 use super::RepoReport;
-use super::figures::{Figures, days_back, figures, sum};
+use super::figures::{Figures, days_back, sum};
 use crate::badge::group_digits;
 use crate::escape;
 use crate::history::{History, Traffic};
@@ -147,10 +147,11 @@ fn aggregate_table(md: &mut String, reports: &[RepoReport<'_>], today: Date) {
     for r in reports {
         let name = escape::markdown(r.repo);
         let name = if r.error.is_some() { format!("{name} (failed)") } else { name };
-        let Some(f) = r.history.map(|h| figures(h, today)) else {
+        if r.history.is_none() && r.digest.is_none() {
             md.push_str(&format!("| {name} | – | – | – | – | – | – | – |\n"));
             continue;
-        };
+        }
+        let f = r.digest(today).figures;
         md.push_str(&format!(
             "| {name} | {} | {} | {} | {} | {} | {} | {} |\n",
             group_digits(f.total.views),
@@ -198,18 +199,16 @@ fn repo_section(md: &mut String, r: &RepoReport<'_>, today: Date) {
     for w in &r.warnings {
         md.push_str(&format!("> [!WARNING]\n> {}\n\n", escape::markdown(w)));
     }
-    let f = figures(h, today);
-    figures_table(md, h, &f, today);
-    ci_share(md, &f);
+    let d = r.digest(today);
+    let f = &d.figures;
+    figures_table(md, h, f, today);
+    ci_share(md, f);
     ci_source(md, r);
     top_referrers(md, h);
-    let first = h.days.keys().next().map_or("–".to_string(), Date::to_string);
+    let first = d.first_day.map_or("–".to_string(), |d| d.to_string());
     md.push_str(&format!(
         "{} days covered since {first}; this run added {} and raised {}; {} gap(s).\n\n",
-        f.covered_days,
-        r.new_days,
-        r.raised_days,
-        h.gaps().len()
+        f.covered_days, r.new_days, r.raised_days, d.gaps
     ));
 }
 
@@ -334,6 +333,7 @@ mod tests {
         let reports = [RepoReport {
             repo: "o/www.evil.example",
             history: Some(&a),
+            digest: None,
             new_days: 0,
             raised_days: 0,
             new_gap: None,
@@ -376,6 +376,7 @@ mod tests {
             RepoReport {
                 repo: "o/a",
                 history: Some(&h),
+                digest: None,
                 new_days: 1,
                 raised_days: 0,
                 new_gap: Some(gap),
@@ -386,6 +387,7 @@ mod tests {
             RepoReport {
                 repo: "o/b",
                 history: None,
+                digest: None,
                 new_days: 0,
                 raised_days: 0,
                 new_gap: None,
@@ -430,6 +432,7 @@ mod tests {
             RepoReport {
                 repo: "o/a",
                 history: Some(&a),
+                digest: None,
                 new_days: 0,
                 raised_days: 0,
                 new_gap: None,
@@ -440,6 +443,7 @@ mod tests {
             RepoReport {
                 repo: "o/b",
                 history: Some(&b),
+                digest: None,
                 new_days: 0,
                 raised_days: 0,
                 new_gap: None,
@@ -470,6 +474,7 @@ mod tests {
             .map(|n| RepoReport {
                 repo: n,
                 history: Some(&h),
+                digest: None,
                 new_days: 1,
                 raised_days: 0,
                 new_gap: None,

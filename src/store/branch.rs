@@ -5,6 +5,7 @@
 //! <https://docs.github.com/en/rest/git>
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use base64::Engine as _;
 use serde::Deserialize;
@@ -19,6 +20,10 @@ use super::{Backend, Error, Files};
 /// Files up to this size go inline in the tree request (GitHub writes their blobs); a
 /// larger one is sent as a blob of its own first, keeping each request small.
 const INLINE_MAX: usize = 64 * 1024;
+
+/// How many bytes of small files a run keeps for the commit's tree before sending them
+/// ahead in a tree of their own (see `Branch::flush_inline`).
+const INLINE_FLUSH: usize = 1024 * 1024;
 
 #[derive(Debug, Deserialize)]
 struct RefJson {
@@ -72,8 +77,12 @@ pub(crate) fn branch(client: Client, repo: &str, branch: &str) -> Branch {
         repo: repo.to_string(),
         branch: branch.to_string(),
         head: None,
+        fresh: false,
         listing: BTreeMap::new(),
-        read: Files::new(),
+        read: BTreeMap::new(),
+        staged: BTreeMap::new(),
+        inline: Files::new(),
+        spill: None,
     }
 }
 
@@ -86,9 +95,40 @@ pub(crate) struct Branch {
     branch: String,
     /// (commit, tree) of the head the last read saw; None: the branch does not exist.
     head: Option<(String, String)>,
+    /// Whether `head` and `listing` are what a read answers from: reads in one run see
+    /// one revision (one repository read at a time, all from the same tree) until a
+    /// write lands or loses a race.
+    fresh: bool,
     listing: BTreeMap<String, (String, Option<u64>)>,
-    /// What was read or written, so a write sends only what changed.
-    read: Files,
+    /// A digest of each file as read or written, so a write sends only what changed
+    /// without holding every text.
+    read: BTreeMap<String, u64>,
+    /// Files [`Backend::put`] sent as blobs for the coming commit: name -> (blob sha,
+    /// digest of the text).
+    staged: BTreeMap<String, (String, u64)>,
+    /// Small files [`Backend::put`] took for the coming commit, sent inline in its tree.
+    inline: Files,
+    /// A temporary folder holding the blobs read this run, by sha: a run reads each
+    /// history twice (what fetching needs of it, then the whole to merge), and the second
+    /// read comes from disk instead of GitHub, without holding hundreds of texts.
+    spill: Option<PathBuf>,
+}
+
+impl Drop for Branch {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.spill {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// A digest of a file's text, to tell a changed file from one as read (SipHash with
+/// fixed keys: the same in every run of one build, never stored).
+fn digest(text: &str) -> u64 {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut h = std::hash::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// How a write ended: landed, or refused because the branch moved.
@@ -166,6 +206,35 @@ impl Branch {
             .collect())
     }
 
+    /// Where a blob read this run is kept: a file named by its sha (checked to be one)
+    /// in a temporary folder made at the first use; None when there is none.
+    fn spilled(&mut self, sha: &str) -> Option<PathBuf> {
+        if sha.len() != 40 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        if self.spill.is_none() {
+            static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let dir = std::env::temp_dir().join(format!("gtt-blobs-{}-{n}", std::process::id()));
+            std::fs::create_dir(&dir).ok()?;
+            self.spill = Some(dir);
+        }
+        self.spill.as_ref().map(|d| d.join(sha))
+    }
+
+    /// One blob, from this run's spill if read before, else from GitHub (then spilled).
+    fn read_blob_once(&mut self, name: &str, sha: &str, size: Option<u64>) -> Result<String, Error> {
+        let spilled = self.spilled(sha);
+        if let Some(text) = spilled.as_ref().and_then(|p| std::fs::read_to_string(p).ok()) {
+            return Ok(text);
+        }
+        let text = self.read_blob(name, sha, size)?;
+        if let Some(p) = spilled {
+            let _ = std::fs::write(p, &text);
+        }
+        Ok(text)
+    }
+
     /// One blob, decoded and checked against its declared size, as text.
     fn read_blob(&self, name: &str, sha: &str, size: Option<u64>) -> Result<String, Error> {
         let blob: BlobJson = self
@@ -199,6 +268,9 @@ impl Branch {
     /// blobs of their own).
     fn make_tree(&self, changed: &[(&String, &String)]) -> Result<String, Error> {
         let mut entries = Vec::new();
+        for (name, (sha, _)) in self.staged.iter().filter(|(n, _)| !changed.iter().any(|(c, _)| c == n)) {
+            entries.push(serde_json::json!({ "path": name, "mode": "100644", "type": "blob", "sha": sha }));
+        }
         for (name, content) in changed {
             let mut entry = serde_json::Map::new();
             entry.insert("path".into(), serde_json::json!(name));
@@ -207,12 +279,7 @@ impl Branch {
             if content.len() <= INLINE_MAX {
                 entry.insert("content".into(), serde_json::json!(content));
             } else {
-                let body = serde_json::json!({ "content": content, "encoding": "utf-8" });
-                let blob: ObjectJson = self
-                    .client
-                    .post_json(&self.git("blobs"), &body)
-                    .map_err(|e| self.explain(e, &format!("writing {name} to")))?;
-                entry.insert("sha".into(), serde_json::json!(blob.sha));
+                entry.insert("sha".into(), serde_json::json!(self.post_blob(name, content)?));
             }
             entries.push(serde_json::Value::Object(entry));
         }
@@ -225,6 +292,43 @@ impl Branch {
         let tree: TreeJson =
             self.client.post_json(&self.git("trees"), &body).map_err(|e| self.explain(e, "writing the tree of"))?;
         Ok(tree.sha)
+    }
+
+    /// Sends the small files [`Backend::put`] kept in one tree request of their own (no
+    /// base): GitHub writes their blobs and answers their shas, which the commit's tree
+    /// then names, so a run over thousands of repositories holds names and shas, not
+    /// their badges' texts, in about one request per [`INLINE_FLUSH`] bytes.
+    fn flush_inline(&mut self) -> Result<(), Error> {
+        let entries: Vec<serde_json::Value> = self
+            .inline
+            .iter()
+            .map(|(n, c)| serde_json::json!({ "path": n, "mode": "100644", "type": "blob", "content": c }))
+            .collect();
+        let body = serde_json::json!({ "tree": entries });
+        let tree: TreeJson =
+            self.client.post_json(&self.git("trees"), &body).map_err(|e| self.explain(e, "writing the files of"))?;
+        for e in tree.tree {
+            if let Some(c) = self.inline.remove(&e.path) {
+                self.staged.insert(e.path, (e.sha, digest(&c)));
+            }
+        }
+        if let Some(name) = self.inline.keys().next() {
+            return Err(Error::Refused(format!(
+                "branch {}: GitHub's answer to a tree request left out {name}; nothing was written",
+                self.place()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Sends one file as a blob; its sha.
+    fn post_blob(&self, name: &str, content: &str) -> Result<String, Error> {
+        let body = serde_json::json!({ "content": content, "encoding": "utf-8" });
+        let blob: ObjectJson = self
+            .client
+            .post_json(&self.git("blobs"), &body)
+            .map_err(|e| self.explain(e, &format!("writing {name} to")))?;
+        Ok(blob.sha)
     }
 
     /// Commits `tree` on the head read and moves the branch to it, never by force.
@@ -272,59 +376,132 @@ impl Branch {
     }
 }
 
-impl Backend for Branch {
-    fn read(&mut self, names: &[String]) -> Result<Files, Error> {
-        for name in names {
-            check_file_name(name)?;
-        }
-        self.head = self.read_head()?;
-        self.listing = match &self.head {
-            Some((_, tree)) => self.read_listing(tree)?,
-            None => BTreeMap::new(),
-        };
-        let mut out = Files::new();
-        for name in names {
-            if let Some((sha, size)) = self.listing.get(name) {
-                out.insert(name.clone(), self.read_blob(name, sha, *size)?);
-            }
-        }
-        self.read.extend(out.iter().map(|(k, v)| (k.clone(), v.clone())));
-        Ok(out)
-    }
-
-    fn write(&mut self, files: &Files, names: &[String]) -> Result<Vec<Files>, Error> {
-        for name in files.keys() {
-            check_file_name(name)?;
-        }
-        let changed: Vec<(&String, &String)> = files.iter().filter(|(n, c)| self.read.get(*n) != Some(*c)).collect();
-        if changed.is_empty() {
+impl Branch {
+    fn write_all(&mut self, files: &Files, names: &[String]) -> Result<Vec<Files>, Error> {
+        let changed: Vec<(&String, &String)> =
+            files.iter().filter(|(n, c)| self.read.get(*n) != Some(&digest(c))).collect();
+        if changed.is_empty() && self.staged.is_empty() {
             return Ok(Vec::new());
         }
         let tree = self.make_tree(&changed)?;
+        let landed = |b: &mut Branch| {
+            b.read.extend(files.iter().map(|(k, v)| (k.clone(), digest(v))));
+            b.read.extend(std::mem::take(&mut b.staged).into_iter().map(|(k, (_, d))| (k, d)));
+        };
         if self.head.as_ref().is_some_and(|(_, t)| *t == tree) {
             // Same content as the head: nothing to commit.
-            self.read.extend(files.iter().map(|(k, v)| (k.clone(), v.clone())));
+            landed(self);
             return Ok(Vec::new());
         }
         let before = self.head.clone();
-        match self.commit(&tree, changed.len())? {
+        match self.commit(&tree, changed.len() + self.staged.len())? {
             (Landed::Yes, head) => {
                 self.head = head;
-                self.read.extend(files.iter().map(|(k, v)| (k.clone(), v.clone())));
+                // The listing is the old tree's: the next read lists the new one.
+                self.fresh = false;
+                landed(self);
                 Ok(Vec::new())
             }
             (Landed::Moved, _) => {
-                let theirs = self.read(names)?;
+                let seen = std::mem::take(&mut self.listing);
+                self.fresh = false;
+                self.read(&[])?;
                 if self.head == before {
                     return Err(Error::Refused(format!(
                         "branch {}: GitHub refused to move it (422) though no one else did; nothing was written: check the branch's protection rules",
                         self.place()
                     )));
                 }
-                log::warn!("branch {} was written by someone else during this run; merging it in", self.place());
-                Ok(vec![theirs])
+                let moved: Vec<String> =
+                    names.iter().filter(|n| self.listing.get(*n) != seen.get(*n)).cloned().collect();
+                log::warn!(
+                    "branch {} was written by someone else during this run; merging in the {} {} it changed",
+                    self.place(),
+                    moved.len(),
+                    if moved.len() == 1 { "file" } else { "files" }
+                );
+                Ok(vec![self.read(&moved)?])
             }
         }
+    }
+}
+
+impl Backend for Branch {
+    fn read(&mut self, names: &[String]) -> Result<Files, Error> {
+        for name in names {
+            check_file_name(name)?;
+        }
+        if !self.fresh {
+            self.head = self.read_head()?;
+            self.listing = match &self.head {
+                Some((_, tree)) => self.read_listing(tree)?,
+                None => BTreeMap::new(),
+            };
+            self.fresh = true;
+        }
+        let mut out = Files::new();
+        for name in names {
+            if let Some((sha, size)) = self.listing.get(name).cloned() {
+                out.insert(name.clone(), self.read_blob_once(name, &sha, size)?);
+            }
+        }
+        self.read.extend(out.iter().map(|(k, v)| (k.clone(), digest(v))));
+        Ok(out)
+    }
+
+    /// One tree and one commit for everything [`Backend::put`] sent and `files`. A lost
+    /// race answers, of `names`, only the files the other writer changed.
+    fn write(&mut self, files: &Files, names: &[String]) -> Result<Vec<Files>, Error> {
+        for name in files.keys() {
+            check_file_name(name)?;
+        }
+        let mut all = std::mem::take(&mut self.inline);
+        all.extend(files.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let files = &all;
+        let result = self.write_all(files, names);
+        if result.as_ref().is_ok_and(|c| !c.is_empty()) {
+            // Lost a race: the small files go again in the next tree.
+            self.inline = all;
+        }
+        result
+    }
+
+    fn file_by_file(&self) -> bool {
+        true
+    }
+
+    /// Sends each changed file larger than [`INLINE_MAX`] (a history of a year or more)
+    /// as a blob now, and keeps the small ones (badges) for the tree request, where they
+    /// go inline: a blob request per badge would spend thousands of requests of the
+    /// token's hourly budget. The tree and the commit come in [`Backend::write`].
+    fn put(&mut self, files: &Files) -> Result<bool, Error> {
+        for (name, content) in files {
+            check_file_name(name)?;
+            let d = digest(content);
+            self.staged.remove(name);
+            self.inline.remove(name);
+            if self.read.get(name) == Some(&d) {
+                continue;
+            }
+            if content.len() <= INLINE_MAX {
+                self.inline.insert(name.clone(), content.clone());
+            } else {
+                let sha = self.post_blob(name, content)?;
+                self.staged.insert(name.clone(), (sha, d));
+            }
+        }
+        if self.inline.values().map(String::len).sum::<usize>() > INLINE_FLUSH {
+            self.flush_inline()?;
+        }
+        Ok(true)
+    }
+
+    fn staged(&mut self, name: &str) -> Result<Option<String>, Error> {
+        if let Some(text) = self.inline.get(name) {
+            return Ok(Some(text.clone()));
+        }
+        let Some((sha, _)) = self.staged.get(name).cloned() else { return Ok(None) };
+        self.read_blob(name, &sha, None).map(Some)
     }
 
     fn describe(&self) -> String {

@@ -12,7 +12,7 @@ use super::{Backend, Error, Files};
 /// A folder store. `wait` bounds how long a run waits for another gtt process that is
 /// writing the same folder (see [`Folder`]).
 pub(crate) fn folder(dir: &Path, wait: Duration) -> Folder {
-    Folder { dir: dir.to_path_buf(), wait, lock: None, locked_at_read: false }
+    Folder { dir: dir.to_path_buf(), wait, lock: None, locked_at_read: false, staged: Vec::new() }
 }
 
 /// Keeps no copy of what it read: a write compares with the file on disk, so holding
@@ -30,6 +30,9 @@ pub(crate) struct Folder {
     /// Whether the lock was held when the files were read; if not (the folder did not
     /// exist yet), a write first checks what another writer may have put there since.
     locked_at_read: bool,
+    /// Files [`Backend::put`] wrote to temporary files, renamed into place by the
+    /// [`Backend::write`] that completes the run's write (removed if it never comes).
+    staged: Vec<(String, PathBuf)>,
 }
 
 /// Locks held by this process, by folder: the archive folder may be the data folder, and
@@ -101,26 +104,58 @@ impl Folder {
     /// existing one, never through a link), synced, then renamed over the old one, so
     /// a crash leaves either the old or the new file, never half of one.
     fn write_one(&self, name: &str, content: &str) -> Result<(), Error> {
+        match self.stage_one(name, content)? {
+            Some(tmp) => self.place_one(name, &tmp),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes `content` to a new temporary file for `name`; None when the file already
+    /// holds it. Histories and the index are synced before they can replace a file (a
+    /// rename may reach the disk before the data, leaving an empty file after a crash);
+    /// badges are recomputed from the histories on every run, so they are not, which
+    /// spares thousands of syncs in a run over hundreds of repositories.
+    fn stage_one(&self, name: &str, content: &str) -> Result<Option<PathBuf>, Error> {
         let path = self.path(name)?;
         match std::fs::symlink_metadata(&path) {
             Ok(m) if !m.file_type().is_file() => return Err(not_regular(&path)),
-            Ok(_) if std::fs::read(&path).is_ok_and(|old| old == content.as_bytes()) => return Ok(()),
+            Ok(_) if std::fs::read(&path).is_ok_and(|old| old == content.as_bytes()) => return Ok(None),
             _ => {}
         }
         let tmp = self.dir.join(format!(".{name}.tmp{}", std::process::id()));
+        let _ = std::fs::remove_file(&tmp);
         let mut f =
             std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(Error::io("create", &tmp))?;
         let written = f.write_all(content.as_bytes()).map_err(Error::io("write", &tmp)).and_then(|()| {
-            // Badges are recomputed from the histories on every run: only the data
-            // needs to be on disk before it replaces the old file.
             if name.starts_with("badge-") { Ok(()) } else { f.sync_all().map_err(Error::io("sync", &tmp)) }
         });
         drop(f);
-        let renamed = written.and_then(|()| std::fs::rename(&tmp, &path).map_err(Error::io("replace", &path)));
+        match written {
+            Ok(()) => Ok(Some(tmp)),
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                Err(e)
+            }
+        }
+    }
+
+    /// Renames a staged temporary file over `name`.
+    fn place_one(&self, name: &str, tmp: &Path) -> Result<(), Error> {
+        let path = self.path(name)?;
+        let renamed = std::fs::rename(tmp, &path).map_err(Error::io("replace", &path));
         if renamed.is_err() {
-            let _ = std::fs::remove_file(&tmp);
+            let _ = std::fs::remove_file(tmp);
         }
         renamed
+    }
+}
+
+impl Drop for Folder {
+    /// A write that never completed leaves nothing of its own behind.
+    fn drop(&mut self) {
+        for (_, tmp) in &self.staged {
+            let _ = std::fs::remove_file(tmp);
+        }
     }
 }
 
@@ -196,6 +231,9 @@ impl Backend for Folder {
                 return Ok(vec![theirs]);
             }
         }
+        for (name, tmp) in std::mem::take(&mut self.staged) {
+            self.place_one(&name, &tmp)?;
+        }
         let index = files.get_key_value(INDEX_FILE);
         for (name, content) in files.iter().filter(|(n, _)| *n != INDEX_FILE).chain(index) {
             self.write_one(name, content)?;
@@ -205,6 +243,42 @@ impl Backend for Folder {
             let _ = d.sync_all();
         }
         Ok(Vec::new())
+    }
+
+    fn file_by_file(&self) -> bool {
+        true
+    }
+
+    /// Writes each file at once to a temporary file, renamed into place only by the
+    /// [`Backend::write`] that ends the run's write: nothing of a run is in place before
+    /// every history it handles was read in full, so a history that cannot be read still
+    /// stops the run before any write. If the folder did not exist at the read and
+    /// another writer has created a store there since, nothing is written: what this run
+    /// read is not what is there.
+    fn put(&mut self, files: &Files) -> Result<bool, Error> {
+        for name in files.keys() {
+            check_file_name(name)?;
+        }
+        self.lock(true)?;
+        if !self.locked_at_read {
+            self.locked_at_read = true;
+            self.remove_stale_temporaries();
+            if self.read_one(INDEX_FILE)?.is_some() {
+                return Err(Error::Refused(format!(
+                    "another gtt process created a store in folder {} during this run; nothing was written: run again",
+                    self.dir.display()
+                )));
+            }
+        }
+        for (name, content) in files.iter().filter(|(n, _)| *n != INDEX_FILE) {
+            if let Some(i) = self.staged.iter().position(|(n, _)| n == name) {
+                self.staged.swap_remove(i);
+            }
+            if let Some(tmp) = self.stage_one(name, content)? {
+                self.staged.push((name.clone(), tmp));
+            }
+        }
+        Ok(true)
     }
 
     fn describe(&self) -> String {

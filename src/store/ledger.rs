@@ -3,6 +3,9 @@
 //! run stops before anything is written. A write that lost a race to another writer
 //! merges what that writer landed and writes again, a bounded number of times.
 
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use jiff::Timestamp;
 
 use crate::history::History;
@@ -113,4 +116,304 @@ fn render(w: &Write<'_>, index: &Index, all: &[History]) -> Files {
     files.insert(INDEX_FILE.to_string(), index.to_json());
     files.extend((w.derived)(all));
     files
+}
+
+// ===================================================================
+// One repository at a time
+// ===================================================================
+
+/// Full histories alive now, and the most alive at once in this process: every history a
+/// [`Reader`] hands out, and every one a caller wraps in [`Held`], counts until dropped.
+/// A run reports the peak (at debug level) so a test can check the bound by count.
+static ALIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// A full history (as read from the store, or merged from one) that counts towards
+/// [`peak_held`] while it lives.
+#[derive(Debug)]
+pub(crate) struct Held(History);
+
+impl Held {
+    pub(crate) fn new(h: History) -> Held {
+        let now = ALIVE.fetch_add(1, Ordering::SeqCst) + 1;
+        PEAK.fetch_max(now, Ordering::SeqCst);
+        Held(h)
+    }
+
+    /// The history, no longer counted (handed to a thread that gives it back).
+    pub(crate) fn into_inner(mut self) -> History {
+        std::mem::replace(&mut self.0, History::new(""))
+    }
+}
+
+impl std::ops::Deref for Held {
+    type Target = History;
+    fn deref(&self) -> &History {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Held {
+    fn deref_mut(&mut self) -> &mut History {
+        &mut self.0
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        ALIVE.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The most [`Held`] histories alive at once so far in this process.
+pub(crate) fn peak_held() -> usize {
+    PEAK.load(Ordering::SeqCst)
+}
+
+/// Reads the index, then one history at a time. A store that reads file by file (a
+/// folder, a branch) is asked for each history when it is wanted, so nothing but the
+/// index is held between reads; a gist answers every file in one request anyway (and
+/// holds at most [`super::layout::FILES_PER_REPO`]-sized shares of 300 files), so its
+/// texts are read at once and handed out one by one.
+pub(crate) struct Reader {
+    index: Index,
+    /// Every text read at once, for a store that does not read file by file.
+    cache: Option<Files>,
+    place: String,
+}
+
+impl Reader {
+    /// Reads the index (and, from a store that reads everything at once, the histories
+    /// of `repos`).
+    pub(crate) fn open(backend: &mut dyn Backend, repos: &[String]) -> Result<Reader, Error> {
+        let place = backend.describe();
+        let mut names = vec![INDEX_FILE.to_string()];
+        let file_by_file = backend.file_by_file();
+        if !file_by_file {
+            names.extend(repos.iter().map(|r| history_file(r)));
+        }
+        let mut files = backend.read(&names)?;
+        let index = match files.remove(INDEX_FILE) {
+            Some(text) => Index::parse(&text).map_err(|e| unusable(INDEX_FILE, &place, Box::new(e)))?,
+            None => Index::new(),
+        };
+        Ok(Reader { index, cache: (!file_by_file).then_some(files), place })
+    }
+
+    pub(crate) fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// The stored history of `repo` (a new one if the index does not list it), read
+    /// whole for the last time (a cached text is handed over). A file that cannot be
+    /// parsed, or one the index lists that is missing, is an error.
+    pub(crate) fn read(&mut self, backend: &mut dyn Backend, repo: &str) -> Result<Held, Error> {
+        let name = history_file(repo);
+        let text = match self.cache.as_mut() {
+            Some(cache) => cache.remove(&name),
+            None => backend.read(std::slice::from_ref(&name))?.remove(&name),
+        };
+        self.read_text(repo, text)
+    }
+
+    /// The history of `repo` from its stored text, if any.
+    fn read_text(&self, repo: &str, text: Option<String>) -> Result<Held, Error> {
+        let name = history_file(repo);
+        let h = match text {
+            Some(text) => History::parse(&text, repo).map_err(|e| unusable(&name, &self.place, Box::new(e)))?,
+            None if self.index.repos.keys().any(|r| r.eq_ignore_ascii_case(repo)) => {
+                let why =
+                    format!("{INDEX_FILE} lists {repo} but the history file is missing from what the store answered");
+                return Err(unusable(&name, &self.place, why.into()));
+            }
+            None => History::new(repo),
+        };
+        Ok(Held::new(h))
+    }
+}
+
+/// The fields of a stored history that fetching needs (see [`Reader::brief`]), read
+/// without building the rest: the other fields are skipped by the parser.
+#[derive(serde::Deserialize)]
+struct BriefJson {
+    schema: u32,
+    repo: String,
+    #[serde(default)]
+    last_collected: Option<Timestamp>,
+    #[serde(default)]
+    days: BTreeMap<jiff::civil::Date, crate::history::Traffic>,
+    #[serde(default)]
+    ci_cache: BTreeMap<u64, BTreeMap<jiff::civil::Date, u64>>,
+    #[serde(default)]
+    ci_estimated_runs: std::collections::BTreeSet<u64>,
+    #[serde(default)]
+    validators: BTreeMap<String, crate::history::Validator>,
+}
+
+impl Reader {
+    /// What fetching needs of the stored history of `repo`: its validators (conditional
+    /// requests), CI caches (runs already counted), last collection (the order of the
+    /// fetch) and the days from `from` (the progress line counts new days), read for
+    /// hundreds of repositories before any is fetched, at a third of a full parse. A file
+    /// that is not JSON, or is another repository's or a newer gtt's, is an error here;
+    /// the full parse when the history is merged ([`Reader::read`]) checks the rest
+    /// before anything of the run is in place (see [`Stream`]).
+    pub(crate) fn brief(
+        &mut self,
+        backend: &mut dyn Backend,
+        repo: &str,
+        from: jiff::civil::Date,
+    ) -> Result<History, Error> {
+        let name = history_file(repo);
+        let read;
+        let text = match self.cache.as_ref() {
+            Some(cache) => cache.get(&name).map(String::as_str),
+            None => {
+                read = backend.read(std::slice::from_ref(&name))?.remove(&name);
+                read.as_deref()
+            }
+        };
+        let Some(text) = text else {
+            // Checks the index as a full read does.
+            return self.read_text(repo, None).map(Held::into_inner);
+        };
+        let b: BriefJson = serde_json::from_str(text).map_err(|e| unusable(&name, &self.place, Box::new(e)))?;
+        if b.schema > crate::history::SCHEMA || !b.repo.eq_ignore_ascii_case(repo) {
+            // The full parse says why, in its words.
+            return self.read_text(repo, Some(text.to_string())).map(Held::into_inner);
+        }
+        let mut h = History::new(repo);
+        h.last_collected = b.last_collected;
+        h.days = b.days.range(from..).map(|(d, t)| (*d, *t)).collect();
+        h.ci_cache = b.ci_cache;
+        h.ci_estimated_runs = b.ci_estimated_runs;
+        h.validators = b.validators;
+        Ok(h)
+    }
+}
+
+fn unusable(file: &str, place: &str, why: Box<dyn std::error::Error + Send + Sync>) -> Error {
+    Error::Unusable { file: file.to_string(), place: place.to_string(), why }
+}
+
+/// The files derived from the histories of a streamed write: those of one repository
+/// (its badges), produced as each history is handed over, and those summed over every
+/// repository, produced at the end.
+pub(crate) trait Derive {
+    /// One repository's derived files; called again for a repository re-merged after a
+    /// lost race, whose earlier contribution to the sums it replaces.
+    fn repo(&mut self, h: &History) -> Files;
+    /// The files summed over every repository handed over.
+    fn summed(&self) -> Files;
+}
+
+/// A write that follows the run: each repository's files go to the store as the
+/// repository finishes (a folder writes them to temporary files, a branch sends their
+/// blobs), and the index and the summed files at the end (a folder renames everything
+/// into place, the index last, so it never names a history that is not there; a
+/// branch's one tree and commit; a gist's one PATCH, which carries every changed file:
+/// its texts wait here until then).
+///
+/// The ledger's rule holds in this order: nothing handed over is in place before
+/// [`Stream::finish`], and a run calls it only after every history of the run was read
+/// in full, so a history that cannot be read stops the run before any write.
+pub(crate) struct Stream {
+    index: Index,
+    /// The index and the history of every repository in the run: what a concurrent
+    /// writer's revisions are read for.
+    names: Vec<String>,
+    /// Files a store that does not write file by file receives at the end.
+    pending: Files,
+    /// The histories written this run, by repository; for a gist, their texts, to merge a
+    /// concurrent writer's into.
+    written: BTreeMap<String, Option<String>>,
+    now: Timestamp,
+}
+
+impl Stream {
+    /// A write over `repos`, starting from the index as read.
+    pub(crate) fn new(index: &Index, repos: &[String], now: Timestamp) -> Stream {
+        let mut names = vec![INDEX_FILE.to_string()];
+        names.extend(repos.iter().map(|r| history_file(r)));
+        Stream { index: index.clone(), names, pending: Files::new(), written: BTreeMap::new(), now }
+    }
+
+    /// Hands over one repository: its history when `write` (this run changed it) and
+    /// the files `derive` makes of it.
+    pub(crate) fn put(
+        &mut self,
+        backend: &mut dyn Backend,
+        h: &mut History,
+        write: bool,
+        derive: &mut dyn Derive,
+    ) -> Result<(), Error> {
+        let mut files = derive.repo(h);
+        if write {
+            h.written_by = env!("CARGO_PKG_VERSION").to_string();
+            let name = history_file(&h.repo);
+            if !self.index.repos.keys().any(|r| r.eq_ignore_ascii_case(&h.repo)) {
+                self.index.repos.insert(h.repo.clone(), name.clone());
+            }
+            let text = h.to_json();
+            let keep = (!backend.file_by_file()).then(|| text.clone());
+            self.written.insert(h.repo.to_ascii_lowercase(), keep);
+            files.insert(name, text);
+        }
+        if !backend.put(&files)? {
+            self.pending.extend(files);
+        }
+        Ok(())
+    }
+
+    /// Writes the index and the summed files (and whatever waited for the end); then
+    /// merges what a concurrent writer landed in the histories of this run and writes
+    /// those again, a bounded number of times.
+    pub(crate) fn finish(mut self, backend: &mut dyn Backend, derive: &mut dyn Derive) -> Result<(), Error> {
+        for round in 0..=MAX_REWRITES {
+            let mut files = std::mem::take(&mut self.pending);
+            self.index.updated = self.index.updated.max(Some(self.now));
+            files.insert(INDEX_FILE.to_string(), self.index.to_json());
+            files.extend(derive.summed());
+            let concurrent = backend.write(&files, &self.names)?;
+            if concurrent.is_empty() {
+                return Ok(());
+            }
+            if round == MAX_REWRITES {
+                break;
+            }
+            for theirs in &concurrent {
+                self.take_in(backend, theirs, derive)?;
+            }
+        }
+        Err(Error::KeptChanging { place: backend.describe(), rounds: MAX_REWRITES })
+    }
+
+    /// Merges one concurrent revision: its index into ours, and each of its histories of
+    /// this run's repositories into ours (as written, or theirs alone), handed over again.
+    fn take_in(&mut self, backend: &mut dyn Backend, theirs: &Files, derive: &mut dyn Derive) -> Result<(), Error> {
+        let place = backend.describe();
+        if let Some(text) = theirs.get(INDEX_FILE) {
+            let other = Index::parse(text).map_err(|e| unusable(INDEX_FILE, &place, Box::new(e)))?;
+            self.index = self.index.merge(&other);
+        }
+        for (name, text) in theirs.iter().filter(|(n, _)| *n != INDEX_FILE) {
+            let Some(key) = super::layout::repo_key(name) else { continue };
+            let repo = super::layout::repo_of_key(key);
+            let other = History::parse(text, &repo).map_err(|e| unusable(name, &place, Box::new(e)))?;
+            let ours = match self.written.get(&repo) {
+                Some(Some(text)) => Some(text.clone()),
+                Some(None) => backend.staged(name)?,
+                None => None,
+            };
+            let mut merged = match ours {
+                Some(text) => {
+                    History::parse(&text, &repo).map_err(|e| unusable(name, &place, Box::new(e)))?.merge(&other)
+                }
+                None => other,
+            };
+            let write = self.written.contains_key(&repo);
+            self.put(backend, &mut merged, write, derive)?;
+        }
+        Ok(())
+    }
 }

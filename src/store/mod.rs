@@ -81,6 +81,24 @@ pub(crate) trait Backend {
     /// named files, the contents of every revision another writer landed between our
     /// read and this write: the caller merges them and writes again.
     fn write(&mut self, files: &Files, names: &[String]) -> Result<Vec<Files>, Error>;
+    /// Whether the store reads and writes one file at a time (a folder, a branch), so a
+    /// run hands each repository's files over as it finishes ([`Backend::put`]) and
+    /// reads each history when it is wanted. A gist reads and writes everything in one
+    /// request: its files wait for [`Backend::write`].
+    fn file_by_file(&self) -> bool {
+        false
+    }
+    /// Takes files of this run's write ahead of the [`Backend::write`] that completes it
+    /// (a folder writes them, a branch sends their blobs); false when the store takes
+    /// files only in that write, and the caller keeps them until then.
+    fn put(&mut self, _files: &Files) -> Result<bool, Error> {
+        Ok(false)
+    }
+    /// The text of a file [`Backend::put`] took, to merge a concurrent writer's into
+    /// after a lost race; None when the store never loses one (a folder is locked).
+    fn staged(&mut self, _name: &str) -> Result<Option<String>, Error> {
+        Ok(None)
+    }
     /// Where the files are, for messages.
     fn describe(&self) -> String;
     /// Where a file can be read by a browser or shields.io, if anywhere.

@@ -115,6 +115,42 @@ fn a_writer_that_moves_the_branch_meanwhile_is_kept() {
     assert_eq!(index["repos"].as_object().unwrap().len(), 2);
 }
 
+/// A writer that lands a day in one of this run's histories while the run writes: the
+/// run re-reads only the files that writer changed, merges them into what it sent, and
+/// lands one commit on top: both days are there, nothing was forced.
+#[test]
+fn a_history_changed_meanwhile_is_merged_not_overwritten() {
+    let fake = fake();
+    traffic(&fake);
+    ok(&on_branch(&fake, &["collect", "--repos", REPOS]));
+    fake.advance(SignedDuration::from_hours(24));
+    traffic(&fake);
+    fake.inject_branch_write(
+        DATA,
+        BRANCH,
+        Box::new(|files| {
+            let mut h: serde_json::Value = serde_json::from_str(&files["history-octo.alpha.json"]).unwrap();
+            h["days"]["2020-01-01"] = serde_json::json!([7, 6, 5, 4]);
+            vec![("history-octo.alpha.json".to_string(), Some(h.to_string()))]
+        }),
+    );
+    let blobs = fake.count("GET", "/git/blobs/");
+    let r = on_branch(&fake, &["collect", "--repos", REPOS]);
+    ok(&r);
+    assert!(r.stderr.contains("merging in the 1 file it changed"), "{}", r.stderr);
+    // The run's own reads (the index and two histories, kept on disk for the merge),
+    // then theirs of alpha (ours, small, waited inline for the tree).
+    assert_eq!(fake.count("GET", "/git/blobs/") - blobs, 3 + 1, "only the changed file is read again");
+    let log = fake.branch_log(DATA, BRANCH);
+    assert_eq!(log.len(), 3, "ours on top of theirs: {log:?}");
+    let files = fake.branch_files(DATA, BRANCH);
+    let alpha: serde_json::Value = serde_json::from_str(&files["history-octo.alpha.json"]).unwrap();
+    let days = alpha["days"].as_object().unwrap();
+    assert_eq!(days["2020-01-01"], serde_json::json!([7, 6, 5, 4]), "their day is kept");
+    let today = fake.now().to_zoned(jiff::tz::TimeZone::UTC).date().to_string();
+    assert!(days.contains_key(&today), "our day is there: {:?}", days.keys());
+}
+
 #[test]
 fn a_corrupt_history_or_a_cut_listing_stops_the_run_and_the_branch_stays() {
     let fake = fake();
@@ -336,11 +372,32 @@ fn an_export_of_more_repositories_than_a_batch_equals_the_folders() {
     fake.clear_requests();
     let from_branch = on_branch(&fake, &["export", "--format", "json"]);
     ok(&from_branch);
-    // The index twice (what it tracks, then which repositories), then two batches (32 + 8).
-    assert_eq!(fake.count("GET", &format!("/git/ref/heads/{BRANCH}")), 4);
-    assert_eq!(fake.count("GET", "/git/blobs/"), 4 + names.len(), "each history read once");
+    // The index (which repositories), then two batches (32 + 8), each reading the head and
+    // the index again with its histories.
+    let refs = fake.count("GET", &format!("/git/ref/heads/{BRANCH}"));
+    assert!(refs <= 4, "{refs} reads of the head");
+    assert_eq!(fake.count("GET", "/git/blobs/"), refs + names.len(), "each history read once");
     let from_folder = in_folder(&fake, &["export", "--format", "json"], &d);
     assert_eq!(from_branch.stdout, from_folder.stdout);
     let v: serde_json::Value = serde_json::from_str(&from_branch.stdout).unwrap();
     assert_eq!(v["repos"].as_array().map(Vec::len), Some(names.len()));
+}
+
+/// Hundreds of repositories into a branch: their badges go ahead in trees of their own
+/// once a megabyte of them is waiting (the run holds names and shas, not texts), and the
+/// run is still one commit holding every file.
+#[test]
+fn many_repositories_are_one_commit_with_their_badges_sent_ahead() {
+    let fake = fake();
+    let names = fake.add_generated_repos("many", "repo", 200);
+    ok(&on_branch(&fake, &["collect", "--repos", "many/*"]));
+    assert_eq!(fake.branch_log(DATA, BRANCH).len(), 1, "one commit");
+    assert!(fake.count("POST", "/git/trees") >= 2, "badges sent ahead, then the commit's tree");
+    let files = fake.branch_files(DATA, BRANCH);
+    for name in &names {
+        let key = name.replace('/', ".");
+        assert!(files.contains_key(&format!("history-{key}.json")), "{name}");
+        assert!(files.contains_key(&format!("badge-{key}-views.svg")), "{name}");
+    }
+    assert!(files.contains_key("views.svg") && files.contains_key("gtt.json"));
 }

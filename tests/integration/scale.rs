@@ -111,3 +111,62 @@ fn matrix_shards_plus_the_aggregate_job_write_what_one_run_writes() {
     assert!(r.stdout.contains("aggregated 10 repositories"), "{}", r.stdout);
     assert_eq!(files_of(many.path()), files_of(one.path()), "the same files, byte for byte");
 }
+
+/// The peak the run reports (at debug level) of whole histories it held at once.
+fn peak_held(stderr: &str) -> usize {
+    stderr
+        .lines()
+        .find_map(|l| l.split("histories held at once: peak ").nth(1))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("the run reports its peak at debug level:\n{stderr}"))
+}
+
+/// A run over many repositories reads, merges and writes one repository at a time: it
+/// never holds more than two whole histories (the stored one and its merge), counted by
+/// the run itself, whether it creates the store or reads forty histories from it.
+#[test]
+fn a_run_over_many_repositories_holds_at_most_two_histories_at_once() {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    fake.add_generated_repos("many", "repo", 40);
+    let dir = tempdir("held");
+    let d = dir.path().display().to_string();
+    let env = [("GITHUB_TOKEN", TOKEN), ("RUST_LOG", "debug")];
+    for round in ["creates the store", "reads every history back"] {
+        let r = gtt(&fake, &["--repos", "many/*", "--data-dir", &d], &env);
+        assert_eq!(r.code, 0, "{round}: {}{}", r.stdout, r.stderr);
+        let peak = peak_held(&r.stderr);
+        assert!((1..=2).contains(&peak), "{round}: {peak} histories held at once");
+    }
+    let files = files_of(dir.path());
+    assert_eq!(files.keys().filter(|f| f.starts_with("history-")).count(), 40);
+    let index: serde_json::Value = serde_json::from_str(&files["gtt.json"]).unwrap();
+    assert_eq!(index["repos"].as_object().unwrap().len(), 40);
+}
+
+/// The ledger's rule holds when repositories are written one at a time: a history that
+/// cannot be read, even the last one handled, stops the run before any file is written.
+#[test]
+fn an_unreadable_history_among_many_stops_the_run_before_any_write() {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    fake.add_generated_repos("many", "repo", 6);
+    let dir = tempdir("unreadable");
+    let d = dir.path().display().to_string();
+    let args = ["--repos", "many/*", "--data-dir", &d];
+    let r = gtt(&fake, &args, &[("GITHUB_TOKEN", TOKEN)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Every repository was collected today: tomorrow each has a new day to write.
+    fake.advance(jiff::SignedDuration::from_hours(24));
+    for victim in ["many/repo-0001", "many/repo-0006"] {
+        let file = dir.path().join(format!("history-{}.json", victim.replace('/', ".")));
+        let good = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, &good[..good.len() / 2]).unwrap();
+        let before = files_of(dir.path());
+        let r = gtt(&fake, &args, &[("GITHUB_TOKEN", TOKEN)]);
+        assert_ne!(r.code, 0, "{victim}: {}", r.stdout);
+        assert!(r.stderr.contains("cannot be used") && r.stderr.contains("nothing was written"), "{}", r.stderr);
+        assert_eq!(files_of(dir.path()), before, "{victim}: no file changed");
+        std::fs::write(&file, good).unwrap();
+    }
+}

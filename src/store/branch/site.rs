@@ -160,7 +160,7 @@ impl Branch {
         for (path, bytes) in files {
             let (key, value) = match std::str::from_utf8(bytes) {
                 Ok(text) if text.len() <= INLINE_MAX => ("content", text.to_string()),
-                _ => ("sha", self.post_blob(path, bytes)?),
+                _ => ("sha", self.post_site_blob(path, bytes)?),
             };
             entries.push(serde_json::json!({ "path": path, "mode": "100644", "type": "blob", key: value }));
         }
@@ -174,7 +174,7 @@ impl Branch {
     }
 
     /// One blob of its own (base64: a site may hold binary files); its sha.
-    fn post_blob(&self, path: &str, bytes: &[u8]) -> Result<String, Error> {
+    fn post_site_blob(&self, path: &str, bytes: &[u8]) -> Result<String, Error> {
         let content = base64::engine::general_purpose::STANDARD.encode(bytes);
         let body = serde_json::json!({ "content": content, "encoding": "base64" });
         let blob: ObjectJson = self

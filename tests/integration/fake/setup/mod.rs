@@ -41,6 +41,15 @@ impl FakeGitHub {
         self.state().tokens.insert(token.to_owned(), TokenState::new(Some(kind), RATE_LIMIT));
     }
 
+    /// Sets the token's hourly limit (`x-ratelimit-limit`, 5,000 by default), for a run
+    /// that needs more requests than that (a benchmark over thousands of repositories).
+    #[allow(dead_code, reason = "benches/scale.rs uses it; no integration test needs it")]
+    pub fn set_rate_limit(&self, token: &str, limit: u64) {
+        let mut st = self.state();
+        let t = st.tokens.get_mut(token).expect("set_rate_limit: unknown token");
+        t.limit = limit;
+    }
+
     /// Sets what `x-ratelimit-remaining` will be before the token's next request
     /// (that request then reports one less). At 0 the token is refused with a
     /// primary rate limit 403 until its window resets.

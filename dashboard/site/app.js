@@ -2615,6 +2615,9 @@ const app = {
   aggregate: null,
   drawnAt: -Infinity,
   redraw: null,
+  // Settles once the last render's frame is on screen: histories that arrive meanwhile
+  // are parsed after it, so they do not hold back the chart being drawn.
+  onScreen: Promise.resolve(),
   warmed: 0,
   state: null,
   charts: [],
@@ -2672,7 +2675,8 @@ function read(name) {
   app.pending.add(name);
   app.data
     .history(name)
-    .then((text) => {
+    .then(async (text) => {
+      await app.onScreen;
       let parsed;
       try {
         parsed = JSON.parse(text);
@@ -2855,11 +2859,14 @@ function render() {
   const n = ++app.renders;
   const built = performance.now();
   app.drawnAt = built;
+  let shown;
+  app.onScreen = new Promise((ok) => (shown = ok));
   // uPlot draws in a microtask queued while the charts were built: this one runs after.
   queueMicrotask(() => {
     const drawn = performance.now();
     requestAnimationFrame(() => {
       const painted = performance.now();
+      setTimeout(shown, 0);
       if (n === 1) performance.mark('gtt:first-chart');
       if (complete && !performance.getEntriesByName('gtt:complete').length) performance.mark('gtt:complete');
       setTimeout(() => {

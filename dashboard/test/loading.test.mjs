@@ -148,3 +148,13 @@ test('loading: a history that cannot be read is named, and the sum says it holds
   assert.match(await p.textContent('#panel'), /acme\/tool: cannot read history-acme\.tool\.json/);
   await p.close();
 });
+
+test('loading: when no history can be read, the sum shows no numbers at all', T, async () => {
+  const hold = { file: 'history-*.json', handler: (route) => route.fulfill({ status: 404, body: 'gone' }) };
+  const { p } = await page(`${server.url}/multi/index.html#tab=overview&range=all&repo=all`, { hold });
+  await p.waitForSelector('html[data-state="error"]', { timeout: 20000 });
+  assert.match(await p.textContent('#panel'), /none of the 3 repositories could be read/);
+  assert.equal(await p.$$eval('[data-metric]', (c) => c.length), 0, 'no card, no zero');
+  for (const r of ['octo/hello', 'octo/world', 'acme/tool']) assert.match(await p.textContent('#status'), new RegExp(`${r}: cannot read`));
+  await p.close();
+});

@@ -62,6 +62,8 @@ function loadedRepos() {
 /** The sum of the repositories loaded so far, kept until another one arrives. */
 function sumOfLoaded() {
   const repos = loadedRepos();
+  // Nothing read is not a sum of zero.
+  if (!repos.length) throw new Error(`none of the ${app.data.repos.length} repositories could be read`);
   if (!app.aggregate || app.aggregate.of !== repos.length) {
     app.aggregate = aggregate(repos.map((r) => modelOf(r)));
     app.aggregate.of = repos.length;
@@ -333,7 +335,8 @@ function warmUp() {
 
 function currentModelOrNull(repo) {
   if (repo !== ALL) return app.models.get(repo) ?? null;
-  return app.data.repos.every((r) => app.models.has(r) || app.failed.has(r)) ? sumOfLoaded() : null;
+  const settled = app.data.repos.every((r) => app.models.has(r) || app.failed.has(r));
+  return settled && app.models.size ? sumOfLoaded() : null;
 }
 
 function onHash() {

@@ -118,18 +118,18 @@ pub(crate) const INDEX_SCRIPT: &str = "gtt.js";
 /// repository. Every text passes through [`script_json`], so no content can close the
 /// script element or break the script.
 pub(crate) fn data_scripts(files: &Files) -> Result<Vec<(String, String)>, Error> {
-    let mut shared = Files::new();
-    let mut scripts = BTreeMap::new();
-    let mut per_repo: BTreeMap<String, Files> = BTreeMap::new();
+    let mut shared: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut scripts: BTreeMap<&str, String> = BTreeMap::new();
+    let mut per_repo: BTreeMap<String, BTreeMap<&str, &str>> = BTreeMap::new();
     for (name, text) in files {
         match repo_key(name) {
             Some(key) => {
                 let script = format!("repo-{key}.js");
-                scripts.insert(name.as_str(), script.clone());
-                per_repo.entry(script).or_default().insert(name.clone(), text.clone());
+                per_repo.entry(script.clone()).or_default().insert(name, text);
+                scripts.insert(name, script);
             }
             None => {
-                shared.insert(name.clone(), text.clone());
+                shared.insert(name, text);
             }
         }
     }

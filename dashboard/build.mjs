@@ -90,7 +90,7 @@ function clean(dist) {
 function build(dist) {
   clean(dist);
   mkdirSync(dist, { recursive: true });
-  for (const f of ['index.html', 'style.css', 'config.js', 'data.js', 'config.json', 'favicon.svg']) {
+  for (const f of ['index.html', 'style.css', 'config.js', 'config.json', 'favicon.svg']) {
     copy(join(src, f), join(dist, f));
   }
   writeFileSync(join(dist, 'app.js'), bundle(join(src, 'js', 'main.js')));

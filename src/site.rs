@@ -1,16 +1,21 @@
 //! `gtt dashboard`: writes the prebuilt static site with where its data is. The site is
 //! compiled into gtt (`dashboard/site/`, committed, embedded by build.rs), so any gtt
 //! binary writes it anywhere; input `site-dir` names another build instead. One build
-//! serves every user; nothing in the HTML is patched. The site reads, in order: the URL parameter `?source=`, `config.js`
-//! (`window.GTT_CONFIG`), `config.json`. For a local folder the data also goes into
-//! `data.js` (`window.GTT_DATA`), because a page opened from `file://` cannot fetch.
+//! serves every user; nothing in the HTML is patched. The site reads, in order: the URL
+//! parameter `?source=`, `config.js` (`window.GTT_CONFIG`), `config.json`. For a local
+//! folder the files are copied under `data/`, for pages served over http(s), and also
+//! written there as scripts, because a page opened from `file://` cannot fetch: a small
+//! `gtt.js` (the index) and one script per repository, which the page adds only from
+//! `file://` and only when it first needs that repository. One 22 MB script for 50
+//! repositories of ten years took seconds to parse before the first chart.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::store::Files;
+use crate::store::layout::repo_key;
 
 /// Why the site could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -101,15 +106,49 @@ pub(crate) fn config_js(config: &SiteConfig) -> Result<String, Error> {
     ))
 }
 
-/// The text of `data.js`: the files themselves (name -> content), or null.
-pub(crate) fn data_js(files: Option<&Files>) -> Result<String, Error> {
-    let body = match files {
-        Some(f) => script_json(f)?,
-        None => "null".to_string(),
-    };
-    Ok(format!(
-        "// Written by `gtt dashboard`: gtt's files, for pages opened from file://.\nwindow.GTT_DATA = {body};\n"
-    ))
+/// The script under `data/` that a page opened from `file://` adds first.
+pub(crate) const INDEX_SCRIPT: &str = "gtt.js";
+
+/// The scripts for a page opened from `file://`, as (name under `data/`, text), in the
+/// order the page reads them. [`INDEX_SCRIPT`] sets `window.GTT_DATA = {"files": {...},
+/// "scripts": {...}}`: the files no repository owns (`gtt.json`) and, for every other
+/// file, the script that holds it. Each repository's files (grouped by
+/// [`repo_key`], so every file gtt keeps for it goes together) are in `repo-KEY.js`,
+/// which adds them to `window.GTT_FILES`; the page adds it when it first needs that
+/// repository. Every text passes through [`script_json`], so no content can close the
+/// script element or break the script.
+pub(crate) fn data_scripts(files: &Files) -> Result<Vec<(String, String)>, Error> {
+    let mut shared: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut scripts: BTreeMap<&str, String> = BTreeMap::new();
+    let mut per_repo: BTreeMap<String, BTreeMap<&str, &str>> = BTreeMap::new();
+    for (name, text) in files {
+        match repo_key(name) {
+            Some(key) => {
+                let script = format!("repo-{key}.js");
+                per_repo.entry(script.clone()).or_default().insert(name, text);
+                scripts.insert(name, script);
+            }
+            None => {
+                shared.insert(name, text);
+            }
+        }
+    }
+    let index = serde_json::json!({ "files": shared, "scripts": scripts });
+    let mut out = vec![(
+        INDEX_SCRIPT.to_string(),
+        format!(
+            "// Written by `gtt dashboard`: gtt's index and the script of each repository, for pages opened from file://.\nwindow.GTT_DATA = {};\n",
+            script_json(&index)?
+        ),
+    )];
+    for (script, files) in per_repo {
+        let text = format!(
+            "// Written by `gtt dashboard`: one repository's files, for pages opened from file://.\nwindow.GTT_FILES = Object.assign(window.GTT_FILES || {{}}, {});\n",
+            script_json(&files)?
+        );
+        out.push((script, text));
+    }
+    Ok(out)
 }
 
 /// A file name gtt writes into storage (`gtt.json`, `history-owner.name.json`): one plain
@@ -137,9 +176,9 @@ struct Manifest {
     files: BTreeSet<String>,
 }
 
-/// Copies the site into `out`, writes `config.json` and `config.js`, and `data.js`: for a
-/// local folder (`data` given) with its files, which are also copied under `data/`;
-/// otherwise null. Then removes what the previous write listed in [`MANIFEST`] and this
+/// Copies the site into `out`, writes `config.json` and `config.js`, and for a local
+/// folder (`data` given) its files under `data/`, as copies and as [`data_scripts`].
+/// Then removes what the previous write listed in [`MANIFEST`] and this
 /// one did not write, and lists this write's files there.
 pub(crate) fn write_site(site: &Site, out: &Path, config: &SiteConfig, data: Option<&Files>) -> Result<(), Error> {
     if let Some(bad) = data.and_then(|files| files.keys().find(|n| !is_plain_file_name(n))) {
@@ -168,8 +207,10 @@ pub(crate) fn write_site(site: &Site, out: &Path, config: &SiteConfig, data: Opt
         for (name, content) in files {
             write(out, &format!("{DATA_DIR}/{name}"), content, &mut written)?;
         }
+        for (name, text) in data_scripts(files)? {
+            write(out, &format!("{DATA_DIR}/{name}"), text, &mut written)?;
+        }
     }
-    write(out, "data.js", &data_js(data)?, &mut written)?;
     for stale in old.files.difference(&written) {
         remove_own_file(out, stale)?;
     }
@@ -361,19 +402,58 @@ mod tests {
         std::fs::create_dir_all(s.join("vendor")).unwrap();
         std::fs::write(s.join("index.html"), "<!doctype html>").unwrap();
         std::fs::write(s.join("config.js"), "window.GTT_CONFIG = null;\n").unwrap();
-        std::fs::write(s.join("data.js"), "window.GTT_DATA = null;\n").unwrap();
         std::fs::write(s.join("vendor/uPlot.iife.min.js"), "var uPlot;").unwrap();
         s
     }
 
+    const HOSTILE: &str = "{\"title\":\"</script><script>window.__pwned=1</script><!-- \u{2028}\u{2029} & >\"}";
+
     fn hostile() -> Files {
         let mut f = Files::new();
         f.insert("gtt.json".into(), r#"{"schema":1,"repos":{"x/y":"history-x.y.json"}}"#.into());
-        f.insert(
-            "history-x.y.json".into(),
-            "{\"title\":\"</script><script>window.__pwned=1</script><!-- \u{2028}\u{2029} & >\"}".into(),
-        );
+        f.insert("history-x.y.json".into(), HOSTILE.into());
         f
+    }
+
+    /// The JSON a data script assigns: `window.NAME = JSON;` or
+    /// `window.GTT_FILES = Object.assign(window.GTT_FILES || {}, JSON);`.
+    fn assigned(script: &str) -> serde_json::Value {
+        let body = script.lines().nth(1).unwrap();
+        let json = body.split_once(" = ").unwrap().1.trim_end_matches(';');
+        let json =
+            json.strip_prefix("Object.assign(window.GTT_FILES || {}, ").map_or(json, |j| j.trim_end_matches(')'));
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn data_scripts_group_each_repositorys_files_and_keep_them_inert() {
+        let mut files = hostile();
+        // Every file repo_key gives to x/y goes into its script (a second history file
+        // of the same repository included), the rest into gtt.js.
+        files.insert("history-a.b.json".into(), "{\"a\":1}".into());
+        files.insert("badge-x.y-views.json".into(), "{}".into());
+        files.insert("notes.json".into(), "\u{2028}".into());
+        let scripts = data_scripts(&files).unwrap();
+        let names: Vec<&str> = scripts.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["gtt.js", "repo-a.b.js", "repo-x.y.js"]);
+        for (name, text) in &scripts {
+            for bad in ["<", ">", "&", "\u{2028}", "\u{2029}"] {
+                assert!(!text.contains(bad), "{bad:?} escaped in {name}: {text}");
+            }
+            assert_eq!(text.lines().count(), 2, "{name}: a comment and one statement");
+        }
+        let index = assigned(&scripts[0].1);
+        assert!(scripts[0].1.contains("\nwindow.GTT_DATA = {"));
+        assert_eq!(index["files"]["gtt.json"], files["gtt.json"].as_str());
+        assert_eq!(index["files"]["notes.json"], "\u{2028}");
+        assert_eq!(index["scripts"]["history-x.y.json"], "repo-x.y.js");
+        assert_eq!(index["scripts"]["badge-x.y-views.json"], "repo-x.y.js");
+        assert_eq!(index["scripts"]["history-a.b.json"], "repo-a.b.js");
+        assert!(index["scripts"].get("gtt.json").is_none());
+        let xy = assigned(&scripts[2].1);
+        assert_eq!(xy["history-x.y.json"], HOSTILE);
+        assert_eq!(xy.as_object().unwrap().len(), 2);
+        assert_eq!(assigned(&scripts[1].1)["history-a.b.json"], "{\"a\":1}");
     }
 
     #[test]
@@ -388,7 +468,7 @@ mod tests {
     }
 
     #[test]
-    fn folder_site_carries_its_data_in_data_js_and_data_folder() {
+    fn folder_site_carries_its_data_as_copies_and_scripts_in_the_data_folder() {
         let root = tempdir("folder");
         let s = site(&root);
         let out = root.join("out");
@@ -403,12 +483,10 @@ mod tests {
         assert_eq!(cfg["source"], "data/");
         let cfg_js = std::fs::read_to_string(out.join("config.js")).unwrap();
         assert!(cfg_js.contains(r#"window.GTT_CONFIG = {"source":"data/"};"#), "{cfg_js}");
-        let data = std::fs::read_to_string(out.join("data.js")).unwrap();
-        assert!(data.contains("window.GTT_DATA = {"));
-        assert!(!data.contains("</script") && !data.contains("<!--"));
-        let json = data.split_once("window.GTT_DATA = ").unwrap().1.trim_end().trim_end_matches(';');
-        let back: Files = serde_json::from_str(json).unwrap();
-        assert_eq!(back, files);
+        for (name, text) in data_scripts(&files).unwrap() {
+            assert_eq!(std::fs::read_to_string(out.join(DATA_DIR).join(&name)).unwrap(), text, "{name}");
+        }
+        assert!(!out.join("data.js").exists(), "no single script of everything");
         assert_eq!(std::fs::read_to_string(out.join("data/history-x.y.json")).unwrap(), files["history-x.y.json"]);
         assert!(out.join("data/history-old.gone.json").exists(), "a file gtt did not write stays");
         let _ = std::fs::remove_dir_all(&root);
@@ -505,18 +583,17 @@ mod tests {
     }
 
     #[test]
-    fn gist_site_has_no_data_and_overwrites_an_old_data_js() {
+    fn gist_site_has_no_data_and_an_older_gtts_data_js_goes() {
         let root = tempdir("gist");
         let s = site(&root);
         let out = root.join("out");
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("data.js"), "window.GTT_DATA = {\"old\":1};").unwrap();
+        let old = Manifest { written_by: "gtt".into(), files: ["data.js".to_string()].into() };
+        std::fs::write(out.join(MANIFEST), serde_json::to_string(&old).unwrap()).unwrap();
         let source = "https://gist.githubusercontent.com/octo/abc123/raw/".to_string();
         write_site(&s, &out, &SiteConfig { source: source.clone() }, None).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(out.join("data.js")).unwrap().lines().last().unwrap(),
-            "window.GTT_DATA = null;"
-        );
+        assert!(!out.join("data.js").exists(), "written by an older gtt, not by this one");
         assert!(std::fs::read_to_string(out.join("config.js")).unwrap().contains(&source));
         assert!(!out.join(DATA_DIR).exists());
         let _ = std::fs::remove_dir_all(&root);
@@ -575,7 +652,7 @@ mod tests {
         let embedded: BTreeMap<String, Vec<u8>> =
             embedded_files().iter().map(|(rel, bytes)| (rel.to_string(), bytes.to_vec())).collect();
         assert_eq!(embedded, committed_site(), "build.rs embeds every file of dashboard/site");
-        for want in ["index.html", "app.js", "style.css", "config.js", "data.js", "vendor/uPlot.iife.min.js"] {
+        for want in ["index.html", "app.js", "style.css", "config.js", "vendor/uPlot.iife.min.js"] {
             assert!(embedded.contains_key(want), "{want} missing from the embedded site");
         }
         let sorted: Vec<&str> = embedded_files().iter().map(|(rel, _)| *rel).collect();
@@ -588,7 +665,7 @@ mod tests {
         let out = root.join("out");
         write_site(&Site::Embedded, &out, &SiteConfig { source: "data/".into() }, Some(&hostile())).unwrap();
         for (rel, bytes) in embedded_files() {
-            if !matches!(*rel, "config.js" | "config.json" | "data.js") {
+            if !matches!(*rel, "config.js" | "config.json") {
                 assert_eq!(std::fs::read(out.join(rel)).unwrap(), *bytes, "{rel}");
             }
         }

@@ -212,8 +212,12 @@ return { el, append, clipped, clear, isRepoName, githubUrl, githubLink, download
 const __m_js_load_js = (() => {
 // Where the data is and how it is read. The URL parameter `?source=` wins; then
 // `window.GTT_CONFIG` (config.js, written by `gtt dashboard`); then `config.json`.
-// Data written into `window.GTT_DATA` (data.js, for a local folder opened from file://)
-// is used as it is; otherwise gtt.json and every history file are fetched once.
+// gtt.json is read first; each repository's history is read when a view first needs it
+// (the sum of all repositories needs them all; one linked with `#repo=` only its own).
+// Over http(s) the files are fetched. A page opened from file:// cannot fetch, so for a
+// folder source it adds scripts that `gtt dashboard` wrote beside the copies: `gtt.js`
+// (gtt.json, and which script holds each file) and one small script per repository,
+// each added to the page the first time one of its files is needed.
 
 /** A gtt file name as gtt writes them: no folders, no tricks. */
 function isFileName(s) {
@@ -249,88 +253,140 @@ function gistBase(base, id) {
   return m ? m[1] + id + m[2] : null;
 }
 
-/** Decides where the data comes from. `env`: {search, pageUrl, config, data, fetchJson}. */
+/** A script `gtt dashboard` writes beside a folder's copies: one plain name. */
+function isScriptName(s) {
+  return typeof s === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]*\.js$/.test(s) && !s.includes('..');
+}
+
+/** Decides where the data comes from. `env`: {search, config, fetchJson}. */
 async function discover(env) {
   const param = new URLSearchParams(env.search || '').get('source');
-  if (param) return { source: param, from: 'the URL parameter source', data: null };
+  if (param) return { source: param, from: 'the URL parameter source' };
   const cfg = env.config;
-  if (env.data && typeof env.data === 'object') {
-    return { source: cfg?.source || 'data/', from: 'data.js', data: env.data };
-  }
-  if (cfg && typeof cfg.source === 'string' && cfg.source) return { source: cfg.source, from: 'config.js', data: null };
+  if (cfg && typeof cfg.source === 'string' && cfg.source) return { source: cfg.source, from: 'config.js' };
   try {
     const j = await env.fetchJson('config.json');
-    if (j && typeof j.source === 'string' && j.source) return { source: j.source, from: 'config.json', data: null };
+    if (j && typeof j.source === 'string' && j.source) return { source: j.source, from: 'config.json' };
   } catch {
     // No config.json: the page explains how to point it at data.
   }
-  return { source: null, from: null, data: null };
+  return { source: null, from: null };
 }
 
-/** Reads gtt.json and every history file it lists, from `data` (data.js) or over the
- * network with `fetchText(url)`. Files that fail are reported, the rest are kept.
- * `onIndex(repos)` is told the repositories once gtt.json is read, and `onFile(repo)`
- * each history as it arrives (so work can overlap the downloads still running). */
-async function loadAll(found, pageUrl, fetchText, { onIndex, onFile } = {}) {
-  const errors = [];
-  const texts = new Map();
-  let base = null;
-  if (found.data) {
-    for (const [k, v] of Object.entries(found.data)) if (typeof v === 'string') texts.set(k, v);
-  } else {
-    base = resolveSource(found.source, pageUrl);
-    if (!base) throw new Error(`the data source is not an http(s) URL or folder: ${found.source}`);
+/** Reads a folder's files from the scripts `gtt dashboard` wrote there (for file://).
+ * `gtt.js` sets `GTT_DATA = {files: {name: text}, scripts: {name: script}}`; each
+ * repository's script adds `{name: text}` to `GTT_FILES`. Each script is added once; a
+ * text is handed out once and then dropped, so the page keeps no second copy. */
+async function scriptReader(base, io) {
+  try {
+    await io.addScript(`${base}gtt.js`);
+  } catch (e) {
+    throw new Error(`cannot load gtt.js (${e.message})`);
   }
-  const read = async (name, from = base) => {
-    if (found.data) {
-      if (!texts.has(name)) throw new Error(`${name} is missing from data.js`);
-      return texts.get(name);
+  const d = io.global.GTT_DATA;
+  if (!d || typeof d !== 'object' || !d.files || typeof d.files !== 'object' || !d.scripts || typeof d.scripts !== 'object') {
+    throw new Error('gtt.js holds no data');
+  }
+  io.global.GTT_DATA = null;
+  const texts = new Map(Object.entries(d.files).filter(([, v]) => typeof v === 'string'));
+  const added = new Map();
+  return async (name) => {
+    const script = Object.hasOwn(d.scripts, name) ? d.scripts[name] : null;
+    if (!texts.has(name) && isScriptName(script)) {
+      if (!added.has(script)) added.set(script, io.addScript(base + script));
+      await added.get(script);
+      const files = io.global.GTT_FILES;
+      io.global.GTT_FILES = {};
+      if (files && typeof files === 'object') {
+        for (const [k, v] of Object.entries(files)) if (typeof v === 'string') texts.set(k, v);
+      }
     }
-    const t = await fetchText(from + name);
-    texts.set(name, t);
-    return t;
+    const text = texts.get(name);
+    if (typeof text !== 'string') throw new Error(`${name} is missing from ${script ?? 'gtt.js'}`);
+    texts.delete(name);
+    return text;
   };
+}
+
+/** How many histories are read at once. Asking for all 50 at once makes each arrive
+ * late (they share the connections, and from file:// every script is compiled before
+ * the page gets to the first); a few at a time, in order, bring the first one in
+ * early while the page parses it and the next ones download. */
+const READING_AT_ONCE = 4;
+
+/** Runs at most `n` of the jobs given at once, the others in the order given. */
+function queue(n) {
+  let running = 0;
+  const waiting = [];
+  const next = () => {
+    if (running >= n || !waiting.length) return;
+    running++;
+    const [job, ok, fail] = waiting.shift();
+    job()
+      .then(ok, fail)
+      .finally(() => {
+        running--;
+        next();
+      });
+  };
+  return (job) =>
+    new Promise((ok, fail) => {
+      waiting.push([job, ok, fail]);
+      next();
+    });
+}
+
+/** Opens a source: reads gtt.json and returns {index, base, repos, errors, history},
+ * `repos` the repositories it lists that can be read (sorted), `errors` what is wrong
+ * with the others, `history(repo)` a promise of the text of a repository's history
+ * (the caller asks once per repository and keeps what it derives: from file:// a text
+ * is handed out once). `io`: {fetchText(url), addScript(url), global}. */
+async function openSource(found, pageUrl, io) {
+  const base = resolveSource(found.source, pageUrl);
+  if (!base) throw new Error(`the data source is not an http(s) URL or folder: ${found.source}`);
+  const scripts = base.startsWith('file:');
+  const read = scripts ? await scriptReader(base, io) : (name, from = base) => io.fetchText(from + name);
   let index;
   try {
     index = JSON.parse(await read('gtt.json'));
   } catch (e) {
-    throw new Error(`cannot read gtt.json from ${base ?? 'data.js'}: ${e.message}`);
+    throw new Error(`cannot read gtt.json from ${base}: ${e.message}`);
   }
-  const repos = index && typeof index.repos === 'object' && index.repos ? index.repos : {};
+  const listed = index && typeof index.repos === 'object' && index.repos ? index.repos : {};
   // Several gists: repository -> the gist that holds it, for those not beside gtt.json.
   const gists = index && typeof index.gists === 'object' && index.gists ? index.gists : {};
-  const files = new Map();
-  const loaded = new Set();
-  if (onIndex) onIndex(Object.keys(repos).filter((r) => isFileName(repos[r])));
-  await Promise.all(
-    Object.entries(repos).map(async ([repo, file]) => {
-      if (!isFileName(file)) {
-        errors.push(`${repo}: unexpected file name in gtt.json`);
-        return;
+  const errors = [];
+  const where = new Map();
+  for (const [repo, file] of Object.entries(listed)) {
+    let from = base;
+    if (!isFileName(file)) {
+      errors.push(`${repo}: unexpected file name in gtt.json`);
+      continue;
+    }
+    if (!scripts && Object.hasOwn(gists, repo)) {
+      from = gistBase(base, gists[repo]);
+      if (!from) {
+        errors.push(`${repo}: stored in another gist, which cannot be reached from ${base} (use a gist's raw URL as the source)`);
+        continue;
       }
-      let from = base;
-      if (!found.data && Object.hasOwn(gists, repo)) {
-        from = gistBase(base, gists[repo]);
-        if (!from) {
-          errors.push(`${repo}: stored in another gist, which cannot be reached from ${base} (use a gist's raw URL as the source)`);
-          return;
-        }
-      }
-      try {
-        files.set(repo, await read(file, from));
-        loaded.add(repo);
-        if (onFile) onFile(repo, files);
-      } catch (e) {
-        errors.push(`${repo}: cannot read ${file} (${e.message})`);
-      }
-    }),
-  );
-  const order = Object.keys(repos).filter((r) => loaded.has(r));
-  order.sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
-  return { index, base, files, repos: order, errors };
+    }
+    where.set(repo, [file, from]);
+  }
+  const repos = [...where.keys()].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+  const turn = queue(READING_AT_ONCE);
+  const history = async (repo) => {
+    const [file, from] = where.get(repo) ?? [];
+    if (!file) throw new Error(`${repo} is not in gtt.json`);
+    try {
+      return await turn(() => read(file, from));
+    } catch (e) {
+      throw new Error(`${repo}: cannot read ${file} (${e.message})`);
+    }
+  };
+  return { index, base, repos, errors, history };
 }
 
-return { isFileName, resolveSource, gistBase, discover, loadAll };
+return { isFileName, resolveSource, gistBase, isScriptName, discover, queue, openSource };
 })();
 
 // js/dates.js
@@ -3070,12 +3126,12 @@ return { sortableTable, overview, installs, views, community, dev, RENDER };
 
 // js/app.js
 const __m_js_app_js = (() => {
-// The application: finds the data, reads it once, keeps one model per repository
-// (built on first use, then cached), and renders the selected tab. Tab, repository and
+// The application: finds the data, reads each repository's history once, when a view
+// first needs it, keeps one model per repository, and renders the selected tab. Tab, repository and
 // range live in the URL hash, so every view can be linked and restored.
 
 const { el, clear, githubLink, isRepoName } = __m_js_dom_js;
-const { discover, loadAll } = __m_js_load_js;
+const { discover, openSource } = __m_js_load_js;
 const { readHistory, buildModel, aggregate, totals, indexDay } = __m_js_derive_js;
 const { parseHash, formatHash, TABS, RANGES, BYS, ALL } = __m_js_hash_js;
 const { RENDER } = __m_js_views_js;
@@ -3086,7 +3142,16 @@ const $ = (id) => document.getElementById(id);
 const app = {
   data: null,
   models: new Map(),
+  // Repositories whose history is being read, and those that could not be (-> why).
+  pending: new Set(),
+  failed: new Map(),
   aggregate: null,
+  drawnAt: -Infinity,
+  redraw: null,
+  // Settles once the last render's frame is on screen: histories that arrive meanwhile
+  // are parsed after it, so they do not hold back the chart being drawn.
+  onScreen: Promise.resolve(),
+  warmed: 0,
   state: null,
   charts: [],
   hidden: new Map(),
@@ -3112,31 +3177,114 @@ function status(kind, ...parts) {
   for (const p of parts) box.appendChild(typeof p === 'string' ? el('p', null, p) : p);
 }
 
-/** A repository's model: parsed and derived on first use, then kept. */
-function modelOf(name, files = app.data.files) {
-  let m = app.models.get(name);
-  if (!m) {
-    const text = files.get(name);
-    let parsed;
-    try {
-      parsed = JSON.parse(text);
-    } catch (e) {
-      throw new Error(`${name}: its history file is not valid JSON (${e.message})`);
-    }
-    m = buildModel(readHistory(parsed, name));
-    m.name = name;
-    app.models.set(name, m);
-    files.delete(name); // the text is not needed again
+/** A repository's model, once its history is in. */
+function modelOf(name) {
+  const m = app.models.get(name);
+  if (m) return m;
+  throw new Error(app.failed.get(name) ?? `${name}: its history is still loading`);
+}
+
+/** The repositories a view sums or shows, of those whose history is in. */
+function loadedRepos() {
+  return app.data.repos.filter((r) => app.models.has(r));
+}
+
+/** The sum of the repositories loaded so far, kept until another one arrives. */
+function sumOfLoaded() {
+  const repos = loadedRepos();
+  // Nothing read is not a sum of zero.
+  if (!repos.length) throw new Error(`none of the ${app.data.repos.length} repositories could be read`);
+  if (!app.aggregate || app.aggregate.of !== repos.length) {
+    app.aggregate = aggregate(repos.map((r) => modelOf(r)));
+    app.aggregate.of = repos.length;
   }
-  return m;
+  return app.aggregate;
 }
 
 function currentModel() {
-  if (app.state.repo === ALL) {
-    if (!app.aggregate) app.aggregate = aggregate(app.data.repos.map((r) => modelOf(r)));
-    return app.aggregate;
+  return app.state.repo === ALL ? sumOfLoaded() : modelOf(app.state.repo);
+}
+
+/** Reads a repository's history (once) and derives its model as soon as it arrives,
+ * while other files are still downloading; then tells `arrived`. */
+function read(name) {
+  if (app.models.has(name) || app.failed.has(name) || app.pending.has(name)) return;
+  app.pending.add(name);
+  app.data
+    .history(name)
+    .then(async (text) => {
+      await app.onScreen;
+      let parsed;
+      try {
+        parsed = JSON.parse(text);
+      } catch (e) {
+        throw new Error(`${name}: its history file is not valid JSON (${e.message})`);
+      }
+      const m = buildModel(readHistory(parsed, name));
+      m.name = name;
+      app.models.set(name, m);
+    })
+    .catch((e) => app.failed.set(name, e.message))
+    .finally(() => {
+      app.pending.delete(name);
+      arrived(name);
+    });
+}
+
+/** The repositories the current view needs. */
+function needed() {
+  return app.state.repo === ALL ? app.data.repos : [app.state.repo];
+}
+
+/** How often, at most, the sum of all repositories is redrawn while they arrive: each
+ * redraw costs main-thread time that the rest of the parsing waits for. */
+const REDRAW_MS = 1000;
+
+/** Shows the current view, reading first what it needs. One repository is drawn when its
+ * history is in. The sum of all repositories is drawn as soon as the first one is in
+ * and redrawn as the rest arrive (at most every REDRAW_MS), the page saying "N of M
+ * repositories loaded" until all are: the first chart comes within a fraction of a
+ * second from anywhere (50 ten-year histories are 21 MB to download and parse), and a
+ * partial sum is never shown as the total. */
+function show() {
+  const want = needed();
+  for (const r of want) read(r);
+  if (want.some((r) => app.models.has(r)) || !want.some((r) => app.pending.has(r))) {
+    render();
+    return;
   }
-  return modelOf(app.state.repo);
+  for (const c of app.charts) c.destroy();
+  app.charts.length = 0;
+  clear($('panel'));
+  syncControls();
+  status('info', app.state.repo === ALL ? 'Loading…' : `Loading ${shorten(app.state.repo)}…`);
+}
+
+/** A history came in (or failed): redraws the view if it needed it. */
+function arrived(name) {
+  const want = needed();
+  if (!want.includes(name)) return;
+  const waiting = want.some((r) => app.pending.has(r));
+  const wait = REDRAW_MS - (performance.now() - app.drawnAt);
+  clearTimeout(app.redraw);
+  if (!waiting || wait <= 0) render();
+  else app.redraw = setTimeout(render, wait);
+}
+
+/** The status line: errors, and while the sum is incomplete, how much of it is in. */
+function loadStatus() {
+  const want = needed();
+  const failed = want.filter((r) => app.failed.has(r)).map((r) => app.failed.get(r));
+  const parts = [...app.data.errors, ...failed];
+  const waiting = want.filter((r) => app.pending.has(r)).length;
+  if (app.state.repo === ALL && waiting) {
+    const n = loadedRepos().length;
+    parts.unshift(
+      `${n} of ${want.length} repositories loaded: the sums, charts and table show these ${n} only and complete as the rest arrive.`,
+    );
+  }
+  status(app.data.errors.length || failed.length ? 'error' : 'info', ...parts);
+  return waiting === 0;
 }
 
 /** The days a view shows: the range ending on the day the index was last updated
@@ -3167,7 +3315,7 @@ function go(partial) {
   const next = { ...app.state, ...partial };
   app.state = next;
   setHash(formatHash(next), true);
-  render();
+  show();
 }
 
 function syncControls() {
@@ -3193,7 +3341,9 @@ function syncControls() {
   if (sel.value !== s.repo) sel.value = s.repo;
   const sub = $('subtitle');
   clear(sub);
-  if (s.repo === ALL) sub.appendChild(document.createTextNode(`All repositories (${app.data.repos.length})`));
+  const n = loadedRepos().length;
+  const of = app.data.repos.length;
+  if (s.repo === ALL) sub.appendChild(document.createTextNode(n === of ? `All repositories (${of})` : `${n} of ${of} repositories`));
   else if (isRepoName(s.repo)) sub.appendChild(githubLink(`/${s.repo}`, s.repo));
   else sub.appendChild(document.createTextNode(shorten(s.repo)));
   const tabName = $(`tab-${s.tab}`).textContent;
@@ -3202,7 +3352,9 @@ function syncControls() {
 
 function render() {
   if (!app.data || !app.state) return;
+  clearTimeout(app.redraw);
   const t0 = performance.now();
+  const complete = loadStatus();
   for (const c of app.charts) c.destroy();
   app.charts.length = 0;
   const panel = $('panel');
@@ -3223,7 +3375,7 @@ function render() {
       hidden: app.hidden,
       sorts: app.sorts,
       choices: app.choices,
-      repos: app.data.repos,
+      repos: loadedRepos(),
       index: app.data.index,
       repoLabel: app.state.repo === ALL ? 'all' : app.state.repo,
       modelOf,
@@ -3244,12 +3396,17 @@ function render() {
   }
   const n = ++app.renders;
   const built = performance.now();
+  app.drawnAt = built;
+  let shown;
+  app.onScreen = new Promise((ok) => (shown = ok));
   // uPlot draws in a microtask queued while the charts were built: this one runs after.
   queueMicrotask(() => {
     const drawn = performance.now();
     requestAnimationFrame(() => {
       const painted = performance.now();
+      setTimeout(shown, 0);
       if (n === 1) performance.mark('gtt:first-chart');
+      if (complete && !performance.getEntriesByName('gtt:complete').length) performance.mark('gtt:complete');
       setTimeout(() => {
         if (n !== app.renders) return; // a newer render replaced this one
         for (const fn of later) {
@@ -3261,12 +3418,16 @@ function render() {
           }
         }
         const done = performance.now();
-        if (n === 1) warmUp();
-        setState(ok ? 'ready' : 'error');
+        if (complete && app.warmed !== app.models.size) {
+          app.warmed = app.models.size;
+          warmUp();
+        }
+        if (!ok) setState('error');
+        else setState(complete ? 'ready' : 'loading');
         document.documentElement.setAttribute('data-renders', String(n));
         document.dispatchEvent(
           new CustomEvent('gtt:rendered', {
-            detail: { n, build: built - t0, drawn: drawn - t0, painted: painted - t0, done: done - t0, state: { ...app.state } },
+            detail: { n, complete, build: built - t0, drawn: drawn - t0, painted: painted - t0, done: done - t0, state: { ...app.state } },
           }),
         );
       }, 0);
@@ -3305,10 +3466,8 @@ function warmUp() {
 
 function currentModelOrNull(repo) {
   if (repo !== ALL) return app.models.get(repo) ?? null;
-  if (!app.aggregate && app.data.repos.every((r) => app.models.has(r))) {
-    app.aggregate = aggregate(app.data.repos.map((r) => modelOf(r)));
-  }
-  return app.aggregate;
+  const settled = app.data.repos.every((r) => app.models.has(r) || app.failed.has(r));
+  return settled && app.models.size ? sumOfLoaded() : null;
 }
 
 function onHash() {
@@ -3317,7 +3476,7 @@ function onHash() {
   const s = app.state;
   if (next.tab !== s.tab || next.repo !== s.repo || next.range !== s.range || next.by !== s.by) {
     app.state = next;
-    render();
+    show();
   }
   setHash(formatHash(app.state), false);
 }
@@ -3345,7 +3504,7 @@ function wireControls() {
   window.addEventListener('hashchange', onHash);
   window.addEventListener('popstate', onHash);
   const dark = window.matchMedia('(prefers-color-scheme: dark)');
-  dark.addEventListener('change', () => app.data && render());
+  dark.addEventListener('change', () => app.data && app.state && show());
 }
 
 function fillRepoSelect() {
@@ -3357,11 +3516,10 @@ function fillRepoSelect() {
   $('repo-control').hidden = repos.length < 2;
 }
 
-function footer(found) {
+function footer() {
   const f = $('source');
   clear(f);
-  const where = app.data.base ?? `${found.source} (embedded in data.js)`;
-  f.appendChild(document.createTextNode(`Data: ${where}`));
+  f.appendChild(document.createTextNode(`Data: ${app.data.base}`));
   if (app.data.index?.updated) f.appendChild(document.createTextNode(` · updated ${utc(app.data.index.updated)}`));
 }
 
@@ -3369,6 +3527,17 @@ async function fetchText(url) {
   const r = await fetch(url, { cache: 'no-cache', credentials: 'omit', referrerPolicy: 'no-referrer' });
   if (!r.ok) throw new Error(`HTTP ${r.status}`);
   return r.text();
+}
+
+/** Adds a script to the page (from file://, where nothing can be fetched). */
+function addScript(url) {
+  return new Promise((ok, fail) => {
+    const s = document.createElement('script');
+    s.src = url;
+    s.onload = () => ok();
+    s.onerror = () => fail(new Error('missing or unreadable'));
+    document.head.appendChild(s);
+  });
 }
 
 function noSource() {
@@ -3381,12 +3550,9 @@ function noSource() {
 }
 
 /** What to check when the data did not load, by where it was to come from. */
-function loadHint(found) {
-  if (found.data) {
-    return 'Check data.js beside this page: it is written by `gtt dashboard --out DIR` (or the input `dashboard-dir`); write the site again.';
-  }
+function loadHint() {
   if (location.protocol === 'file:') {
-    return 'Check the source: a page opened from disk cannot fetch files; write the site with `gtt dashboard --out DIR` (the data goes into data.js) or serve the folder over http(s).';
+    return 'Check the data/ folder beside this page: its gtt.js and one script per repository are written by `gtt dashboard --out DIR` (or the input `dashboard-dir`); write the site again, or serve the folder over http(s).';
   }
   return 'Check the source (config.js, config.json or ?source=): it must be the folder or the gist raw URL (https://gist.githubusercontent.com/OWNER/GIST_ID/raw/) where gtt writes gtt.json, reachable from this page; then reload.';
 }
@@ -3400,9 +3566,7 @@ async function start() {
   try {
     found = await discover({
       search: location.search,
-      pageUrl: location.href,
       config: globalThis.GTT_CONFIG ?? null,
-      data: globalThis.GTT_DATA ?? null,
       fetchJson: async (u) => {
         if (location.protocol === 'file:') return null;
         return JSON.parse(await fetchText(u));
@@ -3411,43 +3575,28 @@ async function start() {
   } catch {
     found = { source: null };
   }
-  if (!found.source && !found.data) {
+  if (!found.source) {
     noSource();
     return;
   }
-  // With several repositories the first view needs them all (the totals table, the
-  // sum): each is parsed as soon as it arrives, while the others are still downloading.
-  let eager = false;
-  const hooks = {
-    onIndex: (repos) => (eager = repos.length > 1),
-    onFile: (repo, files) => {
-      if (!eager) return;
-      try {
-        modelOf(repo, files);
-      } catch {
-        // Reported when the view needs it.
-      }
-    },
-  };
   try {
-    app.data = await loadAll(found, location.href, fetchText, found.data ? {} : hooks);
+    app.data = await openSource(found, location.href, { fetchText, addScript, global: globalThis });
   } catch (e) {
     setState('error');
-    status('error', `Cannot load the data: ${shorten(e.message, 500)}`, loadHint(found));
+    status('error', `Cannot load the data: ${shorten(e.message, 500)}`, loadHint());
     return;
   }
-  performance.mark('gtt:data');
+  performance.mark('gtt:index');
   if (!app.data.repos.length) {
     setState('empty');
     status('info', 'No repositories in this history yet: run `gtt collect` first.', ...app.data.errors);
     return;
   }
-  status(app.data.errors.length ? 'error' : 'info', ...app.data.errors);
   fillRepoSelect();
-  footer(found);
+  footer();
   app.state = parseHash(location.hash, app.data.repos);
   setHash(formatHash(app.state), false);
-  render();
+  show();
 }
 
 /** For tests and the benchmark: what is cached, without exposing the data. */

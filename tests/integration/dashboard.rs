@@ -189,10 +189,9 @@ fn dashboard(fake: &FakeGitHub, data: &Path, out: &Path) {
     let r =
         gtt(fake, &["dashboard", "--out", &out.display().to_string(), "--data-dir", &data.display().to_string()], &[]);
     ok(&r, "dashboard");
-    assert!(out.join("index.html").is_file());
-    assert!(out.join("data.js").is_file() && out.join("config.js").is_file());
-    let data_js = std::fs::read_to_string(out.join("data.js")).unwrap();
-    assert!(!data_js.contains("</script") && !data_js.contains("<!--"), "data.js cannot close its element");
+    assert!(out.join("index.html").is_file() && out.join("config.js").is_file());
+    assert!(out.join("data/gtt.js").is_file(), "the index script for file://");
+    assert!(!out.join("data.js").exists(), "no single script of everything");
 }
 
 fn npm(dir: &Path, args: &[&str]) {
@@ -442,6 +441,71 @@ fn a_file_gtt_wrote_before_but_not_now_is_removed() {
     assert!(site.join("data/history-octo.hello.json").is_file() && site.join("index.html").is_file());
 }
 
+// ---- One script per repository for pages opened from file:// (issue 15, item 5) ----
+
+/// Text that would end a script element, open an HTML comment or end a JavaScript line
+/// (before ES2019) if a data script carried it raw.
+const BREAKOUT: &str = "</script><script>window.__pwned=1</script><!-- \u{2028}\u{2029} & >";
+
+/// Runs `scripts` in one fresh node context whose `window` is its global, as a page
+/// adds them, and returns what they set: `{"data": GTT_DATA, "files": GTT_FILES}`.
+fn run_scripts(dir: &Path, scripts: &[&str]) -> serde_json::Value {
+    let code = "const vm = require('vm'); const fs = require('fs'); const g = {}; g.window = g; vm.createContext(g); \
+        for (const f of process.argv.slice(1)) vm.runInContext(fs.readFileSync(f, 'utf8'), g, { filename: f }); \
+        process.stdout.write(JSON.stringify({ data: g.GTT_DATA, files: g.GTT_FILES }));";
+    let out = Command::new("node")
+        .arg("-e")
+        .arg(code)
+        .args(scripts)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node (install Node.js): {e}"));
+    assert!(out.status.success(), "the data scripts do not run: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_folder_site_has_one_inert_script_per_repository() {
+    let tmp = tempdir("dashboard-scripts");
+    let fake = one_repo_world();
+    fake.set_referrers(HELLO, vec![(BREAKOUT.into(), 5, 1)]);
+    fake.set_paths(HELLO, vec![("/octo/hello".into(), BREAKOUT.into(), 3, 1)]);
+    let data = tmp.path().join("data");
+    collect(&fake, &data, &format!("{HELLO},{WORLD}"));
+    let site = tmp.path().join("site");
+    dashboard(&fake, &data, &site);
+    let dir = site.join("data");
+    let copy = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let hello = copy("history-octo.hello.json");
+    assert!(hello.contains("</script>") && hello.contains('\u{2028}'), "the history holds the hostile text raw");
+
+    let mut scripts: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".js"))
+        .collect();
+    scripts.sort();
+    assert_eq!(scripts, ["gtt.js", "repo-octo.hello.js", "repo-octo.world.js"], "an index and one per repository");
+    for name in &scripts {
+        let text = copy(name);
+        for bad in ["<", ">", "&", "\u{2028}", "\u{2029}"] {
+            assert!(!text.contains(bad), "{name} carries {bad:?} raw");
+        }
+    }
+
+    let index = run_scripts(&dir, &["gtt.js"]);
+    assert_eq!(index["data"]["files"]["gtt.json"], copy("gtt.json").as_str());
+    assert_eq!(index["data"]["scripts"]["history-octo.hello.json"], "repo-octo.hello.js");
+    assert_eq!(index["data"]["scripts"]["history-octo.world.json"], "repo-octo.world.js");
+    assert!(index["files"].is_null(), "gtt.js carries no history");
+    let both = run_scripts(&dir, &["gtt.js", "repo-octo.hello.js", "repo-octo.world.js"]);
+    assert_eq!(both["files"]["history-octo.hello.json"], hello.as_str(), "the same text, byte for byte");
+    assert_eq!(both["files"]["history-octo.world.json"], copy("history-octo.world.json").as_str());
+    assert_eq!(both["files"].as_object().unwrap().len(), 2);
+    let one = run_scripts(&dir, &["repo-octo.world.js"]);
+    assert_eq!(one["files"].as_object().unwrap().keys().collect::<Vec<_>>(), ["history-octo.world.json"]);
+}
+
 // ---- The site ships inside gtt (issue 13, item 2) ----
 
 /// Every file under `dir` by `/`-separated relative path.
@@ -489,19 +553,19 @@ fn the_bare_binary_writes_a_complete_site_from_an_empty_folder() {
     assert!(out.status.success(), "gtt dashboard from a bare binary\n{stdout}\n{stderr}");
     let site = files_of(&home.join("site"));
     for want in
-        ["index.html", "app.js", "style.css", "vendor/uPlot.iife.min.js", "config.js", "data.js", "data/gtt.json"]
+        ["index.html", "app.js", "style.css", "vendor/uPlot.iife.min.js", "config.js", "data/gtt.json", "data/gtt.js"]
     {
         assert!(site.contains_key(want), "{want} missing from {:?}", site.keys().collect::<Vec<_>>());
     }
     for (name, bytes) in files_of(&repo_root().join("dashboard/site")) {
-        if !matches!(name.as_str(), "config.js" | "config.json" | "data.js") {
+        if !matches!(name.as_str(), "config.js" | "config.json") {
             assert!(site.get(&name) == Some(&bytes), "site/{name} is not the committed dashboard/site/{name}");
         }
     }
     let config = String::from_utf8_lossy(&site["config.js"]).into_owned();
     assert!(config.contains(r#"window.GTT_CONFIG = {"source":"data/"};"#), "{config}");
-    let data = String::from_utf8_lossy(&site["data.js"]).into_owned();
-    assert!(data.contains("history-octo.hello.json"), "data.js carries the folder's files");
+    let script = String::from_utf8_lossy(&site["data/repo-octo.hello.js"]).into_owned();
+    assert!(script.contains("history-octo.hello.json"), "the repository's script carries its files");
 }
 
 #[test]

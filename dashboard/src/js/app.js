@@ -1,9 +1,9 @@
-// The application: finds the data, reads it once, keeps one model per repository
-// (built on first use, then cached), and renders the selected tab. Tab, repository and
+// The application: finds the data, reads each repository's history once, when a view
+// first needs it, keeps one model per repository, and renders the selected tab. Tab, repository and
 // range live in the URL hash, so every view can be linked and restored.
 
 import { el, clear, githubLink, isRepoName } from './dom.js';
-import { discover, loadAll } from './load.js';
+import { discover, openSource } from './load.js';
 import { readHistory, buildModel, aggregate, totals, indexDay } from './derive.js';
 import { parseHash, formatHash, TABS, RANGES, BYS, ALL } from './hash.js';
 import { RENDER } from './views.js';
@@ -14,7 +14,16 @@ const $ = (id) => document.getElementById(id);
 const app = {
   data: null,
   models: new Map(),
+  // Repositories whose history is being read, and those that could not be (-> why).
+  pending: new Set(),
+  failed: new Map(),
   aggregate: null,
+  drawnAt: -Infinity,
+  redraw: null,
+  // Settles once the last render's frame is on screen: histories that arrive meanwhile
+  // are parsed after it, so they do not hold back the chart being drawn.
+  onScreen: Promise.resolve(),
+  warmed: 0,
   state: null,
   charts: [],
   hidden: new Map(),
@@ -40,31 +49,114 @@ function status(kind, ...parts) {
   for (const p of parts) box.appendChild(typeof p === 'string' ? el('p', null, p) : p);
 }
 
-/** A repository's model: parsed and derived on first use, then kept. */
-function modelOf(name, files = app.data.files) {
-  let m = app.models.get(name);
-  if (!m) {
-    const text = files.get(name);
-    let parsed;
-    try {
-      parsed = JSON.parse(text);
-    } catch (e) {
-      throw new Error(`${name}: its history file is not valid JSON (${e.message})`);
-    }
-    m = buildModel(readHistory(parsed, name));
-    m.name = name;
-    app.models.set(name, m);
-    files.delete(name); // the text is not needed again
+/** A repository's model, once its history is in. */
+function modelOf(name) {
+  const m = app.models.get(name);
+  if (m) return m;
+  throw new Error(app.failed.get(name) ?? `${name}: its history is still loading`);
+}
+
+/** The repositories a view sums or shows, of those whose history is in. */
+function loadedRepos() {
+  return app.data.repos.filter((r) => app.models.has(r));
+}
+
+/** The sum of the repositories loaded so far, kept until another one arrives. */
+function sumOfLoaded() {
+  const repos = loadedRepos();
+  // Nothing read is not a sum of zero.
+  if (!repos.length) throw new Error(`none of the ${app.data.repos.length} repositories could be read`);
+  if (!app.aggregate || app.aggregate.of !== repos.length) {
+    app.aggregate = aggregate(repos.map((r) => modelOf(r)));
+    app.aggregate.of = repos.length;
   }
-  return m;
+  return app.aggregate;
 }
 
 function currentModel() {
-  if (app.state.repo === ALL) {
-    if (!app.aggregate) app.aggregate = aggregate(app.data.repos.map((r) => modelOf(r)));
-    return app.aggregate;
+  return app.state.repo === ALL ? sumOfLoaded() : modelOf(app.state.repo);
+}
+
+/** Reads a repository's history (once) and derives its model as soon as it arrives,
+ * while other files are still downloading; then tells `arrived`. */
+function read(name) {
+  if (app.models.has(name) || app.failed.has(name) || app.pending.has(name)) return;
+  app.pending.add(name);
+  app.data
+    .history(name)
+    .then(async (text) => {
+      await app.onScreen;
+      let parsed;
+      try {
+        parsed = JSON.parse(text);
+      } catch (e) {
+        throw new Error(`${name}: its history file is not valid JSON (${e.message})`);
+      }
+      const m = buildModel(readHistory(parsed, name));
+      m.name = name;
+      app.models.set(name, m);
+    })
+    .catch((e) => app.failed.set(name, e.message))
+    .finally(() => {
+      app.pending.delete(name);
+      arrived(name);
+    });
+}
+
+/** The repositories the current view needs. */
+function needed() {
+  return app.state.repo === ALL ? app.data.repos : [app.state.repo];
+}
+
+/** How often, at most, the sum of all repositories is redrawn while they arrive: each
+ * redraw costs main-thread time that the rest of the parsing waits for. */
+const REDRAW_MS = 1000;
+
+/** Shows the current view, reading first what it needs. One repository is drawn when its
+ * history is in. The sum of all repositories is drawn as soon as the first one is in
+ * and redrawn as the rest arrive (at most every REDRAW_MS), the page saying "N of M
+ * repositories loaded" until all are: the first chart comes within a fraction of a
+ * second from anywhere (50 ten-year histories are 21 MB to download and parse), and a
+ * partial sum is never shown as the total. */
+function show() {
+  const want = needed();
+  for (const r of want) read(r);
+  if (want.some((r) => app.models.has(r)) || !want.some((r) => app.pending.has(r))) {
+    render();
+    return;
   }
-  return modelOf(app.state.repo);
+  for (const c of app.charts) c.destroy();
+  app.charts.length = 0;
+  clear($('panel'));
+  syncControls();
+  status('info', app.state.repo === ALL ? 'Loading…' : `Loading ${shorten(app.state.repo)}…`);
+}
+
+/** A history came in (or failed): redraws the view if it needed it. */
+function arrived(name) {
+  const want = needed();
+  if (!want.includes(name)) return;
+  const waiting = want.some((r) => app.pending.has(r));
+  const wait = REDRAW_MS - (performance.now() - app.drawnAt);
+  clearTimeout(app.redraw);
+  if (!waiting || wait <= 0) render();
+  else app.redraw = setTimeout(render, wait);
+}
+
+/** The status line: errors, and while the sum is incomplete, how much of it is in. */
+function loadStatus() {
+  const want = needed();
+  const failed = want.filter((r) => app.failed.has(r)).map((r) => app.failed.get(r));
+  const parts = [...app.data.errors, ...failed];
+  const waiting = want.filter((r) => app.pending.has(r)).length;
+  if (app.state.repo === ALL && waiting) {
+    const n = loadedRepos().length;
+    parts.unshift(
+      `${n} of ${want.length} repositories loaded: the sums, charts and table show these ${n} only and complete as the rest arrive.`,
+    );
+  }
+  status(app.data.errors.length || failed.length ? 'error' : 'info', ...parts);
+  return waiting === 0;
 }
 
 /** The days a view shows: the range ending on the day the index was last updated
@@ -95,7 +187,7 @@ function go(partial) {
   const next = { ...app.state, ...partial };
   app.state = next;
   setHash(formatHash(next), true);
-  render();
+  show();
 }
 
 function syncControls() {
@@ -121,7 +213,9 @@ function syncControls() {
   if (sel.value !== s.repo) sel.value = s.repo;
   const sub = $('subtitle');
   clear(sub);
-  if (s.repo === ALL) sub.appendChild(document.createTextNode(`All repositories (${app.data.repos.length})`));
+  const n = loadedRepos().length;
+  const of = app.data.repos.length;
+  if (s.repo === ALL) sub.appendChild(document.createTextNode(n === of ? `All repositories (${of})` : `${n} of ${of} repositories`));
   else if (isRepoName(s.repo)) sub.appendChild(githubLink(`/${s.repo}`, s.repo));
   else sub.appendChild(document.createTextNode(shorten(s.repo)));
   const tabName = $(`tab-${s.tab}`).textContent;
@@ -130,7 +224,9 @@ function syncControls() {
 
 function render() {
   if (!app.data || !app.state) return;
+  clearTimeout(app.redraw);
   const t0 = performance.now();
+  const complete = loadStatus();
   for (const c of app.charts) c.destroy();
   app.charts.length = 0;
   const panel = $('panel');
@@ -151,7 +247,7 @@ function render() {
       hidden: app.hidden,
       sorts: app.sorts,
       choices: app.choices,
-      repos: app.data.repos,
+      repos: loadedRepos(),
       index: app.data.index,
       repoLabel: app.state.repo === ALL ? 'all' : app.state.repo,
       modelOf,
@@ -172,12 +268,17 @@ function render() {
   }
   const n = ++app.renders;
   const built = performance.now();
+  app.drawnAt = built;
+  let shown;
+  app.onScreen = new Promise((ok) => (shown = ok));
   // uPlot draws in a microtask queued while the charts were built: this one runs after.
   queueMicrotask(() => {
     const drawn = performance.now();
     requestAnimationFrame(() => {
       const painted = performance.now();
+      setTimeout(shown, 0);
       if (n === 1) performance.mark('gtt:first-chart');
+      if (complete && !performance.getEntriesByName('gtt:complete').length) performance.mark('gtt:complete');
       setTimeout(() => {
         if (n !== app.renders) return; // a newer render replaced this one
         for (const fn of later) {
@@ -189,12 +290,16 @@ function render() {
           }
         }
         const done = performance.now();
-        if (n === 1) warmUp();
-        setState(ok ? 'ready' : 'error');
+        if (complete && app.warmed !== app.models.size) {
+          app.warmed = app.models.size;
+          warmUp();
+        }
+        if (!ok) setState('error');
+        else setState(complete ? 'ready' : 'loading');
         document.documentElement.setAttribute('data-renders', String(n));
         document.dispatchEvent(
           new CustomEvent('gtt:rendered', {
-            detail: { n, build: built - t0, drawn: drawn - t0, painted: painted - t0, done: done - t0, state: { ...app.state } },
+            detail: { n, complete, build: built - t0, drawn: drawn - t0, painted: painted - t0, done: done - t0, state: { ...app.state } },
           }),
         );
       }, 0);
@@ -233,10 +338,8 @@ function warmUp() {
 
 function currentModelOrNull(repo) {
   if (repo !== ALL) return app.models.get(repo) ?? null;
-  if (!app.aggregate && app.data.repos.every((r) => app.models.has(r))) {
-    app.aggregate = aggregate(app.data.repos.map((r) => modelOf(r)));
-  }
-  return app.aggregate;
+  const settled = app.data.repos.every((r) => app.models.has(r) || app.failed.has(r));
+  return settled && app.models.size ? sumOfLoaded() : null;
 }
 
 function onHash() {
@@ -245,7 +348,7 @@ function onHash() {
   const s = app.state;
   if (next.tab !== s.tab || next.repo !== s.repo || next.range !== s.range || next.by !== s.by) {
     app.state = next;
-    render();
+    show();
   }
   setHash(formatHash(app.state), false);
 }
@@ -273,7 +376,7 @@ function wireControls() {
   window.addEventListener('hashchange', onHash);
   window.addEventListener('popstate', onHash);
   const dark = window.matchMedia('(prefers-color-scheme: dark)');
-  dark.addEventListener('change', () => app.data && render());
+  dark.addEventListener('change', () => app.data && app.state && show());
 }
 
 function fillRepoSelect() {
@@ -285,11 +388,10 @@ function fillRepoSelect() {
   $('repo-control').hidden = repos.length < 2;
 }
 
-function footer(found) {
+function footer() {
   const f = $('source');
   clear(f);
-  const where = app.data.base ?? `${found.source} (embedded in data.js)`;
-  f.appendChild(document.createTextNode(`Data: ${where}`));
+  f.appendChild(document.createTextNode(`Data: ${app.data.base}`));
   if (app.data.index?.updated) f.appendChild(document.createTextNode(` · updated ${utc(app.data.index.updated)}`));
 }
 
@@ -297,6 +399,17 @@ async function fetchText(url) {
   const r = await fetch(url, { cache: 'no-cache', credentials: 'omit', referrerPolicy: 'no-referrer' });
   if (!r.ok) throw new Error(`HTTP ${r.status}`);
   return r.text();
+}
+
+/** Adds a script to the page (from file://, where nothing can be fetched). */
+function addScript(url) {
+  return new Promise((ok, fail) => {
+    const s = document.createElement('script');
+    s.src = url;
+    s.onload = () => ok();
+    s.onerror = () => fail(new Error('missing or unreadable'));
+    document.head.appendChild(s);
+  });
 }
 
 function noSource() {
@@ -309,12 +422,9 @@ function noSource() {
 }
 
 /** What to check when the data did not load, by where it was to come from. */
-function loadHint(found) {
-  if (found.data) {
-    return 'Check data.js beside this page: it is written by `gtt dashboard --out DIR` (or the input `dashboard-dir`); write the site again.';
-  }
+function loadHint() {
   if (location.protocol === 'file:') {
-    return 'Check the source: a page opened from disk cannot fetch files; write the site with `gtt dashboard --out DIR` (the data goes into data.js) or serve the folder over http(s).';
+    return 'Check the data/ folder beside this page: its gtt.js and one script per repository are written by `gtt dashboard --out DIR` (or the input `dashboard-dir`); write the site again, or serve the folder over http(s).';
   }
   return 'Check the source (config.js, config.json or ?source=): it must be the folder or the gist raw URL (https://gist.githubusercontent.com/OWNER/GIST_ID/raw/) where gtt writes gtt.json, reachable from this page; then reload.';
 }
@@ -328,9 +438,7 @@ export async function start() {
   try {
     found = await discover({
       search: location.search,
-      pageUrl: location.href,
       config: globalThis.GTT_CONFIG ?? null,
-      data: globalThis.GTT_DATA ?? null,
       fetchJson: async (u) => {
         if (location.protocol === 'file:') return null;
         return JSON.parse(await fetchText(u));
@@ -339,43 +447,28 @@ export async function start() {
   } catch {
     found = { source: null };
   }
-  if (!found.source && !found.data) {
+  if (!found.source) {
     noSource();
     return;
   }
-  // With several repositories the first view needs them all (the totals table, the
-  // sum): each is parsed as soon as it arrives, while the others are still downloading.
-  let eager = false;
-  const hooks = {
-    onIndex: (repos) => (eager = repos.length > 1),
-    onFile: (repo, files) => {
-      if (!eager) return;
-      try {
-        modelOf(repo, files);
-      } catch {
-        // Reported when the view needs it.
-      }
-    },
-  };
   try {
-    app.data = await loadAll(found, location.href, fetchText, found.data ? {} : hooks);
+    app.data = await openSource(found, location.href, { fetchText, addScript, global: globalThis });
   } catch (e) {
     setState('error');
-    status('error', `Cannot load the data: ${shorten(e.message, 500)}`, loadHint(found));
+    status('error', `Cannot load the data: ${shorten(e.message, 500)}`, loadHint());
     return;
   }
-  performance.mark('gtt:data');
+  performance.mark('gtt:index');
   if (!app.data.repos.length) {
     setState('empty');
     status('info', 'No repositories in this history yet: run `gtt collect` first.', ...app.data.errors);
     return;
   }
-  status(app.data.errors.length ? 'error' : 'info', ...app.data.errors);
   fillRepoSelect();
-  footer(found);
+  footer();
   app.state = parseHash(location.hash, app.data.repos);
   setHash(formatHash(app.state), false);
-  render();
+  show();
 }
 
 /** For tests and the benchmark: what is cached, without exposing the data. */

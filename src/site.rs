@@ -336,8 +336,8 @@ fn copy_dir(from: &Path, out: &Path, rel: &str, written: &mut BTreeSet<String>) 
 
 /// Every file of the site as one write would put it in a store that serves it from the
 /// same origin as the data (a branch for GitHub Pages): the built site's files, then
-/// `config.json` and `config.js` naming `config`'s source, and a `data.js` of null (the
-/// data is fetched). Paths are `/`-separated and relative to the site's folder.
+/// `config.json` and `config.js` naming `config`'s source (the data is fetched, so no
+/// data script). Paths are `/`-separated and relative to the site's folder.
 pub(crate) fn site_files(site: &Site, config: &SiteConfig) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let mut files: Vec<(String, Vec<u8>)> = match site {
         Site::Embedded => embedded_files().iter().map(|(rel, bytes)| ((*rel).to_string(), bytes.to_vec())).collect(),
@@ -350,7 +350,6 @@ pub(crate) fn site_files(site: &Site, config: &SiteConfig) -> Result<Vec<(String
     files.retain(|(rel, _)| !matches!(rel.as_str(), "config.json" | "config.js" | "data.js"));
     files.push(("config.json".into(), (serde_json::to_string_pretty(config)? + "\n").into_bytes()));
     files.push(("config.js".into(), config_js(config)?.into_bytes()));
-    files.push(("data.js".into(), data_js(None)?.into_bytes()));
     Ok(files)
 }
 
@@ -688,7 +687,7 @@ mod tests {
         }
         let text = |p: &str| String::from_utf8(by_path[p].to_vec()).unwrap();
         assert!(text("config.js").contains(r#"window.GTT_CONFIG = {"source":"./"};"#), "{}", text("config.js"));
-        assert!(text("data.js").contains("window.GTT_DATA = null;"));
+        assert!(!by_path.contains_key("data.js"), "the data is fetched: no data script");
         let listed = super::manifest_files(&manifest_text(by_path.keys().copied()).unwrap());
         assert_eq!(listed.len(), files.len());
         assert!(super::manifest_files("{\"written_by\":\"someone\",\"files\":[\"a\"]}").is_empty(), "not gtt's");

@@ -302,7 +302,13 @@ mod tests {
     fn archives_round_trip_and_only_gain() {
         let mut h = history_over("2026-10-01", 31);
         let obs = Observation {
-            assets: vec![ObservedAsset { id: 1, release: "v1".into(), name: "a".into(), downloads: 5 }],
+            assets: vec![ObservedAsset {
+                id: 1,
+                release: "v1".into(),
+                name: "a".into(),
+                downloads: 5,
+                published: None,
+            }],
             ..Observation::default()
         };
         h = h.merge(&History::from_observation("o/r", "2026-10-20T10:00:00Z".parse().expect("ts"), &obs));

@@ -135,6 +135,10 @@ pub struct Asset {
     pub seen: Date,
     pub release: String,
     pub name: String,
+    /// When its release was published, as GitHub said on `seen` (none for a draft, or
+    /// in a history written before gtt kept it): the dashboard marks the release there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<Timestamp>,
     /// Day -> cumulative download count observed that day (the day's maximum).
     pub counts: BTreeMap<Date, u64>,
 }
@@ -561,6 +565,8 @@ pub struct ObservedAsset {
     pub release: String,
     pub name: String,
     pub downloads: u64,
+    /// Its release's `published_at`.
+    pub published: Option<Timestamp>,
 }
 
 /// A run of consecutive uncovered days, both ends inclusive.
@@ -758,6 +764,7 @@ impl History {
                 seen: today,
                 release: a.release.clone(),
                 name: a.name.clone(),
+                published: a.published,
                 counts: BTreeMap::from([(today, a.downloads)]),
             };
             let merged = match h.assets.remove(&a.id) {
@@ -1093,8 +1100,11 @@ fn merge_asset(a: &Asset, b: &Asset) -> Asset {
     for (d, c) in &b.counts {
         counts.entry(*d).and_modify(|x| *x = (*x).max(*c)).or_insert(*c);
     }
-    let (seen, release, name) = (a.seen, &a.release, &a.name).max((b.seen, &b.release, &b.name));
-    Asset { seen, release: release.clone(), name: name.clone(), counts: normalize_counts(&counts) }
+    // The names and publish time as of the later sighting; a tie broken by the values, so
+    // the merge stays order-independent.
+    let (seen, release, name, published) =
+        (a.seen, &a.release, &a.name, a.published).max((b.seen, &b.release, &b.name, b.published));
+    Asset { seen, release: release.clone(), name: name.clone(), published, counts: normalize_counts(&counts) }
 }
 
 /// Keeps only the days on which the cumulative count rose above every earlier day's.
@@ -1224,7 +1234,13 @@ mod tests {
     #[test]
     fn asset_counts_never_fall_and_deleted_assets_keep_their_count() {
         let obs = |n| Observation {
-            assets: vec![ObservedAsset { id: 7, release: "v1".into(), name: "a.tgz".into(), downloads: n }],
+            assets: vec![ObservedAsset {
+                id: 7,
+                release: "v1".into(),
+                name: "a.tgz".into(),
+                downloads: n,
+                published: None,
+            }],
             ..Observation::default()
         };
         let a = History::from_observation("o/r", ts("2026-01-01T05:00:00Z"), &obs(10));
@@ -1350,11 +1366,16 @@ mod tests {
     }
 
     fn asset() -> impl Strategy<Value = ObservedAsset> {
-        (0..3u64, 0..2u8, 0..2u8, 0..100u64).prop_map(|(id, release, name, downloads)| ObservedAsset {
-            id,
-            release: format!("v{release}"),
-            name: format!("f{name}"),
-            downloads,
+        (0..3u64, 0..2u8, 0..2u8, 0..100u64, 0..3i64).prop_map(|(id, release, name, downloads, published)| {
+            ObservedAsset {
+                id,
+                release: format!("v{release}"),
+                name: format!("f{name}"),
+                downloads,
+                // None (a draft, or an older history) or one of two publish times.
+                published: (published > 0)
+                    .then(|| Timestamp::from_second(1_700_000_000 + published).unwrap_or_default()),
+            }
         })
     }
 

@@ -630,7 +630,13 @@ function buildModel(r) {
       if (counts[0][0] < start) start = counts[0][0];
       if (counts[counts.length - 1][0] > end) end = counts[counts.length - 1][0];
     }
-    assets.push({ id, release: typeof a?.release === 'string' ? a.release : '', name: typeof a?.name === 'string' ? a.name : '', counts });
+    assets.push({
+      id,
+      release: typeof a?.release === 'string' ? a.release : '',
+      name: typeof a?.name === 'string' ? a.name : '',
+      published: tsDay(a?.published),
+      counts,
+    });
   }
   const empty = !Number.isFinite(start);
   if (empty) {
@@ -838,7 +844,7 @@ function releases(assets, firstDay) {
   for (const a of assets) {
     let rel = by.get(a.release);
     if (!rel) {
-      rel = { release: a.release, assets: 0, total: 0, first: Infinity, rises: [] };
+      rel = { release: a.release, assets: 0, total: 0, first: Infinity, published: NaN, rises: [] };
       by.set(a.release, rel);
     }
     rel.assets++;
@@ -846,6 +852,8 @@ function releases(assets, firstDay) {
     for (const [, c] of a.counts) top = Math.max(top, c);
     rel.total += top;
     if (a.counts.length) rel.first = Math.min(rel.first, a.counts[0][0]);
+    // The release's publish day as GitHub gave it (NaN for a draft or an older history).
+    if (Number.isFinite(a.published) && !(a.published >= rel.published)) rel.published = a.published;
     for (const [d, dl] of dailyDownloads([a], firstDay)) rel.rises.push([d, dl]);
   }
   const out = [...by.values()];
@@ -2256,22 +2264,29 @@ function bucketChart(parent, ctx, id, title, keys, opts, by) {
   );
 }
 
-/** Release markers for a chart. The history stores no publish date: a release is marked
- * on the first day any of its assets was recorded, and its title says so. */
+/** Release markers for a chart: on the day each release was published (GitHub's
+ * `published_at`, kept with its assets); a release the history has no publish time for
+ * (a draft, or collected by an older gtt) is marked on the first day one of its assets
+ * was recorded, and its title says so. */
 function releaseMarkers(ctx) {
   const m = ctx.model;
   return m.releases
-    .filter((r) => Number.isFinite(r.first))
+    .filter((r) => Number.isFinite(r.published) || Number.isFinite(r.first))
     .map((r) => {
+      const label = r.release || '(untagged)';
+      if (Number.isFinite(r.published)) {
+        const date = dayStr(r.published);
+        return { x: daySec(r.published), date, label, title: `${r.release}: published ${date}` };
+      }
       const date = dayStr(r.first);
       const before = r.first === m.firstDay;
       return {
         x: daySec(r.first),
         date,
-        label: r.release || '(untagged)',
+        label,
         title: before
-          ? `${r.release}: first recorded ${date}, by the first collection (published before tracking began; the history stores no publish date)`
-          : `${r.release}: first recorded ${date} (the day an asset was first seen; the history stores no publish date)`,
+          ? `${r.release}: first recorded ${date}, by the first collection (published before tracking began; no publish date is stored for it)`
+          : `${r.release}: first recorded ${date} (the day an asset was first seen; no publish date is stored for it)`,
       };
     })
     .sort((x, y) => x.x - y.x);

@@ -45,7 +45,8 @@ function partialRepo() {
     ci,
     assets: {
       1: { release: 'v1', name: 'a.tar.gz', counts: { [day(0)]: 3, [day(30)]: 9 } },
-      2: { release: HOSTILE, name: HOSTILE, counts: { [day(55)]: 2 } },
+      // Published the day before its asset was first recorded: marked where published.
+      2: { release: HOSTILE, name: HOSTILE, published: `${day(54)}T23:30:00Z`, counts: { [day(55)]: 2 } },
     },
     popular: {
       [day(10)]: snap([['Google', 5, 2]]),
@@ -275,7 +276,7 @@ test('hand: CI days estimated from step names are marked on the Dev tab', T, asy
   await done(w);
 });
 
-test('hand: releases are marked on the traffic and installs charts, dated as recorded', T, async () => {
+test('hand: releases are marked on the traffic and installs charts, where published or else as first recorded', T, async () => {
   const w = await open('#tab=overview&range=all&repo=test/partial');
   const { page } = w;
   const markers = (id) =>
@@ -284,14 +285,14 @@ test('hand: releases are marked on the traffic and installs charts, dated as rec
     if (tab !== 'overview') await andRender(page, () => page.click(`#tab-${tab}`));
     assert.equal(await page.getAttribute(`[data-chart="${id}"]`, 'data-markers'), '2', id);
     const m = await markers(id);
-    assert.deepEqual(m.map((x) => x.date), [day(0), day(55)]);
-    assert.match(m[0].title, /^v1: first recorded .*published before tracking began; the history stores no publish date/);
-    assert.match(m[1].title, /the day an asset was first seen; the history stores no publish date/);
+    assert.deepEqual(m.map((x) => x.date), [day(0), day(54)]);
+    assert.match(m[0].title, /^v1: first recorded .*published before tracking began; no publish date is stored for it/);
+    assert.ok(m[1].title.endsWith(`: published ${day(54)}`), m[1].title);
     assert.ok(m[1].text.includes('<img'), 'a hostile tag is shown as text');
   }
   // Only releases inside the range are marked.
   await andRender(page, () => page.evaluate(() => (location.hash = '#tab=installs&range=30d&repo=test/partial')));
-  assert.deepEqual((await markers('installs')).map((x) => x.date), [day(55)]);
+  assert.deepEqual((await markers('installs')).map((x) => x.date), [day(54)]);
   await done(w);
 });
 

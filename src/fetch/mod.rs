@@ -206,6 +206,9 @@ struct PathJson {
 #[derive(Deserialize, Serialize)]
 struct ReleaseJson {
     tag_name: String,
+    /// Null for a draft (<https://docs.github.com/en/rest/releases/releases#list-releases>).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    published_at: Option<Timestamp>,
     #[serde(default)]
     assets: Vec<AssetJson>,
 }
@@ -275,12 +278,13 @@ pub(crate) fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Resul
         assets: releases
             .into_iter()
             .flat_map(|r| {
-                let tag = r.tag_name;
+                let (tag, published) = (r.tag_name, r.published_at);
                 r.assets.into_iter().map(move |a| ObservedAsset {
                     id: a.id,
                     release: tag.clone(),
                     name: a.name,
                     downloads: a.download_count,
+                    published,
                 })
             })
             .collect(),

@@ -97,8 +97,14 @@ fn observation(at: Timestamp, i: u64) -> Observation {
         stats: Some((40 + i, 5, 9, 3 - i.min(3))),
         created_at: Some(ts("2025-11-02T14:21:09Z")),
         assets: vec![
-            ObservedAsset { id: 7, release: "v1.0.0".into(), name: "a.tgz".into(), downloads: 10 + 3 * i },
-            ObservedAsset { id: 9, release: "v1.1.0".into(), name: "b.zip".into(), downloads: 2 * i },
+            ObservedAsset {
+                id: 7,
+                release: "v1.0.0".into(),
+                name: "a.tgz".into(),
+                downloads: 10 + 3 * i,
+                published: None,
+            },
+            ObservedAsset { id: 9, release: "v1.1.0".into(), name: "b.zip".into(), downloads: 2 * i, published: None },
         ],
         referrers: vec![Referrer { referrer: "github.com".into(), count: 9 + i, uniques: 3 }],
         paths: vec![PopularPath { path: "/octo/hello".into(), title: "octo/hello".into(), count: 4, uniques: 2 }],

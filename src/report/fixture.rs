@@ -34,7 +34,8 @@ pub(crate) fn histories() -> (History, History) {
         hello.stats.insert(d, RepoStats { at: at(d), stars, forks: 3, watchers: 4, open_issues: 1 });
     }
     let counts = BTreeMap::from([(days_back(today, 15), 40), (days_back(today, 3), 57)]);
-    let asset = Asset { seen: days_back(today, 3), release: "v1.0".into(), name: "hello.tgz".into(), counts };
+    let asset =
+        Asset { seen: days_back(today, 3), release: "v1.0".into(), name: "hello.tgz".into(), published: None, counts };
     hello.assets.insert(1, asset);
     let referrers = [("github.com", 30, 9), ("news.ycombinator.com", 12, 10), ("a|b", 1, 1)]
         .into_iter()

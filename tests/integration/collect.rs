@@ -93,6 +93,24 @@ fn collects_into_a_folder_and_exports_csv() {
     insta::assert_snapshot!("export_csv", e.stdout);
 }
 
+/// A release is marked on the dashboard where it was published: each asset keeps its
+/// release's `published_at`, also for a release published days before the collection.
+#[test]
+fn assets_keep_their_releases_publish_time() {
+    let fake = world();
+    let published = fake.now();
+    fake.add_release(REPO, "v2.0.0", vec![("b.zip", 3)]);
+    fake.advance(jiff::SignedDuration::from_hours(24 * 5));
+    let dir = tempdir("published");
+    let r = run_folder(&fake, dir.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let h = history_json(&std::fs::read_to_string(dir.path().join("history-octo.hello.json")).unwrap());
+    let assets = h["assets"].as_object().unwrap();
+    let b = assets.values().find(|a| a["name"] == "b.zip").expect("the new release's asset");
+    assert_eq!(b["published"].as_str(), Some(published.to_string().as_str()), "{b}");
+    assert!(assets.values().all(|a| a["published"].is_string()), "every release here was published: {h}");
+}
+
 #[test]
 fn every_request_has_githubs_headers_and_releases_are_all_read() {
     let fake = world();

@@ -181,7 +181,13 @@ export function buildModel(r) {
       if (counts[0][0] < start) start = counts[0][0];
       if (counts[counts.length - 1][0] > end) end = counts[counts.length - 1][0];
     }
-    assets.push({ id, release: typeof a?.release === 'string' ? a.release : '', name: typeof a?.name === 'string' ? a.name : '', counts });
+    assets.push({
+      id,
+      release: typeof a?.release === 'string' ? a.release : '',
+      name: typeof a?.name === 'string' ? a.name : '',
+      published: tsDay(a?.published),
+      counts,
+    });
   }
   const empty = !Number.isFinite(start);
   if (empty) {
@@ -389,7 +395,7 @@ export function releases(assets, firstDay) {
   for (const a of assets) {
     let rel = by.get(a.release);
     if (!rel) {
-      rel = { release: a.release, assets: 0, total: 0, first: Infinity, rises: [] };
+      rel = { release: a.release, assets: 0, total: 0, first: Infinity, published: NaN, rises: [] };
       by.set(a.release, rel);
     }
     rel.assets++;
@@ -397,6 +403,8 @@ export function releases(assets, firstDay) {
     for (const [, c] of a.counts) top = Math.max(top, c);
     rel.total += top;
     if (a.counts.length) rel.first = Math.min(rel.first, a.counts[0][0]);
+    // The release's publish day as GitHub gave it (NaN for a draft or an older history).
+    if (Number.isFinite(a.published) && !(a.published >= rel.published)) rel.published = a.published;
     for (const [d, dl] of dailyDownloads([a], firstDay)) rel.rises.push([d, dl]);
   }
   const out = [...by.values()];

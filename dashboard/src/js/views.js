@@ -147,22 +147,29 @@ function bucketChart(parent, ctx, id, title, keys, opts, by) {
   );
 }
 
-/** Release markers for a chart. The history stores no publish date: a release is marked
- * on the first day any of its assets was recorded, and its title says so. */
+/** Release markers for a chart: on the day each release was published (GitHub's
+ * `published_at`, kept with its assets); a release the history has no publish time for
+ * (a draft, or collected by an older gtt) is marked on the first day one of its assets
+ * was recorded, and its title says so. */
 function releaseMarkers(ctx) {
   const m = ctx.model;
   return m.releases
-    .filter((r) => Number.isFinite(r.first))
+    .filter((r) => Number.isFinite(r.published) || Number.isFinite(r.first))
     .map((r) => {
+      const label = r.release || '(untagged)';
+      if (Number.isFinite(r.published)) {
+        const date = dayStr(r.published);
+        return { x: daySec(r.published), date, label, title: `${r.release}: published ${date}` };
+      }
       const date = dayStr(r.first);
       const before = r.first === m.firstDay;
       return {
         x: daySec(r.first),
         date,
-        label: r.release || '(untagged)',
+        label,
         title: before
-          ? `${r.release}: first recorded ${date}, by the first collection (published before tracking began; the history stores no publish date)`
-          : `${r.release}: first recorded ${date} (the day an asset was first seen; the history stores no publish date)`,
+          ? `${r.release}: first recorded ${date}, by the first collection (published before tracking began; no publish date is stored for it)`
+          : `${r.release}: first recorded ${date} (the day an asset was first seen; no publish date is stored for it)`,
       };
     })
     .sort((x, y) => x.x - y.x);

@@ -383,13 +383,13 @@ fn an_export_of_more_repositories_than_a_batch_equals_the_folders() {
     assert_eq!(v["repos"].as_array().map(Vec::len), Some(names.len()));
 }
 
-/// Hundreds of repositories into a branch: their badges go ahead in trees of their own
+/// 350 repositories into a branch (the issue's figure): their badges go ahead in trees of their own
 /// once a megabyte of them is waiting (the run holds names and shas, not texts), and the
 /// run is still one commit holding every file.
 #[test]
 fn many_repositories_are_one_commit_with_their_badges_sent_ahead() {
     let fake = fake();
-    let names = fake.add_generated_repos("many", "repo", 200);
+    let names = fake.add_generated_repos("many", "repo", 350);
     ok(&on_branch(&fake, &["collect", "--repos", "many/*"]));
     assert_eq!(fake.branch_log(DATA, BRANCH).len(), 1, "one commit");
     assert!(fake.count("POST", "/git/trees") >= 2, "badges sent ahead, then the commit's tree");

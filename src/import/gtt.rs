@@ -265,7 +265,12 @@ fn check_schema(ctx: &Ctx<'_>, o: &Object, path: &str) -> Result<(), Error> {
 
 fn history_of(ctx: &Ctx<'_>, o: Object, path: &str) -> Result<History, Error> {
     check_schema(ctx, &o, path)?;
-    let h: History = serde_json::from_value(Value::Object(o)).map_err(|e| ctx.field(path, Problem::NotAHistory(e)))?;
+    let mut h: History =
+        serde_json::from_value(Value::Object(o)).map_err(|e| ctx.field(path, Problem::NotAHistory(e)))?;
+    // A split history's live file brings its own days; its settled file (a file of its
+    // own, read beside it) brings the others. The digest of a settled file read or not
+    // is not carried into another store, which keeps its own.
+    h.settled = None;
     if !valid_repo(&h.repo) {
         return Err(ctx.field(&join(path, "repo"), Problem::NotARepository(show(&h.repo))));
     }

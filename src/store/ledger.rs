@@ -242,6 +242,8 @@ pub(crate) struct Reader {
     /// The date this run splits histories at ([`split_date`]); None for a store whose
     /// histories stay whole (a gist).
     at: Option<jiff::civil::Date>,
+    /// Whether every split history is read with its settled part ([`Reader::join_settled`]).
+    whole: bool,
 }
 
 impl Reader {
@@ -257,7 +259,13 @@ impl Reader {
             None => Index::new(),
         };
         let at = file_by_file.then(|| split_date(now));
-        Ok(Reader { index, cache: (!file_by_file).then_some(files), place, at })
+        Ok(Reader { index, cache: (!file_by_file).then_some(files), place, at, whole: false })
+    }
+
+    /// Reads every split history whole from now on, its settled part joined: for a run
+    /// that needs every day (archives of every complete month).
+    pub(crate) fn join_settled(&mut self) {
+        self.whole = true;
     }
 
     pub(crate) fn index(&self) -> &Index {
@@ -267,20 +275,21 @@ impl Reader {
     /// The stored history of `repo` (a new one if the index does not list it), read for
     /// the last time (a cached text is handed over): its live file, which with the
     /// digest of its settled part is all a run needs, unless the settled part must be
-    /// rewritten (the live file's split date is not this run's: once a year): then the
-    /// two joined, whole. A file that cannot be parsed, or one the index or the live file
+    /// rewritten (the live file's split date is not this run's: once a year) or every day
+    /// is wanted ([`Reader::join_settled`]): then the two joined, whole. A file that cannot be parsed, or one the index or the live file
     /// names that is missing, is an error.
     pub(crate) fn read(&mut self, backend: &mut dyn Backend, repo: &str) -> Result<Held, Error> {
         let name = history_file(repo);
         let text = self.text(backend, &name)?;
         let live = self.read_text(repo, text)?;
-        let stale = match (&live.settled, self.at) {
-            // Another split date (a new year, or a clock set back): the days that move
-            // between the files must be in one place first.
-            (Some(s), Some(at)) => s.before != at,
-            (Some(_), None) => true,
-            (None, _) => false,
-        };
+        let stale = self.whole
+            || match (&live.settled, self.at) {
+                // Another split date (a new year, or a clock set back): the days that move
+                // between the files must be in one place first.
+                (Some(s), Some(at)) => s.before != at,
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
         if !stale {
             return Ok(live);
         }

@@ -231,3 +231,26 @@ fn a_split_store_moves_to_a_branch_and_back_by_backfill_and_both_stay_split() {
     check_split(&read(c.path(), LIVE), &read(c.path(), SETTLED), day("2025-01-01"));
     assert_eq!(in_folder(&fake, &["export"], c.path()).stdout, want.stdout, "branch -> folder");
 }
+
+#[test]
+fn with_archives_on_the_months_of_the_settled_years_are_caught_up() {
+    let fake = fake();
+    let dir = tempdir("split-archive");
+    for (name, text) in old_store() {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let want = in_folder(&fake, &["export"], dir.path());
+    ok(&in_folder(&fake, &["collect", "--repos", REPO], dir.path()));
+    assert!(dir.path().join(SETTLED).is_file());
+    // Archives turned on after the split: every complete month is archived, the
+    // settled years' too, and nothing of the history is lost.
+    let archive = tempdir("split-archive-out");
+    let a = archive.path().display().to_string();
+    fake.advance(SignedDuration::from_hours(24));
+    ok(&in_folder(&fake, &["collect", "--repos", REPO, "--archive-dir", &a], dir.path()));
+    for month in ["2023-01", "2024-12", "2025-01", "2026-09"] {
+        assert!(archive.path().join(format!("archive-{month}.json")).is_file(), "{month} archived");
+    }
+    check_split(&read(dir.path(), LIVE), &read(dir.path(), SETTLED), day("2025-01-01"));
+    kept(&want, &in_folder(&fake, &["export"], dir.path()));
+}

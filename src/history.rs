@@ -26,6 +26,12 @@ use serde::{Deserialize, Serialize};
 /// [`History::partial`]; a schema-1 file is read and migrated ([`History::upgraded`]).
 pub const SCHEMA: u32 = 2;
 
+/// The schema of the two files of a split history ([`History::split`]): the same fields,
+/// and the live file's `settled`. A gtt that reads only up to [`SCHEMA`] would take a live
+/// file for the whole history and count none of the settled days; schema 3 makes it refuse
+/// and say to upgrade. This build reads both; in memory a history is [`SCHEMA`].
+pub const SPLIT_SCHEMA: u32 = 3;
+
 /// How many most recent referrer/path snapshots are kept one per collection day; older
 /// ones are thinned to one per [`POPULAR_STRIDE_DAYS`] so ten years stay small.
 const POPULAR_RECENT_DAYS: i32 = 31;
@@ -59,7 +65,7 @@ impl fmt::Display for Error {
             Error::Json(e) => write!(f, "not valid gtt history JSON ({e})"),
             Error::NewerSchema { found } => write!(
                 f,
-                "written by a newer gtt (schema {found}, this gtt reads up to {SCHEMA}); upgrade gtt (the action's @v tag) before collecting again"
+                "written by a newer gtt (schema {found}, this gtt reads up to {SPLIT_SCHEMA}); upgrade gtt (the action's @v tag) before collecting again"
             ),
             Error::WrongRepo { expected, found } => {
                 write!(f, "holds history of {found}, expected {expected}")
@@ -711,12 +717,12 @@ impl History {
             Ok(h) => h,
             Err(e) => {
                 return Err(match serde_json::from_str::<Head>(text) {
-                    Ok(head) if head.schema > SCHEMA => Error::NewerSchema { found: head.schema },
+                    Ok(head) if head.schema > SPLIT_SCHEMA => Error::NewerSchema { found: head.schema },
                     _ => Error::Json(e),
                 });
             }
         };
-        if h.schema > SCHEMA {
+        if h.schema > SPLIT_SCHEMA {
             return Err(Error::NewerSchema { found: h.schema });
         }
         if !h.repo.eq_ignore_ascii_case(repo) {
@@ -1433,8 +1439,11 @@ mod tests {
         let text = h.to_json();
         assert_eq!(History::parse(&text, "O/R").expect("parses"), h);
         assert!(matches!(History::parse(&text, "o/x"), Err(Error::WrongRepo { .. })));
-        let newer = text.replacen("\"schema\":2", "\"schema\":3", 1);
-        assert!(matches!(History::parse(&newer, "o/r"), Err(Error::NewerSchema { found: 3 })));
+        // Schema 3 is a split history's part: read, and held as schema 2.
+        let split = text.replacen("\"schema\":2", "\"schema\":3", 1);
+        assert_eq!(History::parse(&split, "o/r").expect("reads schema 3"), h);
+        let newer = text.replacen("\"schema\":2", "\"schema\":4", 1);
+        assert!(matches!(History::parse(&newer, "o/r"), Err(Error::NewerSchema { found: 4 })));
         assert!(matches!(History::parse("{\"schema\":1,", "o/r"), Err(Error::Json(_))));
         assert!(matches!(History::parse("", "o/r"), Err(Error::Json(_))));
     }

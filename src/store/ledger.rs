@@ -169,9 +169,13 @@ fn history_files(h: History, at: Option<jiff::civil::Date>) -> Result<(History, 
         )));
     }
     let name = settled_file(&h.repo);
-    let (live, settled) = h.split(at, &name);
-    if let Some(settled) = settled {
+    let (mut live, settled) = h.split(at, &name);
+    if let Some(mut settled) = settled {
+        settled.schema = crate::history::SPLIT_SCHEMA;
         files.insert(name, settled.to_json());
+    }
+    if live.settled.is_some() {
+        live.schema = crate::history::SPLIT_SCHEMA;
     }
     files.insert(history_file(&live.repo), live.to_json());
     Ok((live, files))
@@ -369,7 +373,7 @@ impl Reader {
             return self.read_text(repo, None).map(Held::into_inner);
         };
         let b: BriefJson = serde_json::from_str(text).map_err(|e| unusable(&name, &self.place, Box::new(e)))?;
-        if b.schema > crate::history::SCHEMA || !b.repo.eq_ignore_ascii_case(repo) {
+        if b.schema > crate::history::SPLIT_SCHEMA || !b.repo.eq_ignore_ascii_case(repo) {
             // The full parse says why, in its words.
             return self.read_text(repo, Some(text.to_string())).map(Held::into_inner);
         }

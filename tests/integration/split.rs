@@ -98,6 +98,8 @@ fn check_split(live: &str, settled: &str, at: Date) {
     assert!(dates(&live).iter().all(|d| *d >= at), "live days from {at}");
     assert!(dates(&settled).iter().all(|d| *d < at), "settled days before {at}");
     assert!(settled["stats"].as_object().unwrap().keys().all(|k| day(k) < at));
+    // Schema 3: a gtt that would read the live file as the whole history refuses it.
+    assert_eq!((live["schema"].as_u64(), settled["schema"].as_u64()), (Some(3), Some(3)));
     assert_eq!(live["settled"]["file"], SETTLED);
     assert_eq!(live["settled"]["before"], at.to_string());
     assert_eq!(live["settled"]["digest"]["covered_days"], dates(&settled).len());

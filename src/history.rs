@@ -5,6 +5,14 @@
 //! one. The merge is a join (commutative, associative, idempotent), so runs can land in
 //! any order, twice, or concurrently, and the result is the same. Totals are never
 //! stored: they are derived from the stored days on demand.
+//!
+//! A folder or branch store keeps a history in two parts ([`History::split`]): the live
+//! one, read and written by every run, and the settled one (the days before January 1 of
+//! the previous year), which a new day does not touch. The live part carries a
+//! [`SettledDigest`] of the settled part, and its figures are its own days' plus the
+//! digest's: still derived from stored days, those of the settled file summed when that
+//! file is written (by the split itself), never kept as running counts. The parts hold
+//! disjoint days, so joining them is the merge ([`History::join`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -17,6 +25,12 @@ use serde::{Deserialize, Serialize};
 /// newer writer may keep data this build would silently drop on rewrite. Schema 2 added
 /// [`History::partial`]; a schema-1 file is read and migrated ([`History::upgraded`]).
 pub const SCHEMA: u32 = 2;
+
+/// The schema of the two files of a split history ([`History::split`]): the same fields,
+/// and the live file's `settled`. A gtt that reads only up to [`SCHEMA`] would take a live
+/// file for the whole history and count none of the settled days; schema 3 makes it refuse
+/// and say to upgrade. This build reads both; in memory a history is [`SCHEMA`].
+pub const SPLIT_SCHEMA: u32 = 3;
 
 /// How many most recent referrer/path snapshots are kept one per collection day; older
 /// ones are thinned to one per [`POPULAR_STRIDE_DAYS`] so ten years stay small.
@@ -51,7 +65,7 @@ impl fmt::Display for Error {
             Error::Json(e) => write!(f, "not valid gtt history JSON ({e})"),
             Error::NewerSchema { found } => write!(
                 f,
-                "written by a newer gtt (schema {found}, this gtt reads up to {SCHEMA}); upgrade gtt (the action's @v tag) before collecting again"
+                "written by a newer gtt (schema {found}, this gtt reads up to {SPLIT_SCHEMA}); upgrade gtt (the action's @v tag) before collecting again"
             ),
             Error::WrongRepo { expected, found } => {
                 write!(f, "holds history of {found}, expected {expected}")
@@ -430,6 +444,11 @@ pub struct History {
     /// usual parse does not buffer the whole file.
     #[serde(flatten, skip_deserializing)]
     pub extra: BTreeMap<String, serde_json::Value>,
+    /// In a live file of a split history (see [`History::split`]): the settled file that
+    /// holds the days before the split and what a run needs of it. None in a whole
+    /// history and in a settled file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settled: Option<Settled>,
 }
 
 /// The top-level fields of [`History`] this build knows; any other is kept in
@@ -454,6 +473,7 @@ const KNOWN_FIELDS: &[&str] = &[
     "partial",
     "validators",
     "reconstructed",
+    "settled",
 ];
 
 /// The unknown top-level fields of a history file: known ones are skipped unparsed.
@@ -625,6 +645,7 @@ impl History {
             validators: BTreeMap::new(),
             reconstructed: Reconstructed::default(),
             extra: BTreeMap::new(),
+            settled: None,
         }
     }
 
@@ -702,12 +723,12 @@ impl History {
             Ok(h) => h,
             Err(e) => {
                 return Err(match serde_json::from_str::<Head>(text) {
-                    Ok(head) if head.schema > SCHEMA => Error::NewerSchema { found: head.schema },
+                    Ok(head) if head.schema > SPLIT_SCHEMA => Error::NewerSchema { found: head.schema },
                     _ => Error::Json(e),
                 });
             }
         };
-        if h.schema > SCHEMA {
+        if h.schema > SPLIT_SCHEMA {
             return Err(Error::NewerSchema { found: h.schema });
         }
         if !h.repo.eq_ignore_ascii_case(repo) {
@@ -854,6 +875,10 @@ impl History {
             extra: join_max(&self.extra, &other.extra, |x, y| {
                 if serde_json::to_string(&y).ok() > serde_json::to_string(&x).ok() { y } else { x }
             }),
+            settled: match (&self.settled, &other.settled) {
+                (Some(a), Some(b)) => Some(if b.later(a) { b.clone() } else { a.clone() }),
+                (a, b) => a.clone().or_else(|| b.clone()),
+            },
         }
     }
 
@@ -1148,6 +1173,158 @@ fn thin_popular(popular: BTreeMap<Date, Popular>) -> BTreeMap<Date, Popular> {
     out
 }
 
+// ===================================================================
+// Split histories: a live file and a settled one
+// ===================================================================
+
+/// Where a split history's settled part is (see [`History::split`]), and the digest of
+/// it that a run reads instead of the part itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settled {
+    /// The settled file's name in the same store.
+    pub file: String,
+    /// The split date: the settled file holds the days before it, the live file the rest.
+    pub before: Date,
+    pub digest: SettledDigest,
+}
+
+impl Settled {
+    /// A total order for the merge ("the latest split wins"): the split date, then the
+    /// rest as tie-breakers, so the join does not depend on which side came first.
+    fn later(&self, other: &Settled) -> bool {
+        let key = |s: &Settled| (s.before, s.file.clone(), serde_json::to_string(&s.digest).unwrap_or_default());
+        key(self) > key(other)
+    }
+}
+
+/// What the reports and badges read of the settled days, computed from the settled part
+/// whenever it is written ([`History::split`]): the figures stay derived from stored
+/// days, those of the settled file summed when it was last written, those of the live
+/// file summed on every run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettledDigest {
+    /// Sum of the settled days.
+    pub total: Traffic,
+    /// Organic clones and their uniques summed over the settled days ([`organic`]).
+    pub organic_clones: u64,
+    pub organic_clones_uniques: u64,
+    pub covered_days: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_day: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_day: Option<Date>,
+    /// Gaps between the settled days (not the one, if any, up to the first live day).
+    pub gaps: usize,
+    /// The latest settled snapshot of the repository's counters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_stats: Option<RepoStats>,
+}
+
+impl SettledDigest {
+    fn of(h: &History) -> SettledDigest {
+        let mut d = SettledDigest {
+            total: h.totals(),
+            covered_days: h.days.len(),
+            first_day: h.days.keys().next().copied(),
+            last_day: h.days.keys().next_back().copied(),
+            gaps: h.gaps().len(),
+            latest_stats: h.latest_stats().copied(),
+            ..SettledDigest::default()
+        };
+        for day in h.days.keys() {
+            let o = h.organic(*day).unwrap_or_default();
+            d.organic_clones = d.organic_clones.saturating_add(o.clones);
+            d.organic_clones_uniques = d.organic_clones_uniques.saturating_add(o.uniques);
+        }
+        d
+    }
+}
+
+/// The part of a date-keyed map before `at`, taken out of it.
+fn take_before<V>(m: &mut BTreeMap<Date, V>, at: Date) -> BTreeMap<Date, V> {
+    let after = m.split_off(&at);
+    std::mem::replace(m, after)
+}
+
+fn take_days_before(s: &mut BTreeSet<Date>, at: Date) -> BTreeSet<Date> {
+    let after = s.split_off(&at);
+    std::mem::replace(s, after)
+}
+
+impl History {
+    /// Splits a whole history at `at`: the settled part holds every date-keyed entry
+    /// before `at` (days, snapshots, popular, CI days, partial and unknown marks,
+    /// reconstructions, imported ranges clipped), the live part the rest and every
+    /// per-history field (validators, CI caches, assets, collection times, unknown
+    /// fields), naming `file` as its settled part with the digest of it. None when
+    /// nothing is before `at`: the history stays as it is (whole, or a live part that
+    /// keeps naming its settled part). Joining is the merge ([`History::join`]); the
+    /// parts are disjoint.
+    ///
+    /// Assets stay live: they keep only the days a cumulative count rose, so they are
+    /// small, and a total is the latest count, which a clipped asset would not know.
+    pub fn split(mut self, at: Date, file: &str) -> (History, Option<History>) {
+        if !self.has_before(at) {
+            return (self, None);
+        }
+        let mut old = History::new(&self.repo);
+        old.schema = self.schema;
+        old.written_by.clone_from(&self.written_by);
+        old.days = take_before(&mut self.days, at);
+        old.stats = take_before(&mut self.stats, at);
+        old.popular = take_before(&mut self.popular, at);
+        old.ci = take_before(&mut self.ci, at);
+        old.unknown = take_before(&mut self.unknown, at);
+        old.ci_estimated = take_days_before(&mut self.ci_estimated, at);
+        old.partial = take_days_before(&mut self.partial, at);
+        old.reconstructed.stars = take_before(&mut self.reconstructed.stars, at);
+        old.reconstructed.forks = take_before(&mut self.reconstructed.forks, at);
+        old.imported = clip_imported(&mut self.imported, at);
+        self.settled = Some(Settled { file: file.to_string(), before: at, digest: SettledDigest::of(&old) });
+        (self, Some(old))
+    }
+
+    /// Whether any date-keyed entry is before `at`: a live part that has one cannot be
+    /// split again without its settled part joined first.
+    pub fn has_before(&self, at: Date) -> bool {
+        let r = &self.reconstructed;
+        self.days.range(..at).next().is_some()
+            || self.stats.range(..at).next().is_some()
+            || self.popular.range(..at).next().is_some()
+            || self.ci.range(..at).next().is_some()
+            || r.stars.range(..at).next().is_some()
+            || r.forks.range(..at).next().is_some()
+            || self.imported.values().flatten().any(|(a, _)| *a < at)
+    }
+
+    /// A whole history from a live part and its settled part: their merge, naming no
+    /// settled file.
+    pub fn join(live: &History, settled: &History) -> History {
+        let mut h = live.merge(settled);
+        h.settled = None;
+        h
+    }
+}
+
+/// Imported ranges before `at`, clipped, taken out of `imported`; those from `at` stay.
+fn clip_imported(imported: &mut BTreeMap<String, Vec<(Date, Date)>>, at: Date) -> BTreeMap<String, Vec<(Date, Date)>> {
+    let Ok(eve) = at.yesterday() else { return BTreeMap::new() };
+    let mut old = BTreeMap::new();
+    for (label, ranges) in std::mem::take(imported) {
+        let before: Vec<(Date, Date)> =
+            ranges.iter().filter(|(a, _)| *a < at).map(|(a, b)| (*a, (*b).min(eve))).collect();
+        let after: Vec<(Date, Date)> =
+            ranges.iter().filter(|(_, b)| *b >= at).map(|(a, b)| ((*a).max(at), *b)).collect();
+        if !before.is_empty() {
+            old.insert(label.clone(), before);
+        }
+        if !after.is_empty() {
+            imported.insert(label, after);
+        }
+    }
+    old
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::collection::vec;
@@ -1278,8 +1455,11 @@ mod tests {
         let text = h.to_json();
         assert_eq!(History::parse(&text, "O/R").expect("parses"), h);
         assert!(matches!(History::parse(&text, "o/x"), Err(Error::WrongRepo { .. })));
-        let newer = text.replacen("\"schema\":2", "\"schema\":3", 1);
-        assert!(matches!(History::parse(&newer, "o/r"), Err(Error::NewerSchema { found: 3 })));
+        // Schema 3 is a split history's part: read, and held as schema 2.
+        let split = text.replacen("\"schema\":2", "\"schema\":3", 1);
+        assert_eq!(History::parse(&split, "o/r").expect("reads schema 3"), h);
+        let newer = text.replacen("\"schema\":2", "\"schema\":4", 1);
+        assert!(matches!(History::parse(&newer, "o/r"), Err(Error::NewerSchema { found: 4 })));
         assert!(matches!(History::parse("{\"schema\":1,", "o/r"), Err(Error::Json(_))));
         assert!(matches!(History::parse("", "o/r"), Err(Error::Json(_))));
     }
@@ -1702,5 +1882,46 @@ mod tests {
         assert_eq!((c.stars, c.watchers, c.reconstructed), (Some(5), Some(3), false));
         let r = rebuilt.merge(&other).counters_on(day).expect("counters");
         assert_eq!((r.stars, r.forks, r.watchers, r.reconstructed), (Some(9), Some(1), None, true));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// A split loses nothing: its parts join back to the history, each part reads
+        /// back from its file as written, and the digest is what the settled days say.
+        #[test]
+        fn a_split_history_joins_back_and_its_parts_read_back(h in history(), at in day()) {
+            let (live, settled) = h.clone().split(at, "s.json");
+            let Some(settled) = settled else {
+                prop_assert_eq!(&live, &h);
+                prop_assert!(h.days.keys().chain(h.stats.keys()).chain(h.popular.keys()).all(|d| *d >= at));
+                return Ok(());
+            };
+            prop_assert_eq!(History::join(&live, &settled), h.clone());
+            prop_assert_eq!(History::join(&settled, &live), h.clone());
+            prop_assert!(settled.days.keys().all(|d| *d < at) && live.days.keys().all(|d| *d >= at));
+            for part in [&live, &settled] {
+                prop_assert_eq!(&History::parse(&part.to_json(), "o/r").expect("parse"), part);
+            }
+            let digest = &live.settled.as_ref().expect("named").digest;
+            prop_assert_eq!(digest.covered_days + live.days.len(), h.days.len());
+            let t = h.totals();
+            let (a, b) = (digest.total, live.totals());
+            prop_assert_eq!(a.views + b.views, t.views);
+            prop_assert_eq!(a.clones_uniques + b.clones_uniques, t.clones_uniques);
+            let organic: u64 = h.days.keys().map(|d| h.organic(*d).unwrap_or_default().clones).sum();
+            let live_organic: u64 = live.days.keys().map(|d| live.organic(*d).unwrap_or_default().clones).sum();
+            prop_assert_eq!(digest.organic_clones + live_organic, organic);
+        }
+
+        /// Splitting again at a later date (the next year's run) joins back the same.
+        #[test]
+        fn a_resplit_history_joins_back(h in history(), a in day(), b in day()) {
+            let (first, second) = (a.min(b), a.max(b));
+            let (live, settled) = h.clone().split(first, "s.json");
+            let whole = settled.map_or(live.clone(), |s| History::join(&live, &s));
+            let (live, settled) = whole.split(second, "s.json");
+            prop_assert_eq!(settled.map_or(live.clone(), |s| History::join(&live, &s)), h);
+        }
     }
 }

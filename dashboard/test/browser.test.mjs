@@ -24,6 +24,7 @@ before(async () => {
     '/multi/': FIX.multi.site,
     '/xss/': FIX.xss.site,
     '/long/': FIX.long.site,
+    '/split/': FIX.split.site,
     // The single fixture's data folder as if it were a gist's raw files.
     '/gist/octo/0123abcd/raw/': FIX.single.data,
   });
@@ -474,6 +475,21 @@ test('browser: the file:// build opens and renders', T, async () => {
   const x = await open(`${pathToFileURL(join(FIX.xss.site, 'index.html')).href}#tab=views&range=all`);
   await inert(x.page);
   await clean(x);
+});
+
+test('browser: a split history (live and settled files) is shown whole, over http and from file://', T, async () => {
+  const rows = exportRows(FIX.split, 'octo/hello');
+  assert.ok(rows[0].date < '2027-01-01' && rows[rows.length - 1].date > '2028-01-01', 'days on both sides of the split');
+  const site = `#tab=overview&range=all&repo=octo/hello`;
+  for (const url of [`${server.url}/split/index.html`, pathToFileURL(join(FIX.split.site, 'index.html')).href]) {
+    const w = await open(url + site);
+    const { page } = w;
+    assert.equal(await page.getAttribute('#panel', 'data-from'), rows[0].date, url);
+    assert.equal(await cardValue(page, 'views'), sumOf(rows, 'views'), url);
+    assert.equal(await cardValue(page, 'clones'), sumOf(rows, 'clones'), url);
+    assert.equal((await chartAttr(page, 'traffic')).points, daysBetween(rows[0].date, rows[rows.length - 1].date), url);
+    await clean(w);
+  }
 });
 
 test('browser: readable on a phone, and dark when the system is', T, async () => {

@@ -135,11 +135,12 @@ impl<'c> Pass<'c> {
         mut outcome: Outcome,
         mut merged: Held,
     ) -> Result<Outcome, Error> {
-        if let Some(stream) = stream {
-            stream.put(backend, &mut merged, outcome.collected, &mut self.sums)?;
-        }
+        // Before the write, which leaves only the live part of a split history.
         if let Some(months) = self.months.as_mut() {
             months.add(&merged, self.today);
+        }
+        if let Some(stream) = stream {
+            stream.put(backend, &mut merged, outcome.collected, &mut self.sums)?;
         }
         outcome.digest = report::digest(&merged, self.today);
         if self.summary {
@@ -180,7 +181,7 @@ fn read_and_fetch(
     repos: &[String],
 ) -> Result<(Reader, Vec<Old>, Vec<Fetched>), Error> {
     let [repo] = repos else {
-        let (reader, briefs) = read_with_budget(client, backend, repos, history::utc_day(c.now))?;
+        let (reader, briefs) = read_with_budget(client, backend, repos, c)?;
         let stored: Vec<Stored> = briefs.into_iter().map(Stored::ready).collect();
         let fetched = fetch::all::all(client, c, repos, &stored);
         let old =
@@ -194,7 +195,7 @@ fn read_and_fetch(
         let read = {
             // A failed read stops the requests waiting for it.
             let _give = GiveOnDrop(&gate);
-            read_with_budget(client, backend, repos, history::utc_day(c.now)).map(|(reader, mut stored)| {
+            read_with_budget(client, backend, repos, c).map(|(reader, mut stored)| {
                 gate.give(stored.pop());
                 reader
             })
@@ -215,11 +216,11 @@ fn read_with_budget(
     client: &Client,
     backend: &mut dyn Backend,
     repos: &[String],
-    today: Date,
+    c: &Config,
 ) -> Result<(Reader, Vec<History>), Error> {
     let (loaded, budget) = std::thread::scope(|s| {
         let probe = (repos.len() > 1).then(|| s.spawn(|| client.probe_budget()));
-        let loaded = read_all(backend, repos, today);
+        let loaded = read_all(backend, repos, c);
         (loaded, probe.and_then(|p| p.join().ok().flatten()))
     });
     let (reader, stored) = loaded?;
@@ -243,13 +244,19 @@ fn read_with_budget(
 }
 
 /// The index, then each history read in turn: one whole, several as their
-/// [`Reader::brief`]s (read whole again, one at a time, when merged).
+/// [`Reader::brief`]s (read whole again, one at a time, when merged). With archives on,
+/// a split history is read with its settled part: a missing archive of any complete
+/// month is caught up.
 fn read_all(
     backend: &mut dyn Backend,
     repos: &[String],
-    today: Date,
+    c: &Config,
 ) -> Result<(Reader, Vec<History>), crate::store::Error> {
-    let mut reader = Reader::open(backend, repos)?;
+    let today = history::utc_day(c.now);
+    let mut reader = Reader::open(backend, repos, c.now)?;
+    if c.archive.is_some() {
+        reader.join_settled();
+    }
     if let [repo] = repos {
         let whole = reader.read(backend, repo)?.into_inner();
         return Ok((reader, vec![whole]));
@@ -542,11 +549,11 @@ fn verdict(reports: &[report::RepoReport<'_>], deferred: &[(String, bool)], stor
 /// summed badges (and each repository's) from every history the index lists, one at a
 /// time, and reports over all of them.
 fn aggregate(c: &Config, backend: &mut dyn Backend, out: &mut dyn Write) -> Result<(), Error> {
-    let index = Reader::open(backend, &[])?.index().clone();
+    let index = Reader::open(backend, &[], c.now)?.index().clone();
     let repos: Vec<String> = index.repos.keys().cloned().collect();
     // Every history is read whole before the stream's files are in place (see
     // `ledger::Stream`): one that cannot be read still stops the job before any write.
-    let mut reader = Reader::open(backend, &repos)?;
+    let mut reader = Reader::open(backend, &repos, c.now)?;
     let today = history::utc_day(c.now);
     let mut pass = Pass::new(c, today, report::BadgeScope::whole(repos.len()), false);
     let mut stream = (!c.dry_run).then(|| ledger::Stream::new(reader.index(), &repos, c.now));

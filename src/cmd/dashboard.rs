@@ -56,6 +56,8 @@ pub(crate) fn write(c: &Config, backend: &mut dyn Backend, dest: &Path) -> Resul
     let (index, _) = load(backend, &[])?;
     let mut names = vec![INDEX_FILE.to_string()];
     names.extend(index.repos.values().cloned());
+    // A split history's settled part (absent, and so not copied, for a whole one).
+    names.extend(index.repos.keys().map(|r| crate::store::layout::settled_file(r)));
     let files = backend.read(&names)?;
     let (config, data) = match backend.public_url("") {
         Some(base) => (site::SiteConfig { source: base }, None),

@@ -257,15 +257,20 @@ pub(crate) fn read_json(ctx: &Ctx<'_>, root: &Object, hint: &Hint) -> Result<Vec
 fn check_schema(ctx: &Ctx<'_>, o: &Object, path: &str) -> Result<(), Error> {
     let field = join(path, "schema");
     match o.get("schema").and_then(Value::as_u64) {
-        Some(s) if s <= u64::from(history::SCHEMA) => Ok(()),
-        Some(s) => Err(ctx.field(&field, Problem::NewerGtt { found: s, reads: history::SCHEMA })),
+        Some(s) if s <= u64::from(history::SPLIT_SCHEMA) => Ok(()),
+        Some(s) => Err(ctx.field(&field, Problem::NewerGtt { found: s, reads: history::SPLIT_SCHEMA })),
         None => Err(ctx.field(&field, Problem::NoSchema)),
     }
 }
 
 fn history_of(ctx: &Ctx<'_>, o: Object, path: &str) -> Result<History, Error> {
     check_schema(ctx, &o, path)?;
-    let h: History = serde_json::from_value(Value::Object(o)).map_err(|e| ctx.field(path, Problem::NotAHistory(e)))?;
+    let mut h: History =
+        serde_json::from_value(Value::Object(o)).map_err(|e| ctx.field(path, Problem::NotAHistory(e)))?;
+    // A split history's live file brings its own days; its settled file (a file of its
+    // own, read beside it) brings the others. The digest of a settled file read or not
+    // is not carried into another store, which keeps its own.
+    h.settled = None;
     if !valid_repo(&h.repo) {
         return Err(ctx.field(&join(path, "repo"), Problem::NotARepository(show(&h.repo))));
     }
@@ -330,9 +335,9 @@ mod tests {
         assert_eq!(&one("octo.hello.json", &stored, Some("octo/hello")), hello);
         let e = import("octo.hello.json", &stored, Some("octo/world")).expect_err("wrong repository");
         assert_eq!(e.field.as_deref(), Some("repo"));
-        let newer = stored.replacen("\"schema\":2", "\"schema\":3", 1);
+        let newer = stored.replacen("\"schema\":2", "\"schema\":4", 1);
         let e = import("octo.hello.json", &newer, None).expect_err("newer schema");
-        assert!(matches!(e.problem, Problem::NewerGtt { found: 3, .. }), "{e}");
+        assert!(matches!(e.problem, Problem::NewerGtt { found: 4, .. }), "{e}");
         assert!(e.to_string().contains("newer gtt"), "{e}");
     }
 

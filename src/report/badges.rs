@@ -139,7 +139,7 @@ impl crate::store::ledger::Derive for BadgeSums<'_> {
 /// after the first stored one is a gap; days before it are untracked.
 pub(crate) fn chart_window(h: &History, last: Date) -> Window {
     let mut w = Window::new(last);
-    let Some(first) = h.days.keys().next().copied() else { return w };
+    let Some(first) = super::figures::first_day(h) else { return w };
     let days: Vec<Date> = w.days().map(|(d, _)| d).filter(|d| *d >= first).collect();
     for d in days {
         let day = match h.days.get(&d) {

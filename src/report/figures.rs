@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 
 use crate::badge::Metric;
-use crate::history::{self, History, Traffic};
+use crate::history::{self, History, SettledDigest, Traffic};
 
 /// Per-repository figures derived from stored days; nothing here is kept as a running
 /// total.
@@ -40,20 +40,29 @@ pub(super) fn days_back(today: Date, n: i32) -> Date {
     today.checked_sub(jiff::Span::new().days(n)).unwrap_or(today)
 }
 
+/// The digest of a split history's settled days (none for a whole history): the
+/// figures of a live part are its own days' plus these.
+fn settled(h: &History) -> SettledDigest {
+    h.settled.as_ref().map(|s| s.digest.clone()).unwrap_or_default()
+}
+
 /// The figures of one repository; "last 14 days" are the 14 complete days before
 /// `today`.
 pub(crate) fn figures(h: &History, today: Date) -> Figures {
-    let stats = h.latest_stats();
+    let old = settled(h);
+    let stats = h.latest_stats().or(old.latest_stats.as_ref());
     let (from, to) = (days_back(today, 14), days_back(today, 1));
     let mut f = Figures {
-        total: h.totals(),
+        total: add_traffic(h.totals(), old.total),
         last14: h.sum_between(from, to).0,
-        covered_days: h.days.len(),
+        covered_days: h.days.len() + old.covered_days,
         stars: stats.map(|s| s.stars),
         forks: stats.map(|s| s.forks),
         watchers: stats.map(|s| s.watchers),
         open_issues: stats.map(|s| s.open_issues),
         downloads: h.downloads(),
+        organic_clones: old.organic_clones,
+        organic_clones_uniques: old.organic_clones_uniques,
         ..Figures::default()
     };
     for (d, t) in &h.days {
@@ -110,7 +119,23 @@ pub(crate) struct Digest {
 }
 
 pub(crate) fn digest(h: &History, today: Date) -> Digest {
-    Digest { figures: figures(h, today), first_day: h.days.keys().next().copied(), gaps: h.gaps().len() }
+    let old = settled(h);
+    let first_live = h.days.keys().next().copied();
+    // The gap, if any, between the last settled day and the first live one.
+    let between = match (old.last_day, first_live) {
+        (Some(a), Some(b)) => usize::from(history::add_days(a, 1).is_some_and(|next| next < b)),
+        _ => 0,
+    };
+    Digest {
+        figures: figures(h, today),
+        first_day: old.first_day.or(first_live),
+        gaps: h.gaps().len() + old.gaps + between,
+    }
+}
+
+/// The first covered day of a history, settled days included.
+pub(crate) fn first_day(h: &History) -> Option<Date> {
+    settled(h).first_day.or_else(|| h.days.keys().next().copied())
 }
 
 /// The days a report reads day by day (the 15 before `today` and after: the sparkline
@@ -165,13 +190,13 @@ pub(super) fn add_series(mut a: Series, b: &Series) -> Series {
 pub(crate) fn series(h: &History, metric: Metric) -> Series {
     match metric {
         Metric::Views => Series {
-            total: h.totals().views,
+            total: h.totals().views.saturating_add(settled(h).total.views),
             daily: h.days.iter().filter(|(d, _)| h.complete(**d)).map(|(d, t)| (*d, t.views)).collect(),
         },
         Metric::Clones => {
             let mut daily: BTreeMap<Date, u64> =
                 h.days.iter().map(|(d, t)| (*d, history::organic(*t, h.ci.get(d).copied()).clones)).collect();
-            let total = daily.values().fold(0u64, |a, n| a.saturating_add(*n));
+            let total = daily.values().fold(settled(h).organic_clones, |a, n| a.saturating_add(*n));
             daily.retain(|d, _| h.complete(*d));
             Series { total, daily }
         }
@@ -186,7 +211,8 @@ pub(crate) fn series(h: &History, metric: Metric) -> Series {
                 }
                 prev = Some(s.stars);
             }
-            Series { total: h.latest_stats().map_or(0, |s| s.stars), daily }
+            let latest = h.latest_stats().copied().or(settled(h).latest_stats);
+            Series { total: latest.map_or(0, |s| s.stars), daily }
         }
     }
 }

@@ -359,7 +359,7 @@ impl Branch {
 }
 
 impl Branch {
-    /// The index and every history on the branch, read in full: a source for
+    /// The index and every history on the branch (live and settled files), read in full: a source for
     /// `gtt backfill --from OWNER/REPO@BRANCH` (badges are derived, so not read).
     pub(crate) fn read_data(&mut self) -> Result<Files, Error> {
         let Some((_, tree)) = self.read_head()? else {
@@ -368,7 +368,8 @@ impl Branch {
         let listing = self.read_listing(&tree)?;
         let mut out = Files::new();
         for (name, (sha, size)) in &listing {
-            if name == INDEX_FILE || (name.starts_with("history-") && name.ends_with(".json")) {
+            let history = name.starts_with("history-") || name.starts_with("settled-");
+            if name == INDEX_FILE || (history && name.ends_with(".json")) {
                 out.insert(name.clone(), self.read_blob(name, sha, *size)?);
             }
         }

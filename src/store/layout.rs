@@ -40,6 +40,21 @@ pub fn history_file(repo: &str) -> String {
     format!("history-{}.json", repo_file_key(repo))
 }
 
+/// The settled file of a repository's split history (see [`crate::history::History::split`]):
+/// the days before the split date, which a new day does not touch. A distinct prefix,
+/// since a repository may be named `x.settled`.
+pub(crate) fn settled_file(repo: &str) -> String {
+    format!("settled-{}.json", repo_file_key(repo))
+}
+
+/// The date a history written at `now` is split at (folder and branch stores): January 1
+/// of the previous UTC year, so the live file holds one to two years and the settled
+/// file changes once a year. Gist histories stay whole: a gist's listing holds 300 files.
+pub(crate) fn split_date(now: jiff::Timestamp) -> jiff::civil::Date {
+    let year = crate::history::utc_day(now).year();
+    jiff::civil::Date::new(year.saturating_sub(1), 1, 1).unwrap_or(jiff::civil::Date::MIN)
+}
+
 /// A repository's part of its file names: `owner.name`, lower case.
 pub(crate) fn repo_file_key(repo: &str) -> String {
     repo.to_ascii_lowercase().replacen('/', ".", 1)
@@ -90,11 +105,12 @@ pub(crate) fn check_file_name(name: &str) -> Result<(), Error> {
 }
 
 /// The file key of a repository's files (`owner.name`, lower case, as in
-/// [`history_file`]) from a file name: `history-KEY.json`, `badge-KEY-METRIC.json`,
+/// [`history_file`]) from a file name: `history-KEY.json`, `settled-KEY.json`, `badge-KEY-METRIC.json`,
 /// `badge-KEY-METRIC.svg` or `chart-KEY.svg`. None for files shared by every repository
 /// (the index, the summed badges and chart) or put there by someone else.
 pub(crate) fn repo_key(file: &str) -> Option<&str> {
-    if let Some(key) = file.strip_prefix("history-").and_then(|r| r.strip_suffix(".json")) {
+    let history = file.strip_prefix("history-").or_else(|| file.strip_prefix("settled-"));
+    if let Some(key) = history.and_then(|r| r.strip_suffix(".json")) {
         return Some(key).filter(|k| !k.is_empty());
     }
     if let Some(key) = file.strip_prefix("chart-").and_then(|r| r.strip_suffix(".svg")) {
@@ -147,6 +163,8 @@ mod tests {
             ("chart-a-b.my-tool.svg", Some("a-b.my-tool")),
             ("chart.svg", None),
             ("chart-.svg", None),
+            ("settled-octo.hello.json", Some("octo.hello")),
+            ("settled-.json", None),
         ];
         for (file, want) in cases {
             assert_eq!(repo_key(file), want, "{file}");
@@ -159,5 +177,18 @@ mod tests {
             assert_eq!(is_optional(file), optional, "{file}");
         }
         assert_eq!(repo_of_key("octo.hello.world"), "octo/hello.world");
+        assert_eq!(repo_key(&settled_file("Octo/Hello.World")), Some("octo.hello.world"));
+    }
+
+    #[test]
+    fn the_split_date_is_january_1_of_the_previous_year() {
+        for (now, want) in [
+            ("2026-11-30T08:00:00Z", "2025-01-01"),
+            ("2026-01-01T00:00:00Z", "2025-01-01"),
+            ("2025-12-31T23:59:59Z", "2024-01-01"),
+        ] {
+            let now: jiff::Timestamp = now.parse().expect("ts");
+            assert_eq!(split_date(now).to_string(), want, "{now}");
+        }
     }
 }

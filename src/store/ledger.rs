@@ -10,23 +10,50 @@ use jiff::Timestamp;
 
 use crate::history::History;
 
-use super::layout::{INDEX_FILE, history_file};
+use super::layout::{INDEX_FILE, history_file, settled_file, split_date};
 use super::{Backend, Error, Files, Index};
 
 /// How often a run re-reads and re-merges after losing a race to another writer.
 const MAX_REWRITES: usize = 3;
 
-/// Reads the index and the named repositories' histories. Any file that exists but
-/// cannot be parsed, and any history the index lists that is missing, stops the run
+/// Reads the index and the named repositories' histories, whole (a split history's live
+/// and settled files joined). Any file that exists but cannot be parsed, and any history
+/// (or settled part) the index (or a live file) names that is missing, stops the run
 /// before anything is written.
 pub(crate) fn load(backend: &mut dyn Backend, repos: &[String]) -> Result<(Index, Vec<History>), Error> {
-    let mut names = vec![INDEX_FILE.to_string()];
-    names.extend(repos.iter().map(|r| history_file(r)));
-    let files = backend.read(&names)?;
-    parse_files(&files, repos, &backend.describe())
+    let files = backend.read(&history_names(repos))?;
+    parse_files(&files, repos, &backend.describe(), true)
 }
 
-fn parse_files(files: &Files, repos: &[String], place: &str) -> Result<(Index, Vec<History>), Error> {
+/// The index and every file of the histories of `repos`: live and settled.
+fn history_names(repos: &[String]) -> Vec<String> {
+    let mut names = vec![INDEX_FILE.to_string()];
+    names.extend(repos.iter().flat_map(|r| [history_file(r), settled_file(r)]));
+    names
+}
+
+/// A history whole: a live file joined with the settled file it names, as found in
+/// `files`. A settled file named but absent is an error when `strict` (a read of the
+/// store); a concurrent writer's revision may carry only what it changed.
+fn joined(files: &Files, live: History, place: &str, strict: bool) -> Result<History, Error> {
+    if live.settled.is_none() {
+        return Ok(live);
+    }
+    let name = settled_file(&live.repo);
+    match files.get(&name) {
+        Some(text) => {
+            let settled = History::parse(text, &live.repo).map_err(|e| unusable(&name, place, Box::new(e)))?;
+            Ok(History::join(&live, &settled))
+        }
+        None if strict => {
+            let why = format!("{} names its settled part {name}, which is missing", history_file(&live.repo));
+            Err(unusable(&name, place, why.into()))
+        }
+        None => Ok(live),
+    }
+}
+
+fn parse_files(files: &Files, repos: &[String], place: &str, strict: bool) -> Result<(Index, Vec<History>), Error> {
     let unusable = |file: &str, why: Box<dyn std::error::Error + Send + Sync>| Error::Unusable {
         file: file.to_string(),
         place: place.to_string(),
@@ -40,7 +67,10 @@ fn parse_files(files: &Files, repos: &[String], place: &str) -> Result<(Index, V
     for repo in repos {
         let name = history_file(repo);
         histories.push(match files.get(&name) {
-            Some(text) => History::parse(text, repo).map_err(|e| unusable(&name, Box::new(e)))?,
+            Some(text) => {
+                let live = History::parse(text, repo).map_err(|e| unusable(&name, Box::new(e)))?;
+                joined(files, live, place, strict)?
+            }
             // Starting anew would write a few days over everything stored.
             None if index.repos.keys().any(|r| r.eq_ignore_ascii_case(repo)) => {
                 let why =
@@ -73,13 +103,13 @@ pub(crate) struct Write<'a> {
 /// times. `all` ends up as what is stored.
 pub(crate) fn write(backend: &mut dyn Backend, w: &Write<'_>, all: &mut [History]) -> Result<(), Error> {
     let mut index = w.index.clone();
-    let mut names = vec![INDEX_FILE.to_string()];
-    names.extend(w.repos.iter().map(|r| history_file(r)));
+    let names = history_names(w.repos);
+    let at = backend.file_by_file().then(|| split_date(w.now));
     for round in 0..=MAX_REWRITES {
         for (h, _) in all.iter_mut().zip(w.written).filter(|(_, w)| **w) {
             h.written_by = env!("CARGO_PKG_VERSION").to_string();
         }
-        let files = render(w, &index, all);
+        let files = render(w, &index, all, at)?;
         let concurrent = backend.write(&files, &names)?;
         if concurrent.is_empty() {
             return Ok(());
@@ -88,11 +118,14 @@ pub(crate) fn write(backend: &mut dyn Backend, w: &Write<'_>, all: &mut [History
             break;
         }
         for files in &concurrent {
-            let (other_index, others) = parse_files(files, w.repos, &backend.describe())?;
+            let (other_index, others) = parse_files(files, w.repos, &backend.describe(), false)?;
             index = index.merge(&other_index);
             for h in all.iter_mut() {
                 if let Some(o) = others.iter().find(|o| o.repo.eq_ignore_ascii_case(&h.repo)) {
+                    // Ours was read whole: with their live part (whose settled part, if
+                    // they did not rewrite it, is the one we read) it is whole still.
                     *h = h.merge(o);
+                    h.settled = None;
                 }
             }
         }
@@ -100,9 +133,9 @@ pub(crate) fn write(backend: &mut dyn Backend, w: &Write<'_>, all: &mut [History
     Err(Error::KeptChanging { place: backend.describe(), rounds: MAX_REWRITES })
 }
 
-/// What goes to the store: the changed histories, the index listing them, and the
-/// derived files.
-fn render(w: &Write<'_>, index: &Index, all: &[History]) -> Files {
+/// What goes to the store: the changed histories (split at `at`, when the store splits
+/// them), the index listing them, and the derived files.
+fn render(w: &Write<'_>, index: &Index, all: &[History], at: Option<jiff::civil::Date>) -> Result<Files, Error> {
     let mut index = index.clone();
     let mut files = Files::new();
     for (h, _) in all.iter().zip(w.written).filter(|(_, ok)| **ok) {
@@ -110,12 +143,42 @@ fn render(w: &Write<'_>, index: &Index, all: &[History]) -> Files {
         if !index.repos.keys().any(|r| r.eq_ignore_ascii_case(&h.repo)) {
             index.repos.insert(h.repo.clone(), name.clone());
         }
-        files.insert(name, h.to_json());
+        files.extend(history_files(h.clone(), at)?.1);
     }
     index.updated = index.updated.max(Some(w.now));
     files.insert(INDEX_FILE.to_string(), index.to_json());
     files.extend((w.derived)(all));
-    files
+    Ok(files)
+}
+
+/// The files of one history as written, and the part of it the live file holds: whole,
+/// or, split at `at`, the live file and (when anything is before `at`) the settled one.
+/// A live file whose settled part is not rewritten keeps naming it. A live part that
+/// names a settled part it was not joined with, yet holds days before `at`, is refused:
+/// writing a settled file of those days alone would lose the others.
+fn history_files(h: History, at: Option<jiff::civil::Date>) -> Result<(History, Files), Error> {
+    let mut files = Files::new();
+    let Some(at) = at else {
+        files.insert(history_file(&h.repo), h.to_json());
+        return Ok((h, files));
+    };
+    if h.settled.is_some() && h.has_before(at) {
+        return Err(Error::Refused(format!(
+            "{}: refusing to split a history whose settled part was not read; this is a gtt bug, please report it",
+            h.repo
+        )));
+    }
+    let name = settled_file(&h.repo);
+    let (mut live, settled) = h.split(at, &name);
+    if let Some(mut settled) = settled {
+        settled.schema = crate::history::SPLIT_SCHEMA;
+        files.insert(name, settled.to_json());
+    }
+    if live.settled.is_some() {
+        live.schema = crate::history::SPLIT_SCHEMA;
+    }
+    files.insert(history_file(&live.repo), live.to_json());
+    Ok((live, files))
 }
 
 // ===================================================================
@@ -180,40 +243,72 @@ pub(crate) struct Reader {
     /// Every text read at once, for a store that does not read file by file.
     cache: Option<Files>,
     place: String,
+    /// The date this run splits histories at ([`split_date`]); None for a store whose
+    /// histories stay whole (a gist).
+    at: Option<jiff::civil::Date>,
+    /// Whether every split history is read with its settled part ([`Reader::join_settled`]).
+    whole: bool,
 }
 
 impl Reader {
     /// Reads the index (and, from a store that reads everything at once, the histories
-    /// of `repos`).
-    pub(crate) fn open(backend: &mut dyn Backend, repos: &[String]) -> Result<Reader, Error> {
+    /// of `repos`), for a run at `now`.
+    pub(crate) fn open(backend: &mut dyn Backend, repos: &[String], now: Timestamp) -> Result<Reader, Error> {
         let place = backend.describe();
-        let mut names = vec![INDEX_FILE.to_string()];
         let file_by_file = backend.file_by_file();
-        if !file_by_file {
-            names.extend(repos.iter().map(|r| history_file(r)));
-        }
+        let names = if file_by_file { vec![INDEX_FILE.to_string()] } else { history_names(repos) };
         let mut files = backend.read(&names)?;
         let index = match files.remove(INDEX_FILE) {
             Some(text) => Index::parse(&text).map_err(|e| unusable(INDEX_FILE, &place, Box::new(e)))?,
             None => Index::new(),
         };
-        Ok(Reader { index, cache: (!file_by_file).then_some(files), place })
+        let at = file_by_file.then(|| split_date(now));
+        Ok(Reader { index, cache: (!file_by_file).then_some(files), place, at, whole: false })
+    }
+
+    /// Reads every split history whole from now on, its settled part joined: for a run
+    /// that needs every day (archives of every complete month).
+    pub(crate) fn join_settled(&mut self) {
+        self.whole = true;
     }
 
     pub(crate) fn index(&self) -> &Index {
         &self.index
     }
 
-    /// The stored history of `repo` (a new one if the index does not list it), read
-    /// whole for the last time (a cached text is handed over). A file that cannot be
-    /// parsed, or one the index lists that is missing, is an error.
+    /// The stored history of `repo` (a new one if the index does not list it), read for
+    /// the last time (a cached text is handed over): its live file, which with the
+    /// digest of its settled part is all a run needs, unless the settled part must be
+    /// rewritten (the live file's split date is not this run's: once a year) or every day
+    /// is wanted ([`Reader::join_settled`]): then the two joined, whole. A file that cannot be parsed, or one the index or the live file
+    /// names that is missing, is an error.
     pub(crate) fn read(&mut self, backend: &mut dyn Backend, repo: &str) -> Result<Held, Error> {
         let name = history_file(repo);
-        let text = match self.cache.as_mut() {
-            Some(cache) => cache.remove(&name),
-            None => backend.read(std::slice::from_ref(&name))?.remove(&name),
-        };
-        self.read_text(repo, text)
+        let text = self.text(backend, &name)?;
+        let live = self.read_text(repo, text)?;
+        let stale = self.whole
+            || match (&live.settled, self.at) {
+                // Another split date (a new year, or a clock set back): the days that move
+                // between the files must be in one place first.
+                (Some(s), Some(at)) => s.before != at,
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+        if !stale {
+            return Ok(live);
+        }
+        let name = settled_file(repo);
+        let mut files = Files::new();
+        files.extend(self.text(backend, &name)?.map(|t| (name, t)));
+        Ok(Held::new(joined(&files, live.into_inner(), &self.place, true)?))
+    }
+
+    /// The text of a file of the store, if it exists (a cached one handed over).
+    fn text(&mut self, backend: &mut dyn Backend, name: &str) -> Result<Option<String>, Error> {
+        Ok(match self.cache.as_mut() {
+            Some(cache) => cache.remove(name),
+            None => backend.read(&[name.to_string()])?.remove(name),
+        })
     }
 
     /// The history of `repo` from its stored text, if any.
@@ -278,7 +373,7 @@ impl Reader {
             return self.read_text(repo, None).map(Held::into_inner);
         };
         let b: BriefJson = serde_json::from_str(text).map_err(|e| unusable(&name, &self.place, Box::new(e)))?;
-        if b.schema > crate::history::SCHEMA || !b.repo.eq_ignore_ascii_case(repo) {
+        if b.schema > crate::history::SPLIT_SCHEMA || !b.repo.eq_ignore_ascii_case(repo) {
             // The full parse says why, in its words.
             return self.read_text(repo, Some(text.to_string())).map(Held::into_inner);
         }
@@ -333,13 +428,13 @@ pub(crate) struct Stream {
 impl Stream {
     /// A write over `repos`, starting from the index as read.
     pub(crate) fn new(index: &Index, repos: &[String], now: Timestamp) -> Stream {
-        let mut names = vec![INDEX_FILE.to_string()];
-        names.extend(repos.iter().map(|r| history_file(r)));
+        let names = history_names(repos);
         Stream { index: index.clone(), names, pending: Files::new(), written: BTreeMap::new(), now }
     }
 
-    /// Hands over one repository: its history when `write` (this run changed it) and
-    /// the files `derive` makes of it.
+    /// Hands over one repository: its history when `write` (this run changed it),
+    /// split for a store that splits histories (`h` is left as the live part), and the
+    /// files `derive` makes of it.
     pub(crate) fn put(
         &mut self,
         backend: &mut dyn Backend,
@@ -347,18 +442,21 @@ impl Stream {
         write: bool,
         derive: &mut dyn Derive,
     ) -> Result<(), Error> {
-        let mut files = derive.repo(h);
+        let mut files = Files::new();
         if write {
             h.written_by = env!("CARGO_PKG_VERSION").to_string();
             let name = history_file(&h.repo);
             if !self.index.repos.keys().any(|r| r.eq_ignore_ascii_case(&h.repo)) {
                 self.index.repos.insert(h.repo.clone(), name.clone());
             }
-            let text = h.to_json();
-            let keep = (!backend.file_by_file()).then(|| text.clone());
+            let at = backend.file_by_file().then(|| split_date(self.now));
+            let (live, written) = history_files(std::mem::replace(h, History::new("")), at)?;
+            *h = live;
+            let keep = (!backend.file_by_file()).then(|| written.get(&name).cloned().unwrap_or_default());
             self.written.insert(h.repo.to_ascii_lowercase(), keep);
-            files.insert(name, text);
+            files.extend(written);
         }
+        files.extend(derive.repo(h));
         if !backend.put(&files)? {
             self.pending.extend(files);
         }
@@ -390,24 +488,45 @@ impl Stream {
 
     /// Merges one concurrent revision: its index into ours, and each of its histories of
     /// this run's repositories into ours (as written, or theirs alone), handed over again.
+    /// A side that carries its settled part is joined with it first; the merge is then
+    /// whole (the other side's settled part is the one stored, or was read and joined).
     fn take_in(&mut self, backend: &mut dyn Backend, theirs: &Files, derive: &mut dyn Derive) -> Result<(), Error> {
         let place = backend.describe();
         if let Some(text) = theirs.get(INDEX_FILE) {
             let other = Index::parse(text).map_err(|e| unusable(INDEX_FILE, &place, Box::new(e)))?;
             self.index = self.index.merge(&other);
         }
-        for (name, text) in theirs.iter().filter(|(n, _)| *n != INDEX_FILE) {
-            let Some(key) = super::layout::repo_key(name) else { continue };
-            let repo = super::layout::repo_of_key(key);
-            let other = History::parse(text, &repo).map_err(|e| unusable(name, &place, Box::new(e)))?;
-            let ours = match self.written.get(&repo) {
-                Some(Some(text)) => Some(text.clone()),
-                Some(None) => backend.staged(name)?,
-                None => None,
-            };
-            let mut merged = match ours {
+        let repos: std::collections::BTreeSet<String> = theirs
+            .keys()
+            .filter(|n| *n != INDEX_FILE)
+            .filter_map(|n| super::layout::repo_key(n))
+            .map(super::layout::repo_of_key)
+            .collect();
+        for repo in repos {
+            let (live, settled) = (history_file(&repo), settled_file(&repo));
+            let Some(text) = theirs.get(&live) else { continue };
+            let other = History::parse(text, &repo).map_err(|e| unusable(&live, &place, Box::new(e)))?;
+            let other = joined(theirs, other, &place, false)?;
+            let mut ours = Files::new();
+            match self.written.get(&repo) {
+                Some(Some(text)) => drop(ours.insert(live.clone(), text.clone())),
+                Some(None) => {
+                    for name in [&live, &settled] {
+                        ours.extend(backend.staged(name)?.map(|t| (name.clone(), t)));
+                    }
+                }
+                None => {}
+            }
+            let mut merged = match ours.get(&live) {
                 Some(text) => {
-                    History::parse(&text, &repo).map_err(|e| unusable(name, &place, Box::new(e)))?.merge(&other)
+                    let mine = History::parse(text, &repo).map_err(|e| unusable(&live, &place, Box::new(e)))?;
+                    let mine = joined(&ours, mine, &place, false)?;
+                    let whole = mine.settled.is_none() || other.settled.is_none();
+                    let mut m = mine.merge(&other);
+                    if whole {
+                        m.settled = None;
+                    }
+                    m
                 }
                 None => other,
             };

@@ -146,7 +146,10 @@ fn a_history_changed_meanwhile_is_merged_not_overwritten() {
     let files = fake.branch_files(DATA, BRANCH);
     let alpha: serde_json::Value = serde_json::from_str(&files["history-octo.alpha.json"]).unwrap();
     let days = alpha["days"].as_object().unwrap();
-    assert_eq!(days["2020-01-01"], serde_json::json!([7, 6, 5, 4]), "their day is kept");
+    // Their day is years old: it is kept in the settled file the merge split off.
+    let settled: serde_json::Value = serde_json::from_str(&files["settled-octo.alpha.json"]).unwrap();
+    assert_eq!(settled["days"]["2020-01-01"], serde_json::json!([7, 6, 5, 4]), "their day is kept");
+    assert_eq!(alpha["settled"]["file"], "settled-octo.alpha.json");
     let today = fake.now().to_zoned(jiff::tz::TimeZone::UTC).date().to_string();
     assert!(days.contains_key(&today), "our day is there: {:?}", days.keys());
 }

@@ -281,7 +281,7 @@ fn an_unreadable_gist_fails_the_run_and_nothing_is_written() {
 fn corrupt_or_newer_history_is_never_overwritten() {
     let cases = [
         ("{\"schema\":1,\"repo\":\"octo/hello\",\"days\":{", "not valid gtt history JSON"),
-        ("{\"schema\":3,\"repo\":\"octo/hello\",\"days\":{}}", "newer gtt"),
+        ("{\"schema\":4,\"repo\":\"octo/hello\",\"days\":{}}", "newer gtt"),
         ("{\"schema\":1,\"repo\":\"someone/else\",\"days\":{}}", "holds history of someone/else"),
         ("[1,2,3]", "not valid gtt history JSON"),
     ];

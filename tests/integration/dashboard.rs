@@ -235,6 +235,20 @@ fn dashboard_renders_gtt_data_in_chromium() {
         collect(&fake, &data_long, LONG);
     }
 
+    // The single repository's history split (a run two years on moves 2026 into its
+    // settled file): the page joins the two files, over http and from file://.
+    let data_split = tmp.path().join("data-split");
+    std::fs::create_dir_all(&data_split).unwrap();
+    for e in std::fs::read_dir(&data_single).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() && !p.file_name().unwrap().to_string_lossy().starts_with('.') {
+            std::fs::copy(&p, data_split.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    fake.set_now(at(date("2028-01-05"), 7));
+    collect(&fake, &data_split, HELLO);
+    assert!(data_split.join("settled-octo.hello.json").is_file(), "the fixture is split");
+
     let (site_single, site_multi, site_xss) =
         (tmp.path().join("site-single"), tmp.path().join("site-multi"), tmp.path().join("site-xss"));
     dashboard(&fake, &data_single, &site_single);
@@ -242,6 +256,10 @@ fn dashboard_renders_gtt_data_in_chromium() {
     dashboard(&fake, &data_xss, &site_xss);
     let site_long = tmp.path().join("site-long");
     dashboard(&fake, &data_long, &site_long);
+    let site_split = tmp.path().join("site-split");
+    dashboard(&fake, &data_split, &site_split);
+    let csv_split = tmp.path().join("split.csv");
+    export_csv(&fake, &data_split, &csv_split);
     let (csv_single, csv_multi) = (tmp.path().join("single.csv"), tmp.path().join("multi.csv"));
     export_csv(&fake, &data_single, &csv_single);
     export_csv(&fake, &data_multi, &csv_multi);
@@ -253,6 +271,7 @@ fn dashboard_renders_gtt_data_in_chromium() {
         "multi": { "site": site_multi, "data": data_multi, "csv": csv_multi, "repos": [HELLO, WORLD, TOOL] },
         "xss": { "site": site_xss, "data": data_xss, "repos": [XSS] },
         "long": { "site": site_long, "data": data_long, "repos": [LONG], "length": LONG_TEXT },
+        "split": { "site": site_split, "data": data_split, "csv": csv_split, "repos": [HELLO] },
         "screenshots": screenshots,
     });
     let out = Command::new("node")

@@ -20,6 +20,7 @@ mod layout;
 mod metrics;
 mod scale;
 mod simulation;
+mod split;
 mod stars;
 mod storage;
 mod workflows;

@@ -5,7 +5,10 @@
 // Over http(s) the files are fetched. A page opened from file:// cannot fetch, so for a
 // folder source it adds scripts that `gtt dashboard` wrote beside the copies: `gtt.js`
 // (gtt.json, and which script holds each file) and one small script per repository,
-// each added to the page the first time one of its files is needed.
+// each added to the page the first time one of its files is needed. A split history's
+// settled file, which its live file names, is read after it and joined (settled.js).
+
+import { withSettled } from './settled.js';
 
 /** A gtt file name as gtt writes them: no folders, no tricks. */
 export function isFileName(s) {
@@ -166,7 +169,7 @@ export async function openSource(found, pageUrl, io) {
     const [file, from] = where.get(repo) ?? [];
     if (!file) throw new Error(`${repo} is not in gtt.json`);
     try {
-      return await turn(() => read(file, from));
+      return await turn(async () => withSettled(await read(file, from), (name) => read(name, from)));
     } catch (e) {
       throw new Error(`${repo}: cannot read ${file} (${e.message})`);
     }

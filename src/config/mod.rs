@@ -299,6 +299,14 @@ pub(crate) fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Time
     let action_home = values::action_home(raw.action.as_deref(), BUILT_FOR)?;
     let pages = values::bool_input("pages", raw.pages.as_deref(), false)?;
     let branch = storage::init_branch(raw.branch.as_deref(), pages)?;
+    if command == Command::Init && branch.is_none() && matches!(storage, Storage::Branch { .. }) {
+        // Without this, init would set up gists while the user asked for a branch.
+        return Err(Error::Unusable {
+            input: "data-branch",
+            problem: "does not choose what `gtt init` sets up".into(),
+            fix: "run `gtt init --branch NAME` to keep the history in a branch of this repository",
+        });
+    }
     let filters = repos::filters(&raw)?;
     let aggregate = values::bool_input("aggregate", raw.aggregate.as_deref(), false)?;
     let path = |p: &Option<String>| p.as_ref().map(PathBuf::from);

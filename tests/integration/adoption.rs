@@ -327,6 +327,29 @@ fn init_branch_writes_the_branch_workflow_and_creates_no_gist() {
     let r = gtt(&fake, &["init", "--repo-dir", &d, "--token", TOKEN, "--action", HOME, "--branch", "../x"], &[]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("input `branch`"), "{}", r.stderr);
+    // `data-branch` names where other commands read; init is told with `branch`, and never
+    // sets up gists instead.
+    fake.clear_requests();
+    let r = gtt(
+        &fake,
+        &[
+            "init",
+            "--repo-dir",
+            &d,
+            "--token",
+            TOKEN,
+            "--action",
+            HOME,
+            "--data-branch",
+            "gtt-data",
+            "--data-repo",
+            HOME,
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("input `data-branch`") && r.stderr.contains("gtt init --branch NAME"), "{}", r.stderr);
+    assert_eq!(fake.count("POST", "/gists"), 0, "no gist created");
 }
 
 #[test]

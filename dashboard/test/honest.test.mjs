@@ -316,6 +316,14 @@ test('hand: hovering a chart shows a floating tooltip with the readout', T, asyn
   });
   assert.ok(inside, 'flipped to stay inside the plot near its right edge');
   assert.ok((await page.textContent('[data-chart="traffic"] .readout')).startsWith(`${day(LAST)} (`), 'the readout follows the mouse too');
+  // A series toggled from the keyboard, the mouse still on the chart: the tooltip (read
+  // before the change) goes.
+  await page.focus('[data-chart="traffic"] input[data-series="views"]');
+  await page.keyboard.press('Space');
+  await page.waitForSelector('[data-chart="traffic"] .chart-tip[hidden]', { state: 'attached' });
+  await page.keyboard.press('Space');
+  await page.mouse.move(box.x + box.w - 3, box.y + box.h / 2);
+  await page.waitForSelector('[data-chart="traffic"] .chart-tip:not([hidden])');
   // Off the chart (below its last panel): the tooltip goes.
   const bottom = await page.$eval('[data-chart="traffic"] .plot', (e) => e.getBoundingClientRect().bottom);
   await page.mouse.move(box.x + box.w / 2, bottom + 40);

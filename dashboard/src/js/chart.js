@@ -441,6 +441,9 @@ function wireChart(c, dom, plots, th) {
     if (s.total) return;
     const box = el('input', { type: 'checkbox', checked: !hidden.has(s.key), 'data-series': s.key });
     box.addEventListener('change', () => {
+      // The tooltip's text was read before the change (a toggle from the keyboard leaves
+      // the mouse where it was): it goes until the cursor moves again.
+      dom.tip.hidden = true;
       if (box.checked) hidden.delete(s.key);
       else hidden.add(s.key);
       const p = panelOf(j);

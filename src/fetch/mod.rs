@@ -207,7 +207,8 @@ struct PathJson {
 struct ReleaseJson {
     tag_name: String,
     /// Null for a draft (<https://docs.github.com/en/rest/releases/releases#list-releases>).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Kept as null too, so a kept answer without the key is one from an older gtt.
+    #[serde(default)]
     published_at: Option<Timestamp>,
     #[serde(default)]
     assets: Vec<AssetJson>,
@@ -392,7 +393,7 @@ fn conditional_page(
     kept: &std::sync::Mutex<BTreeMap<String, Validator>>,
     keep_paged: bool,
 ) -> Result<Got, github::Error> {
-    let prior = ctx.stored.wait()?.validators.get(key);
+    let prior = ctx.stored.wait()?.validators.get(key).filter(|v| kept_is_complete(key, &v.value));
     let answer = client.get_conditional(path, prior.map(|v| v.etag.as_str()))?;
     let fresh = answer.body.is_some();
     let (value, etag) = match (answer.body, prior) {
@@ -410,6 +411,16 @@ fn conditional_page(
         k.insert(key.to_string(), Validator { at: ctx.now, etag, value: value.clone() });
     }
     Ok(Got { value, next: answer.next, date: answer.date, fresh })
+}
+
+/// Whether a kept answer holds every field gtt reads from it now. One kept by an older
+/// gtt (releases without `published_at`) cannot stand in for a fresh answer: it is asked
+/// again once without its ETag, and the new answer is kept.
+fn kept_is_complete(key: &str, value: &serde_json::Value) -> bool {
+    match (key, value.as_array()) {
+        ("releases", Some(list)) => list.iter().all(|r| r.get("published_at").is_some()),
+        _ => true,
+    }
 }
 
 /// The part of an answer gtt reads, so what is stored for the next 304 stays small
@@ -1091,6 +1102,22 @@ mod tests {
 
     fn d(s: &str) -> Date {
         s.parse().expect("test date")
+    }
+
+    #[test]
+    fn kept_answers_from_an_older_gtt_are_asked_again_table() {
+        let cases = [
+            ("releases", json!([{"tag_name": "v1", "published_at": "2026-01-02T03:04:05Z", "assets": []}]), true),
+            ("releases", json!([{"tag_name": "draft", "published_at": null, "assets": []}]), true),
+            ("releases", json!([]), true),
+            ("releases", json!([{"tag_name": "v1", "assets": []}]), false),
+            ("views", json!({"views": []}), true),
+        ];
+        for (key, value, want) in cases {
+            assert_eq!(kept_is_complete(key, &value), want, "{key} {value}");
+        }
+        let kept = reduce("releases", json!([{"tag_name": "d", "published_at": null, "assets": [], "id": 1}]));
+        assert!(kept_is_complete("releases", &kept), "what gtt keeps now passes: {kept}");
     }
 
     #[test]

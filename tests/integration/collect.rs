@@ -111,6 +111,39 @@ fn assets_keep_their_releases_publish_time() {
     assert!(assets.values().all(|a| a["published"].is_string()), "every release here was published: {h}");
 }
 
+/// A releases answer kept by a gtt that did not read `published_at` is asked again once,
+/// without its ETag (a 304 would bring the old answer back), so releases that never change
+/// still get their publish time.
+#[test]
+fn releases_kept_without_publish_times_are_asked_again() {
+    let fake = world();
+    let dir = tempdir("published-again");
+    assert_eq!(run_folder(&fake, dir.path(), &[]).code, 0);
+    let file = dir.path().join("history-octo.hello.json");
+    let mut h = history_json(&std::fs::read_to_string(&file).unwrap());
+    for r in h["validators"]["releases"]["value"].as_array_mut().expect("releases kept") {
+        r.as_object_mut().unwrap().remove("published_at");
+    }
+    for a in h["assets"].as_object_mut().unwrap().values_mut() {
+        a.as_object_mut().unwrap().remove("published");
+    }
+    std::fs::write(&file, serde_json::to_string(&h).unwrap()).unwrap();
+    fake.advance(jiff::SignedDuration::from_hours(24));
+    fake.clear_requests();
+    let r = run_folder(&fake, dir.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let asked: Vec<_> = fake.requests().into_iter().filter(|q| q.path.contains("/releases")).collect();
+    assert!(!asked.is_empty() && asked.iter().all(|q| q.header("if-none-match").is_none()), "asked afresh");
+    let h = history_json(&std::fs::read_to_string(&file).unwrap());
+    assert!(h["assets"].as_object().unwrap().values().all(|a| a["published"].is_string()), "{}", h["assets"]);
+    // And the next day the kept answer serves again.
+    fake.advance(jiff::SignedDuration::from_hours(24));
+    fake.clear_requests();
+    assert_eq!(run_folder(&fake, dir.path(), &[]).code, 0);
+    let asked: Vec<_> = fake.requests().into_iter().filter(|q| q.path.contains("/releases")).collect();
+    assert!(asked.iter().any(|q| q.header("if-none-match").is_some()), "conditional again");
+}
+
 #[test]
 fn every_request_has_githubs_headers_and_releases_are_all_read() {
     let fake = world();

@@ -187,8 +187,17 @@ impl Branch {
     }
 
     /// The files at the top of `tree` (blobs only; entries in folders are someone
-    /// else's). A tree GitHub cut short is refused: a missing history would start anew.
+    /// else's, such as a site gtt wrote there).
     fn read_listing(&self, tree: &str) -> Result<BTreeMap<String, (String, Option<u64>)>, Error> {
+        let mut paths = self.read_paths(tree)?;
+        paths.retain(|path, _| !path.contains('/'));
+        Ok(paths)
+    }
+
+    /// Every blob of `tree`, folders included: path -> (sha, size). A listing GitHub cut
+    /// short is refused: a missing history would start anew, and a stale site file could
+    /// not be told from a missing one.
+    fn read_paths(&self, tree: &str) -> Result<BTreeMap<String, (String, Option<u64>)>, Error> {
         let t: TreeJson = self
             .client
             .get_json(&self.git(&format!("trees/{tree}?recursive=1")))
@@ -199,11 +208,7 @@ impl Branch {
                 self.place()
             )));
         }
-        Ok(t.tree
-            .into_iter()
-            .filter(|e| e.kind == "blob" && !e.path.contains('/'))
-            .map(|e| (e.path, (e.sha, e.size)))
-            .collect())
+        Ok(t.tree.into_iter().filter(|e| e.kind == "blob").map(|e| (e.path, (e.sha, e.size))).collect())
     }
 
     /// Where a blob read this run is kept: a file named by its sha (checked to be one)

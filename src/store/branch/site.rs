@@ -115,22 +115,6 @@ impl Branch {
         Err(Error::KeptChanging { place: format!("branch {}", self.place()), rounds: ROUNDS })
     }
 
-    /// Every blob of `tree`, folders included: path -> (sha, size). A listing GitHub cut
-    /// short is refused: a stale file could not be told from a missing one.
-    fn read_paths(&self, tree: &str) -> Result<BTreeMap<String, (String, Option<u64>)>, Error> {
-        let t: TreeJson = self
-            .client
-            .get_json(&self.git(&format!("trees/{tree}?recursive=1")))
-            .map_err(|e| self.explain(e, "listing the files of"))?;
-        if t.truncated {
-            return Err(Error::Refused(format!(
-                "branch {}: GitHub cut the listing of its files short (too many files); nothing was written: keep only gtt's files on the branch",
-                self.place()
-            )));
-        }
-        Ok(t.tree.into_iter().filter(|e| e.kind == "blob").map(|e| (e.path, (e.sha, e.size))).collect())
-    }
-
     /// The files the previous site manifest on the branch lists, that are still there and
     /// that this write does not write: an older gtt's site files. Never a data file.
     fn stale_site_files(

@@ -500,18 +500,27 @@ function wireChart(c, dom, plots, th) {
   dom.ro.observe(dom.plot);
 }
 
-/** Over a drawn chart: each partial day of each shown series that has one as a hollow
- * point, joined to its neighbours by a dashed line (uPlot left those segments out).
- * `members`: [series index in spec, series index in this uPlot]. */
-function drawPartial(u, spec, members, marked, th) {
+/** Saves the canvas and clips it to the plot area, for marks drawn over a chart (the
+ * caller restores it); with the pixel ratio and the panel's background colour. */
+function clipToPlot(u) {
   const g = u.ctx;
-  const dpr = u.pxRatio || globalThis.devicePixelRatio || 1;
   const { left, top, width, height } = u.bbox;
-  const bg = getComputedStyle(document.documentElement).getPropertyValue('--panel').trim() || '#fff';
   g.save();
   g.beginPath();
   g.rect(left, top, width, height);
   g.clip();
+  return {
+    g,
+    dpr: u.pxRatio || globalThis.devicePixelRatio || 1,
+    bg: getComputedStyle(document.documentElement).getPropertyValue('--panel').trim() || '#fff',
+  };
+}
+
+/** Over a drawn chart: each partial day of each shown series that has one as a hollow
+ * point, joined to its neighbours by a dashed line (uPlot left those segments out).
+ * `members`: [series index in spec, series index in this uPlot]. */
+function drawPartial(u, spec, members, marked, th) {
+  const { g, dpr, bg } = clipToPlot(u);
   const xs = spec.x;
   const n = xs.length;
   const [i0, i1] = u.series[0].idxs || [0, n - 1];
@@ -569,14 +578,7 @@ function drawMarkers(u, markers, th) {
 /** Over a drawn chart: each CI-estimated day of each shown series resting on the
  * estimate as a filled diamond with a ring of the panel's colour. */
 function drawEstimated(u, spec, members, est, th) {
-  const g = u.ctx;
-  const dpr = u.pxRatio || globalThis.devicePixelRatio || 1;
-  const { left, top, width, height } = u.bbox;
-  const bg = getComputedStyle(document.documentElement).getPropertyValue('--panel').trim() || '#fff';
-  g.save();
-  g.beginPath();
-  g.rect(left, top, width, height);
-  g.clip();
+  const { g, dpr, bg } = clipToPlot(u);
   const xs = spec.x;
   const [i0, i1] = u.series[0].idxs || [0, xs.length - 1];
   const r = 4.5 * dpr;

@@ -400,13 +400,24 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<u8, Error> {
     // 4. Secret and variables for the workflow's repository.
     let target = own_repo.unwrap_or_else(|| home.clone());
     let steps = gh_steps(&target, &gist, &archive);
+    run_or_print(c, &steps, &target, "commands", out)
+}
+
+/// The `gh` steps: run with `--apply`, else printed as the next steps.
+fn run_or_print(
+    c: &Config,
+    steps: &[(Vec<String>, bool)],
+    target: &str,
+    what: &str,
+    out: &mut dyn Write,
+) -> Result<u8, Error> {
     if c.apply && !c.dry_run {
-        apply(c, &steps, &target, out)?
+        apply(c, steps, target, out)?
     } else {
         let dry = if c.dry_run { " (dry run: nothing was created)" } else { "" };
         writeln!(out, "\nNext steps{dry}:").map_err(io)?;
-        print_commands(c, &steps, &target, out)?;
-        writeln!(out, "(`gtt init --apply` runs the gh commands itself when gh is installed.)").map_err(io)?;
+        print_commands(c, steps, target, out)?;
+        writeln!(out, "(`gtt init --apply` runs the gh {what} itself when gh is installed.)").map_err(io)?;
     }
     Ok(exit::OK)
 }
@@ -422,15 +433,7 @@ fn into_branch(c: &Config, dir: &Path, repos: &[String], branch: &str, out: &mut
     write_workflow(c, &dir.join(WORKFLOW_PATH), &workflow, out)?;
     let target = own_repo.unwrap_or(home);
     let steps = vec![(["secret", "set", "GTT_TOKEN", "--repo", &target].map(String::from).to_vec(), true)];
-    if c.apply && !c.dry_run {
-        apply(c, &steps, &target, out)?
-    } else {
-        let dry = if c.dry_run { " (dry run: nothing was created)" } else { "" };
-        writeln!(out, "\nNext steps{dry}:").map_err(io)?;
-        print_commands(c, &steps, &target, out)?;
-        writeln!(out, "(`gtt init --apply` runs the gh command itself when gh is installed.)").map_err(io)?;
-    }
-    Ok(exit::OK)
+    run_or_print(c, &steps, &target, "command", out)
 }
 
 /// `owner/name@vMAJOR` of the action the workflows use: input `action`, else the

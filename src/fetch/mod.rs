@@ -241,13 +241,15 @@ pub(crate) fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Resul
         let paths = s.spawn(|| get("paths", format!("{base}/traffic/popular/paths")));
         let releases = s.spawn(|| releases(client, &base, ctx, &kept));
         let ci = s.spawn(|| ci_runs(client, repo, ctx, &kept));
-        // A site that had Pages builds last time is asked beside the repository.
-        let early = s.spawn(|| {
-            (pages_wanted(ctx) && ctx.stored.had_pages().unwrap_or(false))
-                .then(|| pages_builds(client, repo, ctx, &kept))
-        });
+        // A site that had Pages builds last time is asked beside the repository (a
+        // thread only where it may be: a history already read may say no at once).
+        let early =
+            (pages_wanted(ctx) && ctx.stored.peek().is_none_or(|h| h.validators.contains_key(PAGES_KEY))).then(|| {
+                s.spawn(|| ctx.stored.had_pages().unwrap_or(false).then(|| pages_builds(client, repo, ctx, &kept)))
+            });
         let info = get("repo", base.clone()).and_then(|g| decode::<RepoJson>(&base, g.value));
-        let pages = pages_of(&info, early.join().ok().flatten(), || pages_builds(client, repo, ctx, &kept), ctx);
+        let early = early.and_then(|h| h.join().ok().flatten());
+        let pages = pages_of(&info, early, || pages_builds(client, repo, ctx, &kept), ctx);
         let ci = ci.join().unwrap_or(Err(github::Error::ThreadFailed { what: "CI thread" }));
         let ci = match (ci, pages) {
             (Ok(Some(mut c)), Some(Ok(p))) => {
@@ -696,14 +698,18 @@ fn releases(
     let path = format!("{base}/releases?per_page=100");
     // A list longer than one page is not kept: its first page alone is not the answer.
     // One that was longer last time is read from page 2 on beside its first page.
+    // A thread only where page 2 may be wanted: a history already read may say no at once.
+    let maybe_paged = ctx.stored.peek().is_none_or(paged_last_time);
     let (first, rest) = std::thread::scope(|s| {
-        let rest = s.spawn(|| {
-            paged_last_time(ctx.stored.wait()?)
-                .then(|| client.get_pages::<ReleaseJson>(&format!("{path}&page=2"), MAX_RELEASE_PAGES - 1))
-                .transpose()
+        let rest = maybe_paged.then(|| {
+            s.spawn(|| {
+                paged_last_time(ctx.stored.wait()?)
+                    .then(|| client.get_pages::<ReleaseJson>(&format!("{path}&page=2"), MAX_RELEASE_PAGES - 1))
+                    .transpose()
+            })
         });
         let first = conditional_page(client, &path, "releases", ctx, kept, false);
-        (first, join(rest))
+        (first, rest.map_or(Ok(None), join))
     });
     let Got { value, next, .. } = first?;
     let mut out: Vec<ReleaseJson> = decode(&path, value)?;

@@ -160,13 +160,21 @@ impl Governor {
     ) {
         let mut st = self.lock();
         st.in_flight = st.in_flight.saturating_sub(1);
+        let cap = st.budget.in_flight_cap(self.max_in_flight);
         if let Some(r) = remaining {
             st.budget.observe(r, limit, reset);
         }
         if let Some(d) = server_date {
             st.skew = d - local_epoch();
         }
-        self.changed.notify_all();
+        // One slot freed wakes one waiter: waking all of them (a hundred threads on a
+        // large run) to find one slot cost more CPU than the requests. A changed cap or
+        // a spent budget concerns everyone.
+        if st.budget.in_flight_cap(self.max_in_flight) == cap && st.budget.remaining != Some(0) {
+            self.changed.notify_one();
+        } else {
+            self.changed.notify_all();
+        }
     }
 
     /// Sets the budget from `GET /rate_limit`, which costs nothing.

@@ -45,11 +45,12 @@ pub(crate) fn all(client: &Client, c: &Config, repos: &[String], stored: &[Store
     let finished = AtomicUsize::new(0);
     let results: Mutex<BTreeMap<usize, Fetched>> = Mutex::new(BTreeMap::new());
     let not_fetched = |repo: &str, message: &str, kind: Kind| Err(Error::new(repo, kind, message));
+    let workers = c.concurrency.min(repos.len()).max(1);
     std::thread::scope(|s| {
-        for _ in 0..c.concurrency.min(repos.len()).max(1) {
+        for _ in 0..workers {
             s.spawn(|| {
                 loop {
-                    let (i, affordable) = {
+                    let (i, affordable, waiting) = {
                         let Ok(mut n) = next.lock() else { break };
                         let Some(&i) = order.get(n.0) else { break };
                         n.0 += 1;
@@ -59,7 +60,7 @@ pub(crate) fn all(client: &Client, c: &Config, repos: &[String], stored: &[Store
                         if !n.1 {
                             active.fetch_add(1, Ordering::SeqCst);
                         }
-                        (i, !n.1)
+                        (i, !n.1, order.len().saturating_sub(n.0))
                     };
                     let (Some(repo), Some(h)) = (repos.get(i), stored.get(i)) else { break };
                     let r = if !affordable {
@@ -68,7 +69,8 @@ pub(crate) fn all(client: &Client, c: &Config, repos: &[String], stored: &[Store
                         active.fetch_sub(1, Ordering::SeqCst);
                         not_fetched(repo, "skipped after an error that affects every repository", Kind::Fatal)
                     } else {
-                        let ctx = super::Context { now: c.now, today, ci: &c.ci, stored: h };
+                        let fan_out = waiting < workers;
+                        let ctx = super::Context { now: c.now, today, ci: &c.ci, stored: h, fan_out };
                         let r = super::repository(client, repo, ctx);
                         active.fetch_sub(1, Ordering::SeqCst);
                         r

@@ -42,6 +42,35 @@ pub(crate) struct Context<'a> {
     /// whose jobs are not fetched again) and `ci_estimated_runs`. It may still be on its
     /// way from the store: only the requests that need it wait for it.
     pub(crate) stored: &'a Stored,
+    /// Whether the repository's independent requests each get a thread. While more
+    /// repositories wait than there are workers, one request per worker keeps every slot
+    /// busy, and a thread per request cost more CPU than the request (3,500 threads for
+    /// 500 repositories); the last few repositories, and a run of one, fan out.
+    pub(crate) fan_out: bool,
+}
+
+/// A request run beside the caller on a scoped thread, or at once on the caller's
+/// thread when the run does not fan out ([`Context::fan_out`]).
+enum Beside<'s, T> {
+    Thread(std::thread::ScopedJoinHandle<'s, Result<T, github::Error>>),
+    Done(Result<T, github::Error>),
+}
+
+impl<'s, T: Send + 's> Beside<'s, T> {
+    fn start<'e>(
+        s: &'s std::thread::Scope<'s, 'e>,
+        fan_out: bool,
+        f: impl FnOnce() -> Result<T, github::Error> + Send + 's,
+    ) -> Beside<'s, T> {
+        if fan_out { Beside::Thread(s.spawn(f)) } else { Beside::Done(f()) }
+    }
+
+    fn join(self) -> Result<T, github::Error> {
+        match self {
+            Beside::Thread(h) => join(h),
+            Beside::Done(r) => r,
+        }
+    }
 }
 
 /// A repository's stored history, given at once or later by the thread reading the
@@ -235,22 +264,22 @@ pub(crate) fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Resul
     let kept = std::sync::Mutex::new(BTreeMap::new());
     let get = |key: &str, path: String| conditional(client, &path, key, ctx, &kept);
     let (info, views, clones, referrers, paths, releases, ci) = std::thread::scope(|s| {
-        let views = s.spawn(|| get("views", format!("{base}/traffic/views?per=day")));
-        let clones = s.spawn(|| get("clones", format!("{base}/traffic/clones?per=day")));
-        let referrers = s.spawn(|| get("referrers", format!("{base}/traffic/popular/referrers")));
-        let paths = s.spawn(|| get("paths", format!("{base}/traffic/popular/paths")));
-        let releases = s.spawn(|| releases(client, &base, ctx, &kept));
-        let ci = s.spawn(|| ci_runs(client, repo, ctx, &kept));
+        let views = Beside::start(s, ctx.fan_out, || get("views", format!("{base}/traffic/views?per=day")));
+        let clones = Beside::start(s, ctx.fan_out, || get("clones", format!("{base}/traffic/clones?per=day")));
+        let referrers = Beside::start(s, ctx.fan_out, || get("referrers", format!("{base}/traffic/popular/referrers")));
+        let paths = Beside::start(s, ctx.fan_out, || get("paths", format!("{base}/traffic/popular/paths")));
+        let releases = Beside::start(s, ctx.fan_out, || releases(client, &base, ctx, &kept));
+        let ci = Beside::start(s, ctx.fan_out, || ci_runs(client, repo, ctx, &kept));
         // A site that had Pages builds last time is asked beside the repository (a
         // thread only where it may be: a history already read may say no at once).
-        let early =
-            (pages_wanted(ctx) && ctx.stored.peek().is_none_or(|h| h.validators.contains_key(PAGES_KEY))).then(|| {
-                s.spawn(|| ctx.stored.had_pages().unwrap_or(false).then(|| pages_builds(client, repo, ctx, &kept)))
-            });
+        let early = (ctx.fan_out
+            && pages_wanted(ctx)
+            && ctx.stored.peek().is_none_or(|h| h.validators.contains_key(PAGES_KEY)))
+        .then(|| s.spawn(|| ctx.stored.had_pages().unwrap_or(false).then(|| pages_builds(client, repo, ctx, &kept))));
         let info = get("repo", base.clone()).and_then(|g| decode::<RepoJson>(&base, g.value));
         let early = early.and_then(|h| h.join().ok().flatten());
         let pages = pages_of(&info, early, || pages_builds(client, repo, ctx, &kept), ctx);
-        let ci = ci.join().unwrap_or(Err(github::Error::ThreadFailed { what: "CI thread" }));
+        let ci = ci.join();
         let ci = match (ci, pages) {
             (Ok(Some(mut c)), Some(Ok(p))) => {
                 c.pages = p;
@@ -259,7 +288,7 @@ pub(crate) fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Resul
             (Ok(_), Some(Err(e))) | (Err(e), _) => Err(e),
             (ci, _) => ci,
         };
-        (info, join(views), join(clones), join(referrers), join(paths), join(releases), ci)
+        (info, views.join(), clones.join(), referrers.join(), paths.join(), releases.join(), ci)
     });
     let info = info.map_err(|e| explain(client, repo, e, false))?;
     let (views, views_today, views_at) = traffic_days(client, repo, ctx, views, Daily::Views)?;
@@ -699,7 +728,7 @@ fn releases(
     // A list longer than one page is not kept: its first page alone is not the answer.
     // One that was longer last time is read from page 2 on beside its first page.
     // A thread only where page 2 may be wanted: a history already read may say no at once.
-    let maybe_paged = ctx.stored.peek().is_none_or(paged_last_time);
+    let maybe_paged = ctx.fan_out && ctx.stored.peek().is_none_or(paged_last_time);
     let (first, rest) = std::thread::scope(|s| {
         let rest = maybe_paged.then(|| {
             s.spawn(|| {

@@ -145,6 +145,23 @@ fn requests_in_flight_never_exceed_the_concurrency_github_allows() {
 }
 
 #[test]
+fn while_repositories_wait_each_worker_keeps_one_request_in_flight() {
+    // A thread per request cost more CPU than the request: while more repositories wait
+    // than there are workers, a worker asks one repository's requests one after
+    // another; only the last few (fewer waiting than workers) fan out.
+    let (fake, names) = fleet(24);
+    fake.set_limits(Limits { latency: Duration::from_millis(5), max_concurrent: None, per_window: None });
+    let dir = tempdir("fan-out");
+    let r = collect(&fake, dir.path(), "fleet/*", &["--concurrency", "6"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let peaks = fake.repo_peaks();
+    assert_eq!(peaks.len(), names.len(), "{peaks:?}");
+    let fanned = peaks.values().filter(|p| **p > 1).count();
+    assert!((1..=6).contains(&fanned), "only the last repositories fan out: {peaks:?}");
+    assert!(fake.limit_stats().peak_in_flight >= 4, "the workers overlap: {:?}", fake.limit_stats());
+}
+
+#[test]
 fn a_secondary_limit_pauses_every_worker_and_the_run_recovers() {
     let (fake, names) = fleet(10);
     fake.set_limits(Limits {

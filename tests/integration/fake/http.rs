@@ -94,7 +94,7 @@ pub(crate) fn serve_connection(stream: TcpStream, shared: &Shared) {
             }
         };
         let outcome = shared.police(&req).map_or_else(|| shared.handle(&req), Outcome::Respond);
-        shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+        shared.leave(&req);
         match outcome {
             Outcome::Respond(reply) => {
                 if write_reply(&mut writer, &reply, &req.method, req.close).is_err() || req.close {

@@ -308,4 +308,7 @@ pub(crate) struct LimitState {
     pub(crate) window_start: Option<std::time::Instant>,
     pub(crate) window_count: u64,
     pub(crate) stats: LimitStats,
+    /// Per repository (`owner/name` of a `/repos/...` path): requests in flight now, and
+    /// the most at once.
+    pub(crate) per_repo: BTreeMap<String, (u64, u64)>,
 }

@@ -16,7 +16,24 @@ pub(crate) const PRIMARY_DOC: &str =
     "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-primary-rate-limits";
 pub(crate) const UA_MESSAGE: &str = "Request forbidden by administrative rules. Please make sure your request has a User-Agent header (https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required). Check https://developer.github.com for other possible causes.";
 
+/// `owner/name` of a `/repos/owner/name...` path.
+fn repo_of(path: &str) -> Option<String> {
+    let mut parts = path.strip_prefix("/repos/")?.split(['/', '?']);
+    Some(format!("{}/{}", parts.next()?, parts.next()?))
+}
+
 impl Shared {
+    /// Ends a request [`Shared::police`] counted.
+    pub(crate) fn leave(&self, req: &HttpRequest) {
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        if let Some(repo) = repo_of(&req.target) {
+            let mut ls = lock(&self.limit_state);
+            if let Some((now, _)) = ls.per_repo.get_mut(&repo) {
+                *now = now.saturating_sub(1);
+            }
+        }
+    }
+
     /// Counts the request in flight, applies the latency, and answers a secondary
     /// rate limit when the caller exceeds the concurrency or per-window cap.
     pub(crate) fn police(&self, req: &HttpRequest) -> Option<Reply> {
@@ -24,6 +41,11 @@ impl Shared {
         let limits = lock(&self.limits).clone();
         let refusal = {
             let mut ls = lock(&self.limit_state);
+            if let Some(repo) = repo_of(&req.target) {
+                let (now, peak) = ls.per_repo.entry(repo).or_default();
+                *now += 1;
+                *peak = (*peak).max(*now);
+            }
             ls.stats.peak_in_flight = ls.stats.peak_in_flight.max(now_in_flight);
             if limits.max_concurrent.is_some_and(|m| now_in_flight > m) {
                 ls.stats.concurrent_violations += 1;

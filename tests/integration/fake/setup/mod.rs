@@ -24,6 +24,11 @@ impl FakeGitHub {
         lock(&self.shared.limit_state).stats
     }
 
+    /// Per repository, the most of its requests in flight at once since the limits were set.
+    pub fn repo_peaks(&self) -> BTreeMap<String, u64> {
+        lock(&self.shared.limit_state).per_repo.iter().map(|(r, (_, peak))| (r.clone(), *peak)).collect()
+    }
+
     pub fn set_now(&self, t: Timestamp) {
         self.state().now = t;
     }

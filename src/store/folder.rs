@@ -400,4 +400,29 @@ mod tests {
         assert!(leftovers.is_empty());
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    /// A badge with another hard link is replaced by a rename, so the other link keeps
+    /// its text; a badge that is a symbolic link is refused, never written through.
+    #[test]
+    fn a_badge_is_never_written_through_a_link() {
+        let dir = std::env::temp_dir().join(format!("gtt-store-links-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let (badge, outside) = (dir.join("views.svg"), dir.join("elsewhere"));
+        std::fs::write(&outside, "precious").expect("write");
+        std::fs::hard_link(&outside, &badge).expect("link");
+        let mut f = folder(&dir, Duration::from_secs(1));
+        let files = Files::from([("views.svg".to_string(), "<svg/>".to_string())]);
+        assert!(f.put(&files).expect("put"));
+        assert!(f.write(&Files::new(), &[]).expect("write").is_empty());
+        assert_eq!(std::fs::read_to_string(&badge).expect("read"), "<svg/>");
+        assert_eq!(std::fs::read_to_string(&outside).expect("read"), "precious");
+        std::fs::remove_file(&badge).expect("rm");
+        std::os::unix::fs::symlink(&outside, &badge).expect("symlink");
+        assert!(matches!(f.put(&files), Err(Error::NotRegular { .. })));
+        assert!(matches!(f.write(&files, &[]), Err(Error::NotRegular { .. })));
+        assert_eq!(std::fs::read_to_string(&outside).expect("read"), "precious");
+        drop(f);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

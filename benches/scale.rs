@@ -1241,8 +1241,8 @@ fn print_in_process_split(template: &str, text: &str, fragment_now: Timestamp, n
     let per =
         [("parse", parse), ("merge", merge), ("check_no_loss", check_loss), ("clone", clone), ("serialise", serialise)];
     print_per("whole history", &per, n);
-    // The live part a run reads and writes (days from January 1 of the previous year).
-    let at = jiff::civil::Date::new(today.year() - 1, 1, 1).map_err(|e| e.to_string())?;
+    // The live part a run reads and writes (days from its repository's split date).
+    let at = gtt::testing::split_date(fragment_now, template);
     let (live, _) = stored.clone().split(at, "settled.json");
     let live_text = live.to_json();
     let merged = live.merge(&fragment);

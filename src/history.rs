@@ -7,12 +7,13 @@
 //! stored: they are derived from the stored days on demand.
 //!
 //! A folder or branch store keeps a history in two parts ([`History::split`]): the live
-//! one, read and written by every run, and the settled one (the days before January 1 of
-//! the previous year), which a new day does not touch. The live part carries a
-//! [`SettledDigest`] of the settled part, and its figures are its own days' plus the
-//! digest's: still derived from stored days, those of the settled file summed when that
-//! file is written (by the split itself), never kept as running counts. The parts hold
-//! disjoint days, so joining them is the merge ([`History::join`]).
+//! one, read and written by every run, and the settled one (the days before the first of
+//! a month three to five months back, moved on once a month), which a new day does not
+//! touch. The live part carries a [`SettledDigest`] of the settled part, and its figures
+//! are its own days' plus the digest's: still derived from stored days, those of the
+//! settled file summed when that file is written (by the split itself), never kept as
+//! running counts. The parts hold disjoint days, so joining them is the merge
+//! ([`History::join`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

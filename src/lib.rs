@@ -61,7 +61,7 @@ pub mod testing {
     pub use crate::badge::{EndpointError, validate_endpoint};
     pub use crate::config::INPUTS;
     pub use crate::escape::markdown as escape_markdown;
-    pub use crate::store::{INDEX_FILE, Index, IndexError, history_file};
+    pub use crate::store::{INDEX_FILE, Index, IndexError, history_file, split_date};
 }
 
 /// The whole program behind `main`: arguments without the program name, the

@@ -224,6 +224,44 @@ mod tests {
         }
     }
 
+    /// A folder's live file (split at `store::layout::split_date`) holds every day the
+    /// badges and charts read: they are the same drawn from it (with the settled
+    /// part's digest) as from the whole history, on every day of a year.
+    #[test]
+    fn a_live_part_draws_what_the_whole_history_draws() {
+        let mut today: Date = "2026-01-01".parse().expect("d");
+        let cfg = Badges::default();
+        let scope = BadgeScope { per_repo: true, summed: true };
+        for _ in 0..366 {
+            let now = today.to_zoned(jiff::tz::TimeZone::UTC).expect("z").timestamp();
+            for repo in ["o/a", "octo/alpha", "x/y"] {
+                let mut h = History::new(repo);
+                for back in (1..500i32).filter(|b| b % 9 != 0) {
+                    let n = u64::try_from(back).unwrap_or(0);
+                    h.days.insert(days_back(today, back), crate::history::Traffic::from([n, 1, n % 7, 1]));
+                }
+                for back in (1..500i32).step_by(3) {
+                    let at = days_back(today, back).to_zoned(jiff::tz::TimeZone::UTC).expect("z").timestamp();
+                    let stars = u64::try_from(1000 - back).unwrap_or(0);
+                    h.stats.insert(
+                        days_back(today, back),
+                        crate::history::RepoStats { at, stars, forks: 1, watchers: 2, open_issues: 0 },
+                    );
+                }
+                h.partial.insert(days_back(today, 1));
+                let at = crate::store::layout::split_date(now, repo);
+                let (live, settled) = h.clone().split(at, "s.json");
+                assert!(settled.is_some(), "{today} {repo}");
+                assert_eq!(
+                    badge_files(&[&live], today, &cfg, scope),
+                    badge_files(&[&h], today, &cfg, scope),
+                    "{today} {repo} split at {at}"
+                );
+            }
+            today = today.tomorrow().expect("d");
+        }
+    }
+
     #[test]
     fn chart_windows_keep_gaps_partial_days_and_organic_clones() {
         let (mut hello, quiet) = fixture::histories();

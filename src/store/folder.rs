@@ -1,18 +1,30 @@
-//! A folder store: files in a local folder, locked for one writer at a time, replaced
-//! atomically, never through a link.
+//! A folder store: files in a local folder, locked for one writer at a time, never
+//! written through a link.
+//!
+//! Two kinds of file are written two ways. Data (the index, histories, settled files,
+//! archives) is written to a new temporary file, synced, and renamed over the old one, so
+//! a crash leaves the old file or the new one, never half of one: a history is the only
+//! copy of days GitHub no longer serves. Derived files (badges and charts, see
+//! [`is_derived`]) are recomputed from the histories on every run, so a torn one is
+//! repaired by the next run: a changed one is overwritten in place (no temporary file, no
+//! sync, no rename), which spares a new inode, a rename and the flush ext4 forces on a
+//! file renamed over another (`auto_da_alloc`) for each of the thousands of badges and
+//! charts a run over hundreds of repositories changes. Both are written at the end of
+//! the run, histories first, so nothing derived is newer than the data it comes from.
 
 use std::io::Write;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
-use super::layout::{INDEX_FILE, LOCK_FILE, check_file_name};
+use super::layout::{INDEX_FILE, LOCK_FILE, check_file_name, is_derived};
 use super::{Backend, Error, Files};
 
 /// A folder store. `wait` bounds how long a run waits for another gtt process that is
 /// writing the same folder (see [`Folder`]).
 pub(crate) fn folder(dir: &Path, wait: Duration) -> Folder {
-    Folder { dir: dir.to_path_buf(), wait, lock: None, locked_at_read: false, staged: Vec::new() }
+    Folder { dir: dir.to_path_buf(), wait, lock: None, locked_at_read: false, staged: Vec::new(), derived: Vec::new() }
 }
 
 /// Keeps no copy of what it read: a write compares with the file on disk, so holding
@@ -33,6 +45,10 @@ pub(crate) struct Folder {
     /// Files [`Backend::put`] wrote to temporary files, renamed into place by the
     /// [`Backend::write`] that completes the run's write (removed if it never comes).
     staged: Vec<(String, PathBuf)>,
+    /// Derived files [`Backend::put`] found changed, with their new text, written in
+    /// place by the [`Backend::write`] that completes the run's write, after the staged
+    /// histories are in place.
+    derived: Vec<(String, String)>,
 }
 
 /// Locks held by this process, by folder: the archive folder may be the data folder, and
@@ -110,25 +126,43 @@ impl Folder {
         }
     }
 
-    /// Writes `content` to a new temporary file for `name`; None when the file already
-    /// holds it. Histories and the index are synced before they can replace a file (a
-    /// rename may reach the disk before the data, leaving an empty file after a crash);
-    /// badges are recomputed from the histories on every run, so they are not, which
-    /// spares thousands of syncs in a run over hundreds of repositories.
-    fn stage_one(&self, name: &str, content: &str) -> Result<Option<PathBuf>, Error> {
+    /// Whether `name` does not hold `content` yet (absent, or another text); a link or a
+    /// folder in its place is an error. A size that differs answers without a read.
+    fn differs(&self, name: &str, content: &str) -> Result<bool, Error> {
         let path = self.path(name)?;
         match std::fs::symlink_metadata(&path) {
-            Ok(m) if !m.file_type().is_file() => return Err(not_regular(&path)),
-            Ok(_) if std::fs::read(&path).is_ok_and(|old| old == content.as_bytes()) => return Ok(None),
-            _ => {}
+            Ok(m) if !m.file_type().is_file() => Err(not_regular(&path)),
+            Ok(m) if u64::try_from(content.len()).ok() != Some(m.len()) => Ok(true),
+            Ok(_) => Ok(std::fs::read(&path).map_or(true, |old| old != content.as_bytes())),
+            Err(_) => Ok(true),
+        }
+    }
+
+    /// Writes `content` to a new temporary file for `name`; None when the file already
+    /// holds it. Data is synced before it can replace a file (a rename may reach the disk
+    /// before the data, leaving an empty file after a crash); a derived file that comes
+    /// this way (see [`Folder::write_in_place`]) is not.
+    fn stage_one(&self, name: &str, content: &str) -> Result<Option<PathBuf>, Error> {
+        if !self.differs(name, content)? {
+            return Ok(None);
         }
         let tmp = self.dir.join(format!(".{name}.tmp{}", std::process::id()));
-        let _ = std::fs::remove_file(&tmp);
-        let mut f =
-            std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(Error::io("create", &tmp))?;
-        let written = f.write_all(content.as_bytes()).map_err(Error::io("write", &tmp)).and_then(|()| {
-            if name.starts_with("badge-") { Ok(()) } else { f.sync_all().map_err(Error::io("sync", &tmp)) }
-        });
+        let create = || std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp);
+        // An earlier run's temporaries were removed when the lock was taken, and this
+        // Folder removes its own when it stages a file again: one that is there was left
+        // by another Folder of this process on the same folder.
+        let mut f = match create() {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let _ = std::fs::remove_file(&tmp);
+                create()
+            }
+            opened => opened,
+        }
+        .map_err(Error::io("create", &tmp))?;
+        let written = f
+            .write_all(content.as_bytes())
+            .map_err(Error::io("write", &tmp))
+            .and_then(|()| if is_derived(name) { Ok(()) } else { f.sync_all().map_err(Error::io("sync", &tmp)) });
         drop(f);
         match written {
             Ok(()) => Ok(Some(tmp)),
@@ -137,6 +171,52 @@ impl Folder {
                 Err(e)
             }
         }
+    }
+
+    /// Overwrites a derived file in place (created if absent): written, then cut to its
+    /// new length; no temporary file, no sync, no rename. Never through a link: the file
+    /// opened must be the regular file looked at. A file with other hard links goes
+    /// through a temporary file and a rename instead, so a link planted elsewhere is
+    /// never written through.
+    fn write_in_place(&self, name: &str, content: &str) -> Result<(), Error> {
+        let path = self.path(name)?;
+        let before = match std::fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::io("read", &path)(e)),
+            Ok(m) if !m.file_type().is_file() => return Err(not_regular(&path)),
+            Ok(m) if m.nlink() > 1 => return self.write_one(name, content),
+            Ok(m) => Some(m),
+        };
+        let mut open = std::fs::OpenOptions::new();
+        open.write(true).create_new(before.is_none());
+        let mut f = open.open(&path).map_err(Error::io("write", &path))?;
+        if let Some(m) = before {
+            let now = f.metadata().map_err(Error::io("write", &path))?;
+            if (now.dev(), now.ino()) != (m.dev(), m.ino()) || !now.file_type().is_file() {
+                return Err(not_regular(&path));
+            }
+        }
+        let len = u64::try_from(content.len()).unwrap_or(u64::MAX);
+        f.write_all(content.as_bytes()).and_then(|()| f.set_len(len)).map_err(Error::io("write", &path))
+    }
+
+    /// Writes one file of a completing write: a derived one in place when it changed,
+    /// data through a temporary file.
+    fn write_any(&self, name: &str, content: &str) -> Result<(), Error> {
+        if !is_derived(name) {
+            return self.write_one(name, content);
+        }
+        if self.differs(name, content)? { self.write_in_place(name, content) } else { Ok(()) }
+    }
+
+    /// Forgets what was put for `name` earlier in this run (a repository handed over
+    /// again), removing its temporary file.
+    fn unstage(&mut self, name: &str) {
+        if let Some(i) = self.staged.iter().position(|(n, _)| n == name) {
+            let (_, tmp) = self.staged.swap_remove(i);
+            let _ = std::fs::remove_file(tmp);
+        }
+        self.derived.retain(|(n, _)| n != name);
     }
 
     /// Renames a staged temporary file over `name`.
@@ -214,8 +294,9 @@ impl Backend for Folder {
         Ok(out)
     }
 
-    /// Histories and badges first, the index last, so a reader never sees the index
-    /// name a history that is not there yet. When the folder did not exist at the read,
+    /// Histories first, then the derived files (in place), the index last, so a reader
+    /// never sees the index name a history that is not there yet, nor a badge newer
+    /// than its history. When the folder did not exist at the read,
     /// another writer may have created it since: what it stored under `names` is
     /// returned for the caller to merge, and nothing is written this time.
     fn write(&mut self, files: &Files, names: &[String]) -> Result<Vec<Files>, Error> {
@@ -234,9 +315,12 @@ impl Backend for Folder {
         for (name, tmp) in std::mem::take(&mut self.staged) {
             self.place_one(&name, &tmp)?;
         }
+        for (name, content) in std::mem::take(&mut self.derived) {
+            self.write_in_place(&name, &content)?;
+        }
         let index = files.get_key_value(INDEX_FILE);
         for (name, content) in files.iter().filter(|(n, _)| *n != INDEX_FILE).chain(index) {
-            self.write_one(name, content)?;
+            self.write_any(name, content)?;
         }
         if let Ok(d) = std::fs::File::open(&self.dir) {
             // Makes the renames durable; not every filesystem supports it.
@@ -249,8 +333,9 @@ impl Backend for Folder {
         true
     }
 
-    /// Writes each file at once to a temporary file, renamed into place only by the
-    /// [`Backend::write`] that ends the run's write: nothing of a run is in place before
+    /// Writes each data file at once to a temporary file, renamed into place only by the
+    /// [`Backend::write`] that ends the run's write (which also writes the derived files
+    /// found changed here, in place): nothing of a run is in place before
     /// every history it handles was read in full, so a history that cannot be read still
     /// stops the run before any write. If the folder did not exist at the read and
     /// another writer has created a store there since, nothing is written: what this run
@@ -271,10 +356,12 @@ impl Backend for Folder {
             }
         }
         for (name, content) in files.iter().filter(|(n, _)| *n != INDEX_FILE) {
-            if let Some(i) = self.staged.iter().position(|(n, _)| n == name) {
-                self.staged.swap_remove(i);
-            }
-            if let Some(tmp) = self.stage_one(name, content)? {
+            self.unstage(name);
+            if is_derived(name) {
+                if self.differs(name, content)? {
+                    self.derived.push((name.clone(), content.clone()));
+                }
+            } else if let Some(tmp) = self.stage_one(name, content)? {
                 self.staged.push((name.clone(), tmp));
             }
         }
@@ -311,6 +398,31 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A badge with another hard link is replaced by a rename, so the other link keeps
+    /// its text; a badge that is a symbolic link is refused, never written through.
+    #[test]
+    fn a_badge_is_never_written_through_a_link() {
+        let dir = std::env::temp_dir().join(format!("gtt-store-links-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let (badge, outside) = (dir.join("views.svg"), dir.join("elsewhere"));
+        std::fs::write(&outside, "precious").expect("write");
+        std::fs::hard_link(&outside, &badge).expect("link");
+        let mut f = folder(&dir, Duration::from_secs(1));
+        let files = Files::from([("views.svg".to_string(), "<svg/>".to_string())]);
+        assert!(f.put(&files).expect("put"));
+        assert!(f.write(&Files::new(), &[]).expect("write").is_empty());
+        assert_eq!(std::fs::read_to_string(&badge).expect("read"), "<svg/>");
+        assert_eq!(std::fs::read_to_string(&outside).expect("read"), "precious");
+        std::fs::remove_file(&badge).expect("rm");
+        std::os::unix::fs::symlink(&outside, &badge).expect("symlink");
+        assert!(matches!(f.put(&files), Err(Error::NotRegular { .. })));
+        assert!(matches!(f.write(&files, &[]), Err(Error::NotRegular { .. })));
+        assert_eq!(std::fs::read_to_string(&outside).expect("read"), "precious");
+        drop(f);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

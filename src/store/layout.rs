@@ -47,12 +47,39 @@ pub(crate) fn settled_file(repo: &str) -> String {
     format!("settled-{}.json", repo_file_key(repo))
 }
 
-/// The date a history written at `now` is split at (folder and branch stores): January 1
-/// of the previous UTC year, so the live file holds one to two years and the settled
-/// file changes once a year. Gist histories stay whole: a gist's listing holds 300 files.
-pub(crate) fn split_date(now: jiff::Timestamp) -> jiff::civil::Date {
-    let year = crate::history::utc_day(now).year();
-    jiff::civil::Date::new(year.saturating_sub(1), 1, 1).unwrap_or(jiff::civil::Date::MIN)
+/// The days before a run's UTC day that a live file always holds: the 90-day chart
+/// ending yesterday (`badge::CHART_DAYS`), and with it everything shorter a run reads day
+/// by day (GitHub's 14-day window and the day before it, which the merge and the progress
+/// line read; the 30 days of a badge's recency suffix; the summary's 15), with two days
+/// to spare.
+pub(crate) const LIVE_DAYS: i64 = 92;
+
+/// The days over which the monthly move into the settled file is spread: each repository
+/// moves on its own day of the month ([`split_day`]), about 1 in 28 of them a day.
+const SPREAD_DAYS: u64 = 28;
+
+/// The date a history of `repo` written at `now` is split at (folder and branch stores):
+/// the first of the month of the day [`LIVE_DAYS`] plus the repository's [`split_day`]
+/// before `now`'s UTC day. So the live file, read and written by every run, holds the
+/// last 92 to 150 days (4 months on average), and the settled file changes once a month,
+/// on a day of the month that depends only on the repository's name: a run over
+/// hundreds of repositories moves a month into the settled files of about 1 in 28 of
+/// them, not of every one on the same day. Pure: the same `(now, repo)` always gives the
+/// same date. Gist histories stay whole: a gist's listing holds 300 files.
+pub fn split_date(now: jiff::Timestamp, repo: &str) -> jiff::civil::Date {
+    let back = LIVE_DAYS.saturating_add(i64::from(split_day(repo)));
+    let day = crate::history::utc_day(now);
+    day.checked_sub(jiff::Span::new().days(back)).unwrap_or(jiff::civil::Date::MIN).first_of_month()
+}
+
+/// The repository's offset into the month (0 to 27 days), from a stable hash of its file
+/// key (FNV-1a: the same in every build and on every machine, unlike the standard
+/// library's hasher).
+pub(crate) fn split_day(repo: &str) -> u8 {
+    let hash = repo_file_key(repo)
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    u8::try_from(hash % SPREAD_DAYS).unwrap_or(0)
 }
 
 /// A repository's part of its file names: `owner.name`, lower case.
@@ -82,6 +109,17 @@ pub(crate) fn chart_file(repo: Option<&str>) -> String {
 /// history and badges always come first.
 pub(crate) fn is_optional(file: &str) -> bool {
     file == "chart.svg" || file.strip_prefix("chart-").is_some_and(|r| r.ends_with(".svg"))
+}
+
+/// Whether a file is derived: recomputed from the histories on every run (a badge's
+/// endpoint JSON or SVG, one repository's or the sum's, and the charts), so a torn one is
+/// repaired by the next run. Everything else (the index, histories, settled files,
+/// archives, and any name gtt does not know) is data.
+pub(crate) fn is_derived(file: &str) -> bool {
+    let Some((stem, ext)) = file.rsplit_once('.') else { return false };
+    let badge = matches!(ext, "json" | "svg")
+        && (Metric::from_name(stem).is_some() || (file.starts_with("badge-") && repo_key(file).is_some()));
+    badge || is_optional(file)
 }
 
 /// The archive of one month: `archive-YYYY-MM.json`.
@@ -181,14 +219,96 @@ mod tests {
     }
 
     #[test]
-    fn the_split_date_is_january_1_of_the_previous_year() {
-        for (now, want) in [
-            ("2026-11-30T08:00:00Z", "2025-01-01"),
-            ("2026-01-01T00:00:00Z", "2025-01-01"),
-            ("2025-12-31T23:59:59Z", "2024-01-01"),
-        ] {
-            let now: jiff::Timestamp = now.parse().expect("ts");
-            assert_eq!(split_date(now).to_string(), want, "{now}");
+    fn derived_files_are_told_from_data() {
+        let cases = [
+            ("badge-octo.hello-views.json", true),
+            ("badge-octo.hello-stars.svg", true),
+            ("views.json", true),
+            ("installs.svg", true),
+            ("chart.svg", true),
+            ("chart-octo.hello.svg", true),
+            ("badge-octo.hello-nope.json", false),
+            ("history-octo.hello.json", false),
+            ("settled-octo.hello.json", false),
+            (INDEX_FILE, false),
+            ("archive-2026-10.json", false),
+            ("views.txt", false),
+            ("README.md", false),
+            ("views", false),
+        ];
+        for (file, derived) in cases {
+            assert_eq!(is_derived(file), derived, "{file}");
         }
+    }
+
+    fn ts(s: &str) -> jiff::Timestamp {
+        s.parse().expect("ts")
+    }
+
+    /// A repository whose split day is `k`, found among generated names.
+    fn repo_with(k: u8) -> String {
+        (0..10_000).map(|i| format!("o/r{i}")).find(|r| split_day(r) == k).expect("every day is someone's")
+    }
+
+    #[test]
+    fn the_split_date_is_the_first_of_a_month_92_to_150_days_back() {
+        let (r0, r27) = (repo_with(0), repo_with(27));
+        for (now, repo, want) in [
+            // Offset 0: the first of the month of the day 92 days back.
+            ("2026-11-30T08:00:00Z", &r0, "2026-08-01"),
+            ("2026-12-01T00:00:00Z", &r0, "2026-08-01"),
+            ("2026-12-02T23:59:59Z", &r0, "2026-09-01"),
+            // Year ends: 92 days before 2027-01-01 is 2026-10-01.
+            ("2026-12-31T23:59:59Z", &r0, "2026-09-01"),
+            ("2027-01-01T00:00:00Z", &r0, "2026-10-01"),
+            ("2027-04-03T00:00:00Z", &r0, "2027-01-01"),
+            ("2027-04-02T00:00:00Z", &r0, "2026-12-01"),
+            // Leap years: 92 days before 2028-05-31 is 2028-02-29.
+            ("2028-05-31T12:00:00Z", &r0, "2028-02-01"),
+            ("2028-06-01T12:00:00Z", &r0, "2028-03-01"),
+            ("2027-06-01T12:00:00Z", &r0, "2027-03-01"),
+            ("2027-05-31T12:00:00Z", &r0, "2027-02-01"),
+            // Offset 27: 119 days back.
+            ("2026-11-30T08:00:00Z", &r27, "2026-08-01"),
+            ("2026-12-28T00:00:00Z", &r27, "2026-08-01"),
+            ("2026-12-29T00:00:00Z", &r27, "2026-09-01"),
+        ] {
+            assert_eq!(split_date(ts(now), repo).to_string(), want, "{now} {repo}");
+        }
+    }
+
+    #[test]
+    fn the_split_date_moves_once_a_month_on_each_repositorys_own_day() {
+        let repos: Vec<String> = (0..500).map(|i| format!("owner{}/repo-{i}", i % 7)).collect();
+        let mut moved_per_day = Vec::new();
+        let mut day = jiff::civil::date(2026, 1, 1);
+        let end = jiff::civil::date(2028, 12, 31);
+        let mut moves = vec![0usize; repos.len()];
+        while day < end {
+            let next = day.tomorrow().expect("day");
+            let at = |d: jiff::civil::Date| d.to_zoned(jiff::tz::TimeZone::UTC).expect("z").timestamp();
+            let mut moved = 0;
+            for (i, repo) in repos.iter().enumerate() {
+                let (a, b) = (split_date(at(day), repo), split_date(at(next), repo));
+                assert!(a <= b && b.day() == 1, "{repo} {day}");
+                // Always 92 days or more, and never more than 150, in the live part.
+                let kept = (next - b).get_days();
+                assert!((92..=150).contains(&kept), "{repo} {next}: {kept}");
+                if a != b {
+                    moved += 1;
+                    moves[i] += 1;
+                }
+            }
+            moved_per_day.push(moved);
+            day = next;
+        }
+        // Three years: 36 moves each (35 or 36 by where the first falls).
+        assert!(moves.iter().all(|m| (35..=36).contains(m)), "{moves:?}");
+        // Spread: no day moves more than twice the mean (500 / 28, about 18).
+        let most = moved_per_day.iter().max().copied().unwrap_or(0);
+        assert!(most <= 40, "{most}");
+        // Stable: the same repository's day does not depend on the case of its name.
+        assert_eq!(split_day("Octo/Hello"), split_day("octo/hello"));
+        assert!(repos.iter().all(|r| split_day(r) < 28));
     }
 }

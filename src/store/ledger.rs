@@ -104,12 +104,12 @@ pub(crate) struct Write<'a> {
 pub(crate) fn write(backend: &mut dyn Backend, w: &Write<'_>, all: &mut [History]) -> Result<(), Error> {
     let mut index = w.index.clone();
     let names = history_names(w.repos);
-    let at = backend.file_by_file().then(|| split_date(w.now));
+    let split = backend.file_by_file();
     for round in 0..=MAX_REWRITES {
         for (h, _) in all.iter_mut().zip(w.written).filter(|(_, w)| **w) {
             h.written_by = env!("CARGO_PKG_VERSION").to_string();
         }
-        let files = render(w, &index, all, at)?;
+        let files = render(w, &index, all, split)?;
         let concurrent = backend.write(&files, &names)?;
         if concurrent.is_empty() {
             return Ok(());
@@ -133,9 +133,9 @@ pub(crate) fn write(backend: &mut dyn Backend, w: &Write<'_>, all: &mut [History
     Err(Error::KeptChanging { place: backend.describe(), rounds: MAX_REWRITES })
 }
 
-/// What goes to the store: the changed histories (split at `at`, when the store splits
-/// them), the index listing them, and the derived files.
-fn render(w: &Write<'_>, index: &Index, all: &[History], at: Option<jiff::civil::Date>) -> Result<Files, Error> {
+/// What goes to the store: the changed histories (each split at its [`split_date`], when
+/// the store splits them), the index listing them, and the derived files.
+fn render(w: &Write<'_>, index: &Index, all: &[History], split: bool) -> Result<Files, Error> {
     let mut index = index.clone();
     let mut files = Files::new();
     for (h, _) in all.iter().zip(w.written).filter(|(_, ok)| **ok) {
@@ -143,7 +143,7 @@ fn render(w: &Write<'_>, index: &Index, all: &[History], at: Option<jiff::civil:
         if !index.repos.keys().any(|r| r.eq_ignore_ascii_case(&h.repo)) {
             index.repos.insert(h.repo.clone(), name.clone());
         }
-        files.extend(history_files(h.clone(), at)?.1);
+        files.extend(history_files(h.clone(), split.then(|| split_date(w.now, &h.repo)))?.1);
     }
     index.updated = index.updated.max(Some(w.now));
     files.insert(INDEX_FILE.to_string(), index.to_json());
@@ -243,9 +243,9 @@ pub(crate) struct Reader {
     /// Every text read at once, for a store that does not read file by file.
     cache: Option<Files>,
     place: String,
-    /// The date this run splits histories at ([`split_date`]); None for a store whose
-    /// histories stay whole (a gist).
-    at: Option<jiff::civil::Date>,
+    /// The time of this run, which with each repository gives the date its history is
+    /// split at ([`split_date`]); None for a store whose histories stay whole (a gist).
+    now: Option<Timestamp>,
     /// Whether every split history is read with its settled part ([`Reader::join_settled`]).
     whole: bool,
 }
@@ -262,8 +262,8 @@ impl Reader {
             Some(text) => Index::parse(&text).map_err(|e| unusable(INDEX_FILE, &place, Box::new(e)))?,
             None => Index::new(),
         };
-        let at = file_by_file.then(|| split_date(now));
-        Ok(Reader { index, cache: (!file_by_file).then_some(files), place, at, whole: false })
+        let now = file_by_file.then_some(now);
+        Ok(Reader { index, cache: (!file_by_file).then_some(files), place, now, whole: false })
     }
 
     /// Reads every split history whole from now on, its settled part joined: for a run
@@ -279,18 +279,19 @@ impl Reader {
     /// The stored history of `repo` (a new one if the index does not list it), read for
     /// the last time (a cached text is handed over): its live file, which with the
     /// digest of its settled part is all a run needs, unless the settled part must be
-    /// rewritten (the live file's split date is not this run's: once a year) or every day
-    /// is wanted ([`Reader::join_settled`]): then the two joined, whole. A file that cannot be parsed, or one the index or the live file
-    /// names that is missing, is an error.
+    /// rewritten (the live file's split date is not this run's: once a month, on the
+    /// repository's own day, see [`split_date`]) or every day is wanted
+    /// ([`Reader::join_settled`]): then the two joined, whole. A file that cannot be
+    /// parsed, or one the index or the live file names that is missing, is an error.
     pub(crate) fn read(&mut self, backend: &mut dyn Backend, repo: &str) -> Result<Held, Error> {
         let name = history_file(repo);
         let text = self.text(backend, &name)?;
         let live = self.read_text(repo, text)?;
         let stale = self.whole
-            || match (&live.settled, self.at) {
-                // Another split date (a new year, or a clock set back): the days that move
-                // between the files must be in one place first.
-                (Some(s), Some(at)) => s.before != at,
+            || match (&live.settled, self.now) {
+                // Another split date (a new month, or a clock set back): the days that
+                // move between the files must be in one place first.
+                (Some(s), Some(now)) => s.before != split_date(now, repo),
                 (Some(_), None) => true,
                 (None, _) => false,
             };
@@ -449,7 +450,7 @@ impl Stream {
             if !self.index.repos.keys().any(|r| r.eq_ignore_ascii_case(&h.repo)) {
                 self.index.repos.insert(h.repo.clone(), name.clone());
             }
-            let at = backend.file_by_file().then(|| split_date(self.now));
+            let at = backend.file_by_file().then(|| split_date(self.now, &h.repo));
             let (live, written) = history_files(std::mem::replace(h, History::new("")), at)?;
             *h = live;
             let keep = (!backend.file_by_file()).then(|| written.get(&name).cloned().unwrap_or_default());

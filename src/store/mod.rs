@@ -22,7 +22,7 @@ pub(crate) use gist::gist;
 pub(crate) use gists::gists;
 pub use index::{Index, IndexError};
 pub(crate) use layout::{GIST_FILE_LIMIT, GIST_FILE_WARN, LOCK_FILE};
-pub use layout::{INDEX_FILE, history_file};
+pub use layout::{INDEX_FILE, history_file, split_date};
 
 /// File name -> content.
 pub(crate) type Files = BTreeMap<String, String>;

@@ -1,9 +1,10 @@
-//! Split histories in folder and branch stores: the days before January 1 of the previous
-//! year live in a settled file (`settled-KEY.json`) that a new day does not touch; the
-//! live file (`history-KEY.json`) names it and carries its digest. An old single-file
-//! history is split on its first run, a year boundary moves a year into the settled file,
-//! nothing is lost or changed on the way (`gtt export` says the same), and a settled file
-//! that cannot be read stops the run before anything is written.
+//! Split histories in folder and branch stores: the days before the first of a month three
+//! to five months back live in a settled file (`settled-KEY.json`) that a new day does not
+//! touch; the live file (`history-KEY.json`) names it and carries its digest. An old
+//! single-file history is split on its first run; once a month, on the repository's own
+//! day (octo/alpha's: the 17th, 108 days after the first), a month moves into the settled
+//! file; nothing is lost or changed on the way (`gtt export` says the same), and a
+//! settled file that cannot be read stops the run before anything is written.
 
 use std::path::Path;
 
@@ -20,6 +21,10 @@ const LIVE: &str = "history-octo.alpha.json";
 const SETTLED: &str = "settled-octo.alpha.json";
 const DATA: &str = "me/store";
 const BRANCH: &str = "gtt-data";
+/// Where octo/alpha's history is split from the fake's first day (2026-11-01) to the
+/// 16th, and from its move day, the 17th.
+const FIRST_SPLIT: &str = "2026-07-01";
+const MOVED_SPLIT: &str = "2026-08-01";
 
 fn fake() -> FakeGitHub {
     let fake = FakeGitHub::start();
@@ -112,7 +117,7 @@ fn read(dir: &Path, name: &str) -> String {
 }
 
 #[test]
-fn a_folder_history_is_split_then_a_year_moves_into_the_settled_file_and_nothing_changes() {
+fn a_folder_history_is_split_then_a_month_moves_on_its_day_and_nothing_changes() {
     let fake = fake();
     let dir = tempdir("split-folder");
     for (name, text) in old_store() {
@@ -126,28 +131,31 @@ fn a_folder_history_is_split_then_a_year_moves_into_the_settled_file_and_nothing
         message.split(" (").next().unwrap().to_string()
     };
 
-    // The first run migrates: whole history read, split at 2025-01-01, both written.
+    // The first run migrates: whole history read, split, both written.
     ok(&in_folder(&fake, &["collect", "--repos", REPO], dir.path()));
-    check_split(&read(dir.path(), LIVE), &read(dir.path(), SETTLED), day("2025-01-01"));
+    check_split(&read(dir.path(), LIVE), &read(dir.path(), SETTLED), day(FIRST_SPLIT));
     kept(&before, &csv(&fake));
     let views = badge();
 
-    // The same year: only the live file is read and written; the settled one stays.
+    // Up to the day before the move: only the live file is read and written; the
+    // settled one stays.
     let settled = dir.path().join(SETTLED);
     let stamp = std::fs::metadata(&settled).unwrap().modified().unwrap();
     let text = read(dir.path(), SETTLED);
+    for days in [1, 14] {
+        fake.advance(SignedDuration::from_hours(24 * days));
+        ok(&in_folder(&fake, &["collect", "--repos", REPO], dir.path()));
+        assert_eq!(std::fs::metadata(&settled).unwrap().modified().unwrap(), stamp, "the settled file stays");
+        assert_eq!(read(dir.path(), SETTLED), text);
+        assert_eq!(badge(), views, "the totals count the settled days (no new traffic)");
+        kept(&before, &csv(&fake));
+    }
+
+    // The move day (2026-11-17): July moves into the settled file.
     fake.advance(SignedDuration::from_hours(24));
     ok(&in_folder(&fake, &["collect", "--repos", REPO], dir.path()));
-    assert_eq!(std::fs::metadata(&settled).unwrap().modified().unwrap(), stamp, "the settled file was not rewritten");
-    assert_eq!(read(dir.path(), SETTLED), text);
-    assert_eq!(badge(), views, "the totals count the settled days (no new traffic)");
-    kept(&before, &csv(&fake));
-
-    // Across the year boundary: 2025 moves into the settled file.
-    fake.advance(SignedDuration::from_hours(24 * 62));
-    ok(&in_folder(&fake, &["collect", "--repos", REPO], dir.path()));
-    check_split(&read(dir.path(), LIVE), &read(dir.path(), SETTLED), day("2026-01-01"));
-    assert!(dates(&parse(&read(dir.path(), SETTLED))).contains(&day("2025-12-31")));
+    check_split(&read(dir.path(), LIVE), &read(dir.path(), SETTLED), day(MOVED_SPLIT));
+    assert!(dates(&parse(&read(dir.path(), SETTLED))).contains(&day("2026-07-31")));
     assert_eq!(badge(), views);
     kept(&before, &csv(&fake));
 }
@@ -172,7 +180,7 @@ fn a_settled_file_that_cannot_be_read_stops_the_run_before_any_write() {
         v
     };
     let was = files(dir.path());
-    // A new year: the run must rewrite the settled file, so it reads it, and stops.
+    // A later month: the run must rewrite the settled file, so it reads it, and stops.
     fake.advance(SignedDuration::from_hours(24 * 62));
     let r = in_folder(&fake, &["collect", "--repos", REPO], dir.path());
     assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
@@ -198,7 +206,7 @@ fn a_branch_history_is_split_in_one_commit_and_the_settled_file_then_stays() {
     ok(&in_folder(&fake, &["collect", "--repos", REPO], dir.path()));
     assert_eq!(fake.branch_log(DATA, BRANCH).len(), 2, "the migration is one commit");
     let files = fake.branch_files(DATA, BRANCH);
-    check_split(&files[LIVE], &files[SETTLED], day("2025-01-01"));
+    check_split(&files[LIVE], &files[SETTLED], day(FIRST_SPLIT));
     let after = on_branch(&fake, &["export"]);
     kept(&before, &after);
     assert_eq!(after.stdout, in_folder(&fake, &["export"], dir.path()).stdout, "the branch equals the folder");
@@ -209,6 +217,14 @@ fn a_branch_history_is_split_in_one_commit_and_the_settled_file_then_stays() {
     assert_eq!(next[SETTLED], files[SETTLED], "the settled file is the same blob");
     assert_ne!(next[LIVE], files[LIVE]);
     assert_eq!(fake.branch_log(DATA, BRANCH).len(), 3);
+
+    // The move day: a month moves into the settled file, in one commit, and nothing changes.
+    fake.advance(SignedDuration::from_hours(24 * 15));
+    ok(&on_branch(&fake, &["collect", "--repos", REPO]));
+    let moved = fake.branch_files(DATA, BRANCH);
+    check_split(&moved[LIVE], &moved[SETTLED], day(MOVED_SPLIT));
+    assert_eq!(fake.branch_log(DATA, BRANCH).len(), 4);
+    kept(&before, &on_branch(&fake, &["export"]));
 }
 
 #[test]
@@ -225,12 +241,12 @@ fn a_split_store_moves_to_a_branch_and_back_by_backfill_and_both_stay_split() {
     let a_dir = a.path().display().to_string();
     ok(&on_branch(&fake, &["backfill", "--repos", REPO, "--from", &a_dir]));
     let files = fake.branch_files(DATA, BRANCH);
-    check_split(&files[LIVE], &files[SETTLED], day("2025-01-01"));
+    check_split(&files[LIVE], &files[SETTLED], day(FIRST_SPLIT));
     assert_eq!(on_branch(&fake, &["export"]).stdout, want.stdout, "folder -> branch");
     // And a branch of them: back into a new folder, split there too.
     let c = tempdir("split-back");
     ok(&in_folder(&fake, &["backfill", "--repos", REPO, "--from", &format!("{DATA}@{BRANCH}")], c.path()));
-    check_split(&read(c.path(), LIVE), &read(c.path(), SETTLED), day("2025-01-01"));
+    check_split(&read(c.path(), LIVE), &read(c.path(), SETTLED), day(FIRST_SPLIT));
     assert_eq!(in_folder(&fake, &["export"], c.path()).stdout, want.stdout, "branch -> folder");
 }
 
@@ -253,6 +269,6 @@ fn with_archives_on_the_months_of_the_settled_years_are_caught_up() {
     for month in ["2023-01", "2024-12", "2025-01", "2026-09"] {
         assert!(archive.path().join(format!("archive-{month}.json")).is_file(), "{month} archived");
     }
-    check_split(&read(dir.path(), LIVE), &read(dir.path(), SETTLED), day("2025-01-01"));
+    check_split(&read(dir.path(), LIVE), &read(dir.path(), SETTLED), day(FIRST_SPLIT));
     kept(&want, &in_folder(&fake, &["export"], dir.path()));
 }

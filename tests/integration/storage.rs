@@ -272,6 +272,18 @@ fn stored(days: usize) -> (String, String) {
     (history, index)
 }
 
+/// Every stored day of octo/hello in a folder: its live file's and (split, as a folder
+/// keeps days before the last few months) its settled file's.
+fn folder_days(dir: &std::path::Path) -> serde_json::Map<String, Value> {
+    let mut days = serde_json::Map::new();
+    for name in [HISTORY, "settled-octo.hello.json"] {
+        if let Ok(text) = std::fs::read_to_string(dir.join(name)) {
+            days.extend(json(&text)["days"].as_object().cloned().unwrap_or_default());
+        }
+    }
+    days
+}
+
 fn day_count(text: &str) -> usize {
     json(text)["days"].as_object().map_or(0, serde_json::Map::len)
 }
@@ -417,9 +429,63 @@ fn fields_this_gtt_does_not_know_survive_a_collect() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let h = json(&std::fs::read_to_string(dir.path().join(HISTORY)).unwrap());
     assert_eq!(h["from_the_future"], serde_json::json!({"kept": [1, 2, 3]}));
-    assert!(h["days"].as_object().unwrap().len() > 20);
+    assert!(folder_days(dir.path()).len() > 20);
     let i = json(&std::fs::read_to_string(dir.path().join("gtt.json")).unwrap());
     assert_eq!(i["index_future"], serde_json::json!(true));
+}
+
+/// Each file of a folder: its inode, modification time and text.
+fn inodes(dir: &std::path::Path) -> BTreeMap<String, (u64, std::time::SystemTime, String)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut out = BTreeMap::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let m = e.metadata().unwrap();
+        if m.is_file() && !e.file_name().to_string_lossy().starts_with('.') {
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            out.insert(e.file_name().to_string_lossy().into_owned(), (m.ino(), m.modified().unwrap(), text));
+        }
+    }
+    out
+}
+
+/// Badges and charts are derived (recomputed every run): a changed one is overwritten in
+/// place, an unchanged one not touched; a history is data: replaced by a synced new file
+/// renamed over it.
+#[test]
+fn a_next_day_run_rewrites_badges_in_place_and_histories_by_rename() {
+    let (history, index) = stored(20);
+    let fake = fake();
+    with_traffic(&fake);
+    let dir = folder_store("ledger-inplace", &history, &index);
+    assert_eq!(collect_folder(&fake, dir.path(), &[]).code, 0);
+    // Every file made old, so a rewrite shows in its modification time.
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(946_684_800);
+    for e in std::fs::read_dir(dir.path()).unwrap().flatten() {
+        std::fs::File::options().write(true).open(e.path()).unwrap().set_modified(old).unwrap();
+    }
+    let before = inodes(dir.path());
+    fake.advance(jiff::SignedDuration::from_hours(24));
+    let r = collect_folder(&fake, dir.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let after = inodes(dir.path());
+    assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
+    let (mut changed, mut same) = (Vec::new(), Vec::new());
+    for (name, (ino, modified, text)) in &after {
+        let (was_ino, was_modified, was_text) = &before[name];
+        if name == HISTORY || name == "gtt.json" {
+            assert_ne!(ino, was_ino, "{name} is replaced by a new file");
+        } else if text == was_text {
+            assert_eq!((ino, modified), (was_ino, was_modified), "{name} is unchanged and untouched");
+            same.push(name.clone());
+        } else {
+            assert_eq!(ino, was_ino, "{name} is rewritten in place");
+            assert_ne!(modified, was_modified, "{name}");
+            changed.push(name.clone());
+        }
+    }
+    assert!(changed.contains(&"chart.svg".to_string()), "the chart's window moved: {changed:?}");
+    assert!(!same.is_empty(), "some badge did not change: {changed:?}");
+    assert_ne!(after[HISTORY].2, before[HISTORY].2);
 }
 
 /// Runs gtt as PID 1 of a new PID namespace, as in the container, so a planted
@@ -452,7 +518,7 @@ fn a_planted_temporary_file_link_is_never_followed() {
         .filter(|n| n.contains(".tmp"))
         .collect();
     assert!(left.is_empty(), "stale temporaries and planted links are cleaned up: {left:?}");
-    assert!(day_count(&std::fs::read_to_string(dir.path().join(HISTORY)).unwrap()) > 20);
+    assert!(folder_days(dir.path()).len() > 20);
 }
 
 #[test]
@@ -511,8 +577,7 @@ fn concurrent_writers_of_one_folder_lose_nothing() {
         let index = json(&std::fs::read_to_string(dir.path().join("gtt.json")).unwrap());
         let listed = index["repos"].as_object().unwrap();
         assert!(listed.contains_key(REPO) && listed.contains_key("octo/world"), "round {round}: {index}");
-        let days = json(&std::fs::read_to_string(dir.path().join(HISTORY)).unwrap())["days"].clone();
-        let days = days.as_object().unwrap();
+        let days = folder_days(dir.path());
         assert!(days.len() >= 210, "round {round}: the backfilled and the collected days: {}", days.len());
         assert_eq!(days["2025-01-01"], serde_json::json!([1, 1, 1, 1]), "round {round}");
         assert!(dir.path().join("history-octo.world.json").exists());

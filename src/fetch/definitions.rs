@@ -163,9 +163,11 @@ pub(super) fn definitions(
     Ok(out)
 }
 
-/// Workflow files read at once at most by one collection: as many as the client ever
-/// keeps in flight, whose governor caps the run's requests (the `concurrency` input).
-const MAX_READS: usize = crate::config::MAX_CONCURRENCY;
+/// Workflow files read at once at most by one collection: as many as its job listings
+/// (14 days of daily runs fit in one wave), while the client's governor caps the run's
+/// requests in flight (input `concurrency`). Not more: each read is a thread, and a run
+/// collects several repositories at once.
+const MAX_READS: usize = super::JOB_THREADS;
 
 /// One (path, commit)'s read: what it gave, and the validators it got.
 struct Read {

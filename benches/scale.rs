@@ -388,16 +388,22 @@ fn is_discovery(q: &Req) -> bool {
 /// repository's first workflow-run listing for a run's jobs (the run id comes from it);
 /// one more than the repository request for its Pages builds (asked only when the
 /// repository says it has Pages, which saves a request on every repository without).
-/// Retries of a request already made are not needed and get depth 0.
+/// Retries of a request already made are not needed and get depth 0. Requests are
+/// recorded as they are answered, and a request asked beside the one it follows (a page 2
+/// or Pages builds, when the stored history says they will be needed) may be answered
+/// first: so pages are taken in page order, the runs listings and repository requests
+/// before the rest of their page, and otherwise in the order recorded.
 fn depths(reqs: &[Req], recorded: &[&Recorded]) -> Vec<u32> {
     let mut by_page: BTreeMap<(String, u64), u32> = BTreeMap::new();
     let mut runs_listing: BTreeMap<String, u32> = BTreeMap::new();
     let mut repository: BTreeMap<String, u32> = BTreeMap::new();
     let mut seen = std::collections::BTreeSet::new();
-    let mut out = Vec::with_capacity(reqs.len());
-    for (q, r) in reqs.iter().zip(recorded) {
+    let mut out = vec![0; reqs.len()];
+    let mut order: Vec<usize> = (0..reqs.len()).collect();
+    order.sort_by_key(|&i| (reqs[i].page, !matches!(reqs[i].endpoint.as_str(), "actions/runs" | "repository")));
+    for i in order {
+        let (q, r) = (&reqs[i], recorded[i]);
         if !seen.insert((r.method.clone(), r.path.clone())) {
-            out.push(0);
             continue;
         }
         let d = if q.page > 1 {
@@ -420,7 +426,7 @@ fn depths(reqs: &[Req], recorded: &[&Recorded]) -> Vec<u32> {
             first_of(&mut repository);
         }
         by_page.insert((q.listing.clone(), q.page), d);
-        out.push(d);
+        out[i] = d;
     }
     // A write to the store (a gist's PATCH) needs every answer first: one round trip
     // after the deepest request. Reading the store is one round trip of its own, which
@@ -527,7 +533,8 @@ fn day_at(fake: &FakeGitHub, back: i64, hour: i8) -> Res<Timestamp> {
 }
 
 /// A busy repository: 14 days of traffic, full referrer and path lists, 120 releases of
-/// two assets (two pages), one finished CI run a day with a checkout step, Pages builds.
+/// two assets (two pages), one finished CI run a day (its `ci.yml` at a commit of its own, the
+/// same file each day) with a checkout step, Pages builds.
 fn one_repo_fake(repo: &str) -> Res<FakeGitHub> {
     let fake = FakeGitHub::start();
     fake.add_repo(repo);
@@ -546,13 +553,21 @@ fn one_repo_fake(repo: &str) -> Res<FakeGitHub> {
     Ok(fake)
 }
 
-/// Traffic, one CI run and one Pages build on the day `back` days before the fake's today.
+/// The workflow every CI run of the one-repository scenario executes (unchanged from
+/// commit to commit, as usual: the same blob at each run's own commit).
+const ONE_WORKFLOW: &str = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make\n        name: Build\n";
+
+/// Traffic, one CI run (its workflow file at a commit of its own) and one Pages build on
+/// the day `back` days before the fake's today.
 fn add_day(fake: &FakeGitHub, repo: &str, back: i64) -> Res<()> {
     let at = day_at(fake, back, 10)?;
     let day = at.to_zoned(jiff::tz::TimeZone::UTC).date();
     let b = u64::try_from(back).unwrap_or(0);
     fake.set_traffic(repo, day, 200 + b * 7, 40 + b, 30 + b, 9);
-    fake.add_simple_run(repo, at, &["Set up job", "Run actions/checkout@v4", "Build"]);
+    let id = fake.add_simple_run(repo, at, &["Set up job", "Run actions/checkout@v4", "Build", "Complete job"]);
+    let sha = format!("{:040x}", at.as_second());
+    fake.put_file(repo, ".github/workflows/ci.yml", &sha, Some(ONE_WORKFLOW));
+    fake.set_run_file(id, ".github/workflows/ci.yml", &sha);
     fake.add_pages_build(repo, at);
     Ok(())
 }

@@ -67,8 +67,8 @@ pub const INPUTS: &[(&str, &str, &str, &[&str])] = &[
     ),
     (
         "concurrency",
-        "16",
-        "Requests to GitHub in flight at once, across repositories (1-32; GitHub allows 100).",
+        "",
+        "Requests to GitHub in flight at once, across repositories (1-32; GitHub allows 100). Default 16; 32 when `repos` names a single repository.",
         COLLECT,
     ),
     (

@@ -291,7 +291,8 @@ pub(crate) fn parse(args: &[String], env: &BTreeMap<String, String>, clock: Time
     let dry_run = values::bool_input("dry-run", raw.dry_run.as_deref(), false)?;
     let format = values::format(raw.format.as_deref())?;
     let max_wait = values::max_wait(raw.max_wait.as_deref())?;
-    let concurrency = values::concurrency(raw.concurrency.as_deref())?;
+    let one_repository = repos.names.len() == 1 && repos.specs.len() == 1 && repos.shard.is_none();
+    let concurrency = values::concurrency(raw.concurrency.as_deref(), one_repository)?;
     let ci = ci::parse(&raw)?;
     let archive = storage::archive(&raw, &storage)?;
     let from = values::sources(raw.from.as_deref(), command)?;

@@ -94,8 +94,12 @@ pub(super) fn max_wait(v: Option<&str>) -> Result<Duration, Error> {
     secs.map(Duration::from_secs).ok_or_else(|| invalid("max-wait", s, "use a number of seconds from 0 to 21600"))
 }
 
-pub(super) fn concurrency(v: Option<&str>) -> Result<usize, Error> {
-    let Some(s) = v else { return Ok(16) };
+/// Input `concurrency`. Unset: 16, shared by a run's repositories; the most,
+/// [`MAX_CONCURRENCY`], for a run that names one repository alone, whose first
+/// collection asks two requests per new workflow run (its jobs and its workflow file)
+/// in one wave after the runs listing: 14 days of daily runs are 28.
+pub(super) fn concurrency(v: Option<&str>, one_repository: bool) -> Result<usize, Error> {
+    let Some(s) = v else { return Ok(if one_repository { MAX_CONCURRENCY } else { 16 }) };
     let n = s.parse::<usize>().ok().filter(|n| (1..=MAX_CONCURRENCY).contains(n));
     n.ok_or_else(|| invalid("concurrency", s, "use a number from 1 to 32"))
 }
@@ -190,8 +194,17 @@ mod tests {
 
     #[test]
     fn the_concurrency_limit_in_the_message_is_the_constant() {
-        let e = concurrency(Some("0")).expect_err("0 is refused").to_string();
+        let e = concurrency(Some("0"), false).expect_err("0 is refused").to_string();
         assert!(e.ends_with(&format!("from 1 to {MAX_CONCURRENCY}")), "{e}");
-        assert_eq!(concurrency(Some(&MAX_CONCURRENCY.to_string())).ok(), Some(MAX_CONCURRENCY));
+        assert_eq!(concurrency(Some(&MAX_CONCURRENCY.to_string()), false).ok(), Some(MAX_CONCURRENCY));
+    }
+
+    #[test]
+    fn concurrency_defaults_to_the_most_for_one_repository_and_a_given_value_wins() {
+        for (given, one, want) in
+            [(None, false, 16), (None, true, MAX_CONCURRENCY), (Some("4"), true, 4), (Some("20"), false, 20)]
+        {
+            assert_eq!(concurrency(given, one).ok(), Some(want), "{given:?} {one}");
+        }
     }
 }

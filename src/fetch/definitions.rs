@@ -118,11 +118,13 @@ pub(super) fn run_file(repo: &str, run: &RunJson) -> Option<(String, String)> {
 /// Reads the definitions of `runs`, each distinct (path, commit) once. Only a rate limit
 /// stops it; any other failure makes those runs estimated.
 ///
-/// The reads go concurrently (at most [`MAX_READS`] at once), in two waves: first, of
-/// each path, the commit read last when they went one by one in the runs' order (the
-/// oldest run's: its validator is the one kept), then the other commits, asked with the
-/// validators the first wave got, so a file unchanged since answers 304. The validators
-/// are kept in that order once the reads are done, as one by one would keep them.
+/// The reads go concurrently (at most [`MAX_READS`] at once). A path with a stored
+/// validator is read in two waves: first the commit read last when they went one by one
+/// in the runs' order (the oldest run's: its validator is the one kept), then the other
+/// commits, asked with the validators the first wave got, so a file unchanged since
+/// answers 304. A path without one (a first collection) has nothing to ask with: all
+/// its commits go in the first wave, one round trip instead of two. The validators are
+/// kept in the keys' order once the reads are done, as one by one would keep them.
 pub(super) fn definitions(
     client: &Client,
     repo: &str,
@@ -136,8 +138,10 @@ pub(super) fn definitions(
             keys.push(key);
         }
     }
+    let known = &ctx.stored.wait()?.validators;
     let last = |i: usize| keys.iter().skip(i + 1).all(|k| keys.get(i).is_none_or(|this| k.0 != this.0));
-    let (first, rest): (Vec<usize>, Vec<usize>) = (0..keys.len()).partition(|&i| last(i));
+    let unknown = |i: usize| keys.get(i).is_some_and(|k| !known.contains_key(&format!("workflow:{}", k.0)));
+    let (first, rest): (Vec<usize>, Vec<usize>) = (0..keys.len()).partition(|&i| last(i) || unknown(i));
     let mut done: Vec<Option<Read>> = keys.iter().map(|_| None).collect();
     let wave = Wave { client, repo, keys: &keys, ctx, kept };
     let mut outcome = wave.read(&first, &BTreeMap::new(), &mut done);
@@ -159,9 +163,11 @@ pub(super) fn definitions(
     Ok(out)
 }
 
-/// Workflow files read at once at most by one collection (the client's governor caps
-/// the requests in flight besides).
-const MAX_READS: usize = 8;
+/// Workflow files read at once at most by one collection: as many as its job listings
+/// (14 days of daily runs fit in one wave), while the client's governor caps the run's
+/// requests in flight (input `concurrency`). Not more: each read is a thread, and a run
+/// collects several repositories at once.
+const MAX_READS: usize = super::JOB_THREADS;
 
 /// One (path, commit)'s read: what it gave, and the validators it got.
 struct Read {

@@ -427,6 +427,7 @@ fn conditional_page(
     let prior = ctx.stored.wait()?.validators.get(key).filter(|v| kept_is_complete(key, &v.value));
     let answer = client.get_conditional(path, prior.map(|v| v.etag.as_str()))?;
     let fresh = answer.body.is_some();
+    let keep = keep_paged || answer.next.is_none();
     let (value, etag) = match (answer.body, prior) {
         (None, Some(p)) => (p.value.clone(), Some(p.etag.clone())),
         (None, None) => {
@@ -435,10 +436,12 @@ fn conditional_page(
         (Some(body), _) => {
             let v: serde_json::Value = serde_json::from_str(&body)
                 .map_err(|source| github::Error::Decode { path: path.to_string(), source })?;
-            (reduce(key, v), answer.etag)
+            // Only what is kept is reduced: a first page of several (releases) is
+            // decoded by the caller alone, on the way to the store's write.
+            (if keep { reduce(key, v) } else { v }, answer.etag)
         }
     };
-    if let (Some(etag), true, Ok(mut k)) = (etag, keep_paged || answer.next.is_none(), kept.lock()) {
+    if let (Some(etag), true, Ok(mut k)) = (etag, keep, kept.lock()) {
         k.insert(key.to_string(), Validator { at: ctx.now, etag, value: value.clone() });
     }
     Ok(Got { value, next: answer.next, date: answer.date, fresh })

@@ -200,7 +200,8 @@ fn checkouts_are_read_from_the_definitions_each_run_executed() {
     let r = collect(&fake, dir.path(), at(today, 6));
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("estimated from step names"), "{}", r.stderr);
-    assert!(contents(&fake, 304) >= 1, "commit 2's unchanged files answer 304");
+    // A first collection has no validator to ask with: commits 1 and 2 are read at once.
+    assert_eq!(contents(&fake, 304), 0, "a first collection has no ETag to send");
 
     let rows = export(&fake, dir.path());
     for i in -14..=-1 {
@@ -313,4 +314,45 @@ fn pages_own_runs_are_the_pages_builds_counted_once() {
     assert_eq!(rows[&day]["ci_checkouts"], "1", "one clone for the build, not two: {:?}", rows[&day]);
     assert_eq!(rows[&day]["ci_estimated"], "", "{:?}", rows[&day]);
     assert_eq!(contents(&fake, 200) + contents(&fake, 404), 0, "no definition asked for");
+}
+
+#[test]
+fn a_first_collection_reads_every_commits_file_at_once_and_the_next_asks_with_their_etags() {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    fake.add_repo(REPO);
+    let today = date("2026-07-20");
+    for i in -16..=1 {
+        fake.set_traffic(REPO, plus(today, i), 40, 10, CLONES, 6);
+    }
+    // Five runs at five commits of the same file: five reads, none waiting for another.
+    let steps = ["Set up job", "Run actions/checkout@v4", "Checkout submodules", "Complete job"];
+    for n in 1..=5 {
+        fake.put_file(REPO, ".github/workflows/ci.yml", &sha(n), Some(CI_V2));
+        let when = at(plus(today, -6 + i32::try_from(n).unwrap()), 9);
+        run(&fake, when, ".github/workflows/ci.yml", &sha(n), vec![job("test", when, &steps)]);
+    }
+    // A caller that reads one commit before the others keeps the first read waiting until
+    // the patience runs out, and then never has five waiting at once.
+    fake.hold_until_together("/contents/.github/workflows/ci.yml", 5, std::time::Duration::from_secs(30));
+    let dir = tempdir("workflows-cold");
+    let r = collect(&fake, dir.path(), at(today, 6));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(fake.held_together(), 5, "every commit's file was asked before any was answered");
+    assert_eq!((contents(&fake, 200), contents(&fake, 304)), (5, 0));
+    let rows = export(&fake, dir.path());
+    for i in -5..=-1 {
+        assert_eq!(rows[&plus(today, i)]["ci_checkouts"], "1", "{:?}", rows[&plus(today, i)]);
+        assert_eq!(rows[&plus(today, i)]["ci_estimated"], "");
+    }
+
+    // The next day, the unchanged file at a new commit answers 304 to the ETag kept.
+    fake.put_file(REPO, ".github/workflows/ci.yml", &sha(6), Some(CI_V2));
+    let when = at(today, 9);
+    run(&fake, when, ".github/workflows/ci.yml", &sha(6), vec![job("test", when, &steps)]);
+    fake.clear_requests();
+    let r = collect(&fake, dir.path(), at(plus(today, 1), 6));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!((contents(&fake, 200), contents(&fake, 304)), (0, 1));
+    assert_eq!(export(&fake, dir.path())[&today]["ci_checkouts"], "1");
 }

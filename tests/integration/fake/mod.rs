@@ -225,6 +225,8 @@ impl FakeGitHub {
             in_flight: AtomicU64::new(0),
             limits: Mutex::new(Limits::default()),
             limit_state: Mutex::new(LimitState::default()),
+            hold: Mutex::new(None),
+            hold_changed: std::sync::Condvar::new(),
         });
         let acceptor_shared = Arc::clone(&shared);
         let acceptor = std::thread::Builder::new()

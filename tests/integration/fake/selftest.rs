@@ -1463,3 +1463,25 @@ fn contents_serve_files_per_commit_with_the_blob_as_etag() {
     fake.set_contents_forbidden("octo/hello", true);
     assert_eq!(get(&fake, &format!("{path}?ref=aaa"), Some(TOKEN)).status, 403);
 }
+
+#[test]
+fn held_requests_wait_for_company_and_one_at_a_time_never_gets_there() {
+    let fake = fake_with_token();
+    fake.add_repo("octo/hello");
+    // Three asked together: all three were held at once, and every one is answered.
+    fake.hold_until_together("/repos/octo/hello", 3, std::time::Duration::from_secs(30));
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let asks: Vec<_> = (0..3).map(|_| s.spawn(|| get(&fake, "/repos/octo/hello", Some(TOKEN)).status)).collect();
+        asks.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(statuses, [200, 200, 200]);
+    assert_eq!(fake.held_together(), 3);
+    // One after another: the first waits out the patience, then the hold is open.
+    fake.hold_until_together("/repos/octo/hello", 2, std::time::Duration::from_millis(50));
+    for _ in 0..2 {
+        assert_eq!(get(&fake, "/repos/octo/hello", Some(TOKEN)).status, 200);
+    }
+    assert_eq!(fake.held_together(), 1);
+    // Other paths are never held.
+    assert_eq!(get(&fake, "/rate_limit", Some(TOKEN)).status, 200);
+}

@@ -301,6 +301,22 @@ pub(crate) struct Shared {
     pub(crate) in_flight: AtomicU64,
     pub(crate) limits: Mutex<Limits>,
     pub(crate) limit_state: Mutex<LimitState>,
+    /// Answers held back until several matching requests wait together.
+    pub(crate) hold: Mutex<Option<Hold>>,
+    pub(crate) hold_changed: std::sync::Condvar,
+}
+
+/// Requests whose path and query contain `pattern` wait for one another until `count`
+/// of them are waiting at once (or `patience` has passed): a caller that asks them one
+/// after another never gets there. Counts, not times, tell what the caller did.
+pub(crate) struct Hold {
+    pub(crate) pattern: String,
+    pub(crate) count: usize,
+    pub(crate) patience: std::time::Duration,
+    pub(crate) waiting: usize,
+    pub(crate) released: bool,
+    /// The most matching requests that were waiting at once.
+    pub(crate) most_together: usize,
 }
 
 #[derive(Default)]

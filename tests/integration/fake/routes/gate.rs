@@ -36,8 +36,34 @@ impl Shared {
 
     /// Counts the request in flight, applies the latency, and answers a secondary
     /// rate limit when the caller exceeds the concurrency or per-window cap.
+    /// Holds a request matching the set [`Hold`] until enough others wait with it, or
+    /// its patience runs out (then every held request goes on, and later ones pass).
+    fn wait_for_company(&self, req: &HttpRequest) {
+        let mut guard = lock(&self.hold);
+        let Some(hold) = guard.as_mut().filter(|h| !h.released && req.target.contains(&h.pattern)) else {
+            return;
+        };
+        hold.waiting += 1;
+        hold.most_together = hold.most_together.max(hold.waiting);
+        let deadline = std::time::Instant::now() + hold.patience;
+        loop {
+            let Some(hold) = guard.as_mut() else { return };
+            if hold.waiting >= hold.count || std::time::Instant::now() >= deadline {
+                hold.released = true;
+                self.hold_changed.notify_all();
+            }
+            if hold.released {
+                hold.waiting -= 1;
+                return;
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            guard = self.hold_changed.wait_timeout(guard, left).map_or_else(|p| p.into_inner().0, |(g, _)| g);
+        }
+    }
+
     pub(crate) fn police(&self, req: &HttpRequest) -> Option<Reply> {
         let now_in_flight = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.wait_for_company(req);
         let limits = lock(&self.limits).clone();
         let refusal = {
             let mut ls = lock(&self.limit_state);

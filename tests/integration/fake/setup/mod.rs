@@ -19,6 +19,25 @@ impl FakeGitHub {
         *lock(&self.shared.limit_state) = LimitState::default();
     }
 
+    /// From now on, requests whose path and query contain `path_contains` are answered
+    /// only once `count` of them wait at once (or after `patience`, a safety net that
+    /// lets a caller asking one at a time finish): see [`FakeGitHub::held_together`].
+    pub fn hold_until_together(&self, path_contains: &str, count: usize, patience: std::time::Duration) {
+        *lock(&self.shared.hold) = Some(Hold {
+            pattern: path_contains.to_owned(),
+            count,
+            patience,
+            waiting: 0,
+            released: false,
+            most_together: 0,
+        });
+    }
+
+    /// The most requests held by [`FakeGitHub::hold_until_together`] that waited at once.
+    pub fn held_together(&self) -> usize {
+        lock(&self.shared.hold).as_ref().map_or(0, |h| h.most_together)
+    }
+
     /// What the limits saw so far.
     pub fn limit_stats(&self) -> LimitStats {
         lock(&self.shared.limit_state).stats

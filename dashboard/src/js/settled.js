@@ -1,6 +1,6 @@
-// A split history: gtt keeps a repository's settled years (the days before January 1 of
-// the previous year) in a file of their own, which a new day does not touch, and the live
-// file names it (`settled.file`). The page reads both and joins them here: the parts
+// A split history: gtt keeps a repository's settled days (all but the last 92 to 150
+// days, moved once a month) in a file of their own, which a new day does not touch, and
+// the live file names it (`settled.file`). The page reads both and joins them here: the parts
 // hold disjoint days, so the join is a union.
 
 /** The settled file a live history names: one plain `settled-….json` name, or null. */

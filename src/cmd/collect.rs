@@ -1,8 +1,9 @@
-//! `gtt collect`: read what fetching needs of the stored histories, fetch every
-//! repository, then one repository at a time read its history whole, merge, check and
-//! hand it (with its badges) to the store's ledger and drop it; then the index and the
-//! summed badges, the archives of complete months, the dashboard, and the report. The pure pieces live in `history`, `checks`, `report` and
-//! `archive`; this file is the order of things.
+//! `gtt collect`: read what fetching needs of the stored histories, fetch the
+//! repositories, and as each one's fetch ends (while the others are fetched) read its
+//! history whole, merge, check and hand it (with its badges) to the store's ledger and
+//! drop it; then the index and the summed badges, the archives of complete months, the
+//! dashboard, and the report, in the input order. The pure pieces live in `history`,
+//! `checks`, `report` and `archive`; this file is the order of things.
 
 use std::io::Write;
 
@@ -18,7 +19,7 @@ use crate::github::Client;
 use crate::history::{self, Gap, History};
 use crate::store::Backend;
 use crate::store::ledger::{self, Held, Reader};
-use crate::{archive, discover, fetch, report};
+use crate::{archive, discover, escape, fetch, report};
 
 pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     let mut backend = super::open_store(c, &c.storage)?;
@@ -278,11 +279,10 @@ fn read_and_fetch(client: &Client, c: &Config, backend: &mut dyn Backend, run: &
     let targets = run.targets;
     let repos = &targets.repos;
     let [repo] = repos.as_slice() else {
-        let (mut reader, briefs) = read_with_budget(client, backend, repos, c)?;
+        let (mut reader, briefs) = read_with_budget(client, backend, repos, c, |b, r| read_briefs(b, r, repos, c))?;
         // Once fetched, a brief's validators and caches are spent: only its last day is kept.
-        let last: Vec<Option<Date>> = briefs.iter().map(|h| h.days.keys().next_back().copied()).collect();
-        let stored: Vec<Box<Stored>> = briefs.into_iter().map(|h| Box::new(Stored::ready(h))).collect();
-        fetch::all::all(client, c, repos, stored, &mut |i, r| {
+        let last: Vec<Option<Date>> = briefs.iter().map(|b| b.days.keys().next_back().copied()).collect();
+        fetch::all::all(client, c, repos, briefs, &mut |i, r| {
             let old = Old::Brief(last.get(i).copied().flatten());
             run.land((&mut *backend, &mut reader), i, old, r)
         })?;
@@ -302,8 +302,8 @@ fn read_and_fetch(client: &Client, c: &Config, backend: &mut dyn Backend, run: &
         let read = {
             // A failed read stops the requests waiting for it.
             let _give = GiveOnDrop(&gate);
-            read_with_budget(client, backend, repos, c).map(|(reader, mut stored)| {
-                gate.give(stored.pop());
+            read_with_budget(client, backend, repos, c, |b, r| r.read(b, repo)).map(|(reader, whole)| {
+                gate.give(Some(whole.into_inner()));
                 reader
             })
         };
@@ -317,18 +317,26 @@ fn read_and_fetch(client: &Client, c: &Config, backend: &mut dyn Backend, run: &
     Ok(reader)
 }
 
-/// Reads the stored histories (one repository's whole, several as briefs). The
-/// rate budget is asked meanwhile, so planning costs no time; a single repository has
-/// nothing to plan (its first answers tell the budget).
-fn read_with_budget(
+/// Opens the store's index and reads the stored histories with `read` (one repository's
+/// whole, several as briefs). With archives on, a split history is read with its settled
+/// part: a missing archive of any complete month is caught up. The rate budget is asked
+/// meanwhile, so planning costs no time; a single repository has nothing to plan (its
+/// first answers tell the budget).
+fn read_with_budget<T>(
     client: &Client,
     backend: &mut dyn Backend,
     repos: &[String],
     c: &Config,
-) -> Result<(Reader, Vec<History>), Error> {
+    read: impl FnOnce(&mut dyn Backend, &mut Reader) -> Result<T, crate::store::Error>,
+) -> Result<(Reader, T), Error> {
     let (loaded, budget) = std::thread::scope(|s| {
         let probe = (repos.len() > 1).then(|| s.spawn(|| client.probe_budget()));
-        let loaded = read_all(backend, repos, c);
+        let loaded = Reader::open(backend, repos, c.now).and_then(|mut reader| {
+            if c.archive.is_some() {
+                reader.join_settled();
+            }
+            read(&mut *backend, &mut reader).map(|t| (reader, t))
+        });
         (loaded, probe.and_then(|p| p.join().ok().flatten()))
     });
     let (reader, stored) = loaded?;
@@ -351,31 +359,39 @@ fn read_with_budget(
     Ok((reader, stored))
 }
 
-/// The index, then each history read in turn: one whole, several as their
-/// [`Reader::brief`]s (read whole again, one at a time, when merged). With archives on,
-/// a split history is read with its settled part: a missing archive of any complete
-/// month is caught up.
-fn read_all(
+/// The [`Reader::brief`] of each repository, read in turn (each is read whole again when
+/// its fetch ends).
+fn read_briefs(
     backend: &mut dyn Backend,
+    reader: &mut Reader,
     repos: &[String],
     c: &Config,
-) -> Result<(Reader, Vec<History>), crate::store::Error> {
+) -> Result<Vec<ledger::Brief>, crate::store::Error> {
     let today = history::utc_day(c.now);
-    let mut reader = Reader::open(backend, repos, c.now)?;
-    if c.archive.is_some() {
-        reader.join_settled();
-    }
-    if let [repo] = repos {
-        let whole = reader.read(backend, repo)?.into_inner();
-        return Ok((reader, vec![whole]));
-    }
     // The window and the day before it: the progress line counts the window's new days.
     let from = today.checked_sub(jiff::Span::new().days(history::WINDOW_DAYS + 1)).unwrap_or(today);
-    let mut out = Vec::with_capacity(repos.len());
-    for repo in repos {
-        out.push(reader.brief(backend, repo, from)?);
+    repos.iter().map(|repo| reader.brief(backend, repo, from)).collect()
+}
+
+impl fetch::all::Given for ledger::Brief {
+    type Ready = Box<Stored>;
+
+    fn last_collected(&self) -> Option<Timestamp> {
+        self.last_collected
     }
-    Ok((reader, out))
+
+    fn ready(self, repo: &str) -> Box<Stored> {
+        match self.open(repo) {
+            Ok(h) => Box::new(Stored::ready(h)),
+            // Text this run wrote; should it not parse, the requests that need it fail.
+            Err(e) => {
+                log::error!("{}: the brief read for its fetch: {e}", escape::terminal(repo));
+                let stored = Box::<Stored>::default();
+                stored.give(None);
+                stored
+            }
+        }
+    }
 }
 
 /// A stored history as the read left it: whole (one repository, read while it was

@@ -8,6 +8,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
+use jiff::Timestamp;
+
 use crate::config::Config;
 use crate::github::Client;
 use crate::history::{self, History, Observation};
@@ -59,6 +61,27 @@ impl Drop for Observed {
     }
 }
 
+/// A repository's stored history as the caller hands it to [`all`]: read already, on its
+/// way from the store (see [`Stored`]), or kept compact until its fetch starts.
+pub(crate) trait Given: Send {
+    /// What the fetch reads the history from.
+    type Ready: Deref<Target = Stored>;
+    /// Its last collection, when it is read already: the order of the fetch.
+    fn last_collected(&self) -> Option<Timestamp>;
+    /// The history for the fetch of `repo`, made by the worker that fetches it.
+    fn ready(self, repo: &str) -> Self::Ready;
+}
+
+impl<'a> Given for &'a Stored {
+    type Ready = &'a Stored;
+    fn last_collected(&self) -> Option<Timestamp> {
+        self.peek().and_then(|h| h.last_collected)
+    }
+    fn ready(self, _repo: &str) -> &'a Stored {
+        self
+    }
+}
+
 /// The most [`Observed`] alive at once so far in this process.
 pub(crate) fn peak_observed() -> usize {
     PEAK.load(Ordering::SeqCst)
@@ -75,7 +98,7 @@ pub(crate) fn peak_observed() -> usize {
 /// deferred (an error of kind [`Kind::RateLimited`]). After an error that every repository would
 /// meet (bad token), the rest are skipped rather than hammering GitHub.
 /// `stored` holds each repository's stored history (in the order of `repos`); the worker
-/// that fetches one takes it and drops it when its fetch ends. A history still being read
+/// that fetches one takes it, makes it ready, and drops it when its fetch ends. A history still being read
 /// (one repository, fetched while the store is read) counts as never collected.
 /// An error from `sink` starts no further repository and is returned once the workers end.
 pub(crate) fn all<S, E>(
@@ -86,7 +109,7 @@ pub(crate) fn all<S, E>(
     sink: &mut dyn FnMut(usize, Fetched) -> Result<(), E>,
 ) -> Result<(), E>
 where
-    S: Deref<Target = Stored> + Send,
+    S: Given,
 {
     let order = collection_order(&stored);
     let stored: Vec<Mutex<Option<S>>> = stored.into_iter().map(|s| Mutex::new(Some(s))).collect();
@@ -150,7 +173,7 @@ struct Shared<'a, S> {
     finished: AtomicUsize,
 }
 
-impl<S: Deref<Target = Stored>> Shared<'_, S> {
+impl<S: Given> Shared<'_, S> {
     fn cost(&self) -> u64 {
         if self.c.ci.mode == crate::config::CiMode::Off { COST_WITHOUT_CI } else { COST_WITH_CI }
     }
@@ -180,7 +203,8 @@ impl<S: Deref<Target = Stored>> Shared<'_, S> {
     fn work(&self, tx: &mpsc::SyncSender<(usize, Fetched)>) {
         while let Some((i, affordable)) = self.take() {
             let Some(repo) = self.repos.get(i) else { break };
-            let h = self.stored.get(i).and_then(|m| m.lock().ok()?.take());
+            let given = self.stored.get(i).and_then(|m| m.lock().ok()?.take());
+            let h = given.filter(|_| affordable).map(|g| g.ready(repo));
             let r = self.fetch(repo, h.as_deref(), affordable);
             if affordable {
                 // Those the budget leaves out are summed up once by the caller.
@@ -242,8 +266,8 @@ fn progress(k: usize, total: usize, repo: &str, stored: Option<&History>, r: &Fe
 
 /// Indices of `stored` in the order to collect them: never collected first, then the
 /// longest since the last collection; the input order breaks ties.
-fn collection_order<S: Deref<Target = Stored>>(stored: &[S]) -> Vec<usize> {
+fn collection_order<S: Given>(stored: &[S]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..stored.len()).collect();
-    order.sort_by_key(|&i| (stored.get(i).and_then(|s| s.peek()).and_then(|h| h.last_collected), i));
+    order.sort_by_key(|&i| (stored.get(i).and_then(Given::last_collected), i));
     order
 }

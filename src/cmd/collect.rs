@@ -1,8 +1,9 @@
-//! `gtt collect`: read what fetching needs of the stored histories, fetch every
-//! repository, then one repository at a time read its history whole, merge, check and
-//! hand it (with its badges) to the store's ledger and drop it; then the index and the
-//! summed badges, the archives of complete months, the dashboard, and the report. The pure pieces live in `history`, `checks`, `report` and
-//! `archive`; this file is the order of things.
+//! `gtt collect`: read what fetching needs of the stored histories, fetch the
+//! repositories, and as each one's fetch ends (while the others are fetched) read its
+//! history whole, merge, check and hand it (with its badges) to the store's ledger and
+//! drop it; then the index and the summed badges, the archives of complete months, the
+//! dashboard, and the report, in the input order. The pure pieces live in `history`,
+//! `checks`, `report` and `archive`; this file is the order of things.
 
 use std::io::Write;
 
@@ -18,7 +19,7 @@ use crate::github::Client;
 use crate::history::{self, Gap, History};
 use crate::store::Backend;
 use crate::store::ledger::{self, Held, Reader};
-use crate::{archive, discover, fetch, report};
+use crate::{archive, discover, escape, fetch, report};
 
 pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     let mut backend = super::open_store(c, &c.storage)?;
@@ -37,22 +38,18 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     let client = Client::with_concurrency(&c.api_url, token.clone(), c.max_wait, c.concurrency);
     let mut archive_backend = c.archive.as_ref().map(|s| super::open_store(c, s)).transpose()?;
     let targets = targets(c, &client)?;
-    let (mut reader, stored, fetched) = read_and_fetch(&client, c, backend.as_mut(), &targets.repos)?;
-    let sorted: Vec<Sorted> =
-        fetched.into_iter().zip(&targets.repos).map(|(r, repo)| sort(&targets, repo, r)).collect();
     let today = history::utc_day(c.now);
-    let outcomes = sorted.iter().filter(|s| matches!(s, Sorted::Failed(_) | Sorted::Fetched(..))).count();
-    let collected = sorted.iter().any(|s| matches!(s, Sorted::Fetched(..)));
-    let mut pass = Pass::new(c, today, scope(c, outcomes), archive_backend.is_some());
-    let mut stream = (!c.dry_run && collected).then(|| ledger::Stream::new(reader.index(), &targets.repos, c.now));
-    let mut tally = Tally { skipped: targets.skipped.clone(), deferred: Vec::new(), outcomes: Vec::new(), clock: None };
-    let each = targets.repos.iter().zip(stored).zip(sorted).map(|((r, o), s)| (r.as_str(), o, s));
-    pass.each(c, (backend.as_mut(), &mut reader, stream.as_mut()), &mut tally, each)?;
+    let pass = Pass::new(c, &targets.repos, scope(c, targets.repos.len()), archive_backend.is_some())
+        .holding(scope_waits(c, targets.repos.len()));
+    let mut run = Run { c, targets: &targets, pass, tally: Tally::new(targets.skipped.clone(), targets.repos.len()) };
+    let reader = read_and_fetch(&client, c, backend.as_mut(), &mut run)?;
     drop(reader);
     log::debug!("histories held at once: peak {}", ledger::peak_held());
-    if let Some(stream) = stream {
-        stream.finish(backend.as_mut(), &mut pass.sums)?;
-    }
+    log::debug!("observations held at once: peak {}", fetch::all::peak_observed());
+    let Run { mut pass, mut tally, .. } = run;
+    tally.settle();
+    let collected = tally.outcomes.iter().any(|o| o.collected);
+    pass.finish(backend.as_mut())?;
     let archived = match (archive_backend.as_mut(), pass.months) {
         (Some(ab), Some(months)) => archive::write_months(ab.as_mut(), months, c.dry_run)?,
         _ => Vec::new(),
@@ -61,7 +58,7 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
         super::dashboard::write(c, backend.as_mut(), dir)?;
     }
     let reports = tally.reports();
-    if let Some((ours, github)) = tally.clock {
+    if let Some((_, ours, github)) = tally.clock {
         let line = clock_line(ours, github);
         if c.action {
             writeln!(out, "{}", report::warning("gtt: clock", &line)).map_err(Error::output("stdout"))?;
@@ -90,6 +87,37 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     verdict(&reports, &tally.deferred, collected)
 }
 
+/// One collect run as the fetched repositories land, in the order their fetches end.
+struct Run<'c> {
+    c: &'c Config,
+    targets: &'c discover::Resolved,
+    pass: Pass<'c>,
+    tally: Tally,
+}
+
+impl Run<'_> {
+    /// One repository whose fetch ended (the `i`th of the targets): sorted, its history
+    /// read whole and merged, handed over and dropped.
+    fn land(
+        &mut self,
+        (backend, reader): (&mut dyn Backend, &mut Reader),
+        i: usize,
+        old: Old,
+        fetched: Fetched,
+    ) -> Result<(), Error> {
+        let Some(repo) = self.targets.repos.get(i) else { return Ok(()) };
+        let sorted = sort(self.targets, repo, fetched);
+        let Some((outcome, merged)) =
+            self.tally.take(self.c, i, repo, old, sorted, &mut || reader.read(backend, repo))?
+        else {
+            return Ok(());
+        };
+        let outcome = self.pass.hand_over(backend, reader.index(), outcome, merged)?;
+        self.tally.done(i, Done::Handled(Box::new(outcome)));
+        Ok(())
+    }
+}
+
 /// What the run does with each repository's history once merged, before dropping it:
 /// hands it to the store's write (with its badges, its series kept for the sums), adds
 /// its complete months to the archives, and keeps what the report needs of it.
@@ -99,39 +127,61 @@ struct Pass<'c> {
     summary: bool,
     sums: report::BadgeSums<'c>,
     months: Option<archive::Months>,
+    /// The repositories of the run, the time, and whether anything is written (not a dry run).
+    repos: &'c [String],
+    now: Timestamp,
+    writes: bool,
+    /// The write, opened by the first repository collected (or at once: [`Pass::open`]).
+    stream: Option<ledger::Stream>,
+    /// Badge files of the repositories handed over before the run knows whether it
+    /// writes (until one is collected) and their scope ([`scope_waits`]): a few small
+    /// texts each, dropped if it never knows (none collected writes nothing; one
+    /// repository collected has only the summed badges). None: handed over at once.
+    held: Option<crate::store::Files>,
+    scope_waits: bool,
+    /// Repositories handed over so far, and whether one of them was collected.
+    handed: usize,
+    collected: bool,
 }
 
 impl<'c> Pass<'c> {
-    fn new(c: &'c Config, today: Date, scope: report::BadgeScope, archive: bool) -> Pass<'c> {
+    fn new(c: &'c Config, repos: &'c [String], scope: report::BadgeScope, archive: bool) -> Pass<'c> {
+        let today = history::utc_day(c.now);
         Pass {
             today,
             summary: c.action,
             sums: report::BadgeSums::new(today, &c.badges, scope),
             months: archive.then(archive::Months::new),
+            repos,
+            now: c.now,
+            writes: !c.dry_run,
+            stream: None,
+            held: None,
+            scope_waits: false,
+            handed: 0,
+            collected: false,
         }
     }
 
-    /// Every repository in turn: sorted, its history read whole and merged, handed over.
-    fn each<'r>(
-        &mut self,
-        c: &Config,
-        (backend, reader, mut stream): (&mut dyn Backend, &mut Reader, Option<&mut ledger::Stream>),
-        tally: &mut Tally,
-        repos: impl Iterator<Item = (&'r str, Old, Sorted)>,
-    ) -> Result<(), Error> {
-        for (repo, old, sorted) in repos {
-            let Some((outcome, merged)) = tally.take(c, repo, old, sorted, &mut || reader.read(backend, repo))? else {
-                continue;
-            };
-            tally.outcomes.push(self.hand_over(backend, stream.as_deref_mut(), outcome, merged)?);
+    /// The pass of a collect run: each repository's badge files held until the run knows
+    /// whether it writes them ([`Pass::held`]).
+    fn holding(mut self, scope_waits: bool) -> Pass<'c> {
+        self.held = Some(crate::store::Files::new());
+        self.scope_waits = scope_waits;
+        self
+    }
+
+    /// Opens the write now, whatever is handed over (an aggregate run).
+    fn open(&mut self, index: &crate::store::Index) {
+        if self.writes {
+            self.stream = Some(ledger::Stream::new(index, self.repos, self.now));
         }
-        Ok(())
     }
 
     fn hand_over(
         &mut self,
         backend: &mut dyn Backend,
-        stream: Option<&mut ledger::Stream>,
+        index: &crate::store::Index,
         mut outcome: Outcome,
         mut merged: Held,
     ) -> Result<Outcome, Error> {
@@ -139,8 +189,19 @@ impl<'c> Pass<'c> {
         if let Some(months) = self.months.as_mut() {
             months.add(&merged, self.today);
         }
-        if let Some(stream) = stream {
-            stream.put(backend, &mut merged, outcome.collected, &mut self.sums)?;
+        self.handed += 1;
+        self.collected |= outcome.collected;
+        if self.writes {
+            if self.stream.is_none() && self.collected {
+                self.open(index);
+            }
+            // The badges held go out once the run knows it writes them, and their scope.
+            let release = self.collected && (self.handed > 1 || !self.scope_waits);
+            let mut gate = Gate { sums: &mut self.sums, held: &mut self.held, release };
+            match self.stream.as_mut() {
+                Some(stream) => stream.put(backend, &mut merged, outcome.collected, &mut gate)?,
+                None => drop(ledger::Derive::repo(&mut gate, &merged)),
+            }
         }
         outcome.digest = report::digest(&merged, self.today);
         if self.summary {
@@ -148,7 +209,46 @@ impl<'c> Pass<'c> {
         }
         Ok(outcome)
     }
+
+    /// Writes the index and the summed badges, when a repository was collected (or the
+    /// run aggregates).
+    fn finish(&mut self, backend: &mut dyn Backend) -> Result<(), Error> {
+        if let Some(stream) = self.stream.take() {
+            stream.finish(backend, &mut Gate { sums: &mut self.sums, held: &mut self.held, release: false })?;
+        }
+        Ok(())
+    }
 }
+
+/// Whether the scope of a run's badges ([`scope`]) waits for the repositories collected:
+/// a run over several (not a shard) writes each one's own badges only when more than
+/// one is handed over, which it knows for sure once two were.
+fn scope_waits(c: &Config, repos: usize) -> bool {
+    scope(c, repos).per_repo && !matches!(c.shard, Some((_, n)) if n > 1)
+}
+
+/// The badge sums as a stream's [`ledger::Derive`], holding each repository's own
+/// files while the run does not know yet whether it writes them ([`Pass::held`]).
+struct Gate<'a, 'c> {
+    sums: &'a mut report::BadgeSums<'c>,
+    held: &'a mut Option<crate::store::Files>,
+    /// Whether the held files go out with the next repository's.
+    release: bool,
+}
+
+impl ledger::Derive for Gate<'_, '_> {
+    fn repo(&mut self, h: &History) -> crate::store::Files {
+        let files = self.sums.repo_files(h);
+        let Some(held) = self.held.as_mut() else { return files };
+        held.extend(files);
+        if self.release { self.held.take().unwrap_or_default() } else { crate::store::Files::new() }
+    }
+
+    fn summed(&self) -> crate::store::Files {
+        self.sums.summed_files()
+    }
+}
+
 /// The repositories this job collects: globs resolved, exclusions and filters applied,
 /// cut to the shard.
 fn targets(c: &Config, client: &Client) -> Result<discover::Resolved, Error> {
@@ -169,58 +269,74 @@ fn targets(c: &Config, client: &Client) -> Result<discover::Resolved, Error> {
     Ok(t)
 }
 
-/// Reads the stored histories and fetches the repositories. One repository is fetched
-/// while the store is read: what needs nothing stored goes out at once (the runs
-/// listing), the conditional requests wait for their ETags. Several are read first,
-/// one at a time, for what fetching needs of each ([`Reader::brief`]); they are read
-/// whole, one at a time, when merged.
-fn read_and_fetch(
-    client: &Client,
-    c: &Config,
-    backend: &mut dyn Backend,
-    repos: &[String],
-) -> Result<(Reader, Vec<Old>, Vec<Fetched>), Error> {
-    let [repo] = repos else {
-        let (reader, briefs) = read_with_budget(client, backend, repos, c)?;
-        let stored: Vec<Stored> = briefs.into_iter().map(Stored::ready).collect();
-        let fetched = fetch::all::all(client, c, repos, &stored);
-        let old =
-            // Once fetched, a brief's validators and caches are spent: only its last day is kept.
-            stored.into_iter().map(|s| Old::Brief(s.into_inner().and_then(|h| h.days.keys().next_back().copied())));
-        return Ok((reader, old.collect(), fetched));
+/// Reads the stored histories and fetches the repositories, each landing in `run` as its
+/// fetch ends. One repository is fetched while the store is read: what needs nothing
+/// stored goes out at once (the runs listing), the conditional requests wait for their
+/// ETags. Several are read first, one at a time, for what fetching needs of each
+/// ([`Reader::brief`]); each is read whole when its fetch ends, while the others are
+/// fetched.
+fn read_and_fetch(client: &Client, c: &Config, backend: &mut dyn Backend, run: &mut Run<'_>) -> Result<Reader, Error> {
+    let targets = run.targets;
+    let repos = &targets.repos;
+    let [repo] = repos.as_slice() else {
+        let (mut reader, briefs) = read_with_budget(client, backend, repos, c, |b, r| read_briefs(b, r, repos, c))?;
+        // Once fetched, a brief's validators and caches are spent: only its last day is kept.
+        let last: Vec<Option<Date>> = briefs.iter().map(|b| b.days.keys().next_back().copied()).collect();
+        fetch::all::all(client, c, repos, briefs, &mut |i, r| {
+            let old = Old::Brief(last.get(i).copied().flatten());
+            run.land((&mut *backend, &mut reader), i, old, r)
+        })?;
+        return Ok(reader);
     };
     let gate = Stored::default();
     let (read, fetched) = std::thread::scope(|s| {
-        let fetch = s.spawn(|| fetch::all::all(client, c, repos, std::slice::from_ref(&gate)));
+        let fetch = s.spawn(|| {
+            let mut out = None;
+            let sink = &mut |_, r| {
+                out = Some(r);
+                Ok::<(), std::convert::Infallible>(())
+            };
+            let _ = fetch::all::all(client, c, repos, vec![&gate], sink);
+            out
+        });
         let read = {
             // A failed read stops the requests waiting for it.
             let _give = GiveOnDrop(&gate);
-            read_with_budget(client, backend, repos, c).map(|(reader, mut stored)| {
-                gate.give(stored.pop());
+            read_with_budget(client, backend, repos, c, |b, r| r.read(b, repo)).map(|(reader, whole)| {
+                gate.give(Some(whole.into_inner()));
                 reader
             })
         };
         (read, fetch.join())
     });
-    let reader = read?;
-    let failed = || vec![Err(fetch::Error::new(repo, fetch::Kind::Other, "the fetch thread failed"))];
-    let fetched = fetched.unwrap_or_else(|_| failed());
+    let mut reader = read?;
+    let failed = || Err(fetch::Error::new(repo, fetch::Kind::Other, "the fetch thread failed"));
+    let fetched = fetched.ok().flatten().unwrap_or_else(failed);
     let stored = gate.into_inner().unwrap_or_else(|| History::new(repo));
-    Ok((reader, vec![Old::Whole(Box::new(Held::new(stored)))], fetched))
+    run.land((backend, &mut reader), 0, Old::Whole(Box::new(Held::new(stored))), fetched)?;
+    Ok(reader)
 }
 
-/// Reads the stored histories (one repository's whole, several as briefs). The
-/// rate budget is asked meanwhile, so planning costs no time; a single repository has
-/// nothing to plan (its first answers tell the budget).
-fn read_with_budget(
+/// Opens the store's index and reads the stored histories with `read` (one repository's
+/// whole, several as briefs). With archives on, a split history is read with its settled
+/// part: a missing archive of any complete month is caught up. The rate budget is asked
+/// meanwhile, so planning costs no time; a single repository has nothing to plan (its
+/// first answers tell the budget).
+fn read_with_budget<T>(
     client: &Client,
     backend: &mut dyn Backend,
     repos: &[String],
     c: &Config,
-) -> Result<(Reader, Vec<History>), Error> {
+    read: impl FnOnce(&mut dyn Backend, &mut Reader) -> Result<T, crate::store::Error>,
+) -> Result<(Reader, T), Error> {
     let (loaded, budget) = std::thread::scope(|s| {
         let probe = (repos.len() > 1).then(|| s.spawn(|| client.probe_budget()));
-        let loaded = read_all(backend, repos, c);
+        let loaded = Reader::open(backend, repos, c.now).and_then(|mut reader| {
+            if c.archive.is_some() {
+                reader.join_settled();
+            }
+            read(&mut *backend, &mut reader).map(|t| (reader, t))
+        });
         (loaded, probe.and_then(|p| p.join().ok().flatten()))
     });
     let (reader, stored) = loaded?;
@@ -243,31 +359,39 @@ fn read_with_budget(
     Ok((reader, stored))
 }
 
-/// The index, then each history read in turn: one whole, several as their
-/// [`Reader::brief`]s (read whole again, one at a time, when merged). With archives on,
-/// a split history is read with its settled part: a missing archive of any complete
-/// month is caught up.
-fn read_all(
+/// The [`Reader::brief`] of each repository, read in turn (each is read whole again when
+/// its fetch ends).
+fn read_briefs(
     backend: &mut dyn Backend,
+    reader: &mut Reader,
     repos: &[String],
     c: &Config,
-) -> Result<(Reader, Vec<History>), crate::store::Error> {
+) -> Result<Vec<ledger::Brief>, crate::store::Error> {
     let today = history::utc_day(c.now);
-    let mut reader = Reader::open(backend, repos, c.now)?;
-    if c.archive.is_some() {
-        reader.join_settled();
-    }
-    if let [repo] = repos {
-        let whole = reader.read(backend, repo)?.into_inner();
-        return Ok((reader, vec![whole]));
-    }
     // The window and the day before it: the progress line counts the window's new days.
     let from = today.checked_sub(jiff::Span::new().days(history::WINDOW_DAYS + 1)).unwrap_or(today);
-    let mut out = Vec::with_capacity(repos.len());
-    for repo in repos {
-        out.push(reader.brief(backend, repo, from)?);
+    repos.iter().map(|repo| reader.brief(backend, repo, from)).collect()
+}
+
+impl fetch::all::Given for ledger::Brief {
+    type Ready = Box<Stored>;
+
+    fn last_collected(&self) -> Option<Timestamp> {
+        self.last_collected
     }
-    Ok((reader, out))
+
+    fn ready(self, repo: &str) -> Box<Stored> {
+        match self.open(repo) {
+            Ok(h) => Box::new(Stored::ready(h)),
+            // Text this run wrote; should it not parse, the requests that need it fail.
+            Err(e) => {
+                log::error!("{}: the brief read for its fetch: {e}", escape::terminal(repo));
+                let stored = Box::<Stored>::default();
+                stored.give(None);
+                stored
+            }
+        }
+    }
 }
 
 /// A stored history as the read left it: whole (one repository, read while it was
@@ -301,7 +425,7 @@ enum Sorted {
     /// A repository a glob picked that the token may not read.
     Skipped(String),
     Failed(String),
-    Fetched(Box<history::Observation>, Option<fetch::Error>),
+    Fetched(Box<fetch::all::Observed>, Option<fetch::Error>),
 }
 
 fn sort(targets: &discover::Resolved, repo: &str, result: Fetched) -> Sorted {
@@ -367,19 +491,38 @@ struct Tally {
     /// Deferred by the rate limit, and whether that loses days.
     deferred: Vec<(String, bool)>,
     outcomes: Vec<Outcome>,
-    /// The run's clock and GitHub's, when they disagree by more than [`CLOCK_SLACK`].
-    clock: Option<(Timestamp, Timestamp)>,
+    /// The run's clock and GitHub's, when they disagree by more than [`CLOCK_SLACK`]:
+    /// the first repository's (in the input order) that says so.
+    clock: Option<(usize, Timestamp, Timestamp)>,
+    /// What each repository came to, by its place in the input order, as the fetches
+    /// end (in any order); [`Tally::settle`] puts them in the lists above.
+    done: Vec<Option<Done>>,
+}
+
+/// What one repository came to.
+enum Done {
+    /// A repository a glob picked that the token may not read, and why it is skipped.
+    Skipped(String, String),
+    /// Deferred by the rate limit: why, and whether that loses days.
+    Deferred(String, String, bool),
+    Handled(Box<Outcome>),
 }
 
 /// How far the run's clock (or `now`) may be from GitHub's before the run says so.
 const CLOCK_SLACK: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
 
 impl Tally {
-    /// Sorts one repository into deferred or skipped, or reads its whole stored history
-    /// (`read`) and gives its outcome with the history merged.
+    fn new(skipped: Vec<(String, String)>, repos: usize) -> Tally {
+        let done = std::iter::repeat_with(|| None).take(repos).collect();
+        Tally { skipped, deferred: Vec::new(), outcomes: Vec::new(), clock: None, done }
+    }
+
+    /// Sorts the `i`th repository into deferred or skipped, or reads its whole stored
+    /// history (`read`) and gives its outcome with the history merged.
     fn take(
         &mut self,
         c: &Config,
+        i: usize,
         repo: &str,
         old: Old,
         sorted: Sorted,
@@ -389,21 +532,42 @@ impl Tally {
             // Out of budget: left for the next run, loudly if that loses days.
             Sorted::Deferred(e) => {
                 let loses = deferral_loses_days(old.last_day(), history::utc_day(c.now));
-                self.skipped.push((repo.to_string(), deferral_reason(loses, &e.message)));
-                self.deferred.push((repo.to_string(), loses));
+                self.done(i, Done::Deferred(repo.to_string(), deferral_reason(loses, &e.message), loses));
                 Ok(None)
             }
             Sorted::Skipped(why) => {
-                self.skipped.push((repo.to_string(), why));
+                self.done(i, Done::Skipped(repo.to_string(), why));
                 Ok(None)
             }
             Sorted::Failed(why) => Ok(Some((Outcome { error: Some(why), ..Outcome::new(repo) }, old.whole(read)?))),
             Sorted::Fetched(obs, ci_error) => {
-                if let Some(github) = obs.github_now.filter(|g| c.now.duration_since(*g).abs() > CLOCK_SLACK) {
-                    self.clock.get_or_insert((c.now, github));
+                if let Some(github) = obs.github_now.filter(|g| c.now.duration_since(*g).abs() > CLOCK_SLACK)
+                    && self.clock.is_none_or(|(j, _, _)| i < j)
+                {
+                    self.clock = Some((i, c.now, github));
                 }
                 let old = old.whole(read)?;
                 Ok(Some(merge(c, repo, &old, &obs, ci_error)?))
+            }
+        }
+    }
+
+    fn done(&mut self, i: usize, d: Done) {
+        if let Some(slot) = self.done.get_mut(i) {
+            *slot = Some(d);
+        }
+    }
+
+    /// The lists in the input order, once every repository is done.
+    fn settle(&mut self) {
+        for d in std::mem::take(&mut self.done).into_iter().flatten() {
+            match d {
+                Done::Skipped(repo, why) => self.skipped.push((repo, why)),
+                Done::Deferred(repo, why, loses) => {
+                    self.skipped.push((repo.clone(), why));
+                    self.deferred.push((repo, loses));
+                }
+                Done::Handled(outcome) => self.outcomes.push(*outcome),
             }
         }
     }
@@ -555,16 +719,14 @@ fn aggregate(c: &Config, backend: &mut dyn Backend, out: &mut dyn Write) -> Resu
     // `ledger::Stream`): one that cannot be read still stops the job before any write.
     let mut reader = Reader::open(backend, &repos, c.now)?;
     let today = history::utc_day(c.now);
-    let mut pass = Pass::new(c, today, report::BadgeScope::whole(repos.len()), false);
-    let mut stream = (!c.dry_run).then(|| ledger::Stream::new(reader.index(), &repos, c.now));
+    let mut pass = Pass::new(c, &repos, report::BadgeScope::whole(repos.len()), false);
+    pass.open(reader.index());
     let mut outcomes = Vec::new();
     for repo in &repos {
         let h = reader.read(backend, repo)?;
-        outcomes.push(pass.hand_over(backend, stream.as_mut(), Outcome::new(repo), h)?);
+        outcomes.push(pass.hand_over(backend, reader.index(), Outcome::new(repo), h)?);
     }
-    if let Some(stream) = stream {
-        stream.finish(backend, &mut pass.sums)?;
-    }
+    pass.finish(backend)?;
     let n = report::count(outcomes.len() as u64, "repository", "repositories");
     writeln!(out, "aggregated {n} in {}", backend.describe()).map_err(Error::output("stdout"))?;
     if c.action {

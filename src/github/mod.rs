@@ -308,15 +308,20 @@ impl Client {
         decode(path, body)
     }
 
-    pub(crate) fn post_json<T: DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<T, Error> {
+    pub(crate) fn post_json<T: DeserializeOwned>(&self, path: &str, body: &impl serde::Serialize) -> Result<T, Error> {
         self.send_json("POST", path, body)
     }
 
-    pub(crate) fn patch_json<T: DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<T, Error> {
+    pub(crate) fn patch_json<T: DeserializeOwned>(&self, path: &str, body: &impl serde::Serialize) -> Result<T, Error> {
         self.send_json("PATCH", path, body)
     }
 
-    fn send_json<T: DeserializeOwned>(&self, method: &str, path: &str, body: &serde_json::Value) -> Result<T, Error> {
+    fn send_json<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> Result<T, Error> {
         let text = serde_json::to_string(body).map_err(|source| Error::Decode { path: path.to_string(), source })?;
         let url = self.url(path);
         let reply = self.send(Request { method, body: Some(&text), ..Request::get(&url) })?;

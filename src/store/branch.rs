@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use base64::Engine as _;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::github::{self, Client};
 
@@ -58,6 +58,39 @@ struct EntryJson {
     sha: String,
     #[serde(default)]
     size: Option<u64>,
+}
+
+/// A tree request, written straight from the names and shas held: at the end of a run
+/// over thousands of repositories it names every file the run changed.
+#[derive(Serialize)]
+struct NewTree<'a> {
+    tree: Vec<NewEntry<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    base_tree: Option<&'a str>,
+}
+
+/// One file of a [`NewTree`]: by the sha of a blob sent before, or its text inline.
+#[derive(Serialize)]
+struct NewEntry<'a> {
+    path: &'a str,
+    mode: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sha: Option<std::borrow::Cow<'a, str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content: Option<&'a str>,
+}
+
+impl NewEntry<'_> {
+    const BLOB: NewEntry<'static> = NewEntry { path: "", mode: "100644", kind: "blob", sha: None, content: None };
+}
+
+/// The answer to a tree request as gtt reads it: the new tree's sha. The answer also
+/// lists every file of the new tree, which the parser skips.
+#[derive(Debug, Deserialize)]
+struct TreeSha {
+    sha: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -272,29 +305,19 @@ impl Branch {
     /// The new tree: `base` with the changed files (small ones inline, large ones as
     /// blobs of their own).
     fn make_tree(&self, changed: &[(&String, &String)]) -> Result<String, Error> {
-        let mut entries = Vec::new();
+        let mut tree = Vec::with_capacity(self.staged.len() + changed.len());
         for (name, (sha, _)) in self.staged.iter().filter(|(n, _)| !changed.iter().any(|(c, _)| c == n)) {
-            entries.push(serde_json::json!({ "path": name, "mode": "100644", "type": "blob", "sha": sha }));
+            tree.push(NewEntry { path: name, sha: Some(sha.into()), content: None, ..NewEntry::BLOB });
         }
         for (name, content) in changed {
-            let mut entry = serde_json::Map::new();
-            entry.insert("path".into(), serde_json::json!(name));
-            entry.insert("mode".into(), serde_json::json!("100644"));
-            entry.insert("type".into(), serde_json::json!("blob"));
-            if content.len() <= INLINE_MAX {
-                entry.insert("content".into(), serde_json::json!(content));
+            tree.push(if content.len() <= INLINE_MAX {
+                NewEntry { path: name, content: Some(content), ..NewEntry::BLOB }
             } else {
-                entry.insert("sha".into(), serde_json::json!(self.post_blob(name, content)?));
-            }
-            entries.push(serde_json::Value::Object(entry));
+                NewEntry { path: name, sha: Some(self.post_blob(name, content)?.into()), ..NewEntry::BLOB }
+            });
         }
-        let mut body = serde_json::Map::new();
-        body.insert("tree".into(), serde_json::Value::Array(entries));
-        if let Some((_, tree)) = &self.head {
-            body.insert("base_tree".into(), serde_json::json!(tree));
-        }
-        let body = serde_json::Value::Object(body);
-        let tree: TreeJson =
+        let body = NewTree { tree, base_tree: self.head.as_ref().map(|(_, tree)| tree.as_str()) };
+        let tree: TreeSha =
             self.client.post_json(&self.git("trees"), &body).map_err(|e| self.explain(e, "writing the tree of"))?;
         Ok(tree.sha)
     }

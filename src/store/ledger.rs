@@ -346,20 +346,65 @@ struct BriefJson {
     validators: BTreeMap<String, crate::history::Validator>,
 }
 
+/// The parts of a brief that are large as parsed trees (the validators hold GitHub's
+/// last answers as JSON values) and wait as text until the fetch.
+#[derive(serde::Deserialize, serde::Serialize)]
+struct BriefRest {
+    #[serde(default)]
+    ci_cache: BTreeMap<u64, BTreeMap<jiff::civil::Date, u64>>,
+    #[serde(default)]
+    ci_estimated_runs: std::collections::BTreeSet<u64>,
+    #[serde(default)]
+    validators: BTreeMap<String, crate::history::Validator>,
+}
+
+/// What fetching needs of a stored history ([`Reader::brief`]): its last collection (the
+/// order of the fetch) and the days from the brief's start (the progress line counts new
+/// days) as read, and its validators (conditional requests) and CI caches (runs already
+/// counted) as compact JSON text, parsed only when its fetch starts ([`Brief::open`]):
+/// a run holds every repository's brief until its fetch, and a parsed answer is several
+/// times the size of its text.
+#[derive(Debug)]
+pub(crate) struct Brief {
+    pub(crate) last_collected: Option<Timestamp>,
+    pub(crate) days: BTreeMap<jiff::civil::Date, crate::history::Traffic>,
+    rest: Box<str>,
+}
+
+impl Brief {
+    fn new(h: History) -> Result<Brief, serde_json::Error> {
+        let rest = BriefRest { ci_cache: h.ci_cache, ci_estimated_runs: h.ci_estimated_runs, validators: h.validators };
+        let rest = serde_json::to_string(&rest)?.into_boxed_str();
+        Ok(Brief { last_collected: h.last_collected, days: h.days, rest })
+    }
+
+    /// The history fetching reads for `repo`: its last collection, days, validators and
+    /// CI caches. Only the text this brief wrote is parsed.
+    pub(crate) fn open(self, repo: &str) -> Result<History, serde_json::Error> {
+        let rest: BriefRest = serde_json::from_str(&self.rest)?;
+        let mut h = History::new(repo);
+        h.last_collected = self.last_collected;
+        h.days = self.days;
+        h.ci_cache = rest.ci_cache;
+        h.ci_estimated_runs = rest.ci_estimated_runs;
+        h.validators = rest.validators;
+        Ok(h)
+    }
+}
+
 impl Reader {
-    /// What fetching needs of the stored history of `repo`: its validators (conditional
-    /// requests), CI caches (runs already counted), last collection (the order of the
-    /// fetch) and the days from `from` (the progress line counts new days), read for
-    /// hundreds of repositories before any is fetched, at a third of a full parse. A file
-    /// that is not JSON, or is another repository's or a newer gtt's, is an error here;
-    /// the full parse when the history is merged ([`Reader::read`]) checks the rest
-    /// before anything of the run is in place (see [`Stream`]).
+    /// What fetching needs of the stored history of `repo` (see [`Brief`]), with the days
+    /// from `from`, read for hundreds of repositories before any is fetched, at a third
+    /// of a full parse. A file that is not JSON, or is another repository's or a newer
+    /// gtt's, is an error here; the full parse when the history is merged
+    /// ([`Reader::read`]) checks the rest before anything of the run is in place (see
+    /// [`Stream`]).
     pub(crate) fn brief(
         &mut self,
         backend: &mut dyn Backend,
         repo: &str,
         from: jiff::civil::Date,
-    ) -> Result<History, Error> {
+    ) -> Result<Brief, Error> {
         let name = history_file(repo);
         let read;
         let text = match self.cache.as_ref() {
@@ -369,14 +414,15 @@ impl Reader {
                 read.as_deref()
             }
         };
+        let brief_of = |h: History| Brief::new(h).map_err(|e| unusable(&name, &self.place, Box::new(e)));
         let Some(text) = text else {
             // Checks the index as a full read does.
-            return self.read_text(repo, None).map(Held::into_inner);
+            return brief_of(self.read_text(repo, None)?.into_inner());
         };
         let b: BriefJson = serde_json::from_str(text).map_err(|e| unusable(&name, &self.place, Box::new(e)))?;
         if b.schema > crate::history::SPLIT_SCHEMA || !b.repo.eq_ignore_ascii_case(repo) {
             // The full parse says why, in its words.
-            return self.read_text(repo, Some(text.to_string())).map(Held::into_inner);
+            return brief_of(self.read_text(repo, Some(text.to_string()))?.into_inner());
         }
         let mut h = History::new(repo);
         h.last_collected = b.last_collected;
@@ -384,7 +430,7 @@ impl Reader {
         h.ci_cache = b.ci_cache;
         h.ci_estimated_runs = b.ci_estimated_runs;
         h.validators = b.validators;
-        Ok(h)
+        brief_of(h)
     }
 }
 
@@ -535,5 +581,26 @@ impl Stream {
             self.put(backend, &mut merged, write, derive)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod brief_tests {
+    use super::*;
+
+    /// What a brief keeps as text comes back as it was when its fetch opens it.
+    #[test]
+    fn a_brief_opens_to_what_fetching_needs_of_the_history() {
+        let day = jiff::civil::date(2026, 11, 29);
+        let at: Timestamp = "2026-11-30T06:00:00Z".parse().unwrap_or_default();
+        let mut h = History::new("octo/hello");
+        h.last_collected = Some(at);
+        h.days.insert(day, [5, 2, 3, 1].into());
+        h.ci_cache.insert(9_000_000_001, BTreeMap::from([(day, 4)]));
+        h.ci_estimated_runs.insert(9_000_000_001);
+        let value = serde_json::json!({"count": 5, "views": [{"timestamp": "2026-11-29T00:00:00Z", "count": 5}]});
+        h.validators.insert("views".into(), crate::history::Validator { at, etag: "W/\"1\"".into(), value });
+        let opened = Brief::new(h.clone()).and_then(|b| b.open("octo/hello")).map_err(|e| e.to_string());
+        assert_eq!(opened, Ok(h));
     }
 }

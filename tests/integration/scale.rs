@@ -114,11 +114,98 @@ fn matrix_shards_plus_the_aggregate_job_write_what_one_run_writes() {
 
 /// The peak the run reports (at debug level) of whole histories it held at once.
 fn peak_held(stderr: &str) -> usize {
+    peak_of("histories", stderr)
+}
+
+/// The peak the run reports (at debug level) of `what` it held at once.
+fn peak_of(what: &str, stderr: &str) -> usize {
     stderr
         .lines()
-        .find_map(|l| l.split("histories held at once: peak ").nth(1))
+        .find_map(|l| l.split(&format!("{what} held at once: peak ")).nth(1))
         .and_then(|n| n.trim().parse().ok())
-        .unwrap_or_else(|| panic!("the run reports its peak at debug level:\n{stderr}"))
+        .unwrap_or_else(|| panic!("the run reports its peak of {what} at debug level:\n{stderr}"))
+}
+
+/// Each repository is merged and handed over as its fetch ends, while the others are
+/// fetched: the observations alive at once are one per worker and the one being merged,
+/// not one per repository (counted by the run itself), and still two whole histories.
+#[test]
+fn a_run_holds_an_observation_per_worker_not_one_per_repository() {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    fake.add_generated_repos("many", "repo", 40);
+    let env = [("GITHUB_TOKEN", TOKEN), ("RUST_LOG", "debug")];
+    for workers in [1, 3] {
+        let dir = tempdir("observed");
+        let d = dir.path().display().to_string();
+        let n = workers.to_string();
+        for round in ["creates the store", "reads every history back"] {
+            let r = gtt(&fake, &["--repos", "many/*", "--data-dir", &d, "--concurrency", &n], &env);
+            assert_eq!(r.code, 0, "{round}: {}{}", r.stdout, r.stderr);
+            let observed = peak_of("observations", &r.stderr);
+            assert!(
+                (1..=workers + 1).contains(&observed),
+                "{workers} workers, {round}: {observed} observations at once"
+            );
+            assert!((1..=2).contains(&peak_held(&r.stderr)), "{workers} workers, {round}");
+        }
+        assert_eq!(files_of(dir.path()).keys().filter(|f| f.starts_with("history-")).count(), 40);
+    }
+}
+
+/// Repositories land in the order their fetches end, which varies with the workers;
+/// what is written and reported does not: with a repository that fails and one the
+/// token may not read among them, one worker and eight write the same files, byte for
+/// byte, and print the same report, on the first run and the next day's.
+#[test]
+fn the_files_and_the_report_do_not_depend_on_the_order_fetches_end() {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    fake.add_generated_repos("many", "repo", 16);
+    fake.inject(Fault::new("GET", "/repos/many/repo-0005/traffic", 100, FaultKind::Status(403)));
+    let (one, eight) = (tempdir("order-one"), tempdir("order-eight"));
+    let env = [("GITHUB_TOKEN", TOKEN)];
+    for round in ["first run", "next day"] {
+        let mut seen = Vec::new();
+        for (dir, workers) in [(&one, "1"), (&eight, "8")] {
+            let d = dir.path().display().to_string();
+            let args = ["--repos", "many/*, many/missing", "--data-dir", &d, "--concurrency", workers];
+            let r = gtt(&fake, &args, &env);
+            assert_eq!(r.code, 1, "{round}: many/missing fails the run: {}{}", r.stdout, r.stderr);
+            assert!(r.stdout.contains("many/repo-0005: skipped"), "{round}: {}", r.stdout);
+            seen.push((files_of(dir.path()), r.stdout));
+        }
+        let histories = seen[0].0.keys().filter(|f| f.starts_with("history-")).count();
+        assert_eq!(histories, 15, "{round}: {:?}", seen[0].0.keys());
+        let [(files, report), (files_8, report_8)] = &seen[..] else { unreachable!() };
+        assert_eq!(report, report_8, "{round}: the same report at one worker and at eight");
+        assert_eq!(files.keys().collect::<Vec<_>>(), files_8.keys().collect::<Vec<_>>(), "{round}");
+        for (name, text) in files {
+            assert!(files_8[name] == *text, "{round}: {name} differs at eight workers");
+        }
+        fake.advance(jiff::SignedDuration::from_hours(24));
+    }
+}
+
+/// A run over several repositories that collects only one writes what naming that one
+/// alone writes (the summed badges under the plain names, no set of its own): the run
+/// holds each repository's badges until it knows how many it collects.
+#[test]
+fn one_repository_collected_of_several_writes_what_naming_it_alone_writes() {
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    fake.add_generated_repos("octo", "gtt", 3);
+    for denied in ["octo/gtt-0002", "octo/gtt-0003"] {
+        fake.inject(Fault::new("GET", &format!("/repos/{denied}/traffic"), 100, FaultKind::Status(403)));
+    }
+    let (globbed, named) = (tempdir("one-of-several"), tempdir("one-named"));
+    let env = [("GITHUB_TOKEN", TOKEN)];
+    let r = gtt(&fake, &["--repos", "octo/*", "--data-dir", &globbed.path().display().to_string()], &env);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout.matches(": skipped").count(), 2, "{}", r.stdout);
+    let r = gtt(&fake, &["--repos", "octo/gtt-0001", "--data-dir", &named.path().display().to_string()], &env);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(files_of(globbed.path()), files_of(named.path()));
 }
 
 /// A run over many repositories reads, merges and writes one repository at a time: it

@@ -5,7 +5,6 @@
 //! <https://docs.github.com/en/rest/git>
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -13,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::github::{self, Client};
 
 mod site;
+mod spill;
 
 use super::layout::{INDEX_FILE, check_file_name};
 use super::{Backend, Error, Files};
@@ -115,7 +115,7 @@ pub(crate) fn branch(client: Client, repo: &str, branch: &str) -> Branch {
         read: BTreeMap::new(),
         staged: BTreeMap::new(),
         inline: Files::new(),
-        spill: None,
+        spill: spill::Spill::default(),
     }
 }
 
@@ -141,18 +141,8 @@ pub(crate) struct Branch {
     staged: BTreeMap<String, (String, u64)>,
     /// Small files [`Backend::put`] took for the coming commit, sent inline in its tree.
     inline: Files,
-    /// A temporary folder holding the blobs read this run, by sha: a run reads each
-    /// history twice (what fetching needs of it, then the whole to merge), and the second
-    /// read comes from disk instead of GitHub, without holding hundreds of texts.
-    spill: Option<PathBuf>,
-}
-
-impl Drop for Branch {
-    fn drop(&mut self) {
-        if let Some(dir) = &self.spill {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-    }
+    /// The blobs read this run, for the second read of each history.
+    spill: spill::Spill,
 }
 
 /// A digest of a file's text, to tell a changed file from one as read (SipHash with
@@ -244,32 +234,13 @@ impl Branch {
         Ok(t.tree.into_iter().filter(|e| e.kind == "blob").map(|e| (e.path, (e.sha, e.size))).collect())
     }
 
-    /// Where a blob read this run is kept: a file named by its sha (checked to be one)
-    /// in a temporary folder made at the first use; None when there is none.
-    fn spilled(&mut self, sha: &str) -> Option<PathBuf> {
-        if sha.len() != 40 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        if self.spill.is_none() {
-            static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-            let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            let dir = std::env::temp_dir().join(format!("gtt-blobs-{}-{n}", std::process::id()));
-            std::fs::create_dir(&dir).ok()?;
-            self.spill = Some(dir);
-        }
-        self.spill.as_ref().map(|d| d.join(sha))
-    }
-
     /// One blob, from this run's spill if read before, else from GitHub (then spilled).
     fn read_blob_once(&mut self, name: &str, sha: &str, size: Option<u64>) -> Result<String, Error> {
-        let spilled = self.spilled(sha);
-        if let Some(text) = spilled.as_ref().and_then(|p| std::fs::read_to_string(p).ok()) {
+        if let Some(text) = self.spill.get(sha) {
             return Ok(text);
         }
         let text = self.read_blob(name, sha, size)?;
-        if let Some(p) = spilled {
-            let _ = std::fs::write(p, &text);
-        }
+        self.spill.keep(sha, &text);
         Ok(text)
     }
 

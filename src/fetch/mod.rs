@@ -865,10 +865,12 @@ fn ci_runs(
             _ => to_fetch.push(r),
         }
     }
+    // Beside the jobs only when there are runs to read and the run fans out.
     let (jobs, defs) = std::thread::scope(|s| {
-        let defs = s.spawn(|| definitions(client, repo, &to_fetch, ctx, kept));
+        let beside = ctx.fan_out && !to_fetch.is_empty();
+        let defs = Beside::start(s, beside, || definitions(client, repo, &to_fetch, ctx, kept));
         let jobs = all_jobs(client, repo, &to_fetch);
-        (jobs, defs.join().unwrap_or(Err(github::Error::ThreadFailed { what: "definitions thread" })))
+        (jobs, defs.join())
     });
     let (jobs, defs) = (jobs?, defs?);
     let mut report = DefinitionReport::default();

@@ -105,6 +105,23 @@ impl Folder {
     }
 
     /// Reads one file: absent is None; a link, a folder or an unreadable file is an error.
+    /// Checks the names and takes the lock. True the first time this run writes without
+    /// having held the lock at its read (the folder did not exist then): stale temporary
+    /// files are removed, and the caller checks that no other writer made a store here
+    /// meanwhile.
+    fn begin_write(&mut self, files: &Files) -> Result<bool, Error> {
+        for name in files.keys() {
+            check_file_name(name)?;
+        }
+        self.lock(true)?;
+        let first = !self.locked_at_read;
+        if first {
+            self.locked_at_read = true;
+            self.remove_stale_temporaries();
+        }
+        Ok(first)
+    }
+
     fn read_one(&self, name: &str) -> Result<Option<String>, Error> {
         let path = self.path(name)?;
         match std::fs::symlink_metadata(&path) {
@@ -300,13 +317,7 @@ impl Backend for Folder {
     /// another writer may have created it since: what it stored under `names` is
     /// returned for the caller to merge, and nothing is written this time.
     fn write(&mut self, files: &Files, names: &[String]) -> Result<Vec<Files>, Error> {
-        for name in files.keys() {
-            check_file_name(name)?;
-        }
-        self.lock(true)?;
-        if !self.locked_at_read {
-            self.locked_at_read = true;
-            self.remove_stale_temporaries();
+        if self.begin_write(files)? {
             let theirs = self.read(names)?;
             if !theirs.is_empty() {
                 return Ok(vec![theirs]);
@@ -341,19 +352,11 @@ impl Backend for Folder {
     /// another writer has created a store there since, nothing is written: what this run
     /// read is not what is there.
     fn put(&mut self, files: &Files) -> Result<bool, Error> {
-        for name in files.keys() {
-            check_file_name(name)?;
-        }
-        self.lock(true)?;
-        if !self.locked_at_read {
-            self.locked_at_read = true;
-            self.remove_stale_temporaries();
-            if self.read_one(INDEX_FILE)?.is_some() {
-                return Err(Error::Refused(format!(
-                    "another gtt process created a store in folder {} during this run; nothing was written: run again",
-                    self.dir.display()
-                )));
-            }
+        if self.begin_write(files)? && self.read_one(INDEX_FILE)?.is_some() {
+            return Err(Error::Refused(format!(
+                "another gtt process created a store in folder {} during this run; nothing was written: run again",
+                self.dir.display()
+            )));
         }
         for (name, content) in files.iter().filter(|(n, _)| *n != INDEX_FILE) {
             self.unstage(name);

@@ -3,6 +3,13 @@
 //! metric, and the month's totals. An archive is written once its month is complete,
 //! caught up on any later run if missing, and rewritten only when a value rose: the
 //! stored archive is merged with the new one (per-day maximum), never replaced by less.
+//!
+//! A run does not rebuild every month of every history: `archives.json` ([`Ledger`])
+//! says how far the archives hold each repository, and from which history. A repository
+//! in step has only the months completed since and the months its merge changed built,
+//! from its live file; one out of step (new to the archives, or changed in an archived
+//! month by a backfill or an import) is read whole and caught up, a bounded number of
+//! months a run ([`CATCH_UP_MONTHS`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -79,6 +86,26 @@ fn next_month_start((y, m): Month) -> Option<Date> {
     Date::new(y, m, 1).ok()
 }
 
+/// The month after `m`.
+fn next_month(m: Month) -> Option<Month> {
+    next_month_start(m).map(month_of)
+}
+
+/// The last day of `m`.
+fn month_end(m: Month) -> Option<Date> {
+    next_month_start(m)?.yesterday().ok()
+}
+
+/// How many months from `a` to `b`, both counted (0 when `b` is before `a`).
+fn months_between(a: Month, b: Month) -> usize {
+    let n = (i32::from(b.0) - i32::from(a.0)) * 12 + i32::from(b.1) - i32::from(a.1) + 1;
+    usize::try_from(n).unwrap_or(0)
+}
+
+fn month_name((y, m): Month) -> String {
+    format!("{y:04}-{m:02}")
+}
+
 fn in_month(d: &Date, m: Month) -> bool {
     month_of(*d) == m
 }
@@ -124,7 +151,7 @@ fn max_into<K: Ord + Copy, V: Copy>(a: &mut BTreeMap<K, V>, b: &BTreeMap<K, V>, 
 
 impl Archive {
     pub(crate) fn new(m: Month) -> Archive {
-        Archive { schema: ARCHIVE_SCHEMA, month: format!("{:04}-{:02}", m.0, m.1), repos: BTreeMap::new() }
+        Archive { schema: ARCHIVE_SCHEMA, month: month_name(m), repos: BTreeMap::new() }
     }
 
     pub(crate) fn parse(text: &str) -> Result<Archive, ArchiveError> {
@@ -183,43 +210,234 @@ pub(crate) fn build(histories: &[History], m: Month) -> Archive {
     a
 }
 
-/// The archives of every complete month, built one history at a time (a run drops each
-/// history once handled; the archives keep every covered day of those months).
-#[derive(Debug, Default)]
-pub(crate) struct Months(BTreeMap<Month, Archive>);
+/// How many months of history (summed over repositories) a run catches up at most: a
+/// repository out of step with the archives (new to them, or changed before the month
+/// they hold it through, e.g. by `gtt backfill`) has every complete month of its whole
+/// history archived again, which a run holds in memory until the archives are written
+/// (about 5 KB a month). So enabling archives over hundreds of ten-year histories is
+/// spread over a few runs, in bounded memory; at least one repository is caught up per
+/// run, whatever its size.
+pub(crate) const CATCH_UP_MONTHS: usize = 4_000;
 
-impl Months {
-    pub(crate) fn new() -> Months {
-        Months::default()
+/// The archives' ledger, `archives.json`: for each repository, the month the archives
+/// hold every day of it through, and the [`History::archive_sum`] of the history they
+/// were written from. A run whose stored history still has that sum is in step: it
+/// builds only the months completed since and those its own merge changed, from the
+/// live part of a split history. Any other change (a backfill or an import into an
+/// archived month) shows as another sum, and the repository is caught up whole.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Ledger {
+    pub(crate) schema: u32,
+    #[serde(default)]
+    pub(crate) repos: BTreeMap<String, Mark>,
+    /// Fields a newer gtt of the same schema wrote: kept and written back.
+    #[serde(flatten)]
+    pub(crate) extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// What the archives hold of one repository ([`Ledger`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Mark {
+    /// `YYYY-MM`: every day up to the end of this month is archived.
+    pub(crate) through: String,
+    /// The history's archive sum through then, as 16 hex digits (a JSON number would
+    /// lose bits in a browser).
+    pub(crate) sum: String,
+}
+
+impl Mark {
+    fn new(through: Month, sum: u64) -> Mark {
+        Mark { through: month_name(through), sum: format!("{sum:016x}") }
     }
 
-    /// Adds the complete months (before `today`) of one history.
-    pub(crate) fn add(&mut self, h: &History, today: Date) {
-        for m in complete_months(std::slice::from_ref(h), today) {
-            if let Some(r) = repo_month(h, m) {
-                self.0.entry(m).or_insert_with(|| Archive::new(m)).repos.insert(h.repo.clone(), r);
-            }
-        }
+    /// The month and sum; None for a mark this build cannot read (caught up whole).
+    fn read(&self) -> Option<(Month, u64)> {
+        let (y, m) = self.through.split_once('-')?;
+        let month = (y.parse().ok()?, m.parse().ok()?);
+        next_month_start(month)?;
+        Some((month, u64::from_str_radix(&self.sum, 16).ok()?))
     }
 }
 
-/// Writes each of `months` whose archive is missing or would gain a value. Returns the
-/// months written (or, in a dry run, that would be).
-pub(crate) fn write_months(backend: &mut dyn Backend, months: Months, dry_run: bool) -> Result<Vec<String>, Error> {
-    let months = months.0;
-    let names: Vec<String> = months.keys().map(|m| file_name(*m)).collect();
-    let stored = backend.read(&names)?;
-    let refuse = |name: &str, why: ArchiveError| Error::Unusable {
-        file: name.to_string(),
-        place: format!("{} (the history itself was stored)", backend.describe()),
-        why: Box::new(why),
-    };
+impl Ledger {
+    pub(crate) fn parse(text: &str) -> Result<Ledger, ArchiveError> {
+        let l: Ledger = serde_json::from_str(text)?;
+        if l.schema > ARCHIVE_SCHEMA {
+            return Err(ArchiveError::Newer { found: l.schema });
+        }
+        Ok(l)
+    }
+
+    fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    fn get(&self, repo: &str) -> Option<&Mark> {
+        self.repos.iter().find(|(r, _)| r.eq_ignore_ascii_case(repo)).map(|(_, m)| m)
+    }
+
+    /// `self` with `marks` laid over it (a repository's entry replaced, whatever its case).
+    fn with(&self, marks: &BTreeMap<String, Mark>) -> Ledger {
+        let mut out = self.clone();
+        out.schema = ARCHIVE_SCHEMA;
+        for (repo, mark) in marks {
+            out.repos.retain(|r, _| !r.eq_ignore_ascii_case(repo));
+            out.repos.insert(repo.clone(), mark.clone());
+        }
+        out
+    }
+}
+
+/// What a run does for one repository's archives, decided from its live file.
+#[derive(Debug)]
+enum Plan {
+    /// In step through `through`: the months after it, and those whose sums this run's
+    /// merge changed (of the months from `live_from` on, which the live file holds).
+    Step { through: Month, live_from: Option<Month>, before: BTreeMap<Month, u64> },
+    /// Out of step or new to the archives: every complete month, from the whole history.
+    All,
+    /// Out of step, left for a later run ([`CATCH_UP_MONTHS`]).
+    Later,
+}
+
+/// The archives a collect run writes: planned for each repository as its history is
+/// read ([`Archiver::wants_whole`]), built as it is handed over ([`Archiver::add`]),
+/// written at the end ([`Archiver::write`]).
+#[derive(Debug)]
+pub(crate) struct Archiver {
+    today: Date,
+    /// The last complete month; None when no month has ended (nothing to archive).
+    last: Option<Month>,
+    ledger: Ledger,
+    marks: BTreeMap<String, Mark>,
+    plans: BTreeMap<String, Plan>,
+    months: BTreeMap<Month, Archive>,
+    /// Months of history the run may still catch up, and the repositories caught up and left.
+    budget: usize,
+    caught_up: usize,
+    later: usize,
+}
+
+/// What [`Archiver::write`] did.
+#[derive(Debug, Default)]
+pub(crate) struct Written {
+    /// `YYYY-MM` of each archive written (or, in a dry run, that would be).
+    pub(crate) months: Vec<String>,
+    /// Repositories out of step with the archives, left for a later run.
+    pub(crate) later: usize,
+}
+
+impl Archiver {
+    /// Reads the ledger from the archive store, for a run on `today`.
+    pub(crate) fn open(backend: &mut dyn Backend, today: Date) -> Result<Archiver, Error> {
+        let name = crate::store::layout::ARCHIVE_LEDGER.to_string();
+        let ledger = match backend.read(std::slice::from_ref(&name))?.remove(&name) {
+            Some(text) => Ledger::parse(&text).map_err(|e| unusable(backend, &name, e))?,
+            None => Ledger { schema: ARCHIVE_SCHEMA, ..Ledger::default() },
+        };
+        Ok(Archiver::new(ledger, today))
+    }
+
+    fn new(ledger: Ledger, today: Date) -> Archiver {
+        let last = today.first_of_month().yesterday().ok().map(month_of);
+        let (marks, plans, months) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+        Archiver { today, last, ledger, marks, plans, months, budget: CATCH_UP_MONTHS, caught_up: 0, later: 0 }
+    }
+
+    /// Plans `repo`'s archives from its stored live file, and says whether the run must
+    /// read the history whole for them.
+    pub(crate) fn wants_whole(&mut self, repo: &str, live: &History) -> bool {
+        let Some(last) = self.last else { return false };
+        let live_from = live.settled.as_ref().map(|s| month_of(s.before));
+        let step = self
+            .ledger
+            .get(repo)
+            .and_then(Mark::read)
+            .filter(|(through, sum)| month_end(*through).is_some_and(|end| live.archive_sum(end) == Some(*sum)));
+        if let Some((through, _)) = step {
+            let before = live.archive_sums_by_month();
+            self.plans.insert(repo.to_string(), Plan::Step { through, live_from, before });
+            // The months after `through` must all be in what is read.
+            return live_from.is_some_and(|from| from > next_month(through).unwrap_or(through));
+        }
+        let first = live.settled.as_ref().and_then(|s| s.digest.first_day).or(live.days.keys().next().copied());
+        let cost = first.map_or(0, |f| months_between(month_of(f), last));
+        if self.caught_up > 0 && cost > self.budget {
+            self.later += 1;
+            self.plans.insert(repo.to_string(), Plan::Later);
+            return false;
+        }
+        self.budget = self.budget.saturating_sub(cost);
+        self.caught_up += 1;
+        self.plans.insert(repo.to_string(), Plan::All);
+        true
+    }
+
+    /// Adds what the plan of `repo` wants archived of its merged history `h`, and the
+    /// mark the archives will hold of it once written.
+    pub(crate) fn add(&mut self, repo: &str, h: &History) {
+        let (Some(last), Some(plan)) = (self.last, self.plans.remove(repo)) else { return };
+        let months: BTreeSet<Month> = match plan {
+            Plan::Later => return,
+            Plan::All => complete_months(std::slice::from_ref(h), self.today),
+            Plan::Step { through, live_from, before } => {
+                let after = h.days.keys().map(|d| month_of(*d)).filter(|m| *m > through);
+                let now = h.archive_sums_by_month();
+                let keys = before.keys().chain(now.keys()).filter(|m| live_from.is_none_or(|f| **m >= f));
+                let changed = keys.filter(|m| before.get(m) != now.get(m)).copied();
+                after.chain(changed).filter(|m| *m <= last).collect()
+            }
+        };
+        for m in months {
+            if let Some(r) = repo_month(h, m) {
+                self.months.entry(m).or_insert_with(|| Archive::new(m)).repos.insert(h.repo.clone(), r);
+            }
+        }
+        if let Some(sum) = month_end(last).and_then(|end| h.archive_sum(end)) {
+            self.marks.insert(repo.to_string(), Mark::new(last, sum));
+        }
+    }
+}
+/// Archive files read and written at once: a catch-up's months go out in groups, so
+/// what is held of the stored archives at once stays bounded.
+const WRITE_GROUP: usize = 12;
+
+impl Archiver {
+    /// Writes each built month whose archive is missing or would gain a value, a group
+    /// at a time, and the ledger with the last group (alone when only it changed).
+    pub(crate) fn write(self, backend: &mut dyn Backend, dry_run: bool) -> Result<Written, Error> {
+        let Archiver { marks, months, later, .. } = self;
+        let mut written = Written { months: Vec::new(), later };
+        let groups = months.len().div_ceil(WRITE_GROUP).max(1);
+        let mut months = months.into_iter();
+        for g in 1..=groups {
+            let group: Vec<(Month, Archive)> = months.by_ref().take(WRITE_GROUP).collect();
+            let marks = (g == groups).then_some(&marks);
+            written.months.extend(write_group(backend, group, marks, dry_run)?);
+        }
+        Ok(written)
+    }
+}
+
+/// Writes one group of archives (merged into the stored ones, each only if it gains),
+/// and with `marks` the ledger as stored now with them laid over it. Another writer's
+/// archives and ledger landed meanwhile are merged in and written once more.
+fn write_group(
+    backend: &mut dyn Backend,
+    group: Vec<(Month, Archive)>,
+    marks: Option<&BTreeMap<String, Mark>>,
+    dry_run: bool,
+) -> Result<Vec<String>, Error> {
+    let ledger_name = crate::store::layout::ARCHIVE_LEDGER.to_string();
+    let mut names: Vec<String> = group.iter().map(|(m, _)| file_name(*m)).collect();
+    names.extend(marks.map(|_| ledger_name.clone()));
+    let mut stored = backend.read(&names)?;
     let mut files = Files::new();
     let mut written = Vec::new();
-    for (new, name) in months.into_values().zip(&names) {
-        let merged = match stored.get(name) {
+    for ((_, new), name) in group.into_iter().zip(&names) {
+        let merged = match stored.remove(name) {
             Some(text) => {
-                let old = Archive::parse(text).map_err(|e| refuse(name, e))?;
+                let old = Archive::parse(&text).map_err(|e| unusable(backend, name, e))?;
                 let merged = old.merge(&new);
                 if merged == old {
                     continue;
@@ -231,24 +449,52 @@ pub(crate) fn write_months(backend: &mut dyn Backend, months: Months, dry_run: b
         files.insert(name.clone(), merged.to_json());
         written.push(merged.month.clone());
     }
+    if let Some(marks) = marks {
+        let base = match stored.remove(&ledger_name) {
+            Some(text) => Ledger::parse(&text).map_err(|e| unusable(backend, &ledger_name, e))?,
+            None => Ledger::default(),
+        };
+        let ledger = base.with(marks);
+        if ledger != base && !marks.is_empty() {
+            files.insert(ledger_name.clone(), ledger.to_json());
+        }
+    }
     if dry_run || files.is_empty() {
         return Ok(written);
     }
     let concurrent = backend.write(&files, &names)?;
     if !concurrent.is_empty() {
-        // Another writer's archives landed meanwhile: merge them in and write once more.
         for other in &concurrent {
-            for (name, text) in other {
-                if let (Some(mine), Ok(theirs)) = (files.get(name).cloned(), Archive::parse(text))
-                    && let Ok(mine) = Archive::parse(&mine)
-                {
-                    files.insert(name.clone(), mine.merge(&theirs).to_json());
-                }
-            }
+            merge_theirs(&mut files, other, marks);
         }
         backend.write(&files, &names)?;
     }
     Ok(written)
+}
+
+/// Another writer's archives and ledger, merged into ours.
+fn merge_theirs(files: &mut Files, theirs: &Files, marks: Option<&BTreeMap<String, Mark>>) {
+    for (name, text) in theirs {
+        let merged = if *name == crate::store::layout::ARCHIVE_LEDGER {
+            marks.zip(Ledger::parse(text).ok()).map(|(marks, l)| l.with(marks).to_json())
+        } else {
+            match (files.get(name).map(|t| Archive::parse(t)), Archive::parse(text)) {
+                (Some(Ok(mine)), Ok(theirs)) => Some(mine.merge(&theirs).to_json()),
+                _ => None,
+            }
+        };
+        if let Some(text) = merged {
+            files.insert(name.clone(), text);
+        }
+    }
+}
+
+fn unusable(backend: &dyn Backend, name: &str, why: ArchiveError) -> Error {
+    Error::Unusable {
+        file: name.to_string(),
+        place: format!("{} (the history itself was stored)", backend.describe()),
+        why: Box::new(why),
+    }
 }
 
 #[cfg(test)]
@@ -296,6 +542,113 @@ mod tests {
         }
         let dec = history_over("2026-12-30", 3);
         assert_eq!(complete_months(&[dec], d("2027-01-01")), BTreeSet::from([(2026, 12)]));
+    }
+
+    /// One planned repository: the ledger, its stored live file, its merged history,
+    /// and what the planner should do (read whole? which months?).
+    struct Case<'a> {
+        name: &'a str,
+        ledger: Ledger,
+        stored: &'a History,
+        merged: &'a History,
+        whole: bool,
+        months: Vec<Month>,
+    }
+
+    /// One history per plan, split as a folder stores it, through the planner: whether
+    /// it is read whole, the months built, and the mark left.
+    #[test]
+    fn a_history_in_step_builds_only_new_and_changed_months() {
+        let whole = history_over("2026-01-01", 309); // to 2026-11-05
+        let (live, _) = whole.clone().split(d("2026-07-01"), "s.json");
+        let sum = |m: i8| whole.archive_sum(month_end((2026, m)).expect("end")).expect("sum");
+        let mark = |m: i8, sum: u64| Ledger {
+            schema: 1,
+            repos: BTreeMap::from([("o/r".into(), Mark::new((2026, m), sum))]),
+            ..Ledger::default()
+        };
+        let mut raised = live.clone();
+        raised.days.insert(d("2026-10-30"), Traffic::from([500, 1, 1, 1]));
+        let all: Vec<Month> = (1..=10).map(|m| (2026, m)).collect();
+        let cases = [
+            Case {
+                name: "in step",
+                ledger: mark(10, sum(10)),
+                stored: &live,
+                merged: &live,
+                whole: false,
+                months: vec![],
+            },
+            Case {
+                name: "behind",
+                ledger: mark(9, sum(9)),
+                stored: &live,
+                merged: &live,
+                whole: false,
+                months: vec![(2026, 10)],
+            },
+            Case {
+                name: "raised",
+                ledger: mark(10, sum(10)),
+                stored: &live,
+                merged: &raised,
+                whole: false,
+                months: vec![(2026, 10)],
+            },
+            Case {
+                name: "out of step",
+                ledger: mark(10, 1),
+                stored: &live,
+                merged: &whole,
+                whole: true,
+                months: all.clone(),
+            },
+            Case {
+                name: "new",
+                ledger: Ledger::default(),
+                stored: &live,
+                merged: &whole,
+                whole: true,
+                months: all.clone(),
+            },
+            // Through May, settled up to June: only the whole history can tell its sum.
+            Case {
+                name: "before the split",
+                ledger: mark(5, sum(5)),
+                stored: &live,
+                merged: &whole,
+                whole: true,
+                months: all,
+            },
+        ];
+        for c in cases {
+            let mut a = Archiver::new(c.ledger, d("2026-11-05"));
+            assert_eq!(a.wants_whole("o/r", c.stored), c.whole, "{}", c.name);
+            a.add("o/r", c.merged);
+            assert_eq!(a.months.keys().copied().collect::<Vec<_>>(), c.months, "{}", c.name);
+            let want = c.merged.archive_sum(d("2026-10-31")).expect("sum");
+            assert_eq!(a.marks.get("o/r").and_then(Mark::read), Some(((2026, 10), want)), "{}", c.name);
+        }
+    }
+
+    #[test]
+    fn a_run_catches_up_at_most_its_budget_and_at_least_one_repository() {
+        let today = d("2026-11-15");
+        // 40 ten-year histories of 121 complete months each.
+        let mut a = Archiver::new(Ledger::default(), today);
+        let mut read_whole = 0;
+        for i in 0..40 {
+            let mut h = history_over("2016-10-31", 2);
+            h.repo = format!("o/r{i}");
+            read_whole += usize::from(a.wants_whole(&h.repo, &h));
+            a.add(&h.repo.clone(), &h);
+        }
+        assert_eq!((read_whole, a.later, a.marks.len()), (33, 7, 33), "4,000 / 121 months");
+        let mut one = Archiver::new(Ledger::default(), today);
+        one.budget = 10;
+        let h = history_over("2016-10-31", 2);
+        assert!(one.wants_whole("o/r", &h), "one repository over the budget still goes");
+        assert!(!one.wants_whole("o/s", &h));
     }
 
     #[test]

@@ -1175,6 +1175,74 @@ fn thin_popular(popular: BTreeMap<Date, Popular>) -> BTreeMap<Date, Popular> {
 }
 
 // ===================================================================
+// What the monthly archives hold of a history
+// ===================================================================
+
+impl History {
+    /// A digest of everything the monthly archives hold of this history up to `end`
+    /// (inclusive): each day's traffic, CI day and counters snapshot, and the release
+    /// downloads counted on each day ([`History::daily_downloads`]). A sum of one hash
+    /// per entry, so a whole history and its live part with the settled part's digest
+    /// give the same sum, wherever the split is: a run reads it from the live file alone
+    /// and compares it with the one the archives were written from. None when the
+    /// settled part may hold days after `end`, or was written before the digest had
+    /// the sum: only the whole history can tell then.
+    pub fn archive_sum(&self, end: Date) -> Option<u64> {
+        let live = self.archive_entries().filter(|(d, _)| *d <= end).fold(0u64, |a, (_, h)| a.wrapping_add(h));
+        match &self.settled {
+            None => Some(live),
+            Some(s) if s.before.yesterday().is_ok_and(|last| last > end) => None,
+            Some(s) => s.digest.archive_sum.map(|settled| settled.wrapping_add(live)),
+        }
+    }
+
+    /// The same sums per month, of the entries in this file only (a live part's
+    /// settled days are not in it): the months whose sums a merge changed are the
+    /// months whose archives it changed.
+    pub fn archive_sums_by_month(&self) -> BTreeMap<(i16, i8), u64> {
+        let mut out: BTreeMap<(i16, i8), u64> = BTreeMap::new();
+        for (d, h) in self.archive_entries() {
+            let e = out.entry((d.year(), d.month())).or_default();
+            *e = e.wrapping_add(h);
+        }
+        out
+    }
+
+    /// Each entry the archives hold, dated, with its hash.
+    fn archive_entries(&self) -> impl Iterator<Item = (Date, u64)> + '_ {
+        let days = self
+            .days
+            .iter()
+            .map(|(d, t)| (*d, entry_hash(&[1, day_key(*d), t.views, t.views_uniques, t.clones, t.clones_uniques])));
+        let ci = self.ci.iter().map(|(d, c)| (*d, entry_hash(&[2, day_key(*d), c.checkouts, c.runs])));
+        let stats = self.stats.iter().map(|(d, s)| {
+            let at = s.at.as_second().cast_unsigned();
+            (*d, entry_hash(&[3, day_key(*d), at, s.stars, s.forks, s.watchers, s.open_issues]))
+        });
+        let downloads = self.daily_downloads().into_iter().map(|(d, n)| (d, entry_hash(&[4, day_key(d), n])));
+        days.chain(ci).chain(stats).chain(downloads)
+    }
+}
+
+/// One entry's share of [`History::archive_sum`]: its fields folded through
+/// splitmix64's finaliser, so that different contents give different sums but for
+/// chance (about 1 in 2^64), in every build and on every machine.
+fn entry_hash(fields: &[u64]) -> u64 {
+    fields.iter().fold(0x9e37_79b9_7f4a_7c15, |h, x| {
+        let mut z = (h ^ *x).wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    })
+}
+
+/// A date as one number for [`entry_hash`].
+fn day_key(d: Date) -> u64 {
+    let (y, m, day) = (i64::from(d.year()), i64::from(d.month()), i64::from(d.day()));
+    ((y << 9) | (m << 5) | day).cast_unsigned()
+}
+
+// ===================================================================
 // Split histories: a live file and a settled one
 // ===================================================================
 
@@ -1219,6 +1287,11 @@ pub struct SettledDigest {
     /// The latest settled snapshot of the repository's counters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_stats: Option<RepoStats>,
+    /// The settled days' part of [`History::archive_sum`], so that a run can tell from
+    /// the live file alone whether the monthly archives still hold every settled day.
+    /// Absent in files written before it: such a history is read whole once more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive_sum: Option<u64>,
 }
 
 impl SettledDigest {
@@ -1230,6 +1303,7 @@ impl SettledDigest {
             last_day: h.days.keys().next_back().copied(),
             gaps: h.gaps().len(),
             latest_stats: h.latest_stats().copied(),
+            archive_sum: h.archive_sum(Date::MAX),
             ..SettledDigest::default()
         };
         for day in h.days.keys() {
@@ -1913,6 +1987,26 @@ mod tests {
             let organic: u64 = h.days.keys().map(|d| h.organic(*d).unwrap_or_default().clones).sum();
             let live_organic: u64 = live.days.keys().map(|d| live.organic(*d).unwrap_or_default().clones).sum();
             prop_assert_eq!(digest.organic_clones + live_organic, organic);
+        }
+
+        /// The archive sum reads the same from the live part and its digest as from the
+        /// whole history, for any end the settled days all precede; for an earlier end
+        /// only the whole history tells; and a value raised before the end changes it.
+        #[test]
+        fn the_archive_sum_does_not_depend_on_the_split(h in history(), at in day(), end in day()) {
+            let (live, settled) = h.clone().split(at, "s.json");
+            let whole = h.archive_sum(end);
+            prop_assert!(whole.is_some());
+            if settled.is_none() || end >= at.yesterday().expect("day") {
+                prop_assert_eq!(live.archive_sum(end), whole);
+            } else {
+                prop_assert_eq!(live.archive_sum(end), None);
+            }
+            if let Some((d, t)) = h.days.range(..=end).next_back() {
+                let mut raised = h.clone();
+                raised.days.insert(*d, Traffic { views: t.views + 1, ..*t });
+                prop_assert_ne!(raised.archive_sum(end), whole);
+            }
         }
 
         /// Splitting again at a later date (the next year's run) joins back the same.

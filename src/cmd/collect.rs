@@ -39,7 +39,8 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     let mut archive_backend = c.archive.as_ref().map(|s| super::open_store(c, s)).transpose()?;
     let targets = targets(c, &client)?;
     let today = history::utc_day(c.now);
-    let pass = Pass::new(c, &targets.repos, scope(c, targets.repos.len()), archive_backend.is_some())
+    let archiver = archive_backend.as_mut().map(|b| archive::Archiver::open(b.as_mut(), today)).transpose()?;
+    let pass = Pass::new(c, &targets.repos, scope(c, targets.repos.len()), archiver)
         .holding(scope_waits(c, targets.repos.len()));
     let mut run = Run { c, targets: &targets, pass, tally: Tally::new(targets.skipped.clone(), targets.repos.len()) };
     let reader = read_and_fetch(&client, c, backend.as_mut(), &mut run)?;
@@ -50,9 +51,9 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     tally.settle();
     let collected = tally.outcomes.iter().any(|o| o.collected);
     pass.finish(backend.as_mut())?;
-    let archived = match (archive_backend.as_mut(), pass.months) {
-        (Some(ab), Some(months)) => archive::write_months(ab.as_mut(), months, c.dry_run)?,
-        _ => Vec::new(),
+    let archived = match (archive_backend.as_mut(), pass.archives) {
+        (Some(ab), Some(archiver)) => archiver.write(ab.as_mut(), c.dry_run)?,
+        _ => archive::Written::default(),
     };
     if let (Some(dir), false) = (&c.dashboard_dir, c.dry_run) {
         super::dashboard::write(c, backend.as_mut(), dir)?;
@@ -74,8 +75,14 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
         print_repo(c, r, today, out).map_err(Error::output("stdout"))?;
     }
     let archive_place = archive_backend.as_ref().map_or(String::new(), |b| b.describe());
-    for month in &archived {
+    for month in &archived.months {
         writeln!(out, "archived {month} in {archive_place}").map_err(Error::output("stdout"))?;
+    }
+    if archived.later > 0 {
+        let n = report::count(archived.later as u64, "repository", "repositories");
+        let most = archive::CATCH_UP_MONTHS;
+        let line = format!("the archives of {n} wait for the next run (a run catches up at most {most} months)");
+        writeln!(out, "{line}").map_err(Error::output("stdout"))?;
     }
     if c.action {
         let figs: Vec<(&str, report::Figures)> = reports.iter().map(|r| (r.repo, r.digest(today).figures)).collect();
@@ -107,9 +114,9 @@ impl Run<'_> {
     ) -> Result<(), Error> {
         let Some(repo) = self.targets.repos.get(i) else { return Ok(()) };
         let sorted = sort(self.targets, repo, fetched);
-        let Some((outcome, merged)) =
-            self.tally.take(self.c, i, repo, old, sorted, &mut || reader.read(backend, repo))?
-        else {
+        let archives = &mut self.pass.archives;
+        let read = &mut || reader.read(backend, repo, |live| wants_whole(archives, repo, live));
+        let Some((outcome, merged)) = self.tally.take(self.c, i, repo, old, sorted, read)? else {
             return Ok(());
         };
         let outcome = self.pass.hand_over(backend, reader.index(), outcome, merged)?;
@@ -120,13 +127,13 @@ impl Run<'_> {
 
 /// What the run does with each repository's history once merged, before dropping it:
 /// hands it to the store's write (with its badges, its series kept for the sums), adds
-/// its complete months to the archives, and keeps what the report needs of it.
+/// what its archives need to them, and keeps what the report needs of it.
 struct Pass<'c> {
     today: Date,
     /// Whether the job summary (which shows recent days) is written.
     summary: bool,
     sums: report::BadgeSums<'c>,
-    months: Option<archive::Months>,
+    archives: Option<archive::Archiver>,
     /// The repositories of the run, the time, and whether anything is written (not a dry run).
     repos: &'c [String],
     now: Timestamp,
@@ -145,13 +152,18 @@ struct Pass<'c> {
 }
 
 impl<'c> Pass<'c> {
-    fn new(c: &'c Config, repos: &'c [String], scope: report::BadgeScope, archive: bool) -> Pass<'c> {
+    fn new(
+        c: &'c Config,
+        repos: &'c [String],
+        scope: report::BadgeScope,
+        archives: Option<archive::Archiver>,
+    ) -> Pass<'c> {
         let today = history::utc_day(c.now);
         Pass {
             today,
             summary: c.action,
             sums: report::BadgeSums::new(today, &c.badges, scope),
-            months: archive.then(archive::Months::new),
+            archives,
             repos,
             now: c.now,
             writes: !c.dry_run,
@@ -186,8 +198,8 @@ impl<'c> Pass<'c> {
         mut merged: Held,
     ) -> Result<Outcome, Error> {
         // Before the write, which leaves only the live part of a split history.
-        if let Some(months) = self.months.as_mut() {
-            months.add(&merged, self.today);
+        if let Some(archives) = self.archives.as_mut() {
+            archives.add(&outcome.repo, &merged);
         }
         self.handed += 1;
         self.collected |= outcome.collected;
@@ -302,7 +314,9 @@ fn read_and_fetch(client: &Client, c: &Config, backend: &mut dyn Backend, run: &
         let read = {
             // A failed read stops the requests waiting for it.
             let _give = GiveOnDrop(&gate);
-            read_with_budget(client, backend, repos, c, |b, r| r.read(b, repo)).map(|(reader, whole)| {
+            let archives = &mut run.pass.archives;
+            let read = |b: &mut dyn Backend, r: &mut Reader| r.read(b, repo, |live| wants_whole(archives, repo, live));
+            read_with_budget(client, backend, repos, c, read).map(|(reader, whole)| {
                 gate.give(Some(whole.into_inner()));
                 reader
             })
@@ -318,8 +332,7 @@ fn read_and_fetch(client: &Client, c: &Config, backend: &mut dyn Backend, run: &
 }
 
 /// Opens the store's index and reads the stored histories with `read` (one repository's
-/// whole, several as briefs). With archives on, a split history is read with its settled
-/// part: a missing archive of any complete month is caught up. The rate budget is asked
+/// whole, several as briefs). The rate budget is asked
 /// meanwhile, so planning costs no time; a single repository has nothing to plan (its
 /// first answers tell the budget).
 fn read_with_budget<T>(
@@ -331,12 +344,8 @@ fn read_with_budget<T>(
 ) -> Result<(Reader, T), Error> {
     let (loaded, budget) = std::thread::scope(|s| {
         let probe = (repos.len() > 1).then(|| s.spawn(|| client.probe_budget()));
-        let loaded = Reader::open(backend, repos, c.now).and_then(|mut reader| {
-            if c.archive.is_some() {
-                reader.join_settled();
-            }
-            read(&mut *backend, &mut reader).map(|t| (reader, t))
-        });
+        let loaded = Reader::open(backend, repos, c.now)
+            .and_then(|mut reader| read(&mut *backend, &mut reader).map(|t| (reader, t)));
         (loaded, probe.and_then(|p| p.join().ok().flatten()))
     });
     let (reader, stored) = loaded?;
@@ -392,6 +401,11 @@ impl fetch::all::Given for ledger::Brief {
             }
         }
     }
+}
+
+/// Whether the archives (when on) need `repo`'s history whole, from its live file.
+fn wants_whole(archives: &mut Option<archive::Archiver>, repo: &str, live: &History) -> bool {
+    archives.as_mut().is_some_and(|a| a.wants_whole(repo, live))
 }
 
 /// A stored history as the read left it: whole (one repository, read while it was
@@ -719,11 +733,11 @@ fn aggregate(c: &Config, backend: &mut dyn Backend, out: &mut dyn Write) -> Resu
     // `ledger::Stream`): one that cannot be read still stops the job before any write.
     let mut reader = Reader::open(backend, &repos, c.now)?;
     let today = history::utc_day(c.now);
-    let mut pass = Pass::new(c, &repos, report::BadgeScope::whole(repos.len()), false);
+    let mut pass = Pass::new(c, &repos, report::BadgeScope::whole(repos.len()), None);
     pass.open(reader.index());
     let mut outcomes = Vec::new();
     for repo in &repos {
-        let h = reader.read(backend, repo)?;
+        let h = reader.read(backend, repo, |_| false)?;
         outcomes.push(pass.hand_over(backend, reader.index(), Outcome::new(repo), h)?);
     }
     pass.finish(backend)?;

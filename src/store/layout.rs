@@ -122,6 +122,10 @@ pub(crate) fn is_derived(file: &str) -> bool {
     badge || is_optional(file)
 }
 
+/// The archives' ledger: what the monthly archives hold of each repository (in the
+/// archive store, beside them).
+pub(crate) const ARCHIVE_LEDGER: &str = "archives.json";
+
 /// The archive of one month: `archive-YYYY-MM.json`.
 pub(crate) fn archive_file(year: i16, month: i8) -> String {
     format!("archive-{year:04}-{month:02}.json")

@@ -246,8 +246,6 @@ pub(crate) struct Reader {
     /// The time of this run, which with each repository gives the date its history is
     /// split at ([`split_date`]); None for a store whose histories stay whole (a gist).
     now: Option<Timestamp>,
-    /// Whether every split history is read with its settled part ([`Reader::join_settled`]).
-    whole: bool,
 }
 
 impl Reader {
@@ -263,13 +261,7 @@ impl Reader {
             None => Index::new(),
         };
         let now = file_by_file.then_some(now);
-        Ok(Reader { index, cache: (!file_by_file).then_some(files), place, now, whole: false })
-    }
-
-    /// Reads every split history whole from now on, its settled part joined: for a run
-    /// that needs every day (archives of every complete month).
-    pub(crate) fn join_settled(&mut self) {
-        self.whole = true;
+        Ok(Reader { index, cache: (!file_by_file).then_some(files), place, now })
     }
 
     pub(crate) fn index(&self) -> &Index {
@@ -280,22 +272,27 @@ impl Reader {
     /// the last time (a cached text is handed over): its live file, which with the
     /// digest of its settled part is all a run needs, unless the settled part must be
     /// rewritten (the live file's split date is not this run's: once a month, on the
-    /// repository's own day, see [`split_date`]) or every day is wanted
-    /// ([`Reader::join_settled`]): then the two joined, whole. A file that cannot be
-    /// parsed, or one the index or the live file names that is missing, is an error.
-    pub(crate) fn read(&mut self, backend: &mut dyn Backend, repo: &str) -> Result<Held, Error> {
+    /// repository's own day, see [`split_date`]) or `whole` says, from the live file, that
+    /// every day is wanted (archives to catch up): then the two joined, whole. A file
+    /// that cannot be parsed, or one the index or the live file names that is missing,
+    /// is an error.
+    pub(crate) fn read(
+        &mut self,
+        backend: &mut dyn Backend,
+        repo: &str,
+        whole: impl FnOnce(&History) -> bool,
+    ) -> Result<Held, Error> {
         let name = history_file(repo);
         let text = self.text(backend, &name)?;
         let live = self.read_text(repo, text)?;
-        let stale = self.whole
-            || match (&live.settled, self.now) {
-                // Another split date (a new month, or a clock set back): the days that
-                // move between the files must be in one place first.
-                (Some(s), Some(now)) => s.before != split_date(now, repo),
-                (Some(_), None) => true,
-                (None, _) => false,
-            };
-        if !stale {
+        let stale = match (&live.settled, self.now) {
+            // Another split date (a new month, or a clock set back): the days that
+            // move between the files must be in one place first.
+            (Some(s), Some(now)) => s.before != split_date(now, repo),
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if !(whole(&live) || stale) || live.settled.is_none() {
             return Ok(live);
         }
         let name = settled_file(repo);

@@ -272,3 +272,66 @@ fn with_archives_on_the_months_of_the_settled_years_are_caught_up() {
     check_split(&read(dir.path(), LIVE), &read(dir.path(), SETTLED), day(FIRST_SPLIT));
     kept(&want, &in_folder(&fake, &["export"], dir.path()));
 }
+
+/// The archive files of a folder, parsed, by name.
+fn archives(dir: &Path) -> std::collections::BTreeMap<String, Value> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("archive-"))
+        .map(|n| (n.clone(), parse(&read(dir, &n))))
+        .collect()
+}
+
+#[test]
+fn archives_in_step_read_no_settled_file_and_a_backfilled_month_is_archived_again() {
+    let fake = fake();
+    let dir = tempdir("archive-step");
+    for (name, text) in old_store() {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let out = tempdir("archive-step-out");
+    let a = out.path().display().to_string();
+    let collect = |fake: &FakeGitHub| in_folder(fake, &["collect", "--repos", REPO, "--archive-dir", &a], dir.path());
+    // The first run with archives catches every complete month up, and notes how far.
+    ok(&collect(&fake));
+    assert!(out.path().join("archive-2023-01.json").is_file() && out.path().join("archive-2026-10.json").is_file());
+    let ledger = parse(&read(out.path(), "archives.json"));
+    assert_eq!(ledger["repos"][REPO]["through"], "2026-10", "{ledger}");
+
+    // In step, the next day reads only the live file: a settled file it would have to
+    // read (it is not the repository's move day) can be anything.
+    let settled = read(dir.path(), SETTLED);
+    std::fs::write(dir.path().join(SETTLED), "{ not json").unwrap();
+    fake.advance(SignedDuration::from_hours(24));
+    let r = collect(&fake);
+    ok(&r);
+    assert!(!r.stdout.contains("archived"), "nothing rose: {}", r.stdout);
+    std::fs::write(dir.path().join(SETTLED), &settled).unwrap();
+
+    // A backfill raises a day of an archived month in the settled years: the next run
+    // sees the history out of step with the archives and archives that month again.
+    let from = tempdir("archive-step-from");
+    let raised = json!({"schema": 2, "repo": REPO, "days": {"2024-05-10": [999, 9, 9, 9]}});
+    std::fs::write(from.path().join("gtt.json"), json!({"schema": 1, "repos": {REPO: LIVE}}).to_string()).unwrap();
+    std::fs::write(from.path().join(LIVE), raised.to_string()).unwrap();
+    let f = from.path().display().to_string();
+    ok(&in_folder(&fake, &["backfill", "--repos", REPO, "--from", &f], dir.path()));
+    fake.advance(SignedDuration::from_hours(24));
+    let r = collect(&fake);
+    ok(&r);
+    assert!(r.stdout.contains("archived 2024-05"), "{}", r.stdout);
+    let may = parse(&read(out.path(), "archive-2024-05.json"));
+    assert_eq!(may["repos"][REPO]["days"]["2024-05-10"][0], 999, "{may}");
+
+    // Into December: November is archived from the live file. Whatever the path, the
+    // archives are those a first run from the whole history writes.
+    fake.advance(SignedDuration::from_hours(24 * 29));
+    let r = collect(&fake);
+    ok(&r);
+    assert!(r.stdout.contains("archived 2026-11"), "{}", r.stdout);
+    let fresh = tempdir("archive-step-fresh");
+    let b = fresh.path().display().to_string();
+    ok(&in_folder(&fake, &["collect", "--repos", REPO, "--archive-dir", &b], dir.path()));
+    assert_eq!(archives(out.path()), archives(fresh.path()));
+}

@@ -23,6 +23,12 @@
 //! [`cmd`] holds one short file per command, each a pipeline of calls into the rooms;
 //! [`run`] dispatches to them and maps every failure to a documented exit code
 //! ([`error`]).
+//!
+//! The rooms are private: read this essay with their pages linked by
+//! `cargo doc --document-private-items --open`.
+
+// The essay above links the private rooms on purpose.
+#![allow(rustdoc::private_intra_doc_links)]
 
 mod archive;
 mod badge;

@@ -1,5 +1,5 @@
 //! The shields.io endpoint file: JSON that `https://img.shields.io/endpoint?url=<URL>`
-//! renders as a badge (https://shields.io/badges/endpoint-badge). shields refuses a file
+//! renders as a badge (<https://shields.io/badges/endpoint-badge>). shields refuses a file
 //! its schema rejects and shows an "invalid response data" badge instead, so every file
 //! gtt writes passes [`validate_endpoint`], a check at least as strict as shields' own.
 

@@ -4,12 +4,12 @@
 //! Two kinds of badge, both static files in storage the user owns:
 //! - a shields.io **endpoint** file ([`endpoint_json`]), rendered by
 //!   `https://img.shields.io/endpoint?url=<raw gist URL>`
-//!   (https://shields.io/badges/endpoint-badge); [`validate_endpoint`] checks a file the
+//!   (<https://shields.io/badges/endpoint-badge>); [`validate_endpoint`] checks a file the
 //!   way shields does before it is written;
 //! - a self-contained **SVG** ([`svg()`]) in shields' flat (or flat-square) style, for a
 //!   README that should not depend on any badge service. Its geometry is badge-maker's
 //!   (badges/shields, npm `badge-maker` 6.0.0, `lib/badge-renderers.js`), measured with
-//!   the same Verdana 11px width table ([`text_width`]), so it is as wide as shields' own
+//!   the same Verdana 11px width table ([`verdana::text_width`]), so it is as wide as shields' own
 //!   badge.
 //!
 //! The message ([`message()`]) carries a cascading recency suffix like ghtraf's:

@@ -1,5 +1,5 @@
 //! The self-drawn SVG badge, for a README that should not depend on any badge service:
-//! byte for byte what shields.io draws (https://shields.io/badges/static-badge), so the
+//! byte for byte what shields.io draws (<https://shields.io/badges/static-badge>), so the
 //! two kinds of badge look alike side by side. The geometry and markup are badge-maker's
 //! (npm `badge-maker` 6.0.0, github.com/badges/shields, `badge-maker/lib/badge-renderers.js`).
 

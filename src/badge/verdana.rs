@@ -1,5 +1,5 @@
 //! Text widths in Verdana 11px, the font shields.io measures badge text with, so a
-//! self-drawn badge is exactly as wide as shields' own (https://shields.io/badges).
+//! self-drawn badge is exactly as wide as shields' own (<https://shields.io/badges>).
 //! badge-maker (npm `badge-maker` 6.0.0, github.com/badges/shields) measures with
 //! anafanafo's advance-width table; the part of it gtt needs is embedded here.
 

@@ -824,7 +824,7 @@ fn add_days(d: Date, n: i32) -> Date {
 /// Recounts CI checkouts for every complete day of the window: the days' completed
 /// workflow runs (all pages), their jobs (all pages, every attempt) and checkout steps,
 /// plus Pages builds. Runs still in progress are left for the next collection. Which
-/// steps clone is read from each new run's workflow definition ([`definitions`]);
+/// steps clone is read from each new run's workflow definition ([`definitions`](mod@definitions));
 /// where that cannot be read, from step names, and the run's days are estimated.
 fn ci_runs(
     client: &Client,

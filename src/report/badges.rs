@@ -156,7 +156,7 @@ pub(crate) fn chart_window(h: &History, last: Date) -> Window {
 
 /// `https://img.shields.io/endpoint?url=...` for a public endpoint file: the URL
 /// percent-encoded except RFC 3986 unreserved characters, as shields needs it in its
-/// query (https://shields.io/badges/endpoint-badge).
+/// query (<https://shields.io/badges/endpoint-badge>).
 pub(crate) fn shields_url(file_url: &str) -> String {
     let mut enc = String::new();
     for b in file_url.bytes() {

@@ -1,4 +1,4 @@
-//! GitHub workflow commands (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands)
+//! GitHub workflow commands (<https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands>)
 //! and the terminal lines a run prints. A stranger's text (a repository name, an error
 //! from the API) is escaped with [`crate::escape`], so a line stays one command, or no
 //! command at all.

@@ -1,4 +1,4 @@
-//! Step outputs (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#setting-an-output-parameter):
+//! Step outputs (<https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#setting-an-output-parameter>):
 //! figures summed over the tracked repositories and the badge addresses, written to the
 //! `$GITHUB_OUTPUT` file as `name=value` lines.
 

@@ -1,4 +1,4 @@
-//! The Markdown job summary (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#adding-a-job-summary):
+//! The Markdown job summary (<https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#adding-a-job-summary>):
 //! an aggregate table when there are several repositories, skipped repositories and
 //! failures, then a section per repository. A stranger's text is escaped with
 //! [`crate::escape::markdown`], so it can neither link nor inject markup.

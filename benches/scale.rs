@@ -1184,6 +1184,9 @@ fn cpu_one(
         all.join("; ")
     );
     print_cpu_phases(run, hz);
+    for (_, line) in run.stderr.iter().filter(|(_, l)| l.contains("archives:")) {
+        println!("  {line}");
+    }
     cpu_rows(run, n, years, store, rows);
     Ok(())
 }
@@ -1323,6 +1326,12 @@ fn print_in_process_split(template: &str, text: &str, fragment_now: Timestamp, n
     let per =
         [("parse", parse), ("merge", merge), ("check_no_loss", check_loss), ("clone", clone), ("serialise", serialise)];
     print_per(&format!("live part from {at} ({:.0} KB)", live_text.len() as f64 / 1024.0), &per, n);
+    // With archives on, a run in step sums the live part twice (read, hand-over).
+    let sums = time(&mut || {
+        std::hint::black_box(live.archive_sum(today));
+        std::hint::black_box(live.archive_sums_by_month());
+    });
+    print_per("archives in step, the live part's sums", &[("sums x 2", sums * 2)], n);
     println!(
         "  the stored text of {n} histories is {:.0} MB; gtt holds one history at a time (with its merge)",
         (text.len() * n) as f64 / 1e6

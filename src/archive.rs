@@ -316,6 +316,7 @@ pub(crate) struct Archiver {
     budget: usize,
     caught_up: usize,
     later: usize,
+    in_step: usize,
 }
 
 /// What [`Archiver::write`] did.
@@ -341,7 +342,8 @@ impl Archiver {
     fn new(ledger: Ledger, today: Date) -> Archiver {
         let last = today.first_of_month().yesterday().ok().map(month_of);
         let (marks, plans, months) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
-        Archiver { today, last, ledger, marks, plans, months, budget: CATCH_UP_MONTHS, caught_up: 0, later: 0 }
+        let budget = CATCH_UP_MONTHS;
+        Archiver { today, last, ledger, marks, plans, months, budget, caught_up: 0, later: 0, in_step: 0 }
     }
 
     /// Plans `repo`'s archives from its stored live file, and says whether the run must
@@ -357,6 +359,7 @@ impl Archiver {
         if let Some((through, _)) = step {
             let before = live.archive_sums_by_month();
             self.plans.insert(repo.to_string(), Plan::Step { through, live_from, before });
+            self.in_step += 1;
             // The months after `through` must all be in what is read.
             return live_from.is_some_and(|from| from > next_month(through).unwrap_or(through));
         }
@@ -406,7 +409,11 @@ impl Archiver {
     /// Writes each built month whose archive is missing or would gain a value, a group
     /// at a time, and the ledger with the last group (alone when only it changed).
     pub(crate) fn write(self, backend: &mut dyn Backend, dry_run: bool) -> Result<Written, Error> {
-        let Archiver { marks, months, later, .. } = self;
+        let Archiver { marks, months, later, in_step, caught_up, .. } = self;
+        let built: usize = months.values().map(|a| a.repos.len()).sum();
+        log::info!(
+            "archives: {in_step} repositories in step, {caught_up} caught up, {later} left for a later run; {built} repository-months built"
+        );
         let mut written = Written { months: Vec::new(), later };
         let groups = months.len().div_ceil(WRITE_GROUP).max(1);
         let mut months = months.into_iter();

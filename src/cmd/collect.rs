@@ -39,9 +39,8 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
     let mut archive_backend = c.archive.as_ref().map(|s| super::open_store(c, s)).transpose()?;
     let targets = targets(c, &client)?;
     let today = history::utc_day(c.now);
-    let archiver = archive_backend.as_mut().map(|b| archive::Archiver::open(b.as_mut(), today)).transpose()?;
-    let pass = Pass::new(c, &targets.repos, scope(c, targets.repos.len()), archiver)
-        .holding(scope_waits(c, targets.repos.len()));
+    let pass =
+        Pass::new(c, &targets.repos, scope(c, targets.repos.len()), None).holding(scope_waits(c, targets.repos.len()));
     let mut run = Run { c, targets: &targets, pass, tally: Tally::new(targets.skipped.clone(), targets.repos.len()) };
     let reader = read_and_fetch(&client, c, backend.as_mut(), &mut run)?;
     drop(reader);
@@ -291,7 +290,9 @@ fn read_and_fetch(client: &Client, c: &Config, backend: &mut dyn Backend, run: &
     let targets = run.targets;
     let repos = &targets.repos;
     let [repo] = repos.as_slice() else {
-        let (mut reader, briefs) = read_with_budget(client, backend, repos, c, |b, r| read_briefs(b, r, repos, c))?;
+        let (mut reader, briefs, archives) =
+            read_with_budget(client, backend, repos, c, |b, r, _| read_briefs(b, r, repos, c))?;
+        run.pass.archives = archives;
         // Once fetched, a brief's validators and caches are spent: only its last day is kept.
         let last: Vec<Option<Date>> = briefs.iter().map(|b| b.days.keys().next_back().copied()).collect();
         fetch::all::all(client, c, repos, briefs, &mut |i, r| {
@@ -314,16 +315,18 @@ fn read_and_fetch(client: &Client, c: &Config, backend: &mut dyn Backend, run: &
         let read = {
             // A failed read stops the requests waiting for it.
             let _give = GiveOnDrop(&gate);
-            let archives = &mut run.pass.archives;
-            let read = |b: &mut dyn Backend, r: &mut Reader| r.read(b, repo, |live| wants_whole(archives, repo, live));
-            read_with_budget(client, backend, repos, c, read).map(|(reader, whole)| {
+            let read = |b: &mut dyn Backend, r: &mut Reader, archives: &mut Option<archive::Archiver>| {
+                r.read(b, repo, |live| wants_whole(archives, repo, live))
+            };
+            read_with_budget(client, backend, repos, c, read).map(|(reader, whole, archives)| {
                 gate.give(Some(whole.into_inner()));
-                reader
+                (reader, archives)
             })
         };
         (read, fetch.join())
     });
-    let mut reader = read?;
+    let (mut reader, archives) = read?;
+    run.pass.archives = archives;
     let failed = || Err(fetch::Error::new(repo, fetch::Kind::Other, "the fetch thread failed"));
     let fetched = fetched.ok().flatten().unwrap_or_else(failed);
     let stored = gate.into_inner().unwrap_or_else(|| History::new(repo));
@@ -332,23 +335,29 @@ fn read_and_fetch(client: &Client, c: &Config, backend: &mut dyn Backend, run: &
 }
 
 /// Opens the store's index and reads the stored histories with `read` (one repository's
-/// whole, several as briefs). The rate budget is asked
-/// meanwhile, so planning costs no time; a single repository has nothing to plan (its
-/// first answers tell the budget).
+/// whole, several as briefs), given the archives' plan when archives are on. The
+/// archives' ledger and the rate budget are read meanwhile, so neither costs a round
+/// trip of its own; a single repository has nothing to plan (its first answers tell the
+/// budget).
 fn read_with_budget<T>(
     client: &Client,
     backend: &mut dyn Backend,
     repos: &[String],
     c: &Config,
-    read: impl FnOnce(&mut dyn Backend, &mut Reader) -> Result<T, crate::store::Error>,
-) -> Result<(Reader, T), Error> {
+    read: impl FnOnce(&mut dyn Backend, &mut Reader, &mut Option<archive::Archiver>) -> Result<T, crate::store::Error>,
+) -> Result<(Reader, T, Option<archive::Archiver>), Error> {
     let (loaded, budget) = std::thread::scope(|s| {
         let probe = (repos.len() > 1).then(|| s.spawn(|| client.probe_budget()));
-        let loaded = Reader::open(backend, repos, c.now)
-            .and_then(|mut reader| read(&mut *backend, &mut reader).map(|t| (reader, t)));
+        let ledger = c.archive.as_ref().map(|a| s.spawn(|| open_archives(c, a)));
+        let loaded = Reader::open(backend, repos, c.now).map_err(Error::from).and_then(|mut reader| {
+            let joined = ledger.map(|l| l.join().unwrap_or_else(|_| Err(Error::Incomplete(LEDGER_THREAD.into()))));
+            let mut archives = joined.transpose()?;
+            let t = read(&mut *backend, &mut reader, &mut archives)?;
+            Ok((reader, t, archives))
+        });
         (loaded, probe.and_then(|p| p.join().ok().flatten()))
     });
-    let (reader, stored) = loaded?;
+    let (reader, stored, archives) = loaded?;
     let index = reader.index();
     let known = repos.iter().filter(|r| index.repos.keys().any(|k| k.eq_ignore_ascii_case(r))).count();
     if index.repos.is_empty() {
@@ -365,7 +374,16 @@ fn read_with_budget<T>(
             b.reset.and_then(|r| Timestamp::from_second(r).ok()).map_or("?".to_string(), |t| t.to_string())
         );
     }
-    Ok((reader, stored))
+    Ok((reader, stored, archives))
+}
+
+const LEDGER_THREAD: &str = "the thread reading the archives' ledger failed";
+
+/// The archives' plan for this run, from their ledger, read through a store of its own
+/// (the run's archive store writes at the end).
+fn open_archives(c: &Config, at: &crate::config::Storage) -> Result<archive::Archiver, Error> {
+    let mut backend = super::open_store(c, at)?;
+    Ok(archive::Archiver::open(backend.as_mut(), history::utc_day(c.now))?)
 }
 
 /// The [`Reader::brief`] of each repository, read in turn (each is read whole again when

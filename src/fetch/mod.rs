@@ -288,7 +288,8 @@ use crate::history::utc_day as day;
 ///
 /// Requests run at once where they do not depend on each other, so the run's critical
 /// path is two round trips (the repository, then its Pages builds; the runs listing,
-/// then new runs' jobs). Endpoints whose answer gtt keeps are asked conditionally.
+/// then new runs' jobs). Endpoints whose answer gtt keeps are asked conditionally
+/// (but for [`ASKED_AT_ONCE`] in a run with [`Context::at_once`]).
 pub(crate) fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Result<(Observation, Option<Error>), Error> {
     let base = format!("/repos/{repo}");
     let kept = std::sync::Mutex::new(BTreeMap::new());

@@ -829,7 +829,8 @@ fn print_one_run(f: &OneFigures, sizes: Sizes, w: &[Vec<usize>]) {
     );
 }
 
-/// Each wave of answers: when it came and which endpoints (and pages) it held.
+/// Each wave of answers: when its first and last answers came (what the next wave waited
+/// for) and which endpoints (and pages) it held.
 fn print_waves(run: &Run, w: &[Vec<usize>], ids: &BTreeMap<String, String>) {
     for (k, wave) in w.iter().enumerate() {
         let mut names: BTreeMap<String, usize> = BTreeMap::new();
@@ -840,10 +841,12 @@ fn print_waves(run: &Run, w: &[Vec<usize>], ids: &BTreeMap<String, String>) {
                 *names.entry(name).or_default() += 1;
             }
         }
-        let at = wave.first().and_then(|i| run.requests.get(*i)).map_or(Duration::ZERO, |(_, t)| *t);
+        let at = |i: Option<&usize>| i.and_then(|i| run.requests.get(*i)).map_or(Duration::ZERO, |(_, t)| *t);
+        let (first, last) = (at(wave.first()), at(wave.last()));
         let list: Vec<String> =
             names.iter().map(|(n, c)| if *c > 1 { format!("{n} x{c}") } else { n.clone() }).collect();
-        println!("  wave {} (answered at {}): {}", k + 1, ms(at), list.join(", "));
+        let when = if last > first { format!("{} to {}", ms(first), ms(last)) } else { ms(first) };
+        println!("  wave {} (answered at {when}): {}", k + 1, list.join(", "));
     }
 }
 

@@ -10,7 +10,7 @@ use std::sync::mpsc;
 
 use jiff::Timestamp;
 
-use crate::config::Config;
+use crate::config::{Config, Storage};
 use crate::github::Client;
 use crate::history::{self, History, Observation};
 
@@ -234,7 +234,8 @@ impl<S: Given> Shared<'_, S> {
             None => not_fetched("not fetched", Kind::Other),
             Some(stored) => {
                 let today = history::utc_day(self.c.now);
-                let ctx = super::Context { now: self.c.now, today, ci: &self.c.ci, stored, fan_out };
+                let at_once = asks_at_once(self.repos.len(), &self.c.storage);
+                let ctx = super::Context { now: self.c.now, today, ci: &self.c.ci, stored, fan_out, at_once };
                 super::repository(self.client, repo, ctx).map(|(o, e)| (Observed::new(o), e))
             }
         };
@@ -250,6 +251,15 @@ impl<S: Given> Shared<'_, S> {
         }
         r
     }
+}
+
+/// Whether a run asks [`super::ASKED_AT_ONCE`] beside its store read: only a run of one
+/// repository (whose fetch starts while its history is read, so latency is all there is
+/// to its wall time) into a store read over the network (a gist, a branch). A folder is
+/// read before the first answer could come, and a run of several repositories reads
+/// the store first and wants its quota for them: both keep every conditional request.
+pub(super) fn asks_at_once(repos: usize, storage: &Storage) -> bool {
+    repos == 1 && !matches!(storage, Storage::Folder(_))
 }
 
 /// The line for a repository whose fetch finished, the `k`th of `total`:
@@ -273,4 +283,26 @@ fn collection_order<S: Given>(stored: &[S]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..stored.len()).collect();
     order.sort_by_key(|&i| (stored.get(i).and_then(Given::last_collected), i));
     order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_one_repository_into_a_remote_store_asks_at_once_table() {
+        let branch = Storage::Branch { repo: "o/data".into(), branch: "gtt-data".into() };
+        let cases = [
+            (1, Storage::Gist("abc".into()), true),
+            (1, Storage::Gists(vec!["abc".into(), "def".into()]), true),
+            (1, branch.clone(), true),
+            (1, Storage::Folder("data".into()), false),
+            (2, Storage::Gist("abc".into()), false),
+            (500, branch, false),
+            (0, Storage::Gist("abc".into()), false),
+        ];
+        for (repos, storage, want) in cases {
+            assert_eq!(asks_at_once(repos, &storage), want, "{repos} into {storage:?}");
+        }
+    }
 }

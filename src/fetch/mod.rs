@@ -47,7 +47,37 @@ pub(crate) struct Context<'a> {
     /// busy, and a thread per request cost more CPU than the request (3,500 threads for
     /// 500 repositories); the last few repositories, and a run of one, fan out.
     pub(crate) fan_out: bool,
+    /// Whether the requests in [`ASKED_AT_ONCE`] go out beside the store read, without
+    /// their ETags, instead of waiting for it ([`all::asks_at_once`] says when).
+    pub(crate) at_once: bool,
 }
+
+/// What a run with [`Context::at_once`] asks beside the store read, without waiting
+/// for its stored ETags: the repository and the releases' first page, which others
+/// follow (its Pages builds, the further release pages), and the views and clones.
+///
+/// Why: a run's store read is a round trip (a gist) or several (a branch), and every
+/// conditional request waits for it to learn its ETag. On a first collection the read
+/// then says there is none, and what follows the repository and the releases' first
+/// page comes a round trip later: the first run of one repository into a gist took
+/// four round trips (store read; the conditional requests with the jobs and workflow
+/// files; Pages builds and release page 2; the write). Asked at once, it takes three,
+/// as a warm one does. The views and clones are the two that fill the second round
+/// trip beyond 32 requests in flight (14 days of daily runs: 14 job listings and 14
+/// workflow files, Pages builds, release page 2, referrers and paths fit; two more do
+/// not), and the two whose ETag helps least: their answer covers GitHub's last 15 days
+/// (<https://docs.github.com/en/rest/metrics/traffic>), a window that moves each day,
+/// so on a daily schedule it changes with any traffic and answers 200 anyway.
+///
+/// Cost: each of these answers 200 where it would have answered 304, which is free of
+/// primary quota
+/// (<https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#use-conditional-requests-if-appropriate>):
+/// up to four points per run (a same-day rerun), usually one or two on the daily run
+/// (the repository; the releases when their list fits one page and no download count
+/// moved). Answers are still kept with their ETags as before, so the store holds the
+/// same, and everything else (referrers, paths, Pages builds, workflow files, which
+/// runs' jobs to read) still waits for the stored history.
+const ASKED_AT_ONCE: [&str; 4] = ["repo", "releases", "views", "clones"];
 
 /// A request run beside the caller on a scoped thread, or at once on the caller's
 /// thread when the run does not fan out ([`Context::fan_out`]).
@@ -258,7 +288,8 @@ use crate::history::utc_day as day;
 ///
 /// Requests run at once where they do not depend on each other, so the run's critical
 /// path is two round trips (the repository, then its Pages builds; the runs listing,
-/// then new runs' jobs). Endpoints whose answer gtt keeps are asked conditionally.
+/// then new runs' jobs). Endpoints whose answer gtt keeps are asked conditionally
+/// (but for [`ASKED_AT_ONCE`] in a run with [`Context::at_once`]).
 pub(crate) fn repository(client: &Client, repo: &str, ctx: Context<'_>) -> Result<(Observation, Option<Error>), Error> {
     let base = format!("/repos/{repo}");
     let kept = std::sync::Mutex::new(BTreeMap::new());
@@ -424,7 +455,11 @@ fn conditional_page(
     kept: &std::sync::Mutex<BTreeMap<String, Validator>>,
     keep_paged: bool,
 ) -> Result<Got, github::Error> {
-    let prior = ctx.stored.wait()?.validators.get(key).filter(|v| kept_is_complete(key, &v.value));
+    let prior = if ctx.at_once && ASKED_AT_ONCE.contains(&key) {
+        None
+    } else {
+        ctx.stored.wait()?.validators.get(key).filter(|v| kept_is_complete(key, &v.value))
+    };
     let answer = client.get_conditional(path, prior.map(|v| v.etag.as_str()))?;
     let fresh = answer.body.is_some();
     let keep = keep_paged || answer.next.is_none();
@@ -730,8 +765,9 @@ fn releases(
     let path = format!("{base}/releases?per_page=100");
     // A list longer than one page is not kept: its first page alone is not the answer.
     // One that was longer last time is read from page 2 on beside its first page.
-    // A thread only where page 2 may be wanted: a history already read may say no at once.
-    let maybe_paged = ctx.fan_out && ctx.stored.peek().is_none_or(paged_last_time);
+    // A thread only where page 2 may be wanted: a history already read may say no at
+    // once, and a first page asked at once is answered no later than the history.
+    let maybe_paged = ctx.fan_out && !ctx.at_once && ctx.stored.peek().is_none_or(paged_last_time);
     let (first, rest) = std::thread::scope(|s| {
         let rest = maybe_paged.then(|| {
             s.spawn(|| {

@@ -254,3 +254,70 @@ fn quota_running_out_mid_run_defers_what_is_left() {
         "nothing is sent once the budget is known to be spent"
     );
 }
+
+/// A run of one repository into a gist asks the repository, the releases' first page and
+/// the views and clones beside the gist read, not after it: what follows them (Pages
+/// builds, further release pages) then goes out with the other conditional requests, so
+/// a first run takes three round trips, not four. Everything else still waits for the
+/// stored history: a rerun gets its other 304s and reads no counted run's jobs or files,
+/// and the answers asked at once are still kept with their ETags.
+#[test]
+fn one_repository_into_a_gist_asks_what_others_follow_beside_the_gist_read() {
+    const REPO: &str = "octo/solo";
+    const GIST: &str = "0e1ccdb0";
+    let fake = FakeGitHub::start();
+    fake.add_token(TOKEN, TokenKind::Full);
+    fake.add_repo(REPO);
+    fake.set_pages_enabled(REPO, true);
+    let yesterday = fake.now().checked_sub(SignedDuration::from_hours(20)).unwrap();
+    fake.add_pages_build(REPO, yesterday);
+    fake.add_release(REPO, "v1.0.0", vec![("solo.tar.gz", 3)]);
+    let run = fake.add_simple_run(REPO, yesterday, &["Set up job", "Run actions/checkout@v4", "Complete job"]);
+    let sha = "5f4eaef2208aa922806e878a955611b046f1f74d";
+    fake.put_file(
+        REPO,
+        ".github/workflows/ci.yml",
+        sha,
+        Some("on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n"),
+    );
+    fake.set_run_file(run, ".github/workflows/ci.yml", sha);
+    fake.create_gist(GIST, vec![("README.md", "x")]);
+    let collect = || gtt(&fake, &["collect", "--repos", REPO, "--gist-id", GIST, "--token", TOKEN], &[]);
+
+    // The gist read is answered only once these four wait with it (or after 10 s).
+    let gist = format!("/gists/{GIST}");
+    let at_once = move |t: &str| {
+        t == gist
+            || t == format!("/repos/{REPO}")
+            || t == format!("/repos/{REPO}/releases?per_page=100")
+            || t.starts_with(&format!("/repos/{REPO}/traffic/views"))
+            || t.starts_with(&format!("/repos/{REPO}/traffic/clones"))
+    };
+    fake.hold_until_together_where(at_once, 5, Duration::from_secs(10));
+    let cold = collect();
+    assert_eq!(cold.code, 0, "{}{}", cold.stdout, cold.stderr);
+    assert_eq!(fake.held_together(), 5, "asked before the gist read was answered");
+    let kept = fake.gist_file(GIST, "history-octo.solo.json").expect("history stored");
+    let kept: Value = serde_json::from_str(&kept).unwrap();
+    for key in ["repo", "releases", "views", "clones", "referrers", "paths", "pages-builds"] {
+        assert!(kept["validators"][key]["etag"].as_str().is_some_and(|e| !e.is_empty()), "{key} kept: {kept}");
+    }
+
+    fake.clear_requests();
+    let warm = collect();
+    assert_eq!(warm.code, 0, "{}{}", warm.stdout, warm.stderr);
+    let sent = fake.requests();
+    let asked = |suffix: &str| -> Vec<(bool, u16)> {
+        let path = format!("/repos/{REPO}{suffix}");
+        sent.iter().filter(|r| r.path == path).map(|r| (r.header("if-none-match").is_some(), r.status)).collect()
+    };
+    for suffix in ["", "/releases?per_page=100", "/traffic/views?per=day", "/traffic/clones?per=day"] {
+        assert_eq!(asked(suffix), [(false, 200)], "asked at once, without its ETag: {suffix}");
+    }
+    for suffix in ["/traffic/popular/referrers", "/traffic/popular/paths", "/pages/builds?per_page=100"] {
+        assert_eq!(asked(suffix), [(true, 304)], "asked with its stored ETag: {suffix}");
+    }
+    assert_eq!(fake.count("GET", "/jobs"), 0, "the counted run's jobs are not read again");
+    assert_eq!(fake.count("GET", "/contents/"), 0, "nor its workflow file");
+    assert!(warm.stderr.contains("3 answered 304 Not Modified"), "{}", warm.stderr);
+}

@@ -306,11 +306,11 @@ pub(crate) struct Shared {
     pub(crate) hold_changed: std::sync::Condvar,
 }
 
-/// Requests whose path and query contain `pattern` wait for one another until `count`
-/// of them are waiting at once (or `patience` has passed): a caller that asks them one
-/// after another never gets there. Counts, not times, tell what the caller did.
+/// Requests whose path and query `matches` wait for one another until `count` of them
+/// are waiting at once (or `patience` has passed): a caller that asks them one after
+/// another never gets there. Counts, not times, tell what the caller did.
 pub(crate) struct Hold {
-    pub(crate) pattern: String,
+    pub(crate) matches: Box<dyn Fn(&str) -> bool + Send>,
     pub(crate) count: usize,
     pub(crate) patience: std::time::Duration,
     pub(crate) waiting: usize,

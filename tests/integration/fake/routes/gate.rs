@@ -40,7 +40,7 @@ impl Shared {
     /// its patience runs out (then every held request goes on, and later ones pass).
     fn wait_for_company(&self, req: &HttpRequest) {
         let mut guard = lock(&self.hold);
-        let Some(hold) = guard.as_mut().filter(|h| !h.released && req.target.contains(&h.pattern)) else {
+        let Some(hold) = guard.as_mut().filter(|h| !h.released && (h.matches)(&req.target)) else {
             return;
         };
         hold.waiting += 1;

@@ -23,14 +23,20 @@ impl FakeGitHub {
     /// only once `count` of them wait at once (or after `patience`, a safety net that
     /// lets a caller asking one at a time finish): see [`FakeGitHub::held_together`].
     pub fn hold_until_together(&self, path_contains: &str, count: usize, patience: std::time::Duration) {
-        *lock(&self.shared.hold) = Some(Hold {
-            pattern: path_contains.to_owned(),
-            count,
-            patience,
-            waiting: 0,
-            released: false,
-            most_together: 0,
-        });
+        let pattern = path_contains.to_owned();
+        self.hold_until_together_where(move |target| target.contains(&pattern), count, patience);
+    }
+
+    /// [`FakeGitHub::hold_until_together`] for the requests whose path and query
+    /// `matches` says, so requests to different endpoints can be held together.
+    pub fn hold_until_together_where(
+        &self,
+        matches: impl Fn(&str) -> bool + Send + 'static,
+        count: usize,
+        patience: std::time::Duration,
+    ) {
+        *lock(&self.shared.hold) =
+            Some(Hold { matches: Box::new(matches), count, patience, waiting: 0, released: false, most_together: 0 });
     }
 
     /// The most requests held by [`FakeGitHub::hold_until_together`] that waited at once.

@@ -409,12 +409,16 @@ impl Archiver {
     /// Writes each built month whose archive is missing or would gain a value, a group
     /// at a time, and the ledger with the last group (alone when only it changed).
     pub(crate) fn write(self, backend: &mut dyn Backend, dry_run: bool) -> Result<Written, Error> {
-        let Archiver { marks, months, later, in_step, caught_up, .. } = self;
+        let Archiver { ledger, marks, months, later, in_step, caught_up, .. } = self;
         let built: usize = months.values().map(|a| a.repos.len()).sum();
         log::info!(
             "archives: {in_step} repositories in step, {caught_up} caught up, {later} left for a later run; {built} repository-months built"
         );
         let mut written = Written { months: Vec::new(), later };
+        if months.is_empty() && ledger.with(&marks).repos == ledger.repos {
+            // Nothing to add: no request at all (the most days of a month).
+            return Ok(written);
+        }
         let groups = months.len().div_ceil(WRITE_GROUP).max(1);
         let mut months = months.into_iter();
         for g in 1..=groups {

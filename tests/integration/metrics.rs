@@ -366,3 +366,29 @@ fn ci_that_cannot_be_read_still_stores_traffic_and_fails_loudly() {
     assert_eq!(num(&rows[&date("2026-10-19")], "clones"), 2, "traffic was stored");
     assert_eq!(rows[&date("2026-10-19")]["ci_checkouts"], "", "CI not counted is a gap, not 0");
 }
+
+#[test]
+fn archives_in_a_gist_cost_one_read_on_a_day_that_adds_nothing() {
+    let fake = world();
+    let mut d = date("2026-10-01");
+    while d <= date("2026-11-25") {
+        fake.set_traffic(REPO, d, 3, 1, 2, 1);
+        d = plus(d, 1);
+    }
+    let gist = "a1b2c3d4e5f6";
+    fake.create_gist(gist, vec![("README.md", "archives")]);
+    let dir = tempdir("archive-gist");
+    let path = format!("/gists/{gist}");
+    let r = collect(&fake, dir.path(), at(date("2026-11-02"), 12, 0), &["--archive-gist-id", gist]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("archived 2026-10"), "{}", r.stdout);
+    assert!(fake.gist_file(gist, "archives.json").is_some_and(|l| l.contains(REPO)));
+    // The 20th: no October day in GitHub's window, nothing rose. The ledger's read
+    // (beside the history's) is the archives' only request.
+    let (revisions, reads) = (fake.gist_revisions(gist), fake.count("GET", &path));
+    let r = collect(&fake, dir.path(), at(date("2026-11-20"), 12, 0), &["--archive-gist-id", gist]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("archived"), "{}", r.stdout);
+    assert_eq!(fake.gist_revisions(gist), revisions, "no write");
+    assert_eq!(fake.count("GET", &path) - reads, 1, "one read");
+}

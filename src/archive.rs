@@ -272,18 +272,18 @@ impl Ledger {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
+    /// The mark of `repo`, whatever its case (as configured, or as another run named it).
     fn get(&self, repo: &str) -> Option<&Mark> {
-        self.repos.iter().find(|(r, _)| r.eq_ignore_ascii_case(repo)).map(|(_, m)| m)
+        self.repos.get(repo).or_else(|| self.repos.iter().find(|(r, _)| r.eq_ignore_ascii_case(repo)).map(|(_, m)| m))
     }
 
     /// `self` with `marks` laid over it (a repository's entry replaced, whatever its case).
     fn with(&self, marks: &BTreeMap<String, Mark>) -> Ledger {
         let mut out = self.clone();
         out.schema = ARCHIVE_SCHEMA;
-        for (repo, mark) in marks {
-            out.repos.retain(|r, _| !r.eq_ignore_ascii_case(repo));
-            out.repos.insert(repo.clone(), mark.clone());
-        }
+        let lower: BTreeSet<String> = marks.keys().map(|r| r.to_ascii_lowercase()).collect();
+        out.repos.retain(|r, _| marks.contains_key(r) || !lower.contains(&r.to_ascii_lowercase()));
+        out.repos.extend(marks.iter().map(|(r, m)| (r.clone(), m.clone())));
         out
     }
 }
@@ -660,6 +660,22 @@ mod tests {
         let h = history_over("2016-10-31", 2);
         assert!(one.wants_whole("o/r", &h), "one repository over the budget still goes");
         assert!(!one.wants_whole("o/s", &h));
+    }
+
+    #[test]
+    fn marks_replace_a_repositorys_own_whatever_its_case() {
+        let m = |s: u64| Mark::new((2026, 10), s);
+        let stored = Ledger {
+            schema: 1,
+            repos: BTreeMap::from([("Octo/Hello".into(), m(1)), ("o/x".into(), m(2))]),
+            ..Ledger::default()
+        };
+        let laid = stored.with(&BTreeMap::from([("octo/hello".into(), m(3)), ("o/new".into(), m(4))]));
+        let want = BTreeMap::from([("octo/hello".into(), m(3)), ("o/x".into(), m(2)), ("o/new".into(), m(4))]);
+        assert_eq!(laid.repos, want);
+        assert_eq!(stored.get("OCTO/hello"), Some(&m(1)));
+        assert_eq!(laid.get("o/x"), Some(&m(2)));
+        assert_eq!(Ledger::parse(&laid.to_json()).expect("parses"), laid);
     }
 
     #[test]

@@ -25,18 +25,19 @@ pub(crate) fn open_store(c: &Config, storage: &Storage) -> Result<Box<dyn Backen
     Ok(match storage {
         Storage::Folder(dir) => Box::new(store::folder(dir, c.max_wait)),
         Storage::Gist(id) => Box::new(store::gist(client()?, id)),
-        Storage::Gists(ids) => {
-            let mut gists = Vec::new();
-            for id in ids {
-                gists.push(store::gist(client()?, id));
-            }
-            Box::new(store::gists(gists))
-        }
+        Storage::Gists(ids) => Box::new(open_gists(c, ids)?),
         Storage::Branch { repo, branch } => {
             let token = c.data_token.clone().ok_or(crate::config::Error::Unset { input: "data-token", fix: None })?;
             Box::new(store::branch(Client::new(&c.api_url, token, c.max_wait), repo, branch))
         }
     })
+}
+
+/// The store over the gists `ids`, with the gist token: what [`open_store`] opens for
+/// `Storage::Gists`, for a command that reads it a gist at a time (`export`).
+pub(crate) fn open_gists(c: &Config, ids: &[String]) -> Result<store::Gists, Error> {
+    let token = c.gist_token.as_ref().ok_or(crate::config::Error::Unset { input: "gist-token", fix: None })?;
+    Ok(store::gists(ids.iter().map(|id| store::gist(Client::new(&c.api_url, token.clone(), c.max_wait), id)).collect()))
 }
 
 /// `c` with its repositories: as given, or, when neither input `repos` nor

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::github::{self, Client};
 
-use super::layout::{GIST_FILE_LIMIT, MAX_CONCURRENT_REVISIONS, check_file_name};
+use super::layout::{GIST_FILE_LIMIT, MAX_CONCURRENT_REVISIONS, check_file_name, repo_key};
 use super::{Backend, Error, Files};
 
 #[derive(Debug, Deserialize)]
@@ -127,6 +127,11 @@ impl Gist {
     }
 }
 
+/// Whether a file is a repository's history, live or settled (see [`super::layout`]).
+fn is_history(name: &str) -> bool {
+    repo_key(name).is_some() && (name.starts_with("history-") || name.starts_with("settled-"))
+}
+
 /// What is wrong with a gist answer that cannot be the whole gist, if anything. GitHub
 /// never answers a gist without files (a gist holds at least one) or with a file that
 /// is `null`. Believing such an answer would start histories anew and write them over
@@ -176,16 +181,38 @@ impl Gist {
     }
 }
 
-impl Backend for Gist {
-    fn read(&mut self, names: &[String]) -> Result<Files, Error> {
+impl Gist {
+    /// The gist as GitHub answers it now ([`Gist::get_sound`]), its revision, owner and
+    /// listing noted.
+    fn answer(&mut self, names: &[String]) -> Result<GistJson, Error> {
         let gist = self.get_sound(names)?;
         self.version = gist.history.first().map(|r| r.version.clone());
         self.owner = gist.owner.as_ref().map(|o| o.login.clone());
         self.remember_listing(&gist);
+        Ok(gist)
+    }
+
+    /// The named files, keeping no text for a later write: for a reader that never
+    /// writes through this gist (one gist of several read alone, see
+    /// [`super::gists::Part`]), so what it read is dropped with what it hands over.
+    pub(super) fn read_only(&mut self, names: &[String]) -> Result<Files, Error> {
+        let gist = self.answer(names)?;
+        self.files_of(&gist, names)
+    }
+}
+
+impl Backend for Gist {
+    fn read(&mut self, names: &[String]) -> Result<Files, Error> {
+        let gist = self.answer(names)?;
         // Every complete file in the listing, so a write can skip files that did not
-        // change (badges) without reading them on purpose.
+        // change (badges) without reading them on purpose. Not the histories (live or
+        // settled) left unnamed: a run writes only histories it read by name, and the
+        // others are most of a gist's bytes (a read of the index alone would hold them
+        // all).
         for (name, file) in &gist.files {
-            if let Some(GistFile { content: Some(c), truncated: false, .. }) = file {
+            if let Some(GistFile { content: Some(c), truncated: false, .. }) = file
+                && !is_history(name)
+            {
                 self.read.insert(name.clone(), c.clone());
             }
         }

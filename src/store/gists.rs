@@ -16,7 +16,8 @@ use crate::config::Metric;
 use super::gist::Gist;
 use super::index::Index;
 use super::layout::{
-    FILES_PER_REPO, GIST_FILE_LIMIT, GIST_FILE_WARN, INDEX_FILE, OPTIONAL_PER_REPO, is_optional, repo_key, repo_of_key,
+    FILES_PER_REPO, GIST_FILE_LIMIT, GIST_FILE_WARN, INDEX_FILE, OPTIONAL_PER_REPO, history_file, is_optional,
+    repo_key, repo_of_key,
 };
 use super::{Backend, Error, Files};
 
@@ -356,6 +357,97 @@ impl Gists {
     }
 }
 
+/// One gist of a store over several, read alone: for a reader that goes through the
+/// store a gist at a time to hold one gist's histories at once, not every gist's
+/// (`gtt export`, see [`Gists::into_parts`]). A read asks this gist alone (one request)
+/// and keeps none of the texts it hands over; it answers [`INDEX_FILE`] with the
+/// combined index, so every history the store lists is checked against what this gist
+/// answered, as a read of the whole store checks it.
+#[derive(Debug)]
+pub(crate) struct Part {
+    gist: Gist,
+    index: String,
+}
+
+impl Backend for Part {
+    fn read(&mut self, names: &[String]) -> Result<Files, Error> {
+        let own: Vec<String> = names.iter().filter(|n| *n != INDEX_FILE).cloned().collect();
+        let mut files = self.gist.read_only(&own)?;
+        if names.len() > own.len() {
+            files.insert(INDEX_FILE.to_string(), self.index.clone());
+        }
+        Ok(files)
+    }
+
+    /// A part is read, never written: what is written to a store over several gists is
+    /// planned over all of them ([`Gists`]' write).
+    fn write(&mut self, _files: &Files, _names: &[String]) -> Result<Vec<Files>, Error> {
+        Err(Error::Refused(format!(
+            "{} was read alone, as one of several gists, and is not written that way; nothing was written: this is a gtt bug, please report it",
+            self.gist.describe()
+        )))
+    }
+
+    fn describe(&self) -> String {
+        self.gist.describe()
+    }
+
+    fn public_url(&self, file: &str) -> Option<String> {
+        self.gist.public_url(file)
+    }
+}
+
+impl Gists {
+    /// The store split for a reader that goes through it a gist at a time: each gist
+    /// that holds the history of any of `repos` (where a read of the whole store takes
+    /// it from: the first gist, in list order, whose listing has it), in list order, as
+    /// a [`Part`] answering `index` (the combined index), with those of `repos` it
+    /// holds, in the order given. `repos` are repositories the index lists: one whose
+    /// history no gist holds is missing, and refused before any part is read. Gists not
+    /// read yet are read first (one request each); the parts' reads are one request per
+    /// part, so the gists that hold none of `repos` are not read again.
+    pub(crate) fn into_parts(mut self, repos: &[String], index: &str) -> Result<Vec<(Part, Vec<String>)>, Error> {
+        for g in &mut self.gists {
+            if g.listed.is_none() {
+                g.read_only(&[])?;
+            }
+        }
+        let mut groups = vec![Vec::new(); self.gists.len()];
+        let mut doubles = Vec::new();
+        for repo in repos {
+            let name = history_file(repo);
+            let holders: Vec<usize> =
+                self.listings().iter().enumerate().filter(|(_, l)| l.contains(&name)).map(|(i, _)| i).collect();
+            let Some(group) = holders.first().and_then(|i| groups.get_mut(*i)) else {
+                let why = format!("{INDEX_FILE} lists {repo} but no gist holds its history file");
+                return Err(Error::Unusable { file: name, place: self.describe(), why: why.into() });
+            };
+            group.push(repo.clone());
+            if holders.len() > 1 {
+                let ids: Vec<&str> = holders.iter().filter_map(|i| self.gists.get(*i).map(|g| g.id.as_str())).collect();
+                doubles.push((name, ids.join(", ")));
+            }
+        }
+        for (name, where_) in doubles {
+            self.warn_once(format!("double {name}"), &double(&name, &where_));
+        }
+        Ok(self
+            .gists
+            .into_iter()
+            .zip(groups)
+            .filter(|(_, group)| !group.is_empty())
+            .map(|(gist, group)| (Part { gist, index: index.to_string() }, group))
+            .collect())
+    }
+}
+
+/// The warning for a file that more than one gist holds (`where_`: their ids).
+fn double(name: &str, where_: &str) -> String {
+    format!(
+        "{name} is in more than one gist ({where_}); gtt reads and writes the first listed and leaves the others alone: delete the stale copies"
+    )
+}
+
 /// The one warning line for a gist that has no room for its charts, naming the fix.
 fn no_room_for_charts(id: &str, charts: &[String]) -> String {
     let named: Vec<&str> = charts.iter().take(3).map(String::as_str).collect();
@@ -406,10 +498,7 @@ impl Backend for Gists {
             out.insert(INDEX_FILE.to_string(), text);
         }
         for (name, where_) in doubles {
-            self.warn_once(
-                format!("double {name}"),
-                &format!("{name} is in more than one gist ({where_}); gtt reads and writes the first listed and leaves the others alone: delete the stale copies"),
-            );
+            self.warn_once(format!("double {name}"), &double(&name, &where_));
         }
         Ok(out)
     }

@@ -38,9 +38,10 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
 /// stored repositories are exported, in the index's order (by name).
 fn chosen(c: &Config, backend: &mut dyn Backend) -> Result<(Config, Index, Vec<String>), Error> {
     let (index, _) = load(backend, &[])?;
-    let Some(c) = super::with_repos(c, backend, "exporting")?.filter(|_| !index.repos.is_empty()) else {
+    let place = backend.describe();
+    let Some(c) = super::with_repos_of(c, &index, &place, "exporting").filter(|_| !index.repos.is_empty()) else {
         let fix = "name the store that holds it with input `data-dir` or `gist-id` (or run `gtt collect` first)";
-        return Err(Error::NoHistory { place: backend.describe(), why: "", fix });
+        return Err(Error::NoHistory { place, why: "", fix });
     };
     let mut repos: Vec<String> = index.repos.keys().cloned().collect();
     repos.retain(|r| c.repos.iter().any(|w| w.eq_ignore_ascii_case(r)));

@@ -49,6 +49,14 @@ pub(crate) fn with_repos(c: &Config, backend: &mut dyn Backend, doing: &str) -> 
         return Ok(Some(c.clone()));
     }
     let (index, _) = store::ledger::load(backend, &[])?;
+    Ok(with_repos_of(c, &index, &backend.describe(), doing))
+}
+
+/// [`with_repos`] with the index of the store (`place`) already read.
+pub(crate) fn with_repos_of(c: &Config, index: &store::Index, place: &str, doing: &str) -> Option<Config> {
+    if c.repo_specs.iter().any(|s| !s.exclude) {
+        return Some(c.clone());
+    }
     let mut specs: Vec<Spec> = index
         .repos
         .keys()
@@ -58,16 +66,15 @@ pub(crate) fn with_repos(c: &Config, backend: &mut dyn Backend, doing: &str) -> 
     specs.extend(c.repo_specs.iter().cloned());
     let repos = discover::select(&specs, &[], c.filters).repos;
     if repos.is_empty() {
-        return Ok(None);
+        return None;
     }
     log::info!(
-        "no repos given: {doing} the {} {} that {} tracks",
+        "no repos given: {doing} the {} {} that {place} tracks",
         report::count(repos.len() as u64, "repository", "repositories"),
         escape::terminal(&repos.join(", ")),
-        backend.describe()
     );
     let mut c = c.clone();
     c.repos = repos;
     c.repo_specs = specs;
-    Ok(Some(c))
+    Some(c)
 }

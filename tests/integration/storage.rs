@@ -664,6 +664,14 @@ fn an_export_over_several_gists_reads_one_gist_at_a_time_and_equals_the_folders(
         }
     }
     fake.set_truncate_at(1_000_000);
+    // Without `repos`, the repositories the index lists: the index is read once.
+    fake.clear_requests();
+    let e = gtt(&fake, &["export", "--gist-id", "g1,g2,g3", "--token", TOKEN], &[]);
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    assert!(e.stderr.contains("exporting the 30 repositories"), "{}", e.stderr);
+    for g in ids {
+        assert_eq!(fake.count("GET", &format!("/gists/{g}")), 2, "{g} read for the index, then once");
+    }
 
     // A history in the third gist that cannot be parsed: the export stops with the error
     // after the rows of the first two.

@@ -11,11 +11,12 @@
 use std::io::{BufWriter, Write};
 
 use crate::config::{Config, Format, Storage};
+use crate::discover::spec_matches;
 use crate::error::Error;
-use crate::export;
 use crate::history::History;
 use crate::store::ledger::{Reader, load, peak_held};
 use crate::store::{Backend, Index};
+use crate::{escape, export};
 
 /// Repositories read per branch store read. Each read asks for the branch's head,
 /// commit and file listing (3 requests) before one request per history.
@@ -35,7 +36,11 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
 }
 
 /// The configuration with the repositories to export, the index, and which of the
-/// stored repositories are exported, in the index's order (by name).
+/// stored repositories are exported, in the index's order (by name): those input `repos`
+/// names or its globs match, less its exclusions (without `repos` or
+/// `GITHUB_REPOSITORY`, every one). A name the
+/// store does not track is said on stderr; when none of `repos` is stored, the run is
+/// refused as a store without history is, not an empty export.
 fn chosen(c: &Config, backend: &mut dyn Backend) -> Result<(Config, Index, Vec<String>), Error> {
     let (index, _) = load(backend, &[])?;
     let place = backend.describe();
@@ -43,8 +48,15 @@ fn chosen(c: &Config, backend: &mut dyn Backend) -> Result<(Config, Index, Vec<S
         let fix = "name the store that holds it with input `data-dir` or `gist-id` (or run `gtt collect` first)";
         return Err(Error::NoHistory { place, why: "", fix });
     };
-    let mut repos: Vec<String> = index.repos.keys().cloned().collect();
-    repos.retain(|r| c.repos.iter().any(|w| w.eq_ignore_ascii_case(r)));
+    let picks = |r: &str, exclude: bool| c.repo_specs.iter().any(|s| s.exclude == exclude && spec_matches(s, r));
+    let repos: Vec<String> = index.repos.keys().filter(|r| picks(r, false) && !picks(r, true)).cloned().collect();
+    for name in c.repos.iter().filter(|n| !index.repos.keys().any(|r| r.eq_ignore_ascii_case(n))) {
+        log::warn!("input `repos` names {}, which {place} does not track: not exported", escape::terminal(name));
+    }
+    if repos.is_empty() {
+        let fix = "name repositories it tracks with input `repos` (`owner/*` picks every one of an owner's)";
+        return Err(Error::NoHistory { place, why: " of the repositories input `repos` names", fix });
+    }
     Ok((c, index, repos))
 }
 

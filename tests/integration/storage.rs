@@ -673,6 +673,22 @@ fn an_export_over_several_gists_reads_one_gist_at_a_time_and_equals_the_folders(
         assert_eq!(fake.count("GET", &format!("/gists/{g}")), 2, "{g} read for the index, then once");
     }
 
+    // Globs and exclusions pick from the stored repositories; a name not stored is said,
+    // and `repos` naming none that is stored is refused, not an empty export.
+    let args = ["export", "--gist-id", "g1,g2,g3", "--token", TOKEN, "--repos"];
+    let e = gtt(&fake, &[&args[..], &["fleet/repo-001*, !fleet/repo-0012, fleet/gone"]].concat(), &[]);
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    let exported: std::collections::BTreeSet<&str> =
+        e.stdout.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    let want: std::collections::BTreeSet<String> =
+        (10..=19).filter(|i| *i != 12).map(|i| format!("fleet/repo-{i:04}")).collect();
+    assert_eq!(exported, want.iter().map(String::as_str).collect(), "{}", e.stderr);
+    assert!(e.stderr.contains("names fleet/gone, which gists g1, g2, g3 does not track"), "{}", e.stderr);
+    let e = gtt(&fake, &[&args[..], &["fleet/gone, other/*"]].concat(), &[]);
+    assert_eq!(e.code, 2, "{}", e.stderr);
+    assert!(e.stderr.contains("holds no history of the repositories input `repos` names"), "{}", e.stderr);
+    assert_eq!(e.stdout, "");
+
     // A history in the third gist that cannot be parsed: the export stops with the error
     // after the rows of the first two.
     let bad = placed.iter().find(|(_, g)| *g == "g3").map(|(r, _)| r.clone()).unwrap();

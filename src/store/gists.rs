@@ -774,19 +774,52 @@ mod tests {
         assert_eq!(p.skipped.get(&first).map(Vec::as_slice), Some(&["chart-o.new.svg".to_string()][..]));
     }
 
+    /// A gist of github.com owned by octo whose listing (as a read saw it) is `files`.
+    fn gist_at(id: &str, files: &[&str]) -> Gist {
+        let client =
+            Client::new("https://api.github.com", crate::config::Secret::new("t"), std::time::Duration::from_secs(1));
+        let mut g = gist(client, id);
+        g.owner = Some("octo".into());
+        g.listed = Some((files.iter().map(|f| f.to_string()).collect(), false));
+        g
+    }
+
+    #[test]
+    fn parts_group_repositories_by_the_first_gist_that_holds_their_history() {
+        let store = || {
+            gists(vec![
+                gist_at("g1", &[INDEX_FILE, "history-o.a.json", "badge-o.c-views.json"]),
+                gist_at("g2", &[INDEX_FILE, "history-o.b.json"]),
+                gist_at("g3", &[INDEX_FILE, "history-o.c.json", "history-o.a.json"]),
+                gist_at("g4", &[INDEX_FILE, "history-o.d.json"]),
+            ])
+        };
+        let repos: Vec<String> = ["o/c", "O/A", "o/b"].iter().map(|r| r.to_string()).collect();
+        let parts = store().into_parts(&repos, "{}").expect("parts");
+        let got: Vec<(String, Vec<String>)> = parts.iter().map(|(p, g)| (p.describe(), g.clone())).collect();
+        let want = [("gist g1", vec!["O/A"]), ("gist g2", vec!["o/b"]), ("gist g3", vec!["o/c"])];
+        let want: Vec<(String, Vec<String>)> =
+            want.iter().map(|(d, g)| (d.to_string(), g.iter().map(|r| r.to_string()).collect())).collect();
+        assert_eq!(got, want, "a double goes to the first; a badge is no history; g4 holds none: no part");
+        assert_eq!(parts.first().map(|(p, _)| p.index.as_str()), Some("{}"), "each part answers the combined index");
+
+        let err = store().into_parts(&["o/b".to_string(), "o/e".to_string()], "{}").expect_err("o/e is nowhere");
+        let text = err.to_string();
+        assert!(text.contains("history-o.e.json in gists g1, g2, g3, g4 cannot be used"), "{text}");
+        assert!(text.contains("gtt.json lists o/e but no gist holds its history file"), "{text}");
+    }
+
+    #[test]
+    fn a_part_is_never_written() {
+        let mut parts =
+            gists(vec![gist_at("g1", &["history-o.a.json"])]).into_parts(&["o/a".into()], "{}").expect("parts");
+        let (part, _) = parts.first_mut().expect("one part");
+        let err = part.write(&Files::new(), &[]).expect_err("refused");
+        assert!(err.to_string().contains("gist g1 was read alone") && err.to_string().contains("gtt bug"), "{err}");
+    }
+
     #[test]
     fn public_urls_point_at_the_gist_that_holds_the_file() {
-        let gist_at = |id: &str, files: &[&str]| {
-            let client = Client::new(
-                "https://api.github.com",
-                crate::config::Secret::new("t"),
-                std::time::Duration::from_secs(1),
-            );
-            let mut g = gist(client, id);
-            g.owner = Some("octo".into());
-            g.listed = Some((files.iter().map(|f| f.to_string()).collect(), false));
-            g
-        };
         let both = gists(vec![
             gist_at("g1", &[INDEX_FILE, "views.json", "history-o.a.json"]),
             gist_at("g2", &[INDEX_FILE, "history-o.b.json", "badge-o.b-views.json"]),

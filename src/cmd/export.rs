@@ -38,9 +38,9 @@ pub(crate) fn run(c: &Config, out: &mut dyn Write) -> Result<(), Error> {
 /// The configuration with the repositories to export, the index, and which of the
 /// stored repositories are exported, in the index's order (by name): those input `repos`
 /// names or its globs match, less its exclusions (without `repos` or
-/// `GITHUB_REPOSITORY`, every one). A name the
-/// store does not track is said on stderr; when none of `repos` is stored, the run is
-/// refused as a store without history is, not an empty export.
+/// `GITHUB_REPOSITORY`, every one). A name the store does not track is said on stderr;
+/// when none of `repos` is stored, the run is refused as a store without history is,
+/// not an empty export.
 fn chosen(c: &Config, backend: &mut dyn Backend) -> Result<(Config, Index, Vec<String>), Error> {
     let (index, _) = load(backend, &[])?;
     let place = backend.describe();

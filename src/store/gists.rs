@@ -8,6 +8,9 @@
 //! without charts, and the run warns once with the fix. A chart already stored is always
 //! rewritten (it takes no new room). A new repository goes, when any gist has it, where
 //! its chart fits too.
+//!
+//! A reader of every history (`gtt export`) goes through the gists one at a time
+//! ([`Gists::into_parts`]), so it holds one gist's texts, not every gist's.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1424,7 +1424,7 @@ fn export(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
             "gists" => {
                 let ids = put_history_gists(&fake, &names, template, &text);
                 fake.add_token("ghp_export", TokenKind::Full);
-                let label = format!("{} gists", ids.len());
+                let label = format!("{} gist{}", ids.len(), if ids.len() == 1 { "" } else { "s" });
                 let args = ["--gist-id", &ids.join(","), "--token", "ghp_export", "--api-url", &fake.url()];
                 (args.iter().map(|a| a.to_string()).collect(), label)
             }

@@ -11,7 +11,8 @@
 //!   (`GTT_BENCH_CPU_STORES=folder,branch`; `GTT_BENCH_CPU_REPOS=50,500,2000` for how
 //!   both grow with the repositories; `GTT_BENCH_CPU_ARCHIVE=1` with monthly archives on);
 //! - `export`: CPU time and peak memory of `gtt export` in each format over the same
-//!   500 ten-year histories.
+//!   500 ten-year histories, from a folder and from 20 gists
+//!   (`GTT_BENCH_EXPORT_STORES=folder,gists`).
 //!
 //! `cargo bench --bench scale` runs all four and prints the tables recorded in
 //! BENCHMARKS.md. Environment: `GTT_BENCH=one,fleet,cpu,export` picks some;
@@ -1391,16 +1392,17 @@ struct ExportRun {
     bytes: u64,
 }
 
-/// `gtt export --format FORMAT --data-dir DIR` with a clean environment, its stdout
-/// counted and dropped, CPU from the bench's `cutime + cstime` after waiting for it.
-fn run_export(dir: &Path, format: &str, hz: u64) -> Res<ExportRun> {
+/// `gtt export --format FORMAT` and the store's arguments (`store`) with a clean
+/// environment, its stdout counted and dropped, CPU from the bench's `cutime + cstime`
+/// after waiting for it.
+fn run_export(store: &[String], format: &str, hz: u64) -> Res<ExportRun> {
     let before = proc_stat("self").ok_or("cannot read /proc/self/stat")?;
     let mut cmd = gtt_command();
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("RUST_LOG", "warn")
-        .args(["export", "--format", format, "--data-dir"])
-        .arg(dir)
+        .args(["export", "--format", format])
+        .args(store)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
@@ -1424,8 +1426,48 @@ fn run_export(dir: &Path, format: &str, hz: u64) -> Res<ExportRun> {
     Ok(ExportRun { code: status.code().unwrap_or(-1), cpu, wall, peak_rss_kb, bytes })
 }
 
+/// Repositories per gist in the export scenario's store over several gists: about as
+/// many as one gist's 300-file listing holds with every badge (26).
+const EXPORT_PER_GIST: usize = 25;
+
+/// The histories of `names` (each `text` renamed from `template`) in the fake's gists
+/// `x01`, `x02`, ..., [`EXPORT_PER_GIST`] each, as gtt keeps them: the first gist's
+/// index lists every repository and names the gist of those elsewhere, each other gist's
+/// index its own. Returns the gist ids, in order.
+fn put_history_gists(fake: &FakeGitHub, names: &[String], template: &str, text: &str) -> Vec<String> {
+    let mut combined = gtt::testing::Index::new();
+    let mut gists: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for (k, group) in names.chunks(EXPORT_PER_GIST).enumerate() {
+        let id = format!("x{:02}", k + 1);
+        let mut own = gtt::testing::Index::new();
+        let mut files = Vec::new();
+        for name in group {
+            let file = gtt::testing::history_file(name);
+            files.push((file.clone(), text.replace(template, name)));
+            own.repos.insert(name.clone(), file.clone());
+            combined.repos.insert(name.clone(), file);
+            if k > 0 {
+                combined.gists.insert(name.clone(), id.clone());
+            }
+        }
+        if k > 0 {
+            files.push((gtt::testing::INDEX_FILE.to_string(), own.to_json()));
+        }
+        gists.push((id, files));
+    }
+    if let Some((_, files)) = gists.first_mut() {
+        files.push((gtt::testing::INDEX_FILE.to_string(), combined.to_json()));
+    }
+    for (id, files) in &gists {
+        fake.create_gist(id, files.iter().map(|(n, c)| (n.as_str(), c.as_str())).collect());
+    }
+    gists.into_iter().map(|(id, _)| id).collect()
+}
+
 /// CPU time and peak memory of `gtt export` in each format over the `cpu` scenario's
-/// folder of ten-year histories (the best of `repeats` runs, at most 3).
+/// ten-year histories (the best of `repeats` runs, at most 3), from a folder and from
+/// gists of [`EXPORT_PER_GIST`] histories each (`GTT_BENCH_EXPORT_STORES=folder,gists`
+/// picks them), with the gist requests each run made.
 fn export(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
     let n = sizes.cpu_repos;
     let years = sizes.history_days as f64 / 365.25;
@@ -1441,27 +1483,43 @@ fn export(sizes: Sizes, hz: u64, base: &Path, rows: &mut Vec<Row>) -> Res<()> {
         text.len() as f64 / 1024.0,
         (text.len() * n) as f64 / 1e6
     );
-    for format in ["csv", "ndjson", "json"] {
-        let mut runs = Vec::new();
-        for _ in 0..sizes.repeats.clamp(1, 3) {
-            runs.push(run_export(&dir, format, hz)?);
+    let stores = std::env::var("GTT_BENCH_EXPORT_STORES").unwrap_or_else(|_| "folder,gists".into());
+    for store in stores.split(',').map(str::trim) {
+        let (args, label) = match store {
+            "folder" => (vec!["--data-dir".to_string(), dir.display().to_string()], "a folder".to_string()),
+            "gists" => {
+                let ids = put_history_gists(&fake, &names, template, &text);
+                fake.add_token("ghp_export", TokenKind::Full);
+                let label = format!("{} gist{}", ids.len(), if ids.len() == 1 { "" } else { "s" });
+                let args = ["--gist-id", &ids.join(","), "--token", "ghp_export", "--api-url", &fake.url()];
+                (args.iter().map(|a| a.to_string()).collect(), label)
+            }
+            other => return Err(format!("GTT_BENCH_EXPORT_STORES: unknown store {other:?} (folder, gists)")),
+        };
+        for format in ["csv", "ndjson", "json"] {
+            let mut runs = Vec::new();
+            for _ in 0..sizes.repeats.clamp(1, 3) {
+                fake.clear_requests();
+                runs.push(run_export(&args, format, hz)?);
+            }
+            let Some(best) = runs.iter().min_by_key(|r| r.cpu) else { continue };
+            let mb = best.peak_rss_kb as f64 / 1024.0;
+            let out_mb = best.bytes as f64 / 1e6;
+            println!(
+                "gtt export --format {format} from {label}: exit {}, CPU {}, wall {}, peak RSS {mb:.1} MB, output {out_mb:.0} MB ({:.0} MB of output per CPU second), {} gist reads in the last run; CPU of each run: {}",
+                best.code,
+                ms(best.cpu),
+                ms(best.wall),
+                out_mb / best.cpu.as_secs_f64().max(1e-3),
+                fake.count("GET", "/gists/"),
+                runs.iter().map(|r| ms(r.cpu)).collect::<Vec<_>>().join(", ")
+            );
+            let judge = |ok: bool| std::env::var_os("GTT_BENCH_WRAP").is_none().then_some(ok && best.code == 0);
+            let what = format!("{n} x {years:.0}-year histories from {label}: gtt export --format {format}, CPU time");
+            rows.push(row(&what, ms(best.cpu), "-".into(), "-".into(), "-", None));
+            let what = format!("{n} x {years:.0}-year histories from {label}: gtt export --format {format}, peak RSS");
+            rows.push(row(&what, format!("{mb:.0} MB"), "-".into(), "-".into(), "< 100 MB", judge(mb < 100.0)));
         }
-        let Some(best) = runs.iter().min_by_key(|r| r.cpu) else { continue };
-        let mb = best.peak_rss_kb as f64 / 1024.0;
-        let out_mb = best.bytes as f64 / 1e6;
-        println!(
-            "gtt export --format {format}: exit {}, CPU {}, wall {}, peak RSS {mb:.1} MB, output {out_mb:.0} MB ({:.0} MB of output per CPU second); CPU of each run: {}",
-            best.code,
-            ms(best.cpu),
-            ms(best.wall),
-            out_mb / best.cpu.as_secs_f64().max(1e-3),
-            runs.iter().map(|r| ms(r.cpu)).collect::<Vec<_>>().join(", ")
-        );
-        let judge = |ok: bool| std::env::var_os("GTT_BENCH_WRAP").is_none().then_some(ok && best.code == 0);
-        let what = format!("{n} x {years:.0}-year histories: gtt export --format {format}, CPU time");
-        rows.push(row(&what, ms(best.cpu), "-".into(), "-".into(), "-", None));
-        let what = format!("{n} x {years:.0}-year histories: gtt export --format {format}, peak RSS");
-        rows.push(row(&what, format!("{mb:.0} MB"), "-".into(), "-".into(), "< 100 MB", judge(mb < 100.0)));
     }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())

@@ -23,7 +23,7 @@ pub(crate) enum Error {
 
 /// Whether spec `spec` picks the repository `full` (`owner/name`): the owner equal, the
 /// name matching the glob, both ignoring case as GitHub does.
-fn spec_matches(spec: &Spec, full: &str) -> bool {
+pub(crate) fn spec_matches(spec: &Spec, full: &str) -> bool {
     let Some((o, n)) = full.split_once('/') else { return false };
     o.eq_ignore_ascii_case(&spec.owner) && glob_match(&spec.name.to_ascii_lowercase(), &n.to_ascii_lowercase())
 }

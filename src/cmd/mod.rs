@@ -25,18 +25,19 @@ pub(crate) fn open_store(c: &Config, storage: &Storage) -> Result<Box<dyn Backen
     Ok(match storage {
         Storage::Folder(dir) => Box::new(store::folder(dir, c.max_wait)),
         Storage::Gist(id) => Box::new(store::gist(client()?, id)),
-        Storage::Gists(ids) => {
-            let mut gists = Vec::new();
-            for id in ids {
-                gists.push(store::gist(client()?, id));
-            }
-            Box::new(store::gists(gists))
-        }
+        Storage::Gists(ids) => Box::new(open_gists(c, ids)?),
         Storage::Branch { repo, branch } => {
             let token = c.data_token.clone().ok_or(crate::config::Error::Unset { input: "data-token", fix: None })?;
             Box::new(store::branch(Client::new(&c.api_url, token, c.max_wait), repo, branch))
         }
     })
+}
+
+/// The store over the gists `ids`, with the gist token: what [`open_store`] opens for
+/// `Storage::Gists`, for a command that reads it a gist at a time (`export`).
+pub(crate) fn open_gists(c: &Config, ids: &[String]) -> Result<store::Gists, Error> {
+    let token = c.gist_token.as_ref().ok_or(crate::config::Error::Unset { input: "gist-token", fix: None })?;
+    Ok(store::gists(ids.iter().map(|id| store::gist(Client::new(&c.api_url, token.clone(), c.max_wait), id)).collect()))
 }
 
 /// `c` with its repositories: as given, or, when neither input `repos` nor
@@ -48,6 +49,14 @@ pub(crate) fn with_repos(c: &Config, backend: &mut dyn Backend, doing: &str) -> 
         return Ok(Some(c.clone()));
     }
     let (index, _) = store::ledger::load(backend, &[])?;
+    Ok(with_repos_of(c, &index, &backend.describe(), doing))
+}
+
+/// [`with_repos`] with the index of the store (`place`) already read.
+pub(crate) fn with_repos_of(c: &Config, index: &store::Index, place: &str, doing: &str) -> Option<Config> {
+    if c.repo_specs.iter().any(|s| !s.exclude) {
+        return Some(c.clone());
+    }
     let mut specs: Vec<Spec> = index
         .repos
         .keys()
@@ -57,16 +66,15 @@ pub(crate) fn with_repos(c: &Config, backend: &mut dyn Backend, doing: &str) -> 
     specs.extend(c.repo_specs.iter().cloned());
     let repos = discover::select(&specs, &[], c.filters).repos;
     if repos.is_empty() {
-        return Ok(None);
+        return None;
     }
     log::info!(
-        "no repos given: {doing} the {} {} that {} tracks",
+        "no repos given: {doing} the {} {} that {place} tracks",
         report::count(repos.len() as u64, "repository", "repositories"),
         escape::terminal(&repos.join(", ")),
-        backend.describe()
     );
     let mut c = c.clone();
     c.repos = repos;
     c.repo_specs = specs;
-    Ok(Some(c))
+    Some(c)
 }

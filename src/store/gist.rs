@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::github::{self, Client};
 
-use super::layout::{GIST_FILE_LIMIT, MAX_CONCURRENT_REVISIONS, check_file_name};
+use super::layout::{GIST_FILE_LIMIT, MAX_CONCURRENT_REVISIONS, check_file_name, repo_key};
 use super::{Backend, Error, Files};
 
 #[derive(Debug, Deserialize)]
@@ -85,12 +85,16 @@ impl Gist {
         Error::Gist { message, source: e }
     }
 
-    /// The files of one gist answer, each read in full: `content` when complete, else
-    /// `raw_url`, checked against the declared size.
-    fn files_of(&self, gist: &GistJson, names: &[String]) -> Result<Files, Error> {
+    /// The files of one gist answer, each read in full: `content` when complete (moved
+    /// out of the answer, not copied: a gist's histories are megabytes), else `raw_url`,
+    /// checked against the declared size.
+    fn files_of(&self, mut gist: GistJson, names: &[String]) -> Result<Files, Error> {
         let mut out = Files::new();
         for name in names {
-            let Some(Some(file)) = gist.files.get(name) else {
+            if out.contains_key(name) {
+                continue;
+            }
+            let Some(Some(file)) = gist.files.get_mut(name) else {
                 if gist.truncated {
                     return Err(Error::Refused(format!(
                         "gist {} lists only its first 300 files and {name} is not among them: move some repositories to another gist (or use data-dir); nothing was written",
@@ -99,9 +103,10 @@ impl Gist {
                 }
                 continue;
             };
-            let complete = |text: &str| file.size.is_none_or(|s| s == text.len() as u64);
-            let content = match &file.content {
-                Some(c) if !file.truncated && !c.is_empty() && complete(c) => c.clone(),
+            let size = file.size;
+            let complete = |text: &str| size.is_none_or(|s| s == text.len() as u64);
+            let content = match file.content.take() {
+                Some(c) if !file.truncated && !c.is_empty() && complete(&c) => c,
                 _ => {
                     let url = file.raw_url.as_deref().ok_or_else(|| {
                         Error::Refused(format!(
@@ -115,7 +120,7 @@ impl Gist {
                             "gist {}: {name} came back incomplete ({} of {} bytes); nothing was written",
                             self.id,
                             text.len(),
-                            file.size.unwrap_or(0)
+                            size.unwrap_or(0)
                         )));
                     }
                     text
@@ -125,6 +130,11 @@ impl Gist {
         }
         Ok(out)
     }
+}
+
+/// Whether a file is a repository's history, live or settled (see [`super::layout`]).
+fn is_history(name: &str) -> bool {
+    repo_key(name).is_some() && (name.starts_with("history-") || name.starts_with("settled-"))
 }
 
 /// What is wrong with a gist answer that cannot be the whole gist, if anything. GitHub
@@ -172,24 +182,46 @@ impl Gist {
         let gist: GistJson =
             self.client.get_json(&format!("/gists/{}", self.id)).map_err(|e| self.explain(e, "reading it"))?;
         let names: Vec<String> = gist.files.keys().cloned().collect();
-        self.files_of(&gist, &names)
+        self.files_of(gist, &names)
+    }
+}
+
+impl Gist {
+    /// The gist as GitHub answers it now ([`Gist::get_sound`]), its revision, owner and
+    /// listing noted.
+    fn answer(&mut self, names: &[String]) -> Result<GistJson, Error> {
+        let gist = self.get_sound(names)?;
+        self.version = gist.history.first().map(|r| r.version.clone());
+        self.owner = gist.owner.as_ref().map(|o| o.login.clone());
+        self.remember_listing(&gist);
+        Ok(gist)
+    }
+
+    /// The named files, keeping no text for a later write: for a reader that never
+    /// writes through this gist (one gist of several read alone, see
+    /// [`super::gists::Part`]), so what it read is dropped with what it hands over.
+    pub(super) fn read_only(&mut self, names: &[String]) -> Result<Files, Error> {
+        let gist = self.answer(names)?;
+        self.files_of(gist, names)
     }
 }
 
 impl Backend for Gist {
     fn read(&mut self, names: &[String]) -> Result<Files, Error> {
-        let gist = self.get_sound(names)?;
-        self.version = gist.history.first().map(|r| r.version.clone());
-        self.owner = gist.owner.as_ref().map(|o| o.login.clone());
-        self.remember_listing(&gist);
+        let gist = self.answer(names)?;
         // Every complete file in the listing, so a write can skip files that did not
-        // change (badges) without reading them on purpose.
+        // change (badges) without reading them on purpose. Not the histories (live or
+        // settled) left unnamed: a run writes only histories it read by name, and the
+        // others are most of a gist's bytes (a read of the index alone would hold them
+        // all).
         for (name, file) in &gist.files {
-            if let Some(GistFile { content: Some(c), truncated: false, .. }) = file {
+            if let Some(GistFile { content: Some(c), truncated: false, .. }) = file
+                && !is_history(name)
+            {
                 self.read.insert(name.clone(), c.clone());
             }
         }
-        let files = self.files_of(&gist, names)?;
+        let files = self.files_of(gist, names)?;
         self.read.extend(files.clone());
         Ok(files)
     }
@@ -239,7 +271,7 @@ impl Backend for Gist {
                 .client
                 .get_json(&format!("/gists/{}/{v}", self.id))
                 .map_err(|e| self.explain(e, "reading a concurrent revision"))?;
-            out.push(self.files_of(&rev, names)?);
+            out.push(self.files_of(rev, names)?);
         }
         Ok(out)
     }

@@ -8,6 +8,9 @@
 //! without charts, and the run warns once with the fix. A chart already stored is always
 //! rewritten (it takes no new room). A new repository goes, when any gist has it, where
 //! its chart fits too.
+//!
+//! A reader of every history (`gtt export`) goes through the gists one at a time
+//! ([`Gists::into_parts`]), so it holds one gist's texts, not every gist's.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,7 +19,8 @@ use crate::config::Metric;
 use super::gist::Gist;
 use super::index::Index;
 use super::layout::{
-    FILES_PER_REPO, GIST_FILE_LIMIT, GIST_FILE_WARN, INDEX_FILE, OPTIONAL_PER_REPO, is_optional, repo_key, repo_of_key,
+    FILES_PER_REPO, GIST_FILE_LIMIT, GIST_FILE_WARN, INDEX_FILE, OPTIONAL_PER_REPO, history_file, is_optional,
+    repo_key, repo_of_key,
 };
 use super::{Backend, Error, Files};
 
@@ -356,6 +360,97 @@ impl Gists {
     }
 }
 
+/// One gist of a store over several, read alone: for a reader that goes through the
+/// store a gist at a time to hold one gist's histories at once, not every gist's
+/// (`gtt export`, see [`Gists::into_parts`]). A read asks this gist alone (one request)
+/// and keeps none of the texts it hands over; it answers [`INDEX_FILE`] with the
+/// combined index, so every history the store lists is checked against what this gist
+/// answered, as a read of the whole store checks it.
+#[derive(Debug)]
+pub(crate) struct Part {
+    gist: Gist,
+    index: String,
+}
+
+impl Backend for Part {
+    fn read(&mut self, names: &[String]) -> Result<Files, Error> {
+        let own: Vec<String> = names.iter().filter(|n| *n != INDEX_FILE).cloned().collect();
+        let mut files = self.gist.read_only(&own)?;
+        if names.len() > own.len() {
+            files.insert(INDEX_FILE.to_string(), self.index.clone());
+        }
+        Ok(files)
+    }
+
+    /// A part is read, never written: what is written to a store over several gists is
+    /// planned over all of them ([`Gists`]' write).
+    fn write(&mut self, _files: &Files, _names: &[String]) -> Result<Vec<Files>, Error> {
+        Err(Error::Refused(format!(
+            "{} was read alone, as one of several gists, and is not written that way; nothing was written: this is a gtt bug, please report it",
+            self.gist.describe()
+        )))
+    }
+
+    fn describe(&self) -> String {
+        self.gist.describe()
+    }
+
+    fn public_url(&self, file: &str) -> Option<String> {
+        self.gist.public_url(file)
+    }
+}
+
+impl Gists {
+    /// The store split for a reader that goes through it a gist at a time: each gist
+    /// that holds the history of any of `repos` (where a read of the whole store takes
+    /// it from: the first gist, in list order, whose listing has it), in list order, as
+    /// a [`Part`] answering `index` (the combined index), with those of `repos` it
+    /// holds, in the order given. `repos` are repositories the index lists: one whose
+    /// history no gist holds is missing, and refused before any part is read. Gists not
+    /// read yet are read first (one request each); the parts' reads are one request per
+    /// part, so the gists that hold none of `repos` are not read again.
+    pub(crate) fn into_parts(mut self, repos: &[String], index: &str) -> Result<Vec<(Part, Vec<String>)>, Error> {
+        for g in &mut self.gists {
+            if g.listed.is_none() {
+                g.read_only(&[])?;
+            }
+        }
+        let mut groups = vec![Vec::new(); self.gists.len()];
+        let mut doubles = Vec::new();
+        for repo in repos {
+            let name = history_file(repo);
+            let holders: Vec<usize> =
+                self.listings().iter().enumerate().filter(|(_, l)| l.contains(&name)).map(|(i, _)| i).collect();
+            let Some(group) = holders.first().and_then(|i| groups.get_mut(*i)) else {
+                let why = format!("{INDEX_FILE} lists {repo} but no gist holds its history file");
+                return Err(Error::Unusable { file: name, place: self.describe(), why: why.into() });
+            };
+            group.push(repo.clone());
+            if holders.len() > 1 {
+                let ids: Vec<&str> = holders.iter().filter_map(|i| self.gists.get(*i).map(|g| g.id.as_str())).collect();
+                doubles.push((name, ids.join(", ")));
+            }
+        }
+        for (name, where_) in doubles {
+            self.warn_once(format!("double {name}"), &double(&name, &where_));
+        }
+        Ok(self
+            .gists
+            .into_iter()
+            .zip(groups)
+            .filter(|(_, group)| !group.is_empty())
+            .map(|(gist, group)| (Part { gist, index: index.to_string() }, group))
+            .collect())
+    }
+}
+
+/// The warning for a file that more than one gist holds (`where_`: their ids).
+fn double(name: &str, where_: &str) -> String {
+    format!(
+        "{name} is in more than one gist ({where_}); gtt reads and writes the first listed and leaves the others alone: delete the stale copies"
+    )
+}
+
 /// The one warning line for a gist that has no room for its charts, naming the fix.
 fn no_room_for_charts(id: &str, charts: &[String]) -> String {
     let named: Vec<&str> = charts.iter().take(3).map(String::as_str).collect();
@@ -406,10 +501,7 @@ impl Backend for Gists {
             out.insert(INDEX_FILE.to_string(), text);
         }
         for (name, where_) in doubles {
-            self.warn_once(
-                format!("double {name}"),
-                &format!("{name} is in more than one gist ({where_}); gtt reads and writes the first listed and leaves the others alone: delete the stale copies"),
-            );
+            self.warn_once(format!("double {name}"), &double(&name, &where_));
         }
         Ok(out)
     }
@@ -685,19 +777,52 @@ mod tests {
         assert_eq!(p.skipped.get(&first).map(Vec::as_slice), Some(&["chart-o.new.svg".to_string()][..]));
     }
 
+    /// A gist of github.com owned by octo whose listing (as a read saw it) is `files`.
+    fn gist_at(id: &str, files: &[&str]) -> Gist {
+        let client =
+            Client::new("https://api.github.com", crate::config::Secret::new("t"), std::time::Duration::from_secs(1));
+        let mut g = gist(client, id);
+        g.owner = Some("octo".into());
+        g.listed = Some((files.iter().map(|f| f.to_string()).collect(), false));
+        g
+    }
+
+    #[test]
+    fn parts_group_repositories_by_the_first_gist_that_holds_their_history() {
+        let store = || {
+            gists(vec![
+                gist_at("g1", &[INDEX_FILE, "history-o.a.json", "badge-o.c-views.json"]),
+                gist_at("g2", &[INDEX_FILE, "history-o.b.json"]),
+                gist_at("g3", &[INDEX_FILE, "history-o.c.json", "history-o.a.json"]),
+                gist_at("g4", &[INDEX_FILE, "history-o.d.json"]),
+            ])
+        };
+        let repos: Vec<String> = ["o/c", "O/A", "o/b"].iter().map(|r| r.to_string()).collect();
+        let parts = store().into_parts(&repos, "{}").expect("parts");
+        let got: Vec<(String, Vec<String>)> = parts.iter().map(|(p, g)| (p.describe(), g.clone())).collect();
+        let want = [("gist g1", vec!["O/A"]), ("gist g2", vec!["o/b"]), ("gist g3", vec!["o/c"])];
+        let want: Vec<(String, Vec<String>)> =
+            want.iter().map(|(d, g)| (d.to_string(), g.iter().map(|r| r.to_string()).collect())).collect();
+        assert_eq!(got, want, "a double goes to the first; a badge is no history; g4 holds none: no part");
+        assert_eq!(parts.first().map(|(p, _)| p.index.as_str()), Some("{}"), "each part answers the combined index");
+
+        let err = store().into_parts(&["o/b".to_string(), "o/e".to_string()], "{}").expect_err("o/e is nowhere");
+        let text = err.to_string();
+        assert!(text.contains("history-o.e.json in gists g1, g2, g3, g4 cannot be used"), "{text}");
+        assert!(text.contains("gtt.json lists o/e but no gist holds its history file"), "{text}");
+    }
+
+    #[test]
+    fn a_part_is_never_written() {
+        let mut parts =
+            gists(vec![gist_at("g1", &["history-o.a.json"])]).into_parts(&["o/a".into()], "{}").expect("parts");
+        let (part, _) = parts.first_mut().expect("one part");
+        let err = part.write(&Files::new(), &[]).expect_err("refused");
+        assert!(err.to_string().contains("gist g1 was read alone") && err.to_string().contains("gtt bug"), "{err}");
+    }
+
     #[test]
     fn public_urls_point_at_the_gist_that_holds_the_file() {
-        let gist_at = |id: &str, files: &[&str]| {
-            let client = Client::new(
-                "https://api.github.com",
-                crate::config::Secret::new("t"),
-                std::time::Duration::from_secs(1),
-            );
-            let mut g = gist(client, id);
-            g.owner = Some("octo".into());
-            g.listed = Some((files.iter().map(|f| f.to_string()).collect(), false));
-            g
-        };
         let both = gists(vec![
             gist_at("g1", &[INDEX_FILE, "views.json", "history-o.a.json"]),
             gist_at("g2", &[INDEX_FILE, "history-o.b.json", "badge-o.b-views.json"]),

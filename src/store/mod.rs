@@ -19,7 +19,7 @@ use std::path::PathBuf;
 pub(crate) use branch::branch;
 pub(crate) use folder::folder;
 pub(crate) use gist::gist;
-pub(crate) use gists::gists;
+pub(crate) use gists::{Gists, gists};
 pub use index::{Index, IndexError};
 pub(crate) use layout::{GIST_FILE_LIMIT, GIST_FILE_WARN, LOCK_FILE};
 pub use layout::{INDEX_FILE, history_file, split_date};

@@ -583,3 +583,145 @@ fn concurrent_writers_of_one_folder_lose_nothing() {
         assert!(dir.path().join("history-octo.world.json").exists());
     }
 }
+
+// ----- export over several gists: a gist at a time -----
+
+/// The peak the run reports (at debug level) of whole histories it held at once.
+fn peak_held(stderr: &str) -> usize {
+    stderr
+        .lines()
+        .find_map(|l| l.split("histories held at once: peak ").nth(1))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("the run reports its peak of histories at debug level:\n{stderr}"))
+}
+
+/// `text`'s lines after the first `skip`, stably sorted by the position in `ids` of the
+/// gist `placed` puts the repository each line names in: a folder's export (by name)
+/// in the order an export over those gists gives, gist by gist.
+fn gist_by_gist(text: &str, skip: usize, ids: &[&str], placed: &BTreeMap<String, String>) -> String {
+    let gist_of = |line: &str| {
+        let repo = match line.strip_prefix('{') {
+            Some(_) => json(line)["repo"].as_str().unwrap().to_string(),
+            None => line.split(',').next().unwrap().to_string(),
+        };
+        ids.iter().position(|g| *g == placed[&repo]).unwrap()
+    };
+    let mut lines: Vec<&str> = text.lines().skip(skip).collect();
+    lines.sort_by_key(|l| gist_of(l));
+    text.lines().take(skip).chain(lines).map(|l| format!("{l}\n")).collect()
+}
+
+/// An export of a store over several gists reads each gist once after the index, and
+/// holds one gist's texts and one parsed history at a time, not every gist's (counted by
+/// the run itself); in each format it equals the export of the same data from a folder,
+/// the repositories gist by gist, also when GitHub cuts the files' contents (read
+/// through `raw_url`). A history the index lists that is missing stops it with the
+/// error, after the rows of the gists before.
+#[test]
+fn an_export_over_several_gists_reads_one_gist_at_a_time_and_equals_the_folders() {
+    let fake = fake();
+    let repos = fake.add_generated_repos("fleet", "repo", 30);
+    let ids = ["g1", "g2", "g3"];
+    gists(&fake, &ids);
+    let r = collect(&fake, &repos, "g1,g2,g3");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let dir = tempdir("gists-export");
+    let d = dir.path().display().to_string();
+    let r = gtt(&fake, &["collect", "--repos", &repos.join(","), "--data-dir", &d, "--token", TOKEN], &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let placed = placement(&fake, &ids, &repos);
+    let most = ids.iter().map(|g| placed.values().filter(|h| h == g).count()).max().unwrap();
+    assert!(most < repos.len() && placed.values().any(|h| h == "g3"), "spread over the gists: {placed:?}");
+
+    let env = [("RUST_LOG", "debug")];
+    let named = repos.join(",");
+    for (format, skip) in [("csv", 1), ("ndjson", 0), ("json", 0)] {
+        let folder = gtt(&fake, &["export", "--format", format, "--data-dir", &d], &[]);
+        assert_eq!(folder.code, 0, "{format}: {}", folder.stderr);
+        for cut in [1_000_000, 2_000] {
+            fake.set_truncate_at(cut);
+            fake.clear_requests();
+            let args = ["export", "--format", format, "--repos", &named, "--gist-id", "g1,g2,g3", "--token", TOKEN];
+            let e = gtt(&fake, &args, &env);
+            assert_eq!(e.code, 0, "{format}, cut at {cut}: {}", e.stderr);
+            for g in ids {
+                assert_eq!(fake.count("GET", &format!("/gists/{g}")), 2, "{format}: {g} read for the index, then once");
+            }
+            let raw = fake.count("GET", "/raw/");
+            assert_eq!(raw > 0, cut < 1_000_000, "{format}, cut at {cut}: {raw} reads through raw_url");
+            let peak = peak_held(&e.stderr);
+            assert!((1..=most).contains(&peak), "{format}: {peak} histories held at once, one gist holds {most}");
+            match format {
+                "json" => {
+                    let mut want = json(&folder.stdout);
+                    let gist_of = |h: &Value| ids.iter().position(|g| *g == placed[h["repo"].as_str().unwrap()]);
+                    want["repos"].as_array_mut().unwrap().sort_by_key(gist_of);
+                    assert!(json(&e.stdout) == want, "{format}: the folder's, gist by gist");
+                    assert!(e.stdout.ends_with("}\n"));
+                }
+                _ => assert!(e.stdout == gist_by_gist(&folder.stdout, skip, &ids, &placed), "{format}: gist by gist"),
+            }
+        }
+    }
+    fake.set_truncate_at(1_000_000);
+    // Without `repos`, the repositories the index lists: the index is read once.
+    fake.clear_requests();
+    let e = gtt(&fake, &["export", "--gist-id", "g1,g2,g3", "--token", TOKEN], &[]);
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    assert!(e.stderr.contains("exporting the 30 repositories"), "{}", e.stderr);
+    for g in ids {
+        assert_eq!(fake.count("GET", &format!("/gists/{g}")), 2, "{g} read for the index, then once");
+    }
+
+    // Globs and exclusions pick from the stored repositories; a name not stored is said,
+    // and `repos` naming none that is stored is refused, not an empty export.
+    let args = ["export", "--gist-id", "g1,g2,g3", "--token", TOKEN, "--repos"];
+    let e = gtt(&fake, &[&args[..], &["fleet/repo-001*, !fleet/repo-0012, fleet/gone"]].concat(), &[]);
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    let exported: std::collections::BTreeSet<&str> =
+        e.stdout.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    let want: std::collections::BTreeSet<String> =
+        (10..=19).filter(|i| *i != 12).map(|i| format!("fleet/repo-{i:04}")).collect();
+    assert_eq!(exported, want.iter().map(String::as_str).collect(), "{}", e.stderr);
+    assert!(e.stderr.contains("names fleet/gone, which gists g1, g2, g3 does not track"), "{}", e.stderr);
+    let e = gtt(&fake, &[&args[..], &["fleet/gone, other/*"]].concat(), &[]);
+    assert_eq!(e.code, 2, "{}", e.stderr);
+    assert!(e.stderr.contains("holds no history of the repositories input `repos` names"), "{}", e.stderr);
+    assert_eq!(e.stdout, "");
+
+    // A history in the third gist that cannot be parsed: the export stops with the error
+    // after the rows of the first two.
+    let bad = placed.iter().find(|(_, g)| *g == "g3").map(|(r, _)| r.clone()).unwrap();
+    let bad_file = format!("history-{}.json", key(&bad));
+    let g3 = |fake: &FakeGitHub, change: &dyn Fn(&str) -> Option<String>| {
+        let files: Vec<(String, String)> = fake
+            .gist_file_names("g3")
+            .into_iter()
+            .filter_map(|n| {
+                change(&n).or_else(|| (n != bad_file).then(|| fake.gist_file("g3", &n).unwrap())).map(|c| (n, c))
+            })
+            .collect();
+        fake.create_gist("g3", files.iter().map(|(n, c)| (n.as_str(), c.as_str())).collect());
+    };
+    g3(&fake, &|n| (n == bad_file).then(|| "{not json".to_string()));
+    let e = gtt(&fake, &["export", "--gist-id", "g1,g2,g3", "--token", TOKEN], &[]);
+    assert_eq!(e.code, 3, "{}", e.stderr);
+    assert!(e.stderr.contains(&format!("{bad_file} in gist g3 cannot be used")), "{}", e.stderr);
+    let exported: std::collections::BTreeSet<&str> =
+        e.stdout.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    let first_two: Vec<&str> = placed.iter().filter(|(_, g)| *g != "g3").map(|(r, _)| r.as_str()).collect();
+    assert!(first_two.iter().all(|r| exported.contains(r)), "the first two gists' rows came first: {exported:?}");
+    assert!(!exported.contains(bad.as_str()));
+
+    // Gone from every gist, while the index lists it: refused before anything is read
+    // or written.
+    g3(&fake, &|_| None);
+    fake.clear_requests();
+    let e = gtt(&fake, &["export", "--gist-id", "g1,g2,g3", "--token", TOKEN], &[]);
+    assert_eq!(e.code, 3, "{}", e.stderr);
+    let why = format!(
+        "{bad_file} in gists g1, g2, g3 cannot be used: gtt.json lists {bad} but no gist holds its history file"
+    );
+    assert!(e.stderr.contains(&why), "{}", e.stderr);
+    assert_eq!(e.stdout, "");
+}

@@ -12,6 +12,7 @@
 //! charts a run over hundreds of repositories changes. Both are written at the end of
 //! the run, histories first, so nothing derived is newer than the data it comes from.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -24,7 +25,14 @@ use super::{Backend, Error, Files};
 /// A folder store. `wait` bounds how long a run waits for another gtt process that is
 /// writing the same folder (see [`Folder`]).
 pub(crate) fn folder(dir: &Path, wait: Duration) -> Folder {
-    Folder { dir: dir.to_path_buf(), wait, lock: None, locked_at_read: false, staged: Vec::new(), derived: Vec::new() }
+    Folder {
+        dir: dir.to_path_buf(),
+        wait,
+        lock: None,
+        locked_at_read: false,
+        staged: BTreeMap::new(),
+        derived: BTreeMap::new(),
+    }
 }
 
 /// Keeps no copy of what it read: a write compares with the file on disk, so holding
@@ -44,11 +52,12 @@ pub(crate) struct Folder {
     locked_at_read: bool,
     /// Files [`Backend::put`] wrote to temporary files, renamed into place by the
     /// [`Backend::write`] that completes the run's write (removed if it never comes).
-    staged: Vec<(String, PathBuf)>,
+    /// By name: a run over thousands of repositories looks each one up as it is put.
+    staged: BTreeMap<String, PathBuf>,
     /// Derived files [`Backend::put`] found changed, with their new text, written in
     /// place by the [`Backend::write`] that completes the run's write, after the staged
     /// histories are in place.
-    derived: Vec<(String, String)>,
+    derived: BTreeMap<String, String>,
 }
 
 /// Locks held by this process, by folder: the archive folder may be the data folder, and
@@ -229,11 +238,10 @@ impl Folder {
     /// Forgets what was put for `name` earlier in this run (a repository handed over
     /// again), removing its temporary file.
     fn unstage(&mut self, name: &str) {
-        if let Some(i) = self.staged.iter().position(|(n, _)| n == name) {
-            let (_, tmp) = self.staged.swap_remove(i);
+        if let Some(tmp) = self.staged.remove(name) {
             let _ = std::fs::remove_file(tmp);
         }
-        self.derived.retain(|(n, _)| n != name);
+        self.derived.remove(name);
     }
 
     /// Renames a staged temporary file over `name`.
@@ -250,7 +258,7 @@ impl Folder {
 impl Drop for Folder {
     /// A write that never completed leaves nothing of its own behind.
     fn drop(&mut self) {
-        for (_, tmp) in &self.staged {
+        for tmp in self.staged.values() {
             let _ = std::fs::remove_file(tmp);
         }
     }
@@ -362,10 +370,10 @@ impl Backend for Folder {
             self.unstage(name);
             if is_derived(name) {
                 if self.differs(name, content)? {
-                    self.derived.push((name.clone(), content.clone()));
+                    self.derived.insert(name.clone(), content.clone());
                 }
             } else if let Some(tmp) = self.stage_one(name, content)? {
-                self.staged.push((name.clone(), tmp));
+                self.staged.insert(name.clone(), tmp);
             }
         }
         Ok(true)

@@ -291,7 +291,7 @@ fn read_and_fetch(client: &Client, c: &Config, backend: &mut dyn Backend, run: &
     let repos = &targets.repos;
     let [repo] = repos.as_slice() else {
         let (mut reader, briefs, archives) =
-            read_with_budget(client, backend, repos, c, |b, r, _| read_briefs(b, r, repos, c))?;
+            read_with_budget(client, backend, repos, c, |b, r| read_briefs(b, r, repos, c))?;
         run.pass.archives = archives;
         // Once fetched, a brief's validators and caches are spent: only its last day is kept.
         let last: Vec<Option<Date>> = briefs.iter().map(|b| b.days.keys().next_back().copied()).collect();
@@ -315,13 +315,11 @@ fn read_and_fetch(client: &Client, c: &Config, backend: &mut dyn Backend, run: &
         let read = {
             // A failed read stops the requests waiting for it.
             let _give = GiveOnDrop(&gate);
-            let read = |b: &mut dyn Backend, r: &mut Reader, archives: &mut Option<archive::Archiver>| {
-                r.read(b, repo, |live| wants_whole(archives, repo, live))
+            // Given to the requests at once, before the archives' ledger is in.
+            let read = |b: &mut dyn Backend, r: &mut Reader| {
+                r.read(b, repo, |_| false).map(|h| gate.give(Some(h.into_inner())))
             };
-            read_with_budget(client, backend, repos, c, read).map(|(reader, whole, archives)| {
-                gate.give(Some(whole.into_inner()));
-                (reader, archives)
-            })
+            read_with_budget(client, backend, repos, c, read).map(|(reader, (), archives)| (reader, archives))
         };
         (read, fetch.join())
     });
@@ -329,13 +327,16 @@ fn read_and_fetch(client: &Client, c: &Config, backend: &mut dyn Backend, run: &
     run.pass.archives = archives;
     let failed = || Err(fetch::Error::new(repo, fetch::Kind::Other, "the fetch thread failed"));
     let fetched = fetched.ok().flatten().unwrap_or_else(failed);
-    let stored = gate.into_inner().unwrap_or_else(|| History::new(repo));
-    run.land((backend, &mut reader), 0, Old::Whole(Box::new(Held::new(stored))), fetched)?;
+    let mut stored = Held::new(gate.into_inner().unwrap_or_else(|| History::new(repo)));
+    if wants_whole(&mut run.pass.archives, repo, &stored) {
+        stored = reader.join_settled(backend, stored)?;
+    }
+    run.land((backend, &mut reader), 0, Old::Whole(Box::new(stored)), fetched)?;
     Ok(reader)
 }
 
 /// Opens the store's index and reads the stored histories with `read` (one repository's
-/// whole, several as briefs), given the archives' plan when archives are on. The
+/// whole, several as briefs), and the archives' plan when archives are on. The
 /// archives' ledger and the rate budget are read meanwhile, so neither costs a round
 /// trip of its own; a single repository has nothing to plan (its first answers tell the
 /// budget).
@@ -344,16 +345,15 @@ fn read_with_budget<T>(
     backend: &mut dyn Backend,
     repos: &[String],
     c: &Config,
-    read: impl FnOnce(&mut dyn Backend, &mut Reader, &mut Option<archive::Archiver>) -> Result<T, crate::store::Error>,
+    read: impl FnOnce(&mut dyn Backend, &mut Reader) -> Result<T, crate::store::Error>,
 ) -> Result<(Reader, T, Option<archive::Archiver>), Error> {
     let (loaded, budget) = std::thread::scope(|s| {
         let probe = (repos.len() > 1).then(|| s.spawn(|| client.probe_budget()));
         let ledger = c.archive.as_ref().map(|a| s.spawn(|| open_archives(c, a)));
         let loaded = Reader::open(backend, repos, c.now).map_err(Error::from).and_then(|mut reader| {
+            let t = read(&mut *backend, &mut reader)?;
             let joined = ledger.map(|l| l.join().unwrap_or_else(|_| Err(Error::Incomplete(LEDGER_THREAD.into()))));
-            let mut archives = joined.transpose()?;
-            let t = read(&mut *backend, &mut reader, &mut archives)?;
-            Ok((reader, t, archives))
+            Ok((reader, t, joined.transpose()?))
         });
         (loaded, probe.and_then(|p| p.join().ok().flatten()))
     });

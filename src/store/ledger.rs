@@ -292,10 +292,20 @@ impl Reader {
             (Some(_), None) => true,
             (None, _) => false,
         };
-        if !(whole(&live) || stale) || live.settled.is_none() {
+        if !(whole(&live) || stale) {
             return Ok(live);
         }
-        let name = settled_file(repo);
+        self.join_settled(backend, live)
+    }
+
+    /// A history read as its live file, whole: joined with the settled file it names
+    /// (as is when it names none). A settled file named but missing, or that cannot be
+    /// parsed, is an error.
+    pub(crate) fn join_settled(&mut self, backend: &mut dyn Backend, live: Held) -> Result<Held, Error> {
+        if live.settled.is_none() {
+            return Ok(live);
+        }
+        let name = settled_file(&live.repo);
         let mut files = Files::new();
         files.extend(self.text(backend, &name)?.map(|t| (name, t)));
         Ok(Held::new(joined(&files, live.into_inner(), &self.place, true)?))

@@ -392,3 +392,21 @@ fn archives_in_a_gist_cost_one_read_on_a_day_that_adds_nothing() {
     assert_eq!(fake.gist_revisions(gist), revisions, "no write");
     assert_eq!(fake.count("GET", &path) - reads, 1, "one read");
 }
+
+#[test]
+fn a_folder_runs_requests_do_not_wait_for_the_archive_gists_ledger() {
+    let fake = world();
+    let gist = "a1b2c3d4e5f6";
+    fake.create_gist(gist, vec![("README.md", "archives")]);
+    let dir = tempdir("archive-wait");
+    assert_eq!(collect(&fake, dir.path(), at(date("2026-11-02"), 12, 0), &["--archive-gist-id", gist]).code, 0);
+    // The next day the referrers (asked with the ETag the folder's history keeps) go out
+    // while the archive gist's read is still unanswered.
+    let referrers = format!("/repos/{REPO}/traffic/popular/referrers");
+    let gist_read = format!("/gists/{gist}");
+    let together = move |t: &str| t.starts_with(&referrers) || t.starts_with(&gist_read);
+    fake.hold_until_together_where(together, 2, std::time::Duration::from_secs(10));
+    let r = collect(&fake, dir.path(), at(date("2026-11-03"), 12, 0), &["--archive-gist-id", gist]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(fake.held_together(), 2, "the referrers were asked before the ledger came back");
+}

@@ -347,7 +347,19 @@ fn release_keys(h: &Value) -> Vec<String> {
 /// page forgets the second page's validator.
 #[test]
 fn a_release_list_of_several_pages_is_asked_conditionally_page_by_page() {
+    release_pages_asked_conditionally(false);
+}
+
+/// The same where a 304 comes without `Link`: what follows an unchanged page is what
+/// followed it last time.
+#[test]
+fn release_pages_answered_304_without_link_still_lead_to_the_next() {
+    release_pages_asked_conditionally(true);
+}
+
+fn release_pages_asked_conditionally(no_link_on_304: bool) {
     let (fake, names) = fleet(1);
+    fake.set_no_link_on_304(no_link_on_304);
     let repo = names[0].as_str();
     // 150 releases and the fleet's own: two pages, the oldest 51 on the second.
     let ids: Vec<u64> = (0..150).map(|i| fake.add_release(repo, &format!("v0.{i}"), vec![("a.zip", 1)])).collect();

@@ -867,7 +867,7 @@ impl History {
             ci_estimated,
             ci_cache,
             ci_estimated_runs,
-            validators: prune_workflow_files(join_max(&self.validators, &other.validators, |x, y| {
+            validators: prune_validators(join_max(&self.validators, &other.validators, |x, y| {
                 if y.later(&x) { y } else { x }
             })),
             imported: join_max(&self.imported, &other.imported, |x, y| union_ranges(&x, y)),
@@ -935,7 +935,7 @@ impl History {
         self.popular = thin_popular(std::mem::take(&mut self.popular));
         self.ci_cache = prune_ci_cache(std::mem::take(&mut self.ci_cache));
         self.ci_estimated_runs = newest_runs(std::mem::take(&mut self.ci_estimated_runs));
-        self.validators = prune_workflow_files(std::mem::take(&mut self.validators));
+        self.validators = prune_validators(std::mem::take(&mut self.validators));
         let ci = &self.ci;
         self.ci_estimated.retain(|d| ci.contains_key(d));
         for ranges in self.imported.values_mut() {
@@ -1091,6 +1091,23 @@ fn prune_ci_cache(cache: BTreeMap<u64, BTreeMap<Date, u64>>) -> BTreeMap<u64, BT
         })
         .take(CI_CACHE_RUNS)
         .collect()
+}
+
+/// Forgets the validators no later collection will ask with: old workflow files, and
+/// release pages the list no longer has.
+fn prune_validators(validators: BTreeMap<String, Validator>) -> BTreeMap<String, Validator> {
+    prune_release_pages(prune_workflow_files(validators))
+}
+
+/// Forgets the release pages after the first (`releases-{n}`) older than the first:
+/// a collection that reads the list keeps every page it read, the first included, at
+/// its own time, so an older page is one the list no longer had (it got shorter).
+/// Works only against the newest first page, so it commutes with merge.
+fn prune_release_pages(mut validators: BTreeMap<String, Validator>) -> BTreeMap<String, Validator> {
+    let Some(first) = validators.get("releases").map(|v| v.at) else { return validators };
+    let later_page = |k: &str| k.strip_prefix("releases-").is_some_and(|n| n.parse::<usize>().is_ok());
+    validators.retain(|k, v| !later_page(k) || v.at >= first);
+    validators
 }
 
 /// Forgets workflow files (`workflow:{path}` validators) not asked within
@@ -1656,7 +1673,7 @@ mod tests {
 
     /// Conditional-request answers: (endpoint, ETag, value).
     fn validators() -> impl Strategy<Value = Vec<(usize, u8, u64)>> {
-        vec((0..5usize, 0..3u8, 0..2u64), 0..3)
+        vec((0..6usize, 0..3u8, 0..2u64), 0..3)
     }
 
     /// What one run observed, at some hour of 900 days.
@@ -1683,7 +1700,7 @@ mod tests {
                     uniques: 1,
                 }));
                 for (key, etag, value) in validators {
-                    let key = ["repo", "views", "releases", "workflow:a", "workflow:b"][key].to_string();
+                    let key = ["repo", "views", "releases", "releases-2", "workflow:a", "workflow:b"][key].to_string();
                     let etag = format!("W/\"{etag}\"");
                     obs.validators.insert(key, Validator { at, etag, value: serde_json::json!([value]) });
                 }
@@ -1829,6 +1846,23 @@ mod tests {
         b.validators.insert("workflow:new".into(), v("2026-01-20T00:00:00Z"));
         let m = a.merge(&b);
         assert_eq!(m.validators.keys().collect::<Vec<_>>(), ["repo", "workflow:new"]);
+    }
+
+    #[test]
+    fn release_pages_older_than_the_first_are_forgotten() {
+        let v = |at: &str| Validator { at: ts(at), etag: "e".into(), value: serde_json::json!([]) };
+        let mut a = History::new("o/r");
+        for key in ["releases", "releases-2", "releases-3"] {
+            a.validators.insert(key.into(), v("2026-01-01T00:00:00Z"));
+        }
+        let mut b = History::new("o/r");
+        for key in ["releases", "releases-2"] {
+            b.validators.insert(key.into(), v("2026-01-02T00:00:00Z"));
+        }
+        for m in [a.merge(&b), b.merge(&a)] {
+            assert_eq!(m.validators.keys().collect::<Vec<_>>(), ["releases", "releases-2"]);
+        }
+        assert_eq!(a.clone().normalized().validators.len(), 3, "pages of the newest first page stay");
     }
 
     #[test]

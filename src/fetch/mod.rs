@@ -73,10 +73,10 @@ pub(crate) struct Context<'a> {
 /// primary quota
 /// (<https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#use-conditional-requests-if-appropriate>):
 /// up to four points per run (a same-day rerun), usually one or two on the daily run
-/// (the repository; the releases when their list fits one page and no download count
-/// moved). Answers are still kept with their ETags as before, so the store holds the
-/// same, and everything else (referrers, paths, Pages builds, workflow files, which
-/// runs' jobs to read) still waits for the stored history.
+/// (the repository; the releases' first page when no download count on it moved).
+/// Answers are still kept with their ETags as before, so the store holds the same, and
+/// everything else (referrers, paths, Pages builds, workflow files, the further release
+/// pages, which runs' jobs to read) still waits for the stored history.
 const ASKED_AT_ONCE: [&str; 4] = ["repo", "releases", "views", "clones"];
 
 /// A request run beside the caller on a scoped thread, or at once on the caller's
@@ -432,7 +432,9 @@ struct Got {
 
 /// A GET answered from the last collection's copy when GitHub says 304 Not Modified.
 /// The answer is kept in the reduced form gtt reads (unknown fields dropped by the
-/// typed decode the caller does), under `key`, with the ETag that names it.
+/// typed decode the caller does), under `key`, with the ETag that names it. For the
+/// first page of a listing it also returns the next page, whatever `Link` GitHub sent
+/// (after a 304, perhaps none).
 fn conditional(
     client: &Client,
     path: &str,
@@ -440,21 +442,17 @@ fn conditional(
     ctx: Context<'_>,
     kept: &std::sync::Mutex<BTreeMap<String, Validator>>,
 ) -> Result<Got, github::Error> {
-    conditional_page(client, path, key, ctx, kept, false)
+    let (got, validator) = ask(client, path, key, ctx)?;
+    if let (Some(v), Ok(mut k)) = (validator, kept.lock()) {
+        k.insert(key.to_string(), v);
+    }
+    Ok(got)
 }
 
-/// [`conditional`] for the first page of a listing: also returns the next page. With
-/// `keep_paged`, a first page with more after it is kept too (the caller decides from
-/// its content whether the later pages matter); otherwise only a one-page answer is.
-/// After a 304 the next page is whatever `Link` GitHub sent with it, often none.
-fn conditional_page(
-    client: &Client,
-    path: &str,
-    key: &str,
-    ctx: Context<'_>,
-    kept: &std::sync::Mutex<BTreeMap<String, Validator>>,
-    keep_paged: bool,
-) -> Result<Got, github::Error> {
+/// A conditional GET with the ETag stored under `key`: the answer, and the validator to
+/// keep for the next collection (none without an ETag), left to the caller to keep.
+/// A 304 without a stored answer is an error: gtt never makes one up.
+fn ask(client: &Client, path: &str, key: &str, ctx: Context<'_>) -> Result<(Got, Option<Validator>), github::Error> {
     let prior = if ctx.at_once && ASKED_AT_ONCE.contains(&key) {
         None
     } else {
@@ -462,7 +460,6 @@ fn conditional_page(
     };
     let answer = client.get_conditional(path, prior.map(|v| v.etag.as_str()))?;
     let fresh = answer.body.is_some();
-    let keep = keep_paged || answer.next.is_none();
     let (value, etag) = match (answer.body, prior) {
         (None, Some(p)) => (p.value.clone(), Some(p.etag.clone())),
         (None, None) => {
@@ -471,15 +468,11 @@ fn conditional_page(
         (Some(body), _) => {
             let v: serde_json::Value = serde_json::from_str(&body)
                 .map_err(|source| github::Error::Decode { path: path.to_string(), source })?;
-            // Only what is kept is reduced: a first page of several (releases) is
-            // decoded by the caller alone, on the way to the store's write.
-            (if keep { reduce(key, v) } else { v }, answer.etag)
+            (reduce(key, v), answer.etag)
         }
     };
-    if let (Some(etag), true, Ok(mut k)) = (etag, keep, kept.lock()) {
-        k.insert(key.to_string(), Validator { at: ctx.now, etag, value: value.clone() });
-    }
-    Ok(Got { value, next: answer.next, date: answer.date, fresh })
+    let validator = etag.map(|etag| Validator { at: ctx.now, etag, value: value.clone() });
+    Ok((Got { value, next: answer.next, date: answer.date, fresh }, validator))
 }
 
 /// Whether a kept answer holds every field gtt reads from it now. One kept by an older
@@ -487,7 +480,7 @@ fn conditional_page(
 /// again once without its ETag, and the new answer is kept.
 fn kept_is_complete(key: &str, value: &serde_json::Value) -> bool {
     match (key, value.as_array()) {
-        ("releases", Some(list)) => list.iter().all(|r| r.get("published_at").is_some()),
+        (k, Some(list)) if is_release_page(k) => list.iter().all(|r| r.get("published_at").is_some()),
         _ => true,
     }
 }
@@ -507,7 +500,7 @@ fn reduce(key: &str, v: serde_json::Value) -> serde_json::Value {
         "clones" => via::<ClonesJson>(v),
         "referrers" => via::<Vec<ReferrerJson>>(v),
         "paths" => via::<Vec<PathJson>>(v),
-        "releases" => via::<Vec<ReleaseJson>>(v),
+        k if is_release_page(k) => via::<Vec<ReleaseJson>>(v),
         "pages-builds" => via::<Vec<PagesBuildJson>>(v),
         _ => v,
     }
@@ -754,8 +747,16 @@ pub(crate) fn check_popular(what: Popular, v: &serde_json::Value) -> Result<(), 
     Ok(())
 }
 
-/// Every release, page by page. The first page is asked conditionally; a list that
-/// fits one page is then known from a 304 without spending quota.
+/// Every release, page by page, each page asked with the ETag kept for it: a list that
+/// did not change since the last collection is known from 304s without spending quota
+/// (<https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#use-conditional-requests-if-appropriate>),
+/// and a new download costs only the page it is on.
+///
+/// Pages are followed as GitHub's `Link` `next` says, up to [`MAX_RELEASE_PAGES`]. A
+/// page answered 304 may come without `Link`; as its content did not change, whether a
+/// page follows it is what the last collection saw. The pages the last collection read
+/// are asked beside the first, so a paged list still takes one round trip; one the
+/// chain does not reach (the list got shorter) is dropped with its validator.
 fn releases(
     client: &Client,
     base: &str,
@@ -763,39 +764,107 @@ fn releases(
     kept: &std::sync::Mutex<BTreeMap<String, Validator>>,
 ) -> Result<Vec<ReleaseJson>, github::Error> {
     let path = format!("{base}/releases?per_page=100");
-    // A list longer than one page is not kept: its first page alone is not the answer.
-    // One that was longer last time is read from page 2 on beside its first page.
-    // A thread only where page 2 may be wanted: a history already read may say no at
-    // once, and a first page asked at once is answered no later than the history.
-    let maybe_paged = ctx.fan_out && !ctx.at_once && ctx.stored.peek().is_none_or(paged_last_time);
-    let (first, rest) = std::thread::scope(|s| {
-        let rest = maybe_paged.then(|| {
-            s.spawn(|| {
-                paged_last_time(ctx.stored.wait()?)
-                    .then(|| client.get_pages::<ReleaseJson>(&format!("{path}&page=2"), MAX_RELEASE_PAGES - 1))
-                    .transpose()
-            })
-        });
-        let first = conditional_page(client, &path, "releases", ctx, kept, false);
-        (first, rest.map_or(Ok(None), join))
+    // A thread only where more pages may be wanted: a history already read may say no
+    // at once, and a first page asked at once is answered no later than the history.
+    let maybe_paged = ctx.fan_out && !ctx.at_once && ctx.stored.peek().is_none_or(|h| pages_last_time(h) > 1);
+    let (first, early) = std::thread::scope(|s| {
+        let early = maybe_paged.then(|| s.spawn(|| early_pages(client, &path, ctx)));
+        let first = ask(client, &path, &release_key(1), ctx);
+        (first, early.map_or(Ok(BTreeMap::new()), join))
     });
-    let Got { value, next, .. } = first?;
-    let mut out: Vec<ReleaseJson> = decode(&path, value)?;
-    match (next, rest?) {
-        (Some(_), Some(rest)) => out.extend(rest),
-        (Some(next), None) => out.extend(client.get_pages::<ReleaseJson>(&next, MAX_RELEASE_PAGES - 1)?),
-        // Shorter now: what was read from page 2 on is not part of the answer.
-        (None, _) => {}
+    let mut early = early?;
+    let mut page = first?;
+    let (mut out, mut validators) = (Vec::new(), Vec::new());
+    for n in 1..=MAX_RELEASE_PAGES {
+        let (got, validator) = page;
+        let items: Vec<ReleaseJson> = decode(&path, got.value)?;
+        // An empty page past the first is no page: the list ended one page earlier.
+        if n == 1 || !items.is_empty() {
+            validators.extend(validator.map(|v| (release_key(n), v)));
+        }
+        out.extend(items);
+        let next = match got.next {
+            Some(next) => next,
+            None if !got.fresh && pages_last_time(ctx.stored.wait()?) > n => page_url(&path, n + 1),
+            None => {
+                if let Ok(mut k) = kept.lock() {
+                    k.extend(validators);
+                }
+                return Ok(out);
+            }
+        };
+        if n == MAX_RELEASE_PAGES {
+            break;
+        }
+        page = match early.remove(&(n + 1)) {
+            Some(p) => p?,
+            None => ask(client, &next, &release_key(n + 1), ctx)?,
+        };
     }
-    Ok(out)
+    Err(github::Error::TooManyPages { path, pages: MAX_RELEASE_PAGES })
 }
 
-/// Whether the release list filled more than one page at the last collection: it was
-/// collected with validators kept, and the list was not among them.
-fn paged_last_time(stored: &History) -> bool {
-    stored.last_collected.is_some()
-        && stored.validators.contains_key("repo")
-        && !stored.validators.contains_key("releases")
+/// Release pages asked beside each other at most, besides the first.
+const RELEASE_THREADS: usize = 8;
+
+/// One page's answer and the validator to keep if the page turns out to be in the list.
+type Page = (Got, Option<Validator>);
+
+/// The pages after the first that the last collection read, each asked conditionally,
+/// at once (at most [`RELEASE_THREADS`] at a time), by page number.
+fn early_pages(
+    client: &Client,
+    path: &str,
+    ctx: Context<'_>,
+) -> Result<BTreeMap<usize, Result<Page, github::Error>>, github::Error> {
+    let last = pages_last_time(ctx.stored.wait()?);
+    let pages: Vec<usize> = (2..=last).collect();
+    let per_thread = pages.len().div_ceil(RELEASE_THREADS).max(1);
+    let out = std::thread::scope(|s| {
+        let threads: Vec<_> = pages
+            .chunks(per_thread)
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|&n| (n, ask(client, &page_url(path, n), &release_key(n), ctx)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap_or_default()).collect::<Vec<_>>()
+    });
+    Ok(out.into_iter().flatten().collect())
+}
+
+/// Page `n` of the release listing at `path` (which holds `per_page`).
+fn page_url(path: &str, n: usize) -> String {
+    format!("{path}&page={n}")
+}
+
+/// Where release page `n` (from 1) is kept: `releases` for the first, as gtt always
+/// kept it, `releases-{n}` for the others.
+fn release_key(n: usize) -> String {
+    if n <= 1 { "releases".to_string() } else { format!("releases-{n}") }
+}
+
+/// Whether a validator key names a page of the release list.
+fn is_release_page(key: &str) -> bool {
+    key == "releases" || key.strip_prefix("releases-").is_some_and(|n| n.parse::<usize>().is_ok())
+}
+
+/// How many pages the release list had at the last collection: its first page and
+/// the pages kept after it at that same collection. A history from a gtt that kept no
+/// page of a list longer than one (the repository kept, the list not) says two.
+fn pages_last_time(stored: &History) -> usize {
+    match stored.validators.get("releases") {
+        Some(first) => {
+            let same_run = |n: &usize| stored.validators.get(&release_key(*n)).is_some_and(|v| v.at == first.at);
+            1 + (2..=MAX_RELEASE_PAGES).take_while(same_run).count()
+        }
+        None if stored.last_collected.is_some() && stored.validators.contains_key("repo") => 2,
+        None => 0,
+    }
 }
 
 #[derive(Deserialize)]
@@ -1081,7 +1150,7 @@ fn pages_builds(
     let first = add_days(ctx.today, -crate::history::WINDOW_DAYS);
     let last = add_days(ctx.today, -1);
     let path = format!("/repos/{repo}/pages/builds?per_page=100");
-    let Got { value, next, .. } = match conditional_page(client, &path, PAGES_KEY, ctx, kept, true) {
+    let Got { value, next, .. } = match conditional(client, &path, PAGES_KEY, ctx, kept) {
         // No Pages site after all: no Pages builds.
         Err(e) if e.status() == Some(404) => return Ok(BTreeMap::new()),
         r => r?,

@@ -321,3 +321,82 @@ fn one_repository_into_a_gist_asks_what_others_follow_beside_the_gist_read() {
     assert_eq!(fake.count("GET", "/contents/"), 0, "nor its workflow file");
     assert!(warm.stderr.contains("3 answered 304 Not Modified"), "{}", warm.stderr);
 }
+
+/// `(page, status, asked with an ETag)` of each request for `repo`'s release listing.
+fn release_pages(fake: &FakeGitHub) -> Vec<(usize, u16, bool)> {
+    let mut got: Vec<_> = fake
+        .requests()
+        .iter()
+        .filter(|q| q.path.contains("/releases?"))
+        .map(|q| {
+            let page = q.path.rsplit_once("&page=").map_or(1, |(_, n)| n.parse().unwrap());
+            (page, q.status, q.header("if-none-match").is_some())
+        })
+        .collect();
+    got.sort();
+    got
+}
+
+fn release_keys(h: &Value) -> Vec<String> {
+    h["validators"].as_object().unwrap().keys().filter(|k| k.starts_with("releases")).cloned().collect()
+}
+
+/// A release list longer than one page is asked page by page, each page with the ETag
+/// kept for it: unchanged, every page is a free 304 and the stored data is what the
+/// fresh read stored; a new download costs only its page; a list that shrank to one
+/// page forgets the second page's validator.
+#[test]
+fn a_release_list_of_several_pages_is_asked_conditionally_page_by_page() {
+    release_pages_asked_conditionally(false);
+}
+
+/// The same where a 304 comes without `Link`: what follows an unchanged page is what
+/// followed it last time.
+#[test]
+fn release_pages_answered_304_without_link_still_lead_to_the_next() {
+    release_pages_asked_conditionally(true);
+}
+
+fn release_pages_asked_conditionally(no_link_on_304: bool) {
+    let (fake, names) = fleet(1);
+    fake.set_no_link_on_304(no_link_on_304);
+    let repo = names[0].as_str();
+    // 150 releases and the fleet's own: two pages, the oldest 51 on the second.
+    let ids: Vec<u64> = (0..150).map(|i| fake.add_release(repo, &format!("v0.{i}"), vec![("a.zip", 1)])).collect();
+    let dir = tempdir("release-pages");
+    let run = |fake: &FakeGitHub| {
+        fake.clear_requests();
+        let r = collect(fake, dir.path(), repo, &[]);
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        history(dir.path(), repo)
+    };
+
+    let fresh = run(&fake);
+    assert_eq!(release_pages(&fake), [(1, 200, false), (2, 200, false)]);
+    assert_eq!(fresh["assets"].as_object().unwrap().len(), 151, "every release's asset");
+    assert_eq!(release_keys(&fresh), ["releases", "releases-2"], "both pages kept");
+
+    let warm = run(&fake);
+    assert_eq!(release_pages(&fake), [(1, 304, true), (2, 304, true)], "nothing changed: no quota");
+    assert_eq!(data(warm), data(fresh.clone()), "the 304s store what the 200s did");
+
+    // A download on the second page: that page alone answers in full.
+    let asset = fake.release_asset_ids(ids[0])[0];
+    fake.set_asset_downloads(asset, 7);
+    let moved = run(&fake);
+    assert_eq!(release_pages(&fake), [(1, 304, true), (2, 200, true)]);
+    let counts = moved["assets"][asset.to_string()]["counts"].as_object().unwrap().clone();
+    assert_eq!(counts.values().next_back(), Some(&Value::from(7)), "{counts:?}");
+    assert_eq!(moved["assets"].as_object().unwrap().len(), 151);
+
+    // The list shrinks to one page, a minute later: the second page's validator (older
+    // than the first page's now) goes with it.
+    for &id in &ids[..60] {
+        fake.delete_release(id);
+    }
+    fake.advance(SignedDuration::from_mins(1));
+    let shrunk = run(&fake);
+    assert_eq!(release_pages(&fake).first(), Some(&(1, 200, true)));
+    assert_eq!(release_keys(&shrunk), ["releases"], "no validator for a page that is gone");
+    assert_eq!(shrunk["assets"].as_object().unwrap().len(), 151, "deleted releases' downloads stay stored");
+}

@@ -233,6 +233,8 @@ pub(crate) struct State {
     /// Git Data API objects and refs, by repository (`owner/name`, lower case).
     pub(crate) git: BTreeMap<String, GitRepo>,
     pub(crate) git_tree_truncated: bool,
+    /// Whether a 304 comes without the `Link` header its 200 would carry.
+    pub(crate) no_link_on_304: bool,
 }
 
 impl State {
@@ -260,6 +262,7 @@ impl State {
             requests: Vec::new(),
             git: BTreeMap::new(),
             git_tree_truncated: false,
+            no_link_on_304: false,
         }
     }
 

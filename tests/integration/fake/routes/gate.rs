@@ -178,6 +178,9 @@ impl State {
         let mut answer = self.route(&ctx);
         if req.method.eq_ignore_ascii_case("GET") && answer.status == 200 {
             conditional(req, &mut answer);
+            if answer.status == 304 && self.no_link_on_304 {
+                answer.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("link"));
+            }
         }
 
         let rl = if answer.rate_limited {

@@ -93,6 +93,11 @@ impl FakeGitHub {
 
     /// GitHub Enterprise Server mode: traffic endpoints answer 404 and `GET /meta`
     /// reports `installed_version`.
+    /// Answers a 304 without `Link`: whether GitHub sends it then is not documented.
+    pub fn set_no_link_on_304(&self, on: bool) {
+        self.state().no_link_on_304 = on;
+    }
+
     pub fn set_enterprise(&self, on: bool) {
         self.state().enterprise = on;
     }

@@ -141,6 +141,14 @@ impl FakeGitHub {
         id
     }
 
+    /// Deletes a release: the listing no longer has it.
+    pub fn delete_release(&self, release_id: u64) {
+        let mut st = self.state();
+        for r in st.repos.values_mut() {
+            r.releases.retain(|rel| rel.id != release_id);
+        }
+    }
+
     /// Asset ids of a release, in the order given to [`FakeGitHub::add_release`].
     pub fn release_asset_ids(&self, release_id: u64) -> Vec<u64> {
         let st = self.state();

@@ -481,6 +481,8 @@ fn ask(client: &Client, path: &str, key: &str, ctx: Context<'_>) -> Result<(Got,
 fn kept_is_complete(key: &str, value: &serde_json::Value) -> bool {
     match (key, value.as_array()) {
         (k, Some(list)) if is_release_page(k) => list.iter().all(|r| r.get("published_at").is_some()),
+        // A list too long to keep ([`within_cap`]): nothing stands in for an answer.
+        (k, None) if is_release_page(k) => false,
         _ => true,
     }
 }
@@ -788,7 +790,7 @@ fn releases(
             None if !got.fresh && pages_last_time(ctx.stored.wait()?) > n => page_url(&path, n + 1),
             None => {
                 if let Ok(mut k) = kept.lock() {
-                    k.extend(validators);
+                    k.extend(within_cap(validators, ctx.now));
                 }
                 return Ok(out);
             }
@@ -806,6 +808,26 @@ fn releases(
 
 /// Release pages asked beside each other at most, besides the first.
 const RELEASE_THREADS: usize = 8;
+
+/// The most text a paged release list's kept pages may take in a history (each asset
+/// about 90 bytes reduced, so some 2,900 assets): every run reads and writes the live
+/// file that holds them, and a gist answers a file over 1 MB truncated. A list over it
+/// is asked unconditionally, as a list too long to keep.
+const RELEASES_KEPT_MAX: usize = 256 * 1024;
+
+/// The validators of a release list's pages to keep: all of them, or, for a paged list
+/// whose kept text passes [`RELEASES_KEPT_MAX`], a first page that keeps no answer
+/// (no ETag to send, see [`kept_is_complete`]) and says how many pages the list had, so
+/// the next run asks them all at once. Being the newest first page, it has the older
+/// pages pruned in the merge.
+fn within_cap(validators: Vec<(String, Validator)>, now: Timestamp) -> Vec<(String, Validator)> {
+    let size: usize = validators.iter().map(|(_, v)| serde_json::to_string(&v.value).map_or(0, |t| t.len())).sum();
+    if validators.len() < 2 || size <= RELEASES_KEPT_MAX {
+        return validators;
+    }
+    let pages = serde_json::json!({ "pages": validators.len() });
+    vec![(release_key(1), Validator { at: now, etag: String::new(), value: pages })]
+}
 
 /// One page's answer and the validator to keep if the page turns out to be in the list.
 type Page = (Got, Option<Validator>);
@@ -858,6 +880,11 @@ fn is_release_page(key: &str) -> bool {
 /// page of a list longer than one (the repository kept, the list not) says two.
 fn pages_last_time(stored: &History) -> usize {
     match stored.validators.get("releases") {
+        // A list too long to keep: how many pages it had.
+        Some(first) if !first.value.is_array() => {
+            let pages = first.value.get("pages").and_then(serde_json::Value::as_u64);
+            pages.and_then(|n| usize::try_from(n).ok()).unwrap_or(2).clamp(2, MAX_RELEASE_PAGES)
+        }
         Some(first) => {
             let same_run = |n: &usize| stored.validators.get(&release_key(*n)).is_some_and(|v| v.at == first.at);
             1 + (2..=MAX_RELEASE_PAGES).take_while(same_run).count()

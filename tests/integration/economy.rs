@@ -400,3 +400,31 @@ fn release_pages_asked_conditionally(no_link_on_304: bool) {
     assert_eq!(release_keys(&shrunk), ["releases"], "no validator for a page that is gone");
     assert_eq!(shrunk["assets"].as_object().unwrap().len(), 151, "deleted releases' downloads stay stored");
 }
+
+/// A release list whose kept pages would pass 256 KB of a history is not kept: its first
+/// page says only how many pages there were, the next run asks them all at once without
+/// ETags, and what is stored of the releases is what a kept list would give.
+#[test]
+fn a_release_list_too_large_to_keep_keeps_only_its_page_count() {
+    let (fake, names) = fleet(1);
+    let repo = names[0].as_str();
+    let long = "a-release-asset-with-a-long-name-for-some-platform-x86_64-unknown-linux";
+    let assets: Vec<String> = (0..20).map(|k| format!("{long}-{k}.tar.gz")).collect();
+    for i in 0..150 {
+        fake.add_release(repo, &format!("v0.{i}"), assets.iter().map(|a| (a.as_str(), 1)).collect());
+    }
+    let dir = tempdir("release-pages-large");
+    let run = |fake: &FakeGitHub| {
+        fake.clear_requests();
+        let r = collect(fake, dir.path(), repo, &[]);
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        history(dir.path(), repo)
+    };
+    let first = run(&fake);
+    assert_eq!(release_keys(&first), ["releases"], "no page kept");
+    assert_eq!(first["validators"]["releases"]["value"], serde_json::json!({"pages": 2}));
+    let next = run(&fake);
+    assert_eq!(release_pages(&fake), [(1, 200, false), (2, 200, false)], "both asked, without ETags");
+    assert_eq!(next["assets"].as_object().unwrap().len(), 150 * 20 + 1);
+    assert_eq!(data(next), data(first), "the same releases stored");
+}

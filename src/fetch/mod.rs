@@ -821,8 +821,11 @@ const RELEASES_KEPT_MAX: usize = 256 * 1024;
 /// the next run asks them all at once. Being the newest first page, it has the older
 /// pages pruned in the merge.
 fn within_cap(validators: Vec<(String, Validator)>, now: Timestamp) -> Vec<(String, Validator)> {
+    if validators.len() < 2 {
+        return validators;
+    }
     let size: usize = validators.iter().map(|(_, v)| serde_json::to_string(&v.value).map_or(0, |t| t.len())).sum();
-    if validators.len() < 2 || size <= RELEASES_KEPT_MAX {
+    if size <= RELEASES_KEPT_MAX {
         return validators;
     }
     let pages = serde_json::json!({ "pages": validators.len() });

@@ -357,6 +357,15 @@ fn release_pages_answered_304_without_link_still_lead_to_the_next() {
     release_pages_asked_conditionally(true);
 }
 
+/// One collect of `repo` into `dir` that must succeed, with the fake's requests cleared
+/// first (so they are this run's), and the history it stored.
+fn collected(fake: &FakeGitHub, dir: &Path, repo: &str) -> Value {
+    fake.clear_requests();
+    let r = collect(fake, dir, repo, &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    history(dir, repo)
+}
+
 fn release_pages_asked_conditionally(no_link_on_304: bool) {
     let (fake, names) = fleet(1);
     fake.set_no_link_on_304(no_link_on_304);
@@ -364,12 +373,7 @@ fn release_pages_asked_conditionally(no_link_on_304: bool) {
     // 150 releases and the fleet's own: two pages, the oldest 51 on the second.
     let ids: Vec<u64> = (0..150).map(|i| fake.add_release(repo, &format!("v0.{i}"), vec![("a.zip", 1)])).collect();
     let dir = tempdir("release-pages");
-    let run = |fake: &FakeGitHub| {
-        fake.clear_requests();
-        let r = collect(fake, dir.path(), repo, &[]);
-        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-        history(dir.path(), repo)
-    };
+    let run = |fake: &FakeGitHub| collected(fake, dir.path(), repo);
 
     let fresh = run(&fake);
     assert_eq!(release_pages(&fake), [(1, 200, false), (2, 200, false)]);
@@ -414,12 +418,7 @@ fn a_release_list_too_large_to_keep_keeps_only_its_page_count() {
         fake.add_release(repo, &format!("v0.{i}"), assets.iter().map(|a| (a.as_str(), 1)).collect());
     }
     let dir = tempdir("release-pages-large");
-    let run = |fake: &FakeGitHub| {
-        fake.clear_requests();
-        let r = collect(fake, dir.path(), repo, &[]);
-        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-        history(dir.path(), repo)
-    };
+    let run = |fake: &FakeGitHub| collected(fake, dir.path(), repo);
     let first = run(&fake);
     assert_eq!(release_keys(&first), ["releases"], "no page kept");
     assert_eq!(first["validators"]["releases"]["value"], serde_json::json!({"pages": 2}));
